@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', models: 'src/models/index.ts' },
+  format: ['esm', 'cjs'],
+  // tsup 8.5's declaration step sets `baseUrl`, which TypeScript 6 rejects unless told to allow it.
+  dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
+  // Entries share one copy of each module (so `instanceof TerraError` holds across entry points).
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'neutral',
+  treeshake: true,
+});
