@@ -1,0 +1,91 @@
+/**
+ * Building blocks of the generated models. Importing `terra-sdk` must not pay for constructing two
+ * hundred zod schemas, so every generated `FooSchema` is a stand-in that builds the real schema the
+ * first time anything touches it, and from then on forwards every operation to it. To callers it
+ * behaves as the schema itself: `parse`, `safeParse`, `shape`, `extend` and `instanceof` all work.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import * as z from 'zod';
+
+const builders = new WeakMap<object, () => object>();
+const names = new WeakMap<object, string>();
+
+/**
+ * Returns a stand-in for the schema `build` makes, calling `build` once, on first use. `name` is the
+ * model's name, used in validation errors.
+ * @internal
+ */
+export function lazySchema<T extends object>(name: string, build: () => T): T {
+  let schema: T | undefined;
+  let building = false;
+  const resolve = (): T => {
+    if (schema === undefined) {
+      if (building) {
+        // The generator writes self-references as getters, so this only happens after a bad edit.
+        throw new Error('terra-sdk: a model schema refers to itself while being built');
+      }
+      building = true;
+      try {
+        schema = build();
+        names.set(schema, name);
+      } finally {
+        building = false;
+      }
+    }
+    return schema;
+  };
+  const proxy = new Proxy({} as T, {
+    get: (_, key) => Reflect.get(resolve(), key),
+    set: (_, key, value) => Reflect.set(resolve(), key, value),
+    has: (_, key) => Reflect.has(resolve(), key),
+    ownKeys: () => Reflect.ownKeys(resolve()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(resolve(), key);
+      // The stand-in's own target has no such property; a proxy may only report configurable ones.
+      if (descriptor) descriptor.configurable = true;
+      return descriptor;
+    },
+    defineProperty: (_, key, descriptor) => Reflect.defineProperty(resolve(), key, descriptor),
+    deleteProperty: (_, key) => Reflect.deleteProperty(resolve(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(resolve()),
+  });
+  builders.set(proxy, resolve);
+  names.set(proxy, name);
+  return proxy;
+}
+
+/**
+ * The model name of a generated schema (its stand-in or the real one), if it is one.
+ * @internal
+ */
+export function modelName(schema: object): string | undefined {
+  return names.get(schema);
+}
+
+/**
+ * The real schema behind a stand-in (or the argument itself if it is not one). Generated schemas
+ * compose through this, so parsing never pays the stand-in's indirection.
+ * @internal
+ */
+export function ref<T>(schema: T): T {
+  const resolve = builders.get(schema as object);
+  return resolve ? (resolve() as T) : schema;
+}
+
+/**
+ * A union whose arms share a property fixed to a distinct constant in each (a `type` tag).
+ * @internal
+ */
+export function oneOfTagged<T>(discriminator: string, options: readonly z.ZodType[]): z.ZodType<T> {
+  return z.discriminatedUnion(discriminator, options as unknown as Parameters<typeof z.discriminatedUnion>[1]) as never;
+}
+
+/**
+ * A union tried arm by arm.
+ * @internal
+ */
+export function anyOf<T>(options: readonly z.ZodType[]): z.ZodType<T> {
+  return z.union(options as unknown as Parameters<typeof z.union>[0]) as never;
+}
