@@ -1,0 +1,17 @@
+/**
+ * The label of an enum value, from one of the generated label maps, or `undefined` for a value this
+ * version of the SDK does not know (Terra adds values over time, and the models accept them).
+ *
+ * @example
+ * ```ts
+ * import { ActivityTypeLabels, enumLabel } from 'terra-sdk';
+ * enumLabel(ActivityTypeLabels, activity.metadata.type) ?? `type ${activity.metadata.type}`; // 'Running'
+ * ```
+ */
+export function enumLabel<V extends string | number>(
+  labels: { readonly [K in V]: string },
+  value: V | (V extends number ? number : string) | null | undefined,
+): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return Object.hasOwn(labels, value) ? (labels as Record<string | number, string>)[value] : undefined;
+}
