@@ -8,10 +8,10 @@
  * enumLabel(ActivityTypeLabels, activity.metadata.type) ?? `type ${activity.metadata.type}`; // 'Running'
  * ```
  */
-export function enumLabel<V extends string | number>(
-  labels: { readonly [K in V]: string },
-  value: V | (V extends number ? number : string) | null | undefined,
+export function enumLabel(
+  labels: Readonly<Record<string | number, string>>,
+  value: string | number | null | undefined,
 ): string | undefined {
   if (value === null || value === undefined) return undefined;
-  return Object.hasOwn(labels, value) ? (labels as Record<string | number, string>)[value] : undefined;
+  return Object.hasOwn(labels, value) ? labels[value] : undefined;
 }

@@ -1,0 +1,48 @@
+/**
+ * Generated schemas are stand-ins built on first use. Importing the models must build none of them,
+ * and a built stand-in must behave as the zod schema itself.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type * as zod from 'zod';
+
+const built = vi.hoisted(() => ({ count: 0 }));
+vi.mock('zod', async (importOriginal) => {
+  const zod = await importOriginal<typeof import('zod')>();
+  return {
+    ...zod,
+    looseObject: (...args: Parameters<typeof zod.looseObject>) => {
+      built.count++;
+      return zod.looseObject(...args);
+    },
+  };
+});
+
+describe('lazily built schemas', () => {
+  it('are not built when the models are imported, and are built once on first use', async () => {
+    const models = await import('../../src/models/index.js');
+    expect(built.count).toBe(0);
+    expect(Object.keys(models).filter((k) => k.endsWith('Schema')).length).toBeGreaterThan(240);
+    models.TerraUserSchema.parse({ user_id: 'u', provider: 'p' });
+    expect(built.count).toBe(1);
+    models.TerraUserSchema.parse({ user_id: 'u', provider: 'p' });
+    expect(built.count).toBe(1);
+  });
+
+  it('behave as the zod schema: instanceof, shape, extend, composition, JSON Schema', async () => {
+    const z = await import('zod');
+    const { AthleteSchema, TerraUserSchema } = await import('../../src/models/index.js');
+    expect(AthleteSchema).toBeInstanceOf(z.ZodObject);
+    const object = AthleteSchema as unknown as zod.ZodObject;
+    expect(Object.keys(object.shape)).toContain('first_name');
+    const extended = object.extend({ nickname: z.string() });
+    expect(extended.parse({ nickname: 'A', age: 30 })).toEqual({ nickname: 'A', age: 30 });
+    expect(() => extended.parse({ age: 30 })).toThrow();
+    expect(z.array(TerraUserSchema).parse([{ user_id: 'u', provider: 'p', extra: 1 }])).toEqual([
+      { user_id: 'u', provider: 'p', extra: 1 },
+    ]);
+    const json = z.toJSONSchema(TerraUserSchema) as { required?: string[] };
+    expect(json.required).toEqual(['user_id', 'provider']);
+    expect('parse' in TerraUserSchema).toBe(true);
+    expect(Reflect.ownKeys(TerraUserSchema)).toContain('_zod');
+  });
+});
