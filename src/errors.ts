@@ -1,8 +1,8 @@
 /**
  * Errors thrown by terra-sdk. Every one is an instance of {@link TerraError}.
  *
- * No message ever contains an API key, a dev id, a signature or a value from a payload: payloads
- * are health data, and messages end up in logs.
+ * No message ever contains an API key, a dev id, a webhook secret, a signature or a value from a
+ * payload: payloads are health data, and messages end up in logs.
  *
  * @packageDocumentation
  */
@@ -10,6 +10,209 @@
 /** Base class of every error terra-sdk throws. */
 export class TerraError extends Error {
   override name = 'TerraError';
+}
+
+/**
+ * The SDK was set up wrongly: a missing credential, or an option of the wrong kind. Thrown by
+ * constructors, before any request is made.
+ */
+export class TerraConfigurationError extends TerraError {
+  override name = 'TerraConfigurationError';
+  /** The option at fault (`apiKey`, `timeout`, ...). */
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super(message);
+    this.option = option;
+  }
+}
+
+/**
+ * A method was called with an argument it cannot use (a date in the wrong format, an empty user id).
+ * Thrown before any request is made.
+ */
+export class TerraInvalidArgumentError extends TerraError {
+  override name = 'TerraInvalidArgumentError';
+  /** The argument at fault (`startDate`, `user`, ...). */
+  readonly argument: string;
+
+  constructor(argument: string, message: string) {
+    super(message);
+    this.argument = argument;
+  }
+}
+
+/** What a {@link TerraApiError} knows about the failed request and Terra's answer. */
+export interface TerraApiErrorInit {
+  /** HTTP status Terra answered with. */
+  status: number;
+  /** HTTP status text, if any (`Not Found`). */
+  statusText?: string | undefined;
+  /** Response headers. */
+  headers: Headers;
+  /** The request id Terra returned, if any. */
+  requestId?: string | undefined;
+  /** The error body, parsed when it was JSON, else the text. */
+  body: unknown;
+  /** HTTP method of the request. */
+  method: string;
+  /** Path of the request below the base URL, without the query string (`/activity`). */
+  path: string;
+  /** Terra's explanation, from `detail` (Problem), `message` (legacy) or `detail` (rate limit). */
+  detail?: string | undefined;
+}
+
+/** Terra answered with an HTTP error status. Subclasses name the common ones. */
+export class TerraApiError extends TerraError {
+  override name = 'TerraApiError';
+  /** HTTP status Terra answered with. */
+  readonly status: number;
+  /** Response headers. */
+  readonly headers: Headers;
+  /** The request id Terra returned, if any: quote it when you contact Terra. */
+  readonly requestId: string | undefined;
+  /**
+   * The error body: a Problem (`{type, title, instance, detail}`), the legacy
+   * `{status: "error", message}`, or the text of a non-JSON body (an HTML gateway page).
+   */
+  readonly body: unknown;
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** Path of the request below the base URL, without the query string. */
+  readonly path: string;
+  /** Terra's explanation of the error, when it gave one. */
+  readonly detail: string | undefined;
+
+  constructor(init: TerraApiErrorInit, hint?: string) {
+    const statusText = init.statusText ? ` ${init.statusText}` : '';
+    const detail = init.detail ? `: ${init.detail}` : '';
+    const request = init.requestId ? ` (request id ${init.requestId})` : '';
+    super(
+      `${init.method} ${init.path} failed with ${init.status}${statusText}${detail}${request}${hint ? `. ${hint}` : ''}`,
+    );
+    this.status = init.status;
+    this.headers = init.headers;
+    this.requestId = init.requestId;
+    this.body = init.body;
+    this.method = init.method;
+    this.path = init.path;
+    this.detail = init.detail;
+  }
+}
+
+/** 400: Terra rejected the request's parameters (`detail` says which). */
+export class TerraBadRequestError extends TerraApiError {
+  override name = 'TerraBadRequestError';
+}
+
+/** 401 or 403: the API key or dev id is missing, wrong, or not allowed this operation. */
+export class TerraAuthenticationError extends TerraApiError {
+  override name = 'TerraAuthenticationError';
+}
+
+/** 404: no such user (or resource) for this dev id. */
+export class TerraNotFoundError extends TerraApiError {
+  override name = 'TerraNotFoundError';
+}
+
+/** 424: the provider refused (a permission issue on the wearable's side). */
+export class TerraProviderError extends TerraApiError {
+  override name = 'TerraProviderError';
+}
+
+/** 5xx: Terra or its gateway failed. Retried automatically for GET and DELETE. */
+export class TerraServerError extends TerraApiError {
+  override name = 'TerraServerError';
+}
+
+/** What a {@link TerraRateLimitError} carries beyond the common fields. */
+export interface TerraRateLimitInit extends TerraApiErrorInit {
+  /** How long Terra asks to wait before retrying (from `Retry-After`), in milliseconds. */
+  retryAfterMs?: number | undefined;
+  /** The rule that was hit (`X-Terra-RateLimit-Rule`): `r1` (span) or `r2` (hourly volume). */
+  rule?: string | undefined;
+  /** `X-Terra-RateLimit-Limit`: days allowed per window. */
+  limit?: number | undefined;
+  /** `X-Terra-RateLimit-Remaining`: days left in the window. */
+  remaining?: number | undefined;
+  /** `X-Terra-RateLimit-Reset-After`, in milliseconds. */
+  resetAfterMs?: number | undefined;
+}
+
+/**
+ * 429: a rate limit was hit. Rule `r1` means one request spans more than 1,825 days: split it, since
+ * retrying cannot help. Rule `r2` means more than 6,000 days were requested in an hour for one user:
+ * wait `retryAfterMs`.
+ */
+export class TerraRateLimitError extends TerraApiError {
+  override name = 'TerraRateLimitError';
+  /** How long Terra asks to wait before retrying, in milliseconds (`Retry-After`), if it said. */
+  readonly retryAfterMs: number | undefined;
+  /** The rule that was hit: `r1` or `r2`, if Terra said. */
+  readonly rule: string | undefined;
+  /** Days allowed per window, if Terra said. */
+  readonly limit: number | undefined;
+  /** Days left in the window, if Terra said. */
+  readonly remaining: number | undefined;
+  /** Milliseconds until the window resets, if Terra said. */
+  readonly resetAfterMs: number | undefined;
+
+  constructor(init: TerraRateLimitInit) {
+    const hint =
+      init.rule === 'r1'
+        ? 'Rule r1: one request may span at most 1,825 days; split the date range (retrying cannot help)'
+        : init.retryAfterMs !== undefined
+          ? `Retry after ${Math.ceil(init.retryAfterMs / 1000)} s`
+          : undefined;
+    super(init, hint);
+    this.retryAfterMs = init.retryAfterMs;
+    this.rule = init.rule;
+    this.limit = init.limit;
+    this.remaining = init.remaining;
+    this.resetAfterMs = init.resetAfterMs;
+  }
+}
+
+/** The request never got an HTTP answer: DNS, refused or reset connection, TLS. */
+export class TerraConnectionError extends TerraError {
+  override name = 'TerraConnectionError';
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** Path of the request below the base URL. */
+  readonly path: string;
+
+  constructor(method: string, path: string, message: string, options?: { cause?: unknown }) {
+    super(`${method} ${path}: ${message}`, options);
+    this.method = method;
+    this.path = path;
+  }
+}
+
+/** An attempt took longer than the time limit (`timeout`, per attempt). */
+export class TerraTimeoutError extends TerraConnectionError {
+  override name = 'TerraTimeoutError';
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(method: string, path: string, timeoutMs: number, options?: { cause?: unknown }) {
+    super(method, path, `no answer within ${timeoutMs} ms (raise the \`timeout\` option if this is expected)`, options);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller aborted the request through its `AbortSignal`. */
+export class TerraAbortError extends TerraError {
+  override name = 'TerraAbortError';
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** Path of the request below the base URL. */
+  readonly path: string;
+
+  constructor(method: string, path: string, options?: { cause?: unknown }) {
+    super(`${method} ${path}: aborted by the caller's signal`, options);
+    this.method = method;
+    this.path = path;
+  }
 }
 
 /** One reason a value does not match a model schema. */
@@ -28,8 +231,8 @@ export interface TerraValidationIssue {
 const ISSUES_IN_MESSAGE = 5;
 
 /**
- * A response, an event or a value handed to `parseModel` does not match its schema. The error lists
- * where and what was expected, never the offending values.
+ * A response, an event or a value handed to `parseModel` does not match its schema (or a response
+ * that should be JSON is not). The error lists where and what was expected, never the offending values.
  */
 export class TerraValidationError extends TerraError {
   override name = 'TerraValidationError';
@@ -53,15 +256,32 @@ export class TerraValidationError extends TerraError {
   }
 }
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** Why a webhook delivery failed verification. */
+export type TerraWebhookVerificationErrorCode =
+  /** No signing secret was configured. */
+  | 'missing_secret'
+  /** The request has no `terra-signature` (or `x-terra-signature`) header. */
+  | 'missing_header'
+  /** The header is not `t=<unix seconds>,v1=<hex>`. */
+  | 'malformed_header'
+  /** The signed timestamp is further from now than the tolerance allows. */
+  | 'timestamp_outside_tolerance'
+  /** No `v1` signature matches the body with any configured secret. */
+  | 'no_matching_signature'
+  /** The body given is not the raw request body (a parsed object, or re-serialized JSON). */
+  | 'body_not_raw';
 
-/** Formats a path as `$.a[0].b`, quoting keys that are not identifiers: `$["lab_report.completed"]`. */
-export function formatJsonPath(segments: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (typeof segment === 'string' && IDENTIFIER.test(segment)) out += `.${segment}`;
-    else out += `[${JSON.stringify(String(segment))}]`;
+/**
+ * A webhook delivery could not be verified as coming from Terra. Answer it with 401. The message says
+ * what went wrong and how to fix it; it never contains the secret, the signature or the body.
+ */
+export class TerraWebhookVerificationError extends TerraError {
+  override name = 'TerraWebhookVerificationError';
+  /** What went wrong, for programs: see {@link TerraWebhookVerificationErrorCode}. */
+  readonly code: TerraWebhookVerificationErrorCode;
+
+  constructor(code: TerraWebhookVerificationErrorCode, message: string) {
+    super(message);
+    this.code = code;
   }
-  return out;
 }

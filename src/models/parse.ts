@@ -1,5 +1,6 @@
 import type * as z from 'zod';
-import { type TerraValidationError as ErrorClass, formatJsonPath, TerraValidationError } from '../errors.js';
+import { type TerraValidationError as ErrorClass, TerraValidationError } from '../errors.js';
+import { formatJsonPath } from '../internal/json-path.js';
 import { modelName } from './lazy.js';
 import { checkFor } from './validate.js';
 
