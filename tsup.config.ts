@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: { index: 'src/index.ts', models: 'src/models/index.ts' },
@@ -12,4 +15,5 @@ export default defineConfig({
   target: 'node20',
   platform: 'neutral',
   treeshake: true,
+  define: { __TERRA_SDK_VERSION__: JSON.stringify(version) },
 });
