@@ -3,5 +3,30 @@
  *
  * @packageDocumentation
  */
+export {
+  type AuthenticationUrlOptions,
+  DEFAULT_BASE_URL,
+  type DetailedProvidersResponse,
+  type ListUsersPageOptions,
+  Terra,
+  type TerraOptions,
+  type WidgetSessionOptions,
+} from './client.js';
 export * from './errors.js';
+export type { RequestOptions } from './internal/http.js';
 export * from './models/index.js';
+export {
+  type DataResult,
+  type DataResultFor,
+  type DataReturned,
+  type InlineDataResult,
+  type NoDataReturned,
+  type RateLimitInfo,
+  type RequestProcessing,
+  type SentToWebhook,
+  TerraApiResponse,
+  type TerraDataType,
+  type TerraResponseType,
+  type WebhookDataResult,
+} from './response.js';
+export { type AthleteRequestOptions, type DataRequestOptions, User } from './user.js';

@@ -1,0 +1,248 @@
+/**
+ * What every client method returns ({@link TerraApiResponse}), and the four things a data request can
+ * come back as ({@link DataReturned}, {@link SentToWebhook}, {@link NoDataReturned},
+ * {@link RequestProcessing}).
+ *
+ * @packageDocumentation
+ */
+import * as z from 'zod';
+import { TerraValidationError } from './errors.js';
+import type { DataSentToWebhook, TerraUser } from './models/index.js';
+import { TerraUserSchema } from './models/index.js';
+import { lazySchema } from './models/lazy.js';
+
+/** The kinds of data a data request asks for. */
+export type TerraDataType = 'activity' | 'athlete' | 'body' | 'daily' | 'menstruation' | 'nutrition' | 'sleep';
+
+/** What a response holds (the request that produced it): a data type, or one of the other calls. */
+export type TerraResponseType =
+  | TerraDataType
+  | 'providers'
+  | 'providers_detailed'
+  | 'auth_url'
+  | 'widget_session'
+  | 'auth_token'
+  | 'deauth'
+  | 'user_info'
+  | 'users'
+  | 'subscriptions';
+
+/** Rate-limit state Terra reports on data requests (`X-Terra-RateLimit-*`). */
+export interface RateLimitInfo {
+  /** Days that may be requested per window (`X-Terra-RateLimit-Limit`). */
+  readonly limit: number | undefined;
+  /** Days left in the window (`X-Terra-RateLimit-Remaining`). */
+  readonly remaining: number | undefined;
+  /** Milliseconds until the window resets (`X-Terra-RateLimit-Reset-After`). */
+  readonly resetAfterMs: number | undefined;
+}
+
+/** @internal */
+export interface TerraApiResponseInit<T> {
+  status: number;
+  headers: Headers;
+  requestId: string | undefined;
+  rawBody: string;
+  dtype: TerraResponseType;
+  json: unknown;
+  parsed: T;
+}
+
+/**
+ * A response from Terra: the HTTP facts, the body as received, and the body validated and typed.
+ *
+ * @typeParam T - what {@link TerraApiResponse.getParsedResponse} returns.
+ */
+export class TerraApiResponse<T> {
+  /** HTTP status (200, ...). */
+  readonly status: number;
+  /** Response headers. */
+  readonly headers: Headers;
+  /** The request id Terra returned, if any: quote it when you contact Terra. */
+  readonly requestId: string | undefined;
+  /** The body exactly as received. */
+  readonly rawBody: string;
+  /** What was asked for: `'activity'`, `'widget_session'`, ... */
+  readonly dtype: TerraResponseType;
+  readonly #json: unknown;
+  readonly #parsed: T;
+
+  /** @internal */
+  constructor(init: TerraApiResponseInit<T>) {
+    this.status = init.status;
+    this.headers = init.headers;
+    this.requestId = init.requestId;
+    this.rawBody = init.rawBody;
+    this.dtype = init.dtype;
+    this.#json = init.json;
+    this.#parsed = init.parsed;
+  }
+
+  /** The body as JSON, as Terra sent it. */
+  getJson(): unknown {
+    return this.#json;
+  }
+
+  /**
+   * The body validated against its schema and typed. Validation already happened when the request
+   * completed (a body that breaks its schema rejects the call with a `TerraValidationError`), so this
+   * never throws.
+   */
+  getParsedResponse(): T {
+    return this.#parsed;
+  }
+
+  /** Rate-limit state, when Terra reported it (data requests), else `undefined`. */
+  get rateLimit(): RateLimitInfo | undefined {
+    const read = (name: string) => {
+      const value = this.headers.get(name);
+      const number = value === null || value.trim() === '' ? Number.NaN : Number(value);
+      return Number.isFinite(number) ? number : undefined;
+    };
+    const limit = read('x-terra-ratelimit-limit');
+    const remaining = read('x-terra-ratelimit-remaining');
+    const resetAfter = read('x-terra-ratelimit-reset-after');
+    if (limit === undefined && remaining === undefined && resetAfter === undefined) return undefined;
+    return { limit, remaining, resetAfterMs: resetAfter === undefined ? undefined : resetAfter * 1000 };
+  }
+}
+
+/**
+ * The data came back in the response (`toWebhook: false`). `data` holds the records (for athlete,
+ * the one profile). Other fields of the body are kept.
+ *
+ * @typeParam D - `Activity[]`, `Sleep[]`, ..., or `Athlete`.
+ */
+export interface DataReturned<D> {
+  readonly kind: 'DataReturned';
+  /** The data type Terra reports (`'activity'`, ...), if it did. */
+  readonly type?: string | null | undefined;
+  /** The connection the data belongs to. */
+  readonly user?: TerraUser | undefined;
+  /** The records; an empty list when there were none in the range. */
+  readonly data: D;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Terra accepted the request and will deliver the data to your webhook (`toWebhook: true`, the
+ * default). `reference` comes back as the `terra-reference` header of every delivery for this
+ * request; `message` explains large requests, which arrive in chunks.
+ */
+export interface SentToWebhook extends DataSentToWebhook {
+  readonly kind: 'SentToWebhook';
+}
+
+/** The provider has no such data for this user (`status: "not_available"`). */
+export interface NoDataReturned {
+  readonly kind: 'NoDataReturned';
+  readonly status: string;
+  readonly message?: string | null | undefined;
+  readonly user?: TerraUser | undefined;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * The provider needs time: ask again after `retry_after_seconds` (Terra's older `retry_after` is
+ * read into it too).
+ */
+export interface RequestProcessing {
+  readonly kind: 'RequestProcessing';
+  readonly retry_after_seconds?: number | undefined;
+  readonly message?: string | null | undefined;
+  readonly type?: string | null | undefined;
+  readonly user?: TerraUser | undefined;
+  readonly [key: string]: unknown;
+}
+
+/** Every result of a data request. */
+export type DataResult<D> = DataReturned<D> | SentToWebhook | NoDataReturned | RequestProcessing;
+/** The results of a data request made with `toWebhook: false`. */
+export type InlineDataResult<D> = DataReturned<D> | NoDataReturned | RequestProcessing;
+/** The results of a data request made with `toWebhook: true` (the default). */
+export type WebhookDataResult = SentToWebhook | NoDataReturned | RequestProcessing;
+
+/**
+ * The result type of a data request, from the `toWebhook` of its options: `false` gives the inline
+ * results, `true` or no `toWebhook` the webhook ones, a `boolean` all of them.
+ */
+export type DataResultFor<O, D> = O extends { toWebhook: false }
+  ? InlineDataResult<D>
+  : O extends { toWebhook: true }
+    ? WebhookDataResult
+    : 'toWebhook' extends keyof O
+      ? O extends { toWebhook?: undefined }
+        ? WebhookDataResult
+        : DataResult<D>
+      : WebhookDataResult;
+
+const NoDataSchema = lazySchema('NoDataReturned', () =>
+  z.looseObject({ status: z.string(), message: z.string().nullish(), user: TerraUserSchema.optional() }),
+);
+const ProcessingSchema = lazySchema('RequestProcessing', () =>
+  z.looseObject({
+    retry_after_seconds: z.number().optional(),
+    retry_after: z.number().optional(),
+    message: z.string().nullish(),
+    type: z.string().nullish(),
+    user: TerraUserSchema.optional(),
+  }),
+);
+
+/** @internal */
+export interface DataBodyParsers {
+  /** Validates the `{user, data, type}` (or athlete) body and returns its records. */
+  data: (body: unknown, subject: string) => { body: Record<string, unknown>; data: unknown };
+  /** Validates a `DataSentToWebhook` body. */
+  sent: (body: unknown, subject: string) => DataSentToWebhook;
+  /** Validates with a schema and throws `TerraValidationError` (no values) on failure. */
+  validate: <T>(schema: z.ZodType<T>, body: unknown, subject: string) => T;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Chooses what a data response is from the request (`toWebhook`) and the keys of its body, never by
+ * trying schemas in turn (several would match), then validates it against that one schema.
+ * @internal
+ */
+export function parseDataBody<D>(
+  body: unknown,
+  toWebhook: boolean,
+  dataKey: 'data' | 'athlete',
+  subject: string,
+  parsers: DataBodyParsers,
+): DataResult<D> {
+  if (!isRecord(body)) {
+    // Let the schema say what is wrong with it.
+    return { kind: 'DataReturned', ...parsers.data(body, subject).body, data: [] as D };
+  }
+  if ('retry_after_seconds' in body || 'retry_after' in body) {
+    const parsed = parsers.validate(ProcessingSchema, body, subject);
+    const { retry_after, ...rest } = parsed;
+    return { ...rest, kind: 'RequestProcessing', retry_after_seconds: parsed.retry_after_seconds ?? retry_after };
+  }
+  if (typeof body.status === 'string' && /^not[_ ]available$|not available/i.test(body.status)) {
+    return { ...parsers.validate(NoDataSchema, body, subject), kind: 'NoDataReturned' };
+  }
+  if (toWebhook) return { ...parsers.sent(body, subject), kind: 'SentToWebhook' };
+  const isAck = !(dataKey in body) && ('reference' in body || 'trace_id' in body);
+  if (isAck) {
+    throw new TerraValidationError({
+      subject,
+      model: dataKey === 'athlete' ? 'AthleteCollection' : undefined,
+      issues: [
+        {
+          path: '$',
+          pathSegments: [],
+          code: 'unexpected_acknowledgement',
+          message:
+            'data was asked for inline (toWebhook: false) but Terra answered that it will send it to the webhook',
+        },
+      ],
+    });
+  }
+  const parsed = parsers.data(body, subject);
+  return { ...parsed.body, kind: 'DataReturned', data: (parsed.data ?? []) as D };
+}
