@@ -1,0 +1,484 @@
+/**
+ * Deterministic, realistic Terra data for tests: each builder gives the same record for the same
+ * options, valid against the SDK's schemas, with plausible values, units and Terra-style
+ * timestamps (local time with microseconds and offset).
+ *
+ * @packageDocumentation
+ */
+import { TerraInvalidArgumentError } from '../errors.js';
+import type {
+  Activity,
+  Athlete,
+  Body,
+  Daily,
+  HealthObservation,
+  HormoneSample,
+  Menstruation,
+  Nutrition,
+  PlannedWorkout,
+  Sleep,
+  TerraUser,
+} from '../models/index.js';
+import { localMidnight, Random, terraTimestamp } from './random.js';
+
+/** Options every fixture builder takes. */
+export interface FixtureOptions {
+  /** Same seed, same record. Default 1. */
+  seed?: number | undefined;
+  /** The wearer's day, `YYYY-MM-DD`. Default `2026-07-01`. */
+  date?: string | undefined;
+  /** The wearer's UTC offset in minutes (60 for +01:00). Default 60. */
+  offsetMinutes?: number | undefined;
+}
+
+/** Options of {@link fixtures}.`activity`. */
+export interface ActivityFixtureOptions extends FixtureOptions {
+  /** Length of the workout in seconds, one heart-rate sample per second. Default 1,800. */
+  samples?: number | undefined;
+  /** The activity type (`ActivityType`). Default 8, running. */
+  type?: number | undefined;
+}
+
+/** Options of {@link fixtures}.`user`. */
+export interface UserFixtureOptions {
+  seed?: number | undefined;
+  provider?: string | undefined;
+  referenceId?: string | null | undefined;
+  active?: boolean | undefined;
+}
+
+const DAY_MS = 86_400_000;
+
+interface Resolved {
+  random: Random;
+  date: string;
+  offset: number;
+  midnight: number;
+  time: (epochMs: number) => string;
+}
+
+function resolve(options: FixtureOptions | undefined, salt: number): Resolved {
+  const seed = options?.seed ?? 1;
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new TerraInvalidArgumentError('seed', 'seed must be a number');
+  const date = options?.date ?? '2026-07-01';
+  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+    throw new TerraInvalidArgumentError('date', 'date must be a YYYY-MM-DD day');
+  }
+  const offset = options?.offsetMinutes ?? 60;
+  if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) {
+    throw new TerraInvalidArgumentError('offsetMinutes', 'offsetMinutes must be a whole number of minutes within ±840');
+  }
+  const random = new Random(Math.imul(seed, 2654435761) ^ salt);
+  return { random, date, offset, midnight: localMidnight(date, offset), time: (ms) => terraTimestamp(ms, offset) };
+}
+
+function count(value: number | undefined, fallback: number, argument: string, max: number): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new TerraInvalidArgumentError(argument, `${argument} must be a whole number from 1 to ${max}`);
+  }
+  return n;
+}
+
+const PROVIDERS = ['GARMIN', 'FITBIT', 'OURA', 'WHOOP', 'WITHINGS', 'POLAR', 'COROS'] as const;
+
+function user(options: UserFixtureOptions = {}): TerraUser {
+  const random = new Random(Math.imul(options.seed ?? 1, 2654435761) ^ 0x05e7);
+  const provider = options.provider ?? random.pick(PROVIDERS);
+  return {
+    user_id: random.uuid(),
+    provider,
+    last_webhook_update: '2026-07-01T09:12:33.891000+00:00',
+    scopes: provider === 'GARMIN' ? 'ACTIVITY_EXPORT,HEALTH_EXPORT' : 'activity,heartrate,sleep,profile',
+    reference_id: options.referenceId === undefined ? `user-${options.seed ?? 1}` : options.referenceId,
+    active: options.active ?? true,
+    created_at: '2026-06-01T10:00:00.000000+00:00',
+  };
+}
+
+function device(random: Random) {
+  return random.pick([
+    { name: 'Forerunner 965', manufacturer: 'Garmin', software_version: '21.19' },
+    { name: 'Charge 6', manufacturer: 'Fitbit', software_version: '201.4' },
+    { name: 'Oura Ring Gen3', manufacturer: 'Oura', software_version: '3.2.1' },
+  ]);
+}
+
+function activity(options: ActivityFixtureOptions = {}): Activity {
+  const { random, midnight, time } = resolve(options, 0xac71);
+  const samples = count(options.samples, 1_800, 'samples', 1_000_000);
+  const start = midnight + (6 * 3600 + random.int(0, 7200)) * 1000;
+  let bpm = random.between(85, 100);
+  const hr = [];
+  let max = 0;
+  let sum = 0;
+  for (let i = 0; i < samples; i++) {
+    bpm = Math.min(188, Math.max(70, bpm + (i < 600 ? 0.1 : 0) + (random.next() - 0.5) * 3));
+    const value = Math.round(bpm);
+    max = Math.max(max, value);
+    sum += value;
+    hr.push({ timestamp: time(start + i * 1000), bpm: value, timer_duration_seconds: i });
+  }
+  const positions = [];
+  let lat = 51.5007 + random.between(-0.01, 0.01, 4);
+  let lng = -0.1246 + random.between(-0.01, 0.01, 4);
+  const origin: [number, number] = [Number(lat.toFixed(6)), Number(lng.toFixed(6))];
+  for (let i = 0; i < samples; i += 10) {
+    lat += (random.next() - 0.4) * 0.0004;
+    lng += (random.next() - 0.4) * 0.0006;
+    positions.push({
+      timestamp: time(start + i * 1000),
+      coords_lat_lng_deg: [Number(lat.toFixed(6)), Number(lng.toFixed(6))] as [number, number],
+      timer_duration_seconds: i,
+    });
+  }
+  const speed = random.between(2.4, 3.6, 2);
+  const distance = Math.round(samples * speed * 10) / 10;
+  return {
+    metadata: {
+      name: 'Morning Run',
+      summary_id: random.uuid(),
+      start_time: time(start),
+      end_time: time(start + samples * 1000),
+      type: options.type ?? 8,
+      upload_type: 1,
+      timestamp_localization: 1,
+      city: 'London',
+      country: 'GB',
+      state: null,
+    },
+    device_data: { ...device(random), hardware_version: null, data_provided: ['HEART_RATE', 'DISTANCE', 'STEPS'] },
+    distance_data: {
+      summary: { distance_meters: distance, steps: Math.round(samples * 2.7), floors_climbed: random.int(0, 6) },
+    },
+    calories_data: {
+      total_burned_calories: Math.round(samples * 0.21),
+      net_activity_calories: Math.round(samples * 0.17),
+      BMR_calories: Math.round(samples * 0.04),
+    },
+    active_durations_data: {
+      activity_seconds: samples,
+      rest_seconds: 0,
+      vigorous_intensity_seconds: Math.round(samples * 0.6),
+    },
+    movement_data: {
+      avg_speed_meters_per_second: speed,
+      max_speed_meters_per_second: Math.round(speed * 1.35 * 100) / 100,
+      avg_cadence_rpm: random.int(160, 182),
+      avg_pace_minutes_per_kilometer: Math.round((1000 / speed / 60) * 100) / 100,
+    },
+    heart_rate_data: {
+      summary: {
+        avg_hr_bpm: Math.round(sum / samples),
+        max_hr_bpm: max,
+        min_hr_bpm: 70,
+        resting_hr_bpm: random.int(46, 62),
+        hr_zone_data: [],
+      },
+      detailed: { hr_samples: hr, hrv_samples_rmssd: [], hrv_samples_sdnn: [] },
+    },
+    position_data: { start_pos_lat_lng_deg: origin, position_samples: positions },
+    cheat_detection: 0,
+  };
+}
+
+function sleep(options: FixtureOptions = {}): Sleep {
+  const { random, midnight, time } = resolve(options, 0x51ee);
+  // The night that ends on the morning of `date`.
+  const bedtime = midnight - (random.int(75, 120) * 60_000 + 0);
+  const inBed = random.int(420, 540) * 60;
+  const latency = random.int(300, 1200);
+  const awake = random.int(600, 2400);
+  const asleep = inBed - latency - awake;
+  const deep = Math.round(asleep * random.between(0.14, 0.22, 2));
+  const rem = Math.round(asleep * random.between(0.18, 0.25, 2));
+  const levels = [];
+  for (let t = 0; t < inBed; t += 300) {
+    const level = t < latency ? 1 : random.pick([4, 4, 5, 6, 1]);
+    levels.push({ timestamp: time(bedtime + t * 1000), level });
+  }
+  return {
+    metadata: {
+      start_time: time(bedtime),
+      end_time: time(bedtime + inBed * 1000),
+      upload_type: 2,
+      summary_id: random.uuid(),
+      is_nap: false,
+      timestamp_localization: 1,
+    },
+    device_data: device(random),
+    sleep_durations_data: {
+      asleep: {
+        duration_asleep_state_seconds: asleep,
+        duration_deep_sleep_state_seconds: deep,
+        duration_REM_sleep_state_seconds: rem,
+        duration_light_sleep_state_seconds: asleep - deep - rem,
+        num_REM_events: random.int(3, 6),
+      },
+      awake: {
+        duration_awake_state_seconds: awake,
+        sleep_latency_seconds: latency,
+        num_wakeup_events: random.int(1, 5),
+      },
+      other: { duration_in_bed_seconds: inBed },
+      sleep_efficiency: Math.round((asleep / inBed) * 100) / 100,
+      hypnogram_samples: levels,
+    },
+    heart_rate_data: {
+      summary: {
+        avg_hr_bpm: random.int(50, 62),
+        min_hr_bpm: random.int(42, 50),
+        max_hr_bpm: random.int(70, 90),
+        avg_hrv_rmssd: random.between(25, 80, 1),
+      },
+    },
+    respiration_data: { breaths_data: { avg_breaths_per_min: random.between(12, 17, 1) } },
+    scores: { sleep: random.int(55, 95) },
+    readiness_data: { readiness: random.int(50, 95) },
+  };
+}
+
+function daily(options: FixtureOptions = {}): Daily {
+  const { random, midnight, time } = resolve(options, 0xda11);
+  const steps = random.int(3_000, 16_000);
+  const stress = [];
+  for (let t = 0; t < 24 * 3600; t += 900)
+    stress.push({ timestamp: time(midnight + t * 1000), level: random.int(5, 70) });
+  return {
+    metadata: {
+      start_time: time(midnight),
+      end_time: time(midnight + DAY_MS),
+      upload_type: 1,
+      timestamp_localization: 1,
+    },
+    device_data: device(random),
+    distance_data: { steps, distance_meters: Math.round(steps * 0.78), floors_climbed: random.int(0, 20) },
+    calories_data: {
+      total_burned_calories: random.int(1_900, 3_200),
+      BMR_calories: random.int(1_450, 1_800),
+      net_activity_calories: random.int(250, 1_200),
+    },
+    active_durations_data: {
+      activity_seconds: random.int(1_800, 7_200),
+      low_intensity_seconds: random.int(1_200, 5_400),
+      moderate_intensity_seconds: random.int(300, 2_400),
+      vigorous_intensity_seconds: random.int(0, 1_800),
+    },
+    heart_rate_data: {
+      summary: { avg_hr_bpm: random.int(62, 80), resting_hr_bpm: random.int(46, 62), max_hr_bpm: random.int(120, 180) },
+    },
+    stress_data: { avg_stress_level: random.int(15, 45), max_stress_level: random.int(60, 95), samples: stress },
+    scores: { activity: random.int(40, 100), recovery: random.int(30, 100), sleep: random.int(50, 95) },
+  };
+}
+
+function body(options: FixtureOptions = {}): Body {
+  const { random, midnight, time } = resolve(options, 0xb0d1);
+  const weigh = midnight + 7 * 3600 * 1000;
+  const weight = random.between(55, 95, 1);
+  const height = random.between(155, 195, 1);
+  const glucose = [];
+  for (let t = 0; t < 24 * 3600; t += 900) {
+    glucose.push({
+      timestamp: time(midnight + t * 1000),
+      blood_glucose_mg_per_dL: random.int(72, 150),
+      glucose_level_flag: 0,
+      trend_arrow: 3,
+    });
+  }
+  const avgGlucose = Math.round(glucose.reduce((s, g) => s + g.blood_glucose_mg_per_dL, 0) / glucose.length);
+  const systolic = random.int(105, 135);
+  const diastolic = random.int(65, 85);
+  return {
+    metadata: { start_time: time(midnight), end_time: time(midnight + DAY_MS), timestamp_localization: 1 },
+    measurements_data: {
+      measurements: [
+        {
+          measurement_time: time(weigh),
+          weight_kg: weight,
+          height_cm: height,
+          BMI: Math.round((weight / (height / 100) ** 2) * 10) / 10,
+          bodyfat_percentage: random.between(12, 32, 1),
+        },
+      ],
+    },
+    blood_pressure_data: {
+      blood_pressure_samples: [{ timestamp: time(weigh), systolic_bp: systolic, diastolic_bp: diastolic }],
+      day_avg_systolic_bp: systolic,
+      day_avg_diastolic_bp: diastolic,
+    },
+    glucose_data: {
+      blood_glucose_samples: glucose,
+      day_avg_blood_glucose_mg_per_dL: avgGlucose,
+      day_avg_blood_glucose_mg_per_dl: avgGlucose,
+      time_in_range: random.between(70, 99, 1),
+    },
+    oxygen_data: { avg_saturation_percentage: random.between(95, 99, 1) },
+    temperature_data: { day_avg_body_temperature_celsius: random.between(36.2, 37.1, 2) },
+    hydration_data: { day_total_water_consumption_ml: random.int(1_200, 3_000) },
+  };
+}
+
+const MEALS = [
+  { name: 'Porridge with berries', type: 1, hour: 7.5, kcal: 380, protein: 12, carbs: 62, fat: 9 },
+  { name: 'Chicken salad', type: 3, hour: 12.75, kcal: 520, protein: 38, carbs: 24, fat: 28 },
+  { name: 'Apple', type: 4, hour: 16, kcal: 95, protein: 0.5, carbs: 25, fat: 0.3 },
+  { name: 'Salmon, rice and greens', type: 5, hour: 19.5, kcal: 690, protein: 42, carbs: 70, fat: 24 },
+] as const;
+
+function nutrition(options: FixtureOptions = {}): Nutrition {
+  const { random, midnight, time } = resolve(options, 0x2a75);
+  const scale = random.between(0.85, 1.2, 2);
+  const meals = MEALS.map((meal) => {
+    const r = (n: number) => Math.round(n * scale * 10) / 10;
+    return {
+      id: random.uuid(),
+      name: meal.name,
+      type: meal.type,
+      timestamp: time(midnight + meal.hour * 3600 * 1000),
+      quantity: { amount: 1, unit: 10 },
+      macros: {
+        calories: Math.round(meal.kcal * scale),
+        protein_g: r(meal.protein),
+        carbohydrates_g: r(meal.carbs),
+        fat_g: r(meal.fat),
+      },
+      micros: { sodium_mg: random.int(50, 900), calcium_mg: random.int(10, 300), iron_mg: random.between(0.2, 4, 1) },
+    };
+  });
+  const total = (key: 'calories' | 'protein_g' | 'carbohydrates_g' | 'fat_g') =>
+    Math.round(meals.reduce((sum, meal) => sum + meal.macros[key], 0) * 10) / 10;
+  const water = random.int(1_000, 2_500);
+  return {
+    metadata: { start_time: time(midnight), end_time: time(midnight + DAY_MS), timestamp_localization: 1 },
+    meals,
+    drink_samples: [
+      { timestamp: time(midnight + 10 * 3600 * 1000), drink_volume: 330, drink_unit: 8, drink_name: 'Water' },
+    ],
+    summary: {
+      macros: {
+        calories: total('calories'),
+        protein_g: total('protein_g'),
+        carbohydrates_g: total('carbohydrates_g'),
+        fat_g: total('fat_g'),
+      },
+      water_ml: water,
+    },
+  };
+}
+
+function menstruation(options: FixtureOptions = {}): Menstruation {
+  const { random, midnight, date, time } = resolve(options, 0x3e25);
+  const cycle = random.int(26, 32);
+  const dayInCycle = random.int(1, cycle);
+  const periodStart = new Date(Date.parse(`${date}T00:00:00Z`) - (dayInCycle - 1) * DAY_MS).toISOString().slice(0, 10);
+  const inPeriod = dayInCycle <= 5;
+  return {
+    metadata: { start_time: time(midnight), end_time: time(midnight + DAY_MS), timestamp_localization: 1 },
+    menstruation_data: {
+      cycle_length_days: cycle,
+      period_length_days: 5,
+      day_in_cycle: dayInCycle,
+      period_start_date: periodStart,
+      current_phase: inPeriod ? 1 : dayInCycle < cycle / 2 - 2 ? 2 : dayInCycle <= cycle / 2 + 1 ? 4 : 5,
+      predicted_cycle_length_days: cycle,
+      is_predicted_cycle: false,
+      menstruation_flow: inPeriod
+        ? [{ timestamp: time(midnight + 8 * 3600 * 1000), flow: random.pick([2, 3, 4]) }]
+        : [],
+    },
+  };
+}
+
+function athlete(options: Pick<FixtureOptions, 'seed'> = {}): Athlete {
+  const { random } = resolve(options, 0xa7e1);
+  const first = random.pick(['Ada', 'Grace', 'Alan', 'Katherine', 'Tim', 'Mae']);
+  const last = random.pick(['Lovelace', 'Hopper', 'Turing', 'Johnson', 'Berners-Lee', 'Jemison']);
+  const year = random.int(1960, 2004);
+  return {
+    first_name: first,
+    last_name: last,
+    age: 2026 - year,
+    date_of_birth: `${year}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`,
+    sex: random.pick(['female', 'male']),
+    city: 'London',
+    country: 'GB',
+    email: `${first.toLowerCase()}@example.com`,
+    provider_user_id: String(random.int(10_000_000, 99_999_999)),
+  };
+}
+
+function hormone(options: FixtureOptions = {}): HormoneSample {
+  const { random, midnight, time } = resolve(options, 0x4027);
+  return {
+    timestamp: time(midnight + 7 * 3600 * 1000),
+    lh_mIU_per_ml: random.between(2, 25, 2),
+    e3g_ng_per_ml: random.between(50, 300, 1),
+    pdg_ug_per_ml: random.between(1, 12, 2),
+  };
+}
+
+function healthObservation(options: FixtureOptions = {}): HealthObservation {
+  const { random, midnight, time } = resolve(options, 0x0b5e);
+  return {
+    metadata: { start_time: time(midnight + 9 * 3600 * 1000), summary_id: random.uuid(), timestamp_localization: 1 },
+    observation_data: {
+      category: 1,
+      observation_type: 'headache',
+      codes: [{ system: 'http://snomed.info/sct', code: '25064002', display: 'Headache' }],
+      value: { value_type: 2, boolean: true },
+      severity: random.pick([2, 3]),
+      status: 1,
+    },
+  };
+}
+
+function plannedWorkout(options: FixtureOptions = {}): PlannedWorkout {
+  const { random, date } = resolve(options, 0x91a2);
+  return {
+    planned_workout_id: String(random.int(1_000, 99_999)),
+    workout_id: String(random.int(1_000, 99_999)),
+    planned_date: date,
+    is_external: false,
+    created_at: '2026-06-28T10:00:00Z',
+    last_updated_at: '2026-06-28T10:00:00Z',
+    athlete_metrics: { max_heart_rate: random.int(175, 200) },
+  };
+}
+
+/**
+ * Builders of realistic Terra records. Every builder is deterministic: the same options give the same
+ * record (change `seed` for another one).
+ *
+ * @example
+ * ```ts
+ * import { fixtures } from 'terra-sdk/testing';
+ * const run = fixtures.activity({ samples: 3_600, seed: 7 }); // an hour of 1 Hz heart rate
+ * const night = fixtures.sleep({ date: '2026-07-02', offsetMinutes: -300 });
+ * ```
+ */
+export const fixtures = {
+  /** A Terra user (one connection to one provider). */
+  user,
+  /** A run with one heart-rate sample per second and a GPS fix every ten seconds. */
+  activity,
+  /** The night that ends on the morning of `date`, with a hypnogram every five minutes. */
+  sleep,
+  /** The summary of `date`, with stress samples every fifteen minutes. */
+  daily,
+  /** Body measurements of `date`: weight, blood pressure, glucose every fifteen minutes, ... */
+  body,
+  /** The meals and drinks of `date`. */
+  nutrition,
+  /** The menstrual cycle state on `date`. */
+  menstruation,
+  /** A profile. */
+  athlete,
+  /** A morning hormone reading. */
+  hormone,
+  /** A logged symptom. */
+  healthObservation,
+  /** A workout planned on `date`. */
+  plannedWorkout,
+};
