@@ -6,6 +6,7 @@ import {
   TerraNotFoundError,
   TerraValidationError,
 } from './errors.js';
+import { DEFAULT_BASE_URL } from './internal/constants.js';
 import { querySeconds, toQueryDate } from './internal/dates.js';
 import { readEnv } from './internal/env.js';
 import { HttpClient, type HttpRequest, type RequestOptions, requestIdOf } from './internal/http.js';
@@ -65,8 +66,8 @@ import {
 } from './response.js';
 import { type AthleteRequestOptions, type DataRequestOptions, User } from './user.js';
 
-/** Terra's API, unless `baseUrl` or `TERRA_BASE_URL` says otherwise. */
-export const DEFAULT_BASE_URL = 'https://access.tryterra.co/api/v2';
+export { DEFAULT_BASE_URL };
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_RETRIES = 2;
 /** setTimeout's ceiling; a longer time limit would fire at once. */

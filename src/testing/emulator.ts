@@ -1,0 +1,677 @@
+/**
+ * A Terra API emulator: Terra's endpoints and semantics over Web `Request`/`Response`, with users and
+ * connections in memory and deterministic data. `terraHandlers` (msw, for unit tests) and the
+ * `terra-sdk sandbox` server (a local Terra on 127.0.0.1) are both this emulator.
+ *
+ * @packageDocumentation
+ */
+
+import { TerraInvalidArgumentError } from '../errors.js';
+import { DEFAULT_BASE_URL } from '../internal/constants.js';
+import type { TerraUser } from '../models/index.js';
+import type { TerraDataType } from '../response.js';
+import { athleteFor, daysBetween, hashSeed, recordsFor } from './emulator-data.js';
+import { Random } from './random.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const EVENT_VERSION = '2022-03-16';
+
+/** Providers the emulator offers, with the data types each has. */
+const PROVIDERS: Record<string, { name: string; types: TerraDataType[]; scopes: string; sdk?: boolean }> = {
+  GARMIN: {
+    name: 'Garmin',
+    types: ['activity', 'body', 'daily', 'sleep', 'menstruation', 'athlete'],
+    scopes: 'ACTIVITY_EXPORT,HEALTH_EXPORT',
+  },
+  FITBIT: {
+    name: 'Fitbit',
+    types: ['activity', 'body', 'daily', 'sleep', 'nutrition', 'athlete'],
+    scopes: 'activity,heartrate,sleep,nutrition,profile,weight',
+  },
+  OURA: {
+    name: 'Oura',
+    types: ['activity', 'daily', 'sleep', 'athlete'],
+    scopes: 'daily,heartrate,personal,session,workout',
+  },
+  WHOOP: {
+    name: 'WHOOP',
+    types: ['activity', 'body', 'daily', 'sleep', 'athlete'],
+    scopes: 'read:recovery,read:cycles,read:sleep,read:workout,read:profile',
+  },
+  WITHINGS: {
+    name: 'Withings',
+    types: ['activity', 'body', 'daily', 'sleep', 'athlete'],
+    scopes: 'user.info,user.metrics,user.activity',
+  },
+  STRAVA: { name: 'Strava', types: ['activity', 'athlete'], scopes: 'read,activity:read_all,profile:read_all' },
+  MYFITNESSPAL: { name: 'MyFitnessPal', types: ['nutrition', 'body', 'athlete'], scopes: 'diary,measurements' },
+  DEXCOM: { name: 'Dexcom', types: ['body'], scopes: 'offline_access' },
+  APPLE: {
+    name: 'Apple Health',
+    types: ['activity', 'body', 'daily', 'sleep', 'nutrition', 'menstruation', 'athlete'],
+    scopes: 'healthkit',
+    sdk: true,
+  },
+};
+
+/** One webhook delivery the emulator wants made, with the headers Terra would send. */
+export interface EmulatorDelivery {
+  /** The event body, as Terra would POST it. */
+  readonly payload: Record<string, unknown> & { type: string };
+  /** `terra-reference`: the API request that caused it, for data and large-request events. */
+  readonly reference: string | undefined;
+  /** `X-Terra-Trace-Id`: unique per delivery, the same across retries. */
+  readonly traceId: string;
+  /** `X-Terra-Ordering-Timestamp`: when Terra emitted it, in epoch milliseconds. */
+  readonly orderingTimestamp: number;
+}
+
+/** Options of {@link TerraEmulator}. */
+export interface TerraEmulatorOptions {
+  /** The API key requests must send. Omitted, any non-empty key is accepted. */
+  apiKey?: string | undefined;
+  /** The dev id requests must send. Omitted, any non-empty dev id is accepted. */
+  devId?: string | undefined;
+  /** Where the API is served. Default: Terra's own URL (so msw intercepts a client with no `baseUrl`). */
+  baseUrl?: string | undefined;
+  /** Seed of the generated data: same seed, user and range, same data. Default 1. */
+  seed?: number | undefined;
+  /** Ranges longer than this many days are delivered as a large request, in chunks. Default 28. */
+  largeRequestDays?: number | undefined;
+  /** Days per chunk of a large request. Default 7. */
+  chunkDays?: number | undefined;
+  /** Rule r2: days that may be requested per user per rolling hour. Default 6,000. */
+  daysPerHour?: number | undefined;
+  /** Rule r1: the longest span of one request, in days. Default 1,825. */
+  maxSpanDays?: number | undefined;
+  /** The clock, for tests. Default `Date.now`. */
+  now?: (() => number) | undefined;
+  /** Called with every webhook event to deliver (the sandbox signs and POSTs them). */
+  onEvent?: ((delivery: EmulatorDelivery) => void) | undefined;
+}
+
+interface Flow {
+  id: string;
+  kind: 'widget' | 'direct';
+  providers: string[];
+  referenceId: string | null;
+  successUrl: string | undefined;
+  failureUrl: string | undefined;
+  /** The user id promised by `authenticateUser`. */
+  userId: string | undefined;
+  expiresAt: number;
+  done: boolean;
+}
+
+/** The outcome of a person finishing (or refusing) a connection flow. */
+export interface FlowResult {
+  /** The connection made, when authorized. */
+  readonly user: TerraUser | undefined;
+  /** Where the person's browser goes next. */
+  readonly redirect: string | undefined;
+}
+
+type Json = Record<string, unknown>;
+
+const problem = (
+  status: number,
+  title: string,
+  instance: string,
+  detail: string,
+  headers: Record<string, string> = {},
+) =>
+  new Response(JSON.stringify({ type: 'about:blank', title, instance, detail }), {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+
+const ok = (body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json', ...headers } });
+
+const escape = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+function utc(ms: number): string {
+  return `${new Date(ms).toISOString().replace('Z', '')}000+00:00`;
+}
+
+/**
+ * Terra's API in memory. `handle(request)` answers like Terra; people "connect" through the widget
+ * and auth pages it serves (or {@link TerraEmulator.connect} in tests); every webhook Terra would
+ * send is passed to `onEvent` and kept in {@link TerraEmulator.deliveries}.
+ *
+ * @example
+ * ```ts
+ * const terra = new TerraEmulator({ apiKey: 'key', devId: 'dev' });
+ * const user = terra.connect({ provider: 'GARMIN', referenceId: 'user-123' });
+ * const response = await terra.handle(new Request(`${terra.baseUrl}/userInfo?user_id=${user.user_id}`, {
+ *   headers: { 'x-api-key': 'key', 'dev-id': 'dev' },
+ * }));
+ * ```
+ */
+export class TerraEmulator {
+  /** Where the API is served (`https://access.tryterra.co/api/v2` unless told otherwise). */
+  readonly baseUrl: string;
+  /** Every webhook delivery emitted so far, oldest first. */
+  readonly deliveries: EmulatorDelivery[] = [];
+  readonly #options: TerraEmulatorOptions;
+  readonly #basePath: string;
+  readonly #origin: string;
+  readonly #users = new Map<string, TerraUser>();
+  readonly #flows = new Map<string, Flow>();
+  readonly #spent = new Map<string, { at: number; days: number }[]>();
+  readonly #random: Random;
+  readonly #now: () => number;
+
+  constructor(options: TerraEmulatorOptions = {}) {
+    this.#options = options;
+    const base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
+    if (!/^https?:$/.test(base.protocol))
+      throw new TerraInvalidArgumentError('baseUrl', 'baseUrl must be an http(s) URL');
+    this.baseUrl = base.href.replace(/\/+$/, '');
+    this.#basePath = base.pathname.replace(/\/+$/, '');
+    this.#origin = base.origin;
+    this.#random = new Random(hashSeed(options.seed ?? 1, 'ids'));
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The connections that exist now. */
+  users(): TerraUser[] {
+    return [...this.#users.values()].map((user) => ({ ...user }));
+  }
+
+  /**
+   * Connects a provider account as if the person had completed Terra's flow: creates the user and
+   * sends `auth` (and `user_reauth` when it replaces a connection to the same provider under the same
+   * reference id).
+   */
+  connect(options: { provider: string; referenceId?: string | null | undefined; widgetSessionId?: string }): TerraUser {
+    const provider = options.provider.toUpperCase();
+    if (!PROVIDERS[provider]) {
+      throw new TerraInvalidArgumentError('provider', `unknown provider; known: ${Object.keys(PROVIDERS).join(', ')}`);
+    }
+    return { ...this.#connect(provider, options.referenceId ?? null, undefined, options.widgetSessionId) };
+  }
+
+  /**
+   * Completes a widget session or an authentication link as the person would: `provider` is the one
+   * picked (for a direct link, the one it was made for); `cancel` refuses access.
+   */
+  completeFlow(
+    flowId: string,
+    options: { provider?: string | undefined; cancel?: boolean | undefined } = {},
+  ): FlowResult {
+    const flow = this.#flows.get(flowId);
+    if (!flow || flow.done || flow.expiresAt < this.#now()) {
+      throw new TerraInvalidArgumentError(
+        'flowId',
+        'no open session or link with this id (it may have expired or been used)',
+      );
+    }
+    const provider = (options.provider ?? (flow.kind === 'direct' ? flow.providers[0] : undefined))?.toUpperCase();
+    if (!provider || !flow.providers.includes(provider)) {
+      throw new TerraInvalidArgumentError('provider', `pick one of ${flow.providers.join(', ')}`);
+    }
+    flow.done = true;
+    if (options.cancel) {
+      this.#emit({
+        type: 'auth_cancelled',
+        status: 'error',
+        reason: 'access_denied',
+        reference_id: flow.referenceId,
+        flow_id: flow.id,
+      });
+      const redirect = flow.failureUrl
+        ? withQuery(flow.failureUrl, { reason: 'access_denied', resource: provider, reference_id: flow.referenceId })
+        : undefined;
+      return { user: undefined, redirect };
+    }
+    const user = this.#connect(provider, flow.referenceId, flow.userId, flow.kind === 'widget' ? flow.id : undefined);
+    const redirect = flow.successUrl
+      ? withQuery(flow.successUrl, { user_id: user.user_id, resource: provider, reference_id: flow.referenceId })
+      : undefined;
+    return { user: { ...user }, redirect };
+  }
+
+  /** Answers one request as Terra would: the API under `baseUrl`, and the widget and link pages. */
+  async handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith(`${this.#basePath}/`)) return this.#api(request, url);
+    const page = /^\/(widget|connect)\/([\w-]+)$/.exec(url.pathname);
+    if (page) return this.#page(request, page[2] as string);
+    return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+  }
+
+  // ----------------------------------------------------------------------------------------------
+
+  #connect(
+    provider: string,
+    referenceId: string | null,
+    promisedId: string | undefined,
+    widgetSessionId?: string,
+  ): TerraUser {
+    const now = this.#now();
+    const previous =
+      referenceId === null
+        ? undefined
+        : [...this.#users.values()].find((u) => u.provider === provider && u.reference_id === referenceId && u.active);
+    const user: TerraUser = {
+      user_id: promisedId ?? this.#random.uuid(),
+      provider,
+      reference_id: referenceId,
+      scopes: PROVIDERS[provider]?.scopes ?? null,
+      active: true,
+      created_at: utc(now),
+      last_webhook_update: null,
+    };
+    if (previous) this.#users.delete(previous.user_id);
+    this.#users.set(user.user_id, user);
+    this.#emit({
+      type: 'auth',
+      status: 'success',
+      message: 'User has successfully authenticated',
+      user: { ...user },
+      reference_id: referenceId,
+      ...(widgetSessionId ? { widget_session_id: widgetSessionId } : {}),
+      version: EVENT_VERSION,
+    });
+    if (previous) {
+      this.#emit({
+        type: 'user_reauth',
+        status: 'warning',
+        message: 'User has reauthenticated and old ID has been deleted',
+        old_user: { ...previous, active: false },
+        new_user: { ...user },
+        version: EVENT_VERSION,
+      });
+    }
+    return user;
+  }
+
+  #emit(payload: Json & { type: string }, reference?: string, traceId?: string): void {
+    const orderingTimestamp = this.#now();
+    for (const key of ['user', 'new_user']) {
+      const user = payload[key] as TerraUser | undefined;
+      const stored = user ? this.#users.get(user.user_id) : undefined;
+      if (stored) {
+        stored.last_webhook_update = utc(orderingTimestamp);
+        payload[key] = { ...stored };
+      }
+    }
+    const delivery: EmulatorDelivery = {
+      payload,
+      reference,
+      traceId: traceId ?? this.#random.uuid(),
+      orderingTimestamp,
+    };
+    this.deliveries.push(delivery);
+    this.#options.onEvent?.(delivery);
+  }
+
+  async #api(request: Request, url: URL): Promise<Response> {
+    const path = url.pathname.slice(this.#basePath.length);
+    const instance = url.pathname + url.search;
+    const keyless = path === '/integrations' || path === '/integrations/detailed';
+    const devId = request.headers.get('dev-id');
+    const apiKey = request.headers.get('x-api-key');
+    if (!devId || (!keyless && !apiKey)) {
+      return problem(401, 'unauthorized', instance, 'dev-id or x-api-key headers are missing');
+    }
+    const { apiKey: expectedKey, devId: expectedDev } = this.#options;
+    if (
+      (expectedDev !== undefined && devId !== expectedDev) ||
+      (!keyless && expectedKey !== undefined && apiKey !== expectedKey)
+    ) {
+      return problem(403, 'forbidden', instance, 'invalid credentials: the API key does not belong to this dev-id');
+    }
+    const route = `${request.method} ${path}`;
+    const query = url.searchParams;
+    switch (route) {
+      case 'GET /integrations':
+        return ok({
+          status: 'success',
+          providers: Object.keys(PROVIDERS).filter((p) => !PROVIDERS[p]?.sdk),
+          sdk_providers: Object.keys(PROVIDERS).filter((p) => PROVIDERS[p]?.sdk),
+        });
+      case 'GET /integrations/detailed':
+        return ok({ status: 'success', providers: this.#detailedProviders(query.get('sdk') === 'true') });
+      case 'POST /auth/authenticateUser':
+        return this.#authenticateUser(request, query, instance);
+      case 'POST /auth/generateWidgetSession':
+        return this.#widgetSession(request, instance);
+      case 'POST /auth/generateAuthToken':
+        return ok({ status: 'success', token: this.#random.uuid().replace(/-/g, ''), expires_in: 180 });
+      case 'DELETE /auth/deauthenticateUser': {
+        const user = this.#users.get(query.get('user_id') ?? '');
+        if (!user) return problem(404, 'not found', instance, 'user not found');
+        this.#users.delete(user.user_id);
+        this.#emit({
+          type: 'deauth',
+          status: 'success',
+          message: 'User has deauthenticated',
+          user: { ...user, active: false },
+        });
+        return ok({ status: 'success' });
+      }
+      case 'GET /userInfo':
+        return this.#userInfo(query, instance);
+      case 'POST /bulkUserInfo': {
+        const ids = await readJson(request);
+        if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+          return problem(400, 'bad request', instance, 'the body must be a JSON array of user ids');
+        }
+        const users = ids.map((id) => this.#users.get(id)).filter((u): u is TerraUser => u !== undefined);
+        return users.length === 0 ? problem(404, 'not found', instance, 'no user found') : ok(users);
+      }
+      case 'GET /subscriptions':
+        return this.#subscriptions(query, instance);
+      case 'GET /activity':
+      case 'GET /body':
+      case 'GET /daily':
+      case 'GET /sleep':
+      case 'GET /nutrition':
+      case 'GET /menstruation':
+      case 'GET /athlete':
+        return this.#data(path.slice(1) as TerraDataType, query, instance);
+      default:
+        return problem(404, 'not found', instance, `no such endpoint: ${request.method} ${path}`);
+    }
+  }
+
+  #detailedProviders(sdk: boolean) {
+    return Object.entries(PROVIDERS)
+      .filter(([, p]) => sdk || !p.sdk)
+      .map(([provider, p]) => ({
+        provider,
+        name: p.name,
+        icon: `${this.#origin}/icons/${provider.toLowerCase()}.png`,
+        setup: p.sdk ? 'SDK' : 'API_KEYS_MANAGED',
+        enabled: true,
+        types: Object.fromEntries(
+          (['activity', 'body', 'nutrition', 'daily', 'sleep', 'menstruation'] as const).map((t) => [
+            t,
+            p.types.includes(t),
+          ]),
+        ),
+      }));
+  }
+
+  async #authenticateUser(request: Request, query: URLSearchParams, instance: string): Promise<Response> {
+    const resource = query.get('resource');
+    if (!resource) return problem(400, 'bad request', instance, 'resource is required');
+    const provider = resource.toUpperCase();
+    if (!PROVIDERS[provider] || PROVIDERS[provider]?.sdk) {
+      return problem(400, 'bad request', instance, `unknown resource: ${resource}`);
+    }
+    const body = await readJson(request, {});
+    if (!isRecord(body)) return problem(400, 'bad request', instance, 'the body must be a JSON object');
+    const flow = this.#flow('direct', [provider], body);
+    flow.userId = this.#random.uuid();
+    return ok({ status: 'success', user_id: flow.userId, auth_url: `${this.#origin}/connect/${flow.id}` });
+  }
+
+  async #widgetSession(request: Request, instance: string): Promise<Response> {
+    const body = await readJson(request);
+    if (!isRecord(body)) return problem(400, 'bad request', instance, 'the body must be a JSON object');
+    const available = Object.keys(PROVIDERS).filter((p) => !PROVIDERS[p]?.sdk);
+    let providers = available;
+    if (typeof body.providers === 'string' && body.providers.trim() !== '') {
+      providers = body.providers.split(',').map((p) => p.trim().toUpperCase());
+      const unknown = providers.filter((p) => !available.includes(p));
+      if (unknown.length > 0) return problem(400, 'bad request', instance, `unknown providers: ${unknown.join(', ')}`);
+    }
+    const flow = this.#flow('widget', providers, body);
+    return ok({ session_id: flow.id, url: `${this.#origin}/widget/${flow.id}`, status: 'success', expires_in: 900 });
+  }
+
+  #flow(kind: Flow['kind'], providers: string[], body: Json): Flow {
+    const str = (key: string) =>
+      typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : undefined;
+    const flow: Flow = {
+      id: this.#random.uuid(),
+      kind,
+      providers,
+      referenceId: str('reference_id') ?? null,
+      successUrl: str('auth_success_redirect_url'),
+      failureUrl: str('auth_failure_redirect_url'),
+      userId: undefined,
+      expiresAt: this.#now() + 900_000,
+      done: false,
+    };
+    this.#flows.set(flow.id, flow);
+    return flow;
+  }
+
+  #userInfo(query: URLSearchParams, instance: string): Response {
+    const userId = query.get('user_id');
+    const referenceId = query.get('reference_id');
+    if (userId) {
+      const user = this.#users.get(userId);
+      if (!user) return problem(404, 'not found', instance, 'user not found');
+      return ok({
+        user: { ...user, last_polled_at: utc(this.#now() - 600_000), most_recent_data_at: user.last_webhook_update },
+        status: 'success',
+        is_authenticated: user.active === true,
+      });
+    }
+    if (referenceId) return ok([...this.#users.values()].filter((u) => u.reference_id === referenceId));
+    return problem(400, 'bad request', instance, 'user_id or reference_id is required');
+  }
+
+  #subscriptions(query: URLSearchParams, instance: string): Response {
+    const users = [...this.#users.values()];
+    if (!query.has('page')) return ok({ users });
+    const page = Number(query.get('page'));
+    const perPage = query.has('per_page') ? Number(query.get('per_page')) : 500;
+    if (!Number.isInteger(page) || page < 0 || !Number.isInteger(perPage) || perPage < 1) {
+      return problem(400, 'bad request', instance, 'page and per_page must be whole numbers');
+    }
+    const maxPage = Math.max(0, Math.ceil(users.length / perPage) - 1);
+    return ok({
+      data: {
+        results: users.slice(page * perPage, (page + 1) * perPage),
+        next: page < maxPage ? page + 1 : null,
+        max_page: maxPage,
+      },
+    });
+  }
+
+  #data(type: TerraDataType, query: URLSearchParams, instance: string): Response {
+    const user = this.#users.get(query.get('user_id') ?? '');
+    if (!user) return problem(404, 'not found', instance, 'user not found');
+    if (!PROVIDERS[user.provider]?.types.includes(type)) {
+      return problem(400, 'bad request', instance, 'connection does not support requested data type');
+    }
+    const toWebhook = query.get('to_webhook') !== 'false';
+    if (type === 'athlete') {
+      const athlete = athleteFor(this.#options.seed ?? 1, user.user_id);
+      if (!toWebhook) return ok({ athlete, type: 'athlete', user });
+      const reference = this.#random.uuid();
+      this.#emit({ type: 'athlete', athlete, user: { ...user }, version: EVENT_VERSION }, reference);
+      return ok({ status: 'success', type: 'athlete', reference, trace_id: reference, user });
+    }
+    const start = parseDate(query.get('start_date'));
+    if (start === undefined) return problem(400, 'bad request', instance, 'invalid start_date');
+    const endParam = query.get('end_date');
+    const end = endParam === null ? start + DAY_MS : parseDate(endParam);
+    if (end === undefined) return problem(400, 'bad request', instance, 'invalid end_date');
+    if (end < start) return problem(400, 'bad request', instance, 'end_date is before start_date');
+    const spanDays = Math.max(1, Math.ceil((end - start) / DAY_MS));
+
+    const limits = this.#rateLimit(user.user_id, spanDays);
+    if ('rejected' in limits) return limits.rejected;
+    const days = daysBetween(start, Math.max(end, start + 1));
+    const dayRecords = recordsFor({
+      type,
+      userId: user.user_id,
+      provider: user.provider,
+      seed: this.#options.seed ?? 1,
+      days,
+      offsetMinutes: 60,
+      withSamples: query.get('with_samples') !== 'false',
+    });
+    const records = dayRecords.map((r) => r.record);
+    if (!toWebhook) return ok({ user, data: records, type }, limits.headers);
+
+    const reference = this.#random.uuid();
+    const large = spanDays > (this.#options.largeRequestDays ?? 28);
+    if (!large) {
+      this.#emit({ type, user: { ...user }, data: records, version: EVENT_VERSION }, reference);
+      return ok({ status: 'success', type, reference, trace_id: reference, user }, limits.headers);
+    }
+    const chunkDays = this.#options.chunkDays ?? 7;
+    const chunks: unknown[][] = [];
+    for (let i = 0; i < days.length; i += chunkDays) {
+      const chunk = new Set(days.slice(i, i + chunkDays));
+      chunks.push(dayRecords.filter((r) => chunk.has(r.day)).map((r) => r.record));
+    }
+    this.#emit(
+      {
+        type: 'large_request_processing',
+        status: 'processing',
+        message: 'Large request is processing',
+        user: { ...user },
+        reference,
+      },
+      reference,
+    );
+    this.#emit(
+      {
+        type: 'large_request_sending',
+        message: `Large request: sending ${chunks.length} payloads`,
+        user: { ...user },
+        reference,
+        expected_payloads: chunks.length,
+      },
+      reference,
+    );
+    chunks.forEach((data, i) => {
+      this.#emit({ type, user: { ...user }, data, version: EVENT_VERSION }, reference, `${reference}:chunk:${i}`);
+    });
+    return ok(
+      {
+        status: 'success',
+        type,
+        reference,
+        trace_id: reference,
+        user,
+        message: `Large request: the data will be sent to your webhook in ${chunks.length} payloads`,
+      },
+      limits.headers,
+    );
+  }
+
+  /** Rules r1 (span) and r2 (days per rolling hour), as Terra applies them per user. */
+  #rateLimit(userId: string, days: number): { headers: Record<string, string> } | { rejected: Response } {
+    const rateLimited = (headers: Record<string, string>) => ({
+      rejected: new Response(JSON.stringify({ detail: 'rate limit exceeded' }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', ...headers },
+      }),
+    });
+    if (days > (this.#options.maxSpanDays ?? 1_825)) return rateLimited({ 'X-Terra-RateLimit-Rule': 'r1' });
+    const now = this.#now();
+    const limit = this.#options.daysPerHour ?? 6_000;
+    const spent = (this.#spent.get(userId) ?? []).filter((entry) => entry.at > now - HOUR_MS);
+    const used = spent.reduce((sum, entry) => sum + entry.days, 0);
+    if (used + days > limit) {
+      // Wait until enough of the oldest requests leave the hour.
+      let freed = used;
+      let wait = 0;
+      for (const entry of spent) {
+        freed -= entry.days;
+        wait = entry.at + HOUR_MS - now;
+        if (freed + days <= limit) break;
+      }
+      return rateLimited({
+        'X-Terra-RateLimit-Rule': 'r2',
+        'Retry-After': String(Math.max(1, Math.ceil(wait / 1000))),
+        'X-Terra-RateLimit-Limit': String(limit),
+        'X-Terra-RateLimit-Remaining': String(Math.max(0, limit - used)),
+      });
+    }
+    spent.push({ at: now, days });
+    this.#spent.set(userId, spent);
+    const resetAfter = Math.ceil(((spent[0]?.at ?? now) + HOUR_MS - now) / 1000);
+    return {
+      headers: {
+        'X-Terra-RateLimit-Limit': String(limit),
+        'X-Terra-RateLimit-Remaining': String(limit - used - days),
+        'X-Terra-RateLimit-Reset-After': String(resetAfter),
+      },
+    };
+  }
+
+  async #page(request: Request, flowId: string): Promise<Response> {
+    const flow = this.#flows.get(flowId);
+    const html = (status: number, title: string, body: string) =>
+      new Response(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>` +
+          '<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}' +
+          'button{display:block;width:100%;margin:.4rem 0;padding:.7rem;font-size:1rem;cursor:pointer}</style></head>' +
+          `<body><h1>${escape(title)}</h1>${body}<p><small>Terra sandbox: no real account is connected.</small></p></body></html>`,
+        { status, headers: { 'content-type': 'text/html; charset=utf-8' } },
+      );
+    if (!flow || flow.expiresAt < this.#now())
+      return html(404, 'Session not found', '<p>This link has expired or does not exist.</p>');
+    if (flow.done) return html(410, 'Already used', '<p>This link has already been used.</p>');
+    if (request.method === 'POST') {
+      const form = new URLSearchParams(await request.text());
+      let result: FlowResult;
+      try {
+        result = this.completeFlow(flowId, {
+          provider: form.get('provider') ?? undefined,
+          cancel: form.get('action') === 'cancel',
+        });
+      } catch (error) {
+        return html(400, 'Cannot connect', `<p>${escape((error as Error).message)}</p>`);
+      }
+      if (result.redirect) return new Response(null, { status: 303, headers: { location: result.redirect } });
+      return result.user
+        ? html(200, 'Connected', `<p>Your ${escape(result.user.provider)} account is connected.</p>`)
+        : html(200, 'Not connected', '<p>You refused access; nothing was connected.</p>');
+    }
+    const buttons = flow.providers
+      .map((p) => `<button name="provider" value="${escape(p)}">Connect ${escape(PROVIDERS[p]?.name ?? p)}</button>`)
+      .join('');
+    const cancel = `<button name="action" value="cancel" formnovalidate>Cancel</button><input type="hidden" name="provider" value="${escape(flow.providers[0] ?? '')}">`;
+    const title =
+      flow.kind === 'widget' ? 'Connect a device' : `Authorize ${PROVIDERS[flow.providers[0] ?? '']?.name ?? ''}`;
+    return html(200, title, `<form method="post">${buttons}</form><form method="post">${cancel}</form>`);
+  }
+}
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readJson(request: Request, empty?: unknown): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '') return empty;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A query date: unix seconds or `YYYY-MM-DD` (00:00 UTC). */
+function parseDate(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  if (/^\d{1,10}$/.test(value)) return Number(value) * 1000;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value ? undefined : ms;
+  }
+  return undefined;
+}
+
+function withQuery(target: string, params: Record<string, string | null>): string {
+  const url = new URL(target);
+  for (const [key, value] of Object.entries(params)) if (value !== null) url.searchParams.set(key, value);
+  return url.href;
+}
