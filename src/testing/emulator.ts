@@ -129,7 +129,7 @@ const problem = (
 const ok = (body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json', ...headers } });
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
@@ -610,10 +610,10 @@ export class TerraEmulator {
     const flow = this.#flows.get(flowId);
     const html = (status: number, title: string, body: string) =>
       new Response(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>` +
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
           '<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}' +
           'button{display:block;width:100%;margin:.4rem 0;padding:.7rem;font-size:1rem;cursor:pointer}</style></head>' +
-          `<body><h1>${escape(title)}</h1>${body}<p><small>Terra sandbox: no real account is connected.</small></p></body></html>`,
+          `<body><h1>${escapeHtml(title)}</h1>${body}<p><small>Terra sandbox: no real account is connected.</small></p></body></html>`,
         { status, headers: { 'content-type': 'text/html; charset=utf-8' } },
       );
     if (!flow || flow.expiresAt < this.#now())
@@ -628,17 +628,20 @@ export class TerraEmulator {
           cancel: form.get('action') === 'cancel',
         });
       } catch (error) {
-        return html(400, 'Cannot connect', `<p>${escape((error as Error).message)}</p>`);
+        return html(400, 'Cannot connect', `<p>${escapeHtml((error as Error).message)}</p>`);
       }
       if (result.redirect) return new Response(null, { status: 303, headers: { location: result.redirect } });
       return result.user
-        ? html(200, 'Connected', `<p>Your ${escape(result.user.provider)} account is connected.</p>`)
+        ? html(200, 'Connected', `<p>Your ${escapeHtml(result.user.provider)} account is connected.</p>`)
         : html(200, 'Not connected', '<p>You refused access; nothing was connected.</p>');
     }
     const buttons = flow.providers
-      .map((p) => `<button name="provider" value="${escape(p)}">Connect ${escape(PROVIDERS[p]?.name ?? p)}</button>`)
+      .map(
+        (p) =>
+          `<button name="provider" value="${escapeHtml(p)}">Connect ${escapeHtml(PROVIDERS[p]?.name ?? p)}</button>`,
+      )
       .join('');
-    const cancel = `<button name="action" value="cancel" formnovalidate>Cancel</button><input type="hidden" name="provider" value="${escape(flow.providers[0] ?? '')}">`;
+    const cancel = `<button name="action" value="cancel" formnovalidate>Cancel</button><input type="hidden" name="provider" value="${escapeHtml(flow.providers[0] ?? '')}">`;
     const title =
       flow.kind === 'widget' ? 'Connect a device' : `Authorize ${PROVIDERS[flow.providers[0] ?? '']?.name ?? ''}`;
     return html(200, title, `<form method="post">${buttons}</form><form method="post">${cancel}</form>`);
