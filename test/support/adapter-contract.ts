@@ -158,7 +158,7 @@ export function describeAdapter(name: string, mount: Mount): void {
       const { answer, errors } = await run({}, (m) => m.send(post(body)));
       expect(answer).toEqual({ status: 500, body: { error: 'handler_failed' } });
       expect(errors[0]?.context).toMatchObject({ phase: 'handler', status: 500 });
-      expect((errors[0]?.error as Error).message).toBe('database down');
+      expect(errors[0]?.error).toEqual(new Error('database down'));
     });
 
     it('answers 405 to anything but POST', async () => {
