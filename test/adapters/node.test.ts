@@ -1,0 +1,79 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { readRequestBody, terraWebhook, toWebRequest } from '../../src/adapters/node.js';
+import { describeAdapter, parseAnswer } from '../support/adapter-contract.js';
+import { listen } from '../support/loopback.js';
+
+describeAdapter('node:http', async (handler) => {
+  const server = createServer(terraWebhook(handler));
+  const base = await listen(server);
+  return {
+    async send({ method = 'POST', body, headers = {} }) {
+      const response = await fetch(`${base}/webhooks/terra`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: body as BodyInit }),
+      });
+      return parseAnswer(response.status, await response.text());
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+});
+
+describe('node helpers', () => {
+  it('turn a Node request into a Web Request with every header and the body', async () => {
+    let seen: Request | undefined;
+    const server = createServer(async (req: IncomingMessage, res) => {
+      seen = toWebRequest(req, await readRequestBody(req));
+      res.end();
+    });
+    const base = await listen(server);
+    try {
+      await fetch(`${base}/path?q=1`, {
+        method: 'POST',
+        body: 'µg/dL payload',
+        headers: { 'X-Terra-Trace-Id': 'abc', 'Terra-Signature': 't=1,v1=00' },
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(seen?.method).toBe('POST');
+    expect(new URL(seen?.url ?? '').pathname).toBe('/path');
+    expect(seen?.headers.get('x-terra-trace-id')).toBe('abc');
+    expect(seen?.headers.get('terra-signature')).toBe('t=1,v1=00');
+    expect(await seen?.text()).toBe('µg/dL payload');
+  });
+
+  it('build no body for GET and survive a request URL that does not parse', () => {
+    const req = {
+      headers: { host: 'x', 'set-cookie': ['a=1', 'b=2'] },
+      method: 'GET',
+      url: 'http://[',
+    } as unknown as IncomingMessage;
+    const request = toWebRequest(req, new Uint8Array([1]));
+    expect(request.url).toBe('http://localhost/');
+    expect(request.body).toBeNull();
+  });
+
+  it('answer 400 when the client breaks off the upload', async () => {
+    const listener = terraWebhook(
+      (await import('../../src/webhooks/handler.js')).createWebhookHandler({ secret: 's' }),
+    );
+    let status = 0;
+    const req = Object.assign(
+      (async function* () {
+        yield new Uint8Array([1]);
+        throw new Error('aborted');
+      })(),
+      { method: 'POST', headers: {} },
+    ) as unknown as IncomingMessage;
+    const res = {
+      statusCode: 0,
+      end() {
+        status = this.statusCode;
+      },
+    };
+    await listener(req, res as never);
+    expect(status).toBe(400);
+  });
+});
