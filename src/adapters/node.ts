@@ -84,15 +84,13 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
 export function terraWebhook(handler: WebhookHandler, options: WaitUntil = {}): NodeListener {
   const respond = createFetchHandler(handler, options);
   return async (req, res) => {
-    let body: Uint8Array | undefined;
     try {
-      body = req.method === 'POST' ? await readRequestBody(req) : undefined;
+      const body = req.method === 'POST' ? await readRequestBody(req) : undefined;
+      await sendWebResponse(res, await respond(toWebRequest(req, body)));
     } catch {
-      // The client broke off the upload: there is no one left to answer.
-      res.statusCode = 400;
+      // The client broke off the upload, or sent a method a Web Request cannot hold (TRACE).
+      if (!res.headersSent) res.statusCode = 400;
       res.end();
-      return;
     }
-    await sendWebResponse(res, await respond(toWebRequest(req, body)));
   };
 }

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { readRequestBody, terraWebhook, toWebRequest } from '../../src/adapters/node.js';
+import { createWebhookHandler } from '../../src/webhooks/handler.js';
 import { describeAdapter, parseAnswer } from '../support/adapter-contract.js';
 import { listen } from '../support/loopback.js';
 
@@ -53,6 +54,25 @@ describe('node helpers', () => {
     const request = toWebRequest(req, new Uint8Array([1]));
     expect(request.url).toBe('http://localhost/');
     expect(request.body).toBeNull();
+  });
+
+  it('answer 400 to a method a Web Request cannot hold, and keep serving', async () => {
+    const server = createServer(terraWebhook(createWebhookHandler({ secret: 's' })));
+    const base = await listen(server);
+    try {
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        request(`${base}/`, { method: 'TRACE' }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(status).toBe(400);
+      expect((await fetch(`${base}/`)).status).toBe(405);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('answer 400 when the client breaks off the upload', async () => {
