@@ -27,9 +27,10 @@ export type SignatureHeaderInput = string | HeadersLike | null | undefined;
 export interface VerifyOptions {
   /**
    * The signing secret of your Terra destination (Terra dashboard, webhook settings), or a list of
-   * secrets while you rotate them.
+   * secrets while you rotate them. `undefined` (an unset environment variable) fails with code
+   * `missing_secret`.
    */
-  secret: WebhookSecret;
+  secret: WebhookSecret | undefined;
   /**
    * How far, in seconds, the signature's timestamp may be from now, into the past or the future.
    * Defaults to {@link DEFAULT_TOLERANCE_SECONDS} (300). `0` means the same second; it never turns
@@ -309,7 +310,7 @@ async function anyMatches(subtle: SubtleCrypto, expected: ArrayBuffer, candidate
  * @example
  * ```ts
  * import { verifySignature } from 'terra-sdk/webhooks';
- * await verifySignature(await request.text(), request.headers, { secret: process.env.TERRA_WEBHOOK_SECRET! });
+ * await verifySignature(await request.text(), request.headers, { secret: process.env.TERRA_WEBHOOK_SECRET });
  * ```
  */
 export async function verifySignature(
@@ -382,7 +383,7 @@ async function mismatchExplanation(
     if (await anyMatches(subtle, await hmac(subtle, trimmed, message), candidates)) {
       return `The signature matches once the whitespace around ${name} is removed: trim the secret (often a newline from an environment file or a copy and paste).`;
     }
-    return `No v1 signature matches the body with ${which}. Note that ${name} has whitespace around it, which Terra's secrets never have: trim it.`;
+    return `No v1 signature matches the body with ${which}. Note that ${name} has whitespace around it, which a Terra signing secret does not have: trim it.`;
   }
   return `No v1 signature matches the body with ${which}. Check that the body is the raw request body, byte for byte (a body parsed and serialized again with JSON.stringify no longer matches), and that the secret is the signing secret of this destination.`;
 }

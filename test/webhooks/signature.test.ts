@@ -286,6 +286,13 @@ describe('secrets', () => {
     expect(error.message).toMatch(reason);
   });
 
+  it('refuses an unset environment variable with the same clear error', async () => {
+    const unset: string | undefined = process.env.TERRA_TEST_UNSET_SECRET;
+    const error = await failure(verifySignature(BODY, header, { secret: unset }));
+    expect(error.code).toBe('missing_secret');
+    expect(error.message).toMatch(/TERRA_WEBHOOK_SECRET/);
+  });
+
   it('refuses a call without options, or with the secret passed on its own', async () => {
     expect((await failure(verifySignature(BODY, header, undefined as never))).code).toBe('missing_secret');
     const error = await failure(verifySignature(BODY, header, SECRET as never));
