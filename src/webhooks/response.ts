@@ -60,8 +60,11 @@ function orderingTimestamp(value: string | undefined): number | undefined {
  * schema can still be stored through {@link TerraWebhookResponse.getJson}.
  */
 export class TerraWebhookResponse implements WebhookDelivery {
+  /** `X-Terra-Trace-Id`: the dedupe key, the same on every retry of this delivery. */
   readonly traceId: string | undefined;
+  /** `terra-reference`: the API request this delivery answers; shared by every chunk of it. */
   readonly reference: string | undefined;
+  /** `X-Terra-Ordering-Timestamp` in milliseconds: compare before overwriting stored data. */
   readonly orderingTimestamp: number | undefined;
   /** The signed timestamp and which of your secrets matched. */
   readonly signature: VerifiedSignature;
@@ -69,6 +72,7 @@ export class TerraWebhookResponse implements WebhookDelivery {
   #json: { value: unknown } | undefined;
   #event: TerraWebhookEvent | undefined;
 
+  /** Made by {@link handleWebhook}; build one yourself only in tests. */
   constructor(init: TerraWebhookResponseInit) {
     this.#rawBody = init.rawBody;
     this.signature = init.signature;
