@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { terraWebhook } from '../../src/adapters/express.js';
 import { TerraWebhookVerificationError } from '../../src/errors.js';
 import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler.js';
-import { describeAdapter, type Mounted, parseAnswer } from '../support/adapter-contract.js';
+import { describeAdapter, type Mounted, viaLoopback } from '../support/adapter-contract.js';
 import { listen } from '../support/loopback.js';
 import { activityEvent, deliveryHeaders, SECRET } from '../support/webhooks.js';
 
@@ -13,14 +13,7 @@ async function serve(app: express.Express): Promise<Mounted & { base: string }> 
   const base = await listen(server);
   return {
     base,
-    async send({ method = 'POST', body, headers = {} }) {
-      const response = await fetch(`${base}/webhooks/terra`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: body as BodyInit }),
-      });
-      return parseAnswer(response.status, await response.text());
-    },
+    send: viaLoopback(base),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

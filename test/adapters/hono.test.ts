@@ -2,21 +2,14 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { terraWebhook } from '../../src/adapters/hono.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
-import { describeAdapter, parseAnswer } from '../support/adapter-contract.js';
+import { describeAdapter, viaRequest } from '../support/adapter-contract.js';
 import { activityEvent, deliveryHeaders, SECRET } from '../support/webhooks.js';
 
 describeAdapter('hono', async (handler) => {
   const app = new Hono();
   app.all('/webhooks/terra', terraWebhook(handler));
   return {
-    async send({ method = 'POST', body, headers = {} }) {
-      const response = await app.request('/webhooks/terra', {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: body as BodyInit }),
-      });
-      return parseAnswer(response.status, await response.text());
-    },
+    send: viaRequest(async (request) => app.request(request)),
   };
 });
 

@@ -2,21 +2,13 @@ import { NextRequest } from 'next/server.js';
 import { describe, expect, it } from 'vitest';
 import { terraWebhook } from '../../src/adapters/next.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
-import { describeAdapter, parseAnswer } from '../support/adapter-contract.js';
+import { describeAdapter, viaRequest } from '../support/adapter-contract.js';
 import { activityEvent, deliveryHeaders, SECRET } from '../support/webhooks.js';
 
 describeAdapter('next (App Router route handler)', async (handler) => {
   const POST = terraWebhook(handler);
   return {
-    async send({ method = 'POST', body, headers = {} }) {
-      const request = new NextRequest('http://localhost:3000/api/webhooks/terra', {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: body as BodyInit }),
-      });
-      const response = await POST(request);
-      return parseAnswer(response.status, await response.text());
-    },
+    send: viaRequest((request) => POST(new NextRequest(request)), 'http://localhost:3000/api/webhooks/terra'),
   };
 });
 

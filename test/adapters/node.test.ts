@@ -2,21 +2,14 @@ import { createServer, type IncomingMessage, request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { readRequestBody, terraWebhook, toWebRequest } from '../../src/adapters/node.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
-import { describeAdapter, parseAnswer } from '../support/adapter-contract.js';
+import { describeAdapter, viaLoopback } from '../support/adapter-contract.js';
 import { listen } from '../support/loopback.js';
 
 describeAdapter('node:http', async (handler) => {
   const server = createServer(terraWebhook(handler));
   const base = await listen(server);
   return {
-    async send({ method = 'POST', body, headers = {} }) {
-      const response = await fetch(`${base}/webhooks/terra`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: body as BodyInit }),
-      });
-      return parseAnswer(response.status, await response.text());
-    },
+    send: viaLoopback(base),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 });

@@ -5,21 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { createFetchHandler } from '../../src/adapters/web.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
-import { describeAdapter, parseAnswer } from '../support/adapter-contract.js';
+import { describeAdapter, viaRequest } from '../support/adapter-contract.js';
 import { activityEvent, SECRET, signedRequest } from '../support/webhooks.js';
 
 describeAdapter('fetch (Bun, Deno, Workers)', async (handler) => {
   const webhook = createFetchHandler(handler);
   return {
-    async send({ method = 'POST', body, headers = {} }) {
-      const request = new Request('http://localhost/webhooks/terra', {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: body as BodyInit }),
-      });
-      const response = await webhook(request);
-      return parseAnswer(response.status, await response.text());
-    },
+    send: viaRequest((request) => webhook(request)),
   };
 });
 

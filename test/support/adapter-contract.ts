@@ -168,6 +168,22 @@ export function describeAdapter(name: string, mount: Mount): void {
   });
 }
 
+/** Sends through a function that takes a Web Request, as fetch-style frameworks do. */
+export function viaRequest(
+  call: (request: Request) => Promise<Response>,
+  url = 'http://localhost/webhooks/terra',
+): Mounted['send'] {
+  return async ({ method = 'POST', body, headers = {} }) => {
+    const request = new Request(url, { method, headers, ...(body === undefined ? {} : { body: body as BodyInit }) });
+    const response = await call(request);
+    return parseAnswer(response.status, await response.text());
+  };
+}
+
+/** Sends over the network to a server listening at `base`. */
+export const viaLoopback = (base: string, path = '/webhooks/terra'): Mounted['send'] =>
+  viaRequest((request) => fetch(request), `${base}${path}`);
+
 /** Reads an answer's body as JSON when it is JSON. */
 export function parseAnswer(status: number, text: string): Answer {
   try {
