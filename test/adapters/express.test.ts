@@ -5,7 +5,7 @@ import { terraWebhook } from '../../src/adapters/express.js';
 import { TerraWebhookVerificationError } from '../../src/errors.js';
 import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler.js';
 import { describeAdapter, type Mounted, viaLoopback } from '../support/adapter-contract.js';
-import { listen } from '../support/loopback.js';
+import { close, listen } from '../support/loopback.js';
 import { activityEvent, deliveryHeaders, SECRET } from '../support/webhooks.js';
 
 async function serve(app: express.Express): Promise<Mounted & { base: string }> {
@@ -14,7 +14,7 @@ async function serve(app: express.Express): Promise<Mounted & { base: string }> 
   return {
     base,
     send: viaLoopback(base),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => close(server),
   };
 }
 

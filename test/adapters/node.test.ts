@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { readRequestBody, terraWebhook, toWebRequest } from '../../src/adapters/node.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
 import { describeAdapter, viaLoopback } from '../support/adapter-contract.js';
-import { listen } from '../support/loopback.js';
+import { close, listen } from '../support/loopback.js';
 
 describeAdapter('node:http', async (handler) => {
   const server = createServer(terraWebhook(handler));
   const base = await listen(server);
   return {
     send: viaLoopback(base),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => close(server),
   };
 });
 
@@ -29,7 +29,7 @@ describe('node helpers', () => {
         headers: { 'X-Terra-Trace-Id': 'abc', 'Terra-Signature': 't=1,v1=00' },
       });
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close(server);
     }
     expect(seen?.method).toBe('POST');
     expect(new URL(seen?.url ?? '').pathname).toBe('/path');
@@ -64,7 +64,7 @@ describe('node helpers', () => {
       expect(status).toBe(400);
       expect((await fetch(`${base}/`)).status).toBe(405);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close(server);
     }
   });
 

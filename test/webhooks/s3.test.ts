@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   TerraApiError,
@@ -9,6 +8,7 @@ import {
 } from '../../src/errors.js';
 import type { S3PayloadEvent } from '../../src/models/index.js';
 import { fetchS3Payload } from '../../src/webhooks/s3.js';
+import { close, listen } from '../support/loopback.js';
 import { activityEvent } from '../support/webhooks.js';
 
 const inner = activityEvent(4);
@@ -28,11 +28,10 @@ beforeAll(async () => {
       res.end('not json');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listen(server);
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => close(server));
 
 const event = (path: string): S3PayloadEvent => ({
   type: 's3_payload',
@@ -78,13 +77,9 @@ describe('fetchS3Payload', () => {
 
   it('reports a network failure as a connection error, without the URL', async () => {
     const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const error = await fetchS3Payload({
-      ...event('/ok'),
-      url: `http://127.0.0.1:${port}/x?X-Amz-Signature=deadbeef`,
-    }).catch((e) => e);
+    const gone = await listen(closed);
+    await close(closed);
+    const error = await fetchS3Payload({ ...event('/ok'), url: `${gone}/x?X-Amz-Signature=deadbeef` }).catch((e) => e);
     expect(error).toBeInstanceOf(TerraConnectionError);
     expect(error.message).not.toContain('deadbeef');
     expect(error.cause).toBeDefined();
