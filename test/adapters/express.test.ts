@@ -46,6 +46,30 @@ describe('express body parsers', () => {
     }
   });
 
+  it('passes a body_not_raw error to next when another middleware read the stream', async () => {
+    const errors: unknown[] = [];
+    const drain: express.RequestHandler = async (req, _res, next) => {
+      for await (const _ of req) {
+        // read and dropped, leaving no body behind
+      }
+      next();
+    };
+    const app = appWith(createWebhookHandler({ secret: SECRET }), drain);
+    const capture: ErrorRequestHandler = (error, _req, res, _next) => {
+      errors.push(error);
+      res.status(500).end();
+    };
+    app.use(capture);
+    const mounted = await serve(app);
+    try {
+      expect((await send(mounted.base)).status).toBe(500);
+    } finally {
+      await mounted.close?.();
+    }
+    expect(errors[0]).toMatchObject({ code: 'body_not_raw' });
+    expect((errors[0] as Error).message).toMatch(/Another middleware read this request body/);
+  });
+
   it('passes a clear body_not_raw error to next when express.json() ran first', async () => {
     const handler = createWebhookHandler({ secret: SECRET });
     const errors: unknown[] = [];

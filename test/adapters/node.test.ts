@@ -49,6 +49,14 @@ describe('node helpers', () => {
     expect(request.body).toBeNull();
   });
 
+  it('read a body given in several chunks, text or bytes', async () => {
+    const req = (async function* () {
+      yield 'µg';
+      yield new TextEncoder().encode('/dL');
+    })() as unknown as IncomingMessage;
+    expect(new TextDecoder().decode(await readRequestBody(req))).toBe('µg/dL');
+  });
+
   it('answer 400 to a method a Web Request cannot hold, and keep serving', async () => {
     const server = createServer(terraWebhook(createWebhookHandler({ secret: 's' })));
     const base = await listen(server);

@@ -87,6 +87,21 @@ describe('listener deadline', () => {
 });
 
 describe('setup errors', () => {
+  it('answers 500 when the body cannot be read, and reports it', async () => {
+    const errors: unknown[] = [];
+    const handler = createWebhookHandler({ secret: SECRET, onError: (error) => errors.push(error) });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.error(new Error('connection reset'));
+      },
+    });
+    const request = new Request('http://localhost/', { method: 'POST', body, duplex: 'half' } as RequestInit);
+    const response = await createFetchHandler(handler)(request);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: 'internal_error' });
+    expect(errors).toHaveLength(1);
+  });
+
   it('answers 500, not 401, when a middleware already read the body, and says why', async () => {
     const errors: unknown[] = [];
     const handler = createWebhookHandler({ secret: SECRET, onError: (error) => errors.push(error) });

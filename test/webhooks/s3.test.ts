@@ -85,6 +85,18 @@ describe('fetchS3Payload', () => {
     expect(error.cause).toBeDefined();
   });
 
+  it('reports a download that breaks off as a connection error', async () => {
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"type":'));
+        controller.error(new Error('socket hang up'));
+      },
+    });
+    const error = await fetchS3Payload(event('/ok'), { fetch: async () => new Response(broken) }).catch((e) => e);
+    expect(error).toBeInstanceOf(TerraConnectionError);
+    expect(error.message).toMatch(/broke off/);
+  });
+
   it('refuses an event without a url', async () => {
     for (const value of [undefined, { type: 's3_payload' }, { type: 's3_payload', url: '' }]) {
       const error = await fetchS3Payload(value as never).catch((e) => e);

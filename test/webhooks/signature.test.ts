@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { TerraInvalidArgumentError, TerraWebhookVerificationError } from '../../src/errors.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TerraConfigurationError, TerraInvalidArgumentError, TerraWebhookVerificationError } from '../../src/errors.js';
 import {
   DEFAULT_TOLERANCE_SECONDS,
   signPayload,
@@ -352,5 +352,22 @@ describe('signPayload', () => {
     const error = await signPayload(body as string, opts as never).catch((e) => e);
     expect(error).toBeInstanceOf(TerraInvalidArgumentError);
     expect(error.argument).toBe(argument);
+  });
+});
+
+describe('runtime without Web Crypto', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('says what is missing instead of failing with a TypeError', async () => {
+    vi.stubGlobal('crypto', undefined);
+    const header = signatureHeader(BODY, SECRET, T);
+    for (const call of [verifySignature(BODY, header, options()), signPayload(BODY, { secret: SECRET })]) {
+      const error = await call.catch((e) => e);
+      expect(error).toBeInstanceOf(TerraConfigurationError);
+      expect(error.option).toBe('crypto');
+      expect(error.message).toMatch(/crypto\.subtle/);
+    }
   });
 });
