@@ -4,7 +4,16 @@ import { defineConfig } from 'tsup';
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', models: 'src/models/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    models: 'src/models/index.ts',
+    webhooks: 'src/webhooks/index.ts',
+    express: 'src/adapters/express.ts',
+    fastify: 'src/adapters/fastify.ts',
+    hono: 'src/adapters/hono.ts',
+    next: 'src/adapters/next.ts',
+    node: 'src/adapters/node.ts',
+  },
   format: ['esm', 'cjs'],
   // tsup 8.5's declaration step sets `baseUrl`, which TypeScript 6 rejects unless told to allow it.
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

@@ -4,6 +4,7 @@
  */
 import { measureImportCost } from './import-cost.js';
 import { measureParseCost } from './parse.js';
+import { measureWebhookCost } from './webhooks.js';
 
 interface Row {
   name: string;
@@ -28,6 +29,16 @@ for (const cost of await measureParseCost()) {
   rows.push({
     name: `parse activity, ${cost.samples.toLocaleString('en')} HR samples (${cost.megabytes.toFixed(1)} MB) vs JSON.parse`,
     measured: `${fmt(cost.sdkParseMs)} vs ${fmt(cost.jsonParseMs)}`,
+    ratio: cost.ratio,
+    budget: 2.0,
+    aim: 1.5,
+  });
+}
+
+for (const cost of await measureWebhookCost()) {
+  rows.push({
+    name: `verify + parse activity webhook (${cost.megabytes.toFixed(1)} MB) vs HMAC-SHA256 + JSON.parse`,
+    measured: `${fmt(cost.sdkMs)} vs ${fmt(cost.baselineMs)}`,
     ratio: cost.ratio,
     budget: 2.0,
     aim: 1.5,

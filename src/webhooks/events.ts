@@ -1,0 +1,299 @@
+/**
+ * Every webhook event Terra sends, as one union told apart by `type`: the 22 event types of Terra's
+ * spec, the ones Terra sends that its spec leaves out, the older shape of a failed authentication,
+ * and an unknown-event variant for types added after this version of the SDK.
+ *
+ * @packageDocumentation
+ */
+import * as z from 'zod';
+import { TerraValidationError } from '../errors.js';
+import { AccessRevokedEventSchema } from '../models/generated/AccessRevokedEvent.js';
+import { ActivityEventSchema } from '../models/generated/ActivityEvent.js';
+import { AthleteEventSchema } from '../models/generated/AthleteEvent.js';
+import { type AuthErrorEvent, AuthErrorEventSchema } from '../models/generated/AuthErrorEvent.js';
+import { AuthSuccessEventSchema } from '../models/generated/AuthSuccessEvent.js';
+import { BodyEventSchema } from '../models/generated/BodyEvent.js';
+import { ConnectionErrorEventSchema } from '../models/generated/ConnectionErrorEvent.js';
+import { DailyEventSchema } from '../models/generated/DailyEvent.js';
+import { DeauthEventSchema } from '../models/generated/DeauthEvent.js';
+import { HealthObservationEventSchema } from '../models/generated/HealthObservationEvent.js';
+import { HormoneEventSchema } from '../models/generated/HormoneEvent.js';
+import { LabReportCompletedEventSchema } from '../models/generated/LabReportCompletedEvent.js';
+import { LabReportFailedEventSchema } from '../models/generated/LabReportFailedEvent.js';
+import { LargeRequestProcessingEventSchema } from '../models/generated/LargeRequestProcessingEvent.js';
+import { LargeRequestSendingEventSchema } from '../models/generated/LargeRequestSendingEvent.js';
+import { MenstruationEventSchema } from '../models/generated/MenstruationEvent.js';
+import { NutritionEventSchema } from '../models/generated/NutritionEvent.js';
+import { PermissionChangeEventSchema } from '../models/generated/PermissionChangeEvent.js';
+import { PlannedWorkoutEventSchema } from '../models/generated/PlannedWorkoutEvent.js';
+import { S3PayloadEventSchema } from '../models/generated/S3PayloadEvent.js';
+import { SleepEventSchema } from '../models/generated/SleepEvent.js';
+import { type TerraUser, TerraUserSchema } from '../models/generated/TerraUser.js';
+import { UserReauthEventSchema } from '../models/generated/UserReauthEvent.js';
+import { WebhookEventSchema } from '../models/generated/WebhookEvent.js';
+import type { WebhookEventType } from '../models/generated/WebhookEventType.js';
+import { lazySchema, ref } from '../models/lazy.js';
+import { parseModel } from '../models/parse.js';
+
+/**
+ * A failed authentication in the older shape: `type: "auth"` with `status: "error"`, where newer
+ * deliveries send `type: "auth_cancelled"` ({@link AuthErrorEvent}). Tell it from a success by
+ * `status`, or use {@link isAuthFailure} for both failure shapes.
+ */
+export interface LegacyAuthErrorEvent {
+  type: 'auth';
+  status: 'error';
+  /** Why the authentication failed, such as `access_denied`. */
+  reason?: string | null | undefined;
+  message?: string | null | undefined;
+  /** The reference id you passed when starting the authentication. */
+  reference_id?: string | null | undefined;
+  widget_session_id?: string | null | undefined;
+  provider?: string | null | undefined;
+  /** The connection that was being made, when Terra includes it. */
+  user?: TerraUser | null | undefined;
+}
+
+/** Schema of {@link LegacyAuthErrorEvent}, built on first use. */
+export const LegacyAuthErrorEventSchema: z.ZodType<LegacyAuthErrorEvent> = /* @__PURE__ */ lazySchema(
+  'LegacyAuthErrorEvent',
+  () =>
+    z.looseObject({
+      type: z.literal('auth'),
+      status: z.literal('error'),
+      reason: z.string().nullish(),
+      message: z.string().nullish(),
+      reference_id: z.string().nullish(),
+      widget_session_id: z.string().nullish(),
+      provider: z.string().nullish(),
+      user: ref(TerraUserSchema).nullish(),
+    }),
+);
+
+/**
+ * Terra checking that your endpoint answers. Not in Terra's spec; fields typed as Terra's other SDKs
+ * describe them, and optional here in case a delivery leaves one out.
+ */
+export interface HealthcheckEvent {
+  type: 'healthcheck';
+  status?: string | null | undefined;
+  /** When the check was sent. */
+  creation_timestamp?: string | null | undefined;
+  /** Change in delivery volume, in percent. */
+  trend_percentage?: number | null | undefined;
+  /** How many webhooks Terra sent you in the last hour. */
+  sent_webhooks_last_hour?: number | null | undefined;
+}
+
+/** Schema of {@link HealthcheckEvent}, built on first use. */
+export const HealthcheckEventSchema: z.ZodType<HealthcheckEvent> = /* @__PURE__ */ lazySchema('HealthcheckEvent', () =>
+  z.looseObject({
+    type: z.literal('healthcheck'),
+    status: z.string().nullish(),
+    creation_timestamp: z.string().nullish(),
+    trend_percentage: z.number().nullish(),
+    sent_webhooks_last_hour: z.number().nullish(),
+  }),
+);
+
+/** Data for a user is still being fetched; it will follow. Not in Terra's spec. */
+export interface ProcessingEvent {
+  type: 'processing';
+  status?: string | null | undefined;
+  message?: string | null | undefined;
+  user: TerraUser;
+  /** How long Terra expects to take, in seconds. */
+  retry_after_seconds?: number | null | undefined;
+}
+
+/** Schema of {@link ProcessingEvent}, built on first use. */
+export const ProcessingEventSchema: z.ZodType<ProcessingEvent> = /* @__PURE__ */ lazySchema('ProcessingEvent', () =>
+  z.looseObject({
+    type: z.literal('processing'),
+    status: z.string().nullish(),
+    message: z.string().nullish(),
+    user: ref(TerraUserSchema),
+    retry_after_seconds: z.number().nullish(),
+  }),
+);
+
+/**
+ * A provider rate-limited Terra while it fetched a user's data; Terra retries by itself at
+ * `retrying_at`. Not in Terra's spec.
+ */
+export interface RateLimitHitEvent {
+  type: 'rate_limit_hit';
+  status?: string | null | undefined;
+  user: TerraUser;
+  /** Start of the range being fetched. */
+  start_date?: string | null | undefined;
+  /** End of the range being fetched. */
+  end_date?: string | null | undefined;
+  /** When Terra will try again. */
+  retrying_at?: string | null | undefined;
+  message?: string | null | undefined;
+}
+
+/** Schema of {@link RateLimitHitEvent}, built on first use. */
+export const RateLimitHitEventSchema: z.ZodType<RateLimitHitEvent> = /* @__PURE__ */ lazySchema(
+  'RateLimitHitEvent',
+  () =>
+    z.looseObject({
+      type: z.literal('rate_limit_hit'),
+      status: z.string().nullish(),
+      user: ref(TerraUserSchema),
+      start_date: z.string().nullish(),
+      end_date: z.string().nullish(),
+      retrying_at: z.string().nullish(),
+      message: z.string().nullish(),
+    }),
+);
+
+/** A Google Fit user has no data source Terra can read. Not in Terra's spec. */
+export interface GoogleNoDatasourceEvent {
+  type: 'google_no_datasource';
+  status?: string | null | undefined;
+  user: TerraUser;
+  message?: string | null | undefined;
+}
+
+/** Schema of {@link GoogleNoDatasourceEvent}, built on first use. */
+export const GoogleNoDatasourceEventSchema: z.ZodType<GoogleNoDatasourceEvent> = /* @__PURE__ */ lazySchema(
+  'GoogleNoDatasourceEvent',
+  () =>
+    z.looseObject({
+      type: z.literal('google_no_datasource'),
+      status: z.string().nullish(),
+      user: ref(TerraUserSchema),
+      message: z.string().nullish(),
+    }),
+);
+
+/**
+ * An event whose `type` this version of the SDK does not know (Terra added it later). It is
+ * delivered, not rejected: `receivedType` is the type Terra sent and `json` the whole event.
+ */
+export interface UnknownWebhookEvent {
+  type: 'unknown';
+  /** The `type` Terra sent (`route`, ...). */
+  receivedType: string;
+  /** The event as Terra sent it. */
+  json: { type: string; [key: string]: unknown };
+}
+
+/**
+ * Any webhook event. `switch (event.type)` narrows it to each event's own type; events of a type the
+ * SDK does not know arrive as {@link UnknownWebhookEvent} (`type: 'unknown'`).
+ *
+ * `auth` covers both a success (`status: 'success'`) and the older failure shape
+ * ({@link LegacyAuthErrorEvent}, `status: 'error'`): check `status`, or use {@link isAuthFailure}.
+ */
+export type TerraWebhookEvent =
+  | WebhookEventType
+  | LegacyAuthErrorEvent
+  | HealthcheckEvent
+  | ProcessingEvent
+  | RateLimitHitEvent
+  | GoogleNoDatasourceEvent
+  | UnknownWebhookEvent;
+
+/** The `type` of an event: every type the SDK knows, and `'unknown'`. */
+export type TerraWebhookEventName = TerraWebhookEvent['type'];
+
+/** The event types the SDK knows (every name but `'unknown'`). */
+export type KnownWebhookEventName = Exclude<TerraWebhookEventName, 'unknown'>;
+
+/** The event of one `type`: `TerraWebhookEventOf<'activity'>` is `ActivityEvent`. */
+export type TerraWebhookEventOf<T extends TerraWebhookEventName> = Extract<TerraWebhookEvent, { type: T }>;
+
+type SchemaTable = { [T in KnownWebhookEventName]: z.ZodType<TerraWebhookEventOf<T>> };
+
+/** The schema of each known type. `auth` is the success; failures are picked by `status` below. */
+const SCHEMAS = {
+  auth: AuthSuccessEventSchema,
+  auth_cancelled: AuthErrorEventSchema,
+  deauth: DeauthEventSchema,
+  user_reauth: UserReauthEventSchema,
+  access_revoked: AccessRevokedEventSchema,
+  connection_error: ConnectionErrorEventSchema,
+  permission_change: PermissionChangeEventSchema,
+  large_request_processing: LargeRequestProcessingEventSchema,
+  large_request_sending: LargeRequestSendingEventSchema,
+  activity: ActivityEventSchema,
+  athlete: AthleteEventSchema,
+  body: BodyEventSchema,
+  daily: DailyEventSchema,
+  menstruation: MenstruationEventSchema,
+  nutrition: NutritionEventSchema,
+  sleep: SleepEventSchema,
+  planned_workout: PlannedWorkoutEventSchema,
+  hormone: HormoneEventSchema,
+  health_observation: HealthObservationEventSchema,
+  'lab_report.completed': LabReportCompletedEventSchema,
+  'lab_report.failed': LabReportFailedEventSchema,
+  s3_payload: S3PayloadEventSchema,
+  healthcheck: HealthcheckEventSchema,
+  processing: ProcessingEventSchema,
+  rate_limit_hit: RateLimitHitEventSchema,
+  google_no_datasource: GoogleNoDatasourceEventSchema,
+} satisfies SchemaTable;
+
+/** Every event type the SDK knows, in no particular order. */
+export const KNOWN_WEBHOOK_EVENT_TYPES: readonly KnownWebhookEventName[] = /* @__PURE__ */ Object.freeze(
+  Object.keys(SCHEMAS) as KnownWebhookEventName[],
+);
+
+/** Whether `type` is an event type this version of the SDK knows. */
+export function isKnownEventType(type: unknown): type is KnownWebhookEventName {
+  return typeof type === 'string' && Object.hasOwn(SCHEMAS, type);
+}
+
+/**
+ * Reads a webhook event (the JSON body of a verified delivery) into its typed form.
+ *
+ * The event is validated against the schema of its `type` in place, without copying it, and fields
+ * the schema does not list are kept. An event of a type the SDK does not know comes back as an
+ * {@link UnknownWebhookEvent}; it is never an error.
+ *
+ * @throws {@link TerraValidationError} when the value is not an object with a string `type`, or an
+ *   event of a known type does not match its schema. The error gives JSON paths, never values.
+ * @example
+ * ```ts
+ * const event = parseEvent(JSON.parse(body));
+ * if (event.type === 'activity') console.log(event.data.length);
+ * ```
+ */
+export function parseEvent(json: unknown): TerraWebhookEvent {
+  const base = parseModel(WebhookEventSchema, json, { subject: 'The webhook event' }) as {
+    type: string;
+    status?: unknown;
+  };
+  const type = base.type;
+  if (!isKnownEventType(type)) {
+    return { type: 'unknown', receivedType: type, json: base as UnknownWebhookEvent['json'] };
+  }
+  const schema: z.ZodType<TerraWebhookEvent> =
+    type === 'auth' && base.status === 'error' ? LegacyAuthErrorEventSchema : SCHEMAS[type];
+  return parseModel(schema, json, { subject: `The ${type} webhook event` });
+}
+
+/**
+ * Whether an event reports a failed authentication, in either shape Terra sends:
+ * `auth_cancelled`, or the older `auth` with `status: "error"`.
+ *
+ * @example
+ * ```ts
+ * if (isAuthFailure(event)) notifyUser(event.reference_id);
+ * ```
+ */
+export function isAuthFailure(event: TerraWebhookEvent): event is AuthErrorEvent | LegacyAuthErrorEvent {
+  return event.type === 'auth_cancelled' || (event.type === 'auth' && event.status === 'error');
+}
+
+/** Builds the error for a body that is not JSON (its text is never repeated). @internal */
+export function invalidJsonError(subject: string): TerraValidationError {
+  return new TerraValidationError({
+    subject,
+    issues: [{ path: '$', pathSegments: [], code: 'invalid_json', message: 'Not valid JSON' }],
+  });
+}

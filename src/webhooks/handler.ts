@@ -1,0 +1,246 @@
+/**
+ * The typed dispatcher: one listener per event type, a fallback for the rest, and the settings every
+ * framework adapter shares.
+ *
+ * @packageDocumentation
+ */
+import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
+import { describeKind } from './bytes.js';
+import {
+  isKnownEventType,
+  type TerraWebhookEvent,
+  type TerraWebhookEventName,
+  type TerraWebhookEventOf,
+} from './events.js';
+import { handleWebhookRequest, type TerraWebhookResponse, type WebhookDelivery } from './response.js';
+import { checkSecrets, checkTolerance, invalidOption, type VerifyOptions, type WebhookSecret } from './signature.js';
+
+/** Handles the events of one type. May be async; the adapters wait for it up to `deadlineMs`. */
+export type WebhookListener<E extends TerraWebhookEvent = TerraWebhookEvent> = (
+  event: E,
+  delivery: WebhookDelivery,
+) => unknown;
+
+/** Where a delivery failed, for {@link WebhookErrorContext}. */
+export type WebhookErrorPhase =
+  /** Verification failed: answered 401 (500 if the body had already been consumed, a setup error). */
+  | 'verify'
+  /** The verified body is not JSON: answered 400. */
+  | 'body'
+  /** The event is of a known type but breaks its schema: answered 200, since a retry cannot help. */
+  | 'event'
+  /** Your listener threw: answered 500 so Terra retries, or it failed after the deadline's 200. */
+  | 'handler';
+
+/** What {@link WebhookHandlerOptions.onError} is told about a failed delivery. */
+export interface WebhookErrorContext {
+  /** Where it failed. */
+  phase: WebhookErrorPhase;
+  /** The HTTP status the delivery was answered with. */
+  status: number;
+  /** True when your listener failed after the deadline, once Terra had its answer. */
+  afterResponse: boolean;
+  /** The verified delivery (body, delivery headers), unless verification failed. */
+  webhook: TerraWebhookResponse | undefined;
+  /** The event's JSON as Terra sent it, when the body is JSON: store it to replay it later. */
+  json: unknown;
+}
+
+/** Receives every failed delivery, so none is lost silently. */
+export type WebhookErrorListener = (error: unknown, context: WebhookErrorContext) => unknown;
+
+/** Options of {@link createWebhookHandler}. */
+export interface WebhookHandlerOptions {
+  /**
+   * The signing secret of your Terra destination, or a list of secrets while you rotate them.
+   * Defaults to the environment variable `TERRA_WEBHOOK_SECRET`.
+   */
+  secret?: WebhookSecret | undefined;
+  /**
+   * How far, in seconds, a signature's timestamp may be from now, either way. Default 300. `0` means
+   * the same second; `Infinity` accepts any age (only for replaying stored deliveries).
+   */
+  tolerance?: number | undefined;
+  /** The current time in milliseconds, for tests. Defaults to `Date.now`. */
+  now?: (() => number) | undefined;
+  /**
+   * How long, in milliseconds, an adapter waits for your listener before answering 200 anyway and
+   * letting it finish in the background. Terra stops waiting after about 8 s and counts that as a
+   * failure. Default 5000.
+   */
+  deadlineMs?: number | undefined;
+  /**
+   * Called for every delivery that failed: a bad signature, a body that is not JSON, an event that
+   * breaks its schema (with its JSON, since it was answered 200 and will not come again), or a
+   * listener that threw. Defaults to `console.error` of the error, which never holds payload values.
+   */
+  onError?: WebhookErrorListener | undefined;
+}
+
+/** The default deadline for listeners, in milliseconds. */
+export const DEFAULT_DEADLINE_MS = 5000;
+
+const defaultOnError: WebhookErrorListener = (error, context) => {
+  const when = context.afterResponse ? ' after answering' : '';
+  console.error(`terra-sdk: webhook delivery failed at ${context.phase}${when} (answered ${context.status})`, error);
+};
+
+function environmentSecret(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.TERRA_WEBHOOK_SECRET;
+  return value === '' ? undefined : value;
+}
+
+/**
+ * Receives Terra webhooks: verifies each delivery, parses its event and calls the listener registered
+ * for its type. Make one with {@link createWebhookHandler}, then mount it with a framework adapter
+ * (`terra-sdk/express`, `terra-sdk/fastify`, `terra-sdk/hono`, `terra-sdk/next`, `terra-sdk/node`) or
+ * {@link createFetchHandler}.
+ *
+ * The secret is kept in a private field: it does not show in `console.log`, `util.inspect` or
+ * `JSON.stringify` of the handler.
+ */
+export class WebhookHandler {
+  /** How long adapters wait for a listener before answering, in milliseconds. */
+  readonly deadlineMs: number;
+  readonly #verify: VerifyOptions;
+  readonly #listeners = new Map<string, WebhookListener<never>>();
+  #fallback: WebhookListener | undefined;
+  readonly #onError: WebhookErrorListener;
+
+  /** Use {@link createWebhookHandler}. */
+  constructor(options: WebhookHandlerOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TerraConfigurationError('options', `Expected an options object; got ${describeKind(options)}.`);
+    }
+    const given = options.secret ?? environmentSecret();
+    if (given === undefined) {
+      throw new TerraConfigurationError(
+        'secret',
+        'No webhook signing secret: pass { secret } to createWebhookHandler or set TERRA_WEBHOOK_SECRET. It is the signing secret of your Terra destination (Terra dashboard, webhook settings).',
+      );
+    }
+    const secret = checkSecrets(given, (message) => new TerraConfigurationError('secret', message));
+    const tolerance = checkTolerance(options.tolerance, invalidOption);
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TerraConfigurationError('now', 'now must be a function returning milliseconds since the epoch.');
+    }
+    const deadline = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    if (typeof deadline !== 'number' || !(deadline > 0) || !Number.isFinite(deadline)) {
+      throw new TerraConfigurationError(
+        'deadlineMs',
+        `deadlineMs must be a positive number of milliseconds, below Terra's wait of about 8000 (default ${DEFAULT_DEADLINE_MS}).`,
+      );
+    }
+    if (options.onError !== undefined && typeof options.onError !== 'function') {
+      throw new TerraConfigurationError('onError', `onError must be a function; got ${describeKind(options.onError)}.`);
+    }
+    this.deadlineMs = deadline;
+    this.#verify = { secret, tolerance, ...(options.now ? { now: options.now } : {}) };
+    this.#onError = options.onError ?? defaultOnError;
+  }
+
+  /**
+   * Registers the listener for one event type. The listener's `event` is typed for that type:
+   * `.on('activity', (event) => event.data)` gets an `ActivityEvent`. `'unknown'` receives events of
+   * types this SDK does not know.
+   *
+   * @throws {@link TerraInvalidArgumentError} if the type already has a listener, is not an event type
+   *   this SDK knows, or `listener` is not a function.
+   */
+  on<T extends TerraWebhookEventName>(type: T, listener: WebhookListener<TerraWebhookEventOf<T>>): this {
+    if (type !== 'unknown' && !isKnownEventType(type)) {
+      throw new TerraInvalidArgumentError(
+        'type',
+        typeof type === 'string'
+          ? `"${type}" is not an event type this SDK knows. Check the spelling; for types added after this version, use .on('unknown', ...) or .onUnhandled(...).`
+          : `The event type must be a string; got ${describeKind(type)}.`,
+      );
+    }
+    if (typeof listener !== 'function') {
+      throw new TerraInvalidArgumentError(
+        'listener',
+        `The listener must be a function; got ${describeKind(listener)}.`,
+      );
+    }
+    if (this.#listeners.has(type)) {
+      throw new TerraInvalidArgumentError(
+        'type',
+        `A listener for "${type}" is already registered. Register one listener per type and call your functions from it.`,
+      );
+    }
+    this.#listeners.set(type, listener as WebhookListener<never>);
+    return this;
+  }
+
+  /**
+   * Registers the listener for every event no `.on` listener handles, unknown types included.
+   * Without one, such events are acknowledged (200) and dropped.
+   *
+   * @throws {@link TerraInvalidArgumentError} if a fallback is already registered, or `listener` is
+   *   not a function.
+   */
+  onUnhandled(listener: WebhookListener): this {
+    if (typeof listener !== 'function') {
+      throw new TerraInvalidArgumentError(
+        'listener',
+        `The listener must be a function; got ${describeKind(listener)}.`,
+      );
+    }
+    if (this.#fallback) {
+      throw new TerraInvalidArgumentError('listener', 'A fallback listener is already registered.');
+    }
+    this.#fallback = listener;
+    return this;
+  }
+
+  /**
+   * Verifies a delivery with this handler's secret and returns it; the adapters call this.
+   * @throws {@link TerraWebhookVerificationError} if it cannot be verified.
+   */
+  verify(request: Request): Promise<TerraWebhookResponse> {
+    return handleWebhookRequest(request, this.#verify);
+  }
+
+  /**
+   * Calls the listener registered for the event's type, or the fallback, and waits for it. Use it to
+   * hand an event to your listeners yourself, such as the one inside an `s3_payload`.
+   */
+  async dispatch(event: TerraWebhookEvent, delivery?: WebhookDelivery): Promise<void> {
+    const listener = (this.#listeners.get(event.type) as WebhookListener | undefined) ?? this.#fallback;
+    await listener?.(event, delivery ?? { traceId: undefined, reference: undefined, orderingTimestamp: undefined });
+  }
+
+  /**
+   * Passes a failed delivery to `onError`. An error thrown by `onError` itself is logged, never
+   * thrown. Returns once `onError` has finished.
+   */
+  async reportError(error: unknown, context: WebhookErrorContext): Promise<void> {
+    try {
+      await this.#onError(error, context);
+    } catch (failure) {
+      console.error('terra-sdk: the webhook onError listener threw', failure);
+    }
+  }
+}
+
+/**
+ * Makes a {@link WebhookHandler}: register a listener per event type, then mount it with an adapter.
+ *
+ * @example
+ * ```ts
+ * import { createWebhookHandler } from 'terra-sdk/webhooks';
+ *
+ * const handler = createWebhookHandler({ secret: process.env.TERRA_WEBHOOK_SECRET })
+ *   .on('activity', async (event, delivery) => {
+ *     for (const activity of event.data) await save(activity.metadata.summary_id, activity, delivery.traceId);
+ *   })
+ *   .on('auth', (event) => (event.status === 'success' ? connect(event.user) : retryLater(event.reason)))
+ *   .onUnhandled((event) => console.log('ignored', event.type));
+ * ```
+ * @throws {@link TerraConfigurationError} if there is no secret (option or `TERRA_WEBHOOK_SECRET`), or
+ *   an option has the wrong kind of value.
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions = {}): WebhookHandler {
+  return new WebhookHandler(options);
+}

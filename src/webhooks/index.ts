@@ -1,0 +1,96 @@
+/**
+ * Terra webhooks without the HTTP client: verify deliveries (Web Crypto only, on every runtime),
+ * parse every event into a typed union, dispatch events to typed listeners, and answer Terra through
+ * one fetch-style core. Entry point `terra-sdk/webhooks`.
+ *
+ * @packageDocumentation
+ */
+export { createFetchHandler, type FetchHandler, type WaitUntil } from '../adapters/web.js';
+export {
+  TerraApiError,
+  TerraConfigurationError,
+  TerraConnectionError,
+  TerraError,
+  TerraInvalidArgumentError,
+  TerraValidationError,
+  type TerraValidationIssue,
+  TerraWebhookVerificationError,
+  type TerraWebhookVerificationErrorCode,
+} from '../errors.js';
+export type { AccessRevokedEvent } from '../models/generated/AccessRevokedEvent.js';
+export type { ActivityEvent } from '../models/generated/ActivityEvent.js';
+export type { AthleteEvent } from '../models/generated/AthleteEvent.js';
+export type { AuthErrorEvent } from '../models/generated/AuthErrorEvent.js';
+export type { AuthSuccessEvent } from '../models/generated/AuthSuccessEvent.js';
+export type { BodyEvent } from '../models/generated/BodyEvent.js';
+export type { ConnectionErrorEvent } from '../models/generated/ConnectionErrorEvent.js';
+export type { DailyEvent } from '../models/generated/DailyEvent.js';
+export type { DeauthEvent } from '../models/generated/DeauthEvent.js';
+export type { HealthObservationEvent } from '../models/generated/HealthObservationEvent.js';
+export type { HormoneEvent } from '../models/generated/HormoneEvent.js';
+export type { LabReportCompletedEvent } from '../models/generated/LabReportCompletedEvent.js';
+export type { LabReportFailedEvent } from '../models/generated/LabReportFailedEvent.js';
+export type { LargeRequestProcessingEvent } from '../models/generated/LargeRequestProcessingEvent.js';
+export type { LargeRequestSendingEvent } from '../models/generated/LargeRequestSendingEvent.js';
+export type { MenstruationEvent } from '../models/generated/MenstruationEvent.js';
+export type { NutritionEvent } from '../models/generated/NutritionEvent.js';
+export type { PermissionChangeEvent } from '../models/generated/PermissionChangeEvent.js';
+export type { PlannedWorkoutEvent } from '../models/generated/PlannedWorkoutEvent.js';
+export type { S3PayloadEvent } from '../models/generated/S3PayloadEvent.js';
+export type { SleepEvent } from '../models/generated/SleepEvent.js';
+export type { TerraUser } from '../models/generated/TerraUser.js';
+export type { UserReauthEvent } from '../models/generated/UserReauthEvent.js';
+export type { RawBody } from './bytes.js';
+export {
+  type GoogleNoDatasourceEvent,
+  GoogleNoDatasourceEventSchema,
+  type HealthcheckEvent,
+  HealthcheckEventSchema,
+  isAuthFailure,
+  isKnownEventType,
+  KNOWN_WEBHOOK_EVENT_TYPES,
+  type KnownWebhookEventName,
+  type LegacyAuthErrorEvent,
+  LegacyAuthErrorEventSchema,
+  type ProcessingEvent,
+  ProcessingEventSchema,
+  parseEvent,
+  type RateLimitHitEvent,
+  RateLimitHitEventSchema,
+  type TerraWebhookEvent,
+  type TerraWebhookEventName,
+  type TerraWebhookEventOf,
+  type UnknownWebhookEvent,
+} from './events.js';
+export {
+  createWebhookHandler,
+  DEFAULT_DEADLINE_MS,
+  type WebhookErrorContext,
+  type WebhookErrorListener,
+  type WebhookErrorPhase,
+  WebhookHandler,
+  type WebhookHandlerOptions,
+  type WebhookListener,
+} from './handler.js';
+export {
+  checkTerraSignature,
+  constructEvent,
+  handleWebhook,
+  handleWebhookRequest,
+  TerraWebhookResponse,
+  type TerraWebhookResponseInit,
+  type WebhookDelivery,
+} from './response.js';
+export { type FetchS3PayloadOptions, fetchS3Payload } from './s3.js';
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  type HeadersLike,
+  SIGNATURE_HEADER_NAMES,
+  type SignatureHeaderInput,
+  type SignOptions,
+  signPayload,
+  type VerifiedSignature,
+  type VerifyOptions,
+  verifySignature,
+  type WebhookSecret,
+} from './signature.js';

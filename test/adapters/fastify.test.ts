@@ -1,0 +1,54 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { terraWebhook } from '../../src/adapters/fastify.js';
+import { createWebhookHandler } from '../../src/webhooks/handler.js';
+import { describeAdapter, parseAnswer } from '../support/adapter-contract.js';
+import { activityEvent, deliveryHeaders, SECRET } from '../support/webhooks.js';
+
+describeAdapter('fastify', async (handler) => {
+  const app = Fastify();
+  await app.register(terraWebhook(handler), { prefix: '/webhooks/terra' });
+  await app.ready();
+  return {
+    async send({ method = 'POST', body, headers = {} }) {
+      const response = await app.inject({
+        method: method as 'POST',
+        url: '/webhooks/terra',
+        headers,
+        ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : Buffer.from(body) }),
+      });
+      return parseAnswer(response.statusCode, response.body);
+    },
+    close: () => app.close(),
+  };
+});
+
+describe('fastify plugin', () => {
+  const body = JSON.stringify(activityEvent(2));
+
+  it('keeps raw bodies inside its scope only: the rest of the app still parses JSON', async () => {
+    const app = Fastify();
+    await app.register(terraWebhook(createWebhookHandler({ secret: SECRET }), { path: '/terra' }), {
+      prefix: '/hooks',
+    });
+    app.post('/echo', async (request) => ({ parsed: request.body }));
+    const hook = await app.inject({
+      method: 'POST',
+      url: '/hooks/terra',
+      payload: body,
+      headers: deliveryHeaders(body),
+    });
+    expect(hook.statusCode).toBe(200);
+    const echo = await app.inject({ method: 'POST', url: '/echo', payload: { a: 1 } });
+    expect(echo.json()).toEqual({ parsed: { a: 1 } });
+    await app.close();
+  });
+
+  it('answers 413 above its body limit', async () => {
+    const app = Fastify();
+    await app.register(terraWebhook(createWebhookHandler({ secret: SECRET }), { bodyLimit: 100 }));
+    const response = await app.inject({ method: 'POST', url: '/', payload: body, headers: deliveryHeaders(body) });
+    expect(response.statusCode).toBe(413);
+    await app.close();
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The fetch-style core, called with Web Requests as Bun, Deno and Workers do, and the deadline
+ * behaviour, which every adapter inherits from it.
+ */
+import { describe, expect, it } from 'vitest';
+import { createFetchHandler } from '../../src/adapters/web.js';
+import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
+import { describeAdapter, viaRequest } from '../support/adapter-contract.js';
+import { activityEvent, SECRET, signedRequest } from '../support/webhooks.js';
+
+describeAdapter('fetch (Bun, Deno, Workers)', async (handler) => {
+  const webhook = createFetchHandler(handler);
+  return {
+    send: viaRequest((request) => webhook(request)),
+  };
+});
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+describe('listener deadline', () => {
+  const body = JSON.stringify(activityEvent(1));
+
+  it('answers 200 at the deadline, lets the listener finish, and reports its late failure', async () => {
+    const gate = deferred();
+    const reported = deferred();
+    let finished = false;
+    const errors: { error: unknown; context: WebhookErrorContext }[] = [];
+    const kept: Promise<unknown>[] = [];
+    const handler = createWebhookHandler({
+      secret: SECRET,
+      deadlineMs: 30,
+      onError: (error, context) => {
+        errors.push({ error, context });
+        reported.resolve();
+      },
+    }).on('activity', async () => {
+      await gate.promise;
+      finished = true;
+    });
+    const response = await createFetchHandler(handler)(signedRequest(body), {
+      waitUntil: (promise) => {
+        kept.push(promise);
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(finished).toBe(false);
+    expect(kept).toHaveLength(1);
+    gate.reject(new Error('slow write failed'));
+    await reported.promise;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.context).toMatchObject({ phase: 'handler', status: 200, afterResponse: true });
+    expect(errors[0]?.context.json).toEqual(JSON.parse(body));
+    await expect(kept[0]).resolves.toBeUndefined();
+  });
+
+  it('answers once the listener is done when it beats the deadline', async () => {
+    let finished = false;
+    const handler = createWebhookHandler({ secret: SECRET, deadlineMs: 2000 }).on('activity', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      finished = true;
+    });
+    const response = await createFetchHandler(handler)(signedRequest(body));
+    expect(response.status).toBe(200);
+    expect(finished).toBe(true);
+  });
+
+  it('uses the waitUntil given at creation unless the call brings its own', async () => {
+    const gate = deferred();
+    const atCreation: Promise<unknown>[] = [];
+    const handler = createWebhookHandler({ secret: SECRET, deadlineMs: 10 }).on('activity', () => gate.promise);
+    const webhook = createFetchHandler(handler, { waitUntil: (p) => atCreation.push(p) });
+    expect((await webhook(signedRequest(body))).status).toBe(200);
+    expect(atCreation).toHaveLength(1);
+    const perCall: Promise<unknown>[] = [];
+    await webhook(signedRequest(body), { waitUntil: (p) => perCall.push(p) });
+    expect([atCreation.length, perCall.length]).toEqual([1, 1]);
+    gate.resolve();
+  });
+});
+
+describe('setup errors', () => {
+  it('answers 500 when the body cannot be read, and reports it', async () => {
+    const errors: unknown[] = [];
+    const handler = createWebhookHandler({ secret: SECRET, onError: (error) => errors.push(error) });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.error(new Error('connection reset'));
+      },
+    });
+    const request = new Request('http://localhost/', { method: 'POST', body, duplex: 'half' } as RequestInit);
+    const response = await createFetchHandler(handler)(request);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: 'internal_error' });
+    expect(errors).toHaveLength(1);
+  });
+
+  it('answers 500, not 401, when a middleware already read the body, and says why', async () => {
+    const errors: unknown[] = [];
+    const handler = createWebhookHandler({ secret: SECRET, onError: (error) => errors.push(error) });
+    const request = signedRequest(JSON.stringify(activityEvent(1)));
+    await request.text();
+    const response = await createFetchHandler(handler)(request);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: 'body_not_raw' });
+    expect(errors[0]).toMatchObject({ code: 'body_not_raw' });
+  });
+});
