@@ -65,6 +65,14 @@ import {
   type TerraResponseType,
 } from './response.js';
 import { type AthleteRequestOptions, type DataRequestOptions, User } from './user.js';
+import type { RawBody } from './webhooks/bytes.js';
+import {
+  checkTerraSignature,
+  handleWebhook,
+  handleWebhookRequest,
+  type TerraWebhookResponse,
+} from './webhooks/response.js';
+import type { SignatureHeaderInput, VerifyOptions } from './webhooks/signature.js';
 
 export { DEFAULT_BASE_URL };
 
@@ -129,6 +137,9 @@ export interface ListUsersPageOptions {
   /** Users per page (Terra's default is 500). */
   perPage?: number | undefined;
 }
+
+/** Options of {@link Terra.handleWebhook} and {@link Terra.checkTerraSignature}; the secret is the client's. */
+export type WebhookVerifyOptions = Omit<VerifyOptions, 'secret'>;
 
 /** Terra's name for the integrations response with details. */
 export type DetailedProvidersResponse = IntegrationsResponse;
@@ -600,6 +611,59 @@ export class Terra {
   }
 
   // ----------------------------------------------------------------------------------------------
+  // Webhooks
+
+  /**
+   * Verifies a webhook delivery with the client's `secret` and parses its event, as terra-python's
+   * `handle_webhook` does (but throwing instead of returning nothing when the signature is wrong).
+   *
+   * Pass the raw body, exactly as received (a string or bytes, never parsed JSON), and the
+   * `terra-signature` header value or the request's headers; or pass a Web `Request`. Given headers
+   * or a request, the response also carries `traceId`, `reference` and `orderingTimestamp`.
+   *
+   * @example
+   * ```ts
+   * const hook = await terra.handleWebhook(request); // a Web Request (Next.js, Hono, Workers, Bun, Deno)
+   * const event = hook.getParsedResponse();
+   * if (event.type === 'activity') for (const a of event.data) console.log(a.metadata.summary_id);
+   * ```
+   * @throws {@link TerraWebhookVerificationError} (answer 401) when the delivery is not Terra's, the
+   * secret is missing, or the body is not the raw body.
+   * @throws {@link TerraValidationError} when a known event breaks its schema.
+   */
+  handleWebhook(request: Request, options?: WebhookVerifyOptions): Promise<TerraWebhookResponse>;
+  handleWebhook(
+    rawBody: RawBody,
+    signature: SignatureHeaderInput,
+    options?: WebhookVerifyOptions,
+  ): Promise<TerraWebhookResponse>;
+  handleWebhook(
+    body: Request | RawBody,
+    signatureOrOptions?: SignatureHeaderInput | WebhookVerifyOptions,
+    options?: WebhookVerifyOptions,
+  ): Promise<TerraWebhookResponse> {
+    if (isWebRequest(body)) {
+      return handleWebhookRequest(body, { ...(signatureOrOptions as WebhookVerifyOptions), secret: this.#secrets });
+    }
+    return handleWebhook(body, signatureOrOptions as SignatureHeaderInput, { ...options, secret: this.#secrets });
+  }
+
+  /**
+   * Whether a delivery carries a valid Terra signature for the client's `secret` (terra-python's
+   * `check_terra_signature`).
+   *
+   * @throws {@link TerraWebhookVerificationError} when no secret is configured or the body given is not
+   * the raw body: those are setup mistakes, not forged deliveries.
+   */
+  checkTerraSignature(
+    rawBody: RawBody,
+    signature: SignatureHeaderInput,
+    options?: WebhookVerifyOptions,
+  ): Promise<boolean> {
+    return checkTerraSignature(rawBody, signature, { ...options, secret: this.#secrets });
+  }
+
+  // ----------------------------------------------------------------------------------------------
 
   async #call<T>(
     dtype: TerraResponseType,
@@ -674,6 +738,19 @@ const ATHLETE_PARSERS: DataBodyParsers = {
     return { body: parsed, data: parsed.athlete };
   },
 };
+
+/** A Web `Request` (rather than a raw body: a string, bytes or a Node Buffer). */
+function isWebRequest(value: unknown): value is Request {
+  if (typeof Request !== 'undefined' && value instanceof Request) return true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !ArrayBuffer.isView(value) &&
+    typeof (value as Request).arrayBuffer === 'function' &&
+    typeof (value as Request).headers === 'object' &&
+    typeof (value as Request).method === 'string'
+  );
+}
 
 function userIdOf(user: User | string): string {
   if (user instanceof User) return user.user_id;

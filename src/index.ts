@@ -10,6 +10,7 @@ export {
   type ListUsersPageOptions,
   Terra,
   type TerraOptions,
+  type WebhookVerifyOptions,
   type WidgetSessionOptions,
 } from './client.js';
 export * from './errors.js';
@@ -30,3 +31,4 @@ export {
   type WebhookDataResult,
 } from './response.js';
 export { type AthleteRequestOptions, type DataRequestOptions, User } from './user.js';
+export * from './webhooks/index.js';
