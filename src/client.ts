@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import {
   TerraApiError,
   TerraConfigurationError,
@@ -154,7 +154,7 @@ const COLLECTIONS = {
   menstruation: MenstruationCollectionSchema,
   nutrition: NutritionCollectionSchema,
   sleep: SleepCollectionSchema,
-} satisfies Record<Exclude<TerraDataType, 'athlete'>, z.ZodType>;
+} satisfies Record<Exclude<TerraDataType, 'athlete'>, z.ZodMiniType>;
 
 function resolveTimeout(value: unknown, option: string, Err: new (o: string, m: string) => Error): number | undefined {
   if (value === undefined) return undefined;
@@ -584,7 +584,7 @@ export class Terra {
     }
     const toWebhook = optionalBoolean(options.toWebhook, 'toWebhook') ?? true;
     const withSamples = optionalBoolean(options.withSamples, 'withSamples') ?? true;
-    const schema = COLLECTIONS[dtype] as z.ZodType<{ data?: unknown }>;
+    const schema = COLLECTIONS[dtype] as z.ZodMiniType<{ data?: unknown }>;
     const parsers: DataBodyParsers = {
       ...BASE_PARSERS,
       data: (body, subject) => {

@@ -5,11 +5,11 @@
  *
  * @packageDocumentation
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TerraValidationError } from './errors.js';
 import type { DataSentToWebhook, TerraUser } from './models/index.js';
 import { TerraUserSchema } from './models/index.js';
-import { lazySchema } from './models/lazy.js';
+import { lazySchema, ref } from './models/lazy.js';
 
 /** The kinds of data a data request asks for. */
 export type TerraDataType = 'activity' | 'athlete' | 'body' | 'daily' | 'menstruation' | 'nutrition' | 'sleep';
@@ -177,15 +177,15 @@ export type DataResultFor<O, D> = O extends { toWebhook: false }
       : WebhookDataResult;
 
 const NoDataSchema = lazySchema('NoDataReturned', () =>
-  z.looseObject({ status: z.string(), message: z.string().nullish(), user: TerraUserSchema.optional() }),
+  z.looseObject({ status: z.string(), message: z.nullish(z.string()), user: z.optional(ref(TerraUserSchema)) }),
 );
 const ProcessingSchema = lazySchema('RequestProcessing', () =>
   z.looseObject({
-    retry_after_seconds: z.number().optional(),
-    retry_after: z.number().optional(),
-    message: z.string().nullish(),
-    type: z.string().nullish(),
-    user: TerraUserSchema.optional(),
+    retry_after_seconds: z.optional(z.number()),
+    retry_after: z.optional(z.number()),
+    message: z.nullish(z.string()),
+    type: z.nullish(z.string()),
+    user: z.optional(ref(TerraUserSchema)),
   }),
 );
 
@@ -196,7 +196,7 @@ export interface DataBodyParsers {
   /** Validates a `DataSentToWebhook` body. */
   sent: (body: unknown, subject: string) => DataSentToWebhook;
   /** Validates with a schema and throws `TerraValidationError` (no values) on failure. */
-  validate: <T>(schema: z.ZodType<T>, body: unknown, subject: string) => T;
+  validate: <T>(schema: z.ZodMiniType<T>, body: unknown, subject: string) => T;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

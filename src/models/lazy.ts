@@ -7,7 +7,7 @@
  * @internal
  * @packageDocumentation
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const builders = new WeakMap<object, () => object>();
 const names = new WeakMap<object, string>();
@@ -78,7 +78,7 @@ export function ref<T>(schema: T): T {
  * A union whose arms share a property fixed to a distinct constant in each (a `type` tag).
  * @internal
  */
-export function oneOfTagged<T>(discriminator: string, options: readonly z.ZodType[]): z.ZodType<T> {
+export function oneOfTagged<T>(discriminator: string, options: readonly z.ZodMiniType[]): z.ZodMiniType<T> {
   return z.discriminatedUnion(discriminator, options as unknown as Parameters<typeof z.discriminatedUnion>[1]) as never;
 }
 
@@ -86,6 +86,6 @@ export function oneOfTagged<T>(discriminator: string, options: readonly z.ZodTyp
  * A union tried arm by arm.
  * @internal
  */
-export function anyOf<T>(options: readonly z.ZodType[]): z.ZodType<T> {
+export function anyOf<T>(options: readonly z.ZodMiniType[]): z.ZodMiniType<T> {
   return z.union(options as unknown as Parameters<typeof z.union>[0]) as never;
 }

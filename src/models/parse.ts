@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { type TerraValidationError as ErrorClass, TerraValidationError } from '../errors.js';
 import { formatJsonPath } from '../internal/json-path.js';
 import { modelName } from './lazy.js';
@@ -29,14 +29,64 @@ export interface ParseModelOptions {
  * ```
  * @throws {@link TerraValidationError} when the value does not match.
  */
-export function parseModel<T>(schema: z.ZodType<T>, value: unknown, options: ParseModelOptions = {}): T {
+export function parseModel<T>(schema: z.core.$ZodType<T>, value: unknown, options: ParseModelOptions = {}): T {
   const check = checkFor(schema);
   if (check?.(value)) return value as T;
   // Either the value is invalid, or the schema uses something the fast check does not cover:
   // zod decides, and its issues make the error.
-  const result = schema.safeParse(value, { reportInput: false });
+  const result = z.safeParse(schema, value, { reportInput: false, error: describeIssue });
   if (result.success) return result.data;
   throw validationError(result.error.issues, options.subject ?? 'The value', modelName(schema));
+}
+
+/** The kind of a received value, for messages: never the value itself. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
+  if (value instanceof Date) return 'Date';
+  return typeof value;
+}
+
+const list = (values: readonly unknown[]) =>
+  values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v))).join(', ');
+
+/**
+ * Words for a zod issue, from what the schema expects and the *kind* of value received, never the
+ * value: zod's own messages are not loaded with `zod/mini`, and this SDK must not set zod's global
+ * configuration for the app.
+ * @internal
+ */
+export function describeIssue(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `expected ${issue.expected}, but it is missing`
+        : `expected ${issue.expected}, received ${kindOf(issue.input)}`;
+    case 'invalid_value':
+      return issue.values.length === 1 ? `expected ${list(issue.values)}` : `expected one of ${list(issue.values)}`;
+    case 'too_small':
+      return `expected at least ${issue.minimum}${issue.origin === 'string' ? ' character(s)' : issue.origin === 'array' ? ' item(s)' : ''}`;
+    case 'too_big':
+      return `expected at most ${issue.maximum}${issue.origin === 'string' ? ' character(s)' : issue.origin === 'array' ? ' item(s)' : ''}`;
+    case 'invalid_union':
+      if (issue.discriminator !== undefined && Array.isArray(issue.options)) {
+        return `expected ${issue.discriminator} to be one of ${list(issue.options)}`;
+      }
+      return 'matches none of the allowed shapes';
+    case 'unrecognized_keys':
+      return `unexpected key(s) ${list(issue.keys)}`;
+    case 'invalid_format':
+      return `expected the ${issue.format} format`;
+    case 'invalid_key':
+      return 'has an invalid key';
+    case 'invalid_element':
+      return 'has an invalid element';
+    case 'not_multiple_of':
+      return `expected a multiple of ${issue.divisor}`;
+    default:
+      return 'is invalid';
+  }
 }
 
 /**

@@ -13,7 +13,7 @@
  * @internal
  * @packageDocumentation
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ref } from './lazy.js';
 
 /** A compiled check: true when zod would accept the value unchanged. */
@@ -28,7 +28,7 @@ class Unsupported extends Error {}
 const compiled = new WeakMap<object, Check | null>();
 
 /** The compiled check for a schema, or `undefined` when zod's own parse has to be used. */
-export function checkFor(schema: z.ZodType): Check | undefined {
+export function checkFor(schema: z.core.$ZodType): Check | undefined {
   const real = ref(schema) as unknown as Schema;
   const cached = compiled.get(real);
   if (cached !== undefined) return cached ?? undefined;

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TerraValidationError } from '../errors.js';
 import { AccessRevokedEventSchema } from '../models/generated/AccessRevokedEvent.js';
 import { ActivityEventSchema } from '../models/generated/ActivityEvent.js';
@@ -55,18 +55,18 @@ export interface LegacyAuthErrorEvent {
 }
 
 /** Schema of {@link LegacyAuthErrorEvent}, built on first use. */
-export const LegacyAuthErrorEventSchema: z.ZodType<LegacyAuthErrorEvent> = /* @__PURE__ */ lazySchema(
+export const LegacyAuthErrorEventSchema: z.ZodMiniType<LegacyAuthErrorEvent> = /* @__PURE__ */ lazySchema(
   'LegacyAuthErrorEvent',
   () =>
     z.looseObject({
       type: z.literal('auth'),
       status: z.literal('error'),
-      reason: z.string().nullish(),
-      message: z.string().nullish(),
-      reference_id: z.string().nullish(),
-      widget_session_id: z.string().nullish(),
-      provider: z.string().nullish(),
-      user: ref(TerraUserSchema).nullish(),
+      reason: z.nullish(z.string()),
+      message: z.nullish(z.string()),
+      reference_id: z.nullish(z.string()),
+      widget_session_id: z.nullish(z.string()),
+      provider: z.nullish(z.string()),
+      user: z.nullish(ref(TerraUserSchema)),
     }),
 );
 
@@ -86,14 +86,16 @@ export interface HealthcheckEvent {
 }
 
 /** Schema of {@link HealthcheckEvent}, built on first use. */
-export const HealthcheckEventSchema: z.ZodType<HealthcheckEvent> = /* @__PURE__ */ lazySchema('HealthcheckEvent', () =>
-  z.looseObject({
-    type: z.literal('healthcheck'),
-    status: z.string().nullish(),
-    creation_timestamp: z.string().nullish(),
-    trend_percentage: z.number().nullish(),
-    sent_webhooks_last_hour: z.number().nullish(),
-  }),
+export const HealthcheckEventSchema: z.ZodMiniType<HealthcheckEvent> = /* @__PURE__ */ lazySchema(
+  'HealthcheckEvent',
+  () =>
+    z.looseObject({
+      type: z.literal('healthcheck'),
+      status: z.nullish(z.string()),
+      creation_timestamp: z.nullish(z.string()),
+      trend_percentage: z.nullish(z.number()),
+      sent_webhooks_last_hour: z.nullish(z.number()),
+    }),
 );
 
 /** Data for a user is still being fetched; it will follow. Not in Terra's spec. */
@@ -107,13 +109,13 @@ export interface ProcessingEvent {
 }
 
 /** Schema of {@link ProcessingEvent}, built on first use. */
-export const ProcessingEventSchema: z.ZodType<ProcessingEvent> = /* @__PURE__ */ lazySchema('ProcessingEvent', () =>
+export const ProcessingEventSchema: z.ZodMiniType<ProcessingEvent> = /* @__PURE__ */ lazySchema('ProcessingEvent', () =>
   z.looseObject({
     type: z.literal('processing'),
-    status: z.string().nullish(),
-    message: z.string().nullish(),
+    status: z.nullish(z.string()),
+    message: z.nullish(z.string()),
     user: ref(TerraUserSchema),
-    retry_after_seconds: z.number().nullish(),
+    retry_after_seconds: z.nullish(z.number()),
   }),
 );
 
@@ -135,17 +137,17 @@ export interface RateLimitHitEvent {
 }
 
 /** Schema of {@link RateLimitHitEvent}, built on first use. */
-export const RateLimitHitEventSchema: z.ZodType<RateLimitHitEvent> = /* @__PURE__ */ lazySchema(
+export const RateLimitHitEventSchema: z.ZodMiniType<RateLimitHitEvent> = /* @__PURE__ */ lazySchema(
   'RateLimitHitEvent',
   () =>
     z.looseObject({
       type: z.literal('rate_limit_hit'),
-      status: z.string().nullish(),
+      status: z.nullish(z.string()),
       user: ref(TerraUserSchema),
-      start_date: z.string().nullish(),
-      end_date: z.string().nullish(),
-      retrying_at: z.string().nullish(),
-      message: z.string().nullish(),
+      start_date: z.nullish(z.string()),
+      end_date: z.nullish(z.string()),
+      retrying_at: z.nullish(z.string()),
+      message: z.nullish(z.string()),
     }),
 );
 
@@ -158,14 +160,14 @@ export interface GoogleNoDatasourceEvent {
 }
 
 /** Schema of {@link GoogleNoDatasourceEvent}, built on first use. */
-export const GoogleNoDatasourceEventSchema: z.ZodType<GoogleNoDatasourceEvent> = /* @__PURE__ */ lazySchema(
+export const GoogleNoDatasourceEventSchema: z.ZodMiniType<GoogleNoDatasourceEvent> = /* @__PURE__ */ lazySchema(
   'GoogleNoDatasourceEvent',
   () =>
     z.looseObject({
       type: z.literal('google_no_datasource'),
-      status: z.string().nullish(),
+      status: z.nullish(z.string()),
       user: ref(TerraUserSchema),
-      message: z.string().nullish(),
+      message: z.nullish(z.string()),
     }),
 );
 
@@ -206,7 +208,7 @@ export type KnownWebhookEventName = Exclude<TerraWebhookEventName, 'unknown'>;
 /** The event of one `type`: `TerraWebhookEventOf<'activity'>` is `ActivityEvent`. */
 export type TerraWebhookEventOf<T extends TerraWebhookEventName> = Extract<TerraWebhookEvent, { type: T }>;
 
-type SchemaTable = { [T in KnownWebhookEventName]: z.ZodType<TerraWebhookEventOf<T>> };
+type SchemaTable = { [T in KnownWebhookEventName]: z.ZodMiniType<TerraWebhookEventOf<T>> };
 
 /** The schema of each known type. `auth` is the success; failures are picked by `status` below. */
 const SCHEMAS = {
@@ -272,7 +274,7 @@ export function parseEvent(json: unknown): TerraWebhookEvent {
   if (!isKnownEventType(type)) {
     return { type: 'unknown', receivedType: type, json: base as UnknownWebhookEvent['json'] };
   }
-  const schema: z.ZodType<TerraWebhookEvent> =
+  const schema: z.ZodMiniType<TerraWebhookEvent> =
     type === 'auth' && base.status === 'error' ? LegacyAuthErrorEventSchema : SCHEMAS[type];
   return parseModel(schema, json, { subject: `The ${type} webhook event` });
 }

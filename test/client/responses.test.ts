@@ -145,7 +145,7 @@ describe('data responses', () => {
     expect(error).toBeInstanceOf(TerraValidationError);
     expect((error as Error).message).toBe(
       'The GET /activity response does not match the ActivityCollection schema (1 issue): ' +
-        'at $.data[0].metadata.start_time: Invalid input: expected string, received number',
+        'at $.data[0].metadata.start_time: expected string, received number',
     );
     expect((error as Error).message).not.toContain('1782864000');
   });
@@ -153,7 +153,7 @@ describe('data responses', () => {
   it('`data` that is not an array rejects the call', async () => {
     record('get', '/sleep', () => json({ user: USER, data: { not: 'a list' } }));
     await expect(terra().getSleepForUser(USER_ID, { ...range, toWebhook: false })).rejects.toThrow(
-      /at \$\.data: Invalid input: expected array, received object/,
+      /at \$\.data: expected array, received object/,
     );
   });
 });

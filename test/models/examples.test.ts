@@ -16,7 +16,7 @@ import {
   schemaFiles,
 } from '../support/spec.js';
 
-type Schema = z.ZodType;
+type Schema = z.core.$ZodType;
 const defOf = (schema: Schema) => (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
 
 function unwrap(schema: Schema): Schema {
@@ -40,7 +40,7 @@ function checkExample(schema: Schema | undefined, example: unknown, where: strin
     return;
   }
   result.checked++;
-  const parsed = schema.safeParse(example);
+  const parsed = z.safeParse(schema, example);
   if (!parsed.success) result.failures.push(`${where}: ${z.prettifyError(parsed.error)}`);
 }
 

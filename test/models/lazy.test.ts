@@ -3,11 +3,11 @@
  * and a built stand-in must behave as the zod schema itself.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type * as zod from 'zod';
+import type * as zod from 'zod/mini';
 
 const built = vi.hoisted(() => ({ count: 0 }));
-vi.mock('zod', async (importOriginal) => {
-  const zod = await importOriginal<typeof import('zod')>();
+vi.mock('zod/mini', async (importOriginal) => {
+  const zod = await importOriginal<typeof import('zod/mini')>();
   return {
     ...zod,
     looseObject: (...args: Parameters<typeof zod.looseObject>) => {
@@ -29,12 +29,12 @@ describe('lazily built schemas', () => {
   });
 
   it('behave as the zod schema: instanceof, shape, extend, composition, JSON Schema', async () => {
-    const z = await import('zod');
+    const z = await import('zod/mini');
     const { AthleteSchema, TerraUserSchema } = await import('../../src/models/index.js');
-    expect(AthleteSchema).toBeInstanceOf(z.ZodObject);
-    const object = AthleteSchema as unknown as zod.ZodObject;
+    expect(AthleteSchema).toBeInstanceOf(z.ZodMiniObject);
+    const object = AthleteSchema as unknown as zod.ZodMiniObject;
     expect(Object.keys(object.shape)).toContain('first_name');
-    const extended = object.extend({ nickname: z.string() });
+    const extended = z.extend(object, { nickname: z.string() });
     expect(extended.parse({ nickname: 'A', age: 30 })).toEqual({ nickname: 'A', age: 30 });
     expect(() => extended.parse({ age: 30 })).toThrow();
     expect(z.array(TerraUserSchema).parse([{ user_id: 'u', provider: 'p', extra: 1 }])).toEqual([

@@ -154,7 +154,7 @@ describe('validation errors', () => {
     );
     expect(error.message).toBe(
       'The GET /activity response does not match the ActivityCollection schema (1 issue): ' +
-        'at $.data[0].metadata.type: Invalid input: expected number, received string',
+        'at $.data[0].metadata.type: expected number, received string',
     );
     expect(error.model).toBe('ActivityCollection');
     expect(error.issues).toEqual([
@@ -162,7 +162,7 @@ describe('validation errors', () => {
         path: '$.data[0].metadata.type',
         pathSegments: ['data', 0, 'metadata', 'type'],
         code: 'invalid_type',
-        message: 'Invalid input: expected number, received string',
+        message: 'expected number, received string',
       },
     ]);
     expect(JSON.stringify(error)).not.toContain(secret);

@@ -20,7 +20,7 @@ import {
 } from '../../src/index.js';
 import { fixtures } from '../../src/testing/fixtures.js';
 
-const builders: [string, (o: { seed: number; date: string; offsetMinutes: number }) => unknown, z.ZodType][] = [
+const builders: [string, (o: { seed: number; date: string; offsetMinutes: number }) => unknown, z.core.$ZodType][] = [
   ['activity', (o) => fixtures.activity({ ...o, samples: 120 }), ActivitySchema],
   ['sleep', fixtures.sleep, SleepSchema],
   ['daily', fixtures.daily, DailySchema],

@@ -47,11 +47,11 @@ const CLIENT_CODE = /^src\/(client|user|response)\.ts$|^src\/internal\/http/;
 
 describe('import graphs', () => {
   it.each(['src/webhooks/index.ts', 'src/adapters/web.ts', 'src/adapters/hono.ts', 'src/adapters/next.ts'])(
-    '%s imports zod and its own code only: no node:, no ky, no client, no framework',
+    '%s imports zod/mini and its own code only: no node:, no ky, no client, no framework',
     (entry) => {
       const { files, runtime, typeOnly } = graph(entry);
-      expect([...runtime.keys()]).toEqual(['zod']);
-      expect([...typeOnly].filter((s) => s !== 'zod')).toEqual([]);
+      expect([...runtime.keys()]).toEqual(['zod/mini']);
+      expect([...typeOnly].filter((s) => s !== 'zod/mini')).toEqual([]);
       expect(files.filter((f) => CLIENT_CODE.test(f))).toEqual([]);
       for (const file of files)
         expect(readFileSync(join(ROOT, file), 'utf8'), file).not.toMatch(/(?<![\w`])Buffer\s*[.(]/);
@@ -71,7 +71,7 @@ describe('import graphs', () => {
     ['src/adapters/fastify.ts', ['fastify', 'node:http']],
   ])('%s imports Node and its framework as types only', (entry, types) => {
     const { runtime, typeOnly } = graph(entry);
-    expect([...runtime.keys()]).toEqual(['zod']);
-    expect([...typeOnly].filter((s) => s !== 'zod').sort()).toEqual(types);
+    expect([...runtime.keys()]).toEqual(['zod/mini']);
+    expect([...typeOnly].filter((s) => s !== 'zod/mini').sort()).toEqual(types);
   });
 });
