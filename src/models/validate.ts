@@ -62,6 +62,15 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
   const def = schema._zod.def;
   const sub = (inner: unknown) => compile(ref(inner) as Schema, seen);
   if (def.coerce === true) throw new Unsupported('coerce');
+  // String and number formats (z.email(), z.uuid(), z.int(), ...) check inside the schema itself,
+  // not in `checks`: only plain strings and numbers are mirrored here.
+  if (
+    def.format !== undefined ||
+    schema._zod.traits.has('$ZodStringFormat') ||
+    schema._zod.traits.has('$ZodNumberFormat')
+  ) {
+    throw new Unsupported('format');
+  }
   switch (def.type) {
     case 'string': {
       const checks = (def.checks ?? []) as Schema[];

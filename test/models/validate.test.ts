@@ -159,6 +159,10 @@ describe('schemas the check does not cover', () => {
       [z.coerce.number(), '5'],
       [z.looseObject({ a: z.string() }).refine(() => true), { a: 'x' }],
       [z.tuple([z.string(), z.string().optional()]), ['a']],
+      [z.email(), 'ada@example.com'],
+      [z.uuid(), '40f7b0e1-89e2-43ac-a5b8-1e29c8d47cad'],
+      [z.int(), 3],
+      [z.iso.datetime({ offset: true }), '2026-07-01T07:04:11.000000+01:00'],
     ];
     for (const [schema, value] of cases) {
       expect(checkFor(schema)).toBeUndefined();
@@ -166,6 +170,10 @@ describe('schemas the check does not cover', () => {
     }
     expect(parseModel(z.object({ a: z.string() }), { a: 'x', extra: 1 })).toEqual({ a: 'x' });
     expect(() => parseModel(z.number().int(), 1.5)).toThrow(TerraValidationError);
+    // Formats check inside the schema, not in its checks: a plain-string check would wave these through.
+    expect(() => parseModel(z.email(), 'not an email')).toThrow(TerraValidationError);
+    expect(() => parseModel(z.uuid(), 'not a uuid')).toThrow(TerraValidationError);
+    expect(() => parseModel(z.int(), 1.5)).toThrow(TerraValidationError);
   });
 
   it('cover plain unions and literals, which generated models do not use but users may', () => {
