@@ -529,10 +529,24 @@ class Generator {
     throw new Error(`${path}: unsupported schema ${JSON.stringify(normalized(schema)).slice(0, 200)}`);
   }
 
-  /** Doc lines for a property, written from its structure (never from the spec's prose). */
-  propertyDoc(schema: JsonSchema): string[] {
+  /** Doc lines for a property, written from its name and structure (never from the spec's prose). */
+  propertyDoc(name: string, schema: JsonSchema): string[] {
     const { inner } = splitNull(schema);
-    const lines: string[] = [];
+    const lines: string[] = [describeFieldName(name)];
+    const target = typeof inner.$ref === 'string' ? this.units.get(refName(inner.$ref)) : undefined;
+    const consts = target ? constsOf(target.schema) : undefined;
+    if (target && consts) {
+      const labels = consts.titles.every((t) => t !== undefined) || SUPPLEMENTARY_LABELS[target.name];
+      lines.push(
+        labels
+          ? `A {@link ${target.name}} value: \`${target.name}Labels\` names the documented ones.`
+          : `A {@link ${target.name}} value.`,
+      );
+    } else if (inner.type === 'string' && inner.format === undefined && /(^|_)(time|timestamp)$/.test(name)) {
+      lines.push(
+        'A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.',
+      );
+    }
     const format = inner.format;
     if (format === 'date-time') lines.push('An RFC 3339 date-time, kept as the string Terra sent.');
     else if (format === 'date') lines.push('A `YYYY-MM-DD` calendar date.');
@@ -564,8 +578,7 @@ class Generator {
     for (const [prop, propSchema] of flat.properties) {
       const required = flat.required.has(prop);
       const v = this.value(propSchema, w, `${name}${pascal(prop)}`, `${w.unit.name}.${prop}`);
-      const docLines = this.propertyDoc(propSchema);
-      if (docLines.length > 0) tsLines.push(...comment(docLines, '  '));
+      tsLines.push(...comment(this.propertyDoc(prop, propSchema), '  '));
       // `value` already wrote `| null` and `z.nullable(...)` for nullable schemas.
       if (required) {
         tsLines.push(`  ${key(prop)}: ${v.ts};`);
@@ -625,20 +638,30 @@ class Generator {
     const hasLabels = titles.every((t) => t !== undefined);
     const literal = (v: string | number) => (typeof v === 'string' ? str(v) : String(v));
     const lines: string[] = [];
+    const known = consts.values.map(literal).join(' | ');
+    lines.push(...comment([`A value Terra documents for {@link ${name}}.`], ''));
+    lines.push(`export type Known${name} = ${known};`, '');
     if (hasLabels) {
-      lines.push(...comment([`The values Terra documents for {@link ${name}}, each with its label.`], ''));
-      lines.push(`export const ${name}Labels = {`);
+      lines.push(
+        ...comment(
+          [
+            `The label of each value Terra documents for {@link ${name}}, for display: look one up with \`enumLabel\`,`,
+            'which also answers for values added after this version of the SDK.',
+          ],
+          '',
+        ),
+      );
+      lines.push(`export const ${name}Labels: Readonly<Record<Known${name}, string>> = {`);
       consts.values.forEach((v, i) => {
         lines.push(`  ${typeof v === 'string' ? key(v) : v}: ${str(titles[i] as string)},`);
       });
-      lines.push('} as const;', '');
-      lines.push(...comment([`A value Terra documents for {@link ${name}}.`], ''));
-      lines.push(`export type Known${name} = keyof typeof ${name}Labels;`, '');
+      lines.push('};', '');
     } else {
       lines.push(...comment([`The values Terra documents for {@link ${name}}.`], ''));
-      lines.push(`export const ${name}Values = [${consts.values.map(literal).join(', ')}] as const;`, '');
-      lines.push(...comment([`A value Terra documents for {@link ${name}}.`], ''));
-      lines.push(`export type Known${name} = (typeof ${name}Values)[number];`, '');
+      lines.push(
+        `export const ${name}Values: readonly Known${name}[] = [${consts.values.map(literal).join(', ')}];`,
+        '',
+      );
     }
     w.extraExports.push(lines.join('\n'));
     w.reserve(name);
@@ -690,6 +713,107 @@ class Generator {
     }
     return undefined;
   }
+}
+
+/** Words for the abbreviations in Terra's field names. */
+const WORDS: Record<string, string> = {
+  avg: 'average',
+  max: 'maximum',
+  min: 'minimum',
+  hr: 'heart rate',
+  hrv: 'heart rate variability',
+  bp: 'blood pressure',
+  num: 'number of',
+  pos: 'position',
+  elev: 'elevation',
+  id: 'ID',
+  ids: 'IDs',
+  url: 'URL',
+  sdk: 'SDK',
+  vo2max: 'VO2 max',
+  vo2: 'VO2',
+  rmssd: 'RMSSD',
+  sdnn: 'SDNN',
+  bmi: 'BMI',
+  bmr: 'BMR',
+  rmr: 'RMR',
+  met: 'MET',
+  tss: 'TSS',
+  rem: 'REM',
+  ecg: 'ECG',
+  afib: 'AFib',
+  rr: 'RR',
+  gmi: 'GMI',
+  lh: 'LH',
+  fsh: 'FSH',
+  hcg: 'hCG',
+  e3g: 'E3G',
+  pdg: 'PdG',
+  ftp: 'FTP',
+  trimp: 'TRIMP',
+  rcrs: 'RCRS',
+  loinc: 'LOINC',
+  ucum: 'UCUM',
+  spo2: 'SpO2',
+};
+
+/** Unit suffixes of Terra's field names, longest first, and how to say them. */
+const UNITS: [string[], string][] = [
+  [['ml', 'per', 'min', 'per', 'kg'], 'mL/min/kg'],
+  [['minutes', 'per', 'kilometer'], 'minutes per kilometre'],
+  [['meters', 'per', 'second'], 'metres per second'],
+  [['mg', 'per', 'dl'], 'mg/dL'],
+  [['miu', 'per', 'ml'], 'mIU/mL'],
+  [['ng', 'per', 'ml'], 'ng/mL'],
+  [['ug', 'per', 'ml'], 'µg/mL'],
+  [['newton', 'meters'], 'newton metres'],
+  [['lat', 'lng', 'deg'], 'degrees of latitude and longitude'],
+  [['bpm'], 'beats per minute'],
+  [['rpm'], 'revolutions per minute'],
+  [['seconds'], 'seconds'],
+  [['minutes'], 'minutes'],
+  [['hours'], 'hours'],
+  [['days'], 'days'],
+  [['ms'], 'milliseconds'],
+  [['meters'], 'metres'],
+  [['km'], 'kilometres'],
+  [['cm'], 'centimetres'],
+  [['mm'], 'millimetres'],
+  [['kg'], 'kilograms'],
+  [['g'], 'grams'],
+  [['mg'], 'milligrams'],
+  [['ug'], 'micrograms'],
+  [['ml'], 'millilitres'],
+  [['celsius'], 'degrees Celsius'],
+  [['deg'], 'degrees'],
+  [['percentage'], 'percent'],
+  [['watts'], 'watts'],
+  [['kilojoules'], 'kilojoules'],
+  [['kj'], 'kilojoules'],
+  [['uv'], 'microvolts'],
+];
+
+/** A field's name in words, with its unit: `avg_hr_bpm` is "Average heart rate, in beats per minute". */
+export function describeFieldName(name: string): string {
+  const tokens = name.split('_').filter(Boolean);
+  const lower = tokens.map((t) => t.toLowerCase());
+  let unit: string | undefined;
+  for (const [suffix, words] of UNITS) {
+    if (lower.length > suffix.length && suffix.every((t, i) => lower[lower.length - suffix.length + i] === t)) {
+      unit = words;
+      tokens.splice(tokens.length - suffix.length);
+      break;
+    }
+  }
+  const phrase = tokens
+    .map(
+      (token) =>
+        WORDS[token.toLowerCase()] ?? (/^[A-Z0-9]+$/.test(token) && token.length > 1 ? token : token.toLowerCase()),
+    )
+    .join(' ')
+    .replace(/\bper min\b/, 'per minute');
+  const sentence = phrase.charAt(0).toUpperCase() + phrase.slice(1);
+  return unit ? `${sentence}, in ${unit}.` : `${sentence}.`;
 }
 
 function comment(lines: string[], indent: string): string[] {

@@ -6,7 +6,15 @@ import { type AFibFlag, AFibFlagSchema } from './AFibFlag.js';
 
 /** The `AFibClassificationSample` model. Generated from `schemas/AFibClassificationSample.yaml` in Terra's OpenAPI description. */
 export interface AFibClassificationSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /**
+   * AFib classification.
+   * A {@link AFibFlag} value: `AFibFlagLabels` names the documented ones.
+   */
   afib_classification?: AFibFlag | null | undefined;
 }
 

@@ -3,15 +3,18 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link AFibFlag}, each with its label. */
-export const AFibFlagLabels = {
+/** A value Terra documents for {@link AFibFlag}. */
+export type KnownAFibFlag = 0 | 1 | 2;
+
+/**
+ * The label of each value Terra documents for {@link AFibFlag}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const AFibFlagLabels: Readonly<Record<KnownAFibFlag, string>> = {
   0: 'Negative',
   1: 'Positive',
   2: 'Inconclusive',
-} as const;
-
-/** A value Terra documents for {@link AFibFlag}. */
-export type KnownAFibFlag = keyof typeof AFibFlagLabels;
+};
 
 /**
  * The `AFibFlag` enum: a documented value, or any other number Terra may add later.

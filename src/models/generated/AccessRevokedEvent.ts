@@ -6,9 +6,13 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `AccessRevokedEvent` model. Generated from `schemas/AccessRevokedEvent.yaml` in Terra's OpenAPI description. */
 export interface AccessRevokedEvent {
+  /** Type. */
   type: 'access_revoked';
+  /** Status. */
   status: 'warning';
+  /** User. */
   user: TerraUser;
+  /** Message. */
   message: string;
 }
 

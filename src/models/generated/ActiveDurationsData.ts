@@ -6,44 +6,54 @@ import { type ActivityLevelSample, ActivityLevelSampleSchema } from './ActivityL
 
 /** The `ActiveDurationsData` model. Generated from `schemas/ActiveDurationsData.yaml` in Terra's OpenAPI description. */
 export interface ActiveDurationsData {
+  /** Activity levels samples. */
   activity_levels_samples?: ActivityLevelSample[] | null | undefined;
   /**
+   * Activity, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   activity_seconds?: number | null | undefined;
   /**
+   * Inactivity, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   inactivity_seconds?: number | null | undefined;
   /**
+   * Low intensity, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   low_intensity_seconds?: number | null | undefined;
   /**
+   * Moderate intensity, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   moderate_intensity_seconds?: number | null | undefined;
   /**
+   * Number of continuous inactive periods.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_continuous_inactive_periods?: number | null | undefined;
   /**
+   * Rest, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   rest_seconds?: number | null | undefined;
   /**
+   * Vigorous intensity, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   vigorous_intensity_seconds?: number | null | undefined;
+  /** Standing hours count. */
   standing_hours_count?: number | null | undefined;
+  /** Standing, in seconds. */
   standing_seconds?: number | null | undefined;
 }
 

@@ -23,24 +23,43 @@ import { type WorkData, WorkDataSchema } from './WorkData.js';
 
 /** The `Activity` model. Generated from `schemas/Activity.yaml` in Terra's OpenAPI description. */
 export interface Activity {
+  /** Active durations data. */
   active_durations_data?: ActiveDurationsData | null | undefined;
+  /** Calories data. */
   calories_data?: CaloriesData | null | undefined;
+  /** Cheat detection. */
   cheat_detection?: number | null | undefined;
+  /** Data enrichment. */
   data_enrichment?: DataEnrichment | null | undefined;
+  /** Device data. */
   device_data?: DeviceData | null | undefined;
+  /** Distance data. */
   distance_data?: DistanceData | null | undefined;
+  /** Energy data. */
   energy_data?: EnergyData | null | undefined;
+  /** Heart rate data. */
   heart_rate_data?: HeartRateData | null | undefined;
+  /** Lap data. */
   lap_data?: LapData | null | undefined;
+  /** MET data. */
   MET_data?: METData | null | undefined;
+  /** Metadata. */
   metadata: ActivityMetadata;
+  /** Movement data. */
   movement_data?: MovementData | null | undefined;
+  /** Oxygen data. */
   oxygen_data?: OxygenData | null | undefined;
+  /** Polyline map data. */
   polyline_map_data?: PolylineMapData | null | undefined;
+  /** Position data. */
   position_data?: PositionData | null | undefined;
+  /** Power data. */
   power_data?: PowerData | null | undefined;
+  /** Strain data. */
   strain_data?: StrainData | null | undefined;
+  /** TSS data. */
   TSS_data?: TSSData | null | undefined;
+  /** Work data. */
   work_data?: WorkData | null | undefined;
 }
 

@@ -7,8 +7,11 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `ActivityCollection` model. Generated from `dist/v2-bundled.yaml paths /activity get responses 200 oneOf 0` in Terra's OpenAPI description. */
 export interface ActivityCollection {
+  /** User. */
   user?: TerraUser | undefined;
+  /** Data. */
   data?: Activity[] | undefined;
+  /** Type. */
   type?: string | null | undefined;
 }
 

@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `ActivityEvent` model. Generated from `schemas/ActivityEvent.yaml` in Terra's OpenAPI description. */
 export interface ActivityEvent {
+  /** Type. */
   type: 'activity';
+  /** Status. */
   status?: string | null | undefined;
+  /** Data. */
   data: Activity[];
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

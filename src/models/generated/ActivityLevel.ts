@@ -3,18 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link ActivityLevel}, each with its label. */
-export const ActivityLevelLabels = {
+/** A value Terra documents for {@link ActivityLevel}. */
+export type KnownActivityLevel = 0 | 1 | 2 | 3 | 4 | 5;
+
+/**
+ * The label of each value Terra documents for {@link ActivityLevel}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const ActivityLevelLabels: Readonly<Record<KnownActivityLevel, string>> = {
   0: 'Unknown',
   1: 'Rest',
   2: 'Inactive',
   3: 'Low Intensity',
   4: 'Medium Intensity',
   5: 'High Intensity',
-} as const;
-
-/** A value Terra documents for {@link ActivityLevel}. */
-export type KnownActivityLevel = keyof typeof ActivityLevelLabels;
+};
 
 /**
  * The `ActivityLevel` enum: a documented value, or any other number Terra may add later.

@@ -6,8 +6,17 @@ import { type ActivityLevel, ActivityLevelSchema } from './ActivityLevel.js';
 
 /** The `ActivityLevelSample` model. Generated from `schemas/ActivityLevelSample.yaml` in Terra's OpenAPI description. */
 export interface ActivityLevelSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /**
+   * Activity level.
+   * A {@link ActivityLevel} value: `ActivityLevelLabels` names the documented ones.
+   */
   activity_level?: ActivityLevel | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

@@ -8,15 +8,40 @@ import { type UploadType, UploadTypeSchema } from './UploadType.js';
 
 /** The `ActivityMetadata` model. Generated from `schemas/ActivityMetadata.yaml` in Terra's OpenAPI description. */
 export interface ActivityMetadata {
+  /** City. */
   city?: string | null | undefined;
+  /** Country. */
   country?: string | null | undefined;
+  /**
+   * End time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_time: string;
+  /** Name. */
   name?: string | null | undefined;
+  /**
+   * Start time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_time: string;
+  /** State. */
   state?: string | null | undefined;
+  /** Summary ID. */
   summary_id: string;
+  /**
+   * Timestamp localization.
+   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
+   */
   timestamp_localization?: TimestampLocalization | null | undefined;
+  /**
+   * Type.
+   * A {@link ActivityType} value: `ActivityTypeLabels` names the documented ones.
+   */
   type: ActivityType;
+  /**
+   * Upload type.
+   * A {@link UploadType} value: `UploadTypeLabels` names the documented ones.
+   */
   upload_type: UploadType;
 }
 

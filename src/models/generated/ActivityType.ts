@@ -3,8 +3,160 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link ActivityType}, each with its label. */
-export const ActivityTypeLabels = {
+/** A value Terra documents for {@link ActivityType}. */
+export type KnownActivityType =
+  | 0
+  | 1
+  | 3
+  | 4
+  | 5
+  | 7
+  | 8
+  | 9
+  | 10
+  | 11
+  | 12
+  | 13
+  | 14
+  | 15
+  | 16
+  | 17
+  | 18
+  | 19
+  | 20
+  | 21
+  | 22
+  | 23
+  | 24
+  | 25
+  | 26
+  | 27
+  | 28
+  | 29
+  | 30
+  | 31
+  | 32
+  | 33
+  | 34
+  | 35
+  | 36
+  | 37
+  | 38
+  | 39
+  | 40
+  | 41
+  | 42
+  | 43
+  | 44
+  | 45
+  | 46
+  | 47
+  | 48
+  | 49
+  | 50
+  | 51
+  | 52
+  | 53
+  | 54
+  | 55
+  | 56
+  | 57
+  | 58
+  | 59
+  | 60
+  | 61
+  | 62
+  | 63
+  | 64
+  | 65
+  | 66
+  | 67
+  | 68
+  | 69
+  | 70
+  | 71
+  | 73
+  | 74
+  | 75
+  | 76
+  | 77
+  | 78
+  | 79
+  | 80
+  | 81
+  | 82
+  | 83
+  | 84
+  | 85
+  | 86
+  | 87
+  | 88
+  | 89
+  | 90
+  | 91
+  | 92
+  | 93
+  | 94
+  | 95
+  | 96
+  | 97
+  | 98
+  | 99
+  | 100
+  | 101
+  | 102
+  | 103
+  | 104
+  | 105
+  | 106
+  | 108
+  | 113
+  | 114
+  | 115
+  | 116
+  | 117
+  | 118
+  | 119
+  | 120
+  | 122
+  | 123
+  | 124
+  | 125
+  | 126
+  | 127
+  | 128
+  | 129
+  | 130
+  | 131
+  | 132
+  | 133
+  | 134
+  | 135
+  | 136
+  | 137
+  | 138
+  | 139
+  | 140
+  | 141
+  | 142
+  | 143
+  | 144
+  | 145
+  | 146
+  | 147
+  | 148
+  | 149
+  | 150
+  | 151
+  | 152
+  | 153
+  | 154;
+
+/**
+ * The label of each value Terra documents for {@link ActivityType}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const ActivityTypeLabels: Readonly<Record<KnownActivityType, string>> = {
   0: 'In Vehicle',
   1: 'Biking',
   3: 'Still',
@@ -151,10 +303,7 @@ export const ActivityTypeLabels = {
   152: 'E-Biking',
   153: 'E-Mountain Biking',
   154: 'Physical Therapy',
-} as const;
-
-/** A value Terra documents for {@link ActivityType}. */
-export type KnownActivityType = keyof typeof ActivityTypeLabels;
+};
 
 /**
  * The `ActivityType` enum: a documented value, or any other number Terra may add later.

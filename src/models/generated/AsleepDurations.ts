@@ -5,11 +5,16 @@ import { lazySchema } from '../lazy.js';
 
 /** The `AsleepDurations` model. Generated from `schemas/AsleepDurations.yaml` in Terra's OpenAPI description. */
 export interface AsleepDurations {
+  /** Duration asleep state, in seconds. */
   duration_asleep_state_seconds?: number | null | undefined;
+  /** Duration deep sleep state, in seconds. */
   duration_deep_sleep_state_seconds?: number | null | undefined;
+  /** Duration light sleep state, in seconds. */
   duration_light_sleep_state_seconds?: number | null | undefined;
+  /** Duration REM sleep state, in seconds. */
   duration_REM_sleep_state_seconds?: number | null | undefined;
   /**
+   * Number of REM events.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */

@@ -6,21 +6,34 @@ import { lazySchema } from '../lazy.js';
 /** The `Athlete` model. Generated from `schemas/Athlete.yaml` in Terra's OpenAPI description. */
 export interface Athlete {
   /**
+   * Age.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   age?: number | null | undefined;
+  /** Country. */
   country?: string | null | undefined;
+  /** Bio. */
   bio?: string | null | undefined;
+  /** State. */
   state?: string | null | undefined;
+  /** Last name. */
   last_name?: string | null | undefined;
+  /** Sex. */
   sex?: string | null | undefined;
+  /** City. */
   city?: string | null | undefined;
+  /** Email. */
   email?: string | null | undefined;
+  /** Date of birth. */
   date_of_birth?: string | null | undefined;
+  /** First name. */
   first_name?: string | null | undefined;
+  /** Gender. */
   gender?: string | null | undefined;
+  /** Account creation date. */
   account_creation_date?: string | null | undefined;
+  /** Provider user ID. */
   provider_user_id?: string | null | undefined;
 }
 

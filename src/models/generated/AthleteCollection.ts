@@ -7,8 +7,11 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `AthleteCollection` model. Generated from `dist/v2-bundled.yaml#/components/schemas/AthleteCollection` in Terra's OpenAPI description. */
 export interface AthleteCollection {
+  /** Athlete. */
   athlete?: Athlete | undefined;
+  /** Type. */
   type?: string | null | undefined;
+  /** User. */
   user?: TerraUser | undefined;
 }
 

@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `AthleteEvent` model. Generated from `schemas/AthleteEvent.yaml` in Terra's OpenAPI description. */
 export interface AthleteEvent {
+  /** Type. */
   type: 'athlete';
+  /** Status. */
   status?: string | null | undefined;
+  /** Athlete. */
   athlete: Athlete;
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

@@ -5,10 +5,15 @@ import { lazySchema } from '../lazy.js';
 
 /** The `AthleteMetrics` model. Generated from `schemas/AthleteMetrics.yaml` in Terra's OpenAPI description. */
 export interface AthleteMetrics {
+  /** Threshold heart rate. */
   threshold_heart_rate?: number | null | undefined;
+  /** Maximum heart rate. */
   max_heart_rate?: number | null | undefined;
+  /** Threshold speed. */
   threshold_speed?: number | null | undefined;
+  /** FTP. */
   ftp?: number | null | undefined;
+  /** Pool length, in metres. */
   pool_length_meters?: number | null | undefined;
 }
 

@@ -5,10 +5,15 @@ import { lazySchema } from '../lazy.js';
 
 /** The `AuthErrorEvent` model. Generated from `schemas/AuthErrorEvent.yaml` in Terra's OpenAPI description. */
 export interface AuthErrorEvent {
+  /** Type. */
   type: 'auth_cancelled';
+  /** Status. */
   status: 'error';
+  /** Flow ID. */
   flow_id?: string | null | undefined;
+  /** Reason. */
   reason?: string | null | undefined;
+  /** Reference ID. */
   reference_id?: string | null | undefined;
 }
 

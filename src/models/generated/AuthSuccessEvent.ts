@@ -6,11 +6,17 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `AuthSuccessEvent` model. Generated from `schemas/AuthSuccessEvent.yaml` in Terra's OpenAPI description. */
 export interface AuthSuccessEvent {
+  /** Type. */
   type: 'auth';
+  /** Status. */
   status: 'success';
+  /** User. */
   user: TerraUser;
+  /** Message. */
   message?: string | null | undefined;
+  /** Flow ID. */
   flow_id?: string | null | undefined;
+  /** Widget session ID. */
   widget_session_id?: string | null | undefined;
 }
 

@@ -5,9 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `AuthToken` model. Generated from `dist/v2-bundled.yaml paths /auth/generateAuthToken post responses 200` in Terra's OpenAPI description. */
 export interface AuthToken {
+  /** Status. */
   status?: string | undefined;
+  /** Token. */
   token?: string | undefined;
   /**
+   * Expires in.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */

@@ -5,9 +5,13 @@ import { lazySchema } from '../lazy.js';
 
 /** The `AuthenticateUserParams` model. Generated from `dist/v2-bundled.yaml paths /auth/authenticateUser post requestBody` in Terra's OpenAPI description. */
 export interface AuthenticateUserParams {
+  /** Language. */
   language?: string | undefined;
+  /** Reference ID. */
   reference_id?: string | undefined;
+  /** Auth success redirect URL. */
   auth_success_redirect_url?: string | undefined;
+  /** Auth failure redirect URL. */
   auth_failure_redirect_url?: string | undefined;
 }
 

@@ -5,20 +5,27 @@ import { lazySchema } from '../lazy.js';
 
 /** The `AwakeDurations` model. Generated from `schemas/AwakeDurations.yaml` in Terra's OpenAPI description. */
 export interface AwakeDurations {
+  /** Duration awake state, in seconds. */
   duration_awake_state_seconds?: number | null | undefined;
+  /** Duration long interruption, in seconds. */
   duration_long_interruption_seconds?: number | null | undefined;
+  /** Duration short interruption, in seconds. */
   duration_short_interruption_seconds?: number | null | undefined;
   /**
+   * Number of out of bed events.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_out_of_bed_events?: number | null | undefined;
   /**
+   * Number of wakeup events.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_wakeup_events?: number | null | undefined;
+  /** Sleep latency, in seconds. */
   sleep_latency_seconds?: number | null | undefined;
+  /** Wake up latency, in seconds. */
   wake_up_latency_seconds?: number | null | undefined;
 }
 

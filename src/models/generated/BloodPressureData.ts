@@ -6,8 +6,11 @@ import { type BloodPressureSample, BloodPressureSampleSchema } from './BloodPres
 
 /** The `BloodPressureData` model. Generated from `schemas/BloodPressureData.yaml` in Terra's OpenAPI description. */
 export interface BloodPressureData {
+  /** Blood pressure samples. */
   blood_pressure_samples?: BloodPressureSample[] | null | undefined;
+  /** Day average systolic blood pressure. */
   day_avg_systolic_bp?: number | null | undefined;
+  /** Day average diastolic blood pressure. */
   day_avg_diastolic_bp?: number | null | undefined;
 }
 

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `BloodPressureSample` model. Generated from `schemas/BloodPressureSample.yaml` in Terra's OpenAPI description. */
 export interface BloodPressureSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Diastolic blood pressure. */
   diastolic_bp?: number | null | undefined;
+  /** Systolic blood pressure. */
   systolic_bp?: number | null | undefined;
 }
 

@@ -15,15 +15,25 @@ import { type TemperatureData, TemperatureDataSchema } from './TemperatureData.j
 
 /** The `Body` model. Generated from `schemas/Body.yaml` in Terra's OpenAPI description. */
 export interface Body {
+  /** Blood pressure data. */
   blood_pressure_data?: BloodPressureData | null | undefined;
+  /** Device data. */
   device_data?: DeviceData | null | undefined;
+  /** Heart data. */
   heart_data?: HeartData | null | undefined;
+  /** Hydration data. */
   hydration_data?: HydrationData | null | undefined;
+  /** Ketone data. */
   ketone_data?: KetoneData | null | undefined;
+  /** Measurements data. */
   measurements_data?: MeasurementsData | null | undefined;
+  /** Metadata. */
   metadata: BodyMetadata;
+  /** Oxygen data. */
   oxygen_data?: OxygenData | null | undefined;
+  /** Temperature data. */
   temperature_data?: TemperatureData | null | undefined;
+  /** Glucose data. */
   glucose_data?: GlucoseData | null | undefined;
 }
 

@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `BodyBatterySample` model. Generated from `schemas/BodyBatterySample.yaml` in Terra's OpenAPI description. */
 export interface BodyBatterySample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Level. */
   level?: number | null | undefined;
 }
 

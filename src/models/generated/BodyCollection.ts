@@ -7,8 +7,11 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `BodyCollection` model. Generated from `dist/v2-bundled.yaml paths /body get responses 200 oneOf 0` in Terra's OpenAPI description. */
 export interface BodyCollection {
+  /** User. */
   user?: TerraUser | undefined;
+  /** Data. */
   data?: Body[] | undefined;
+  /** Type. */
   type?: string | null | undefined;
 }
 

@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `BodyEvent` model. Generated from `schemas/BodyEvent.yaml` in Terra's OpenAPI description. */
 export interface BodyEvent {
+  /** Type. */
   type: 'body';
+  /** Status. */
   status?: string | null | undefined;
+  /** Data. */
   data: Body[];
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

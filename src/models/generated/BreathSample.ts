@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `BreathSample` model. Generated from `schemas/BreathSample.yaml` in Terra's OpenAPI description. */
 export interface BreathSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Breaths per minimum. */
   breaths_per_min?: number | null | undefined;
 }
 

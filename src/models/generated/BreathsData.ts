@@ -6,12 +6,25 @@ import { type BreathSample, BreathSampleSchema } from './BreathSample.js';
 
 /** The `BreathsData` model. Generated from `schemas/BreathsData.yaml` in Terra's OpenAPI description. */
 export interface BreathsData {
+  /** Average breaths per minimum. */
   avg_breaths_per_min?: number | null | undefined;
+  /** Maximum breaths per minimum. */
   max_breaths_per_min?: number | null | undefined;
+  /** Minimum breaths per minimum. */
   min_breaths_per_min?: number | null | undefined;
+  /** On demand reading. */
   on_demand_reading?: boolean | null | undefined;
+  /** Samples. */
   samples?: BreathSample[] | null | undefined;
+  /**
+   * Start time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_time?: string | null | undefined;
+  /**
+   * End time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_time?: string | null | undefined;
 }
 

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `CadenceSample` model. Generated from `schemas/CadenceSample.yaml` in Terra's OpenAPI description. */
 export interface CadenceSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Cadence, in revolutions per minute. */
   cadence_rpm?: number | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `CalorieSample` model. Generated from `schemas/CalorieSample.yaml` in Terra's OpenAPI description. */
 export interface CalorieSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Calories. */
   calories?: number | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

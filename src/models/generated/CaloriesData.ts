@@ -6,10 +6,15 @@ import { type CalorieSample, CalorieSampleSchema } from './CalorieSample.js';
 
 /** The `CaloriesData` model. Generated from `schemas/CaloriesData.yaml` in Terra's OpenAPI description. */
 export interface CaloriesData {
+  /** BMR calories. */
   BMR_calories?: number | null | undefined;
+  /** Calorie samples. */
   calorie_samples?: CalorieSample[] | null | undefined;
+  /** Net activity calories. */
   net_activity_calories?: number | null | undefined;
+  /** Net intake calories. */
   net_intake_calories?: number | null | undefined;
+  /** Total burned calories. */
   total_burned_calories?: number | null | undefined;
 }
 

@@ -6,9 +6,16 @@ import { type CompletionConditionType, CompletionConditionTypeSchema } from './C
 
 /** The `CompletionCondition` model. Generated from `schemas/CompletionCondition.yaml` in Terra's OpenAPI description. */
 export interface CompletionCondition {
+  /**
+   * Type.
+   * A {@link CompletionConditionType} value.
+   */
   type: CompletionConditionType;
+  /** Value. */
   value?: number | null | undefined;
+  /** Value low. */
   value_low?: number | null | undefined;
+  /** Value high. */
   value_high?: number | null | undefined;
 }
 

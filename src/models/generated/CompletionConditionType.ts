@@ -3,8 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
+/** A value Terra documents for {@link CompletionConditionType}. */
+export type KnownCompletionConditionType =
+  | 'time'
+  | 'distance'
+  | 'hr'
+  | 'calories'
+  | 'open'
+  | 'power'
+  | 'reps'
+  | 'hr_percentage'
+  | 'power_percentage'
+  | 'hr_less_than'
+  | 'hr_greater_than';
+
 /** The values Terra documents for {@link CompletionConditionType}. */
-export const CompletionConditionTypeValues = [
+export const CompletionConditionTypeValues: readonly KnownCompletionConditionType[] = [
   'time',
   'distance',
   'hr',
@@ -16,10 +30,7 @@ export const CompletionConditionTypeValues = [
   'power_percentage',
   'hr_less_than',
   'hr_greater_than',
-] as const;
-
-/** A value Terra documents for {@link CompletionConditionType}. */
-export type KnownCompletionConditionType = (typeof CompletionConditionTypeValues)[number];
+];
 
 /**
  * The `CompletionConditionType` enum: a documented value, or any other string Terra may add later.

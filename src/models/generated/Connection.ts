@@ -6,16 +6,24 @@ import { lazySchema } from '../lazy.js';
 /** The `Connection` model. Generated from `schemas/Connection.yaml` in Terra's OpenAPI description. */
 export interface Connection {
   /**
+   * ID.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   id: number;
+  /** Reference ID. */
   reference_id?: string | null | undefined;
+  /** Created at. */
   created_at: string;
+  /** Provider. */
   provider: string;
+  /** Last polled at. */
   last_polled_at?: string | null | undefined;
+  /** Last updated at. */
   last_updated_at?: string | null | undefined;
+  /** Most recent data at. */
   most_recent_data_at?: string | null | undefined;
+  /** Scopes. */
   scopes: string[];
 }
 

@@ -6,9 +6,13 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `ConnectionErrorEvent` model. Generated from `schemas/ConnectionErrorEvent.yaml` in Terra's OpenAPI description. */
 export interface ConnectionErrorEvent {
+  /** Type. */
   type: 'connection_error';
+  /** Status. */
   status: 'warning';
+  /** User. */
   user: TerraUser;
+  /** Message. */
   message: string;
 }
 

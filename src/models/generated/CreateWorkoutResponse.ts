@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `CreateWorkoutResponse` model. Generated from `dist/v2-bundled.yaml paths /workouts post responses 200` in Terra's OpenAPI description. */
 export interface CreateWorkoutResponse {
+  /** Status. */
   status?: 'success' | (string & {}) | undefined;
+  /** Workout ID. */
   workout_id?: string | undefined;
 }
 

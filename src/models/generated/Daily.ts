@@ -18,18 +18,31 @@ import { type TagData, TagDataSchema } from './TagData.js';
 
 /** The `Daily` model. Generated from `schemas/Daily.yaml` in Terra's OpenAPI description. */
 export interface Daily {
+  /** Active durations data. */
   active_durations_data?: ActiveDurationsData | null | undefined;
+  /** Calories data. */
   calories_data?: CaloriesData | null | undefined;
+  /** Data enrichment. */
   data_enrichment?: DailyDataEnrichment | null | undefined;
+  /** Device data. */
   device_data?: DeviceData | null | undefined;
+  /** Distance data. */
   distance_data?: DailyDistanceData | null | undefined;
+  /** Heart rate data. */
   heart_rate_data?: HeartRateData | null | undefined;
+  /** MET data. */
   MET_data?: METData | null | undefined;
+  /** Metadata. */
   metadata: DailyMetadata;
+  /** Oxygen data. */
   oxygen_data?: OxygenData | null | undefined;
+  /** Scores. */
   scores?: ScoresData | null | undefined;
+  /** Strain data. */
   strain_data?: StrainData | null | undefined;
+  /** Stress data. */
   stress_data?: StressData | null | undefined;
+  /** Tag data. */
   tag_data?: TagData | null | undefined;
 }
 

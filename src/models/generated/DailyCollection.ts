@@ -7,8 +7,11 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `DailyCollection` model. Generated from `dist/v2-bundled.yaml paths /daily get responses 200 oneOf 0` in Terra's OpenAPI description. */
 export interface DailyCollection {
+  /** User. */
   user?: TerraUser | undefined;
+  /** Data. */
   data?: Daily[] | undefined;
+  /** Type. */
   type?: string | null | undefined;
 }
 

@@ -6,26 +6,39 @@ import { type RecordFloat, RecordFloatSchema } from './RecordFloat.js';
 
 /** The `DailyDataEnrichment` model. Generated from `schemas/DailyDataEnrichment.yaml` in Terra's OpenAPI description. */
 export interface DailyDataEnrichment {
+  /** Total stress score. */
   total_stress_score?: number | null | undefined;
+  /** Stress contributors. */
   stress_contributors?: RecordFloat | null | undefined;
+  /** Respiratory score. */
   respiratory_score?: number | null | undefined;
+  /** Respiratory contributors. */
   respiratory_contributors?: RecordFloat | null | undefined;
   /**
+   * Immune index.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   immune_index?: number | null | undefined;
+  /** Immune contributors. */
   immune_contributors?: RecordFloat | null | undefined;
   /**
+   * Resilience score.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   resilience_score?: number | null | undefined;
+  /** Resilience contributors. */
   resilience_contributors?: RecordFloat | null | undefined;
+  /** Strain index. */
   strain_index?: number | null | undefined;
+  /** Strain traffic light. */
   strain_traffic_light?: string | null | undefined;
+  /** Strain contributors. */
   strain_contributors?: RecordFloat | null | undefined;
+  /** Total stress score v2. */
   total_stress_score_v2?: number | null | undefined;
+  /** Total stress score v2 contributors. */
   total_stress_score_v2_contributors?: RecordFloat | null | undefined;
 }
 

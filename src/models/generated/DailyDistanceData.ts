@@ -8,20 +8,26 @@ import { type SwimmingData, SwimmingDataSchema } from './SwimmingData.js';
 
 /** The `DailyDistanceData` model. Generated from `schemas/DailyDistanceData.yaml` in Terra's OpenAPI description. */
 export interface DailyDistanceData {
+  /** Detailed. */
   detailed?: DistanceDataDetailed | null | undefined;
+  /** Distance, in metres. */
   distance_meters?: number | null | undefined;
+  /** Elevation. */
   elevation?: ElevationData | null | undefined;
   /**
+   * Floors climbed.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   floors_climbed?: number | null | undefined;
   /**
+   * Steps.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   steps?: number | null | undefined;
+  /** Swimming. */
   swimming?: SwimmingData | null | undefined;
 }
 

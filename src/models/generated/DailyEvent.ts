@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `DailyEvent` model. Generated from `schemas/DailyEvent.yaml` in Terra's OpenAPI description. */
 export interface DailyEvent {
+  /** Type. */
   type: 'daily';
+  /** Status. */
   status?: string | null | undefined;
+  /** Data. */
   data: Daily[];
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

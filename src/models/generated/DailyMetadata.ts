@@ -7,9 +7,25 @@ import { type UploadType, UploadTypeSchema } from './UploadType.js';
 
 /** The `DailyMetadata` model. Generated from `schemas/DailyMetadata.yaml` in Terra's OpenAPI description. */
 export interface DailyMetadata {
+  /**
+   * End time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_time: string;
+  /**
+   * Start time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_time: string;
+  /**
+   * Timestamp localization.
+   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
+   */
   timestamp_localization?: TimestampLocalization | null | undefined;
+  /**
+   * Upload type.
+   * A {@link UploadType} value: `UploadTypeLabels` names the documented ones.
+   */
   upload_type: UploadType;
 }
 

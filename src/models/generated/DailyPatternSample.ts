@@ -6,15 +6,21 @@ import { lazySchema } from '../lazy.js';
 /** The `DailyPatternSample` model. Generated from `schemas/DailyPatternSample.yaml` in Terra's OpenAPI description. */
 export interface DailyPatternSample {
   /**
+   * Time from midnight.
    * An integer.
    * Expected between 0 and 23.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   time_from_midnight?: number | null | undefined;
+  /** Percentile 5. */
   percentile_5?: number | null | undefined;
+  /** Percentile 25. */
   percentile_25?: number | null | undefined;
+  /** Percentile 50. */
   percentile_50?: number | null | undefined;
+  /** Percentile 75. */
   percentile_75?: number | null | undefined;
+  /** Percentile 95. */
   percentile_95?: number | null | undefined;
 }
 

@@ -6,13 +6,21 @@ import { type RecordFloat, RecordFloatSchema } from './RecordFloat.js';
 
 /** The `DataEnrichment` model. Generated from `schemas/DataEnrichment.yaml` in Terra's OpenAPI description. */
 export interface DataEnrichment {
+  /** Efficiency score. */
   efficiency_score?: number | null | undefined;
+  /** Efficiency contributors. */
   efficiency_contributors?: RecordFloat | null | undefined;
+  /** Strain score. */
   strain_score?: number | null | undefined;
+  /** Strain contributors. */
   strain_contributors?: RecordFloat | null | undefined;
+  /** RCRS score. */
   rcrs_score?: number | null | undefined;
+  /** RCRS contributors. */
   rcrs_contributors?: RecordFloat | null | undefined;
+  /** TRIMP score. */
   trimp_score?: number | null | undefined;
+  /** TRIMP contributors. */
   trimp_contributors?: RecordFloat | null | undefined;
 }
 

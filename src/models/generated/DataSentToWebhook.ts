@@ -5,11 +5,17 @@ import { lazySchema, ref } from '../lazy.js';
 
 /** The `DataSentToWebhook` model. Generated from `dist/v2-bundled.yaml#/components/schemas/DataSentToWebhook` in Terra's OpenAPI description. */
 export interface DataSentToWebhook {
+  /** Status. */
   status?: 'success' | (string & {}) | undefined;
+  /** Type. */
   type?: string | undefined;
+  /** Reference. */
   reference?: string | undefined;
+  /** Trace ID. */
   trace_id?: string | undefined;
+  /** Message. */
   message?: string | undefined;
+  /** User. */
   user?: DataSentToWebhookUser | undefined;
 }
 
@@ -29,14 +35,25 @@ export const DataSentToWebhookSchema: z.ZodMiniType<DataSentToWebhook> = /* @__P
 
 /** An object held by {@link DataSentToWebhook}. */
 export interface DataSentToWebhookUser {
+  /** User ID. */
   user_id?: string | undefined;
+  /** Provider. */
   provider?: string | undefined;
+  /** Reference ID. */
   reference_id?: string | null | undefined;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Created at.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   created_at?: string | undefined;
+  /** Active. */
   active?: boolean | undefined;
+  /** Scopes. */
   scopes?: string | undefined;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Last webhook update.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   last_webhook_update?: string | null | undefined;
 }
 

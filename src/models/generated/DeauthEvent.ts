@@ -6,9 +6,13 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `DeauthEvent` model. Generated from `schemas/DeauthEvent.yaml` in Terra's OpenAPI description. */
 export interface DeauthEvent {
+  /** Type. */
   type: 'deauth';
+  /** Status. */
   status: 'success';
+  /** User. */
   user: TerraUser;
+  /** Message. */
   message: string;
 }
 

@@ -5,6 +5,7 @@ import { lazySchema } from '../lazy.js';
 
 /** The `DeleteWorkoutPartialResponse` model. Generated from `dist/v2-bundled.yaml paths /workouts/{workout_id} delete responses 207` in Terra's OpenAPI description. */
 export interface DeleteWorkoutPartialResponse {
+  /** Message. */
   message?: string | undefined;
 }
 

@@ -7,14 +7,26 @@ import { type OtherDeviceData, OtherDeviceDataSchema } from './OtherDeviceData.j
 
 /** The `DeviceData` model. Generated from `schemas/DeviceData.yaml` in Terra's OpenAPI description. */
 export interface DeviceData {
+  /**
+   * Activation timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   activation_timestamp?: string | null | undefined;
+  /** Data provided. */
   data_provided?: DeviceDataType[] | null | undefined;
+  /** Hardware version. */
   hardware_version?: string | null | undefined;
+  /** Last upload date. */
   last_upload_date?: string | null | undefined;
+  /** Manufacturer. */
   manufacturer?: string | null | undefined;
+  /** Name. */
   name?: string | null | undefined;
+  /** Other devices. */
   other_devices?: OtherDeviceData[] | null | undefined;
+  /** Serial number. */
   serial_number?: string | null | undefined;
+  /** Software version. */
   software_version?: string | null | undefined;
 }
 

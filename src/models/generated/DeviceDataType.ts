@@ -3,8 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link DeviceDataType}, each with its label. */
-export const DeviceDataTypeLabels = {
+/** A value Terra documents for {@link DeviceDataType}. */
+export type KnownDeviceDataType =
+  | 'STEPS'
+  | 'ACTIVE_MINUTES'
+  | 'BMR'
+  | 'CALORIES'
+  | 'DISTANCE'
+  | 'HEART_RATE'
+  | 'OXYGEN_SATURATION'
+  | 'SLEEP_TYPE'
+  | 'SPEED'
+  | 'CADENCE';
+
+/**
+ * The label of each value Terra documents for {@link DeviceDataType}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const DeviceDataTypeLabels: Readonly<Record<KnownDeviceDataType, string>> = {
   STEPS: 'Steps',
   ACTIVE_MINUTES: 'Active Minutes',
   BMR: 'Basal Metabolic Rate',
@@ -15,10 +31,7 @@ export const DeviceDataTypeLabels = {
   SLEEP_TYPE: 'Sleep Classification',
   SPEED: 'Speed',
   CADENCE: 'Cadence',
-} as const;
-
-/** A value Terra documents for {@link DeviceDataType}. */
-export type KnownDeviceDataType = keyof typeof DeviceDataTypeLabels;
+};
 
 /**
  * The `DeviceDataType` enum: a documented value, or any other string Terra may add later.

@@ -7,7 +7,9 @@ import { type DistanceDataSummary, DistanceDataSummarySchema } from './DistanceD
 
 /** The `DistanceData` model. Generated from `schemas/DistanceData.yaml` in Terra's OpenAPI description. */
 export interface DistanceData {
+  /** Detailed. */
   detailed?: DistanceDataDetailed | null | undefined;
+  /** Summary. */
   summary?: DistanceDataSummary | null | undefined;
 }
 

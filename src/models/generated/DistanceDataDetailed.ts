@@ -9,9 +9,13 @@ import { type StepSample, StepSampleSchema } from './StepSample.js';
 
 /** The `DistanceDataDetailed` model. Generated from `schemas/DistanceDataDetailed.yaml` in Terra's OpenAPI description. */
 export interface DistanceDataDetailed {
+  /** Distance samples. */
   distance_samples?: DistanceSample[] | null | undefined;
+  /** Elevation samples. */
   elevation_samples?: ElevationSample[] | null | undefined;
+  /** Floors climbed samples. */
   floors_climbed_samples?: FloorsClimbedSample[] | null | undefined;
+  /** Step samples. */
   step_samples?: StepSample[] | null | undefined;
 }
 

@@ -7,18 +7,23 @@ import { type SwimmingData, SwimmingDataSchema } from './SwimmingData.js';
 
 /** The `DistanceDataSummary` model. Generated from `schemas/DistanceDataSummary.yaml` in Terra's OpenAPI description. */
 export interface DistanceDataSummary {
+  /** Distance, in metres. */
   distance_meters?: number | null | undefined;
+  /** Elevation. */
   elevation?: ElevationData | null | undefined;
   /**
+   * Floors climbed.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   floors_climbed?: number | null | undefined;
   /**
+   * Steps.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   steps?: number | null | undefined;
+  /** Swimming. */
   swimming?: SwimmingData | null | undefined;
 }
 

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `DistanceSample` model. Generated from `schemas/DistanceSample.yaml` in Terra's OpenAPI description. */
 export interface DistanceSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Distance, in metres. */
   distance_meters?: number | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

@@ -3,11 +3,11 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link DrillType}. */
-export const DrillTypeValues = ['kick', 'pull', 'drill'] as const;
-
 /** A value Terra documents for {@link DrillType}. */
-export type KnownDrillType = (typeof DrillTypeValues)[number];
+export type KnownDrillType = 'kick' | 'pull' | 'drill';
+
+/** The values Terra documents for {@link DrillType}. */
+export const DrillTypeValues: readonly KnownDrillType[] = ['kick', 'pull', 'drill'];
 
 /**
  * The `DrillType` enum: a documented value, or any other string Terra may add later.

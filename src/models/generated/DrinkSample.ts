@@ -6,9 +6,19 @@ import { type NutritionUnits, NutritionUnitsSchema } from './NutritionUnits.js';
 
 /** The `DrinkSample` model. Generated from `schemas/DrinkSample.yaml` in Terra's OpenAPI description. */
 export interface DrinkSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Drink volume. */
   drink_volume?: number | null | undefined;
+  /**
+   * Drink unit.
+   * A {@link NutritionUnits} value: `NutritionUnitsLabels` names the documented ones.
+   */
   drink_unit?: NutritionUnits | null | undefined;
+  /** Drink name. */
   drink_name?: string | null | undefined;
 }
 

@@ -7,9 +7,19 @@ import { type RawECGSample, RawECGSampleSchema } from './RawECGSample.js';
 
 /** The `ECGReading` model. Generated from `schemas/ECGReading.yaml` in Terra's OpenAPI description. */
 export interface ECGReading {
+  /**
+   * Start timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_timestamp?: string | null | undefined;
+  /** Average heart rate, in beats per minute. */
   avg_hr_bpm?: number | null | undefined;
+  /**
+   * AFib classification.
+   * A {@link AFibFlag} value: `AFibFlagLabels` names the documented ones.
+   */
   afib_classification?: AFibFlag | null | undefined;
+  /** Raw signal. */
   raw_signal?: RawECGSample[] | null | undefined;
 }
 

@@ -5,23 +5,29 @@ import { lazySchema } from '../lazy.js';
 
 /** The `ElevationData` model. Generated from `schemas/ElevationData.yaml` in Terra's OpenAPI description. */
 export interface ElevationData {
+  /** Average, in metres. */
   avg_meters?: number | null | undefined;
   /**
+   * Gain actual, in metres.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   gain_actual_meters?: number | null | undefined;
   /**
+   * Gain planned, in metres.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   gain_planned_meters?: number | null | undefined;
   /**
+   * Loss actual, in metres.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   loss_actual_meters?: number | null | undefined;
+  /** Maximum, in metres. */
   max_meters?: number | null | undefined;
+  /** Minimum, in metres. */
   min_meters?: number | null | undefined;
 }
 

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `ElevationSample` model. Generated from `schemas/ElevationSample.yaml` in Terra's OpenAPI description. */
 export interface ElevationSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Elevation, in metres. */
   elev_meters?: number | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `EnergyData` model. Generated from `schemas/EnergyData.yaml` in Terra's OpenAPI description. */
 export interface EnergyData {
+  /** Energy, in kilojoules. */
   energy_kilojoules?: number | null | undefined;
+  /** Energy planned, in kilojoules. */
   energy_planned_kilojoules?: number | null | undefined;
 }
 

@@ -3,11 +3,11 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link EnvironmentType}. */
-export const EnvironmentTypeValues = ['indoor', 'outdoor', 'pool'] as const;
-
 /** A value Terra documents for {@link EnvironmentType}. */
-export type KnownEnvironmentType = (typeof EnvironmentTypeValues)[number];
+export type KnownEnvironmentType = 'indoor' | 'outdoor' | 'pool';
+
+/** The values Terra documents for {@link EnvironmentType}. */
+export const EnvironmentTypeValues: readonly KnownEnvironmentType[] = ['indoor', 'outdoor', 'pool'];
 
 /**
  * The `EnvironmentType` enum: a documented value, or any other string Terra may add later.

@@ -3,8 +3,30 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
+/** A value Terra documents for {@link EventType}. */
+export type KnownEventType =
+  | 'auth'
+  | 'deauth'
+  | 'user_reauth'
+  | 'access_revoked'
+  | 'connection_error'
+  | 'google_no_datasource'
+  | 'processing'
+  | 'large_request_sending'
+  | 'rate_limit_hit'
+  | 'large_request_processing'
+  | 'activity'
+  | 'athlete'
+  | 'body'
+  | 'daily'
+  | 'menstruation'
+  | 'nutrition'
+  | 'sleep'
+  | 'healthcheck'
+  | 's3_upload';
+
 /** The values Terra documents for {@link EventType}. */
-export const EventTypeValues = [
+export const EventTypeValues: readonly KnownEventType[] = [
   'auth',
   'deauth',
   'user_reauth',
@@ -24,10 +46,7 @@ export const EventTypeValues = [
   'sleep',
   'healthcheck',
   's3_upload',
-] as const;
-
-/** A value Terra documents for {@link EventType}. */
-export type KnownEventType = (typeof EventTypeValues)[number];
+];
 
 /**
  * The `EventType` enum: a documented value, or any other string Terra may add later.

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `FloorsClimbedSample` model. Generated from `schemas/FloorsClimbedSample.yaml` in Terra's OpenAPI description. */
 export interface FloorsClimbedSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Floors climbed. */
   floors_climbed?: number | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

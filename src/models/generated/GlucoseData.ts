@@ -7,19 +7,30 @@ import { type GlucoseDataSample, GlucoseDataSampleSchema } from './GlucoseDataSa
 
 /** The `GlucoseData` model. Generated from `schemas/GlucoseData.yaml` in Terra's OpenAPI description. */
 export interface GlucoseData {
+  /** Blood glucose samples. */
   blood_glucose_samples?: GlucoseDataSample[] | null | undefined;
+  /** Detailed blood glucose samples. */
   detailed_blood_glucose_samples?: GlucoseDataSample[] | null | undefined;
+  /** Day average blood glucose, in mg/dL. */
   day_avg_blood_glucose_mg_per_dL?: number | null | undefined;
+  /** Day average detailed blood glucose, in mg/dL. */
   day_avg_detailed_blood_glucose_mg_per_dL?: number | null | undefined;
-  /** @deprecated Terra marks this field deprecated; prefer its replacement. */
+  /**
+   * Day average blood glucose, in mg/dL.
+   * @deprecated Terra marks this field deprecated; prefer its replacement.
+   */
   day_avg_blood_glucose_mg_per_dl?: number | null | undefined;
+  /** GMI. */
   gmi?: number | null | undefined;
+  /** Time in range. */
   time_in_range?: number | null | undefined;
   /**
+   * Sensor usage.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   sensor_usage?: number | null | undefined;
+  /** Daily patterns. */
   daily_patterns?: DailyPatternSample[] | null | undefined;
 }
 

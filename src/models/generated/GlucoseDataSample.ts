@@ -7,9 +7,22 @@ import { type TrendArrow, TrendArrowSchema } from './TrendArrow.js';
 
 /** The `GlucoseDataSample` model. Generated from `schemas/GlucoseDataSample.yaml` in Terra's OpenAPI description. */
 export interface GlucoseDataSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Blood glucose, in mg/dL. */
   blood_glucose_mg_per_dL?: number | null | undefined;
+  /**
+   * Glucose level flag.
+   * A {@link GlucoseFlag} value: `GlucoseFlagLabels` names the documented ones.
+   */
   glucose_level_flag?: GlucoseFlag | null | undefined;
+  /**
+   * Trend arrow.
+   * A {@link TrendArrow} value: `TrendArrowLabels` names the documented ones.
+   */
   trend_arrow?: TrendArrow | null | undefined;
 }
 

@@ -3,15 +3,18 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link GlucoseFlag}, each with its label. */
-export const GlucoseFlagLabels = {
+/** A value Terra documents for {@link GlucoseFlag}. */
+export type KnownGlucoseFlag = 0 | 1 | 2;
+
+/**
+ * The label of each value Terra documents for {@link GlucoseFlag}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const GlucoseFlagLabels: Readonly<Record<KnownGlucoseFlag, string>> = {
   0: 'Normal',
   1: 'High',
   2: 'Low',
-} as const;
-
-/** A value Terra documents for {@link GlucoseFlag}. */
-export type KnownGlucoseFlag = keyof typeof GlucoseFlagLabels;
+};
 
 /**
  * The `GlucoseFlag` enum: a documented value, or any other number Terra may add later.

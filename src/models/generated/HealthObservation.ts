@@ -7,7 +7,9 @@ import { type HealthObservationMetadata, HealthObservationMetadataSchema } from 
 
 /** The `HealthObservation` model. Generated from `schemas/HealthObservation.yaml` in Terra's OpenAPI description. */
 export interface HealthObservation {
+  /** Metadata. */
   metadata: HealthObservationMetadata;
+  /** Observation data. */
   observation_data: HealthObservationData;
 }
 

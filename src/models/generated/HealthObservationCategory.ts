@@ -3,8 +3,14 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link HealthObservationCategory}, each with its label. */
-export const HealthObservationCategoryLabels = {
+/** A value Terra documents for {@link HealthObservationCategory}. */
+export type KnownHealthObservationCategory = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+
+/**
+ * The label of each value Terra documents for {@link HealthObservationCategory}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const HealthObservationCategoryLabels: Readonly<Record<KnownHealthObservationCategory, string>> = {
   0: 'Unspecified',
   1: 'Symptom',
   2: 'Reproductive Health',
@@ -14,10 +20,7 @@ export const HealthObservationCategoryLabels = {
   6: 'State of Mind',
   7: 'Device Event',
   8: 'Clinical',
-} as const;
-
-/** A value Terra documents for {@link HealthObservationCategory}. */
-export type KnownHealthObservationCategory = keyof typeof HealthObservationCategoryLabels;
+};
 
 /**
  * The `HealthObservationCategory` enum: a documented value, or any other number Terra may add later.

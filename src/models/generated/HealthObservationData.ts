@@ -11,13 +11,30 @@ import { type ObservationValue, ObservationValueSchema } from './ObservationValu
 
 /** The `HealthObservationData` model. Generated from `schemas/HealthObservationData.yaml` in Terra's OpenAPI description. */
 export interface HealthObservationData {
+  /**
+   * Category.
+   * A {@link HealthObservationCategory} value: `HealthObservationCategoryLabels` names the documented ones.
+   */
   category?: HealthObservationCategory | null | undefined;
+  /** Observation type. */
   observation_type: string;
+  /** Codes. */
   codes?: ObservationCode[] | null | undefined;
+  /** Value. */
   value?: ObservationValue | null | undefined;
+  /**
+   * Severity.
+   * A {@link ObservationSeverity} value: `ObservationSeverityLabels` names the documented ones.
+   */
   severity?: ObservationSeverity | null | undefined;
+  /** Components. */
   components?: ObservationComponent[] | null | undefined;
+  /**
+   * Status.
+   * A {@link ObservationStatus} value: `ObservationStatusLabels` names the documented ones.
+   */
   status?: ObservationStatus | null | undefined;
+  /** Notes. */
   notes?: string | null | undefined;
 }
 

@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `HealthObservationEvent` model. Generated from `schemas/HealthObservationEvent.yaml` in Terra's OpenAPI description. */
 export interface HealthObservationEvent {
+  /** Type. */
   type: 'health_observation';
+  /** Status. */
   status?: string | null | undefined;
+  /** Data. */
   data: HealthObservation[];
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

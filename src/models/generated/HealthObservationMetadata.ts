@@ -6,9 +6,22 @@ import { type TimestampLocalization, TimestampLocalizationSchema } from './Times
 
 /** The `HealthObservationMetadata` model. Generated from `schemas/HealthObservationMetadata.yaml` in Terra's OpenAPI description. */
 export interface HealthObservationMetadata {
+  /**
+   * Start time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_time: string;
+  /**
+   * End time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_time?: string | null | undefined;
+  /** Summary ID. */
   summary_id: string;
+  /**
+   * Timestamp localization.
+   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
+   */
   timestamp_localization?: TimestampLocalization | null | undefined;
 }
 

@@ -10,10 +10,15 @@ import { type RRIntervalSample, RRIntervalSampleSchema } from './RRIntervalSampl
 
 /** The `HeartData` model. Generated from `schemas/HeartData.yaml` in Terra's OpenAPI description. */
 export interface HeartData {
+  /** AFib classification samples. */
   afib_classification_samples?: AFibClassificationSample[] | null | undefined;
+  /** ECG signal. */
   ecg_signal?: ECGReading[] | null | undefined;
+  /** Heart rate data. */
   heart_rate_data?: HeartRateData | null | undefined;
+  /** Pulse wave velocity samples. */
   pulse_wave_velocity_samples?: PulseVelocitySample[] | null | undefined;
+  /** RR interval samples. */
   rr_interval_samples?: RRIntervalSample[] | null | undefined;
 }
 

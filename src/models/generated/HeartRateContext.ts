@@ -3,15 +3,18 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link HeartRateContext}, each with its label. */
-export const HeartRateContextLabels = {
+/** A value Terra documents for {@link HeartRateContext}. */
+export type KnownHeartRateContext = 0 | 1 | 2;
+
+/**
+ * The label of each value Terra documents for {@link HeartRateContext}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const HeartRateContextLabels: Readonly<Record<KnownHeartRateContext, string>> = {
   0: 'Not Set',
   1: 'Active',
   2: 'Not Active',
-} as const;
-
-/** A value Terra documents for {@link HeartRateContext}. */
-export type KnownHeartRateContext = keyof typeof HeartRateContextLabels;
+};
 
 /**
  * The `HeartRateContext` enum: a documented value, or any other number Terra may add later.

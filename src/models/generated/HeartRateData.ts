@@ -7,7 +7,9 @@ import { type HeartRateDataSummary, HeartRateDataSummarySchema } from './HeartRa
 
 /** The `HeartRateData` model. Generated from `schemas/HeartRateData.yaml` in Terra's OpenAPI description. */
 export interface HeartRateData {
+  /** Detailed. */
   detailed?: HeartRateDataDetailed | null | undefined;
+  /** Summary. */
   summary?: HeartRateDataSummary | null | undefined;
 }
 

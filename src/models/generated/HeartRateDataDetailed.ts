@@ -14,8 +14,11 @@ import {
 
 /** The `HeartRateDataDetailed` model. Generated from `schemas/HeartRateDataDetailed.yaml` in Terra's OpenAPI description. */
 export interface HeartRateDataDetailed {
+  /** Heart rate samples. */
   hr_samples?: HeartRateDataSample[] | null | undefined;
+  /** Heart rate variability samples RMSSD. */
   hrv_samples_rmssd?: HeartRateVariabilityDataSampleRMSSD[] | null | undefined;
+  /** Heart rate variability samples SDNN. */
   hrv_samples_sdnn?: HeartRateVariabilityDataSampleSDNN[] | null | undefined;
 }
 

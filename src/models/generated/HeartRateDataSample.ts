@@ -6,9 +6,19 @@ import { type HeartRateContext, HeartRateContextSchema } from './HeartRateContex
 
 /** The `HeartRateDataSample` model. Generated from `schemas/HeartRateDataSample.yaml` in Terra's OpenAPI description. */
 export interface HeartRateDataSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Bpm. */
   bpm?: number | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
+  /**
+   * Context.
+   * A {@link HeartRateContext} value: `HeartRateContextLabels` names the documented ones.
+   */
   context?: HeartRateContext | null | undefined;
 }
 

@@ -7,28 +7,36 @@ import { type HeartRateZoneData, HeartRateZoneDataSchema } from './HeartRateZone
 /** The `HeartRateDataSummary` model. Generated from `schemas/HeartRateDataSummary.yaml` in Terra's OpenAPI description. */
 export interface HeartRateDataSummary {
   /**
+   * Average heart rate, in beats per minute.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   avg_hr_bpm?: number | null | undefined;
+  /** Average heart rate variability RMSSD. */
   avg_hrv_rmssd?: number | null | undefined;
+  /** Average heart rate variability SDNN. */
   avg_hrv_sdnn?: number | null | undefined;
+  /** Heart rate zone data. */
   hr_zone_data?: HeartRateZoneData[] | null | undefined;
   /**
+   * Maximum heart rate, in beats per minute.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   max_hr_bpm?: number | null | undefined;
   /**
+   * Minimum heart rate, in beats per minute.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   min_hr_bpm?: number | null | undefined;
   /**
+   * Resting heart rate, in beats per minute.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   resting_hr_bpm?: number | null | undefined;
+  /** User maximum heart rate, in beats per minute. */
   user_max_hr_bpm?: number | null | undefined;
 }
 

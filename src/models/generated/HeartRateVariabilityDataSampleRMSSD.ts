@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `HeartRateVariabilityDataSampleRMSSD` model. Generated from `schemas/HeartRateVariabilityDataSampleRMSSD.yaml` in Terra's OpenAPI description. */
 export interface HeartRateVariabilityDataSampleRMSSD {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Heart rate variability RMSSD. */
   hrv_rmssd?: number | null | undefined;
 }
 

@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `HeartRateVariabilityDataSampleSDNN` model. Generated from `schemas/HeartRateVariabilityDataSampleSDNN.yaml` in Terra's OpenAPI description. */
 export interface HeartRateVariabilityDataSampleSDNN {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Heart rate variability SDNN. */
   hrv_sdnn?: number | null | undefined;
 }
 

@@ -3,8 +3,14 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link HeartRateZone}, each with its label. */
-export const HeartRateZoneLabels = {
+/** A value Terra documents for {@link HeartRateZone}. */
+export type KnownHeartRateZone = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/**
+ * The label of each value Terra documents for {@link HeartRateZone}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const HeartRateZoneLabels: Readonly<Record<KnownHeartRateZone, string>> = {
   0: 'Zone 0',
   1: 'Zone 1',
   2: 'Zone 2',
@@ -12,10 +18,7 @@ export const HeartRateZoneLabels = {
   4: 'Zone 4',
   5: 'Zone 5',
   6: 'Other',
-} as const;
-
-/** A value Terra documents for {@link HeartRateZone}. */
-export type KnownHeartRateZone = keyof typeof HeartRateZoneLabels;
+};
 
 /**
  * The `HeartRateZone` enum: a documented value, or any other number Terra may add later.

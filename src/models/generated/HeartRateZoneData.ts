@@ -6,21 +6,26 @@ import { lazySchema } from '../lazy.js';
 /** The `HeartRateZoneData` model. Generated from `schemas/HeartRateZoneData.yaml` in Terra's OpenAPI description. */
 export interface HeartRateZoneData {
   /**
+   * Zone.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   zone?: number | null | undefined;
   /**
+   * Start, in percent.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   start_percentage?: number | null | undefined;
   /**
+   * End, in percent.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   end_percentage?: number | null | undefined;
+  /** Name. */
   name?: string | null | undefined;
+  /** Duration, in seconds. */
   duration_seconds?: number | null | undefined;
 }
 

@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `HormoneEvent` model. Generated from `schemas/HormoneEvent.yaml` in Terra's OpenAPI description. */
 export interface HormoneEvent {
+  /** Type. */
   type: 'hormone';
+  /** Status. */
   status?: string | null | undefined;
+  /** Data. */
   data: HormoneSample[];
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

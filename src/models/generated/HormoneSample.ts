@@ -5,11 +5,20 @@ import { lazySchema } from '../lazy.js';
 
 /** The `HormoneSample` model. Generated from `schemas/HormoneSample.yaml` in Terra's OpenAPI description. */
 export interface HormoneSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp: string;
+  /** LH, in mIU/mL. */
   lh_mIU_per_ml?: number | null | undefined;
+  /** E3G, in ng/mL. */
   e3g_ng_per_ml?: number | null | undefined;
+  /** PdG, in µg/mL. */
   pdg_ug_per_ml?: number | null | undefined;
+  /** HCG, in mIU/mL. */
   hcg_mIU_per_ml?: number | null | undefined;
+  /** FSH, in mIU/mL. */
   fsh_mIU_per_ml?: number | null | undefined;
 }
 

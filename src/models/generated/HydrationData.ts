@@ -6,8 +6,11 @@ import { type HydrationMeasurementSample, HydrationMeasurementSampleSchema } fro
 
 /** The `HydrationData` model. Generated from `schemas/HydrationData.yaml` in Terra's OpenAPI description. */
 export interface HydrationData {
+  /** Day total water consumption, in millilitres. */
   day_total_water_consumption_ml?: number | null | undefined;
+  /** Hydration amount samples. */
   hydration_amount_samples?: HydrationMeasurementSample[] | null | undefined;
+  /** Day average hydration, in kilograms. */
   day_avg_hydration_kg?: number | null | undefined;
 }
 

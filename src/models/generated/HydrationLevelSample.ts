@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `HydrationLevelSample` model. Generated from `schemas/HydrationLevelSample.yaml` in Terra's OpenAPI description. */
 export interface HydrationLevelSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Hydration level. */
   hydration_level?: number | null | undefined;
 }
 

@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `HydrationMeasurementSample` model. Generated from `schemas/HydrationMeasurementSample.yaml` in Terra's OpenAPI description. */
 export interface HydrationMeasurementSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Hydration, in kilograms. */
   hydration_kg?: number | null | undefined;
 }
 

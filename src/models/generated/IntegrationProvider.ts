@@ -5,11 +5,17 @@ import { lazySchema, ref } from '../lazy.js';
 
 /** The `IntegrationProvider` model. Generated from `dist/v2-bundled.yaml#/components/schemas/IntegrationProvider` in Terra's OpenAPI description. */
 export interface IntegrationProvider {
+  /** Provider. */
   provider?: string | undefined;
+  /** Name. */
   name?: string | undefined;
+  /** Icon. */
   icon?: string | undefined;
+  /** Setup. */
   setup?: string | undefined;
+  /** Enabled. */
   enabled?: boolean | undefined;
+  /** Types. */
   types?: IntegrationProviderTypes | undefined;
 }
 
@@ -29,11 +35,17 @@ export const IntegrationProviderSchema: z.ZodMiniType<IntegrationProvider> = /* 
 
 /** An object held by {@link IntegrationProvider}. */
 export interface IntegrationProviderTypes {
+  /** Activity. */
   activity?: boolean | undefined;
+  /** Body. */
   body?: boolean | undefined;
+  /** Nutrition. */
   nutrition?: boolean | undefined;
+  /** Daily. */
   daily?: boolean | undefined;
+  /** Sleep. */
   sleep?: boolean | undefined;
+  /** Menstruation. */
   menstruation?: boolean | undefined;
 }
 

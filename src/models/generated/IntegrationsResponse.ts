@@ -6,7 +6,9 @@ import { type IntegrationProvider, IntegrationProviderSchema } from './Integrati
 
 /** The `IntegrationsResponse` model. Generated from `dist/v2-bundled.yaml#/components/schemas/IntegrationsResponse` in Terra's OpenAPI description. */
 export interface IntegrationsResponse {
+  /** Status. */
   status?: string | undefined;
+  /** Providers. */
   providers?: IntegrationProvider[] | undefined;
 }
 

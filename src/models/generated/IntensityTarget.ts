@@ -6,9 +6,16 @@ import { type WorkoutStepTargetType, WorkoutStepTargetTypeSchema } from './Worko
 
 /** The `IntensityTarget` model. Generated from `schemas/IntensityTarget.yaml` in Terra's OpenAPI description. */
 export interface IntensityTarget {
+  /**
+   * Target type.
+   * A {@link WorkoutStepTargetType} value.
+   */
   target_type: WorkoutStepTargetType;
+  /** Value. */
   value?: number | null | undefined;
+  /** Value low. */
   value_low?: number | null | undefined;
+  /** Value high. */
   value_high?: number | null | undefined;
 }
 

@@ -6,7 +6,9 @@ import { type KetoneSample, KetoneSampleSchema } from './KetoneSample.js';
 
 /** The `KetoneData` model. Generated from `schemas/KetoneData.yaml` in Terra's OpenAPI description. */
 export interface KetoneData {
+  /** Ketone samples. */
   ketone_samples?: KetoneSample[] | null | undefined;
+  /** Day average ketone, in mg/dL. */
   day_avg_ketone_mg_per_dL?: number | null | undefined;
 }
 

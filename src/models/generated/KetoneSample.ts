@@ -6,8 +6,17 @@ import { type KetoneSampleType, KetoneSampleTypeSchema } from './KetoneSampleTyp
 
 /** The `KetoneSample` model. Generated from `schemas/KetoneSample.yaml` in Terra's OpenAPI description. */
 export interface KetoneSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Ketone, in mg/dL. */
   ketone_mg_per_dL?: number | null | undefined;
+  /**
+   * Sample type.
+   * A {@link KetoneSampleType} value: `KetoneSampleTypeLabels` names the documented ones.
+   */
   sample_type?: KetoneSampleType | null | undefined;
 }
 

@@ -3,16 +3,19 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link KetoneSampleType}, each with its label. */
-export const KetoneSampleTypeLabels = {
+/** A value Terra documents for {@link KetoneSampleType}. */
+export type KnownKetoneSampleType = 0 | 1 | 2 | 3;
+
+/**
+ * The label of each value Terra documents for {@link KetoneSampleType}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const KetoneSampleTypeLabels: Readonly<Record<KnownKetoneSampleType, string>> = {
   0: 'Unknown',
   1: 'Blood',
   2: 'Urine',
   3: 'Breath',
-} as const;
-
-/** A value Terra documents for {@link KetoneSampleType}. */
-export type KnownKetoneSampleType = keyof typeof KetoneSampleTypeLabels;
+};
 
 /**
  * The `KetoneSampleType` enum: a documented value, or any other number Terra may add later.

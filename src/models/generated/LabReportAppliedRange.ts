@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportAppliedRange` model. Generated from `schemas/LabReportAppliedRange.yaml` in Terra's OpenAPI description. */
 export interface LabReportAppliedRange {
+  /** Lower. */
   lower?: number | undefined;
+  /** Upper. */
   upper?: number | undefined;
 }
 

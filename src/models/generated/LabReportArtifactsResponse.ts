@@ -6,8 +6,12 @@ import { type LabReportFile, LabReportFileSchema } from './LabReportFile.js';
 
 /** The `LabReportArtifactsResponse` model. Generated from `schemas/LabReportArtifactsResponse.yaml` in Terra's OpenAPI description. */
 export interface LabReportArtifactsResponse {
+  /** Artifacts. */
   artifacts: LabReportFile[];
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Expires at.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   expires_at?: string | undefined;
 }
 

@@ -5,15 +5,21 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportBiomarker` model. Generated from `schemas/LabReportBiomarker.yaml` in Terra's OpenAPI description. */
 export interface LabReportBiomarker {
+  /** Key. */
   key: string | null;
+  /** Display name. */
   display_name?: string | undefined;
+  /** LOINC code. */
   loinc_code?: string | undefined;
   /**
+   * Panel ID.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   panel_id?: number | undefined;
+  /** Panel key. */
   panel_key?: string | undefined;
+  /** Specimen. */
   specimen?: string | undefined;
 }
 

@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportBoundedValue` model. Generated from `schemas/LabReportBoundedValue.yaml` in Terra's OpenAPI description. */
 export interface LabReportBoundedValue {
+  /** Operator. */
   operator: string;
+  /** Value. */
   value: number;
 }
 

@@ -6,11 +6,18 @@ import { type LabReportEventData, LabReportEventDataSchema } from './LabReportEv
 
 /** The `LabReportCompletedEvent` model. Generated from `schemas/LabReportCompletedEvent.yaml` in Terra's OpenAPI description. */
 export interface LabReportCompletedEvent {
+  /** Type. */
   type: 'lab_report.completed';
+  /** Event ID. */
   event_id: string;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Occurred at.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   occurred_at: string;
+  /** Upload ID. */
   upload_id?: string | undefined;
+  /** Data. */
   data: LabReportEventData;
 }
 

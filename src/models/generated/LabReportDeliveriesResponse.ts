@@ -6,6 +6,7 @@ import { type LabReportDelivery, LabReportDeliverySchema } from './LabReportDeli
 
 /** The `LabReportDeliveriesResponse` model. Generated from `schemas/LabReportDeliveriesResponse.yaml` in Terra's OpenAPI description. */
 export interface LabReportDeliveriesResponse {
+  /** Deliveries. */
   deliveries: LabReportDelivery[];
 }
 

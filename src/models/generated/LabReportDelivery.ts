@@ -5,14 +5,19 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportDelivery` model. Generated from `schemas/LabReportDelivery.yaml` in Terra's OpenAPI description. */
 export interface LabReportDelivery {
+  /** Destination ID. */
   destination_id: string;
+  /** Destination type. */
   destination_type?: string | undefined;
+  /** Status. */
   status: string;
   /**
+   * Attempt count.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   attempt_count: number;
+  /** Last error. */
   last_error?: string | undefined;
 }
 

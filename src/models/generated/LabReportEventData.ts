@@ -7,18 +7,30 @@ import { type LabReportPanel, LabReportPanelSchema } from './LabReportPanel.js';
 
 /** The `LabReportEventData` model. Generated from `schemas/LabReportEventData.yaml` in Terra's OpenAPI description. */
 export interface LabReportEventData {
+  /** Session ID. */
   session_id: string;
+  /** Reference ID. */
   reference_id?: string | undefined;
+  /** Report date. */
   report_date?: string | undefined;
+  /**
+   * Report time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   report_time?: string | undefined;
+  /** Report locale. */
   report_locale?: string | undefined;
   /**
+   * Results count.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   results_count: number;
+  /** Results. */
   results: LabReportEventResult[];
+  /** Panels. */
   panels?: LabReportPanel[] | undefined;
+  /** Report notes. */
   report_notes?: string | undefined;
 }
 

@@ -5,8 +5,11 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportEventError` model. Generated from `schemas/LabReportEventError.yaml` in Terra's OpenAPI description. */
 export interface LabReportEventError {
+  /** Code. */
   code: string;
+  /** Message. */
   message: string;
+  /** Retriable. */
   retriable: boolean;
 }
 

@@ -10,10 +10,15 @@ import { type LabReportReferenceRange, LabReportReferenceRangeSchema } from './L
 
 /** The `LabReportEventResult` model. Generated from `schemas/LabReportEventResult.yaml` in Terra's OpenAPI description. */
 export interface LabReportEventResult {
+  /** Source. */
   source: LabReportEventResultSource;
+  /** Biomarker. */
   biomarker: LabReportBiomarker;
+  /** Measurement. */
   measurement: LabReportMeasurement;
+  /** Interpretation. */
   interpretation: LabReportInterpretation;
+  /** Reference ranges. */
   reference_ranges?: LabReportReferenceRange[] | undefined;
 }
 

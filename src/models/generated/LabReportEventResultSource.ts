@@ -5,15 +5,28 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportEventResultSource` model. Generated from `schemas/LabReportEventResultSource.yaml` in Terra's OpenAPI description. */
 export interface LabReportEventResultSource {
+  /** Name. */
   name?: string | undefined;
+  /** Panel. */
   panel?: string | undefined;
+  /** Value. */
   value?: string | undefined;
+  /** Units. */
   units?: string | undefined;
+  /** Flag. */
   flag?: string | undefined;
+  /** Method. */
   method?: string | undefined;
+  /** Notes. */
   notes?: string | undefined;
+  /** Reference text. */
   reference_text?: string | undefined;
+  /** Collection date. */
   collection_date?: string | undefined;
+  /**
+   * Collection time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   collection_time?: string | undefined;
 }
 

@@ -6,11 +6,18 @@ import { type LabReportFailureData, LabReportFailureDataSchema } from './LabRepo
 
 /** The `LabReportFailedEvent` model. Generated from `schemas/LabReportFailedEvent.yaml` in Terra's OpenAPI description. */
 export interface LabReportFailedEvent {
+  /** Type. */
   type: 'lab_report.failed';
+  /** Event ID. */
   event_id: string;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Occurred at.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   occurred_at: string;
+  /** Upload ID. */
   upload_id?: string | undefined;
+  /** Data. */
   data: LabReportFailureData;
 }
 

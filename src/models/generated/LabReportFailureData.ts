@@ -6,8 +6,11 @@ import { type LabReportEventError, LabReportEventErrorSchema } from './LabReport
 
 /** The `LabReportFailureData` model. Generated from `schemas/LabReportFailureData.yaml` in Terra's OpenAPI description. */
 export interface LabReportFailureData {
+  /** Session ID. */
   session_id: string;
+  /** Reference ID. */
   reference_id?: string | undefined;
+  /** Error. */
   error: LabReportEventError;
 }
 

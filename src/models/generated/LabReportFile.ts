@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportFile` model. Generated from `schemas/LabReportFile.yaml` in Terra's OpenAPI description. */
 export interface LabReportFile {
+  /** Filename. */
   filename?: string | undefined;
+  /** Presigned URL. */
   presigned_url: string;
 }
 

@@ -6,9 +6,14 @@ import { type LabReportFile, LabReportFileSchema } from './LabReportFile.js';
 
 /** The `LabReportFilesResponse` model. Generated from `schemas/LabReportFilesResponse.yaml` in Terra's OpenAPI description. */
 export interface LabReportFilesResponse {
+  /** Files. */
   files: LabReportFile[];
+  /** Thumbnail. */
   thumbnail?: LabReportFile | undefined;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Expires at.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   expires_at?: string | undefined;
 }
 

@@ -6,9 +6,13 @@ import { type LabReportAppliedRange, LabReportAppliedRangeSchema } from './LabRe
 
 /** The `LabReportInterpretation` model. Generated from `schemas/LabReportInterpretation.yaml` in Terra's OpenAPI description. */
 export interface LabReportInterpretation {
+  /** Flag. */
   flag: string | null;
+  /** Flag raw. */
   flag_raw?: string | undefined;
+  /** Source. */
   source: string;
+  /** Applied range. */
   applied_range?: LabReportAppliedRange | undefined;
 }
 

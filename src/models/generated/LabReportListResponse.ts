@@ -6,6 +6,7 @@ import { type LabReportSession, LabReportSessionSchema } from './LabReportSessio
 
 /** The `LabReportListResponse` model. Generated from `schemas/LabReportListResponse.yaml` in Terra's OpenAPI description. */
 export interface LabReportListResponse {
+  /** Sessions. */
   sessions: LabReportSession[];
 }
 

@@ -7,13 +7,21 @@ import { type LabReportQualitativeValue, LabReportQualitativeValueSchema } from 
 
 /** The `LabReportMeasurement` model. Generated from `schemas/LabReportMeasurement.yaml` in Terra's OpenAPI description. */
 export interface LabReportMeasurement {
+  /** Type. */
   type: string;
+  /** Numeric. */
   numeric?: number | undefined;
+  /** Bounded. */
   bounded?: LabReportBoundedValue | undefined;
+  /** Qualitative. */
   qualitative?: LabReportQualitativeValue | undefined;
+  /** Text. */
   text?: string | undefined;
+  /** Absent reason. */
   absent_reason?: string | undefined;
+  /** Units. */
   units?: string | undefined;
+  /** UCUM code. */
   ucum_code?: string | undefined;
 }
 

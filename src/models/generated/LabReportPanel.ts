@@ -6,11 +6,14 @@ import { lazySchema } from '../lazy.js';
 /** The `LabReportPanel` model. Generated from `schemas/LabReportPanel.yaml` in Terra's OpenAPI description. */
 export interface LabReportPanel {
   /**
+   * ID.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   id: number;
+  /** Name. */
   name?: string | undefined;
+  /** Key. */
   key?: string | undefined;
 }
 

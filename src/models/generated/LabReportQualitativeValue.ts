@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportQualitativeValue` model. Generated from `schemas/LabReportQualitativeValue.yaml` in Terra's OpenAPI description. */
 export interface LabReportQualitativeValue {
+  /** Text. */
   text?: string | undefined;
+  /** Code. */
   code?: string | undefined;
 }
 

@@ -5,30 +5,39 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportRangeContext` model. Generated from `schemas/LabReportRangeContext.yaml` in Terra's OpenAPI description. */
 export interface LabReportRangeContext {
+  /** Sex. */
   sex?: string | undefined;
   /**
+   * Age lower.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   age_lower?: number | undefined;
   /**
+   * Age upper.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   age_upper?: number | undefined;
+  /** Pregnancy status. */
   pregnancy_status?: string | undefined;
   /**
+   * Gestational week lower.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   gestational_week_lower?: number | undefined;
   /**
+   * Gestational week upper.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   gestational_week_upper?: number | undefined;
+  /** Cycle phase. */
   cycle_phase?: string | undefined;
+  /** Reference population. */
   reference_population?: string | undefined;
+  /** Modifiers. */
   modifiers?: string[] | undefined;
 }
 

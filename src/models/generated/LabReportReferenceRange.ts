@@ -6,9 +6,13 @@ import { type LabReportRangeContext, LabReportRangeContextSchema } from './LabRe
 
 /** The `LabReportReferenceRange` model. Generated from `schemas/LabReportReferenceRange.yaml` in Terra's OpenAPI description. */
 export interface LabReportReferenceRange {
+  /** Lower. */
   lower?: number | undefined;
+  /** Upper. */
   upper?: number | undefined;
+  /** Type. */
   type?: string | undefined;
+  /** Context. */
   context?: LabReportRangeContext | undefined;
 }
 

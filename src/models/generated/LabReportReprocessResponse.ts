@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportReprocessResponse` model. Generated from `schemas/LabReportReprocessResponse.yaml` in Terra's OpenAPI description. */
 export interface LabReportReprocessResponse {
+  /** Session ID. */
   session_id: string;
+  /** Current status. */
   current_status: string;
 }
 

@@ -10,10 +10,15 @@ import { type LabReportResultSource, LabReportResultSourceSchema } from './LabRe
 
 /** The `LabReportResult` model. Generated from `schemas/LabReportResult.yaml` in Terra's OpenAPI description. */
 export interface LabReportResult {
+  /** Source. */
   source: LabReportResultSource;
+  /** Biomarker. */
   biomarker: LabReportBiomarker;
+  /** Measurement. */
   measurement: LabReportMeasurement;
+  /** Interpretation. */
   interpretation: LabReportInterpretation;
+  /** Reference ranges. */
   reference_ranges?: LabReportReferenceRange[] | undefined;
 }
 

@@ -5,13 +5,21 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportResultSource` model. Generated from `schemas/LabReportResultSource.yaml` in Terra's OpenAPI description. */
 export interface LabReportResultSource {
+  /** Name. */
   name?: string | undefined;
+  /** Panel. */
   panel?: string | undefined;
+  /** Value. */
   value?: string | undefined;
+  /** Units. */
   units?: string | undefined;
+  /** Flag. */
   flag?: string | undefined;
+  /** Method. */
   method?: string | undefined;
+  /** Notes. */
   notes?: string | undefined;
+  /** Reference text. */
   reference_text?: string | undefined;
 }
 

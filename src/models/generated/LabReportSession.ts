@@ -8,50 +8,83 @@ import { type LabReportStatusEntry, LabReportStatusEntrySchema } from './LabRepo
 
 /** The `LabReportSession` model. Generated from `schemas/LabReportSession.yaml` in Terra's OpenAPI description. */
 export interface LabReportSession {
+  /** Session ID. */
   session_id: string;
+  /** Upload ID. */
   upload_id?: string | undefined;
+  /** Reference ID. */
   reference_id?: string | undefined;
+  /** Report type. */
   report_type: string;
+  /** Current status. */
   current_status: string;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Uploaded at.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   uploaded_at?: string | undefined;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Updated at.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   updated_at?: string | undefined;
+  /** Report date. */
   report_date?: string | undefined;
+  /**
+   * Report time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   report_time?: string | undefined;
+  /** Collection date. */
   collection_date?: string | undefined;
+  /**
+   * Collection time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   collection_time?: string | undefined;
+  /** Report locale. */
   report_locale?: string | undefined;
+  /** Lab name. */
   lab_name?: string | undefined;
   /**
+   * Patient age at collection.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   patient_age_at_collection?: number | undefined;
+  /** Patient sex. */
   patient_sex?: string | undefined;
   /**
+   * Input bytes.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   input_bytes?: number | undefined;
   /**
+   * Results count.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   results_count?: number | undefined;
   /**
+   * Output bytes.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   output_bytes?: number | undefined;
   /**
+   * File count.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   file_count?: number | undefined;
+  /** Status history. */
   status_history?: LabReportStatusEntry[] | undefined;
+  /** Results. */
   results?: LabReportResult[] | undefined;
+  /** Panels. */
   panels?: LabReportPanel[] | undefined;
+  /** Report notes. */
   report_notes?: string | undefined;
 }
 

@@ -5,9 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportStatusEntry` model. Generated from `schemas/LabReportStatusEntry.yaml` in Terra's OpenAPI description. */
 export interface LabReportStatusEntry {
+  /** Status. */
   status: string;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Timestamp.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   timestamp?: string | undefined;
+  /** Note. */
   note?: string | undefined;
 }
 

@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LabReportUploadResponse` model. Generated from `schemas/LabReportUploadResponse.yaml` in Terra's OpenAPI description. */
 export interface LabReportUploadResponse {
+  /** Upload ID. */
   upload_id: string;
+  /** Current status. */
   current_status: string;
 }
 

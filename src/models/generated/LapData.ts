@@ -6,6 +6,7 @@ import { type LapSample, LapSampleSchema } from './LapSample.js';
 
 /** The `LapData` model. Generated from `schemas/LapData.yaml` in Terra's OpenAPI description. */
 export interface LapData {
+  /** Laps. */
   laps?: LapSample[] | null | undefined;
 }
 

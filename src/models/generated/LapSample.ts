@@ -5,24 +5,41 @@ import { lazySchema } from '../lazy.js';
 
 /** The `LapSample` model. Generated from `schemas/LapSample.yaml` in Terra's OpenAPI description. */
 export interface LapSample {
+  /** Calories. */
   calories?: number | null | undefined;
+  /** Average heart rate, in beats per minute. */
   avg_hr_bpm?: number | null | undefined;
+  /**
+   * Start time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_time?: string | null | undefined;
+  /** Average speed, in metres per second. */
   avg_speed_meters_per_second?: number | null | undefined;
+  /** Distance, in metres. */
   distance_meters?: number | null | undefined;
   /**
+   * Total strokes.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   total_strokes?: number | null | undefined;
+  /**
+   * End time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_time?: string | null | undefined;
+  /** Stroke type. */
   stroke_type?: string | null | undefined;
+  /** Average, in watts. */
   avg_watts?: number | null | undefined;
   /**
+   * Active duration, in seconds.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   active_duration_seconds?: number | null | undefined;
+  /** Trigger method. */
   trigger_method?: string | null | undefined;
 }
 

@@ -6,10 +6,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `LargeRequestProcessingEvent` model. Generated from `schemas/LargeRequestProcessingEvent.yaml` in Terra's OpenAPI description. */
 export interface LargeRequestProcessingEvent {
+  /** Type. */
   type: 'large_request_processing';
+  /** Status. */
   status: 'processing';
+  /** Message. */
   message: string;
+  /** User. */
   user: TerraUser;
+  /** Reference. */
   reference: string;
 }
 

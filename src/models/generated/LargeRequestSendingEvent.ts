@@ -6,12 +6,18 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `LargeRequestSendingEvent` model. Generated from `schemas/LargeRequestSendingEvent.yaml` in Terra's OpenAPI description. */
 export interface LargeRequestSendingEvent {
+  /** Type. */
   type: 'large_request_sending';
+  /** Status. */
   status?: string | null | undefined;
+  /** User. */
   user: TerraUser;
+  /** Reference. */
   reference: string;
+  /** Message. */
   message: string;
   /**
+   * Expected payloads.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */

@@ -6,24 +6,30 @@ import { type METSample, METSampleSchema } from './METSample.js';
 
 /** The `METData` model. Generated from `schemas/METData.yaml` in Terra's OpenAPI description. */
 export interface METData {
+  /** MET samples. */
   MET_samples?: METSample[] | null | undefined;
+  /** Average level. */
   avg_level?: number | null | undefined;
   /**
+   * Number of high intensity, in minutes.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_high_intensity_minutes?: number | null | undefined;
   /**
+   * Number of inactive, in minutes.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_inactive_minutes?: number | null | undefined;
   /**
+   * Number of low intensity, in minutes.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_low_intensity_minutes?: number | null | undefined;
   /**
+   * Number of moderate intensity, in minutes.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */

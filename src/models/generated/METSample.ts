@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `METSample` model. Generated from `schemas/METSample.yaml` in Terra's OpenAPI description. */
 export interface METSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Level. */
   level?: number | null | undefined;
 }
 

@@ -9,12 +9,25 @@ import { type NutritionQuantity, NutritionQuantitySchema } from './NutritionQuan
 
 /** The `Meal` model. Generated from `schemas/Meal.yaml` in Terra's OpenAPI description. */
 export interface Meal {
+  /** Micros. */
   micros: NutritionMicros;
+  /**
+   * Type.
+   * A {@link MealType} value: `MealTypeLabels` names the documented ones.
+   */
   type: MealType;
+  /** ID. */
   id: string;
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp: string;
+  /** Quantity. */
   quantity: NutritionQuantity;
+  /** Name. */
   name: string;
+  /** Macros. */
   macros: NutritionMacros;
 }
 

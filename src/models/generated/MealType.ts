@@ -3,8 +3,14 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link MealType}, each with its label. */
-export const MealTypeLabels = {
+/** A value Terra documents for {@link MealType}. */
+export type KnownMealType = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/**
+ * The label of each value Terra documents for {@link MealType}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const MealTypeLabels: Readonly<Record<KnownMealType, string>> = {
   0: 'Unknown',
   1: 'Breakfast',
   2: 'Morning Snack',
@@ -12,10 +18,7 @@ export const MealTypeLabels = {
   4: 'Afternoon Snack',
   5: 'Dinner',
   6: 'Snack',
-} as const;
-
-/** A value Terra documents for {@link MealType}. */
-export type KnownMealType = keyof typeof MealTypeLabels;
+};
 
 /**
  * The `MealType` enum: a documented value, or any other number Terra may add later.

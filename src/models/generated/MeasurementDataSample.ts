@@ -5,36 +5,58 @@ import { lazySchema } from '../lazy.js';
 
 /** The `MeasurementDataSample` model. Generated from `schemas/MeasurementDataSample.yaml` in Terra's OpenAPI description. */
 export interface MeasurementDataSample {
+  /**
+   * Measurement time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   measurement_time?: string | null | undefined;
+  /** BMI. */
   BMI?: number | null | undefined;
+  /** BMR. */
   BMR?: number | null | undefined;
+  /** RMR. */
   RMR?: number | null | undefined;
   /**
+   * Estimated fitness age.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   estimated_fitness_age?: number | null | undefined;
+  /** Skin fold, in millimetres. */
   skin_fold_mm?: number | null | undefined;
   /**
+   * Bodyfat, in percent.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   bodyfat_percentage?: number | null | undefined;
+  /** Weight, in kilograms. */
   weight_kg?: number | null | undefined;
+  /** Height, in centimetres. */
   height_cm?: number | null | undefined;
+  /** Bone mass, in grams. */
   bone_mass_g?: number | null | undefined;
+  /** Muscle mass, in grams. */
   muscle_mass_g?: number | null | undefined;
+  /** Lean mass, in grams. */
   lean_mass_g?: number | null | undefined;
   /**
+   * Water, in percent.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   water_percentage?: number | null | undefined;
+  /** Insulin units. */
   insulin_units?: number | null | undefined;
+  /** Insulin type. */
   insulin_type?: string | null | undefined;
+  /** Urine color. */
   urine_color?: string | null | undefined;
+  /** User notes. */
   user_notes?: string | null | undefined;
+  /** Visceral fat level. */
   visceral_fat_level?: number | null | undefined;
+  /** Visceral fat category. */
   visceral_fat_category?: string | null | undefined;
 }
 

@@ -6,20 +6,35 @@ import { type MeasurementDataSample, MeasurementDataSampleSchema } from './Measu
 
 /** The `MeasurementsData` model. Generated from `schemas/MeasurementsData.yaml` in Terra's OpenAPI description. */
 export interface MeasurementsData {
+  /** Measurements. */
   measurements?: MeasurementDataSample[] | null | undefined;
+  /** Day average BMI. */
   day_avg_bmi?: number | null | undefined;
+  /** Day average BMR. */
   day_avg_bmr?: number | null | undefined;
+  /** Day average RMR. */
   day_avg_rmr?: number | null | undefined;
+  /** Day average estimated fitness age. */
   day_avg_estimated_fitness_age?: number | null | undefined;
+  /** Day average skin fold, in millimetres. */
   day_avg_skin_fold_mm?: number | null | undefined;
+  /** Day average bodyfat, in percent. */
   day_avg_bodyfat_percentage?: number | null | undefined;
+  /** Day average weight, in kilograms. */
   day_avg_weight_kg?: number | null | undefined;
+  /** Day average height, in centimetres. */
   day_avg_height_cm?: number | null | undefined;
+  /** Day average bone mass, in grams. */
   day_avg_bone_mass_g?: number | null | undefined;
+  /** Day average muscle mass, in grams. */
   day_avg_muscle_mass_g?: number | null | undefined;
+  /** Day average lean mass, in grams. */
   day_avg_lean_mass_g?: number | null | undefined;
+  /** Day average water, in percent. */
   day_avg_water_percentage?: number | null | undefined;
+  /** Day average insulin units. */
   day_avg_insulin_units?: number | null | undefined;
+  /** Day average visceral fat level. */
   day_avg_visceral_fat_level?: number | null | undefined;
 }
 

@@ -7,7 +7,9 @@ import { type MenstruationMetadata, MenstruationMetadataSchema } from './Menstru
 
 /** The `Menstruation` model. Generated from `schemas/Menstruation.yaml` in Terra's OpenAPI description. */
 export interface Menstruation {
+  /** Metadata. */
   metadata: MenstruationMetadata;
+  /** Menstruation data. */
   menstruation_data?: MenstruationData | null | undefined;
 }
 

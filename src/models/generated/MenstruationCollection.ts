@@ -7,8 +7,11 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `MenstruationCollection` model. Generated from `dist/v2-bundled.yaml paths /menstruation get responses 200 oneOf 0` in Terra's OpenAPI description. */
 export interface MenstruationCollection {
+  /** User. */
   user?: TerraUser | undefined;
+  /** Data. */
   data?: Menstruation[] | undefined;
+  /** Type. */
   type?: string | null | undefined;
 }
 

@@ -9,43 +9,64 @@ import { type MenstruationIntervalSample, MenstruationIntervalSampleSchema } fro
 /** The `MenstruationData` model. Generated from `schemas/MenstruationData.yaml` in Terra's OpenAPI description. */
 export interface MenstruationData {
   /**
+   * Period length, in days.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   period_length_days?: number | null | undefined;
+  /**
+   * Current phase.
+   * A {@link MenstruationInterval} value: `MenstruationIntervalLabels` names the documented ones.
+   */
   current_phase?: MenstruationInterval | null | undefined;
   /**
+   * Length of current phase, in days.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   length_of_current_phase_days?: number | null | undefined;
   /**
+   * Days until next phase.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   days_until_next_phase?: number | null | undefined;
+  /** Period start date. */
   period_start_date?: string | null | undefined;
   /**
+   * Predicted cycle length, in days.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   predicted_cycle_length_days?: number | null | undefined;
   /**
+   * Day in cycle.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   day_in_cycle?: number | null | undefined;
+  /**
+   * Last updated time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   last_updated_time?: string | null | undefined;
   /**
+   * Cycle length, in days.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   cycle_length_days?: number | null | undefined;
+  /** Is predicted cycle. */
   is_predicted_cycle?: boolean | null | undefined;
+  /** Menstruation flow. */
   menstruation_flow?: MenstruationFlowSample[] | null | undefined;
+  /** Intervals. */
   intervals?: MenstruationIntervalSample[] | null | undefined;
+  /** Fertility window start. */
   fertility_window_start?: string | null | undefined;
+  /** Fertility window end. */
   fertility_window_end?: string | null | undefined;
+  /** Ovulation day. */
   ovulation_day?: string | null | undefined;
 }
 

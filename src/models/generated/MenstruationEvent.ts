@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `MenstruationEvent` model. Generated from `schemas/MenstruationEvent.yaml` in Terra's OpenAPI description. */
 export interface MenstruationEvent {
+  /** Type. */
   type: 'menstruation';
+  /** Status. */
   status?: string | null | undefined;
+  /** Data. */
   data: Menstruation[];
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

@@ -3,18 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link MenstruationFlow}, each with its label. */
-export const MenstruationFlowLabels = {
+/** A value Terra documents for {@link MenstruationFlow}. */
+export type KnownMenstruationFlow = 0 | 1 | 2 | 3 | 4 | 5;
+
+/**
+ * The label of each value Terra documents for {@link MenstruationFlow}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const MenstruationFlowLabels: Readonly<Record<KnownMenstruationFlow, string>> = {
   0: 'Unknown',
   1: 'None',
   2: 'Light',
   3: 'Medium',
   4: 'Heavy',
   5: 'Had',
-} as const;
-
-/** A value Terra documents for {@link MenstruationFlow}. */
-export type KnownMenstruationFlow = keyof typeof MenstruationFlowLabels;
+};
 
 /**
  * The `MenstruationFlow` enum: a documented value, or any other number Terra may add later.

@@ -6,7 +6,15 @@ import { type MenstruationFlow, MenstruationFlowSchema } from './MenstruationFlo
 
 /** The `MenstruationFlowSample` model. Generated from `schemas/MenstruationFlowSample.yaml` in Terra's OpenAPI description. */
 export interface MenstruationFlowSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /**
+   * Flow.
+   * A {@link MenstruationFlow} value: `MenstruationFlowLabels` names the documented ones.
+   */
   flow?: MenstruationFlow | null | undefined;
 }
 

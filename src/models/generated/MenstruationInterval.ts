@@ -3,8 +3,14 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link MenstruationInterval}, each with its label. */
-export const MenstruationIntervalLabels = {
+/** A value Terra documents for {@link MenstruationInterval}. */
+export type KnownMenstruationInterval = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+
+/**
+ * The label of each value Terra documents for {@link MenstruationInterval}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const MenstruationIntervalLabels: Readonly<Record<KnownMenstruationInterval, string>> = {
   0: 'Unknown',
   1: 'Period',
   2: 'Follicular',
@@ -15,10 +21,7 @@ export const MenstruationIntervalLabels = {
   7: 'First Trimester',
   8: 'Second Trimester',
   9: 'Third Trimester',
-} as const;
-
-/** A value Terra documents for {@link MenstruationInterval}. */
-export type KnownMenstruationInterval = keyof typeof MenstruationIntervalLabels;
+};
 
 /**
  * The `MenstruationInterval` enum: a documented value, or any other number Terra may add later.

@@ -6,8 +6,20 @@ import { type MenstruationInterval, MenstruationIntervalSchema } from './Menstru
 
 /** The `MenstruationIntervalSample` model. Generated from `schemas/MenstruationIntervalSample.yaml` in Terra's OpenAPI description. */
 export interface MenstruationIntervalSample {
+  /**
+   * Start timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_timestamp?: string | null | undefined;
+  /**
+   * End timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_timestamp?: string | null | undefined;
+  /**
+   * Phase.
+   * A {@link MenstruationInterval} value: `MenstruationIntervalLabels` names the documented ones.
+   */
   phase?: MenstruationInterval | null | undefined;
 }
 

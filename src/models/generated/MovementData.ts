@@ -8,20 +8,35 @@ import { type TorqueSample, TorqueSampleSchema } from './TorqueSample.js';
 
 /** The `MovementData` model. Generated from `schemas/MovementData.yaml` in Terra's OpenAPI description. */
 export interface MovementData {
+  /** Adjusted maximum speed, in metres per second. */
   adjusted_max_speed_meters_per_second?: number | null | undefined;
+  /** Average cadence, in revolutions per minute. */
   avg_cadence_rpm?: number | null | undefined;
+  /** Average pace, in minutes per kilometre. */
   avg_pace_minutes_per_kilometer?: number | null | undefined;
+  /** Average speed, in metres per second. */
   avg_speed_meters_per_second?: number | null | undefined;
+  /** Average torque, in newton metres. */
   avg_torque_newton_meters?: number | null | undefined;
+  /** Average velocity, in metres per second. */
   avg_velocity_meters_per_second?: number | null | undefined;
+  /** Cadence samples. */
   cadence_samples?: CadenceSample[] | null | undefined;
+  /** Maximum cadence, in revolutions per minute. */
   max_cadence_rpm?: number | null | undefined;
+  /** Maximum pace, in minutes per kilometre. */
   max_pace_minutes_per_kilometer?: number | null | undefined;
+  /** Maximum speed, in metres per second. */
   max_speed_meters_per_second?: number | null | undefined;
+  /** Maximum torque, in newton metres. */
   max_torque_newton_meters?: number | null | undefined;
+  /** Maximum velocity, in metres per second. */
   max_velocity_meters_per_second?: number | null | undefined;
+  /** Normalized speed, in metres per second. */
   normalized_speed_meters_per_second?: number | null | undefined;
+  /** Speed samples. */
   speed_samples?: SpeedSample[] | null | undefined;
+  /** Torque samples. */
   torque_samples?: TorqueSample[] | null | undefined;
 }
 

@@ -9,9 +9,13 @@ import { type NutritionSummary, NutritionSummarySchema } from './NutritionSummar
 
 /** The `Nutrition` model. Generated from `schemas/Nutrition.yaml` in Terra's OpenAPI description. */
 export interface Nutrition {
+  /** Drink samples. */
   drink_samples?: DrinkSample[] | null | undefined;
+  /** Meals. */
   meals?: Meal[] | null | undefined;
+  /** Metadata. */
   metadata: NutritionMetadata;
+  /** Summary. */
   summary?: NutritionSummary | null | undefined;
 }
 

@@ -7,8 +7,11 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `NutritionCollection` model. Generated from `dist/v2-bundled.yaml paths /nutrition get responses 200 oneOf 0` in Terra's OpenAPI description. */
 export interface NutritionCollection {
+  /** User. */
   user?: TerraUser | undefined;
+  /** Data. */
   data?: Nutrition[] | undefined;
+  /** Type. */
   type?: string | null | undefined;
 }
 

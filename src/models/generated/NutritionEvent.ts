@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `NutritionEvent` model. Generated from `schemas/NutritionEvent.yaml` in Terra's OpenAPI description. */
 export interface NutritionEvent {
+  /** Type. */
   type: 'nutrition';
+  /** Status. */
   status?: string | null | undefined;
+  /** Data. */
   data: Nutrition[];
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

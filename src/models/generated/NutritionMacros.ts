@@ -5,17 +5,29 @@ import { lazySchema } from '../lazy.js';
 
 /** The `NutritionMacros` model. Generated from `schemas/NutritionMacros.yaml` in Terra's OpenAPI description. */
 export interface NutritionMacros {
+  /** Alcohol, in grams. */
   alcohol_g?: number | null | undefined;
+  /** Calories. */
   calories?: number | null | undefined;
+  /** Carbohydrates, in grams. */
   carbohydrates_g?: number | null | undefined;
+  /** Cholesterol, in milligrams. */
   cholesterol_mg?: number | null | undefined;
+  /** Fat, in grams. */
   fat_g?: number | null | undefined;
+  /** Fiber, in grams. */
   fiber_g?: number | null | undefined;
+  /** Net carbohydrates, in grams. */
   net_carbohydrates_g?: number | null | undefined;
+  /** Protein, in grams. */
   protein_g?: number | null | undefined;
+  /** Saturated fat, in grams. */
   saturated_fat_g?: number | null | undefined;
+  /** Sodium, in milligrams. */
   sodium_mg?: number | null | undefined;
+  /** Sugar, in grams. */
   sugar_g?: number | null | undefined;
+  /** Trans fat, in grams. */
   trans_fat_g?: number | null | undefined;
 }
 

@@ -6,8 +6,20 @@ import { type TimestampLocalization, TimestampLocalizationSchema } from './Times
 
 /** The `NutritionMetadata` model. Generated from `schemas/NutritionMetadata.yaml` in Terra's OpenAPI description. */
 export interface NutritionMetadata {
+  /**
+   * End time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_time: string;
+  /**
+   * Start time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_time: string;
+  /**
+   * Timestamp localization.
+   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
+   */
   timestamp_localization?: TimestampLocalization | null | undefined;
 }
 

@@ -5,52 +5,99 @@ import { lazySchema } from '../lazy.js';
 
 /** The `NutritionMicros` model. Generated from `schemas/NutritionMicros.yaml` in Terra's OpenAPI description. */
 export interface NutritionMicros {
+  /** Biotin, in milligrams. */
   biotin_mg?: number | null | undefined;
+  /** Caffeine, in milligrams. */
   caffeine_mg?: number | null | undefined;
+  /** Calcium, in milligrams. */
   calcium_mg?: number | null | undefined;
+  /** Sodium, in milligrams. */
   sodium_mg?: number | null | undefined;
+  /** Chloride, in milligrams. */
   chloride_mg?: number | null | undefined;
+  /** Chromium, in milligrams. */
   chromium_mg?: number | null | undefined;
+  /** Copper, in milligrams. */
   copper_mg?: number | null | undefined;
+  /** Folate, in milligrams. */
   folate_mg?: number | null | undefined;
+  /** Folic acid, in milligrams. */
   folic_acid_mg?: number | null | undefined;
+  /** Iodine, in milligrams. */
   iodine_mg?: number | null | undefined;
+  /** Iron, in milligrams. */
   iron_mg?: number | null | undefined;
+  /** Magnesium, in milligrams. */
   magnesium_mg?: number | null | undefined;
+  /** Manganese, in milligrams. */
   manganese_mg?: number | null | undefined;
+  /** Molybdenum, in milligrams. */
   molybdenum_mg?: number | null | undefined;
+  /** Niacin, in milligrams. */
   niacin_mg?: number | null | undefined;
+  /** Pantothenic acid, in milligrams. */
   pantothenic_acid_mg?: number | null | undefined;
+  /** Phosphorus, in milligrams. */
   phosphorus_mg?: number | null | undefined;
+  /** Potassium, in milligrams. */
   potassium_mg?: number | null | undefined;
+  /** Riboflavin, in milligrams. */
   riboflavin_mg?: number | null | undefined;
+  /** Selenium, in milligrams. */
   selenium_mg?: number | null | undefined;
+  /** Thiamin, in milligrams. */
   thiamin_mg?: number | null | undefined;
+  /** Vitamin a, in milligrams. */
   vitamin_A_mg?: number | null | undefined;
+  /** Vitamin B12, in milligrams. */
   vitamin_B12_mg?: number | null | undefined;
+  /** Vitamin B6, in milligrams. */
   vitamin_B6_mg?: number | null | undefined;
+  /** Vitamin c, in milligrams. */
   vitamin_C_mg?: number | null | undefined;
+  /** Vitamin d, in milligrams. */
   vitamin_D_mg?: number | null | undefined;
+  /** Vitamin D2, in milligrams. */
   vitamin_D2_mg?: number | null | undefined;
+  /** Vitamin D3, in milligrams. */
   vitamin_D3_mg?: number | null | undefined;
+  /** Vitamin e, in milligrams. */
   vitamin_E_mg?: number | null | undefined;
+  /** Vitamin k, in milligrams. */
   vitamin_K_mg?: number | null | undefined;
+  /** Zinc, in milligrams. */
   zinc_mg?: number | null | undefined;
+  /** Cystine, in grams. */
   cystine_g?: number | null | undefined;
+  /** Histidine, in grams. */
   histidine_g?: number | null | undefined;
+  /** Isoleucine, in grams. */
   isoleucine_g?: number | null | undefined;
+  /** Leucine, in grams. */
   leucine_g?: number | null | undefined;
+  /** Lysine, in grams. */
   lysine_g?: number | null | undefined;
+  /** Methionine, in grams. */
   methionine_g?: number | null | undefined;
+  /** Phenylalanine, in grams. */
   phenylalanine_g?: number | null | undefined;
+  /** Threonine, in grams. */
   threonine_g?: number | null | undefined;
+  /** Tryptophan, in grams. */
   tryptophan_g?: number | null | undefined;
+  /** Tyrosine, in grams. */
   tyrosine_g?: number | null | undefined;
+  /** Valine, in grams. */
   valine_g?: number | null | undefined;
+  /** Monounsaturated fat, in grams. */
   monounsaturated_fat_g?: number | null | undefined;
+  /** Polyunsaturated fat, in grams. */
   polyunsaturated_fat_g?: number | null | undefined;
+  /** Omega3, in grams. */
   omega3_g?: number | null | undefined;
+  /** Omega6, in grams. */
   omega6_g?: number | null | undefined;
+  /** Starch, in grams. */
   starch_g?: number | null | undefined;
 }
 

@@ -6,7 +6,12 @@ import { type NutritionUnits, NutritionUnitsSchema } from './NutritionUnits.js';
 
 /** The `NutritionQuantity` model. Generated from `schemas/NutritionQuantity.yaml` in Terra's OpenAPI description. */
 export interface NutritionQuantity {
+  /**
+   * Unit.
+   * A {@link NutritionUnits} value: `NutritionUnitsLabels` names the documented ones.
+   */
   unit: NutritionUnits;
+  /** Amount. */
   amount: number;
 }
 

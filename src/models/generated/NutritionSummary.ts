@@ -7,9 +7,13 @@ import { type NutritionMicros, NutritionMicrosSchema } from './NutritionMicros.j
 
 /** The `NutritionSummary` model. Generated from `schemas/NutritionSummary.yaml` in Terra's OpenAPI description. */
 export interface NutritionSummary {
+  /** Macros. */
   macros?: NutritionMacros | null | undefined;
+  /** Micros. */
   micros?: NutritionMicros | null | undefined;
+  /** Water, in millilitres. */
   water_ml?: number | null | undefined;
+  /** Drink, in millilitres. */
   drink_ml?: number | null | undefined;
 }
 

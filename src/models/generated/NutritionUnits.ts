@@ -3,8 +3,14 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link NutritionUnits}, each with its label. */
-export const NutritionUnitsLabels = {
+/** A value Terra documents for {@link NutritionUnits}. */
+export type KnownNutritionUnits = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
+
+/**
+ * The label of each value Terra documents for {@link NutritionUnits}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const NutritionUnitsLabels: Readonly<Record<KnownNutritionUnits, string>> = {
   0: 'Unknown',
   1: 'Gram',
   2: 'Teaspoon',
@@ -18,10 +24,7 @@ export const NutritionUnitsLabels = {
   10: 'Count',
   11: 'Scoop',
   12: 'Fluid Ounce',
-} as const;
-
-/** A value Terra documents for {@link NutritionUnits}. */
-export type KnownNutritionUnits = keyof typeof NutritionUnitsLabels;
+};
 
 /**
  * The `NutritionUnits` enum: a documented value, or any other number Terra may add later.

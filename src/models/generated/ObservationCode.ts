@@ -5,8 +5,11 @@ import { lazySchema } from '../lazy.js';
 
 /** The `ObservationCode` model. Generated from `schemas/ObservationCode.yaml` in Terra's OpenAPI description. */
 export interface ObservationCode {
+  /** System. */
   system: string;
+  /** Code. */
   code: string;
+  /** Display. */
   display?: string | null | undefined;
 }
 

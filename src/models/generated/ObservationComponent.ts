@@ -6,7 +6,9 @@ import { type ObservationValue, ObservationValueSchema } from './ObservationValu
 
 /** The `ObservationComponent` model. Generated from `schemas/ObservationComponent.yaml` in Terra's OpenAPI description. */
 export interface ObservationComponent {
+  /** Code. */
   code: string;
+  /** Value. */
   value?: ObservationValue | null | undefined;
 }
 

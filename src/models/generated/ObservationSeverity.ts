@@ -3,17 +3,20 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link ObservationSeverity}, each with its label. */
-export const ObservationSeverityLabels = {
+/** A value Terra documents for {@link ObservationSeverity}. */
+export type KnownObservationSeverity = 0 | 1 | 2 | 3 | 4;
+
+/**
+ * The label of each value Terra documents for {@link ObservationSeverity}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const ObservationSeverityLabels: Readonly<Record<KnownObservationSeverity, string>> = {
   0: 'Unspecified',
   1: 'Not Present',
   2: 'Mild',
   3: 'Moderate',
   4: 'Severe',
-} as const;
-
-/** A value Terra documents for {@link ObservationSeverity}. */
-export type KnownObservationSeverity = keyof typeof ObservationSeverityLabels;
+};
 
 /**
  * The `ObservationSeverity` enum: a documented value, or any other number Terra may add later.

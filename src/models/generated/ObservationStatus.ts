@@ -3,16 +3,19 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link ObservationStatus}, each with its label. */
-export const ObservationStatusLabels = {
+/** A value Terra documents for {@link ObservationStatus}. */
+export type KnownObservationStatus = 0 | 1 | 2 | 3;
+
+/**
+ * The label of each value Terra documents for {@link ObservationStatus}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const ObservationStatusLabels: Readonly<Record<KnownObservationStatus, string>> = {
   0: 'Unspecified',
   1: 'Final',
   2: 'Amended',
   3: 'Entered In Error',
-} as const;
-
-/** A value Terra documents for {@link ObservationStatus}. */
-export type KnownObservationStatus = keyof typeof ObservationStatusLabels;
+};
 
 /**
  * The `ObservationStatus` enum: a documented value, or any other number Terra may add later.

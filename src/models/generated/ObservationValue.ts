@@ -6,11 +6,20 @@ import { type ObservationValueType, ObservationValueTypeSchema } from './Observa
 
 /** The `ObservationValue` model. Generated from `schemas/ObservationValue.yaml` in Terra's OpenAPI description. */
 export interface ObservationValue {
+  /**
+   * Value type.
+   * A {@link ObservationValueType} value: `ObservationValueTypeLabels` names the documented ones.
+   */
   value_type: ObservationValueType;
+  /** Quantity. */
   quantity?: number | null | undefined;
+  /** Unit. */
   unit?: string | null | undefined;
+  /** Boolean. */
   boolean?: boolean | null | undefined;
+  /** Text. */
   text?: string | null | undefined;
+  /** Code. */
   code?: string | null | undefined;
 }
 

@@ -3,17 +3,20 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link ObservationValueType}, each with its label. */
-export const ObservationValueTypeLabels = {
+/** A value Terra documents for {@link ObservationValueType}. */
+export type KnownObservationValueType = 0 | 1 | 2 | 3 | 4;
+
+/**
+ * The label of each value Terra documents for {@link ObservationValueType}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const ObservationValueTypeLabels: Readonly<Record<KnownObservationValueType, string>> = {
   0: 'None',
   1: 'Quantity',
   2: 'Boolean',
   3: 'String',
   4: 'Code',
-} as const;
-
-/** A value Terra documents for {@link ObservationValueType}. */
-export type KnownObservationValueType = keyof typeof ObservationValueTypeLabels;
+};
 
 /**
  * The `ObservationValueType` enum: a documented value, or any other number Terra may add later.

@@ -6,12 +6,19 @@ import { type DeviceDataType, DeviceDataTypeSchema } from './DeviceDataType.js';
 
 /** The `OtherDeviceData` model. Generated from `schemas/OtherDeviceData.yaml` in Terra's OpenAPI description. */
 export interface OtherDeviceData {
+  /** Manufacturer. */
   manufacturer?: string | null | undefined;
+  /** Hardware version. */
   hardware_version?: string | null | undefined;
+  /** Serial number. */
   serial_number?: string | null | undefined;
+  /** Name. */
   name?: string | null | undefined;
+  /** Software version. */
   software_version?: string | null | undefined;
+  /** Data provided. */
   data_provided?: DeviceDataType[] | null | undefined;
+  /** Last upload date. */
   last_upload_date?: string | null | undefined;
 }
 

@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `OtherSleepDurations` model. Generated from `schemas/OtherSleepDurations.yaml` in Terra's OpenAPI description. */
 export interface OtherSleepDurations {
+  /** Duration in bed, in seconds. */
   duration_in_bed_seconds?: number | null | undefined;
+  /** Duration unmeasurable sleep, in seconds. */
   duration_unmeasurable_sleep_seconds?: number | null | undefined;
 }
 

@@ -7,10 +7,15 @@ import { type Vo2MaxSample, Vo2MaxSampleSchema } from './Vo2MaxSample.js';
 
 /** The `OxygenData` model. Generated from `schemas/OxygenData.yaml` in Terra's OpenAPI description. */
 export interface OxygenData {
+  /** Average saturation, in percent. */
   avg_saturation_percentage?: number | null | undefined;
+  /** Saturation samples. */
   saturation_samples?: OxygenSaturationSample[] | null | undefined;
+  /** VO2 samples. */
   vo2_samples?: Vo2MaxSample[] | null | undefined;
+  /** VO2 max, in mL/min/kg. */
   vo2max_ml_per_min_per_kg?: number | null | undefined;
+  /** Day average VO2 max, in mL/min/kg. */
   day_avg_vo2max_ml_per_min_per_kg?: number | null | undefined;
 }
 

@@ -6,9 +6,19 @@ import { type OxygenSaturationSample, OxygenSaturationSampleSchema } from './Oxy
 
 /** The `OxygenSaturationData` model. Generated from `schemas/OxygenSaturationData.yaml` in Terra's OpenAPI description. */
 export interface OxygenSaturationData {
+  /** Average saturation, in percent. */
   avg_saturation_percentage?: number | null | undefined;
+  /**
+   * End time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_time?: string | null | undefined;
+  /** Samples. */
   samples?: OxygenSaturationSample[] | null | undefined;
+  /**
+   * Start time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_time?: string | null | undefined;
 }
 

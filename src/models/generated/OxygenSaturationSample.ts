@@ -6,8 +6,17 @@ import { type OxygenSaturationType, OxygenSaturationTypeSchema } from './OxygenS
 
 /** The `OxygenSaturationSample` model. Generated from `schemas/OxygenSaturationSample.yaml` in Terra's OpenAPI description. */
 export interface OxygenSaturationSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Percentage. */
   percentage?: number | null | undefined;
+  /**
+   * Type.
+   * A {@link OxygenSaturationType} value: `OxygenSaturationTypeLabels` names the documented ones.
+   */
   type?: OxygenSaturationType | null | undefined;
 }
 

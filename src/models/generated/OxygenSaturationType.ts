@@ -3,14 +3,17 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link OxygenSaturationType}, each with its label. */
-export const OxygenSaturationTypeLabels = {
+/** A value Terra documents for {@link OxygenSaturationType}. */
+export type KnownOxygenSaturationType = 0 | 1;
+
+/**
+ * The label of each value Terra documents for {@link OxygenSaturationType}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const OxygenSaturationTypeLabels: Readonly<Record<KnownOxygenSaturationType, string>> = {
   0: 'Blood',
   1: 'Muscle',
-} as const;
-
-/** A value Terra documents for {@link OxygenSaturationType}. */
-export type KnownOxygenSaturationType = keyof typeof OxygenSaturationTypeLabels;
+};
 
 /**
  * The `OxygenSaturationType` enum: a documented value, or any other number Terra may add later.

@@ -6,12 +6,19 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `PermissionChangeEvent` model. Generated from `schemas/PermissionChangeEvent.yaml` in Terra's OpenAPI description. */
 export interface PermissionChangeEvent {
+  /** Type. */
   type: 'permission_change';
+  /** Status. */
   status: 'warning';
+  /** User. */
   user: TerraUser;
+  /** Message. */
   message: string;
+  /** Version. */
   version: string;
+  /** Scopes added. */
   scopes_added: string;
+  /** Scopes removed. */
   scopes_removed: string;
 }
 

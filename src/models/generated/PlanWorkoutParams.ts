@@ -5,12 +5,20 @@ import { lazySchema } from '../lazy.js';
 
 /** The `PlanWorkoutParams` model. Generated from `dist/v2-bundled.yaml paths /workouts/{workout_id}/plan post requestBody` in Terra's OpenAPI description. */
 export interface PlanWorkoutParams {
-  /** A `YYYY-MM-DD` calendar date. */
+  /**
+   * Planned date.
+   * A `YYYY-MM-DD` calendar date.
+   */
   planned_date: string;
+  /** FTP. */
   ftp?: number | undefined;
+  /** Maximum heart rate. */
   max_heart_rate?: number | undefined;
+  /** Threshold heart rate. */
   threshold_heart_rate?: number | undefined;
+  /** Threshold speed. */
   threshold_speed?: number | undefined;
+  /** Pool length, in metres. */
   pool_length_meters?: number | undefined;
 }
 

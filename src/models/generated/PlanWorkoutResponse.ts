@@ -5,9 +5,13 @@ import { lazySchema } from '../lazy.js';
 
 /** The `PlanWorkoutResponse` model. Generated from `dist/v2-bundled.yaml paths /workouts/{workout_id}/plan post responses 201` in Terra's OpenAPI description. */
 export interface PlanWorkoutResponse {
+  /** Status. */
   status?: 'success' | (string & {}) | undefined;
+  /** Planned workout ID. */
   planned_workout_id?: string | undefined;
+  /** Provider workout ID. */
   provider_workout_id?: string | undefined;
+  /** Coercion warnings. */
   coercion_warnings?: string | undefined;
 }
 

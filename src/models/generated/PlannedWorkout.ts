@@ -7,15 +7,25 @@ import { type PlannedWorkoutDetails, PlannedWorkoutDetailsSchema } from './Plann
 
 /** The `PlannedWorkout` model. Generated from `schemas/PlannedWorkout.yaml` in Terra's OpenAPI description. */
 export interface PlannedWorkout {
+  /** Planned workout ID. */
   planned_workout_id?: string | null | undefined;
+  /** Workout ID. */
   workout_id?: string | null | undefined;
+  /** Planned date. */
   planned_date?: string | null | undefined;
+  /** Provider workout ID. */
   provider_workout_id?: string | null | undefined;
+  /** Coercion warnings. */
   coercion_warnings?: string | null | undefined;
+  /** Created at. */
   created_at?: string | null | undefined;
+  /** Last updated at. */
   last_updated_at?: string | null | undefined;
+  /** Is external. */
   is_external?: boolean | null | undefined;
+  /** Athlete metrics. */
   athlete_metrics?: AthleteMetrics | null | undefined;
+  /** Details. */
   details?: PlannedWorkoutDetails | null | undefined;
 }
 

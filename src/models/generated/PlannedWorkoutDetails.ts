@@ -10,7 +10,9 @@ import { type PlannedWorkoutDetailsStep, PlannedWorkoutDetailsStepSchema } from 
 
 /** The `PlannedWorkoutDetails` model. Generated from `schemas/PlannedWorkoutDetails.yaml` in Terra's OpenAPI description. */
 export interface PlannedWorkoutDetails {
+  /** Metadata. */
   metadata?: PlannedWorkoutDetailsMetadata | null | undefined;
+  /** Steps. */
   steps?: PlannedWorkoutDetailsStep[] | null | undefined;
 }
 

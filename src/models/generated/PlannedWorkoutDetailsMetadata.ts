@@ -5,25 +5,41 @@ import { lazySchema } from '../lazy.js';
 
 /** The `PlannedWorkoutDetailsMetadata` model. Generated from `schemas/PlannedWorkoutDetailsMetadata.yaml` in Terra's OpenAPI description. */
 export interface PlannedWorkoutDetailsMetadata {
+  /** ID. */
   id?: string | null | undefined;
+  /** Provider. */
   provider?: string | null | undefined;
+  /** Name. */
   name?: string | null | undefined;
+  /** Description. */
   description?: string | null | undefined;
   /**
+   * Type.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   type?: number | null | undefined;
+  /** Planned date. */
   planned_date?: string | null | undefined;
+  /** Created date. */
   created_date?: string | null | undefined;
+  /** Estimated TSS. */
   estimated_tss?: number | null | undefined;
+  /** Estimated if. */
   estimated_if?: number | null | undefined;
+  /** Estimated duration, in seconds. */
   estimated_duration_seconds?: number | null | undefined;
+  /** Estimated distance, in metres. */
   estimated_distance_meters?: number | null | undefined;
+  /** Estimated calories. */
   estimated_calories?: number | null | undefined;
+  /** Estimated elevation gain, in metres. */
   estimated_elevation_gain_meters?: number | null | undefined;
+  /** Estimated energy, in kilojoules. */
   estimated_energy_kj?: number | null | undefined;
+  /** Estimated speed, in metres per second. */
   estimated_speed_meters_per_second?: number | null | undefined;
+  /** Pool length, in metres. */
   pool_length_meters?: number | null | undefined;
 }
 

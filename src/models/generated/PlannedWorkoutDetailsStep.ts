@@ -14,37 +14,50 @@ import {
 /** The `PlannedWorkoutDetailsStep` model. Generated from `schemas/PlannedWorkoutDetailsStep.yaml` in Terra's OpenAPI description. */
 export interface PlannedWorkoutDetailsStep {
   /**
+   * Order.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   order?: number | null | undefined;
+  /** Name. */
   name?: string | null | undefined;
+  /** Description. */
   description?: string | null | undefined;
   /**
+   * Intensity.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   intensity?: number | null | undefined;
   /**
+   * Type.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   type?: number | null | undefined;
+  /** Durations. */
   durations?: PlannedWorkoutDetailsStepDuration[] | null | undefined;
+  /** Targets. */
   targets?: PlannedWorkoutDetailsStepTarget[] | null | undefined;
   /**
+   * Stroke type.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   stroke_type?: number | null | undefined;
+  /** Equipment type. */
   equipment_type?: number[] | null | undefined;
+  /** Exercise name. */
   exercise_name?: string | null | undefined;
   /**
+   * Exercise category.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   exercise_category?: number | null | undefined;
+  /** Weight, in kilograms. */
   weight_kg?: number | null | undefined;
+  /** Steps. */
   steps?: PlannedWorkoutDetailsStep[] | null | undefined;
 }
 

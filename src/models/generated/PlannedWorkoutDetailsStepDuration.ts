@@ -6,19 +6,30 @@ import { lazySchema } from '../lazy.js';
 /** The `PlannedWorkoutDetailsStepDuration` model. Generated from `schemas/PlannedWorkoutDetailsStepDuration.yaml` in Terra's OpenAPI description. */
 export interface PlannedWorkoutDetailsStepDuration {
   /**
+   * Duration type.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   duration_type: number;
+  /** Seconds. */
   seconds?: number | null | undefined;
+  /** Distance, in metres. */
   distance_meters?: number | null | undefined;
+  /** Heart rate below, in beats per minute. */
   hr_below_bpm?: number | null | undefined;
+  /** Heart rate above, in beats per minute. */
   hr_above_bpm?: number | null | undefined;
+  /** Calories. */
   calories?: number | null | undefined;
+  /** Power below, in watts. */
   power_below_watts?: number | null | undefined;
+  /** Power above, in watts. */
   power_above_watts?: number | null | undefined;
+  /** Reps. */
   reps?: number | null | undefined;
+  /** Rest, in seconds. */
   rest_seconds?: number | null | undefined;
+  /** Steps. */
   steps?: number | null | undefined;
 }
 

@@ -6,35 +6,58 @@ import { lazySchema } from '../lazy.js';
 /** The `PlannedWorkoutDetailsStepTarget` model. Generated from `schemas/PlannedWorkoutDetailsStepTarget.yaml` in Terra's OpenAPI description. */
 export interface PlannedWorkoutDetailsStepTarget {
   /**
+   * Target type.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   target_type: number;
+  /** Heart rate bpm high. */
   hr_bpm_high?: number | null | undefined;
+  /** Heart rate bpm low. */
   hr_bpm_low?: number | null | undefined;
+  /** Cadence. */
   cadence?: number | null | undefined;
+  /** Cadence high. */
   cadence_high?: number | null | undefined;
+  /** Cadence low. */
   cadence_low?: number | null | undefined;
+  /** Power watt. */
   power_watt?: number | null | undefined;
+  /** Power watt high. */
   power_watt_high?: number | null | undefined;
+  /** Power watt low. */
   power_watt_low?: number | null | undefined;
+  /** Swim strokes. */
   swim_strokes?: number | null | undefined;
+  /** Heart rate, in percent. */
   hr_percentage?: number | null | undefined;
+  /** Heart rate percentage high. */
   hr_percentage_high?: number | null | undefined;
+  /** Heart rate percentage low. */
   hr_percentage_low?: number | null | undefined;
+  /** Speed, in percent. */
   speed_percentage?: number | null | undefined;
+  /** Speed percentage high. */
   speed_percentage_high?: number | null | undefined;
+  /** Speed percentage low. */
   speed_percentage_low?: number | null | undefined;
+  /** Power, in percent. */
   power_percentage?: number | null | undefined;
+  /** Power percentage high. */
   power_percentage_high?: number | null | undefined;
+  /** Power percentage low. */
   power_percentage_low?: number | null | undefined;
   /**
+   * Repetitions.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   repetitions?: number | null | undefined;
+  /** Speed, in metres per second. */
   speed_meters_per_second?: number | null | undefined;
+  /** Speed meters per second low. */
   speed_meters_per_second_low?: number | null | undefined;
+  /** Speed meters per second high. */
   speed_meters_per_second_high?: number | null | undefined;
 }
 

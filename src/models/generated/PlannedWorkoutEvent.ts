@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `PlannedWorkoutEvent` model. Generated from `schemas/PlannedWorkoutEvent.yaml` in Terra's OpenAPI description. */
 export interface PlannedWorkoutEvent {
+  /** Type. */
   type: 'planned_workout';
+  /** Status. */
   status?: string | null | undefined;
+  /** Data. */
   data: PlannedWorkout[];
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

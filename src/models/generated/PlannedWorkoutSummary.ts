@@ -5,12 +5,20 @@ import { lazySchema } from '../lazy.js';
 
 /** The `PlannedWorkoutSummary` model. Generated from `dist/v2-bundled.yaml#/components/schemas/PlannedWorkoutSummary` in Terra's OpenAPI description. */
 export interface PlannedWorkoutSummary {
+  /** Planned workout ID. */
   planned_workout_id?: string | undefined;
-  /** A `YYYY-MM-DD` calendar date. */
+  /**
+   * Planned date.
+   * A `YYYY-MM-DD` calendar date.
+   */
   planned_date?: string | undefined;
+  /** Is external. */
   is_external?: boolean | undefined;
+  /** Workout ID. */
   workout_id?: string | undefined;
+  /** Provider workout ID. */
   provider_workout_id?: string | undefined;
+  /** Coercion warnings. */
   coercion_warnings?: string | undefined;
 }
 

@@ -5,6 +5,7 @@ import { lazySchema } from '../lazy.js';
 
 /** The `PolylineMapData` model. Generated from `schemas/PolylineMapData.yaml` in Terra's OpenAPI description. */
 export interface PolylineMapData {
+  /** Summary polyline. */
   summary_polyline?: string | null | undefined;
 }
 

@@ -6,9 +6,13 @@ import { type PositionSample, PositionSampleSchema } from './PositionSample.js';
 
 /** The `PositionData` model. Generated from `schemas/PositionData.yaml` in Terra's OpenAPI description. */
 export interface PositionData {
+  /** Center position, in degrees of latitude and longitude. */
   center_pos_lat_lng_deg?: number[] | null | undefined;
+  /** End position, in degrees of latitude and longitude. */
   end_pos_lat_lng_deg?: number[] | null | undefined;
+  /** Position samples. */
   position_samples?: PositionSample[] | null | undefined;
+  /** Start position, in degrees of latitude and longitude. */
   start_pos_lat_lng_deg?: number[] | null | undefined;
 }
 

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `PositionSample` model. Generated from `schemas/PositionSample.yaml` in Terra's OpenAPI description. */
 export interface PositionSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Coords, in degrees of latitude and longitude. */
   coords_lat_lng_deg?: [number | null, number | null, ...unknown[]] | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

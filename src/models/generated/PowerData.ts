@@ -6,8 +6,11 @@ import { type PowerSample, PowerSampleSchema } from './PowerSample.js';
 
 /** The `PowerData` model. Generated from `schemas/PowerData.yaml` in Terra's OpenAPI description. */
 export interface PowerData {
+  /** Average, in watts. */
   avg_watts?: number | null | undefined;
+  /** Maximum, in watts. */
   max_watts?: number | null | undefined;
+  /** Power samples. */
   power_samples?: PowerSample[] | null | undefined;
 }
 

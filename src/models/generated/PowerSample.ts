@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `PowerSample` model. Generated from `schemas/PowerSample.yaml` in Terra's OpenAPI description. */
 export interface PowerSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Watts. */
   watts?: number | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

@@ -5,9 +5,13 @@ import { lazySchema } from '../lazy.js';
 
 /** The `Problem` model. Generated from `dist/v2-bundled.yaml#/components/schemas/Problem` in Terra's OpenAPI description. */
 export interface Problem {
+  /** Type. */
   type: string;
+  /** Title. */
   title: string;
+  /** Instance. */
   instance: string;
+  /** Detail. */
   detail?: string | undefined;
 }
 

@@ -5,8 +5,11 @@ import { lazySchema } from '../lazy.js';
 
 /** The `ProvidersResponse` model. Generated from `dist/v2-bundled.yaml paths /integrations get responses 200` in Terra's OpenAPI description. */
 export interface ProvidersResponse {
+  /** Providers. */
   providers?: string[] | undefined;
+  /** SDK providers. */
   sdk_providers?: string[] | undefined;
+  /** Status. */
   status?: 'success' | 'error' | (string & {}) | undefined;
 }
 

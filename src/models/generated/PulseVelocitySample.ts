@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `PulseVelocitySample` model. Generated from `schemas/PulseVelocitySample.yaml` in Terra's OpenAPI description. */
 export interface PulseVelocitySample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Pulse wave velocity, in metres per second. */
   pulse_wave_velocity_meters_per_second?: number | null | undefined;
 }
 

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `RRIntervalSample` model. Generated from `schemas/RRIntervalSample.yaml` in Terra's OpenAPI description. */
 export interface RRIntervalSample {
+  /** RR interval, in milliseconds. */
   rr_interval_ms?: number | null | undefined;
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Heart rate, in beats per minute. */
   hr_bpm?: number | null | undefined;
 }
 

@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `RawECGSample` model. Generated from `schemas/RawECGSample.yaml` in Terra's OpenAPI description. */
 export interface RawECGSample {
+  /** Potential, in microvolts. */
   potential_uV?: number | null | undefined;
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
 }
 

@@ -6,10 +6,12 @@ import { lazySchema } from '../lazy.js';
 /** The `ReadinessData` model. Generated from `schemas/ReadinessData.yaml` in Terra's OpenAPI description. */
 export interface ReadinessData {
   /**
+   * Readiness.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   readiness?: number | null | undefined;
+  /** Recovery level. */
   recovery_level?: number | null | undefined;
 }
 

@@ -3,8 +3,14 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link RecoveryLevel}, each with its label. */
-export const RecoveryLevelLabels = {
+/** A value Terra documents for {@link RecoveryLevel}. */
+export type KnownRecoveryLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/**
+ * The label of each value Terra documents for {@link RecoveryLevel}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const RecoveryLevelLabels: Readonly<Record<KnownRecoveryLevel, string>> = {
   0: 'Unknown',
   1: 'Very Poor',
   2: 'Poor',
@@ -12,10 +18,7 @@ export const RecoveryLevelLabels = {
   4: 'Ok',
   5: 'Good',
   6: 'Very Good',
-} as const;
-
-/** A value Terra documents for {@link RecoveryLevel}. */
-export type KnownRecoveryLevel = keyof typeof RecoveryLevelLabels;
+};
 
 /**
  * The `RecoveryLevel` enum: a documented value, or any other number Terra may add later.

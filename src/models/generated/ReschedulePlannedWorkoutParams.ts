@@ -5,7 +5,10 @@ import { lazySchema } from '../lazy.js';
 
 /** The `ReschedulePlannedWorkoutParams` model. Generated from `dist/v2-bundled.yaml paths /plannedWorkouts/{planned_workout_id} patch requestBody` in Terra's OpenAPI description. */
 export interface ReschedulePlannedWorkoutParams {
-  /** A `YYYY-MM-DD` calendar date. */
+  /**
+   * Planned date.
+   * A `YYYY-MM-DD` calendar date.
+   */
   planned_date: string;
 }
 

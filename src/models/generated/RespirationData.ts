@@ -8,8 +8,11 @@ import { type SnoringData, SnoringDataSchema } from './SnoringData.js';
 
 /** The `RespirationData` model. Generated from `schemas/RespirationData.yaml` in Terra's OpenAPI description. */
 export interface RespirationData {
+  /** Breaths data. */
   breaths_data?: BreathsData | null | undefined;
+  /** Oxygen saturation data. */
   oxygen_saturation_data?: OxygenSaturationData | null | undefined;
+  /** Snoring data. */
   snoring_data?: SnoringData | null | undefined;
 }
 

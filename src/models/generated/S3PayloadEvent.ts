@@ -5,10 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `S3PayloadEvent` model. Generated from `schemas/S3PayloadEvent.yaml` in Terra's OpenAPI description. */
 export interface S3PayloadEvent {
+  /** Type. */
   type: 's3_payload';
+  /** Status. */
   status: 'success';
+  /** URL. */
   url: string;
   /**
+   * Expires in.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */

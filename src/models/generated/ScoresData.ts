@@ -6,16 +6,19 @@ import { lazySchema } from '../lazy.js';
 /** The `ScoresData` model. Generated from `schemas/ScoresData.yaml` in Terra's OpenAPI description. */
 export interface ScoresData {
   /**
+   * Activity.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   activity?: number | null | undefined;
   /**
+   * Recovery.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   recovery?: number | null | undefined;
   /**
+   * Sleep.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */

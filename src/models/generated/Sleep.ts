@@ -14,14 +14,23 @@ import { type SleepTemperatureData, SleepTemperatureDataSchema } from './SleepTe
 
 /** The `Sleep` model. Generated from `schemas/Sleep.yaml` in Terra's OpenAPI description. */
 export interface Sleep {
+  /** Data enrichment. */
   data_enrichment?: SleepDataEnrichment | null | undefined;
+  /** Device data. */
   device_data?: DeviceData | null | undefined;
+  /** Heart rate data. */
   heart_rate_data?: HeartRateData | null | undefined;
+  /** Metadata. */
   metadata: SleepMetadata;
+  /** Readiness data. */
   readiness_data?: ReadinessData | null | undefined;
+  /** Respiration data. */
   respiration_data?: RespirationData | null | undefined;
+  /** Scores. */
   scores?: SleepScores | null | undefined;
+  /** Sleep durations data. */
   sleep_durations_data?: SleepDurationsData | null | undefined;
+  /** Temperature data. */
   temperature_data?: SleepTemperatureData | null | undefined;
 }
 

@@ -7,8 +7,11 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `SleepCollection` model. Generated from `dist/v2-bundled.yaml paths /sleep get responses 200 oneOf 0` in Terra's OpenAPI description. */
 export interface SleepCollection {
+  /** User. */
   user?: TerraUser | undefined;
+  /** Data. */
   data?: Sleep[] | undefined;
+  /** Type. */
   type?: string | null | undefined;
 }
 

@@ -6,13 +6,21 @@ import { type RecordFloat, RecordFloatSchema } from './RecordFloat.js';
 
 /** The `SleepDataEnrichment` model. Generated from `schemas/SleepDataEnrichment.yaml` in Terra's OpenAPI description. */
 export interface SleepDataEnrichment {
+  /** Sleep score. */
   sleep_score?: number | null | undefined;
+  /** Sleep contributors. */
   sleep_contributors?: RecordFloat | null | undefined;
+  /** Readiness score. */
   readiness_score?: number | null | undefined;
+  /** Readiness contributors. */
   readiness_contributors?: RecordFloat | null | undefined;
+  /** Sleep score v2. */
   sleep_score_v2?: number | null | undefined;
+  /** Sleep score v2 contributors. */
   sleep_score_v2_contributors?: RecordFloat | null | undefined;
+  /** Respiratory score v2. */
   respiratory_score_v2?: number | null | undefined;
+  /** Respiratory score v2 contributors. */
   respiratory_score_v2_contributors?: RecordFloat | null | undefined;
 }
 

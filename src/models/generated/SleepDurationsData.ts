@@ -9,11 +9,16 @@ import { type SleepHypnogramSample, SleepHypnogramSampleSchema } from './SleepHy
 
 /** The `SleepDurationsData` model. Generated from `schemas/SleepDurationsData.yaml` in Terra's OpenAPI description. */
 export interface SleepDurationsData {
+  /** Asleep. */
   asleep?: AsleepDurations | null | undefined;
+  /** Awake. */
   awake?: AwakeDurations | null | undefined;
+  /** Hypnogram samples. */
   hypnogram_samples?: SleepHypnogramSample[] | null | undefined;
+  /** Other. */
   other?: OtherSleepDurations | null | undefined;
   /**
+   * Sleep efficiency.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */

@@ -7,10 +7,15 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `SleepEvent` model. Generated from `schemas/SleepEvent.yaml` in Terra's OpenAPI description. */
 export interface SleepEvent {
+  /** Type. */
   type: 'sleep';
+  /** Status. */
   status?: string | null | undefined;
+  /** Data. */
   data: Sleep[];
+  /** User. */
   user: TerraUser;
+  /** Version. */
   version: string;
 }
 

@@ -6,7 +6,15 @@ import { type SleepLevel, SleepLevelSchema } from './SleepLevel.js';
 
 /** The `SleepHypnogramSample` model. Generated from `schemas/SleepHypnogramSample.yaml` in Terra's OpenAPI description. */
 export interface SleepHypnogramSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /**
+   * Level.
+   * A {@link SleepLevel} value: `SleepLevelLabels` names the documented ones.
+   */
   level?: SleepLevel | null | undefined;
 }
 

@@ -3,8 +3,14 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link SleepLevel}, each with its label. */
-export const SleepLevelLabels = {
+/** A value Terra documents for {@link SleepLevel}. */
+export type KnownSleepLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/**
+ * The label of each value Terra documents for {@link SleepLevel}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const SleepLevelLabels: Readonly<Record<KnownSleepLevel, string>> = {
   0: 'Unknown',
   1: 'Awake',
   2: 'Sleeping',
@@ -12,10 +18,7 @@ export const SleepLevelLabels = {
   4: 'Light sleep',
   5: 'Deep sleep',
   6: 'REM sleep',
-} as const;
-
-/** A value Terra documents for {@link SleepLevel}. */
-export type KnownSleepLevel = keyof typeof SleepLevelLabels;
+};
 
 /**
  * The `SleepLevel` enum: a documented value, or any other number Terra may add later.

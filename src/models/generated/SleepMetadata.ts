@@ -7,11 +7,29 @@ import { type TimestampLocalization, TimestampLocalizationSchema } from './Times
 
 /** The `SleepMetadata` model. Generated from `schemas/SleepMetadata.yaml` in Terra's OpenAPI description. */
 export interface SleepMetadata {
+  /**
+   * End time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_time: string;
+  /** Is nap. */
   is_nap?: boolean | null | undefined;
+  /**
+   * Start time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_time: string;
+  /** Summary ID. */
   summary_id?: string | null | undefined;
+  /**
+   * Timestamp localization.
+   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
+   */
   timestamp_localization?: TimestampLocalization | null | undefined;
+  /**
+   * Upload type.
+   * A {@link SleepUploadType} value: `SleepUploadTypeLabels` names the documented ones.
+   */
   upload_type: SleepUploadType;
 }
 

@@ -5,6 +5,7 @@ import { lazySchema } from '../lazy.js';
 
 /** The `SleepScores` model. Generated from `schemas/SleepScores.yaml` in Terra's OpenAPI description. */
 export interface SleepScores {
+  /** Sleep. */
   sleep?: number | null | undefined;
 }
 

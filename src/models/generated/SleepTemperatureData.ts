@@ -5,6 +5,7 @@ import { lazySchema } from '../lazy.js';
 
 /** The `SleepTemperatureData` model. Generated from `schemas/SleepTemperatureData.yaml` in Terra's OpenAPI description. */
 export interface SleepTemperatureData {
+  /** Delta. */
   delta?: number | null | undefined;
 }
 

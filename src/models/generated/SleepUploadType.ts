@@ -3,17 +3,20 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link SleepUploadType}, each with its label. */
-export const SleepUploadTypeLabels = {
+/** A value Terra documents for {@link SleepUploadType}. */
+export type KnownSleepUploadType = 0 | 1 | 2 | 3 | 4;
+
+/**
+ * The label of each value Terra documents for {@link SleepUploadType}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const SleepUploadTypeLabels: Readonly<Record<KnownSleepUploadType, string>> = {
   0: 'Unknown',
   1: 'Manual',
   2: 'Automatic',
   3: 'Tentative',
   4: 'Indeterminate',
-} as const;
-
-/** A value Terra documents for {@link SleepUploadType}. */
-export type KnownSleepUploadType = keyof typeof SleepUploadTypeLabels;
+};
 
 /**
  * The `SleepUploadType` enum: a documented value, or any other number Terra may add later.

@@ -6,14 +6,25 @@ import { type SnoringSample, SnoringSampleSchema } from './SnoringSample.js';
 
 /** The `SnoringData` model. Generated from `schemas/SnoringData.yaml` in Terra's OpenAPI description. */
 export interface SnoringData {
+  /**
+   * Start time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   start_time?: string | null | undefined;
+  /**
+   * End time.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   end_time?: string | null | undefined;
   /**
+   * Number of snoring events.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_snoring_events?: number | null | undefined;
+  /** Samples. */
   samples?: SnoringSample[] | null | undefined;
+  /** Total snoring duration, in seconds. */
   total_snoring_duration_seconds?: number | null | undefined;
 }
 

@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `SnoringSample` model. Generated from `schemas/SnoringSample.yaml` in Terra's OpenAPI description. */
 export interface SnoringSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Duration, in seconds. */
   duration_seconds?: number | null | undefined;
 }
 

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `SpeedSample` model. Generated from `schemas/SpeedSample.yaml` in Terra's OpenAPI description. */
 export interface SpeedSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Speed, in metres per second. */
   speed_meters_per_second?: number | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

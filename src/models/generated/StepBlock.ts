@@ -7,7 +7,9 @@ import { type WorkoutStep, WorkoutStepSchema } from './WorkoutStep.js';
 
 /** The `StepBlock` model. Generated from `schemas/StepBlock.yaml` in Terra's OpenAPI description. */
 export interface StepBlock {
+  /** Completion condition. */
   completion_condition: CompletionCondition;
+  /** Steps. */
   steps: WorkoutStep[];
 }
 

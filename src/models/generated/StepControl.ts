@@ -6,7 +6,12 @@ import { type StepControlType, StepControlTypeSchema } from './StepControlType.j
 
 /** The `StepControl` model. Generated from `schemas/StepControl.yaml` in Terra's OpenAPI description. */
 export interface StepControl {
+  /**
+   * Type.
+   * A {@link StepControlType} value.
+   */
   type: StepControlType;
+  /** Value. */
   value: number;
 }
 

@@ -3,11 +3,11 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link StepControlType}. */
-export const StepControlTypeValues = ['grade', 'resistance'] as const;
-
 /** A value Terra documents for {@link StepControlType}. */
-export type KnownStepControlType = (typeof StepControlTypeValues)[number];
+export type KnownStepControlType = 'grade' | 'resistance';
+
+/** The values Terra documents for {@link StepControlType}. */
+export const StepControlTypeValues: readonly KnownStepControlType[] = ['grade', 'resistance'];
 
 /**
  * The `StepControlType` enum: a documented value, or any other string Terra may add later.

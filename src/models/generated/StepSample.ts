@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `StepSample` model. Generated from `schemas/StepSample.yaml` in Terra's OpenAPI description. */
 export interface StepSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Steps. */
   steps?: number | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
 }
 

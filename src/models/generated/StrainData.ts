@@ -5,6 +5,7 @@ import { lazySchema } from '../lazy.js';
 
 /** The `StrainData` model. Generated from `schemas/StrainData.yaml` in Terra's OpenAPI description. */
 export interface StrainData {
+  /** Strain level. */
   strain_level?: number | null | undefined;
 }
 

@@ -6,9 +6,16 @@ import { type WeightUnit, WeightUnitSchema } from './WeightUnit.js';
 
 /** The `StrengthData` model. Generated from `schemas/StrengthData.yaml` in Terra's OpenAPI description. */
 export interface StrengthData {
+  /** Exercise name. */
   exercise_name?: string | null | undefined;
+  /** Weight. */
   weight?: number | null | undefined;
+  /**
+   * Weight display unit.
+   * A {@link WeightUnit} value.
+   */
   weight_display_unit?: WeightUnit | null | undefined;
+  /** Exercise category. */
   exercise_category?: string | null | undefined;
 }
 

@@ -8,40 +8,54 @@ import { type StressSample, StressSampleSchema } from './StressSample.js';
 
 /** The `StressData` model. Generated from `schemas/StressData.yaml` in Terra's OpenAPI description. */
 export interface StressData {
+  /** Average stress level. */
   avg_stress_level?: number | null | undefined;
   /**
+   * Activity stress duration, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   activity_stress_duration_seconds?: number | null | undefined;
   /**
+   * Low stress duration, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   low_stress_duration_seconds?: number | null | undefined;
+  /** Maximum stress level. */
   max_stress_level?: number | null | undefined;
   /**
+   * Medium stress duration, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   medium_stress_duration_seconds?: number | null | undefined;
+  /** Samples. */
   samples?: StressSample[] | null | undefined;
   /**
+   * Rest stress duration, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   rest_stress_duration_seconds?: number | null | undefined;
   /**
+   * High stress duration, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   high_stress_duration_seconds?: number | null | undefined;
   /**
+   * Stress duration, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   stress_duration_seconds?: number | null | undefined;
+  /**
+   * Stress rating.
+   * A {@link StressLevel} value: `StressLevelLabels` names the documented ones.
+   */
   stress_rating?: StressLevel | null | undefined;
+  /** Body battery samples. */
   body_battery_samples?: BodyBatterySample[] | null | undefined;
 }
 

@@ -3,17 +3,20 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link StressLevel}, each with its label. */
-export const StressLevelLabels = {
+/** A value Terra documents for {@link StressLevel}. */
+export type KnownStressLevel = 0 | 1 | 2 | 3 | 4;
+
+/**
+ * The label of each value Terra documents for {@link StressLevel}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const StressLevelLabels: Readonly<Record<KnownStressLevel, string>> = {
   0: 'Unknown',
   1: 'Rest',
   2: 'Low',
   3: 'Medium',
   4: 'High',
-} as const;
-
-/** A value Terra documents for {@link StressLevel}. */
-export type KnownStressLevel = keyof typeof StressLevelLabels;
+};
 
 /**
  * The `StressLevel` enum: a documented value, or any other number Terra may add later.

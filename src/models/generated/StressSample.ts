@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `StressSample` model. Generated from `schemas/StressSample.yaml` in Terra's OpenAPI description. */
 export interface StressSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Level. */
   level?: number | null | undefined;
 }
 

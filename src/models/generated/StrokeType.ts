@@ -3,17 +3,20 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link StrokeType}, each with its label. */
-export const StrokeTypeLabels = {
+/** A value Terra documents for {@link StrokeType}. */
+export type KnownStrokeType = 'other' | 'freestyle' | 'backstroke' | 'breaststroke' | 'butterfly';
+
+/**
+ * The label of each value Terra documents for {@link StrokeType}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const StrokeTypeLabels: Readonly<Record<KnownStrokeType, string>> = {
   other: 'Other',
   freestyle: 'Freestyle',
   backstroke: 'Backstroke',
   breaststroke: 'Breaststroke',
   butterfly: 'Butterfly',
-} as const;
-
-/** A value Terra documents for {@link StrokeType}. */
-export type KnownStrokeType = keyof typeof StrokeTypeLabels;
+};
 
 /**
  * The `StrokeType` enum: a documented value, or any other string Terra may add later.

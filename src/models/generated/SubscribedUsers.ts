@@ -6,6 +6,7 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `SubscribedUsers` model. Generated from `dist/v2-bundled.yaml paths /subscriptions get responses 200 oneOf 0` in Terra's OpenAPI description. */
 export interface SubscribedUsers {
+  /** Users. */
   users?: TerraUser[] | undefined;
 }
 

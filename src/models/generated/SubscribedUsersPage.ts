@@ -6,6 +6,7 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `SubscribedUsersPage` model. Generated from `dist/v2-bundled.yaml paths /subscriptions get responses 200 oneOf 1` in Terra's OpenAPI description. */
 export interface SubscribedUsersPage {
+  /** Data. */
   data?: SubscribedUsersPageData | undefined;
 }
 
@@ -21,15 +22,18 @@ export const SubscribedUsersPageSchema: z.ZodMiniType<SubscribedUsersPage> = /* 
 /** An object held by {@link SubscribedUsersPage}. */
 export interface SubscribedUsersPageData {
   /**
+   * Next.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   next?: number | null | undefined;
   /**
+   * Maximum page.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   max_page?: number | undefined;
+  /** Results. */
   results?: TerraUser[] | undefined;
 }
 

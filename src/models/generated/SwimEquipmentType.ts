@@ -3,18 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
+/** A value Terra documents for {@link SwimEquipmentType}. */
+export type KnownSwimEquipmentType =
+  | 'none'
+  | 'swim_fins'
+  | 'swim_kickboard'
+  | 'swim_paddles'
+  | 'swim_pull_buoy'
+  | 'swim_snorkel';
+
 /** The values Terra documents for {@link SwimEquipmentType}. */
-export const SwimEquipmentTypeValues = [
+export const SwimEquipmentTypeValues: readonly KnownSwimEquipmentType[] = [
   'none',
   'swim_fins',
   'swim_kickboard',
   'swim_paddles',
   'swim_pull_buoy',
   'swim_snorkel',
-] as const;
-
-/** A value Terra documents for {@link SwimEquipmentType}. */
-export type KnownSwimEquipmentType = (typeof SwimEquipmentTypeValues)[number];
+];
 
 /**
  * The `SwimEquipmentType` enum: a documented value, or any other string Terra may add later.

@@ -8,8 +8,17 @@ import { type SwimStrokeType, SwimStrokeTypeSchema } from './SwimStrokeType.js';
 
 /** The `SwimStepData` model. Generated from `schemas/SwimStepData.yaml` in Terra's OpenAPI description. */
 export interface SwimStepData {
+  /**
+   * Stroke type.
+   * A {@link SwimStrokeType} value.
+   */
   stroke_type?: SwimStrokeType | null | undefined;
+  /**
+   * Drill type.
+   * A {@link DrillType} value.
+   */
   drill_type?: DrillType | null | undefined;
+  /** Equipment. */
   equipment?: SwimEquipmentType[] | null | undefined;
 }
 

@@ -3,8 +3,11 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
+/** A value Terra documents for {@link SwimStrokeType}. */
+export type KnownSwimStrokeType = 'backstroke' | 'breaststroke' | 'drill' | 'butterfly' | 'freestyle' | 'mixed' | 'im';
+
 /** The values Terra documents for {@link SwimStrokeType}. */
-export const SwimStrokeTypeValues = [
+export const SwimStrokeTypeValues: readonly KnownSwimStrokeType[] = [
   'backstroke',
   'breaststroke',
   'drill',
@@ -12,10 +15,7 @@ export const SwimStrokeTypeValues = [
   'freestyle',
   'mixed',
   'im',
-] as const;
-
-/** A value Terra documents for {@link SwimStrokeType}. */
-export type KnownSwimStrokeType = (typeof SwimStrokeTypeValues)[number];
+];
 
 /**
  * The `SwimStrokeType` enum: a documented value, or any other string Terra may add later.

@@ -6,18 +6,21 @@ import { lazySchema } from '../lazy.js';
 /** The `SwimmingData` model. Generated from `schemas/SwimmingData.yaml` in Terra's OpenAPI description. */
 export interface SwimmingData {
   /**
+   * Number of laps.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_laps?: number | null | undefined;
   /**
+   * Number of strokes.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_strokes?: number | null | undefined;
   /**
+   * Pool length, in metres.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.

@@ -6,6 +6,7 @@ import { type TSSSample, TSSSampleSchema } from './TSSSample.js';
 
 /** The `TSSData` model. Generated from `schemas/TSSData.yaml` in Terra's OpenAPI description. */
 export interface TSSData {
+  /** TSS samples. */
   TSS_samples?: TSSSample[] | null | undefined;
 }
 

@@ -5,11 +5,17 @@ import { lazySchema } from '../lazy.js';
 
 /** The `TSSSample` model. Generated from `schemas/TSSSample.yaml` in Terra's OpenAPI description. */
 export interface TSSSample {
+  /** Planned. */
   planned?: number | null | undefined;
+  /** Actual. */
   actual?: number | null | undefined;
+  /** Method. */
   method?: string | null | undefined;
+  /** Intensity factor planned. */
   intensity_factor_planned?: number | null | undefined;
+  /** Intensity factor actual. */
   intensity_factor_actual?: number | null | undefined;
+  /** Normalized power, in watts. */
   normalized_power_watts?: number | null | undefined;
 }
 

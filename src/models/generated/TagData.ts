@@ -6,6 +6,7 @@ import { type TagEntry, TagEntrySchema } from './TagEntry.js';
 
 /** The `TagData` model. Generated from `schemas/TagData.yaml` in Terra's OpenAPI description. */
 export interface TagData {
+  /** Tags. */
   tags?: TagEntry[] | null | undefined;
 }
 

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `TagEntry` model. Generated from `schemas/TagEntry.yaml` in Terra's OpenAPI description. */
 export interface TagEntry {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp: string;
+  /** Tag name. */
   tag_name: string;
+  /** Notes. */
   notes: string;
 }
 

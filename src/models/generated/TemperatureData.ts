@@ -6,11 +6,17 @@ import { type TemperatureSample, TemperatureSampleSchema } from './TemperatureSa
 
 /** The `TemperatureData` model. Generated from `schemas/TemperatureData.yaml` in Terra's OpenAPI description. */
 export interface TemperatureData {
+  /** Ambient temperature samples. */
   ambient_temperature_samples?: TemperatureSample[] | null | undefined;
+  /** Body temperature samples. */
   body_temperature_samples?: TemperatureSample[] | null | undefined;
+  /** Skin temperature samples. */
   skin_temperature_samples?: TemperatureSample[] | null | undefined;
+  /** Day average ambient temperature, in degrees Celsius. */
   day_avg_ambient_temperature_celsius?: number | null | undefined;
+  /** Day average body temperature, in degrees Celsius. */
   day_avg_body_temperature_celsius?: number | null | undefined;
+  /** Day average skin temperature, in degrees Celsius. */
   day_avg_skin_temperature_celsius?: number | null | undefined;
 }
 

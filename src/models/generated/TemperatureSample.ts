@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `TemperatureSample` model. Generated from `schemas/TemperatureSample.yaml` in Terra's OpenAPI description. */
 export interface TemperatureSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Temperature, in degrees Celsius. */
   temperature_celsius?: number | null | undefined;
 }
 

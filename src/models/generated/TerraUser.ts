@@ -5,14 +5,25 @@ import { lazySchema } from '../lazy.js';
 
 /** The `TerraUser` model. Generated from `schemas/TerraUser.yaml` in Terra's OpenAPI description. */
 export interface TerraUser {
-  /** Never empty (at least 1 character). */
+  /**
+   * User ID.
+   * Never empty (at least 1 character).
+   */
   user_id: string;
-  /** Never empty (at least 1 character). */
+  /**
+   * Provider.
+   * Never empty (at least 1 character).
+   */
   provider: string;
+  /** Created at. */
   created_at?: string | null | undefined;
+  /** Last webhook update. */
   last_webhook_update?: string | null | undefined;
+  /** Scopes. */
   scopes?: string | null | undefined;
+  /** Reference ID. */
   reference_id?: string | null | undefined;
+  /** Active. */
   active?: boolean | null | undefined;
 }
 

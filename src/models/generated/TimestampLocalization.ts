@@ -3,14 +3,17 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link TimestampLocalization}, each with its label. */
-export const TimestampLocalizationLabels = {
+/** A value Terra documents for {@link TimestampLocalization}. */
+export type KnownTimestampLocalization = 0 | 1;
+
+/**
+ * The label of each value Terra documents for {@link TimestampLocalization}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const TimestampLocalizationLabels: Readonly<Record<KnownTimestampLocalization, string>> = {
   0: 'UTC',
   1: 'Local',
-} as const;
-
-/** A value Terra documents for {@link TimestampLocalization}. */
-export type KnownTimestampLocalization = keyof typeof TimestampLocalizationLabels;
+};
 
 /**
  * The `TimestampLocalization` enum: a documented value, or any other number Terra may add later.

@@ -5,8 +5,14 @@ import { lazySchema } from '../lazy.js';
 
 /** The `TorqueSample` model. Generated from `schemas/TorqueSample.yaml` in Terra's OpenAPI description. */
 export interface TorqueSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** Timer duration, in seconds. */
   timer_duration_seconds?: number | null | undefined;
+  /** Torque, in newton metres. */
   torque_newton_meters?: number | null | undefined;
 }
 

@@ -3,18 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link TrendArrow}, each with its label. */
-export const TrendArrowLabels = {
+/** A value Terra documents for {@link TrendArrow}. */
+export type KnownTrendArrow = 0 | 1 | 2 | 3 | 4 | 5;
+
+/**
+ * The label of each value Terra documents for {@link TrendArrow}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const TrendArrowLabels: Readonly<Record<KnownTrendArrow, string>> = {
   0: 'Unknown',
   1: 'Falling Quickly',
   2: 'Falling',
   3: 'Flat',
   4: 'Rising',
   5: 'Rising Quickly',
-} as const;
-
-/** A value Terra documents for {@link TrendArrow}. */
-export type KnownTrendArrow = keyof typeof TrendArrowLabels;
+};
 
 /**
  * The `TrendArrow` enum: a documented value, or any other number Terra may add later.

@@ -3,8 +3,14 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link UploadType}, each with its label. */
-export const UploadTypeLabels = {
+/** A value Terra documents for {@link UploadType}. */
+export type KnownUploadType = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/**
+ * The label of each value Terra documents for {@link UploadType}, for display: look one up with `enumLabel`,
+ * which also answers for values added after this version of the SDK.
+ */
+export const UploadTypeLabels: Readonly<Record<KnownUploadType, string>> = {
   0: 'Unknown',
   1: 'Automatic',
   2: 'Manual',
@@ -12,10 +18,7 @@ export const UploadTypeLabels = {
   4: 'Delete',
   5: 'Pending',
   6: 'Third party upload',
-} as const;
-
-/** A value Terra documents for {@link UploadType}. */
-export type KnownUploadType = keyof typeof UploadTypeLabels;
+};
 
 /**
  * The `UploadType` enum: a documented value, or any other number Terra may add later.

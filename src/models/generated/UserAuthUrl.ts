@@ -5,8 +5,11 @@ import { lazySchema } from '../lazy.js';
 
 /** The `UserAuthUrl` model. Generated from `dist/v2-bundled.yaml paths /auth/authenticateUser post responses 200` in Terra's OpenAPI description. */
 export interface UserAuthUrl {
+  /** Status. */
   status?: 'success' | 'error' | (string & {}) | undefined;
+  /** User ID. */
   user_id?: string | undefined;
+  /** Auth URL. */
   auth_url?: string | undefined;
 }
 

@@ -5,6 +5,7 @@ import { lazySchema } from '../lazy.js';
 
 /** The `UserDeauthResp` model. Generated from `dist/v2-bundled.yaml paths /auth/deauthenticateUser delete responses 200` in Terra's OpenAPI description. */
 export interface UserDeauthResp {
+  /** Status. */
   status?: 'success' | 'error' | (string & {}) | undefined;
 }
 

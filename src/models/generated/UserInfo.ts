@@ -5,8 +5,11 @@ import { lazySchema, ref } from '../lazy.js';
 
 /** The `UserInfo` model. Generated from `dist/v2-bundled.yaml paths /userInfo get responses 200 oneOf 0` in Terra's OpenAPI description. */
 export interface UserInfo {
+  /** User. */
   user?: UserInfoUser | undefined;
+  /** Status. */
   status?: 'success' | 'error' | (string & {}) | undefined;
+  /** Is authenticated. */
   is_authenticated?: boolean | undefined;
 }
 
@@ -21,18 +24,35 @@ export const UserInfoSchema: z.ZodMiniType<UserInfo> = /* @__PURE__ */ lazySchem
 
 /** An object held by {@link UserInfo}. */
 export interface UserInfoUser {
-  /** Never empty (at least 1 character). */
+  /**
+   * User ID.
+   * Never empty (at least 1 character).
+   */
   user_id: string;
-  /** Never empty (at least 1 character). */
+  /**
+   * Provider.
+   * Never empty (at least 1 character).
+   */
   provider: string;
+  /** Created at. */
   created_at?: string | null | undefined;
+  /** Last webhook update. */
   last_webhook_update?: string | null | undefined;
+  /** Scopes. */
   scopes?: string | null | undefined;
+  /** Reference ID. */
   reference_id?: string | null | undefined;
+  /** Active. */
   active?: boolean | null | undefined;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Last polled at.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   last_polled_at?: string | null | undefined;
-  /** An RFC 3339 date-time, kept as the string Terra sent. */
+  /**
+   * Most recent data at.
+   * An RFC 3339 date-time, kept as the string Terra sent.
+   */
   most_recent_data_at?: string | null | undefined;
 }
 

@@ -6,11 +6,17 @@ import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
 /** The `UserReauthEvent` model. Generated from `schemas/UserReauthEvent.yaml` in Terra's OpenAPI description. */
 export interface UserReauthEvent {
+  /** Type. */
   type: 'user_reauth';
+  /** Status. */
   status: 'warning';
+  /** New user. */
   new_user: TerraUser;
+  /** Old user. */
   old_user?: TerraUser | null | undefined;
+  /** Message. */
   message: string;
+  /** Version. */
   version?: string | undefined;
 }
 

@@ -5,7 +5,12 @@ import { lazySchema } from '../lazy.js';
 
 /** The `Vo2MaxSample` model. Generated from `schemas/Vo2MaxSample.yaml` in Terra's OpenAPI description. */
 export interface Vo2MaxSample {
+  /**
+   * Timestamp.
+   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
+   */
   timestamp?: string | null | undefined;
+  /** VO2 max, in mL/min/kg. */
   vo2max_ml_per_min_per_kg?: number | null | undefined;
 }
 

@@ -5,7 +5,9 @@ import { lazySchema } from '../lazy.js';
 
 /** The `WebhookEvent` model. Generated from `schemas/WebhookEvent.yaml` in Terra's OpenAPI description. */
 export interface WebhookEvent {
+  /** Type. */
   type: string;
+  /** Status. */
   status?: string | null | undefined;
 }
 

@@ -3,11 +3,11 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link WeightUnit}. */
-export const WeightUnitValues = ['kg', 'lbs'] as const;
-
 /** A value Terra documents for {@link WeightUnit}. */
-export type KnownWeightUnit = (typeof WeightUnitValues)[number];
+export type KnownWeightUnit = 'kg' | 'lbs';
+
+/** The values Terra documents for {@link WeightUnit}. */
+export const WeightUnitValues: readonly KnownWeightUnit[] = ['kg', 'lbs'];
 
 /**
  * The `WeightUnit` enum: a documented value, or any other string Terra may add later.

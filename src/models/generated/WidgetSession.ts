@@ -5,9 +5,13 @@ import { lazySchema } from '../lazy.js';
 
 /** The `WidgetSession` model. Generated from `dist/v2-bundled.yaml paths /auth/generateWidgetSession post responses 200` in Terra's OpenAPI description. */
 export interface WidgetSession {
+  /** Session ID. */
   session_id?: string | undefined;
+  /** URL. */
   url?: string | undefined;
+  /** Status. */
   status?: 'success' | 'error' | (string & {}) | undefined;
+  /** Expires in. */
   expires_in?: number | undefined;
 }
 

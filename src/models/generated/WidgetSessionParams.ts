@@ -5,10 +5,15 @@ import { lazySchema } from '../lazy.js';
 
 /** The `WidgetSessionParams` model. Generated from `dist/v2-bundled.yaml#/components/schemas/WidgetSessionParams` in Terra's OpenAPI description. */
 export interface WidgetSessionParams {
+  /** Providers. */
   providers?: string | undefined;
+  /** Language. */
   language?: string | undefined;
+  /** Reference ID. */
   reference_id?: string | undefined;
+  /** Auth success redirect URL. */
   auth_success_redirect_url?: string | undefined;
+  /** Auth failure redirect URL. */
   auth_failure_redirect_url?: string | undefined;
 }
 

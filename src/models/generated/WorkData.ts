@@ -5,6 +5,7 @@ import { lazySchema } from '../lazy.js';
 
 /** The `WorkData` model. Generated from `schemas/WorkData.yaml` in Terra's OpenAPI description. */
 export interface WorkData {
+  /** Work, in kilojoules. */
   work_kilojoules?: number | null | undefined;
 }
 

@@ -3,8 +3,26 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
+/** A value Terra documents for {@link WorkoutSport}. */
+export type KnownWorkoutSport =
+  | 'running'
+  | 'cycling'
+  | 'swimming'
+  | 'strength'
+  | 'rowing'
+  | 'yoga'
+  | 'pilates'
+  | 'cardio'
+  | 'trail_running'
+  | 'mountain_biking'
+  | 'backcountry_skiing'
+  | 'hiking'
+  | 'walking'
+  | 'elliptical'
+  | 'stair_climbing';
+
 /** The values Terra documents for {@link WorkoutSport}. */
-export const WorkoutSportValues = [
+export const WorkoutSportValues: readonly KnownWorkoutSport[] = [
   'running',
   'cycling',
   'swimming',
@@ -20,10 +38,7 @@ export const WorkoutSportValues = [
   'walking',
   'elliptical',
   'stair_climbing',
-] as const;
-
-/** A value Terra documents for {@link WorkoutSport}. */
-export type KnownWorkoutSport = (typeof WorkoutSportValues)[number];
+];
 
 /**
  * The `WorkoutSport` enum: a documented value, or any other string Terra may add later.

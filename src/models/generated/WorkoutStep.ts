@@ -11,12 +11,22 @@ import { type WorkoutStepIntensity, WorkoutStepIntensitySchema } from './Workout
 
 /** The `WorkoutStep` model. Generated from `schemas/WorkoutStep.yaml` in Terra's OpenAPI description. */
 export interface WorkoutStep {
+  /** Completion condition. */
   completion_condition: CompletionCondition;
+  /** Intensity targets. */
   intensity_targets?: IntensityTarget[] | null | undefined;
+  /**
+   * Intensity type.
+   * A {@link WorkoutStepIntensity} value.
+   */
   intensity_type: WorkoutStepIntensity;
+  /** Notes. */
   notes?: string | null | undefined;
+  /** Controls. */
   controls?: StepControl[] | null | undefined;
+  /** Strength. */
   strength?: StrengthData | null | undefined;
+  /** Swimming. */
   swimming?: SwimStepData | null | undefined;
 }
 

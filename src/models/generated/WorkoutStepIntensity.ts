@@ -3,11 +3,17 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The values Terra documents for {@link WorkoutStepIntensity}. */
-export const WorkoutStepIntensityValues = ['rest', 'warmup', 'cooldown', 'recovery', 'active'] as const;
-
 /** A value Terra documents for {@link WorkoutStepIntensity}. */
-export type KnownWorkoutStepIntensity = (typeof WorkoutStepIntensityValues)[number];
+export type KnownWorkoutStepIntensity = 'rest' | 'warmup' | 'cooldown' | 'recovery' | 'active';
+
+/** The values Terra documents for {@link WorkoutStepIntensity}. */
+export const WorkoutStepIntensityValues: readonly KnownWorkoutStepIntensity[] = [
+  'rest',
+  'warmup',
+  'cooldown',
+  'recovery',
+  'active',
+];
 
 /**
  * The `WorkoutStepIntensity` enum: a documented value, or any other string Terra may add later.

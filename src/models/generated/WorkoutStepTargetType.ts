@@ -3,8 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
+/** A value Terra documents for {@link WorkoutStepTargetType}. */
+export type KnownWorkoutStepTargetType =
+  | 'speed'
+  | 'heart_rate'
+  | 'open'
+  | 'cadence'
+  | 'power'
+  | 'swim_stroke'
+  | 'speed_lap'
+  | 'heart_rate_lap'
+  | 'pace'
+  | 'heart_rate_threshold_percentage'
+  | 'heart_rate_max_percentage';
+
 /** The values Terra documents for {@link WorkoutStepTargetType}. */
-export const WorkoutStepTargetTypeValues = [
+export const WorkoutStepTargetTypeValues: readonly KnownWorkoutStepTargetType[] = [
   'speed',
   'heart_rate',
   'open',
@@ -16,10 +30,7 @@ export const WorkoutStepTargetTypeValues = [
   'pace',
   'heart_rate_threshold_percentage',
   'heart_rate_max_percentage',
-] as const;
-
-/** A value Terra documents for {@link WorkoutStepTargetType}. */
-export type KnownWorkoutStepTargetType = (typeof WorkoutStepTargetTypeValues)[number];
+];
 
 /**
  * The `WorkoutStepTargetType` enum: a documented value, or any other string Terra may add later.

@@ -8,15 +8,31 @@ import { type WorkoutSport, WorkoutSportSchema } from './WorkoutSport.js';
 
 /** The `WorkoutTemplate` model. Generated from `schemas/WorkoutTemplate.yaml` in Terra's OpenAPI description. */
 export interface WorkoutTemplate {
+  /** Name. */
   name: string;
+  /** Description. */
   description?: string | null | undefined;
+  /**
+   * Sport.
+   * A {@link WorkoutSport} value.
+   */
   sport: WorkoutSport;
+  /**
+   * Environment.
+   * A {@link EnvironmentType} value.
+   */
   environment?: EnvironmentType | null | undefined;
+  /** Pool length, in metres. */
   pool_length_meters?: number | null | undefined;
+  /** Step blocks. */
   step_blocks: StepBlock[];
+  /** Estimated duration, in seconds. */
   estimated_duration_seconds?: number | null | undefined;
+  /** Estimated distance, in metres. */
   estimated_distance_meters?: number | null | undefined;
+  /** Estimated calories. */
   estimated_calories?: number | null | undefined;
+  /** Workout ID. */
   workout_id?: string | null | undefined;
 }
 
