@@ -141,6 +141,16 @@ export interface ListUsersPageOptions {
 /** Options of {@link Terra.handleWebhook} and {@link Terra.checkTerraSignature}; the secret is the client's. */
 export type WebhookVerifyOptions = Omit<VerifyOptions, 'secret'>;
 
+/** What `JSON.stringify(terra)` shows: the settings, never the credentials. */
+export interface TerraSummary {
+  /** The API's base URL. */
+  baseUrl: string;
+  /** Time limit of each attempt, in milliseconds. */
+  timeout: number;
+  /** Retries of a failed GET or DELETE. */
+  maxRetries: number;
+}
+
 /** Terra's name for the integrations response with details. */
 export type DetailedProvidersResponse = IntegrationsResponse;
 
@@ -702,7 +712,7 @@ export class Terra {
   }
 
   /** A summary without credentials, for logs. */
-  toJSON(): { baseUrl: string; timeout: number; maxRetries: number } {
+  toJSON(): TerraSummary {
     return { baseUrl: this.baseUrl, timeout: this.timeout, maxRetries: this.maxRetries };
   }
 

@@ -9,6 +9,7 @@
 
 /** Base class of every error terra-sdk throws. */
 export class TerraError extends Error {
+  /** Always `'TerraError'`, the class name, as in stack traces. */
   override name = 'TerraError';
 }
 
@@ -17,6 +18,7 @@ export class TerraError extends Error {
  * constructors, before any request is made.
  */
 export class TerraConfigurationError extends TerraError {
+  /** Always `'TerraConfigurationError'`, the class name, as in stack traces. */
   override name = 'TerraConfigurationError';
   /** The option at fault (`apiKey`, `timeout`, ...). */
   readonly option: string;
@@ -32,6 +34,7 @@ export class TerraConfigurationError extends TerraError {
  * Thrown before any request is made.
  */
 export class TerraInvalidArgumentError extends TerraError {
+  /** Always `'TerraInvalidArgumentError'`, the class name, as in stack traces. */
   override name = 'TerraInvalidArgumentError';
   /** The argument at fault (`startDate`, `user`, ...). */
   readonly argument: string;
@@ -64,6 +67,7 @@ export interface TerraApiErrorInit {
 
 /** Terra answered with an HTTP error status. Subclasses name the common ones. */
 export class TerraApiError extends TerraError {
+  /** Always `'TerraApiError'`, the class name, as in stack traces. */
   override name = 'TerraApiError';
   /** HTTP status Terra answered with. */
   readonly status: number;
@@ -102,26 +106,31 @@ export class TerraApiError extends TerraError {
 
 /** 400: Terra rejected the request's parameters (`detail` says which). */
 export class TerraBadRequestError extends TerraApiError {
+  /** Always `'TerraBadRequestError'`, the class name, as in stack traces. */
   override name = 'TerraBadRequestError';
 }
 
 /** 401 or 403: the API key or dev id is missing, wrong, or not allowed this operation. */
 export class TerraAuthenticationError extends TerraApiError {
+  /** Always `'TerraAuthenticationError'`, the class name, as in stack traces. */
   override name = 'TerraAuthenticationError';
 }
 
 /** 404: no such user (or resource) for this dev id. */
 export class TerraNotFoundError extends TerraApiError {
+  /** Always `'TerraNotFoundError'`, the class name, as in stack traces. */
   override name = 'TerraNotFoundError';
 }
 
 /** 424: the provider refused (a permission issue on the wearable's side). */
 export class TerraProviderError extends TerraApiError {
+  /** Always `'TerraProviderError'`, the class name, as in stack traces. */
   override name = 'TerraProviderError';
 }
 
 /** 5xx: Terra or its gateway failed. Retried automatically for GET and DELETE. */
 export class TerraServerError extends TerraApiError {
+  /** Always `'TerraServerError'`, the class name, as in stack traces. */
   override name = 'TerraServerError';
 }
 
@@ -145,6 +154,7 @@ export interface TerraRateLimitInit extends TerraApiErrorInit {
  * wait `retryAfterMs`.
  */
 export class TerraRateLimitError extends TerraApiError {
+  /** Always `'TerraRateLimitError'`, the class name, as in stack traces. */
   override name = 'TerraRateLimitError';
   /** How long Terra asks to wait before retrying, in milliseconds (`Retry-After`), if it said. */
   readonly retryAfterMs: number | undefined;
@@ -175,6 +185,7 @@ export class TerraRateLimitError extends TerraApiError {
 
 /** The request never got an HTTP answer: DNS, refused or reset connection, TLS. */
 export class TerraConnectionError extends TerraError {
+  /** Always `'TerraConnectionError'`, the class name, as in stack traces. */
   override name = 'TerraConnectionError';
   /** HTTP method of the request. */
   readonly method: string;
@@ -190,6 +201,7 @@ export class TerraConnectionError extends TerraError {
 
 /** An attempt took longer than the time limit (`timeout`, per attempt). */
 export class TerraTimeoutError extends TerraConnectionError {
+  /** Always `'TerraTimeoutError'`, the class name, as in stack traces. */
   override name = 'TerraTimeoutError';
   /** The limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
@@ -202,6 +214,7 @@ export class TerraTimeoutError extends TerraConnectionError {
 
 /** The caller aborted the request through its `AbortSignal`. */
 export class TerraAbortError extends TerraError {
+  /** Always `'TerraAbortError'`, the class name, as in stack traces. */
   override name = 'TerraAbortError';
   /** HTTP method of the request. */
   readonly method: string;
@@ -235,6 +248,7 @@ const ISSUES_IN_MESSAGE = 5;
  * that should be JSON is not). The error lists where and what was expected, never the offending values.
  */
 export class TerraValidationError extends TerraError {
+  /** Always `'TerraValidationError'`, the class name, as in stack traces. */
   override name = 'TerraValidationError';
   /** Every problem found. */
   readonly issues: readonly TerraValidationIssue[];
@@ -276,6 +290,7 @@ export type TerraWebhookVerificationErrorCode =
  * what went wrong and how to fix it; it never contains the secret, the signature or the body.
  */
 export class TerraWebhookVerificationError extends TerraError {
+  /** Always `'TerraWebhookVerificationError'`, the class name, as in stack traces. */
   override name = 'TerraWebhookVerificationError';
   /** What went wrong, for programs: see {@link TerraWebhookVerificationErrorCode}. */
   readonly code: TerraWebhookVerificationErrorCode;

@@ -10,6 +10,7 @@ export {
   type ListUsersPageOptions,
   Terra,
   type TerraOptions,
+  type TerraSummary,
   type WebhookVerifyOptions,
   type WidgetSessionOptions,
 } from './client.js';
@@ -20,7 +21,9 @@ export {
   type DataResult,
   type DataResultFor,
   type DataReturned,
+  type DefaultRequest,
   type InlineDataResult,
+  type InlineRequest,
   type NoDataReturned,
   type RateLimitInfo,
   type RequestProcessing,
@@ -29,6 +32,7 @@ export {
   type TerraDataType,
   type TerraResponseType,
   type WebhookDataResult,
+  type WebhookRequest,
 } from './response.js';
 export { type AthleteRequestOptions, type DataRequestOptions, User } from './user.js';
 export * from './webhooks/index.js';

@@ -39,6 +39,7 @@ export interface RateLimitInfo {
 
 /** @internal */
 export interface TerraApiResponseInit<T> {
+  /** Terra's status for the request, such as `not_available`. */
   status: number;
   headers: Headers;
   requestId: string | undefined;
@@ -114,6 +115,7 @@ export class TerraApiResponse<T> {
  * @typeParam D - `Activity[]`, `Sleep[]`, ..., or `Athlete`.
  */
 export interface DataReturned<D> {
+  /** Which result this is: always `'DataReturned'`. */
   readonly kind: 'DataReturned';
   /** The data type Terra reports (`'activity'`, ...), if it did. */
   readonly type?: string | null | undefined;
@@ -130,14 +132,19 @@ export interface DataReturned<D> {
  * request; `message` explains large requests, which arrive in chunks.
  */
 export interface SentToWebhook extends DataSentToWebhook {
+  /** Which result this is: always `'SentToWebhook'`. */
   readonly kind: 'SentToWebhook';
 }
 
 /** The provider has no such data for this user (`status: "not_available"`). */
 export interface NoDataReturned {
+  /** Which result this is: always `'NoDataReturned'`. */
   readonly kind: 'NoDataReturned';
+  /** Terra's status for the request, such as `not_available`. */
   readonly status: string;
+  /** Terra's explanation, for people. */
   readonly message?: string | null | undefined;
+  /** The connection the request was about. */
   readonly user?: TerraUser | undefined;
   readonly [key: string]: unknown;
 }
@@ -147,10 +154,15 @@ export interface NoDataReturned {
  * read into it too).
  */
 export interface RequestProcessing {
+  /** Which result this is: always `'RequestProcessing'`. */
   readonly kind: 'RequestProcessing';
+  /** How long to wait before asking again, in seconds. */
   readonly retry_after_seconds?: number | undefined;
+  /** Terra's explanation, for people. */
   readonly message?: string | null | undefined;
+  /** The data type Terra reports, if it did. */
   readonly type?: string | null | undefined;
+  /** The connection the request was about. */
   readonly user?: TerraUser | undefined;
   readonly [key: string]: unknown;
 }
@@ -166,15 +178,33 @@ export type WebhookDataResult = SentToWebhook | NoDataReturned | RequestProcessi
  * The result type of a data request, from the `toWebhook` of its options: `false` gives the inline
  * results, `true` or no `toWebhook` the webhook ones, a `boolean` all of them.
  */
-export type DataResultFor<O, D> = O extends { toWebhook: false }
+export type DataResultFor<O, D> = O extends InlineRequest
   ? InlineDataResult<D>
-  : O extends { toWebhook: true }
+  : O extends WebhookRequest
     ? WebhookDataResult
     : 'toWebhook' extends keyof O
-      ? O extends { toWebhook?: undefined }
+      ? O extends DefaultRequest
         ? WebhookDataResult
         : DataResult<D>
       : WebhookDataResult;
+
+/** Options that ask for the data in the response. */
+export interface InlineRequest {
+  /** `false`: the data comes back in the response. */
+  toWebhook: false;
+}
+
+/** Options that send the data to the webhook. */
+export interface WebhookRequest {
+  /** `true`: Terra sends the data to your webhook. */
+  toWebhook: true;
+}
+
+/** Options that leave `toWebhook` to its default (the webhook). */
+export interface DefaultRequest {
+  /** Left out, or `undefined`: the default, `true`. */
+  toWebhook?: undefined;
+}
 
 const NoDataSchema = lazySchema('NoDataReturned', () =>
   z.looseObject({ status: z.string(), message: z.nullish(z.string()), user: z.optional(ref(TerraUserSchema)) }),

@@ -10,7 +10,10 @@ import { readRequestBody, sendWebResponse, toWebRequest } from './node.js';
 import { createFetchHandler, type WaitUntil } from './web.js';
 
 /** The parts of an Express request the middleware reads: Node's request, plus `body` if a parser ran. */
-export type ExpressRequestLike = IncomingMessage & { body?: unknown };
+export type ExpressRequestLike = IncomingMessage & {
+  /** What a body parser left, if one ran first: a Buffer from `express.raw()`, or a parsed value. */
+  body?: unknown;
+};
 
 /** An Express middleware: `(req, res, next) => void`. */
 export type ExpressMiddleware = (req: ExpressRequestLike, res: ServerResponse, next: (error?: unknown) => void) => void;

@@ -8,9 +8,16 @@ import { createFetchHandler, type WaitUntil } from './web.js';
 
 /** The parts of Hono's `Context` the handler reads. */
 export interface HonoContextLike {
-  req: { raw: Request };
+  /** Hono's request wrapper. */
+  req: {
+    /** The Web `Request` as received. */
+    raw: Request;
+  };
   /** Throws in Hono when the runtime has none (Node); present on Workers and similar. */
-  readonly executionCtx: { waitUntil(promise: Promise<unknown>): void };
+  readonly executionCtx: {
+    /** Keeps the runtime alive until the promise settles. */
+    waitUntil(promise: Promise<unknown>): void;
+  };
 }
 
 function executionWaitUntil(c: HonoContextLike): WaitUntil['waitUntil'] {

@@ -41,14 +41,19 @@ import { parseModel } from '../models/parse.js';
  * `status`, or use {@link isAuthFailure} for both failure shapes.
  */
 export interface LegacyAuthErrorEvent {
+  /** The event type, always `'auth'`. */
   type: 'auth';
+  /** Always `'error'` in this shape. */
   status: 'error';
   /** Why the authentication failed, such as `access_denied`. */
   reason?: string | null | undefined;
+  /** Terra's explanation, for people. */
   message?: string | null | undefined;
   /** The reference id you passed when starting the authentication. */
   reference_id?: string | null | undefined;
+  /** The widget session the person used, if any. */
   widget_session_id?: string | null | undefined;
+  /** The provider that was being connected. */
   provider?: string | null | undefined;
   /** The connection that was being made, when Terra includes it. */
   user?: TerraUser | null | undefined;
@@ -75,7 +80,9 @@ export const LegacyAuthErrorEventSchema: z.ZodMiniType<LegacyAuthErrorEvent> = /
  * describe them, and optional here in case a delivery leaves one out.
  */
 export interface HealthcheckEvent {
+  /** The event type, always `'healthcheck'`. */
   type: 'healthcheck';
+  /** Terra's status for the event, when it sends one. */
   status?: string | null | undefined;
   /** When the check was sent. */
   creation_timestamp?: string | null | undefined;
@@ -100,9 +107,13 @@ export const HealthcheckEventSchema: z.ZodMiniType<HealthcheckEvent> = /* @__PUR
 
 /** Data for a user is still being fetched; it will follow. Not in Terra's spec. */
 export interface ProcessingEvent {
+  /** The event type, always `'processing'`. */
   type: 'processing';
+  /** Terra's status for the event, when it sends one. */
   status?: string | null | undefined;
+  /** Terra's explanation, for people. */
   message?: string | null | undefined;
+  /** The connection the event is about. */
   user: TerraUser;
   /** How long Terra expects to take, in seconds. */
   retry_after_seconds?: number | null | undefined;
@@ -124,8 +135,11 @@ export const ProcessingEventSchema: z.ZodMiniType<ProcessingEvent> = /* @__PURE_
  * `retrying_at`. Not in Terra's spec.
  */
 export interface RateLimitHitEvent {
+  /** The event type, always `'rate_limit_hit'`. */
   type: 'rate_limit_hit';
+  /** Terra's status for the event, when it sends one. */
   status?: string | null | undefined;
+  /** The connection the event is about. */
   user: TerraUser;
   /** Start of the range being fetched. */
   start_date?: string | null | undefined;
@@ -133,6 +147,7 @@ export interface RateLimitHitEvent {
   end_date?: string | null | undefined;
   /** When Terra will try again. */
   retrying_at?: string | null | undefined;
+  /** Terra's explanation, for people. */
   message?: string | null | undefined;
 }
 
@@ -153,9 +168,13 @@ export const RateLimitHitEventSchema: z.ZodMiniType<RateLimitHitEvent> = /* @__P
 
 /** A Google Fit user has no data source Terra can read. Not in Terra's spec. */
 export interface GoogleNoDatasourceEvent {
+  /** The event type, always `'google_no_datasource'`. */
   type: 'google_no_datasource';
+  /** Terra's status for the event, when it sends one. */
   status?: string | null | undefined;
+  /** The connection the event is about. */
   user: TerraUser;
+  /** Terra's explanation, for people. */
   message?: string | null | undefined;
 }
 
@@ -176,11 +195,16 @@ export const GoogleNoDatasourceEventSchema: z.ZodMiniType<GoogleNoDatasourceEven
  * delivered, not rejected: `receivedType` is the type Terra sent and `json` the whole event.
  */
 export interface UnknownWebhookEvent {
+  /** The event type, always `'unknown'`. */
   type: 'unknown';
   /** The `type` Terra sent (`route`, ...). */
   receivedType: string;
   /** The event as Terra sent it. */
-  json: { type: string; [key: string]: unknown };
+  json: {
+    /** The event type Terra sent. */
+    type: string;
+    [key: string]: unknown;
+  };
 }
 
 /**
@@ -206,7 +230,13 @@ export type TerraWebhookEventName = TerraWebhookEvent['type'];
 export type KnownWebhookEventName = Exclude<TerraWebhookEventName, 'unknown'>;
 
 /** The event of one `type`: `TerraWebhookEventOf<'activity'>` is `ActivityEvent`. */
-export type TerraWebhookEventOf<T extends TerraWebhookEventName> = Extract<TerraWebhookEvent, { type: T }>;
+export type TerraWebhookEventOf<T extends TerraWebhookEventName> = Extract<
+  TerraWebhookEvent,
+  {
+    /** The event type to pick. */
+    type: T;
+  }
+>;
 
 type SchemaTable = { [T in KnownWebhookEventName]: z.ZodMiniType<TerraWebhookEventOf<T>> };
 
