@@ -80,8 +80,6 @@ export function describeIssue(issue: z.core.$ZodRawIssue): string {
       return `expected the ${issue.format} format`;
     case 'invalid_key':
       return 'has an invalid key';
-    case 'invalid_element':
-      return 'has an invalid element';
     case 'not_multiple_of':
       return `expected a multiple of ${issue.divisor}`;
     default:

@@ -207,6 +207,17 @@ describe('users', () => {
     await user.getSleep({ startDate: '2026-07-01' });
     expect(calls[0]?.query.user_id).toBe(USER_ID);
   });
+
+  it('a User reads its own record and disconnects itself', async () => {
+    const info = record('get', '/userInfo', () => json({ user: USER, status: 'success', is_authenticated: true }));
+    const deauth = record('delete', '/auth/deauthenticateUser', () => json({ status: 'success' }));
+    const client = terra();
+    const user = new User(client, USER);
+    expect((await user.getInfo()).getParsedResponse().is_authenticated).toBe(true);
+    expect((await user.deauthenticate()).getParsedResponse().status).toBe('success');
+    expect(info[0]?.query).toEqual({ user_id: USER_ID });
+    expect(deauth[0]?.query).toEqual({ user_id: USER_ID });
+  });
 });
 
 describe('data requests', () => {

@@ -45,4 +45,28 @@ describe('lazily built schemas', () => {
     expect('parse' in TerraUserSchema).toBe(true);
     expect(Reflect.ownKeys(TerraUserSchema)).toContain('_zod');
   });
+
+  it('forward every operation to the built schema', async () => {
+    const { lazySchema, ref } = await import('../../src/models/lazy.js');
+    const real = { a: 1 } as Record<string, unknown>;
+    const proxy = lazySchema('Thing', () => real);
+    expect(ref(proxy)).toBe(real);
+    proxy.b = 2;
+    expect(real.b).toBe(2);
+    expect('b' in proxy).toBe(true);
+    Object.defineProperty(proxy, 'c', { value: 3, enumerable: true, configurable: true });
+    expect(real.c).toBe(3);
+    delete proxy.c;
+    expect('c' in real).toBe(false);
+    expect(Object.getOwnPropertyDescriptor(proxy, 'a')).toMatchObject({ value: 1, configurable: true });
+    expect(Object.keys(proxy)).toEqual(['a', 'b']);
+    expect(ref(real)).toBe(real);
+  });
+
+  it('report a schema that refers to itself while being built, instead of overflowing the stack', async () => {
+    const { lazySchema } = await import('../../src/models/lazy.js');
+    const loop: { value: object } = { value: {} };
+    loop.value = lazySchema('Loop', () => ({ inner: (loop.value as { x?: unknown }).x }));
+    expect(() => (loop.value as { x?: unknown }).x).toThrow('a model schema refers to itself while being built');
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import {
   type Activity,
   ActivityCollectionSchema,
@@ -217,5 +218,41 @@ describe('large payloads', () => {
     (samples[9_876] as Record<string, unknown>).bpm = '150';
     const error = validationError(() => parseModel(ActivitySchema, payload));
     expect(error.issues.map((i) => i.path)).toEqual(['$.heart_rate_data.detailed.hr_samples[9876].bpm']);
+  });
+});
+
+describe('issue wording', () => {
+  // parseModel words every kind of zod issue itself, from the schema and the kind of value only.
+  const message = (schema: z.core.$ZodType, value: unknown) => {
+    try {
+      parseModel(schema, value);
+    } catch (error) {
+      return (error as TerraValidationError).issues.map((i) => i.message);
+    }
+    throw new Error('expected a TerraValidationError');
+  };
+
+  it('says what was expected for each kind of problem', () => {
+    expect(message(z.number(), undefined)).toEqual(['expected number, but it is missing']);
+    expect(message(z.number(), Number.NaN)).toEqual(['expected number, received NaN']);
+    expect(message(z.string(), new Date())).toEqual(['expected string, received Date']);
+    expect(message(z.literal('auth'), 'deauth')).toEqual(['expected "auth"']);
+    expect(message(z.literal(['a', 'b']), 'c')).toEqual(['expected one of "a", "b"']);
+    expect(message(z.string().check(z.minLength(3)), 'ab')).toEqual(['expected at least 3 character(s)']);
+    expect(message(z.array(z.number()).check(z.maxLength(1)), [1, 2])).toEqual(['expected at most 1 item(s)']);
+    expect(message(z.number().check(z.gte(5)), 1)).toEqual(['expected at least 5']);
+    expect(message(z.union([z.string(), z.number()]), true)).toEqual(['matches none of the allowed shapes']);
+    expect(
+      message(z.discriminatedUnion('type', [z.object({ type: z.literal('a') }), z.object({ type: z.literal('b') })]), {
+        type: 'c',
+      }),
+    ).toEqual(['expected type to be one of "a", "b"']);
+    expect(message(z.strictObject({ a: z.string() }), { a: 'x', secretKey: 1 })).toEqual([
+      'unexpected key(s) "secretKey"',
+    ]);
+    expect(message(z.email(), 'not-an-email')).toEqual(['expected the email format']);
+    expect(message(z.number().check(z.multipleOf(5)), 7)).toEqual(['expected a multiple of 5']);
+    expect(message(z.record(z.string().check(z.minLength(2)), z.number()), { a: 1 })).toEqual(['has an invalid key']);
+    expect(message(z.string().check(z.refine(() => false)), 'x')).toEqual(['is invalid']);
   });
 });
