@@ -9,5 +9,12 @@ export default defineConfig({
     environment: 'node',
     include: ['test/**/*.test.ts'],
     pool: 'threads',
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/models/generated/**'],
+      reporter: ['text-summary', 'text'],
+      thresholds: { lines: 90 },
+    },
   },
 });
