@@ -11,11 +11,19 @@ import { DEFAULT_BASE_URL } from '../internal/constants.js';
 import type { TerraUser } from '../models/index.js';
 import type { TerraDataType } from '../response.js';
 import { athleteFor, daysBetween, hashSeed, recordsFor } from './emulator-data.js';
+import {
+  authEvent,
+  dataEvent,
+  deauthEvent,
+  EVENT_VERSION,
+  largeRequestProcessingEvent,
+  largeRequestSendingEvent,
+  reauthEvent,
+} from './events.js';
 import { Random } from './random.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const EVENT_VERSION = '2022-03-16';
 
 /** Providers the emulator offers, with the data types each has. */
 const PROVIDERS: Record<string, { name: string; types: TerraDataType[]; scopes: string; sdk?: boolean }> = {
@@ -270,29 +278,13 @@ export class TerraEmulator {
     };
     if (previous) this.#users.delete(previous.user_id);
     this.#users.set(user.user_id, user);
-    this.#emit({
-      type: 'auth',
-      status: 'success',
-      message: 'User has successfully authenticated',
-      user: { ...user },
-      reference_id: referenceId,
-      ...(widgetSessionId ? { widget_session_id: widgetSessionId } : {}),
-      version: EVENT_VERSION,
-    });
-    if (previous) {
-      this.#emit({
-        type: 'user_reauth',
-        status: 'warning',
-        message: 'User has reauthenticated and old ID has been deleted',
-        old_user: { ...previous, active: false },
-        new_user: { ...user },
-        version: EVENT_VERSION,
-      });
-    }
+    this.#emit(authEvent(user, { widgetSessionId }));
+    if (previous) this.#emit(reauthEvent(previous, user));
     return user;
   }
 
-  #emit(payload: Json & { type: string }, reference?: string, traceId?: string): void {
+  #emit<E extends { type: string }>(event: E, reference?: string, traceId?: string): void {
+    const payload = event as Json & { type: string };
     const orderingTimestamp = this.#now();
     for (const key of ['user', 'new_user']) {
       const user = payload[key] as TerraUser | undefined;
@@ -349,12 +341,7 @@ export class TerraEmulator {
         const user = this.#users.get(query.get('user_id') ?? '');
         if (!user) return problem(404, 'not found', instance, 'user not found');
         this.#users.delete(user.user_id);
-        this.#emit({
-          type: 'deauth',
-          status: 'success',
-          message: 'User has deauthenticated',
-          user: { ...user, active: false },
-        });
+        this.#emit(deauthEvent(user));
         return ok({ status: 'success' });
       }
       case 'GET /userInfo':
@@ -520,7 +507,7 @@ export class TerraEmulator {
     const reference = this.#random.uuid();
     const large = spanDays > (this.#options.largeRequestDays ?? 28);
     if (!large) {
-      this.#emit({ type, user: { ...user }, data: records, version: EVENT_VERSION }, reference);
+      this.#emit(dataEvent(type, user, records), reference);
       return ok({ status: 'success', type, reference, trace_id: reference, user }, limits.headers);
     }
     const chunkDays = this.#options.chunkDays ?? 7;
@@ -529,28 +516,10 @@ export class TerraEmulator {
       const chunk = new Set(days.slice(i, i + chunkDays));
       chunks.push(dayRecords.filter((r) => chunk.has(r.day)).map((r) => r.record));
     }
-    this.#emit(
-      {
-        type: 'large_request_processing',
-        status: 'processing',
-        message: 'Large request is processing',
-        user: { ...user },
-        reference,
-      },
-      reference,
-    );
-    this.#emit(
-      {
-        type: 'large_request_sending',
-        message: `Large request: sending ${chunks.length} payloads`,
-        user: { ...user },
-        reference,
-        expected_payloads: chunks.length,
-      },
-      reference,
-    );
+    this.#emit(largeRequestProcessingEvent(user, reference), reference);
+    this.#emit(largeRequestSendingEvent(user, reference, chunks.length), reference);
     chunks.forEach((data, i) => {
-      this.#emit({ type, user: { ...user }, data, version: EVENT_VERSION }, reference, `${reference}:chunk:${i}`);
+      this.#emit(dataEvent(type, user, data), reference, `${reference}:chunk:${i}`);
     });
     return ok(
       {
@@ -635,16 +604,33 @@ export class TerraEmulator {
         ? html(200, 'Connected', `<p>Your ${escapeHtml(result.user.provider)} account is connected.</p>`)
         : html(200, 'Not connected', '<p>You refused access; nothing was connected.</p>');
     }
-    const buttons = flow.providers
-      .map(
-        (p) =>
-          `<button name="provider" value="${escapeHtml(p)}">Connect ${escapeHtml(PROVIDERS[p]?.name ?? p)}</button>`,
-      )
-      .join('');
-    const cancel = `<button name="action" value="cancel" formnovalidate>Cancel</button><input type="hidden" name="provider" value="${escapeHtml(flow.providers[0] ?? '')}">`;
-    const title =
-      flow.kind === 'widget' ? 'Connect a device' : `Authorize ${PROVIDERS[flow.providers[0] ?? '']?.name ?? ''}`;
-    return html(200, title, `<form method="post">${buttons}</form><form method="post">${cancel}</form>`);
+    const picked = flow.kind === 'direct' ? flow.providers[0] : new URL(request.url).searchParams.get('provider');
+    if (!picked) {
+      // The widget: the person picks a provider, then authorizes it on the next page.
+      const choices = flow.providers
+        .map((p) => `<button name="provider" value="${escapeHtml(p)}">${escapeHtml(PROVIDERS[p]?.name ?? p)}</button>`)
+        .join('');
+      const cancel = `<form method="post"><input type="hidden" name="provider" value="${escapeHtml(flow.providers[0] ?? '')}"><button name="action" value="cancel">Cancel</button></form>`;
+      return html(
+        200,
+        'Connect a device',
+        `<p>Choose the device or app to connect.</p><form method="get">${choices}</form>${cancel}`,
+      );
+    }
+    const provider = picked.toUpperCase();
+    if (!flow.providers.includes(provider)) {
+      return html(400, 'Cannot connect', `<p>Pick one of ${escapeHtml(flow.providers.join(', '))}.</p>`);
+    }
+    // The provider's consent screen.
+    const name = escapeHtml(PROVIDERS[provider]?.name ?? provider);
+    const scopes = escapeHtml(PROVIDERS[provider]?.scopes ?? '');
+    return html(
+      200,
+      `Authorize ${name}`,
+      `<p>Allow this app to read your ${name} data through Terra (scopes: ${scopes})?</p>` +
+        `<form method="post"><input type="hidden" name="provider" value="${escapeHtml(provider)}">` +
+        '<button name="action" value="authorize">Authorize</button><button name="action" value="cancel">Deny</button></form>',
+    );
   }
 }
 
