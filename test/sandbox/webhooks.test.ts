@@ -238,7 +238,8 @@ describe('event flows', () => {
       expect(reference).toMatch(/^[0-9a-f-]{36}$/);
       expect(delivered.map((d) => [d.event.type, d.delivery.reference])).toEqual([[type, reference]]);
       const inline = (await get(user.user_id, { ...range, toWebhook: false })).getJson();
-      expect((delivered[0]?.event as { data: unknown[] }).data, type).toEqual((inline as { data: unknown[] }).data);
+      const event = delivered[0]?.event as { data: unknown[] } | undefined;
+      expect(event?.data, type).toEqual((inline as { data: unknown[] }).data);
     }
     const athlete = await deliveriesOf(() => terra.getAthleteForUser(user.user_id));
     expect(types(athlete)).toEqual(['athlete']);
