@@ -56,6 +56,8 @@ interface Endpoint {
   refused: string[];
   /** Makes the next `n` deliveries fail with 503, as an outage would. */
   failNext(n: number): void;
+  /** Whether Terra gave up on a delivery (after its retries): then waiting longer is pointless. */
+  gaveUp: () => boolean;
   server: Server;
 }
 
@@ -100,6 +102,7 @@ async function startEndpoint(secret: string): Promise<Endpoint> {
     failNext: (n) => {
       outages = n;
     },
+    gaveUp: () => false,
     server,
   };
 }
@@ -114,6 +117,7 @@ async function waitFor<E extends TerraWebhookEvent>(
   while (Date.now() < deadline) {
     const found = endpoint.received.find((r) => match(r.event, r.delivery));
     if (found) return found as { event: E; delivery: WebhookDelivery };
+    if (endpoint.gaveUp()) break;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const refused = endpoint.refused.length
@@ -123,7 +127,8 @@ async function waitFor<E extends TerraWebhookEvent>(
           : 'see its onError log.'
       }`
     : '';
-  throw new StepFailed(`${what} did not arrive within ${WAIT_MS / 1000} s.${refused}`);
+  const when = endpoint.gaveUp() ? 'and Terra stopped retrying' : `within ${WAIT_MS / 1000} s`;
+  throw new StepFailed(`${what} did not arrive ${when}.${refused}`);
 }
 
 /** Finds every event that matches, once `count` of them have arrived. */
@@ -151,6 +156,7 @@ async function runDemo(options: { receiverSecret?: string | undefined; print?: (
     secret: SECRET,
     retry: { scale: 1 / 100_000 }, // Terra's 5 minutes before a first retry become 3 ms
   });
+  endpoint.gaveUp = () => sandbox.attempts.some((attempt) => attempt.gaveUp);
   // Exactly what an app does, with the sandbox's URL instead of Terra's.
   const terra = new Terra({ apiKey: 'demo-api-key', devId: 'demo-dev-id', baseUrl: sandbox.baseUrl });
 
