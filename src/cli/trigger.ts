@@ -3,6 +3,7 @@
  * @internal
  * @packageDocumentation
  */
+import { describeNetworkError } from '../sandbox/delivery.js';
 import { fixtures } from '../testing/fixtures.js';
 import { signWebhook } from '../testing/sign.js';
 import { isKnownEventType, KNOWN_WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
@@ -84,16 +85,13 @@ export async function trigger(argv: readonly string[], io: CliIO): Promise<numbe
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const name = (error as { name?: unknown } | null)?.name;
-    const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+    const reason = describeNetworkError(error);
     const why =
-      name === 'TimeoutError'
+      (error as { name?: unknown } | null)?.name === 'TimeoutError'
         ? `no answer within ${timeoutMs} ms`
-        : code === 'ECONNREFUSED'
+        : reason === 'connection refused'
           ? 'connection refused (is your server running on that port?)'
-          : typeof code === 'string'
-            ? `network error ${code}`
-            : 'network error';
+          : reason;
     io.err(`Could not deliver the ${what} to ${url}: ${why}.`);
     return EXIT.failed;
   }

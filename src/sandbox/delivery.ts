@@ -61,13 +61,19 @@ export interface DeliveryQueueOptions {
   onAttempt: (attempt: DeliveryAttempt) => void;
 }
 
-function describeFailure(error: unknown, timedOut: boolean, timeoutMs: number): string {
-  if (timedOut) return `timed out after ${timeoutMs} ms`;
-  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+/**
+ * Why a `fetch` got no answer, in a few words (`connection refused`, ...), from the error's cause.
+ * Never the request's body or headers.
+ */
+export function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  const code = cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-  return typeof code === 'string' ? `network error (${code})` : 'network error';
+  if (typeof code === 'string') return `network error (${code})`;
+  if (cause?.message === 'bad port') return 'fetch refuses this port (a "bad port"): use another';
+  return 'network error';
 }
 
 /**
@@ -155,7 +161,7 @@ export class DeliveryQueue {
       await response.arrayBuffer();
       status = response.status;
     } catch (failure) {
-      error = describeFailure(failure, timedOut, timeoutMs);
+      error = timedOut ? `timed out after ${timeoutMs} ms` : describeNetworkError(failure);
     } finally {
       clearTimeout(timer);
       this.#controllers.delete(controller);

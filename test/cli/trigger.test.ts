@@ -104,6 +104,11 @@ describe('terra-sdk trigger', () => {
       /^Could not deliver the auth event \(.*\) to http:\/\/127\.0\.0\.1:\d+\/webhooks\/terra: connection refused \(is your server running on that port\?\)\.$/,
     );
 
+    const badPort = await cli(['trigger', 'auth', '--url', 'http://127.0.0.1:9/hook', '--secret', SECRET]);
+    expect(badPort.stderr).toMatch(/: fetch refuses this port \(a "bad port"\): use another\.$/);
+    const noHost = await cli(['trigger', 'auth', '--url', 'http://terra-sdk-test.invalid/hook', '--secret', SECRET]);
+    expect(noHost.stderr).toMatch(/: host not found\.$/);
+
     const silent = createServer(() => {}); // never answers
     const silentUrl = await listen(silent);
     try {
