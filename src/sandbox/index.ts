@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { readRequestBody, sendWebResponse, toWebRequest } from '../adapters/node.js';
 import { TerraConfigurationError } from '../errors.js';
 import { TerraEmulator } from '../testing/emulator.js';
+import { httpUrl, nonEmptyText, optionalFunction, positiveNumber, wholeNumber } from '../testing/options.js';
 import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delivery.js';
 
 export { type EmulatorDelivery, type FlowResult, TerraEmulator } from '../testing/emulator.js';
@@ -50,9 +51,11 @@ export interface SandboxOptions {
 
 /** An API request the sandbox answered. */
 export interface SandboxRequest {
+  /** The HTTP method. */
   readonly method: string;
   /** The path, without the query string (`/api/v2/activity`). */
   readonly path: string;
+  /** The status the sandbox answered with. */
   readonly status: number;
 }
 
@@ -75,47 +78,6 @@ export interface Sandbox {
 }
 
 const API_PATH = '/api/v2';
-
-function checkInteger(option: string, value: unknown, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TerraConfigurationError(option, `${option} must be a whole number from ${min} to ${max}.`);
-  }
-  return value;
-}
-
-function checkPositive(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TerraConfigurationError(option, `${option} must be a positive number.`);
-  }
-  return value;
-}
-
-function checkText(option: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TerraConfigurationError(option, `${option} must be a non-empty string.`);
-  }
-  return value;
-}
-
-function checkWebhookUrl(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new TerraConfigurationError(
-      'webhookUrl',
-      'webhookUrl must be an http(s) URL, such as http://localhost:3000/webhooks/terra.',
-    );
-  }
-  return url.href;
-}
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -162,36 +124,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (typeof options !== 'object' || options === null) {
     throw new TerraConfigurationError('options', 'startSandbox takes an options object.');
   }
-  const port = checkInteger('port', options.port, 0, 65_535, 0);
-  const webhookUrl = checkWebhookUrl(options.webhookUrl);
-  const secret = checkText('secret', options.secret);
+  const port = wholeNumber('port', options.port, 0, 65_535, 0);
+  const webhookUrl = httpUrl('webhookUrl', options.webhookUrl, 'http://localhost:3000/webhooks/terra')?.href;
+  const secret = nonEmptyText('secret', options.secret);
   if (webhookUrl !== undefined && secret === undefined) {
     throw new TerraConfigurationError(
       'secret',
       'A webhookUrl needs a secret: the signing secret your endpoint verifies deliveries with.',
     );
   }
-  const seed = checkInteger('seed', options.seed, -(2 ** 31), 2 ** 32 - 1, 1);
   const retry = options.retry ?? {};
   if (typeof retry !== 'object' || retry === null) {
     throw new TerraConfigurationError('retry', 'retry must be an object: { retries, scale, timeoutMs }.');
   }
-  const retries = checkInteger('retry.retries', retry.retries, 0, 100, 8);
-  const scale = checkPositive('retry.scale', retry.scale, 0.001);
-  const timeoutMs = checkPositive('retry.timeoutMs', retry.timeoutMs, 8_000);
-  const emulatorLimits = {
-    largeRequestDays: checkInteger('largeRequestDays', options.largeRequestDays, 1, 100_000, 28),
-    chunkDays: checkInteger('chunkDays', options.chunkDays, 1, 100_000, 7),
-    daysPerHour: checkInteger('daysPerHour', options.daysPerHour, 1, 10_000_000, 6_000),
-    maxSpanDays: checkInteger('maxSpanDays', options.maxSpanDays, 1, 100_000, 1_825),
-  };
-  const apiKey = checkText('apiKey', options.apiKey);
-  const devId = checkText('devId', options.devId);
-  for (const name of ['onRequest', 'onDelivery'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new TerraConfigurationError(name, `${name} must be a function.`);
-    }
-  }
+  const retries = wholeNumber('retry.retries', retry.retries, 0, 100, 8);
+  const scale = positiveNumber('retry.scale', retry.scale, 0.001);
+  const timeoutMs = positiveNumber('retry.timeoutMs', retry.timeoutMs, 8_000);
+  const onRequest = optionalFunction('onRequest', options.onRequest);
+  const onDelivery = optionalFunction('onDelivery', options.onDelivery);
+  // The emulator's own options are checked by the emulator, once the port (its URL) is known.
+  const { seed, apiKey, devId, largeRequestDays, chunkDays, daysPerHour, maxSpanDays } = options;
 
   const attempts: DeliveryAttempt[] = [];
   const queue =
@@ -204,7 +156,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           timeoutMs,
           onAttempt: (attempt) => {
             attempts.push(attempt);
-            options.onDelivery?.(attempt);
+            onDelivery?.(attempt);
           },
         })
       : undefined;
@@ -235,7 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       } else res.end();
     }
     try {
-      options.onRequest?.({ method: req.method ?? 'GET', path, status });
+      onRequest?.({ method: req.method ?? 'GET', path, status });
     } catch {
       // A listener's failure must not break the server.
     }
@@ -243,14 +195,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const boundPort = await listen(server, port);
   const url = `http://127.0.0.1:${boundPort}`;
-  emulator = new TerraEmulator({
-    baseUrl: `${url}${API_PATH}`,
-    seed,
-    apiKey,
-    devId,
-    ...emulatorLimits,
-    onEvent: (delivery) => queue?.enqueue(delivery),
-  });
+  try {
+    emulator = new TerraEmulator({
+      baseUrl: `${url}${API_PATH}`,
+      seed,
+      apiKey,
+      devId,
+      largeRequestDays,
+      chunkDays,
+      daysPerHour,
+      maxSpanDays,
+      onEvent: (delivery) => queue?.enqueue(delivery),
+    });
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
   const running = emulator;
   let closing: Promise<void> | undefined;
   return {

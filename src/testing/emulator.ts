@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import { TerraInvalidArgumentError } from '../errors.js';
+import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { DEFAULT_BASE_URL } from '../internal/constants.js';
 import type { TerraUser } from '../models/index.js';
 import type { TerraDataType } from '../response.js';
@@ -20,6 +20,7 @@ import {
   largeRequestSendingEvent,
   reauthEvent,
 } from './events.js';
+import { httpUrl, nonEmptyText, optionalFunction, wholeNumber } from './options.js';
 import { Random } from './random.js';
 
 const DAY_MS = 86_400_000;
@@ -166,7 +167,16 @@ export class TerraEmulator {
   readonly baseUrl: string;
   /** Every webhook delivery emitted so far, oldest first. */
   readonly deliveries: EmulatorDelivery[] = [];
-  readonly #options: TerraEmulatorOptions;
+  readonly #options: {
+    apiKey: string | undefined;
+    devId: string | undefined;
+    seed: number;
+    largeRequestDays: number;
+    chunkDays: number;
+    daysPerHour: number;
+    maxSpanDays: number;
+    onEvent: ((delivery: EmulatorDelivery) => void) | undefined;
+  };
   readonly #basePath: string;
   readonly #origin: string;
   readonly #users = new Map<string, TerraUser>();
@@ -175,16 +185,27 @@ export class TerraEmulator {
   readonly #random: Random;
   readonly #now: () => number;
 
+  /** @throws {@link TerraConfigurationError} for an option of the wrong kind, naming it. */
   constructor(options: TerraEmulatorOptions = {}) {
-    this.#options = options;
-    const base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
-    if (!/^https?:$/.test(base.protocol))
-      throw new TerraInvalidArgumentError('baseUrl', 'baseUrl must be an http(s) URL');
+    if (typeof options !== 'object' || options === null) {
+      throw new TerraConfigurationError('options', 'TerraEmulator takes an options object.');
+    }
+    const base = httpUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, DEFAULT_BASE_URL) as URL;
+    this.#options = {
+      apiKey: nonEmptyText('apiKey', options.apiKey),
+      devId: nonEmptyText('devId', options.devId),
+      seed: wholeNumber('seed', options.seed, -(2 ** 31), 2 ** 32 - 1, 1),
+      largeRequestDays: wholeNumber('largeRequestDays', options.largeRequestDays, 1, 100_000, 28),
+      chunkDays: wholeNumber('chunkDays', options.chunkDays, 1, 100_000, 7),
+      daysPerHour: wholeNumber('daysPerHour', options.daysPerHour, 1, 10_000_000, 6_000),
+      maxSpanDays: wholeNumber('maxSpanDays', options.maxSpanDays, 1, 100_000, 1_825),
+      onEvent: optionalFunction('onEvent', options.onEvent),
+    };
     this.baseUrl = base.href.replace(/\/+$/, '');
     this.#basePath = base.pathname.replace(/\/+$/, '');
     this.#origin = base.origin;
-    this.#random = new Random(hashSeed(options.seed ?? 1, 'ids'));
-    this.#now = options.now ?? Date.now;
+    this.#random = new Random(hashSeed(this.#options.seed, 'ids'));
+    this.#now = optionalFunction('now', options.now) ?? Date.now;
   }
 
   /** The connections that exist now. */
@@ -198,11 +219,19 @@ export class TerraEmulator {
    * reference id).
    */
   connect(options: { provider: string; referenceId?: string | null | undefined; widgetSessionId?: string }): TerraUser {
-    const provider = options.provider.toUpperCase();
-    if (!PROVIDERS[provider]) {
-      throw new TerraInvalidArgumentError('provider', `unknown provider; known: ${Object.keys(PROVIDERS).join(', ')}`);
+    const given = (options as Partial<typeof options> | null | undefined)?.provider;
+    const provider = typeof given === 'string' ? given.toUpperCase() : '';
+    if (!Object.hasOwn(PROVIDERS, provider)) {
+      throw new TerraInvalidArgumentError(
+        'provider',
+        `${typeof given === 'string' ? 'unknown provider' : 'provider must be a string'}; known: ${Object.keys(PROVIDERS).join(', ')}`,
+      );
     }
-    return { ...this.#connect(provider, options.referenceId ?? null, undefined, options.widgetSessionId) };
+    const referenceId = options.referenceId ?? null;
+    if (referenceId !== null && (typeof referenceId !== 'string' || referenceId === '')) {
+      throw new TerraInvalidArgumentError('referenceId', 'referenceId must be a non-empty string, or null');
+    }
+    return { ...this.#connect(provider, referenceId, undefined, options.widgetSessionId) };
   }
 
   /**
@@ -220,7 +249,8 @@ export class TerraEmulator {
         'no open session or link with this id (it may have expired or been used)',
       );
     }
-    const provider = (options.provider ?? (flow.kind === 'direct' ? flow.providers[0] : undefined))?.toUpperCase();
+    const picked = options.provider ?? (flow.kind === 'direct' ? flow.providers[0] : undefined);
+    const provider = typeof picked === 'string' ? picked.toUpperCase() : undefined;
     if (!provider || !flow.providers.includes(provider)) {
       throw new TerraInvalidArgumentError('provider', `pick one of ${flow.providers.join(', ')}`);
     }
@@ -247,6 +277,10 @@ export class TerraEmulator {
 
   /** Answers one request as Terra would: the API under `baseUrl`, and the widget and link pages. */
   async handle(request: Request): Promise<Response> {
+    const candidate = request as Partial<Request> | null | undefined;
+    if (typeof candidate?.url !== 'string' || typeof candidate.text !== 'function' || !candidate.headers) {
+      throw new TerraInvalidArgumentError('request', 'handle takes a Web Request (new Request(url, init)).');
+    }
     const url = new URL(request.url);
     if (url.pathname.startsWith(`${this.#basePath}/`)) return this.#api(request, url);
     const page = /^\/(widget|connect)\/([\w-]+)$/.exec(url.pathname);
@@ -475,7 +509,7 @@ export class TerraEmulator {
     }
     const toWebhook = query.get('to_webhook') !== 'false';
     if (type === 'athlete') {
-      const athlete = athleteFor(this.#options.seed ?? 1, user.user_id);
+      const athlete = athleteFor(this.#options.seed, user.user_id);
       if (!toWebhook) return ok({ athlete, type: 'athlete', user });
       const reference = this.#random.uuid();
       this.#emit({ type: 'athlete', athlete, user: { ...user }, version: EVENT_VERSION }, reference);
@@ -496,7 +530,7 @@ export class TerraEmulator {
       type,
       userId: user.user_id,
       provider: user.provider,
-      seed: this.#options.seed ?? 1,
+      seed: this.#options.seed,
       days,
       offsetMinutes: 60,
       withSamples: query.get('with_samples') !== 'false',
@@ -505,12 +539,12 @@ export class TerraEmulator {
     if (!toWebhook) return ok({ user, data: records, type }, limits.headers);
 
     const reference = this.#random.uuid();
-    const large = spanDays > (this.#options.largeRequestDays ?? 28);
+    const large = spanDays > this.#options.largeRequestDays;
     if (!large) {
       this.#emit(dataEvent(type, user, records), reference);
       return ok({ status: 'success', type, reference, trace_id: reference, user }, limits.headers);
     }
-    const chunkDays = this.#options.chunkDays ?? 7;
+    const { chunkDays } = this.#options;
     const chunks: unknown[][] = [];
     for (let i = 0; i < days.length; i += chunkDays) {
       const chunk = new Set(days.slice(i, i + chunkDays));
@@ -542,9 +576,9 @@ export class TerraEmulator {
         headers: { 'content-type': 'application/json', ...headers },
       }),
     });
-    if (days > (this.#options.maxSpanDays ?? 1_825)) return rateLimited({ 'X-Terra-RateLimit-Rule': 'r1' });
+    if (days > this.#options.maxSpanDays) return rateLimited({ 'X-Terra-RateLimit-Rule': 'r1' });
     const now = this.#now();
-    const limit = this.#options.daysPerHour ?? 6_000;
+    const limit = this.#options.daysPerHour;
     const spent = (this.#spent.get(userId) ?? []).filter((entry) => entry.at > now - HOUR_MS);
     const used = spent.reduce((sum, entry) => sum + entry.days, 0);
     if (used + days > limit) {
