@@ -54,7 +54,10 @@ export interface FixtureOptions {
 export interface ActivityFixtureOptions extends FixtureOptions {
   /** Length of the workout in seconds, one heart-rate sample per second. Default 1,800. */
   samples?: number | undefined;
-  /** The activity type (`ActivityType`). Default 8, running. */
+  /**
+   * The activity type (`ActivityType`). Default 8, running. Running, biking (1), hiking (35) and
+   * swimming (82, indoors: no GPS) get their own speed, cadence, heart rate and steps.
+   */
   type?: number | undefined;
 }
 
@@ -124,57 +127,138 @@ function device(random: Random) {
   ]);
 }
 
+/** How each kind of workout looks: speed in m/s, cadence, heart rate, steps and calories per second. */
+interface WorkoutProfile {
+  name: string;
+  speed: [number, number];
+  cadence: [number, number];
+  heartRate: [number, number];
+  stepsPerSecond: number;
+  kcalPerSecond: number;
+  outdoors: boolean;
+}
+
+const WORKOUTS: Readonly<Record<number, WorkoutProfile>> = {
+  8: {
+    name: 'Morning Run',
+    speed: [2.4, 3.6],
+    cadence: [160, 182],
+    heartRate: [145, 168],
+    stepsPerSecond: 2.7,
+    kcalPerSecond: 0.21,
+    outdoors: true,
+  },
+  1: {
+    name: 'Morning Ride',
+    speed: [5.5, 8.5],
+    cadence: [75, 95],
+    heartRate: [125, 150],
+    stepsPerSecond: 0,
+    kcalPerSecond: 0.15,
+    outdoors: true,
+  },
+  35: {
+    name: 'Hike',
+    speed: [1, 1.5],
+    cadence: [95, 115],
+    heartRate: [100, 125],
+    stepsPerSecond: 1.8,
+    kcalPerSecond: 0.11,
+    outdoors: true,
+  },
+  82: {
+    name: 'Pool Swim',
+    speed: [0.6, 1],
+    cadence: [24, 34],
+    heartRate: [120, 145],
+    stepsPerSecond: 0,
+    kcalPerSecond: 0.16,
+    outdoors: false,
+  },
+};
+
+const OTHER_WORKOUT: WorkoutProfile = {
+  name: 'Workout',
+  speed: [1.2, 2.5],
+  cadence: [80, 120],
+  heartRate: [110, 140],
+  stepsPerSecond: 1.5,
+  kcalPerSecond: 0.13,
+  outdoors: true,
+};
+
+const METERS_PER_DEGREE = 111_320;
+
 function activity(options: ActivityFixtureOptions = {}): Activity {
   const { random, midnight, time } = resolve(options, 0xac71);
   const samples = count(options.samples, 1_800, 'samples', 1_000_000);
+  const type = options.type ?? 8;
+  const profile = WORKOUTS[type] ?? OTHER_WORKOUT;
   const start = midnight + (6 * 3600 + random.int(0, 7200)) * 1000;
+  // Heart rate climbs from a warm-up towards the workout's effort, and wanders around it.
+  const effort = random.between(profile.heartRate[0], profile.heartRate[1]);
   let bpm = random.between(85, 100);
   const hr = [];
   let max = 0;
+  let min = Number.POSITIVE_INFINITY;
   let sum = 0;
   for (let i = 0; i < samples; i++) {
-    bpm = Math.min(188, Math.max(70, bpm + (i < 600 ? 0.1 : 0) + (random.next() - 0.5) * 3));
+    bpm = Math.min(188, Math.max(70, bpm + (effort - bpm) / 120 + (random.next() - 0.5) * 3));
     const value = Math.round(bpm);
     max = Math.max(max, value);
+    min = Math.min(min, value);
     sum += value;
     hr.push({ timestamp: time(start + i * 1000), bpm: value, timer_duration_seconds: i });
   }
+  const speed = random.between(profile.speed[0], profile.speed[1], 2);
+  const distance = Math.round(samples * speed * 10) / 10;
+  // A GPS fix every ten seconds along a wandering heading, at the workout's speed.
   const positions = [];
   let lat = 51.5007 + random.between(-0.01, 0.01, 4);
   let lng = -0.1246 + random.between(-0.01, 0.01, 4);
+  let heading = random.between(0, 2 * Math.PI, 3);
   const origin: [number, number] = [Number(lat.toFixed(6)), Number(lng.toFixed(6))];
-  for (let i = 0; i < samples; i += 10) {
-    lat += (random.next() - 0.4) * 0.0004;
-    lng += (random.next() - 0.4) * 0.0006;
+  for (let i = 0; profile.outdoors && i < samples; i += 10) {
     positions.push({
       timestamp: time(start + i * 1000),
       coords_lat_lng_deg: [Number(lat.toFixed(6)), Number(lng.toFixed(6))] as [number, number],
       timer_duration_seconds: i,
     });
+    heading += (random.next() - 0.5) * 0.4;
+    lat += (Math.cos(heading) * speed * 10) / METERS_PER_DEGREE;
+    lng += (Math.sin(heading) * speed * 10) / (METERS_PER_DEGREE * Math.cos((lat * Math.PI) / 180));
   }
-  const speed = random.between(2.4, 3.6, 2);
-  const distance = Math.round(samples * speed * 10) / 10;
+  const steps = Math.round(samples * profile.stepsPerSecond);
+  const burned = Math.round(samples * profile.kcalPerSecond);
   return {
     metadata: {
-      name: 'Morning Run',
+      name: profile.name,
       summary_id: random.uuid(),
       start_time: time(start),
       end_time: time(start + samples * 1000),
-      type: options.type ?? 8,
+      type,
       upload_type: 1,
       timestamp_localization: 1,
       city: 'London',
       country: 'GB',
       state: null,
     },
-    device_data: { ...device(random), hardware_version: null, data_provided: ['HEART_RATE', 'DISTANCE', 'STEPS'] },
+    device_data: {
+      ...device(random),
+      hardware_version: null,
+      data_provided: ['HEART_RATE', 'DISTANCE', ...(steps > 0 ? ['STEPS'] : [])],
+    },
     distance_data: {
-      summary: { distance_meters: distance, steps: Math.round(samples * 2.7), floors_climbed: random.int(0, 6) },
+      summary: {
+        distance_meters: distance,
+        ...(steps > 0 ? { steps } : {}),
+        floors_climbed: profile.outdoors ? random.int(0, 6) : 0,
+      },
     },
     calories_data: {
-      total_burned_calories: Math.round(samples * 0.21),
-      net_activity_calories: Math.round(samples * 0.17),
-      BMR_calories: Math.round(samples * 0.04),
+      total_burned_calories: burned,
+      net_activity_calories: Math.round(burned * 0.8),
+      BMR_calories: burned - Math.round(burned * 0.8),
     },
     active_durations_data: {
       activity_seconds: samples,
@@ -184,20 +268,20 @@ function activity(options: ActivityFixtureOptions = {}): Activity {
     movement_data: {
       avg_speed_meters_per_second: speed,
       max_speed_meters_per_second: Math.round(speed * 1.35 * 100) / 100,
-      avg_cadence_rpm: random.int(160, 182),
+      avg_cadence_rpm: random.int(profile.cadence[0], profile.cadence[1]),
       avg_pace_minutes_per_kilometer: Math.round((1000 / speed / 60) * 100) / 100,
     },
     heart_rate_data: {
       summary: {
         avg_hr_bpm: Math.round(sum / samples),
         max_hr_bpm: max,
-        min_hr_bpm: 70,
+        min_hr_bpm: min,
         resting_hr_bpm: random.int(46, 62),
         hr_zone_data: [],
       },
       detailed: { hr_samples: hr, hrv_samples_rmssd: [], hrv_samples_sdnn: [] },
     },
-    position_data: { start_pos_lat_lng_deg: origin, position_samples: positions },
+    position_data: profile.outdoors ? { start_pos_lat_lng_deg: origin, position_samples: positions } : {},
     cheat_detection: 0,
   };
 }
@@ -749,7 +833,7 @@ function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): 
 export const fixtures = {
   /** A Terra user (one connection to one provider). */
   user,
-  /** A run with one heart-rate sample per second and a GPS fix every ten seconds. */
+  /** A workout (a run by default) with one heart-rate sample per second and a GPS fix every ten seconds. */
   activity,
   /** The night that ends on the morning of `date`, with a hypnogram every five minutes. */
   sleep,
