@@ -171,13 +171,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     try {
       const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readRequestBody(req);
       const request = toWebRequest(req, body);
-      const response =
-        path === '/' || path === ''
+      const response = !emulator
+        ? new Response('The sandbox is starting.', { status: 503, headers: { 'retry-after': '1' } })
+        : path === '/'
           ? new Response(
-              `Terra sandbox. API base URL: ${emulator?.baseUrl}\nConnections: ${emulator?.users().length ?? 0}\n`,
-              { headers: { 'content-type': 'text/plain; charset=utf-8' } },
+              `Terra sandbox. API base URL: ${emulator.baseUrl}\nConnections: ${emulator.users().length}\n`,
+              {
+                headers: { 'content-type': 'text/plain; charset=utf-8' },
+              },
             )
-          : await (emulator as TerraEmulator).handle(request);
+          : await emulator.handle(request);
       status = response.status;
       await sendWebResponse(res, response);
     } catch {
