@@ -93,7 +93,7 @@ describe('delivery', () => {
     const slow = await startSandbox({
       webhookUrl: endpoint.url,
       secret: SECRET,
-      retry: { scale: SCALE, timeoutMs: 50 },
+      retry: { scale: SCALE, timeoutMs: 300 },
     });
     try {
       let hangs = 1;
@@ -101,7 +101,7 @@ describe('delivery', () => {
       slow.emulator.connect({ provider: 'OURA', referenceId: 'slow' });
       await slow.idle();
       expect(slow.attempts.map((a) => [a.attempt, a.status, a.error, a.ok])).toEqual([
-        [1, undefined, 'timed out after 50 ms', false],
+        [1, undefined, 'timed out after 300 ms', false],
         [2, 200, undefined, true],
       ]);
     } finally {
