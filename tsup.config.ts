@@ -13,6 +13,10 @@ export default defineConfig({
     hono: 'src/adapters/hono.ts',
     next: 'src/adapters/next.ts',
     node: 'src/adapters/node.ts',
+    testing: 'src/testing/index.ts',
+    sandbox: 'src/sandbox/index.ts',
+    // The `terra-sdk` command (package.json `bin`); not an import entry.
+    cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],
   // tsup 8.5's declaration step sets `baseUrl`, which TypeScript 6 rejects unless told to allow it.

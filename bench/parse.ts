@@ -5,7 +5,7 @@
  */
 import { bench, do_not_optimize, run } from 'mitata';
 import { ActivityCollectionSchema, parseModel } from 'terra-sdk';
-import { activityResponse } from '../test/support/payloads.js';
+import { fixtures } from 'terra-sdk/testing';
 
 export interface ParseCost {
   samples: number;
@@ -16,7 +16,11 @@ export interface ParseCost {
 }
 
 export async function measureParseCost(sizes = [10_000, 100_000]): Promise<ParseCost[]> {
-  const bodies = sizes.map((samples) => ({ samples, body: JSON.stringify(activityResponse(samples)) }));
+  const user = fixtures.user();
+  const bodies = sizes.map((samples) => ({
+    samples,
+    body: JSON.stringify({ user, data: [fixtures.activity({ samples })], type: 'activity' }),
+  }));
   for (const { samples, body } of bodies) {
     bench(`JSON.parse ${samples}`, () => do_not_optimize(JSON.parse(body)));
     bench(`parseModel ${samples}`, () => do_not_optimize(parseModel(ActivityCollectionSchema, JSON.parse(body))));

@@ -5,8 +5,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { bench, do_not_optimize, run } from 'mitata';
+import { fixtures } from 'terra-sdk/testing';
 import { constructEvent, signPayload } from 'terra-sdk/webhooks';
-import { activity, USER } from '../test/support/payloads.js';
 
 export interface WebhookCost {
   samples: number;
@@ -23,7 +23,7 @@ export async function measureWebhookCost(sizes = [10_000, 100_000]): Promise<Web
   const decoder = new TextDecoder();
   const cases = await Promise.all(
     sizes.map(async (samples) => {
-      const event = { type: 'activity', user: USER, version: '2022-03-16', data: [activity(samples)] };
+      const event = fixtures.event('activity', { samples });
       const body = new TextEncoder().encode(JSON.stringify(event));
       const header = await signPayload(body, { secret: SECRET, timestamp: T });
       return { samples, body, header, signature: header.slice(header.indexOf('v1=') + 3) };

@@ -6,16 +6,25 @@
  * @packageDocumentation
  */
 
-import { TerraInvalidArgumentError } from '../errors.js';
+import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { DEFAULT_BASE_URL } from '../internal/constants.js';
 import type { TerraUser } from '../models/index.js';
 import type { TerraDataType } from '../response.js';
 import { athleteFor, daysBetween, hashSeed, recordsFor } from './emulator-data.js';
+import {
+  authEvent,
+  dataEvent,
+  deauthEvent,
+  EVENT_VERSION,
+  largeRequestProcessingEvent,
+  largeRequestSendingEvent,
+  reauthEvent,
+} from './events.js';
+import { httpUrl, nonEmptyText, optionalFunction, wholeNumber } from './options.js';
 import { Random } from './random.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const EVENT_VERSION = '2022-03-16';
 
 /** Providers the emulator offers, with the data types each has. */
 const PROVIDERS: Record<string, { name: string; types: TerraDataType[]; scopes: string; sdk?: boolean }> = {
@@ -158,7 +167,16 @@ export class TerraEmulator {
   readonly baseUrl: string;
   /** Every webhook delivery emitted so far, oldest first. */
   readonly deliveries: EmulatorDelivery[] = [];
-  readonly #options: TerraEmulatorOptions;
+  readonly #options: {
+    apiKey: string | undefined;
+    devId: string | undefined;
+    seed: number;
+    largeRequestDays: number;
+    chunkDays: number;
+    daysPerHour: number;
+    maxSpanDays: number;
+    onEvent: ((delivery: EmulatorDelivery) => void) | undefined;
+  };
   readonly #basePath: string;
   readonly #origin: string;
   readonly #users = new Map<string, TerraUser>();
@@ -167,16 +185,27 @@ export class TerraEmulator {
   readonly #random: Random;
   readonly #now: () => number;
 
+  /** @throws {@link TerraConfigurationError} for an option of the wrong kind, naming it. */
   constructor(options: TerraEmulatorOptions = {}) {
-    this.#options = options;
-    const base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
-    if (!/^https?:$/.test(base.protocol))
-      throw new TerraInvalidArgumentError('baseUrl', 'baseUrl must be an http(s) URL');
+    if (typeof options !== 'object' || options === null) {
+      throw new TerraConfigurationError('options', 'TerraEmulator takes an options object.');
+    }
+    const base = httpUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, DEFAULT_BASE_URL) as URL;
+    this.#options = {
+      apiKey: nonEmptyText('apiKey', options.apiKey),
+      devId: nonEmptyText('devId', options.devId),
+      seed: wholeNumber('seed', options.seed, -(2 ** 31), 2 ** 32 - 1, 1),
+      largeRequestDays: wholeNumber('largeRequestDays', options.largeRequestDays, 1, 100_000, 28),
+      chunkDays: wholeNumber('chunkDays', options.chunkDays, 1, 100_000, 7),
+      daysPerHour: wholeNumber('daysPerHour', options.daysPerHour, 1, 10_000_000, 6_000),
+      maxSpanDays: wholeNumber('maxSpanDays', options.maxSpanDays, 1, 100_000, 1_825),
+      onEvent: optionalFunction('onEvent', options.onEvent),
+    };
     this.baseUrl = base.href.replace(/\/+$/, '');
     this.#basePath = base.pathname.replace(/\/+$/, '');
     this.#origin = base.origin;
-    this.#random = new Random(hashSeed(options.seed ?? 1, 'ids'));
-    this.#now = options.now ?? Date.now;
+    this.#random = new Random(hashSeed(this.#options.seed, 'ids'));
+    this.#now = optionalFunction('now', options.now) ?? Date.now;
   }
 
   /** The connections that exist now. */
@@ -190,11 +219,19 @@ export class TerraEmulator {
    * reference id).
    */
   connect(options: { provider: string; referenceId?: string | null | undefined; widgetSessionId?: string }): TerraUser {
-    const provider = options.provider.toUpperCase();
-    if (!PROVIDERS[provider]) {
-      throw new TerraInvalidArgumentError('provider', `unknown provider; known: ${Object.keys(PROVIDERS).join(', ')}`);
+    const given = (options as Partial<typeof options> | null | undefined)?.provider;
+    const provider = typeof given === 'string' ? given.toUpperCase() : '';
+    if (!Object.hasOwn(PROVIDERS, provider)) {
+      throw new TerraInvalidArgumentError(
+        'provider',
+        `${typeof given === 'string' ? 'unknown provider' : 'provider must be a string'}; known: ${Object.keys(PROVIDERS).join(', ')}`,
+      );
     }
-    return { ...this.#connect(provider, options.referenceId ?? null, undefined, options.widgetSessionId) };
+    const referenceId = options.referenceId ?? null;
+    if (referenceId !== null && (typeof referenceId !== 'string' || referenceId === '')) {
+      throw new TerraInvalidArgumentError('referenceId', 'referenceId must be a non-empty string, or null');
+    }
+    return { ...this.#connect(provider, referenceId, undefined, options.widgetSessionId) };
   }
 
   /**
@@ -212,7 +249,8 @@ export class TerraEmulator {
         'no open session or link with this id (it may have expired or been used)',
       );
     }
-    const provider = (options.provider ?? (flow.kind === 'direct' ? flow.providers[0] : undefined))?.toUpperCase();
+    const picked = options.provider ?? (flow.kind === 'direct' ? flow.providers[0] : undefined);
+    const provider = typeof picked === 'string' ? picked.toUpperCase() : undefined;
     if (!provider || !flow.providers.includes(provider)) {
       throw new TerraInvalidArgumentError('provider', `pick one of ${flow.providers.join(', ')}`);
     }
@@ -239,6 +277,10 @@ export class TerraEmulator {
 
   /** Answers one request as Terra would: the API under `baseUrl`, and the widget and link pages. */
   async handle(request: Request): Promise<Response> {
+    const candidate = request as Partial<Request> | null | undefined;
+    if (typeof candidate?.url !== 'string' || typeof candidate.text !== 'function' || !candidate.headers) {
+      throw new TerraInvalidArgumentError('request', 'handle takes a Web Request (new Request(url, init)).');
+    }
     const url = new URL(request.url);
     if (url.pathname.startsWith(`${this.#basePath}/`)) return this.#api(request, url);
     const page = /^\/(widget|connect)\/([\w-]+)$/.exec(url.pathname);
@@ -270,29 +312,13 @@ export class TerraEmulator {
     };
     if (previous) this.#users.delete(previous.user_id);
     this.#users.set(user.user_id, user);
-    this.#emit({
-      type: 'auth',
-      status: 'success',
-      message: 'User has successfully authenticated',
-      user: { ...user },
-      reference_id: referenceId,
-      ...(widgetSessionId ? { widget_session_id: widgetSessionId } : {}),
-      version: EVENT_VERSION,
-    });
-    if (previous) {
-      this.#emit({
-        type: 'user_reauth',
-        status: 'warning',
-        message: 'User has reauthenticated and old ID has been deleted',
-        old_user: { ...previous, active: false },
-        new_user: { ...user },
-        version: EVENT_VERSION,
-      });
-    }
+    this.#emit(authEvent(user, { widgetSessionId }));
+    if (previous) this.#emit(reauthEvent(previous, user));
     return user;
   }
 
-  #emit(payload: Json & { type: string }, reference?: string, traceId?: string): void {
+  #emit<E extends { type: string }>(event: E, reference?: string, traceId?: string): void {
+    const payload = event as Json & { type: string };
     const orderingTimestamp = this.#now();
     for (const key of ['user', 'new_user']) {
       const user = payload[key] as TerraUser | undefined;
@@ -349,12 +375,7 @@ export class TerraEmulator {
         const user = this.#users.get(query.get('user_id') ?? '');
         if (!user) return problem(404, 'not found', instance, 'user not found');
         this.#users.delete(user.user_id);
-        this.#emit({
-          type: 'deauth',
-          status: 'success',
-          message: 'User has deauthenticated',
-          user: { ...user, active: false },
-        });
+        this.#emit(deauthEvent(user));
         return ok({ status: 'success' });
       }
       case 'GET /userInfo':
@@ -488,7 +509,7 @@ export class TerraEmulator {
     }
     const toWebhook = query.get('to_webhook') !== 'false';
     if (type === 'athlete') {
-      const athlete = athleteFor(this.#options.seed ?? 1, user.user_id);
+      const athlete = athleteFor(this.#options.seed, user.user_id);
       if (!toWebhook) return ok({ athlete, type: 'athlete', user });
       const reference = this.#random.uuid();
       this.#emit({ type: 'athlete', athlete, user: { ...user }, version: EVENT_VERSION }, reference);
@@ -509,7 +530,7 @@ export class TerraEmulator {
       type,
       userId: user.user_id,
       provider: user.provider,
-      seed: this.#options.seed ?? 1,
+      seed: this.#options.seed,
       days,
       offsetMinutes: 60,
       withSamples: query.get('with_samples') !== 'false',
@@ -518,39 +539,21 @@ export class TerraEmulator {
     if (!toWebhook) return ok({ user, data: records, type }, limits.headers);
 
     const reference = this.#random.uuid();
-    const large = spanDays > (this.#options.largeRequestDays ?? 28);
+    const large = spanDays > this.#options.largeRequestDays;
     if (!large) {
-      this.#emit({ type, user: { ...user }, data: records, version: EVENT_VERSION }, reference);
+      this.#emit(dataEvent(type, user, records), reference);
       return ok({ status: 'success', type, reference, trace_id: reference, user }, limits.headers);
     }
-    const chunkDays = this.#options.chunkDays ?? 7;
+    const { chunkDays } = this.#options;
     const chunks: unknown[][] = [];
     for (let i = 0; i < days.length; i += chunkDays) {
       const chunk = new Set(days.slice(i, i + chunkDays));
       chunks.push(dayRecords.filter((r) => chunk.has(r.day)).map((r) => r.record));
     }
-    this.#emit(
-      {
-        type: 'large_request_processing',
-        status: 'processing',
-        message: 'Large request is processing',
-        user: { ...user },
-        reference,
-      },
-      reference,
-    );
-    this.#emit(
-      {
-        type: 'large_request_sending',
-        message: `Large request: sending ${chunks.length} payloads`,
-        user: { ...user },
-        reference,
-        expected_payloads: chunks.length,
-      },
-      reference,
-    );
+    this.#emit(largeRequestProcessingEvent(user, reference), reference);
+    this.#emit(largeRequestSendingEvent(user, reference, chunks.length), reference);
     chunks.forEach((data, i) => {
-      this.#emit({ type, user: { ...user }, data, version: EVENT_VERSION }, reference, `${reference}:chunk:${i}`);
+      this.#emit(dataEvent(type, user, data), reference, `${reference}:chunk:${i}`);
     });
     return ok(
       {
@@ -573,9 +576,9 @@ export class TerraEmulator {
         headers: { 'content-type': 'application/json', ...headers },
       }),
     });
-    if (days > (this.#options.maxSpanDays ?? 1_825)) return rateLimited({ 'X-Terra-RateLimit-Rule': 'r1' });
+    if (days > this.#options.maxSpanDays) return rateLimited({ 'X-Terra-RateLimit-Rule': 'r1' });
     const now = this.#now();
-    const limit = this.#options.daysPerHour ?? 6_000;
+    const limit = this.#options.daysPerHour;
     const spent = (this.#spent.get(userId) ?? []).filter((entry) => entry.at > now - HOUR_MS);
     const used = spent.reduce((sum, entry) => sum + entry.days, 0);
     if (used + days > limit) {
@@ -635,16 +638,33 @@ export class TerraEmulator {
         ? html(200, 'Connected', `<p>Your ${escapeHtml(result.user.provider)} account is connected.</p>`)
         : html(200, 'Not connected', '<p>You refused access; nothing was connected.</p>');
     }
-    const buttons = flow.providers
-      .map(
-        (p) =>
-          `<button name="provider" value="${escapeHtml(p)}">Connect ${escapeHtml(PROVIDERS[p]?.name ?? p)}</button>`,
-      )
-      .join('');
-    const cancel = `<button name="action" value="cancel" formnovalidate>Cancel</button><input type="hidden" name="provider" value="${escapeHtml(flow.providers[0] ?? '')}">`;
-    const title =
-      flow.kind === 'widget' ? 'Connect a device' : `Authorize ${PROVIDERS[flow.providers[0] ?? '']?.name ?? ''}`;
-    return html(200, title, `<form method="post">${buttons}</form><form method="post">${cancel}</form>`);
+    const picked = flow.kind === 'direct' ? flow.providers[0] : new URL(request.url).searchParams.get('provider');
+    if (!picked) {
+      // The widget: the person picks a provider, then authorizes it on the next page.
+      const choices = flow.providers
+        .map((p) => `<button name="provider" value="${escapeHtml(p)}">${escapeHtml(PROVIDERS[p]?.name ?? p)}</button>`)
+        .join('');
+      const cancel = `<form method="post"><input type="hidden" name="provider" value="${escapeHtml(flow.providers[0] ?? '')}"><button name="action" value="cancel">Cancel</button></form>`;
+      return html(
+        200,
+        'Connect a device',
+        `<p>Choose the device or app to connect.</p><form method="get">${choices}</form>${cancel}`,
+      );
+    }
+    const provider = picked.toUpperCase();
+    if (!flow.providers.includes(provider)) {
+      return html(400, 'Cannot connect', `<p>Pick one of ${escapeHtml(flow.providers.join(', '))}.</p>`);
+    }
+    // The provider's consent screen.
+    const name = escapeHtml(PROVIDERS[provider]?.name ?? provider);
+    const scopes = escapeHtml(PROVIDERS[provider]?.scopes ?? '');
+    return html(
+      200,
+      `Authorize ${name}`,
+      `<p>Allow this app to read your ${name} data through Terra (scopes: ${scopes})?</p>` +
+        `<form method="post"><input type="hidden" name="provider" value="${escapeHtml(provider)}">` +
+        '<button name="action" value="authorize">Authorize</button><button name="action" value="cancel">Deny</button></form>',
+    );
   }
 }
 

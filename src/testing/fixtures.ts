@@ -9,16 +9,35 @@ import { TerraInvalidArgumentError } from '../errors.js';
 import type {
   Activity,
   Athlete,
+  AuthSuccessEvent,
   Body,
   Daily,
   HealthObservation,
   HormoneSample,
+  LabReportEventResult,
   Menstruation,
   Nutrition,
   PlannedWorkout,
   Sleep,
   TerraUser,
 } from '../models/index.js';
+import { describeKind } from '../webhooks/bytes.js';
+import {
+  isKnownEventType,
+  KNOWN_WEBHOOK_EVENT_TYPES,
+  type KnownWebhookEventName,
+  type LegacyAuthErrorEvent,
+  type TerraWebhookEventOf,
+} from '../webhooks/events.js';
+import {
+  authEvent,
+  dataEvent,
+  deauthEvent,
+  EVENT_VERSION,
+  largeRequestProcessingEvent,
+  largeRequestSendingEvent,
+  reauthEvent,
+} from './events.js';
 import { localMidnight, Random, terraTimestamp } from './random.js';
 
 /** Options every fixture builder takes. */
@@ -35,7 +54,10 @@ export interface FixtureOptions {
 export interface ActivityFixtureOptions extends FixtureOptions {
   /** Length of the workout in seconds, one heart-rate sample per second. Default 1,800. */
   samples?: number | undefined;
-  /** The activity type (`ActivityType`). Default 8, running. */
+  /**
+   * The activity type (`ActivityType`). Default 8, running. Running, biking (1), hiking (35) and
+   * swimming (82, indoors: no GPS) get their own speed, cadence, heart rate and steps.
+   */
   type?: number | undefined;
 }
 
@@ -105,57 +127,138 @@ function device(random: Random) {
   ]);
 }
 
+/** How each kind of workout looks: speed in m/s, cadence, heart rate, steps and calories per second. */
+interface WorkoutProfile {
+  name: string;
+  speed: [number, number];
+  cadence: [number, number];
+  heartRate: [number, number];
+  stepsPerSecond: number;
+  kcalPerSecond: number;
+  outdoors: boolean;
+}
+
+const WORKOUTS: Readonly<Record<number, WorkoutProfile>> = {
+  8: {
+    name: 'Morning Run',
+    speed: [2.4, 3.6],
+    cadence: [160, 182],
+    heartRate: [145, 168],
+    stepsPerSecond: 2.7,
+    kcalPerSecond: 0.21,
+    outdoors: true,
+  },
+  1: {
+    name: 'Morning Ride',
+    speed: [5.5, 8.5],
+    cadence: [75, 95],
+    heartRate: [125, 150],
+    stepsPerSecond: 0,
+    kcalPerSecond: 0.15,
+    outdoors: true,
+  },
+  35: {
+    name: 'Hike',
+    speed: [1, 1.5],
+    cadence: [95, 115],
+    heartRate: [100, 125],
+    stepsPerSecond: 1.8,
+    kcalPerSecond: 0.11,
+    outdoors: true,
+  },
+  82: {
+    name: 'Pool Swim',
+    speed: [0.6, 1],
+    cadence: [24, 34],
+    heartRate: [120, 145],
+    stepsPerSecond: 0,
+    kcalPerSecond: 0.16,
+    outdoors: false,
+  },
+};
+
+const OTHER_WORKOUT: WorkoutProfile = {
+  name: 'Workout',
+  speed: [1.2, 2.5],
+  cadence: [80, 120],
+  heartRate: [110, 140],
+  stepsPerSecond: 1.5,
+  kcalPerSecond: 0.13,
+  outdoors: true,
+};
+
+const METERS_PER_DEGREE = 111_320;
+
 function activity(options: ActivityFixtureOptions = {}): Activity {
   const { random, midnight, time } = resolve(options, 0xac71);
   const samples = count(options.samples, 1_800, 'samples', 1_000_000);
+  const type = options.type ?? 8;
+  const profile = WORKOUTS[type] ?? OTHER_WORKOUT;
   const start = midnight + (6 * 3600 + random.int(0, 7200)) * 1000;
+  // Heart rate climbs from a warm-up towards the workout's effort, and wanders around it.
+  const effort = random.between(profile.heartRate[0], profile.heartRate[1]);
   let bpm = random.between(85, 100);
   const hr = [];
   let max = 0;
+  let min = Number.POSITIVE_INFINITY;
   let sum = 0;
   for (let i = 0; i < samples; i++) {
-    bpm = Math.min(188, Math.max(70, bpm + (i < 600 ? 0.1 : 0) + (random.next() - 0.5) * 3));
+    bpm = Math.min(188, Math.max(70, bpm + (effort - bpm) / 120 + (random.next() - 0.5) * 3));
     const value = Math.round(bpm);
     max = Math.max(max, value);
+    min = Math.min(min, value);
     sum += value;
     hr.push({ timestamp: time(start + i * 1000), bpm: value, timer_duration_seconds: i });
   }
+  const speed = random.between(profile.speed[0], profile.speed[1], 2);
+  const distance = Math.round(samples * speed * 10) / 10;
+  // A GPS fix every ten seconds along a wandering heading, at the workout's speed.
   const positions = [];
   let lat = 51.5007 + random.between(-0.01, 0.01, 4);
   let lng = -0.1246 + random.between(-0.01, 0.01, 4);
+  let heading = random.between(0, 2 * Math.PI, 3);
   const origin: [number, number] = [Number(lat.toFixed(6)), Number(lng.toFixed(6))];
-  for (let i = 0; i < samples; i += 10) {
-    lat += (random.next() - 0.4) * 0.0004;
-    lng += (random.next() - 0.4) * 0.0006;
+  for (let i = 0; profile.outdoors && i < samples; i += 10) {
     positions.push({
       timestamp: time(start + i * 1000),
       coords_lat_lng_deg: [Number(lat.toFixed(6)), Number(lng.toFixed(6))] as [number, number],
       timer_duration_seconds: i,
     });
+    heading += (random.next() - 0.5) * 0.4;
+    lat += (Math.cos(heading) * speed * 10) / METERS_PER_DEGREE;
+    lng += (Math.sin(heading) * speed * 10) / (METERS_PER_DEGREE * Math.cos((lat * Math.PI) / 180));
   }
-  const speed = random.between(2.4, 3.6, 2);
-  const distance = Math.round(samples * speed * 10) / 10;
+  const steps = Math.round(samples * profile.stepsPerSecond);
+  const burned = Math.round(samples * profile.kcalPerSecond);
   return {
     metadata: {
-      name: 'Morning Run',
+      name: profile.name,
       summary_id: random.uuid(),
       start_time: time(start),
       end_time: time(start + samples * 1000),
-      type: options.type ?? 8,
+      type,
       upload_type: 1,
       timestamp_localization: 1,
       city: 'London',
       country: 'GB',
       state: null,
     },
-    device_data: { ...device(random), hardware_version: null, data_provided: ['HEART_RATE', 'DISTANCE', 'STEPS'] },
+    device_data: {
+      ...device(random),
+      hardware_version: null,
+      data_provided: ['HEART_RATE', 'DISTANCE', ...(steps > 0 ? ['STEPS'] : [])],
+    },
     distance_data: {
-      summary: { distance_meters: distance, steps: Math.round(samples * 2.7), floors_climbed: random.int(0, 6) },
+      summary: {
+        distance_meters: distance,
+        ...(steps > 0 ? { steps } : {}),
+        floors_climbed: profile.outdoors ? random.int(0, 6) : 0,
+      },
     },
     calories_data: {
-      total_burned_calories: Math.round(samples * 0.21),
-      net_activity_calories: Math.round(samples * 0.17),
-      BMR_calories: Math.round(samples * 0.04),
+      total_burned_calories: burned,
+      net_activity_calories: Math.round(burned * 0.8),
+      BMR_calories: burned - Math.round(burned * 0.8),
     },
     active_durations_data: {
       activity_seconds: samples,
@@ -165,20 +268,20 @@ function activity(options: ActivityFixtureOptions = {}): Activity {
     movement_data: {
       avg_speed_meters_per_second: speed,
       max_speed_meters_per_second: Math.round(speed * 1.35 * 100) / 100,
-      avg_cadence_rpm: random.int(160, 182),
+      avg_cadence_rpm: random.int(profile.cadence[0], profile.cadence[1]),
       avg_pace_minutes_per_kilometer: Math.round((1000 / speed / 60) * 100) / 100,
     },
     heart_rate_data: {
       summary: {
         avg_hr_bpm: Math.round(sum / samples),
         max_hr_bpm: max,
-        min_hr_bpm: 70,
+        min_hr_bpm: min,
         resting_hr_bpm: random.int(46, 62),
         hr_zone_data: [],
       },
       detailed: { hr_samples: hr, hrv_samples_rmssd: [], hrv_samples_sdnn: [] },
     },
-    position_data: { start_pos_lat_lng_deg: origin, position_samples: positions },
+    position_data: profile.outdoors ? { start_pos_lat_lng_deg: origin, position_samples: positions } : {},
     cheat_detection: 0,
   };
 }
@@ -447,6 +550,275 @@ function plannedWorkout(options: FixtureOptions = {}): PlannedWorkout {
   };
 }
 
+/** Options of {@link fixtures}.`event`. */
+export interface EventFixtureOptions extends FixtureOptions {
+  /**
+   * The connection the event is about (for `user_reauth`, the new one). Default:
+   * `fixtures.user({ seed })`.
+   */
+  user?: TerraUser | undefined;
+  /** `activity`: seconds of 1 Hz heart rate in the activity. Default 1,800. */
+  samples?: number | undefined;
+  /** `large_request_processing` and `large_request_sending`: the request's reference. Default: from the seed. */
+  reference?: string | undefined;
+  /** `large_request_sending`: how many chunks will follow. Default 4. */
+  expectedPayloads?: number | undefined;
+  /** `auth`: `'error'` builds the older failure shape (`type: 'auth'`, `status: 'error'`). Default `'success'`. */
+  status?: 'success' | 'error' | undefined;
+}
+
+/**
+ * The event {@link fixtures}.`event(type)` returns: the event type of `type`, and for `auth` the
+ * success (`AuthSuccessEvent`).
+ */
+export type EventFixture<T extends KnownWebhookEventName> = T extends 'auth'
+  ? AuthSuccessEvent
+  : TerraWebhookEventOf<T>;
+
+function checkUser(value: unknown): TerraUser | undefined {
+  if (value === undefined) return undefined;
+  const candidate = value as Partial<TerraUser> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.user_id !== 'string' ||
+    candidate.user_id === '' ||
+    typeof candidate.provider !== 'string' ||
+    candidate.provider === ''
+  ) {
+    throw new TerraInvalidArgumentError(
+      'user',
+      `user must be a Terra user with a non-empty user_id and provider (fixtures.user() makes one); got ${describeKind(value)}.`,
+    );
+  }
+  return candidate as TerraUser;
+}
+
+const BIOMARKERS = [
+  { key: 'hemoglobin', name: 'Haemoglobin', loinc: '718-7', units: 'g/dL', ucum: 'g/dL', low: 12, high: 17.5 },
+  { key: 'ferritin', name: 'Ferritin', loinc: '2276-4', units: 'µg/L', ucum: 'ug/L', low: 30, high: 400 },
+  {
+    key: 'ldl_cholesterol',
+    name: 'LDL cholesterol',
+    loinc: '13457-7',
+    units: 'mmol/L',
+    ucum: 'mmol/L',
+    low: 0,
+    high: 3,
+  },
+  { key: 'hba1c', name: 'HbA1c', loinc: '4548-4', units: '%', ucum: '%', low: 4, high: 5.6 },
+] as const;
+
+function labResults(random: Random, date: string): LabReportEventResult[] {
+  const results: LabReportEventResult[] = BIOMARKERS.map((b, panelIndex) => {
+    const value = random.between(b.low * 0.85 + 0.1, b.high * 1.1, 1);
+    const flag = value < b.low ? 'low' : value > b.high ? 'high' : 'normal';
+    return {
+      source: {
+        name: b.name,
+        value: String(value),
+        units: b.units,
+        reference_text: `${b.low}-${b.high}`,
+        collection_date: date,
+        collection_time: '08:15',
+      },
+      biomarker: { key: b.key, display_name: b.name, loinc_code: b.loinc, panel_id: panelIndex < 2 ? 1 : 2 },
+      measurement: { type: 'numeric', numeric: value, units: b.units, ucum_code: b.ucum },
+      interpretation: { flag, source: 'report', applied_range: { lower: b.low, upper: b.high } },
+      reference_ranges: [{ lower: b.low, upper: b.high, type: 'normal' }],
+    };
+  });
+  results.push({
+    source: { name: 'C-reactive protein', value: '<0.6', units: 'mg/L', collection_date: date },
+    biomarker: { key: 'crp', display_name: 'C-reactive protein', loinc_code: '1988-5', panel_id: 2 },
+    measurement: { type: 'bounded', bounded: { operator: '<', value: 0.6 }, units: 'mg/L', ucum_code: 'mg/L' },
+    interpretation: { flag: 'normal', source: 'computed', applied_range: { upper: 5 } },
+  });
+  return results;
+}
+
+/** An 18-digit id, as Terra's lab-report ids (above 2^53, so kept as a string). */
+function snowflake(random: Random): string {
+  return `${random.int(100_000, 999_999)}${String(random.int(0, 999_999_999_999)).padStart(12, '0')}`;
+}
+
+function event(type: 'auth', options: EventFixtureOptions & { status: 'error' }): LegacyAuthErrorEvent;
+function event<T extends KnownWebhookEventName>(type: T, options?: EventFixtureOptions): EventFixture<T>;
+function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): unknown {
+  if (!isKnownEventType(type)) {
+    throw new TerraInvalidArgumentError(
+      'type',
+      typeof type === 'string'
+        ? `"${type}" is not a webhook event type this SDK knows; use one of ${KNOWN_WEBHOOK_EVENT_TYPES.join(', ')}.`
+        : `The event type must be a string; got ${describeKind(type)}.`,
+    );
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new TerraInvalidArgumentError('options', `options must be an object; got ${describeKind(options)}.`);
+  }
+  const { random, date, midnight, time } = resolve(options, 0xe7e7);
+  const seed = options.seed ?? 1;
+  const who = checkUser(options.user) ?? user({ seed });
+  const records = { seed, date, offsetMinutes: options.offsetMinutes };
+  const utcTime = (ms: number) => new Date(ms).toISOString();
+  const sentAt = midnight + 9 * 3600 * 1000;
+  switch (type) {
+    case 'auth':
+      if (options.status === 'error') {
+        return {
+          type: 'auth',
+          status: 'error',
+          reason: 'access_denied',
+          message: 'User did not authorize access',
+          reference_id: who.reference_id ?? null,
+          widget_session_id: random.uuid(),
+          provider: who.provider,
+          user: { ...who, active: false },
+        } satisfies LegacyAuthErrorEvent;
+      }
+      return authEvent(who, { widgetSessionId: random.uuid() });
+    case 'auth_cancelled':
+      return {
+        type,
+        status: 'error',
+        reason: 'access_denied',
+        reference_id: who.reference_id ?? null,
+        flow_id: random.uuid(),
+      };
+    case 'deauth':
+      return deauthEvent(who);
+    case 'user_reauth': {
+      const old = user({ seed: seed + 1, provider: who.provider, referenceId: who.reference_id ?? null });
+      return reauthEvent(old, who);
+    }
+    case 'access_revoked':
+      return { type, status: 'warning', message: 'User revoked access to their data on the provider', user: who };
+    case 'connection_error':
+      return {
+        type,
+        status: 'warning',
+        message: 'The provider refused the stored credentials: ask the user to connect again',
+        user: who,
+      };
+    case 'permission_change':
+      return {
+        type,
+        status: 'warning',
+        message: 'User changed the permissions they granted',
+        user: who,
+        version: EVENT_VERSION,
+        scopes_added: 'sleep,heartrate',
+        scopes_removed: '',
+      };
+    case 'large_request_processing':
+      return largeRequestProcessingEvent(who, options.reference ?? random.uuid());
+    case 'large_request_sending':
+      return largeRequestSendingEvent(
+        who,
+        options.reference ?? random.uuid(),
+        count(options.expectedPayloads, 4, 'expectedPayloads', 10_000),
+      );
+    case 'activity':
+      return dataEvent(type, who, [activity({ ...records, samples: options.samples })]);
+    case 'body':
+      return dataEvent(type, who, [body(records)]);
+    case 'daily':
+      return dataEvent(type, who, [daily(records)]);
+    case 'menstruation':
+      return dataEvent(type, who, [menstruation(records)]);
+    case 'nutrition':
+      return dataEvent(type, who, [nutrition(records)]);
+    case 'sleep':
+      return dataEvent(type, who, [sleep(records)]);
+    case 'planned_workout':
+      return dataEvent(type, who, [plannedWorkout(records)]);
+    case 'hormone':
+      return dataEvent(type, who, [hormone(records)]);
+    case 'health_observation':
+      return dataEvent(type, who, [healthObservation(records)]);
+    case 'athlete':
+      return { type, athlete: athlete({ seed }), user: who, version: EVENT_VERSION };
+    case 'lab_report.completed': {
+      const results = labResults(random, date);
+      return {
+        type,
+        event_id: random.uuid(),
+        occurred_at: utcTime(sentAt),
+        upload_id: random.uuid(),
+        data: {
+          session_id: snowflake(random),
+          ...(who.reference_id ? { reference_id: who.reference_id } : {}),
+          report_date: date,
+          report_time: '08:15',
+          report_locale: 'en-GB',
+          results_count: results.length,
+          results,
+          panels: [
+            { id: 1, name: 'Full blood count and iron', key: 'fbc_iron' },
+            { id: 2, name: 'Metabolic', key: 'metabolic' },
+          ],
+        },
+      };
+    }
+    case 'lab_report.failed':
+      return {
+        type,
+        event_id: random.uuid(),
+        occurred_at: utcTime(sentAt),
+        upload_id: random.uuid(),
+        data: {
+          session_id: snowflake(random),
+          ...(who.reference_id ? { reference_id: who.reference_id } : {}),
+          error: {
+            code: 'unreadable_document',
+            message: 'No lab results could be read from the file',
+            retriable: false,
+          },
+        },
+      };
+    case 's3_payload':
+      return {
+        type,
+        status: 'success',
+        url: `https://terra-sandbox-payloads.s3.eu-west-2.amazonaws.com/${random.uuid()}.json?X-Amz-Expires=300`,
+        expires_in: 300,
+      };
+    case 'healthcheck':
+      return {
+        type,
+        status: 'success',
+        creation_timestamp: utcTime(sentAt),
+        trend_percentage: random.between(-20, 20, 1),
+        sent_webhooks_last_hour: random.int(0, 500),
+      };
+    case 'processing':
+      return {
+        type,
+        status: 'success',
+        message: 'Data is being fetched from the provider and will be sent when ready',
+        user: who,
+        retry_after_seconds: 60,
+      };
+    case 'rate_limit_hit':
+      return {
+        type,
+        status: 'warning',
+        user: who,
+        start_date: time(midnight - 7 * DAY_MS),
+        end_date: time(midnight),
+        retrying_at: utcTime(sentAt + 15 * 60 * 1000),
+        message: 'The provider rate limited this request; Terra will retry it',
+      };
+    case 'google_no_datasource':
+      return {
+        type,
+        status: 'warning',
+        user: who,
+        message: 'The Google Fit account has no data source Terra can read',
+      };
+  }
+}
+
 /**
  * Builders of realistic Terra records. Every builder is deterministic: the same options give the same
  * record (change `seed` for another one).
@@ -461,7 +833,7 @@ function plannedWorkout(options: FixtureOptions = {}): PlannedWorkout {
 export const fixtures = {
   /** A Terra user (one connection to one provider). */
   user,
-  /** A run with one heart-rate sample per second and a GPS fix every ten seconds. */
+  /** A workout (a run by default) with one heart-rate sample per second and a GPS fix every ten seconds. */
   activity,
   /** The night that ends on the morning of `date`, with a hypnogram every five minutes. */
   sleep,
@@ -481,4 +853,17 @@ export const fixtures = {
   healthObservation,
   /** A workout planned on `date`. */
   plannedWorkout,
+  /**
+   * A webhook event of any type Terra sends, typed by `type`: `fixtures.event('user_reauth')` is a
+   * `UserReauthEvent`. Data events hold the record of `date` from the builders above;
+   * `fixtures.event('auth', { status: 'error' })` is the older auth-failure shape.
+   *
+   * @example
+   * ```ts
+   * const reauth = fixtures.event('user_reauth', { seed: 3 }); // reauth.new_user, reauth.old_user
+   * const run = fixtures.event('activity', { samples: 600, user: fixtures.user({ provider: 'GARMIN' }) });
+   * ```
+   * @throws {@link TerraInvalidArgumentError} for a type this SDK does not know, or an unusable option.
+   */
+  event,
 };

@@ -202,7 +202,7 @@ describe('users', () => {
     record('get', '/userInfo', () => json({ user: USER, status: 'success', is_authenticated: true }));
     const calls = record('get', '/sleep', () => json({ status: 'success', reference: 'ref-1' }));
     const user = await terra().fromUserId(USER_ID);
-    expect(user.toJSON()).toEqual({ ...USER, created_at: undefined });
+    expect(user.toJSON()).toEqual(USER);
     expect(user.scopeList).toEqual(['ACTIVITY_EXPORT', 'HEALTH_EXPORT']);
     await user.getSleep({ startDate: '2026-07-01' });
     expect(calls[0]?.query.user_id).toBe(USER_ID);

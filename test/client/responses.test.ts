@@ -18,7 +18,8 @@ import {
   TerraValidationError,
   type WebhookDataResult,
 } from '../../src/index.js';
-import { activity, USER } from '../support/payloads.js';
+import { fixtures } from '../../src/testing/fixtures.js';
+import { USER } from '../support/payloads.js';
 import { json, record, terra } from './support.js';
 
 const USER_ID = USER.user_id;
@@ -53,7 +54,7 @@ describe('data responses', () => {
   });
 
   it('toWebhook: false: DataReturned with typed records, unknown keys kept at every depth', async () => {
-    const record1 = { ...activity(5), brand_new_field: { kept: true } };
+    const record1 = { ...fixtures.activity({ samples: 5 }), brand_new_field: { kept: true } };
     record('get', '/activity', () => json({ user: USER, data: [record1], type: 'activity', extra_top: 1 }));
     const response = await terra().getActivityForUser(USER_ID, { ...range, toWebhook: false });
     const parsed = response.getParsedResponse();
@@ -136,7 +137,7 @@ describe('data responses', () => {
   });
 
   it('a record that breaks its schema rejects the call with the JSON path, never the value', async () => {
-    const bad = activity(3) as { metadata: Record<string, unknown> };
+    const bad = fixtures.activity({ samples: 3 }) as unknown as { metadata: Record<string, unknown> };
     bad.metadata.start_time = 1_782_864_000;
     record('get', '/activity', () => json({ user: USER, data: [bad] }));
     const error = await terra()

@@ -20,7 +20,8 @@ import {
   UserReauthEventSchema,
   WebhookEventTypeSchema,
 } from '../../src/index.js';
-import { activity, activityResponse, USER } from '../support/payloads.js';
+import { fixtures } from '../../src/testing/fixtures.js';
+import { activityResponse, USER } from '../support/payloads.js';
 
 const metadata = {
   summary_id: 'abc',
@@ -212,9 +213,8 @@ describe('large payloads', () => {
   });
 
   it('finds one bad sample among 10,000', () => {
-    const payload = activity(10_000);
-    const samples = (payload.heart_rate_data as { detailed: { hr_samples: Record<string, unknown>[] } }).detailed
-      .hr_samples;
+    const payload = fixtures.activity({ samples: 10_000 });
+    const samples = payload.heart_rate_data?.detailed?.hr_samples as unknown as Record<string, unknown>[];
     (samples[9_876] as Record<string, unknown>).bpm = '150';
     const error = validationError(() => parseModel(ActivitySchema, payload));
     expect(error.issues.map((i) => i.path)).toEqual(['$.heart_rate_data.detailed.hr_samples[9876].bpm']);

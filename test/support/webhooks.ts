@@ -5,7 +5,8 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { activity, USER } from './payloads.js';
+import { fixtures } from '../../src/testing/fixtures.js';
+import { USER } from './payloads.js';
 import { bundle, isObject, type Json, type JsonObject } from './spec.js';
 
 export const SECRET = 'test-signing-secret-1f0c2a';
@@ -63,7 +64,7 @@ export function signedRequest(
 
 /** A small, valid activity event. */
 export function activityEvent(samples = 5): Record<string, unknown> {
-  return { type: 'activity', user: USER, version: '2022-03-16', data: [activity(samples)] };
+  return fixtures.event('activity', { samples, user: USER }) as unknown as Record<string, unknown>;
 }
 
 /** Every example in the bundle's `webhooks:` section, with the entry it belongs to. */

@@ -96,6 +96,30 @@ describe('fixtures', () => {
     expect(run.metadata.type).toBe(8);
   });
 
+  it('each kind of workout has its own speed, heart rate, steps and GPS', () => {
+    const kinds = [
+      { type: 8, speed: [2.4, 3.6], hr: [120, 175], steps: true, gps: true },
+      { type: 1, speed: [5.5, 8.5], hr: [105, 160], steps: false, gps: true },
+      { type: 35, speed: [1, 1.5], hr: [85, 135], steps: true, gps: true },
+      { type: 82, speed: [0.6, 1], hr: [100, 155], steps: false, gps: false },
+    ] as const;
+    fc.assert(
+      fc.property(fc.integer(), fc.constantFrom(...kinds), (seed, kind) => {
+        const workout = fixtures.activity({ seed, type: kind.type, samples: 1_800 });
+        const speed = workout.movement_data?.avg_speed_meters_per_second as number;
+        expect(speed).toBeGreaterThanOrEqual(kind.speed[0]);
+        expect(speed).toBeLessThanOrEqual(kind.speed[1]);
+        expect(workout.distance_data?.summary?.distance_meters).toBeCloseTo(speed * 1_800, 0);
+        const avg = workout.heart_rate_data?.summary?.avg_hr_bpm as number;
+        expect(avg).toBeGreaterThanOrEqual(kind.hr[0]);
+        expect(avg).toBeLessThanOrEqual(kind.hr[1]);
+        expect(workout.distance_data?.summary?.steps !== undefined).toBe(kind.steps);
+        expect(workout.position_data?.position_samples?.length ?? 0).toBe(kind.gps ? 180 : 0);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('sleeps add up: asleep + awake + latency = time in bed', () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {

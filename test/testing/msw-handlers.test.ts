@@ -54,11 +54,13 @@ describe('terraHandlers', () => {
     const session = (
       await terra.generateWidgetSession({ referenceId: 'user-3', authSuccessRedirectUrl: 'https://app.test/ok' })
     ).getParsedResponse();
-    const page = await fetch(session.url as string);
-    expect(await page.text()).toContain('Connect Garmin');
+    const picker = await (await fetch(session.url as string)).text();
+    expect(picker).toContain('<button name="provider" value="WHOOP">WHOOP</button>');
+    const consent = await (await fetch(`${session.url}?provider=WHOOP`)).text();
+    expect(consent).toContain('<title>Authorize WHOOP</title>');
     const done = await fetch(session.url as string, {
       method: 'POST',
-      body: new URLSearchParams({ provider: 'WHOOP' }),
+      body: new URLSearchParams({ provider: 'WHOOP', action: 'authorize' }),
       redirect: 'manual',
     });
     expect(done.status).toBe(303);

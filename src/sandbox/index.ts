@@ -1,0 +1,235 @@
+/**
+ * A local Terra on 127.0.0.1, for Node: the Terra API your client reaches with `baseUrl`, the widget
+ * and authorization pages a person clicks through, and signed webhooks POSTed to your endpoint.
+ * Entry point `terra-sdk/sandbox`; the `terra-sdk sandbox` command runs the same thing.
+ *
+ * @packageDocumentation
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readRequestBody, sendWebResponse, toWebRequest } from '../adapters/node.js';
+import { TerraConfigurationError } from '../errors.js';
+import { TerraEmulator } from '../testing/emulator.js';
+import { httpUrl, nonEmptyText, optionalFunction, positiveNumber, wholeNumber } from '../testing/options.js';
+import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delivery.js';
+
+export { type EmulatorDelivery, type FlowResult, TerraEmulator } from '../testing/emulator.js';
+export { type DeliveryAttempt, type RetryOptions, TERRA_RETRY_SCHEDULE_MS } from './delivery.js';
+
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  /** The port to listen on, on 127.0.0.1. Default `0`: a free port (read it from `url`). */
+  port?: number | undefined;
+  /**
+   * Where to POST webhooks (your endpoint). Without it, nothing is sent; the events are still
+   * recorded in `emulator.deliveries`.
+   */
+  webhookUrl?: string | undefined;
+  /** The signing secret webhooks are signed with. Required with `webhookUrl`. */
+  secret?: string | undefined;
+  /** Seed of the users' ids and data: the same seed gives the same ids and data. Default 1. */
+  seed?: number | undefined;
+  /** The API key requests must send. Default: any non-empty key. */
+  apiKey?: string | undefined;
+  /** The dev id requests must send. Default: any non-empty dev id. */
+  devId?: string | undefined;
+  /** How failed deliveries are retried. Default: Terra's schedule, a thousand times faster. */
+  retry?: RetryOptions | undefined;
+  /** Ranges longer than this many days are delivered as a large request, in chunks. Default 28. */
+  largeRequestDays?: number | undefined;
+  /** Days per chunk of a large request. Default 7. */
+  chunkDays?: number | undefined;
+  /** Rule r2: days a user may request per rolling hour. Default 6,000. */
+  daysPerHour?: number | undefined;
+  /** Rule r1: the longest range of one request, in days. Default 1,825. */
+  maxSpanDays?: number | undefined;
+  /** Called after each API request is answered. */
+  onRequest?: ((request: SandboxRequest) => void) | undefined;
+  /** Called after each attempt to deliver a webhook. */
+  onDelivery?: ((attempt: DeliveryAttempt) => void) | undefined;
+}
+
+/** An API request the sandbox answered. */
+export interface SandboxRequest {
+  /** The HTTP method. */
+  readonly method: string;
+  /** The path, without the query string (`/api/v2/activity`). */
+  readonly path: string;
+  /** The status the sandbox answered with. */
+  readonly status: number;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** Where it listens: `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** The API's base URL, for `new Terra({ baseUrl })`: `http://127.0.0.1:<port>/api/v2`. */
+  readonly baseUrl: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Its state: connections, and every event emitted (`emulator.deliveries`). */
+  readonly emulator: TerraEmulator;
+  /** Every attempt to deliver a webhook so far, oldest first. */
+  readonly attempts: readonly DeliveryAttempt[];
+  /** Resolves once every webhook emitted so far was delivered or given up on. */
+  idle(): Promise<void>;
+  /** Stops the server and drops deliveries not yet made. */
+  close(): Promise<void>;
+}
+
+const API_PATH = '/api/v2';
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      const why =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on 127.0.0.1 is already in use: pick another port, or 0 for a free one.`
+          : error.code === 'EACCES'
+            ? `port ${port} needs privileges this process does not have: pick a port above 1023, or 0 for a free one.`
+            : `the server could not listen on 127.0.0.1:${port} (${error.code ?? 'unknown error'}).`;
+      reject(new TerraConfigurationError('port', `The sandbox could not start: ${why}`));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, '127.0.0.1');
+  });
+}
+
+/**
+ * Starts a local Terra on 127.0.0.1: Terra's API under `/api/v2` with users and connections in memory,
+ * the widget and authorization pages, and, with `webhookUrl`, every event Terra would send, signed
+ * with `secret` and POSTed with Terra's delivery headers, failures retried with backoff.
+ *
+ * @example
+ * ```ts
+ * import { Terra } from 'terra-sdk';
+ * import { startSandbox } from 'terra-sdk/sandbox';
+ *
+ * const sandbox = await startSandbox({ webhookUrl: 'http://127.0.0.1:3000/webhooks/terra', secret: 'test-secret' });
+ * const terra = new Terra({ apiKey: 'any', devId: 'any', baseUrl: sandbox.baseUrl });
+ * const session = (await terra.generateWidgetSession({ referenceId: 'user-1' })).getParsedResponse();
+ * // open session.url in a browser, or: sandbox.emulator.connect({ provider: 'GARMIN', referenceId: 'user-1' })
+ * await sandbox.close();
+ * ```
+ * @throws {@link TerraConfigurationError} for an unusable option (a `webhookUrl` without `secret`, a
+ *   port out of range, ...) or a port that is taken.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TerraConfigurationError('options', 'startSandbox takes an options object.');
+  }
+  const port = wholeNumber('port', options.port, 0, 65_535, 0);
+  const webhookUrl = httpUrl('webhookUrl', options.webhookUrl, 'http://localhost:3000/webhooks/terra')?.href;
+  const secret = nonEmptyText('secret', options.secret);
+  if (webhookUrl !== undefined && secret === undefined) {
+    throw new TerraConfigurationError(
+      'secret',
+      'A webhookUrl needs a secret: the signing secret your endpoint verifies deliveries with.',
+    );
+  }
+  const retry = options.retry ?? {};
+  if (typeof retry !== 'object' || retry === null) {
+    throw new TerraConfigurationError('retry', 'retry must be an object: { retries, scale, timeoutMs }.');
+  }
+  const retries = wholeNumber('retry.retries', retry.retries, 0, 100, 8);
+  const scale = positiveNumber('retry.scale', retry.scale, 0.001);
+  const timeoutMs = positiveNumber('retry.timeoutMs', retry.timeoutMs, 8_000);
+  const onRequest = optionalFunction('onRequest', options.onRequest);
+  const onDelivery = optionalFunction('onDelivery', options.onDelivery);
+  // The emulator's own options are checked by the emulator, once the port (its URL) is known.
+  const { seed, apiKey, devId, largeRequestDays, chunkDays, daysPerHour, maxSpanDays } = options;
+
+  const attempts: DeliveryAttempt[] = [];
+  const queue =
+    webhookUrl !== undefined && secret !== undefined
+      ? new DeliveryQueue({
+          url: webhookUrl,
+          secret,
+          retries,
+          scale,
+          timeoutMs,
+          onAttempt: (attempt) => {
+            attempts.push(attempt);
+            onDelivery?.(attempt);
+          },
+        })
+      : undefined;
+
+  let emulator: TerraEmulator | undefined;
+  const server = createServer((req, res) => {
+    void answer(req, res);
+  });
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
+    let status = 500;
+    const path = (req.url ?? '/').split('?')[0] as string;
+    try {
+      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readRequestBody(req);
+      const request = toWebRequest(req, body);
+      const response = !emulator
+        ? new Response('The sandbox is starting.', { status: 503, headers: { 'retry-after': '1' } })
+        : path === '/'
+          ? new Response(
+              `Terra sandbox. API base URL: ${emulator.baseUrl}\nConnections: ${emulator.users().length}\n`,
+              {
+                headers: { 'content-type': 'text/plain; charset=utf-8' },
+              },
+            )
+          : await emulator.handle(request);
+      status = response.status;
+      await sendWebResponse(res, response);
+    } catch {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/problem+json' });
+        res.end(JSON.stringify({ type: 'about:blank', title: 'internal server error', instance: path }));
+      } else res.end();
+    }
+    try {
+      onRequest?.({ method: req.method ?? 'GET', path, status });
+    } catch {
+      // A listener's failure must not break the server.
+    }
+  };
+
+  const boundPort = await listen(server, port);
+  const url = `http://127.0.0.1:${boundPort}`;
+  try {
+    emulator = new TerraEmulator({
+      baseUrl: `${url}${API_PATH}`,
+      seed,
+      apiKey,
+      devId,
+      largeRequestDays,
+      chunkDays,
+      daysPerHour,
+      maxSpanDays,
+      onEvent: (delivery) => queue?.enqueue(delivery),
+    });
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
+  const running = emulator;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    baseUrl: running.baseUrl,
+    port: boundPort,
+    emulator: running,
+    attempts,
+    idle: () => queue?.idle() ?? Promise.resolve(),
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        queue?.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

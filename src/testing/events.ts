@@ -1,0 +1,97 @@
+/**
+ * The webhook bodies Terra sends about a connection, built in one place for the emulator (which sends
+ * them as things happen) and for `fixtures.event` (which makes one on demand).
+ * @internal
+ * @packageDocumentation
+ */
+import type {
+  AuthSuccessEvent,
+  DeauthEvent,
+  LargeRequestProcessingEvent,
+  LargeRequestSendingEvent,
+  TerraUser,
+  UserReauthEvent,
+} from '../models/index.js';
+
+/** The `version` Terra stamps on data and lifecycle events. */
+export const EVENT_VERSION = '2022-03-16';
+
+/** The data types whose events carry a `data` array of records. */
+export type DataEventType =
+  | 'activity'
+  | 'body'
+  | 'daily'
+  | 'menstruation'
+  | 'nutrition'
+  | 'sleep'
+  | 'planned_workout'
+  | 'hormone'
+  | 'health_observation';
+
+/** A connection succeeded. Terra also sends `reference_id` and `version`, which its schema leaves out. */
+export function authEvent(
+  user: TerraUser,
+  options: { widgetSessionId?: string | undefined } = {},
+): AuthSuccessEvent & { reference_id: string | null; version: string } {
+  return {
+    type: 'auth',
+    status: 'success',
+    message: 'User has successfully authenticated',
+    user: { ...user },
+    reference_id: user.reference_id ?? null,
+    ...(options.widgetSessionId ? { widget_session_id: options.widgetSessionId } : {}),
+    version: EVENT_VERSION,
+  };
+}
+
+/** A connection was removed (`deauthenticateUser`, or by the person). */
+export function deauthEvent(user: TerraUser): DeauthEvent {
+  return { type: 'deauth', status: 'success', message: 'User has deauthenticated', user: { ...user, active: false } };
+}
+
+/** The same provider account connected again under the same reference id: a new user id replaces the old. */
+export function reauthEvent(oldUser: TerraUser | null, newUser: TerraUser): UserReauthEvent {
+  return {
+    type: 'user_reauth',
+    status: 'warning',
+    message: 'User has reauthenticated and old ID has been deleted',
+    old_user: oldUser ? { ...oldUser, active: false } : null,
+    new_user: { ...newUser },
+    version: EVENT_VERSION,
+  };
+}
+
+/** A request over more than a month was accepted and is being gathered. */
+export function largeRequestProcessingEvent(user: TerraUser, reference: string): LargeRequestProcessingEvent {
+  return {
+    type: 'large_request_processing',
+    status: 'processing',
+    message: 'Large request is processing',
+    user: { ...user },
+    reference,
+  };
+}
+
+/** A large request is about to arrive in `expectedPayloads` chunks. */
+export function largeRequestSendingEvent(
+  user: TerraUser,
+  reference: string,
+  expectedPayloads: number,
+): LargeRequestSendingEvent {
+  return {
+    type: 'large_request_sending',
+    message: `Large request: sending ${expectedPayloads} payloads`,
+    user: { ...user },
+    reference,
+    expected_payloads: expectedPayloads,
+  };
+}
+
+/** Records of one data type for a user. */
+export function dataEvent<T extends DataEventType, R>(
+  type: T,
+  user: TerraUser,
+  data: R[],
+): { type: T; user: TerraUser; data: R[]; version: string } {
+  return { type, user: { ...user }, data, version: EVENT_VERSION };
+}

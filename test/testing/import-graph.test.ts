@@ -1,0 +1,53 @@
+/**
+ * What the testing kit imports: `terra-sdk/testing` runs wherever msw runs (no Node built-ins), only
+ * its msw file imports msw, and the Node-only sandbox and CLI never need msw.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const IMPORT = /^\s*(?:import|export)\s+(type\s+)?[^'";()]*?from\s+['"]([^'"]+)['"]/gm;
+
+/** Every source file an entry reaches, with the bare specifiers each imports at run time. */
+function runtimeImports(entry: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const queue = [resolve(ROOT, entry)];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    const name = relative(ROOT, file);
+    if (out.has(name)) continue;
+    const bare: string[] = [];
+    out.set(name, bare);
+    for (const [, isType, specifier] of readFileSync(file, 'utf8').matchAll(IMPORT) as Iterable<string[]>) {
+      if (specifier?.startsWith('.')) queue.push(join(dirname(file), specifier.replace(/\.js$/, '.ts')));
+      else if (!isType && specifier) bare.push(specifier);
+    }
+  }
+  return out;
+}
+
+const bareOf = (graph: Map<string, string[]>) => new Set([...graph.values()].flat());
+
+describe('testing kit import graph', () => {
+  it('terra-sdk/testing imports zod/mini and msw only, and no Node built-in', () => {
+    expect([...bareOf(runtimeImports('src/testing/index.ts'))].sort()).toEqual(['msw', 'zod/mini']);
+  });
+
+  it('only src/testing/msw.ts imports msw', () => {
+    for (const file of readdirSync(resolve(ROOT, 'src/testing'))) {
+      const imports = [...(runtimeImports(`src/testing/${file}`).get(`src/testing/${file}`) ?? [])];
+      expect(imports.filter((s) => s === 'msw').length > 0, file).toBe(file === 'msw.ts');
+      expect(
+        imports.filter((s) => s.startsWith('node:')),
+        file,
+      ).toEqual([]);
+    }
+  });
+
+  it.each(['src/sandbox/index.ts', 'src/cli/bin.ts'])('%s does not need msw', (entry) => {
+    const bare = bareOf(runtimeImports(entry));
+    expect(bare.has('msw')).toBe(false);
+    expect(bare.has('node:http')).toBe(true);
+  });
+});
