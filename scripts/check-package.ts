@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { devVersion, fail, packAndInstall, root, run, specifiers } from './lib/package.js';
+import { devVersion, fail, packAndInstall, pkg, root, run, specifiers } from './lib/package.js';
 
 const consumer = packAndInstall([devVersion('msw')]);
 const problems: string[] = [];
@@ -39,7 +39,20 @@ try {
     }
   }
 
-  // 2. A consumer type-checks against the published declarations.
+  // 2. The command works from the installed package.
+  try {
+    const bin = join(consumer.dir, 'node_modules', '.bin', 'terra-sdk');
+    const version = run(bin, ['--version'], consumer.dir).trim();
+    const help = run(bin, ['--help'], consumer.dir);
+    if (!version.includes(pkg.version)) problems.push(`terra-sdk --version printed "${version}", not ${pkg.version}`);
+    else if (!help.includes('sandbox') || !help.includes('trigger'))
+      problems.push('terra-sdk --help lists no commands');
+    else process.stdout.write(`ok  the terra-sdk command: --version ${version}, --help\n`);
+  } catch (error) {
+    problems.push(`the terra-sdk command failed:\n${(error as { stderr?: string }).stderr ?? error}`);
+  }
+
+  // 3. A consumer type-checks against the published declarations.
   const imports = specifiers.map((s, i) => `import * as entry${i} from '${s}';`).join('\n');
   const uses = specifiers.map((_, i) => `void entry${i};`).join('\n');
   const typed = `

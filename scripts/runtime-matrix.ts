@@ -13,13 +13,10 @@
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { readRequestBody, sendWebResponse, toWebRequest } from '../src/adapters/node.js';
-import { TerraEmulator } from '../src/testing/emulator.js';
+import { startSandbox } from '../src/sandbox/index.js';
 import { fixtures } from '../src/testing/fixtures.js';
 import { bundle } from './lib/bundle.js';
 import { fail, packAndInstall, root } from './lib/package.js';
@@ -29,15 +26,10 @@ const API_KEY = 'matrix-key';
 const DEV_ID = 'matrix-dev';
 const SECRET = 'matrix-webhook-secret';
 
-// A local Terra, and one connected user to read.
-const emulator = new TerraEmulator({ apiKey: API_KEY, devId: DEV_ID, baseUrl: 'http://127.0.0.1/api/v2' });
-const user = emulator.connect({ provider: 'GARMIN', referenceId: 'matrix' });
-const server = createServer(async (req, res) => {
-  const body = req.method === 'GET' ? undefined : await readRequestBody(req);
-  await sendWebResponse(res, await emulator.handle(toWebRequest(req, body)));
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2`;
+// The Terra sandbox on loopback, and one connected user to read.
+const sandbox = await startSandbox({ apiKey: API_KEY, devId: DEV_ID });
+const user = sandbox.emulator.connect({ provider: 'GARMIN', referenceId: 'matrix' });
+const { baseUrl } = sandbox;
 
 // A realistic event, signed here with node:crypto, independently of the SDK.
 const event = { type: 'activity', user, data: [fixtures.activity({ samples: 600, seed: 3 })], version: '2022-03-16' };
@@ -160,7 +152,7 @@ try {
   }
 } finally {
   consumer.dispose();
-  server.close();
+  await sandbox.close();
 }
 
 // Bundles of the webhooks entry for platforms without Node.

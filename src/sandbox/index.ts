@@ -13,6 +13,7 @@ import { TerraEmulator } from '../testing/emulator.js';
 import { httpUrl, nonEmptyText, optionalFunction, positiveNumber, wholeNumber } from '../testing/options.js';
 import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delivery.js';
 
+export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 export { type EmulatorDelivery, type FlowResult, TerraEmulator } from '../testing/emulator.js';
 export { type DeliveryAttempt, type RetryOptions, TERRA_RETRY_SCHEDULE_MS } from './delivery.js';
 

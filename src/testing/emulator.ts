@@ -67,7 +67,10 @@ const PROVIDERS: Record<string, { name: string; types: TerraDataType[]; scopes: 
 /** One webhook delivery the emulator wants made, with the headers Terra would send. */
 export interface EmulatorDelivery {
   /** The event body, as Terra would POST it. */
-  readonly payload: Record<string, unknown> & { type: string };
+  readonly payload: Record<string, unknown> & {
+    /** The event type (`auth`, `activity`, ...). */
+    type: string;
+  };
   /** `terra-reference`: the API request that caused it, for data and large-request events. */
   readonly reference: string | undefined;
   /** `X-Terra-Trace-Id`: unique per delivery, the same across retries. */

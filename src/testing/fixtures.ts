@@ -63,9 +63,13 @@ export interface ActivityFixtureOptions extends FixtureOptions {
 
 /** Options of {@link fixtures}.`user`. */
 export interface UserFixtureOptions {
+  /** Same seed, same user. Default 1. */
   seed?: number | undefined;
+  /** The provider (`GARMIN`, `OURA`, ...). Default: one picked by the seed. */
   provider?: string | undefined;
+  /** Your id for the person; `null` for none. Default `user-<seed>`. */
   referenceId?: string | null | undefined;
+  /** Whether the connection is active. Default `true`. */
   active?: boolean | undefined;
 }
 

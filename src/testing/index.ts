@@ -12,6 +12,7 @@
  *
  * @packageDocumentation
  */
+export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 export { type EmulatorDelivery, type FlowResult, TerraEmulator, type TerraEmulatorOptions } from './emulator.js';
 export {
   type ActivityFixtureOptions,
