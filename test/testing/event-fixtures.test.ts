@@ -16,14 +16,9 @@ import {
 } from '../../src/index.js';
 import { fixtures } from '../../src/testing/index.js';
 import { terraJson } from '../../src/testing/json.js';
+import { fixtureOptions } from '../support/arbitraries.js';
 
-const options = fc.record({
-  seed: fc.integer(),
-  date: fc
-    .date({ min: new Date('1990-01-01'), max: new Date('2040-12-31'), noInvalidDate: true })
-    .map((d) => d.toISOString().slice(0, 10)),
-  offsetMinutes: fc.integer({ min: -12 * 60, max: 14 * 60 }).map((m) => m - (m % 15)),
-});
+const options = fixtureOptions;
 
 describe('fixtures.event', () => {
   it('covers every event type the webhooks module knows', () => {

@@ -19,6 +19,7 @@ import {
   TerraUserSchema,
 } from '../../src/index.js';
 import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtureOptions } from '../support/arbitraries.js';
 
 const builders: [string, (o: { seed: number; date: string; offsetMinutes: number }) => unknown, z.core.$ZodType][] = [
   ['activity', (o) => fixtures.activity({ ...o, samples: 120 }), ActivitySchema],
@@ -34,13 +35,7 @@ const builders: [string, (o: { seed: number; date: string; offsetMinutes: number
   ['user', (o) => fixtures.user({ seed: o.seed }), TerraUserSchema],
 ];
 
-const options = fc.record({
-  seed: fc.integer(),
-  date: fc
-    .date({ min: new Date('1990-01-01'), max: new Date('2040-12-31'), noInvalidDate: true })
-    .map((d) => d.toISOString().slice(0, 10)),
-  offsetMinutes: fc.integer({ min: -12 * 60, max: 14 * 60 }).map((m) => m - (m % 15)),
-});
+const options = fixtureOptions;
 
 /** Every string in a value that looks like a Terra timestamp. */
 function timestamps(value: unknown, out: string[] = []): string[] {
