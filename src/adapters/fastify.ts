@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
 import { toWebRequest } from './node.js';
-import { createFetchHandler, type WaitUntil } from './web.js';
 
 /** Options of the Fastify plugin. */
 export interface FastifyWebhookOptions extends WaitUntil {

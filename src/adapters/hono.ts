@@ -3,8 +3,9 @@
  *
  * @packageDocumentation
  */
+
+import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
-import { createFetchHandler, type WaitUntil } from './web.js';
 
 /** The parts of Hono's `Context` the handler reads. */
 export interface HonoContextLike {

@@ -3,8 +3,9 @@
  *
  * @packageDocumentation
  */
+
+import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
-import { createFetchHandler, type WaitUntil } from './web.js';
 
 /**
  * A route handler for `app/.../route.ts` that receives Terra webhooks with `handler`. Pass

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
-import { createFetchHandler, type WaitUntil } from './web.js';
 
 /** A Node request listener: `(req, res) => Promise<void>`. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import type { EmulatorDelivery } from '../testing/emulator.js';
-import { terraJson } from '../testing/json.js';
-import { signWebhook } from '../testing/sign.js';
+import { signWebhook } from '../webhooks/sign.js';
+import { terraJson } from '../webhooks/terra-json.js';
 
 const MINUTE = 60_000;
 

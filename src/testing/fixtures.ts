@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { TerraInvalidArgumentError } from '../errors.js';
+import { describeKind } from '../internal/describe.js';
 import type {
   Activity,
   Athlete,
@@ -21,7 +22,6 @@ import type {
   Sleep,
   TerraUser,
 } from '../models/index.js';
-import { describeKind } from '../webhooks/bytes.js';
 import {
   isKnownEventType,
   KNOWN_WEBHOOK_EVENT_TYPES,

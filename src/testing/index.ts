@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
+export { type SignedWebhook, type SignWebhookOptions, signWebhook } from '../webhooks/sign.js';
 export { type EmulatorDelivery, type FlowResult, TerraEmulator, type TerraEmulatorOptions } from './emulator.js';
 export {
   type ActivityFixtureOptions,
@@ -23,4 +24,3 @@ export {
   type UserFixtureOptions,
 } from './fixtures.js';
 export { terraHandlers } from './msw.js';
-export { type SignedWebhook, type SignWebhookOptions, signWebhook } from './sign.js';
