@@ -201,7 +201,7 @@ export class TerraEmulator {
   };
   readonly #basePath: string;
   readonly #origin: string;
-  readonly #users = new Map<string, TerraUser>();
+  readonly #users = new Map<string, TerraUser & { provider: string }>();
   readonly #flows = new Map<string, Flow>();
   readonly #spent = new Map<string, { at: number; days: number }[]>();
   readonly #random: Random;
@@ -312,7 +312,7 @@ export class TerraEmulator {
       referenceId === null
         ? undefined
         : [...this.#users.values()].find((u) => u.provider === provider && u.reference_id === referenceId && u.active);
-    const user: TerraUser = {
+    const user: TerraUser & { provider: string } = {
       user_id: promisedId ?? this.#random.uuid(),
       provider,
       reference_id: referenceId,
@@ -396,7 +396,7 @@ export class TerraEmulator {
         if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
           return problem(400, 'bad request', instance, 'the body must be a JSON array of user ids');
         }
-        const users = ids.map((id) => this.#users.get(id)).filter((u): u is TerraUser => u !== undefined);
+        const users = ids.map((id) => this.#users.get(id)).filter((u) => u !== undefined);
         return users.length === 0 ? problem(404, 'not found', instance, 'no user found') : ok(users);
       }
       case 'GET /subscriptions':
@@ -646,7 +646,7 @@ export class TerraEmulator {
       }
       if (result.redirect) return new Response(null, { status: 303, headers: { location: result.redirect } });
       return result.user
-        ? html(200, 'Connected', `<p>Your ${escapeHtml(result.user.provider)} account is connected.</p>`)
+        ? html(200, 'Connected', `<p>Your ${escapeHtml(result.user.provider ?? '')} account is connected.</p>`)
         : html(200, 'Not connected', '<p>You refused access; nothing was connected.</p>');
     }
     const picked = flow.kind === 'direct' ? flow.providers[0] : new URL(request.url).searchParams.get('provider');

@@ -692,7 +692,7 @@ function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): 
     case 'deauth':
       return deauthEvent(who);
     case 'user_reauth': {
-      const old = user({ seed: seed + 1, provider: who.provider, referenceId: who.reference_id ?? null });
+      const old = user({ seed: seed + 1, provider: who.provider ?? undefined, referenceId: who.reference_id ?? null });
       return reauthEvent(old, who);
     }
     case 'access_revoked':
