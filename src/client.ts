@@ -25,7 +25,7 @@ import { parseDataResponse } from './internal/data-response.js';
 import { legacyErrorInBody } from './internal/error-body.js';
 import { HttpClient, type HttpRequest, type RequestOptions } from './internal/http.js';
 import { parseJson } from './internal/json.js';
-import { parseArguments, text } from './internal/options.js';
+import { optionsOf, parseArguments, text } from './internal/options.js';
 import { isWebRequest } from './internal/web-request.js';
 import {
   type Activity,
@@ -61,7 +61,7 @@ import { type DataResultFor, TerraApiResponse, type TerraDataType, type TerraRes
 import { type AthleteRequestOptions, type DataRequestOptions, User } from './user.js';
 import type { RawBody } from './webhooks/bytes.js';
 import { checkTerraSignature, type TerraWebhookResponse, verifyWebhook } from './webhooks/delivery.js';
-import type { SignatureHeaderInput, VerifyOptions } from './webhooks/signature.js';
+import { type SignatureHeaderInput, type VerifyOptions, verifySettingsShape } from './webhooks/signature.js';
 
 export type { TerraOptions };
 export { DEFAULT_BASE_URL };
@@ -477,10 +477,8 @@ export class Terra {
     signatureOrOptions?: SignatureHeaderInput | WebhookVerifyOptions,
     options?: WebhookVerifyOptions,
   ): Promise<TerraWebhookResponse> {
-    if (isWebRequest(body)) {
-      return verifyWebhook(body, { ...(signatureOrOptions as WebhookVerifyOptions), secret: this.#secrets });
-    }
-    return verifyWebhook(body, signatureOrOptions as SignatureHeaderInput, { ...options, secret: this.#secrets });
+    if (isWebRequest(body)) return verifyWebhook(body, this.#verifyOptions(signatureOrOptions));
+    return verifyWebhook(body, signatureOrOptions as SignatureHeaderInput, this.#verifyOptions(options));
   }
 
   /**
@@ -495,7 +493,12 @@ export class Terra {
     signature: SignatureHeaderInput,
     options?: WebhookVerifyOptions,
   ): Promise<boolean> {
-    return checkTerraSignature(rawBody, signature, { ...options, secret: this.#secrets });
+    return checkTerraSignature(rawBody, signature, this.#verifyOptions(options));
+  }
+
+  /** The caller's verify options, checked, with the client's secret. */
+  #verifyOptions(options: unknown): VerifyOptions {
+    return { ...parseArguments(webhookVerifyOptions, options, 'webhook options'), secret: this.#secrets };
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -536,6 +539,8 @@ export class Terra {
     return `Terra ${JSON.stringify(this.toJSON())}`;
   }
 }
+
+const webhookVerifyOptions = optionsOf<WebhookVerifyOptions>()(verifySettingsShape);
 
 function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,7 +1,7 @@
 /**
  * Terra webhooks in Express (4 or 5). Entry point `terra-sdk/express`.
  *
- * @packageDocumentation
+ * @module terra-sdk/express
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TerraWebhookVerificationError } from '../errors.js';

@@ -1,7 +1,7 @@
 /**
  * Terra webhooks in Fastify. Entry point `terra-sdk/fastify`.
  *
- * @packageDocumentation
+ * @module terra-sdk/fastify
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';

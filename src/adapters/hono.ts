@@ -1,7 +1,7 @@
 /**
  * Terra webhooks in Hono, on any runtime Hono runs on. Entry point `terra-sdk/hono`.
  *
- * @packageDocumentation
+ * @module terra-sdk/hono
  */
 
 import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';

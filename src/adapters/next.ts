@@ -1,7 +1,7 @@
 /**
  * Terra webhooks in a Next.js App Router route handler. Entry point `terra-sdk/next`.
  *
- * @packageDocumentation
+ * @module terra-sdk/next
  */
 
 import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';

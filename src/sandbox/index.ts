@@ -3,7 +3,7 @@
  * and authorization pages a person clicks through, and signed webhooks POSTed to your endpoint.
  * Entry point `terra-sdk/sandbox`; the `terra-sdk sandbox` command runs the same thing.
  *
- * @packageDocumentation
+ * @module terra-sdk/sandbox
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

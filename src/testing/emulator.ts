@@ -1,6 +1,6 @@
 /**
  * A Terra API emulator: Terra's endpoints and semantics over Web `Request`/`Response`, with users and
- * connections in memory and deterministic data. `terraHandlers` (msw, for unit tests) and the
+ * connections in memory and deterministic data. `terraHandlers` (msw, `terra-sdk/testing/msw`) and the
  * `terra-sdk sandbox` server (a local Terra on 127.0.0.1) are both this emulator.
  *
  * @packageDocumentation

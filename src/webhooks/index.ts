@@ -3,7 +3,7 @@
  * parse every event into a typed union, dispatch events to typed listeners, and answer Terra through
  * one fetch-style core. Entry point `terra-sdk/webhooks`.
  *
- * @packageDocumentation
+ * @module terra-sdk/webhooks
  */
 export {
   TerraApiError,
