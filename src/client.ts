@@ -197,16 +197,14 @@ export class Terra {
     options: AuthenticationUrlOptions,
     request?: RequestOptions,
   ): Promise<TerraApiResponse<UserAuthUrl>> {
-    const given = parseArguments(authenticationUrlOptions, options, 'generateAuthenticationUrl options');
-    const body = withoutUndefined({
-      reference_id: given.referenceId,
-      auth_success_redirect_url: given.authSuccessRedirectUrl,
-      auth_failure_redirect_url: given.authFailureRedirectUrl,
-      language: given.language,
-    });
+    const { resource, ...given } = parseArguments(
+      authenticationUrlOptions,
+      options,
+      'generateAuthenticationUrl options',
+    );
     return this.#call(
       'auth_url',
-      { method: 'POST', path: '/auth/authenticateUser', query: { resource: given.resource }, body },
+      { method: 'POST', path: '/auth/authenticateUser', query: { resource }, body: connectionBody(given) },
       request,
       UserAuthUrlSchema,
     );
@@ -220,14 +218,8 @@ export class Terra {
     options: WidgetSessionOptions = {},
     request?: RequestOptions,
   ): Promise<TerraApiResponse<WidgetSession>> {
-    const given = parseArguments(widgetSessionOptions, options, 'generateWidgetSession options');
-    const body = withoutUndefined({
-      providers: given.providers,
-      reference_id: given.referenceId,
-      auth_success_redirect_url: given.authSuccessRedirectUrl,
-      auth_failure_redirect_url: given.authFailureRedirectUrl,
-      language: given.language,
-    });
+    const { providers, ...given } = parseArguments(widgetSessionOptions, options, 'generateWidgetSession options');
+    const body = { ...(providers === undefined ? {} : { providers }), ...connectionBody(given) };
     return this.#call(
       'widget_session',
       { method: 'POST', path: '/auth/generateWidgetSession', body },
@@ -542,8 +534,15 @@ export class Terra {
 
 const webhookVerifyOptions = optionsOf<WebhookVerifyOptions>()(verifySettingsShape);
 
-function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** The JSON body fields shared by the auth URL and the widget session, without the ones not given. */
+function connectionBody(options: Omit<AuthenticationUrlOptions, 'resource'>): Record<string, string> {
+  const body = {
+    reference_id: options.referenceId,
+    auth_success_redirect_url: options.authSuccessRedirectUrl,
+    auth_failure_redirect_url: options.authFailureRedirectUrl,
+    language: options.language,
+  };
+  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** A reference-id lookup answers with an array; an `{users: [...]}` wrapper is accepted too. */
