@@ -6,7 +6,6 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import { TerraValidationError } from '../errors.js';
 import { AccessRevokedEventSchema } from '../models/generated/AccessRevokedEvent.js';
 import { ActivityEventSchema } from '../models/generated/ActivityEvent.js';
 import { AthleteEventSchema } from '../models/generated/AthleteEvent.js';
@@ -320,12 +319,4 @@ export function parseEvent(json: unknown): TerraWebhookEvent {
  */
 export function isAuthFailure(event: TerraWebhookEvent): event is AuthErrorEvent | LegacyAuthErrorEvent {
   return event.type === 'auth_cancelled' || (event.type === 'auth' && event.status === 'error');
-}
-
-/** Builds the error for a body that is not JSON (its text is never repeated). @internal */
-export function invalidJsonError(subject: string): TerraValidationError {
-  return new TerraValidationError({
-    subject,
-    issues: [{ path: '$', pathSegments: [], code: 'invalid_json', message: 'Not valid JSON' }],
-  });
 }

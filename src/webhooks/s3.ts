@@ -6,8 +6,9 @@
  */
 import { TerraApiError, TerraConnectionError, TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
+import { parseJson } from '../internal/json.js';
 import type { S3PayloadEvent } from '../models/generated/S3PayloadEvent.js';
-import { invalidJsonError, parseEvent, type TerraWebhookEvent } from './events.js';
+import { parseEvent, type TerraWebhookEvent } from './events.js';
 
 /** Options of {@link fetchS3Payload}. */
 export interface FetchS3PayloadOptions {
@@ -77,11 +78,5 @@ export async function fetchS3Payload(
   } catch (error) {
     throw new TerraConnectionError('GET', PATH, 'the download broke off', { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalidJsonError('The s3_payload download');
-  }
-  return parseEvent(json);
+  return parseEvent(parseJson(text, 'The s3_payload download'));
 }
