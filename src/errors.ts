@@ -300,3 +300,34 @@ export class TerraWebhookVerificationError extends TerraError {
     this.code = code;
   }
 }
+
+/** Why a webhook request was refused before it could be verified. */
+export type TerraWebhookRequestErrorCode =
+  /** The body is larger than `maxBodyBytes` (by its `Content-Length`, or once that much arrived): 413. */
+  | 'body_too_large'
+  /** The body did not arrive within `bodyDeadlineMs`: 408. */
+  | 'body_timeout'
+  /** The client broke off the upload: 400 (usually nobody is left to read it). */
+  | 'body_incomplete'
+  /** `maxLateListeners` listeners are still running after their deadline: 503 with `Retry-After`. */
+  | 'overloaded';
+
+/**
+ * A webhook request was refused before verification, to keep the receiver's memory and time
+ * bounded: a body too large or too slow, an upload broken off, or too many listeners still running.
+ * Handed to `onError` with phase `receive`; `status` is the answer the request got.
+ */
+export class TerraWebhookRequestError extends TerraError {
+  /** Always `'TerraWebhookRequestError'`, the class name, as in stack traces. */
+  override name = 'TerraWebhookRequestError';
+  /** What went wrong, for programs: see {@link TerraWebhookRequestErrorCode}. */
+  readonly code: TerraWebhookRequestErrorCode;
+  /** The HTTP status the request was answered with (413, 408, 400 or 503). */
+  readonly status: number;
+
+  constructor(code: TerraWebhookRequestErrorCode, status: number, message: string) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}

@@ -5,9 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TerraWebhookVerificationError } from '../errors.js';
-import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
+import { tooLarge } from '../webhooks/body.js';
+import { answerWebhook, type IncomingWebhook, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
-import { readRequestBody, sendWebResponse, toWebRequest } from './node.js';
+import { fromNodeRequest, nodeCryptoEngine, sendAnswer } from './node.js';
 
 /** The parts of an Express request the middleware reads: Node's request, plus `body` if a parser ran. */
 export type ExpressRequestLike = IncomingMessage & {
@@ -21,24 +22,40 @@ export type ExpressMiddleware = (req: ExpressRequestLike, res: ServerResponse, n
 const consumed = (req: ExpressRequestLike) =>
   req.readableEnded || (req as ExpressRequestLike & { _body?: unknown })._body === true;
 
-async function rawBody(req: ExpressRequestLike): Promise<Uint8Array | undefined> {
-  if (req.method !== 'POST') return undefined;
-  const { body } = req;
-  if (body instanceof Uint8Array) return body; // express.raw() ran: its Buffer
-  if (typeof body === 'string') return new TextEncoder().encode(body); // express.text() ran
-  if (!consumed(req)) return readRequestBody(req); // no parser read it (or one that left a `{}` placeholder)
-  throw new TerraWebhookVerificationError(
-    'body_not_raw',
-    body !== undefined && body !== null
-      ? 'express.json() (or another parser) parsed this request before the Terra webhook middleware, and the signature covers the raw bytes, which JSON.stringify does not reproduce. Register the webhook route before app.use(express.json()), or give it express.raw({ type: "application/json" }).'
-      : 'Another middleware read this request body before the Terra webhook middleware. Register the webhook route before it, or give the route express.raw({ type: "application/json" }).',
-  );
+/** The request as the core reads it: the body a raw or text parser left, else the stream itself. */
+function fromExpress(req: ExpressRequestLike): IncomingWebhook {
+  const stream = fromNodeRequest(req);
+  return {
+    method: stream.method,
+    headers: stream.headers,
+    readBody: async (maxBytes, deadlineMs) => {
+      const { body } = req;
+      // express.raw() left its Buffer; express.text() its string.
+      const given =
+        body instanceof Uint8Array ? body : typeof body === 'string' ? Buffer.from(body, 'utf8') : undefined;
+      if (given !== undefined) {
+        if (given.byteLength > maxBytes) throw tooLarge(maxBytes);
+        return given;
+      }
+      // No parser read it (or one that left a `{}` placeholder).
+      if (!consumed(req)) return stream.readBody(maxBytes, deadlineMs);
+      throw new TerraWebhookVerificationError(
+        'body_not_raw',
+        body !== undefined && body !== null
+          ? 'express.json() (or another parser) parsed this request before the Terra webhook middleware, and the signature covers the raw bytes, which JSON.stringify does not reproduce. Register the webhook route before app.use(express.json()), or give it express.raw({ type: "application/json" }).'
+          : 'Another middleware read this request body before the Terra webhook middleware. Register the webhook route before it, or give the route express.raw({ type: "application/json" }).',
+      );
+    },
+  };
 }
 
 /**
  * Express middleware that receives Terra webhooks with `handler`. It reads the body itself when no
- * parser ran, and also accepts the Buffer left by `express.raw()`. If `express.json()` already parsed
- * the body, it passes a `TerraWebhookVerificationError` (`body_not_raw`) to `next` explaining the fix.
+ * parser ran (within the handler's `maxBodyBytes` and `bodyDeadlineMs`), and also accepts the Buffer
+ * left by `express.raw()`. If `express.json()` already parsed the body, it answers
+ * `500 {"error":"body_not_raw"}` and hands `onError` (phase `verify`) a
+ * `TerraWebhookVerificationError` explaining the fix. Mount it with `app.all` so every method other
+ * than POST gets its 405.
  *
  * @example
  * ```ts
@@ -46,16 +63,13 @@ async function rawBody(req: ExpressRequestLike): Promise<Uint8Array | undefined>
  * import { terraWebhook } from 'terra-sdk/express';
  *
  * const app = express();
- * app.post('/webhooks/terra', terraWebhook(handler)); // before app.use(express.json())
+ * app.all('/webhooks/terra', terraWebhook(handler)); // before app.use(express.json())
  * app.use(express.json());
  * ```
  */
 export function terraWebhook(handler: WebhookHandler, options: WaitUntil = {}): ExpressMiddleware {
-  const respond = createFetchHandler(handler, options);
+  const settings = { waitUntil: options.waitUntil, engine: nodeCryptoEngine };
   return (req, res, next) => {
-    rawBody(req)
-      .then((body) => respond(toWebRequest(req, body)))
-      .then((response) => sendWebResponse(res, response))
-      .catch(next);
+    answerWebhook(handler, fromExpress(req), settings).then((answer) => sendAnswer(req, res, answer), next);
   };
 }

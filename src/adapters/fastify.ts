@@ -4,28 +4,33 @@
  * @module terra-sdk/fastify
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
-import type { WebhookHandler } from '../webhooks/handler.js';
-import { toWebRequest } from './node.js';
+import { answerWebhook, type WaitUntil } from '../webhooks/fetch-handler.js';
+import { DEFAULT_MAX_BODY_BYTES, type WebhookHandler } from '../webhooks/handler.js';
+import { closeAfterAnswer, fromNodeRequest, nodeCryptoEngine } from './node.js';
 
 /** Options of the Fastify plugin. */
 export interface FastifyWebhookOptions extends WaitUntil {
   /** The route's path inside the plugin (add a `prefix` when registering). Default `/`. */
   path?: string | undefined;
   /**
-   * The largest body accepted, in bytes. Default 50 MiB: Fastify's own default (1 MiB) is far below
-   * Terra's data payloads, which reach about 10 MB, more for a month of samples.
+   * The largest body accepted, in bytes, for this plugin only.
+   * @deprecated Set `maxBodyBytes` on the webhook handler, which every adapter shares; `bodyLimit`
+   *   will be removed in 0.3.
    */
   bodyLimit?: number | undefined;
 }
 
-/** The default largest body, in bytes. */
-export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
+/**
+ * The default largest body, in bytes.
+ * @deprecated Use `DEFAULT_MAX_BODY_BYTES` from `terra-sdk/webhooks`; removed in 0.3.
+ */
+export const DEFAULT_BODY_LIMIT = DEFAULT_MAX_BODY_BYTES;
 
 /**
- * A Fastify plugin that receives Terra webhooks with `handler` on one route (405 to anything but POST). The plugin is
- * encapsulated: inside it, bodies are kept raw for verification; the rest of your app keeps its JSON
- * parsing.
+ * A Fastify plugin that receives Terra webhooks with `handler` on one route (405 to anything but
+ * POST). Inside the plugin the body is left unparsed and read by the webhook core, within the
+ * handler's `maxBodyBytes` and `bodyDeadlineMs`: Fastify itself sets no time limit on requests. The
+ * plugin is encapsulated: the rest of your app keeps its JSON parsing.
  *
  * @example
  * ```ts
@@ -37,19 +42,17 @@ export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
  * ```
  */
 export function terraWebhook(handler: WebhookHandler, options: FastifyWebhookOptions = {}): FastifyPluginAsync {
-  const respond = createFetchHandler(handler, options);
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const settings = { waitUntil: options.waitUntil, engine: nodeCryptoEngine, maxBodyBytes: options.bodyLimit };
   return async (fastify) => {
     fastify.removeAllContentTypeParsers();
-    fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
-    fastify.all(options.path ?? '/', { bodyLimit }, async (request, reply) => {
-      const body = request.body instanceof Uint8Array ? request.body : new Uint8Array(0);
-      const response = await respond(toWebRequest(request.raw, body));
-      reply.code(response.status);
-      response.headers.forEach((value, name) => {
-        reply.header(name, value);
-      });
-      return reply.send(await response.text());
+    // Leave the body unread: the core reads it from the request stream, within its limits.
+    fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    fastify.all(options.path ?? '/', async (request, reply) => {
+      const answer = await answerWebhook(handler, fromNodeRequest(request.raw), settings);
+      const unread = !request.raw.complete && !request.raw.readableEnded;
+      reply.code(answer.status).headers(unread ? { ...answer.headers, connection: 'close' } : answer.headers);
+      if (unread) closeAfterAnswer(request.raw, reply.raw);
+      return reply.send(answer.body);
     });
   };
 }

@@ -31,9 +31,11 @@ function executionWaitUntil(c: HonoContextLike): WaitUntil['waitUntil'] {
 }
 
 /**
- * A Hono handler that receives Terra webhooks with `handler`. On Workers it keeps a listener that
- * outlives the deadline alive with the execution context's `waitUntil`. Do not read the body in a
- * middleware before it (`c.req.json()`): verification needs the untouched bytes.
+ * A Hono handler that receives Terra webhooks with `handler`, reading the body within the handler's
+ * `maxBodyBytes` and `bodyDeadlineMs`. On Workers it keeps a listener that outlives the deadline
+ * alive with the execution context's `waitUntil`. Do not read the body in a middleware before it
+ * (`c.req.json()`): verification needs the untouched bytes. Mount it with `app.all` so every method
+ * other than POST gets its 405.
  *
  * @example
  * ```ts
@@ -41,7 +43,7 @@ function executionWaitUntil(c: HonoContextLike): WaitUntil['waitUntil'] {
  * import { terraWebhook } from 'terra-sdk/hono';
  *
  * const app = new Hono();
- * app.post('/webhooks/terra', terraWebhook(handler));
+ * app.all('/webhooks/terra', terraWebhook(handler));
  * ```
  */
 export function terraWebhook(
@@ -49,5 +51,5 @@ export function terraWebhook(
   options: WaitUntil = {},
 ): (c: HonoContextLike) => Promise<Response> {
   const respond = createFetchHandler(handler, options);
-  return (c) => respond(c.req.raw, { waitUntil: executionWaitUntil(c) });
+  return (c) => respond(c.req.raw, { waitUntil: executionWaitUntil(c) ?? options.waitUntil });
 }

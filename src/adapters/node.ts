@@ -4,37 +4,130 @@
  *
  * @module terra-sdk/node
  */
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
-import type { WebhookHandler } from '../webhooks/handler.js';
+import { brokenOff, concatChunks, tooLarge, tooSlow } from '../webhooks/body.js';
+import { answerWebhook, type IncomingWebhook, type WaitUntil, type WebhookAnswer } from '../webhooks/fetch-handler.js';
+import { DEFAULT_BODY_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES, type WebhookHandler } from '../webhooks/handler.js';
+import type { SignatureEngine } from '../webhooks/signature.js';
 
 /** A Node request listener: `(req, res) => Promise<void>`. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/**
- * Reads a Node request's body to the end, as bytes.
- * @throws the stream's error if the client breaks off the upload.
- */
-export async function readRequestBody(req: IncomingMessage): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of req as AsyncIterable<Uint8Array | string>) {
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
-    chunks.push(bytes);
-    length += bytes.length;
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return body;
+/** Limits of {@link readRequestBody}. */
+export interface ReadBodyOptions {
+  /** The largest body read, in bytes. Default 50 MiB, as the webhook handler's `maxBodyBytes`. */
+  maxBodyBytes?: number | undefined;
+  /** How long the body may take to arrive, in milliseconds. Default 10,000, as `bodyDeadlineMs`. */
+  bodyDeadlineMs?: number | undefined;
 }
 
 /**
- * Builds a Web `Request` from a Node request and its body (already read), for the fetch-style core.
+ * node:crypto for the Node adapters: the HMAC runs over `<t>.` and the body without copying them
+ * into one buffer, with the key made once per secret, and digests are compared with
+ * `timingSafeEqual`. Tested against the same vectors as Web Crypto.
+ * @internal
+ */
+export const nodeCryptoEngine: SignatureEngine = {
+  hmac(secret) {
+    const key = createSecretKey(Buffer.from(secret, 'utf8'));
+    return (t, body) => createHmac('sha256', key).update(`${t}.`).update(body).digest();
+  },
+  equal: (a, b) => a.byteLength === b.byteLength && timingSafeEqual(a, b),
+};
+
+/**
+ * Reads a Node request's body to the end, as bytes, keeping at most `maxBodyBytes` of it.
+ * @throws `TerraWebhookRequestError` (`terra-sdk/webhooks`) with code `body_too_large` past the limit,
+ *   `body_timeout` past the deadline, or `body_incomplete` if the client breaks off the upload.
+ */
+export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions = {}): Promise<Uint8Array> {
+  const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const deadlineMs = options.bodyDeadlineMs ?? DEFAULT_BODY_DEADLINE_MS;
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onBroken);
+      req.off('close', onBroken);
+      if (error) {
+        req.pause();
+        reject(error);
+      } else {
+        resolve(concatChunks(chunks, total));
+      }
+    };
+    const onData = (chunk: Uint8Array | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      total += bytes.byteLength;
+      if (total > maxBytes) finish(tooLarge(maxBytes));
+      else chunks.push(bytes);
+    };
+    const onEnd = () => finish();
+    const onBroken = () => finish(brokenOff());
+    const timer = setTimeout(() => finish(tooSlow(deadlineMs)), deadlineMs);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onBroken);
+    req.on('close', onBroken);
+  });
+}
+
+/**
+ * A Node request as the webhook core reads it: no Web `Request` is built.
+ * @internal
+ */
+export function fromNodeRequest(req: IncomingMessage): IncomingWebhook {
+  return {
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    readBody: (maxBodyBytes, bodyDeadlineMs) => readRequestBody(req, { maxBodyBytes, bodyDeadlineMs }),
+  };
+}
+
+/** How long a connection is kept after an answer sent before its body was read, in milliseconds. */
+const LINGER_MS = 500;
+
+/**
+ * Writes the core's answer to a Node response. When the request body was not read to its end (an
+ * early 401, 405, 408 or 413), the connection is closed after the answer, so a client cannot go on
+ * sending: Node would otherwise read and discard the rest for as long as the client sends.
+ * @internal
+ */
+export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: WebhookAnswer): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const unread = !req.complete && !req.readableEnded;
+  res.writeHead(answer.status, unread ? { ...answer.headers, connection: 'close' } : answer.headers);
+  res.end(answer.body);
+  if (unread) closeAfterAnswer(req, res);
+}
+
+/** Closes the connection once the answer is out and the client had a moment to read it. */
+export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  const close = () => {
+    const socket = req.socket as { destroy?: unknown } | null | undefined;
+    const timer = setTimeout(() => {
+      if (typeof socket?.destroy === 'function') socket.destroy();
+    }, LINGER_MS);
+    timer.unref?.();
+    req.once('end', () => clearTimeout(timer));
+    req.resume();
+  };
+  if (res.writableFinished) close();
+  else res.once('finish', close);
+}
+
+/**
+ * Builds a Web `Request` from a Node request and its body (already read), for fetch-style code.
  * Header names keep their values; the URL is the request's path on `http://localhost`.
  */
 export function toWebRequest(req: IncomingMessage, body: Uint8Array | undefined): Request {
@@ -71,7 +164,7 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
 
 /**
  * A `node:http` request listener that receives Terra webhooks with `handler`. It reads the body
- * itself, so nothing may read it before.
+ * itself, within the handler's `maxBodyBytes` and `bodyDeadlineMs`, so nothing may read it before.
  *
  * @example
  * ```ts
@@ -82,15 +175,8 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
  * ```
  */
 export function terraWebhook(handler: WebhookHandler, options: WaitUntil = {}): NodeListener {
-  const respond = createFetchHandler(handler, options);
+  const settings = { waitUntil: options.waitUntil, engine: nodeCryptoEngine };
   return async (req, res) => {
-    try {
-      const body = req.method === 'POST' ? await readRequestBody(req) : undefined;
-      await sendWebResponse(res, await respond(toWebRequest(req, body)));
-    } catch {
-      // The client broke off the upload, or sent a method a Web Request cannot hold (TRACE).
-      if (!res.headersSent) res.statusCode = 400;
-      res.end();
-    }
+    sendAnswer(req, res, await answerWebhook(handler, fromNodeRequest(req), settings));
   };
 }

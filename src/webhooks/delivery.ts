@@ -16,6 +16,7 @@ import {
   type ResolvedVerifyOptions,
   requireRawBody,
   resolveVerifyOptions,
+  type SignatureEngine,
   type SignatureHeaderInput,
   type VerifiedSignature,
   type VerifyOptions,
@@ -180,8 +181,9 @@ export async function verifyRaw(
   rawBody: RawBody,
   header: SignatureHeaderInput,
   options: ResolvedVerifyOptions,
+  engine?: SignatureEngine,
 ): Promise<TerraWebhookResponse> {
-  const signature = await verifyWith(rawBody, header, options);
+  const signature = await verifyWith(rawBody, header, options, engine);
   return new TerraWebhookResponse({
     rawBody: rawBodyText(requireRawBody(rawBody)),
     signature,
@@ -197,14 +199,16 @@ export async function verifyRequest(request: Request, options: ResolvedVerifyOpt
       `Expected a Web Request (with headers and arrayBuffer()); got ${describeKind(request)}. For a body and headers, use verifyWebhook(rawBody, headers, options).`,
     );
   }
-  if (request.bodyUsed) {
-    throw new TerraWebhookVerificationError(
-      'body_not_raw',
-      'The request body was already read before verification (by a body parser or middleware that called request.json()). Verify first, on the untouched request: the signature covers the exact bytes Terra sent.',
-    );
-  }
+  if (request.bodyUsed) throw bodyAlreadyRead();
   return verifyRaw(new Uint8Array(await request.arrayBuffer()), request.headers, options);
 }
+
+/** The error for a Web `Request` whose body was read before verification. @internal */
+export const bodyAlreadyRead = (): TerraWebhookVerificationError =>
+  new TerraWebhookVerificationError(
+    'body_not_raw',
+    'The request body was already read before verification (by a body parser or middleware that called request.json()). Verify first, on the untouched request: the signature covers the exact bytes Terra sent.',
+  );
 
 /**
  * terra-python's name for {@link verifyWebhook}: the same function, kept for those who port code from

@@ -1,13 +1,16 @@
 /**
  * The one Request-to-Response core every adapter wraps. Bun, Deno, Cloudflare Workers and any other
- * fetch-style server use it directly.
+ * fetch-style server use it directly; the Node adapters feed it Node's request without building a
+ * Web `Request`.
  *
  * @packageDocumentation
  */
-import { TerraWebhookVerificationError } from '../errors.js';
-import type { TerraWebhookResponse } from './delivery.js';
+import { TerraWebhookRequestError, TerraWebhookVerificationError } from '../errors.js';
+import { contentLength, readWebStream, tooLarge } from './body.js';
+import { bodyAlreadyRead, type TerraWebhookResponse } from './delivery.js';
 import type { TerraWebhookEvent } from './events.js';
 import type { WebhookErrorContext, WebhookHandler } from './handler.js';
+import { getHeader, type HeadersLike, missingSignature, type SignatureEngine } from './signature.js';
 
 /** Lets a runtime keep work alive after the response is sent. */
 export interface WaitUntil {
@@ -21,18 +24,55 @@ export interface WaitUntil {
 /** Handles one webhook request: `(request, context?) => Promise<Response>`. */
 export type FetchHandler = (request: Request, context?: WaitUntil) => Promise<Response>;
 
-const json = (status: number, body: Record<string, unknown>, headers?: Record<string, string>): Response =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+/** A webhook request as the core reads it, whatever the runtime or framework. @internal */
+export interface IncomingWebhook {
+  /** The HTTP method. */
+  readonly method: string;
+  /** The request headers. */
+  readonly headers: HeadersLike;
+  /**
+   * Reads the whole body. Rejects with a `TerraWebhookRequestError` past `maxBytes` or `deadlineMs`
+   * (having kept no more than `maxBytes`), or a `body_not_raw` verification error if it was read.
+   */
+  readBody(maxBytes: number, deadlineMs: number): Promise<Uint8Array>;
+}
 
-const received = () => json(200, { received: true });
+/** What the core answers. @internal */
+export interface WebhookAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON text. */
+  body: string;
+}
 
-type Outcome = { error: unknown } | undefined;
-const LATE = Symbol('late');
+/** How long Terra is asked to wait before sending a delivery refused with 503 again, in seconds. */
+export const OVERLOADED_RETRY_AFTER_SECONDS = 30;
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+const answer = (status: number, error: string, headers?: Record<string, string>): WebhookAnswer => ({
+  status,
+  headers: headers ? { ...JSON_TYPE, ...headers } : JSON_TYPE,
+  body: `{"error":"${error}"}`,
+});
+const RECEIVED: WebhookAnswer = { status: 200, headers: JSON_TYPE, body: '{"received":true}' };
+const NOT_ALLOWED = answer(405, 'method_not_allowed', { allow: 'POST' });
+
+/** Listeners still running after their deadline, per handler. */
+const lateListeners = new WeakMap<WebhookHandler, { count: number }>();
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === 'object' || typeof value === 'function') &&
+  value !== null &&
+  typeof (value as { then?: unknown }).then === 'function';
 
 /**
  * Makes a fetch handler from a {@link WebhookHandler}. For each request it:
  *
- * - answers 405 to anything but POST;
+ * - answers 405 (with `Allow: POST`) to anything but POST, without reading it;
+ * - answers 503 with `Retry-After` while `maxLateListeners` listeners are still running;
+ * - answers 401 to a request without a signature header, without reading its body;
+ * - reads the body within `maxBodyBytes` (413 beyond, from `Content-Length` before reading or once
+ *   that much arrived) and `bodyDeadlineMs` (408);
  * - verifies the signature: 401 if it fails (500 if the body was already read, a setup error);
  * - reads the JSON: 400 if the body is not JSON;
  * - parses the event: an unknown type is an `unknown` event; a known type that breaks its schema is
@@ -48,28 +88,95 @@ const LATE = Symbol('late');
  * ```
  */
 export function createFetchHandler(handler: WebhookHandler, defaults: WaitUntil = {}): FetchHandler {
-  return (request, context) => respond(handler, request, context?.waitUntil ?? defaults.waitUntil);
+  return async (request, context) => {
+    const result = await answerWebhook(handler, fromRequest(request), {
+      waitUntil: context?.waitUntil ?? defaults.waitUntil,
+    });
+    return new Response(result.body, { status: result.status, headers: result.headers });
+  };
 }
 
-async function respond(
+/** A Web `Request` as an {@link IncomingWebhook}. */
+function fromRequest(request: Request): IncomingWebhook {
+  return {
+    method: request.method,
+    headers: request.headers,
+    readBody: (maxBytes, deadlineMs) => {
+      if (request.bodyUsed) return Promise.reject(bodyAlreadyRead());
+      return request.body ? readWebStream(request.body, maxBytes, deadlineMs) : Promise.resolve(new Uint8Array(0));
+    },
+  };
+}
+
+/** Options of {@link answerWebhook} that adapters set. @internal */
+export interface AnswerOptions {
+  /** Keeps a late listener alive on serverless runtimes. */
+  waitUntil?: WaitUntil['waitUntil'] | undefined;
+  /** How signatures are computed (node:crypto in the Node adapters). */
+  engine?: SignatureEngine | undefined;
+  /** The largest body, instead of the handler's (the Fastify plugin's deprecated `bodyLimit`). */
+  maxBodyBytes?: number | undefined;
+}
+
+/**
+ * The core: answers one webhook request. Never rejects; every failure becomes an answer and a call
+ * of the handler's `onError`.
+ * @internal
+ */
+export async function answerWebhook(
   handler: WebhookHandler,
-  request: Request,
-  waitUntil: WaitUntil['waitUntil'],
-): Promise<Response> {
-  const report = (error: unknown, context: WebhookErrorContext) => {
-    const done = handler.reportError(error, context);
+  request: IncomingWebhook,
+  options: AnswerOptions = {},
+): Promise<WebhookAnswer> {
+  const { waitUntil } = options;
+  if (request.method !== 'POST') return NOT_ALLOWED;
+  const traceId = getHeader(request.headers, 'x-terra-trace-id');
+  const report = (error: unknown, context: Omit<WebhookErrorContext, 'traceId'>) => {
+    const done = handler.reportError(error, { ...context, traceId });
     waitUntil?.(done);
   };
-  if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' }, { allow: 'POST' });
+  const refuse = (error: TerraWebhookRequestError): WebhookAnswer => {
+    report(error, {
+      phase: 'receive',
+      status: error.status,
+      afterResponse: false,
+      webhook: undefined,
+      json: undefined,
+    });
+    return answer(
+      error.status,
+      error.code,
+      error.code === 'overloaded' ? { 'retry-after': String(OVERLOADED_RETRY_AFTER_SECONDS) } : undefined,
+    );
+  };
+  const rejectVerification = (error: unknown): WebhookAnswer => {
+    const status = error instanceof TerraWebhookVerificationError && error.code !== 'body_not_raw' ? 401 : 500;
+    report(error, { phase: 'verify', status, afterResponse: false, webhook: undefined, json: undefined });
+    return answer(status, error instanceof TerraWebhookVerificationError ? error.code : 'internal_error');
+  };
+
+  const late = lateListeners.get(handler) ?? { count: 0 };
+  if (late.count >= handler.maxLateListeners) {
+    return refuse(
+      new TerraWebhookRequestError(
+        'overloaded',
+        503,
+        `${late.count} listeners are still running after their deadline (maxLateListeners is ${handler.maxLateListeners}), so the delivery was refused with 503 and Retry-After: Terra sends it again later.`,
+      ),
+    );
+  }
+  const unsigned = missingSignature(request.headers);
+  if (unsigned) return rejectVerification(unsigned);
+  const maxBytes = options.maxBodyBytes ?? handler.maxBodyBytes;
+  const declared = contentLength(request.headers);
+  if (declared !== undefined && declared > maxBytes) return refuse(tooLarge(maxBytes));
 
   let webhook: TerraWebhookResponse;
   try {
-    webhook = await handler.verify(request);
+    const body = await request.readBody(maxBytes, handler.bodyDeadlineMs);
+    webhook = await handler.verifyBody(body, request.headers, options.engine);
   } catch (error) {
-    const status = error instanceof TerraWebhookVerificationError && error.code !== 'body_not_raw' ? 401 : 500;
-    report(error, { phase: 'verify', status, afterResponse: false, webhook: undefined, json: undefined });
-    const code = error instanceof TerraWebhookVerificationError ? error.code : 'internal_error';
-    return json(status, { error: code });
+    return error instanceof TerraWebhookRequestError ? refuse(error) : rejectVerification(error);
   }
 
   let body: unknown;
@@ -77,7 +184,7 @@ async function respond(
     body = webhook.getJson();
   } catch (error) {
     report(error, { phase: 'body', status: 400, afterResponse: false, webhook, json: undefined });
-    return json(400, { error: 'malformed_body' });
+    return answer(400, 'malformed_body');
   }
 
   let event: TerraWebhookEvent;
@@ -85,37 +192,52 @@ async function respond(
     event = webhook.getParsedResponse();
   } catch (error) {
     report(error, { phase: 'event', status: 200, afterResponse: false, webhook, json: body });
-    return received();
+    return RECEIVED;
   }
 
-  const settled: Promise<Outcome> = Promise.resolve()
-    .then(() => handler.dispatch(event, webhook))
-    .then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
+  let started: unknown;
+  try {
+    started = handler.start(event, webhook);
+  } catch (error) {
+    report(error, { phase: 'handler', status: 500, afterResponse: false, webhook, json: body });
+    return answer(500, 'handler_failed');
+  }
+  // A listener that is not async is done: no deadline to set.
+  if (!isThenable(started)) return RECEIVED;
+
+  type Outcome = { error: unknown } | undefined;
+  const settled: Promise<Outcome> = Promise.resolve(started).then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<typeof LATE>((resolve) => {
-    timer = setTimeout(() => resolve(LATE), handler.deadlineMs);
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), handler.deadlineMs);
   });
-  const outcome = await Promise.race([settled, deadline]).finally(() => clearTimeout(timer));
-  if (outcome === LATE) {
-    const background = settled.then((late) => {
-      if (late)
-        return handler.reportError(late.error, {
+  const outcome = await Promise.race([settled, deadline]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    late.count++;
+    lateListeners.set(handler, late);
+    const background = settled.then((result) => {
+      late.count--;
+      if (result) {
+        return handler.reportError(result.error, {
           phase: 'handler',
           status: 200,
           afterResponse: true,
           webhook,
           json: body,
+          traceId,
         });
+      }
     });
     waitUntil?.(background);
-    return received();
+    return RECEIVED;
   }
   if (outcome) {
     report(outcome.error, { phase: 'handler', status: 500, afterResponse: false, webhook, json: body });
-    return json(500, { error: 'handler_failed' });
+    return answer(500, 'handler_failed');
   }
-  return received();
+  return RECEIVED;
 }

@@ -8,15 +8,22 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { readEnv } from '../internal/env.js';
-import { callback, milliseconds, optionsOf, parseConfig, secrets } from '../internal/options.js';
-import { type TerraWebhookResponse, verifyRequest, type WebhookDelivery } from './delivery.js';
+import { callback, milliseconds, optionsOf, parseConfig, secrets, wholeNumber } from '../internal/options.js';
+import { type TerraWebhookResponse, verifyRaw, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
   isKnownEventType,
   type TerraWebhookEvent,
   type TerraWebhookEventName,
   type TerraWebhookEventOf,
 } from './events.js';
-import { type ResolvedVerifyOptions, resolveTolerance, verifySettingsShape, type WebhookSecret } from './signature.js';
+import {
+  type HeadersLike,
+  type ResolvedVerifyOptions,
+  resolveTolerance,
+  type SignatureEngine,
+  verifySettingsShape,
+  type WebhookSecret,
+} from './signature.js';
 
 /** Handles the events of one type. May be async; the adapters wait for it up to `deadlineMs`. */
 export type WebhookListener<E extends TerraWebhookEvent = TerraWebhookEvent> = (
@@ -26,6 +33,12 @@ export type WebhookListener<E extends TerraWebhookEvent = TerraWebhookEvent> = (
 
 /** Where a delivery failed, for {@link WebhookErrorContext}. */
 export type WebhookErrorPhase =
+  /**
+   * Refused before verification, to keep the receiver bounded: a body over `maxBodyBytes` (413), one
+   * slower than `bodyDeadlineMs` (408), an upload broken off (400), or `maxLateListeners` listeners
+   * still running (503). The error is a `TerraWebhookRequestError`.
+   */
+  | 'receive'
   /** Verification failed: answered 401 (500 if the body had already been consumed, a setup error). */
   | 'verify'
   /** The verified body is not JSON: answered 400. */
@@ -45,6 +58,11 @@ export interface WebhookErrorContext {
   afterResponse: boolean;
   /** The verified delivery (body, delivery headers), unless verification failed. */
   webhook: TerraWebhookResponse | undefined;
+  /**
+   * The request's `X-Terra-Trace-Id`, even when verification failed (then it is only what the sender
+   * claims), so a failure can be matched with Terra's delivery log.
+   */
+  traceId?: string | undefined;
   /** The event's JSON as Terra sent it, when the body is JSON: store it to replay it later. */
   json: unknown;
 }
@@ -78,26 +96,112 @@ export interface WebhookHandlerOptions {
    */
   deadlineMs?: number | undefined;
   /**
-   * Called for every delivery that failed: a bad signature, a body that is not JSON, an event that
-   * breaks its schema (with its JSON, since it was answered 200 and will not come again), or a
-   * listener that threw. Defaults to `console.error` of the error, which never holds payload values.
+   * Called for every delivery that failed: a request refused before verification, a bad signature,
+   * a body that is not JSON, an event that breaks its schema (with its JSON, since it was answered
+   * 200 and will not come again), or a listener that threw. Without it, each failure is logged as one
+   * line (phase, status, code, trace id; no stack, no payload value), at most
+   * {@link DEFAULT_LOG_LINES_PER_MINUTE} lines a minute, then one line counting those left out. Pass
+   * your own to log more, or to your logger.
    */
   onError?: WebhookErrorListener | undefined;
+  /**
+   * The largest body accepted, in bytes, by every adapter: a larger `Content-Length` is answered 413
+   * before the body is read, and a body without one is cut off with a 413 as soon as it passes the
+   * limit, so no more than this is ever held. Default {@link DEFAULT_MAX_BODY_BYTES} (50 MiB), above
+   * Terra's largest data payloads.
+   */
+  maxBodyBytes?: number | undefined;
+  /**
+   * How long, in milliseconds, the body may take to arrive once the request has started: a slower
+   * one is answered 408 and its connection closed, so slow uploads cannot hold connections open.
+   * Terra stops waiting for an answer after about 8 s. Default {@link DEFAULT_BODY_DEADLINE_MS}.
+   */
+  bodyDeadlineMs?: number | undefined;
+  /**
+   * How many listeners may still be running after `deadlineMs` (answered 200, finishing in the
+   * background) before new deliveries are refused with 503 and `Retry-After`, so Terra sends them
+   * again later instead of this process piling up work without bound. Default
+   * {@link DEFAULT_MAX_LATE_LISTENERS}.
+   */
+  maxLateListeners?: number | undefined;
 }
 
 /** The default deadline for listeners, in milliseconds. */
 export const DEFAULT_DEADLINE_MS = 5000;
+/** The default largest body, in bytes: 50 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** The default time a body may take to arrive, in milliseconds. */
+export const DEFAULT_BODY_DEADLINE_MS = 10_000;
+/** The default number of listeners that may still run after their deadline. */
+export const DEFAULT_MAX_LATE_LISTENERS = 64;
+/** How many lines the default error logger writes a minute, at most. */
+export const DEFAULT_LOG_LINES_PER_MINUTE = 10;
 
-const defaultOnError: WebhookErrorListener = (error, context) => {
+/** A short token for a log line: word characters, dots, colons and dashes only, at most 64. */
+const token = (value: unknown): string =>
+  typeof value === 'string' && value !== '' ? value.replace(/[^\w.:-]/g, '_').slice(0, 64) : '-';
+
+/** What the default logger writes for one failure: one line, without the message or stack. @internal */
+export function logLine(error: unknown, context: WebhookErrorContext): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = (error as { name?: unknown } | null)?.name;
   const when = context.afterResponse ? ' after answering' : '';
-  console.error(`terra-sdk: webhook delivery failed at ${context.phase}${when} (answered ${context.status})`, error);
-};
+  return `terra-sdk: webhook delivery failed${when}: phase=${context.phase} status=${context.status} code=${token(typeof code === 'string' ? code : name)} trace=${token(context.traceId)}`;
+}
+
+/**
+ * The logger used without `onError`: one line per failure, at most `perMinute` lines in a minute;
+ * the failures left out are counted in one line when the minute is over.
+ * @internal
+ */
+export function rateLimitedLogger(
+  write: (line: string) => void = (line) => console.error(line),
+  perMinute = DEFAULT_LOG_LINES_PER_MINUTE,
+  now: () => number = Date.now,
+): WebhookErrorListener {
+  let windowStart = Number.NEGATIVE_INFINITY;
+  let written = 0;
+  let dropped = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (dropped > 0) {
+      write(
+        `terra-sdk: ${dropped} more failed webhook deliveries in the last minute were not logged (pass onError to see each one)`,
+      );
+    }
+    dropped = 0;
+  };
+  return (error, context) => {
+    const time = now();
+    if (time - windowStart >= 60_000) {
+      flush();
+      windowStart = time;
+      written = 0;
+    }
+    if (written < perMinute) {
+      written++;
+      write(logLine(error, context));
+      return;
+    }
+    dropped++;
+    if (timer === undefined) {
+      timer = setTimeout(flush, Math.max(0, windowStart + 60_000 - time));
+      // Node: the summary must not keep a process alive that has nothing else to do.
+      (timer as { unref?: () => void }).unref?.();
+    }
+  };
+}
 
 const handlerOptions = optionsOf<WebhookHandlerOptions>()({
   secret: z.optional(secrets()),
   ...verifySettingsShape,
   deadlineMs: z.optional(milliseconds('deadlineMs')),
   onError: z.optional(callback<WebhookErrorListener>('onError')),
+  maxBodyBytes: z.optional(wholeNumber('maxBodyBytes', 1)),
+  bodyDeadlineMs: z.optional(milliseconds('bodyDeadlineMs')),
+  maxLateListeners: z.optional(wholeNumber('maxLateListeners', 0)),
 });
 
 /**
@@ -112,6 +216,12 @@ const handlerOptions = optionsOf<WebhookHandlerOptions>()({
 export class WebhookHandler {
   /** How long adapters wait for a listener before answering, in milliseconds. */
   readonly deadlineMs: number;
+  /** The largest body the adapters accept, in bytes. */
+  readonly maxBodyBytes: number;
+  /** How long the adapters wait for a body to arrive, in milliseconds. */
+  readonly bodyDeadlineMs: number;
+  /** How many listeners may run past their deadline before deliveries are refused with 503. */
+  readonly maxLateListeners: number;
   readonly #verify: ResolvedVerifyOptions;
   readonly #listeners = new Map<string, WebhookListener<never>>();
   #fallback: WebhookListener | undefined;
@@ -131,8 +241,11 @@ export class WebhookHandler {
     const tolerance = resolveTolerance(given);
     if (typeof tolerance === 'string') throw new TerraConfigurationError('toleranceSeconds', tolerance);
     this.deadlineMs = given.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.maxBodyBytes = given.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.bodyDeadlineMs = given.bodyDeadlineMs ?? DEFAULT_BODY_DEADLINE_MS;
+    this.maxLateListeners = given.maxLateListeners ?? DEFAULT_MAX_LATE_LISTENERS;
     this.#verify = { secrets: secret, toleranceSeconds: tolerance, now: given.now ?? Date.now };
-    this.#onError = given.onError ?? defaultOnError;
+    this.#onError = given.onError ?? rateLimitedLogger();
   }
 
   /**
@@ -195,6 +308,24 @@ export class WebhookHandler {
    */
   verify(request: Request): Promise<TerraWebhookResponse> {
     return verifyRequest(request, this.#verify);
+  }
+
+  /**
+   * Verifies a body already read, with its request headers; the adapters' hot path.
+   * @internal
+   */
+  verifyBody(body: Uint8Array, headers: HeadersLike, engine?: SignatureEngine): Promise<TerraWebhookResponse> {
+    return verifyRaw(body, headers, this.#verify, engine);
+  }
+
+  /**
+   * Calls the listener for the event's type (or the fallback) and returns what it returned, without
+   * waiting: a listener that is not async is done when this returns.
+   * @internal
+   */
+  start(event: TerraWebhookEvent, delivery: WebhookDelivery): unknown {
+    const listener = (this.#listeners.get(event.type) as WebhookListener | undefined) ?? this.#fallback;
+    return listener?.(event, delivery);
   }
 
   /**

@@ -13,6 +13,8 @@ export {
   TerraInvalidArgumentError,
   TerraValidationError,
   type TerraValidationIssue,
+  TerraWebhookRequestError,
+  type TerraWebhookRequestErrorCode,
   TerraWebhookVerificationError,
   type TerraWebhookVerificationErrorCode,
 } from '../errors.js';
@@ -71,10 +73,19 @@ export {
   type TerraWebhookEventOf,
   type UnknownWebhookEvent,
 } from './events.js';
-export { createFetchHandler, type FetchHandler, type WaitUntil } from './fetch-handler.js';
+export {
+  createFetchHandler,
+  type FetchHandler,
+  OVERLOADED_RETRY_AFTER_SECONDS,
+  type WaitUntil,
+} from './fetch-handler.js';
 export {
   createWebhookHandler,
+  DEFAULT_BODY_DEADLINE_MS,
   DEFAULT_DEADLINE_MS,
+  DEFAULT_LOG_LINES_PER_MINUTE,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_LATE_LISTENERS,
   type WebhookErrorContext,
   type WebhookErrorListener,
   type WebhookErrorPhase,

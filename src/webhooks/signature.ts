@@ -262,37 +262,76 @@ export async function hmac(
   secret: string,
   message: Uint8Array<ArrayBuffer>,
 ): Promise<ArrayBuffer> {
-  const key = await subtle.importKey(
-    'raw',
-    utf8(secret) as Uint8Array<ArrayBuffer>,
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  return subtle.sign('HMAC', key, message);
+  return subtle.sign('HMAC', await importHmacKey(subtle, secret), message);
 }
 
-let comparisonKey: Promise<CryptoKey> | undefined;
+function importHmacKey(subtle: SubtleCrypto, secret: string): Promise<CryptoKey> {
+  return subtle.importKey('raw', utf8(secret) as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+}
 
 /**
- * Whether any candidate equals the expected digest. Each candidate is compared through
- * `subtle.verify` under a random key made once per process: the runtime's HMAC check is constant
- * time, so neither the position of a difference nor a near miss shows in the timing.
+ * How signatures are computed and compared. Web Crypto on every runtime; the Node adapters pass one
+ * built on node:crypto, which hashes without copying the body and answers without a thread hop.
+ * @internal
  */
-async function anyMatches(subtle: SubtleCrypto, expected: ArrayBuffer, candidates: Uint8Array[]): Promise<boolean> {
-  comparisonKey ??= subtle
-    .generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
-    .then((key) => key as CryptoKey)
-    .catch((error: unknown) => {
-      comparisonKey = undefined;
-      throw error;
-    });
-  const key = await comparisonKey;
-  const tag = await subtle.sign('HMAC', key, expected);
-  let matched = false;
-  for (const candidate of candidates) {
-    if (await subtle.verify('HMAC', key, tag, candidate as Uint8Array<ArrayBuffer>)) matched = true;
+export interface SignatureEngine {
+  /** Makes the function that computes HMAC-SHA256 of `<t>.<body>` under `secret`. Called once per secret. */
+  hmac(secret: string): (t: string, body: string | Uint8Array) => Uint8Array | Promise<Uint8Array>;
+  /** Whether two 32-byte digests are equal, in a time that does not depend on their contents. */
+  equal(a: Uint8Array, b: Uint8Array): boolean;
+}
+
+/**
+ * Compares two digests in constant time: every byte is looked at, whatever the first difference, and
+ * the result is one OR of XORs, with no branch on the data.
+ */
+export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ ((b[i] as number) | 0);
+  return diff === 0;
+}
+
+/** Web Crypto: the key is imported once per secret and kept, not imported on every delivery. */
+export const webCryptoEngine: SignatureEngine = {
+  hmac(secret) {
+    let key: Promise<CryptoKey> | undefined;
+    return async (t, body) => {
+      const subtle = subtleCrypto();
+      key ??= importHmacKey(subtle, secret).catch((error: unknown) => {
+        key = undefined;
+        throw error;
+      });
+      return new Uint8Array(await subtle.sign('HMAC', await key, signedMessage(t, body)));
+    };
+  },
+  equal: digestsEqual,
+};
+
+type Signer = ReturnType<SignatureEngine['hmac']>;
+
+/** The signers of each resolved options object, per engine: built on first use, dropped with it. */
+const signerCache = new WeakMap<ResolvedVerifyOptions, Map<SignatureEngine, Signer[]>>();
+
+function signersFor(options: ResolvedVerifyOptions, engine: SignatureEngine): Signer[] {
+  let byEngine = signerCache.get(options);
+  if (!byEngine) {
+    byEngine = new Map();
+    signerCache.set(options, byEngine);
   }
+  let signers = byEngine.get(engine);
+  if (!signers) {
+    signers = options.secrets.map((secret) => engine.hmac(secret));
+    byEngine.set(engine, signers);
+  }
+  return signers;
+}
+
+/** Whether any candidate equals the digest. All are compared, so the timing does not say which. */
+function anyMatches(engine: SignatureEngine, digest: Uint8Array, candidates: readonly Uint8Array[]): boolean {
+  let matched = false;
+  for (const candidate of candidates) matched = engine.equal(digest, candidate) || matched;
   return matched;
 }
 
@@ -333,37 +372,50 @@ export async function verifyWith(
   rawBody: RawBody,
   header: SignatureHeaderInput,
   options: ResolvedVerifyOptions,
+  engine: SignatureEngine = webCryptoEngine,
 ): Promise<VerifiedSignature> {
   const { secrets } = options;
   const body = requireRawBody(rawBody);
   const value = findSignatureHeader(header);
-  if (value === undefined || value.trim() === '') {
-    const given =
-      typeof header === 'string' || header === undefined || header === null
-        ? value === undefined
-          ? 'no signature header was given'
-          : 'the signature header is empty'
-        : typeof header === 'object'
-          ? 'the headers have neither x-terra-signature nor terra-signature'
-          : `the signature argument is ${describeKind(header)}`;
-    throw fail(
-      'missing_header',
-      `The delivery is not signed: ${given}. Terra signs every webhook; answer 401 to unsigned requests. ${HEADER_HELP}`,
-    );
-  }
+  if (value === undefined || value.trim() === '') throw unsignedError(header, value);
   const parsed = parseSignatureHeader(value);
   const candidates = parsed.v1.map(sha256FromHex).filter((digest) => digest !== undefined);
-  const subtle = subtleCrypto();
-  const message = signedMessage(parsed.t, body);
   if (candidates.length > 0) {
-    for (const [secretIndex, secret] of secrets.entries()) {
-      if (await anyMatches(subtle, await hmac(subtle, secret, message), candidates)) {
+    const signers = signersFor(options, engine);
+    for (let secretIndex = 0; secretIndex < signers.length; secretIndex++) {
+      const digest = await (signers[secretIndex] as Signer)(parsed.t, body);
+      if (anyMatches(engine, digest, candidates)) {
         checkAge(parsed.timestamp, options.toleranceSeconds, options.now);
         return { timestamp: parsed.timestamp, secretIndex };
       }
     }
   }
-  throw fail('no_matching_signature', await mismatchExplanation(subtle, secrets, message, candidates));
+  throw fail('no_matching_signature', await mismatchExplanation(engine, secrets, parsed.t, body, candidates));
+}
+
+/**
+ * The `missing_header` error for a delivery without a signature header, or `undefined` when it has
+ * one: the adapters answer 401 with it before reading the body.
+ * @internal
+ */
+export function missingSignature(header: SignatureHeaderInput): TerraWebhookVerificationError | undefined {
+  const value = findSignatureHeader(header);
+  return value === undefined || value.trim() === '' ? unsignedError(header, value) : undefined;
+}
+
+function unsignedError(header: SignatureHeaderInput, value: string | undefined): TerraWebhookVerificationError {
+  const given =
+    typeof header === 'string' || header === undefined || header === null
+      ? value === undefined
+        ? 'no signature header was given'
+        : 'the signature header is empty'
+      : typeof header === 'object'
+        ? 'the headers have neither x-terra-signature nor terra-signature'
+        : `the signature argument is ${describeKind(header)}`;
+  return fail(
+    'missing_header',
+    `The delivery is not signed: ${given}. Terra signs every webhook; answer 401 to unsigned requests. ${HEADER_HELP}`,
+  );
 }
 
 function checkAge(timestamp: number, tolerance: number, now: () => number): void {
@@ -378,9 +430,10 @@ function checkAge(timestamp: number, tolerance: number, now: () => number): void
 }
 
 async function mismatchExplanation(
-  subtle: SubtleCrypto,
+  engine: SignatureEngine,
   secrets: readonly string[],
-  message: Uint8Array<ArrayBuffer>,
+  t: string,
+  body: string | Uint8Array,
   candidates: Uint8Array[],
 ): Promise<string> {
   if (candidates.length === 0) {
@@ -391,7 +444,7 @@ async function mismatchExplanation(
     const trimmed = secret.trim();
     if (trimmed === secret || trimmed === '') continue;
     const name = secrets.length === 1 ? 'the secret' : `secret [${index}]`;
-    if (await anyMatches(subtle, await hmac(subtle, trimmed, message), candidates)) {
+    if (anyMatches(engine, await engine.hmac(trimmed)(t, body), candidates)) {
       return `The signature matches once the whitespace around ${name} is removed: trim the secret (often a newline from an environment file or a copy and paste).`;
     }
     return `No v1 signature matches the body with ${which}. Note that ${name} has whitespace around it, which a Terra signing secret does not have: trim it.`;

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { terraWebhook } from '../../src/adapters/express.js';
 import { TerraWebhookVerificationError } from '../../src/errors.js';
-import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler.js';
+import { createWebhookHandler, type WebhookErrorContext, type WebhookHandler } from '../../src/webhooks/handler.js';
 import { describeAdapter, type Mounted, viaLoopback } from '../support/adapter-contract.js';
 import { close, listen } from '../support/loopback.js';
 import { activityEvent, deliveryHeaders, SECRET } from '../support/webhooks.js';
@@ -46,49 +46,66 @@ describe('express body parsers', () => {
     }
   });
 
-  it('passes a body_not_raw error to next when another middleware read the stream', async () => {
-    const errors: unknown[] = [];
+  it('answers 500 body_not_raw, and tells onError, when another middleware read the stream', async () => {
+    const errors: { error: unknown; context: WebhookErrorContext }[] = [];
     const drain: express.RequestHandler = async (req, _res, next) => {
       for await (const _ of req) {
         // read and dropped, leaving no body behind
       }
       next();
     };
-    const app = appWith(createWebhookHandler({ secret: SECRET }), drain);
-    const capture: ErrorRequestHandler = (error, _req, res, _next) => {
-      errors.push(error);
-      res.status(500).end();
-    };
-    app.use(capture);
-    const mounted = await serve(app);
+    const handler = createWebhookHandler({
+      secret: SECRET,
+      onError: (error, context) => errors.push({ error, context }),
+    });
+    const mounted = await serve(appWith(handler, drain));
     try {
-      expect((await send(mounted.base)).status).toBe(500);
+      const response = await send(mounted.base);
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ error: 'body_not_raw' });
     } finally {
       await mounted.close?.();
     }
-    expect(errors[0]).toMatchObject({ code: 'body_not_raw' });
-    expect((errors[0] as Error).message).toMatch(/Another middleware read this request body/);
+    expect(errors[0]?.error).toMatchObject({ code: 'body_not_raw' });
+    expect((errors[0]?.error as Error | undefined)?.message).toMatch(/Another middleware read this request body/);
+    expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 500 });
   });
 
-  it('passes a clear body_not_raw error to next when express.json() ran first', async () => {
-    const handler = createWebhookHandler({ secret: SECRET });
-    const errors: unknown[] = [];
+  it('answers the documented 500 JSON, not Express’s HTML error page, when express.json() ran first', async () => {
+    const errors: { error: unknown; context: WebhookErrorContext }[] = [];
+    const handler = createWebhookHandler({
+      secret: SECRET,
+      onError: (error, context) => errors.push({ error, context }),
+    });
     const app = express();
     app.use(express.json());
     app.post('/webhooks/terra', terraWebhook(handler));
-    const capture: ErrorRequestHandler = (error, _req, res, _next) => {
-      errors.push(error);
-      res.status(500).json({ error: 'setup' });
-    };
-    app.use(capture);
     const mounted = await serve(app);
     try {
-      expect((await send(mounted.base)).status).toBe(500);
+      const response = await send(mounted.base);
+      expect(response.status).toBe(500);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(await response.text()).toBe('{"error":"body_not_raw"}');
     } finally {
       await mounted.close?.();
     }
-    expect(errors[0]).toBeInstanceOf(TerraWebhookVerificationError);
-    expect((errors[0] as TerraWebhookVerificationError).code).toBe('body_not_raw');
-    expect((errors[0] as Error).message).toMatch(/express\.json\(\).*before app\.use\(express\.json\(\)\)/);
+    expect(errors[0]?.error).toBeInstanceOf(TerraWebhookVerificationError);
+    expect((errors[0]?.error as TerraWebhookVerificationError | undefined)?.code).toBe('body_not_raw');
+    expect((errors[0]?.error as Error | undefined)?.message).toMatch(
+      /express\.json\(\).*before app\.use\(express\.json\(\)\)/,
+    );
+    expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 500 });
+  });
+
+  it('refuses a Buffer from express.raw() over maxBodyBytes with 413', async () => {
+    const handler = createWebhookHandler({ secret: SECRET, maxBodyBytes: 100, onError: () => undefined });
+    const mounted = await serve(appWith(handler, express.raw({ type: 'application/json' })));
+    try {
+      const response = await send(mounted.base);
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({ error: 'body_too_large' });
+    } finally {
+      await mounted.close?.();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, request } from 'node:http';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readRequestBody, terraWebhook, toWebRequest } from '../../src/adapters/node.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
@@ -50,51 +51,68 @@ describe('node helpers', () => {
   });
 
   it('read a body given in several chunks, text or bytes', async () => {
-    const req = (async function* () {
-      yield 'µg';
-      yield new TextEncoder().encode('/dL');
-    })() as unknown as IncomingMessage;
+    const req = Readable.from(['µg', new TextEncoder().encode('/dL')]) as unknown as IncomingMessage;
     expect(new TextDecoder().decode(await readRequestBody(req))).toBe('µg/dL');
   });
 
-  it('answer 400 to a method a Web Request cannot hold, and keep serving', async () => {
+  it('refuse a body over maxBodyBytes, and one slower than bodyDeadlineMs', async () => {
+    const big = Readable.from([new Uint8Array(6), new Uint8Array(6)]) as unknown as IncomingMessage;
+    await expect(readRequestBody(big, { maxBodyBytes: 10 })).rejects.toMatchObject({
+      name: 'TerraWebhookRequestError',
+      code: 'body_too_large',
+      status: 413,
+    });
+    const stalled = new Readable({ read() {} }) as unknown as IncomingMessage;
+    await expect(readRequestBody(stalled, { bodyDeadlineMs: 20 })).rejects.toMatchObject({
+      code: 'body_timeout',
+      status: 408,
+    });
+  });
+
+  it('answer 405 with Allow: POST to TRACE, a method a Web Request cannot hold, and keep serving', async () => {
     const server = createServer(terraWebhook(createWebhookHandler({ secret: 's' })));
     const base = await listen(server);
     try {
-      const status = await new Promise<number | undefined>((resolve, reject) => {
+      const answer = await new Promise<{ status: number | undefined; allow: string | undefined }>((resolve, reject) => {
         request(`${base}/`, { method: 'TRACE' }, (res) => {
           res.resume();
-          resolve(res.statusCode);
+          resolve({ status: res.statusCode, allow: res.headers.allow });
         })
           .on('error', reject)
           .end();
       });
-      expect(status).toBe(400);
+      expect(answer).toEqual({ status: 405, allow: 'POST' });
       expect((await fetch(`${base}/`)).status).toBe(405);
     } finally {
       await close(server);
     }
   });
 
-  it('answer 400 when the client breaks off the upload', async () => {
-    const listener = terraWebhook(
-      (await import('../../src/webhooks/handler.js')).createWebhookHandler({ secret: 's' }),
-    );
-    let status = 0;
+  it('answer 400 body_incomplete when the client breaks off the upload', async () => {
+    const errors: unknown[] = [];
+    const listener = terraWebhook(createWebhookHandler({ secret: 's', onError: (error) => errors.push(error) }));
     const req = Object.assign(
-      (async function* () {
-        yield new Uint8Array([1]);
-        throw new Error('aborted');
-      })(),
-      { method: 'POST', headers: {} },
+      new Readable({
+        read() {
+          this.push(new Uint8Array([1]));
+          this.destroy(new Error('aborted'));
+        },
+      }),
+      { method: 'POST', headers: { 'terra-signature': 't=1,v1=00' }, complete: false },
     ) as unknown as IncomingMessage;
+    let sent: { status: number; body: string } | undefined;
     const res = {
-      statusCode: 0,
-      end() {
-        status = this.statusCode;
+      headersSent: false,
+      writeHead(status: number) {
+        sent = { status, body: '' };
       },
+      end(body: string) {
+        if (sent) sent.body = body;
+      },
+      once() {},
     };
     await listener(req, res as never);
-    expect(status).toBe(400);
+    expect(sent).toEqual({ status: 400, body: '{"error":"body_incomplete"}' });
+    expect(errors[0]).toMatchObject({ code: 'body_incomplete' });
   });
 });

@@ -3,6 +3,7 @@
  * behaviour, which every adapter inherits from it.
  */
 import { describe, expect, it } from 'vitest';
+import { TerraWebhookRequestError } from '../../src/errors.js';
 import { createFetchHandler } from '../../src/webhooks/fetch-handler.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
 import { describeAdapter, viaRequest } from '../support/adapter-contract.js';
@@ -87,19 +88,29 @@ describe('listener deadline', () => {
 });
 
 describe('setup errors', () => {
-  it('answers 500 when the body cannot be read, and reports it', async () => {
-    const errors: unknown[] = [];
-    const handler = createWebhookHandler({ secret: SECRET, onError: (error) => errors.push(error) });
+  it('answers 400 when the body breaks off while it is read, and reports it', async () => {
+    const errors: { error: unknown; context: WebhookErrorContext }[] = [];
+    const handler = createWebhookHandler({
+      secret: SECRET,
+      onError: (error, context) => errors.push({ error, context }),
+    });
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.error(new Error('connection reset'));
       },
     });
-    const request = new Request('http://localhost/', { method: 'POST', body, duplex: 'half' } as RequestInit);
+    const request = new Request('http://localhost/', {
+      method: 'POST',
+      body,
+      headers: { 'terra-signature': 't=1,v1=00' },
+      duplex: 'half',
+    } as RequestInit);
     const response = await createFetchHandler(handler)(request);
-    expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: 'internal_error' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'body_incomplete' });
     expect(errors).toHaveLength(1);
+    expect(errors[0]?.error).toBeInstanceOf(TerraWebhookRequestError);
+    expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 400 });
   });
 
   it('answers 500, not 401, when a middleware already read the body, and says why', async () => {

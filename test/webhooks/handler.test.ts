@@ -205,19 +205,20 @@ describe('verify and reportError', () => {
     expect(log).toHaveBeenCalledWith(expect.stringMatching(/onError listener threw/), expect.any(Error));
   });
 
-  it('logs to console.error by default', async () => {
+  it('logs one line to console.error by default: phase, status, code and trace id, no message or stack', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const error = new Error('boom');
+    const error = new Error('boom with a value 72.5');
     await createWebhookHandler({ secret: SECRET }).reportError(error, {
       phase: 'handler',
       status: 200,
       afterResponse: true,
       webhook: undefined,
       json: undefined,
+      traceId: 'trace-1',
     });
-    expect(log).toHaveBeenCalledWith(
-      expect.stringMatching(/failed at handler after answering \(answered 200\)/),
-      error,
-    );
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0]).toEqual([
+      'terra-sdk: webhook delivery failed after answering: phase=handler status=200 code=Error trace=trace-1',
+    ]);
   });
 });

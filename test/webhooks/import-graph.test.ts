@@ -69,9 +69,10 @@ describe('import graphs', () => {
     ['src/adapters/node.ts', ['node:http']],
     ['src/adapters/express.ts', ['node:http']],
     ['src/adapters/fastify.ts', ['fastify', 'node:http']],
-  ])('%s imports Node and its framework as types only', (entry, types) => {
+  ])('%s imports node:crypto (its HMAC) and otherwise Node and its framework as types only', (entry, types) => {
     const { runtime, typeOnly } = graph(entry);
-    expect([...runtime.keys()]).toEqual(['zod/mini']);
+    expect([...runtime.keys()].sort()).toEqual(['node:crypto', 'zod/mini']);
+    expect(runtime.get('node:crypto')).toEqual(['src/adapters/node.ts']);
     expect([...typeOnly].filter((s) => s !== 'zod/mini').sort()).toEqual(types);
   });
 });

@@ -1,0 +1,95 @@
+/**
+ * Reading a webhook body within bounds: at most `maxBodyBytes`, within `bodyDeadlineMs`. The Web
+ * stream reader is here; the Node adapters read Node streams with the same errors.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { TerraWebhookRequestError, type TerraWebhookRequestErrorCode } from '../errors.js';
+import { getHeader, type HeadersLike } from './signature.js';
+
+/** The status each refusal is answered with. */
+export const REFUSAL_STATUS: Readonly<Record<TerraWebhookRequestErrorCode, number>> = {
+  body_too_large: 413,
+  body_timeout: 408,
+  body_incomplete: 400,
+  overloaded: 503,
+};
+
+/** The error for a body over `maxBytes`. */
+export const tooLarge = (maxBytes: number): TerraWebhookRequestError =>
+  new TerraWebhookRequestError(
+    'body_too_large',
+    413,
+    `The request body is larger than maxBodyBytes (${maxBytes} bytes), so it was refused with 413 before more of it was read. If Terra's payloads for your account are this large, raise maxBodyBytes.`,
+  );
+
+/** The error for a body slower than `deadlineMs`. */
+export const tooSlow = (deadlineMs: number): TerraWebhookRequestError =>
+  new TerraWebhookRequestError(
+    'body_timeout',
+    408,
+    `The request body did not arrive within bodyDeadlineMs (${deadlineMs} ms), so the request was answered 408 and its connection closed.`,
+  );
+
+/** The error for an upload the client broke off. */
+export const brokenOff = (): TerraWebhookRequestError =>
+  new TerraWebhookRequestError('body_incomplete', 400, 'The client broke off the upload before the body was complete.');
+
+/** The `Content-Length` of a request, when it has a valid one. */
+export function contentLength(headers: HeadersLike): number | undefined {
+  const value = getHeader(headers, 'content-length');
+  return value !== undefined && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : undefined;
+}
+
+/** Joins chunks into one array (the chunk itself when there is one). */
+export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/**
+ * Reads a Web stream to its end, keeping at most `maxBytes`: past that, or past `deadlineMs`, the
+ * stream is cancelled and the read rejects with a {@link TerraWebhookRequestError}.
+ */
+export async function readWebStream(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  deadlineMs: number,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    reader.cancel().catch(() => undefined);
+  }, deadlineMs);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch {
+        throw timedOut ? tooSlow(deadlineMs) : brokenOff();
+      }
+      if (timedOut) throw tooSlow(deadlineMs);
+      if (result.done) break;
+      total += result.value.byteLength;
+      if (total > maxBytes) {
+        reader.cancel().catch(() => undefined);
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(result.value);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return concatChunks(chunks, total);
+}
