@@ -183,6 +183,60 @@ export class TerraRateLimitError extends TerraApiError {
   }
 }
 
+/** Why a redirect was not followed. */
+export type TerraRedirectReason =
+  /** It pointed to another origin (scheme, host or port): your credentials are never sent there. */
+  | 'cross_origin'
+  /** More than {@link MAX_REDIRECTS} redirects in a row. */
+  | 'too_many'
+  /** A 307 or 308 asked to send the body again, and the body was a stream that cannot be replayed. */
+  | 'body_not_replayable'
+  /** The runtime hides redirects (a browser's opaque redirect), so where it pointed is unknown. */
+  | 'hidden';
+
+/** The most redirects followed in a row, all on the API's own origin. */
+export const MAX_REDIRECTS = 5;
+
+/** What a {@link TerraRedirectError} knows beyond the common fields. */
+export interface TerraRedirectInit extends TerraApiErrorInit {
+  /** Why the redirect was not followed. */
+  reason: TerraRedirectReason;
+  /** The host the redirect pointed to (`host:port` when a port is given), when known. */
+  targetHost: string | undefined;
+}
+
+/**
+ * Terra (or something between you and Terra) answered with a redirect the client would not follow.
+ * The client follows redirects only on the API's own origin (at most {@link MAX_REDIRECTS}); one
+ * to another origin is this error, and nothing, neither your API key nor your dev id nor the body,
+ * is sent to that host. Check `baseUrl`: it should be Terra's API address.
+ */
+export class TerraRedirectError extends TerraApiError {
+  /** Always `'TerraRedirectError'`, the class name, as in stack traces. */
+  override name = 'TerraRedirectError';
+  /** Why the redirect was not followed. */
+  readonly reason: TerraRedirectReason;
+  /** The host the redirect pointed to, when known (`evil.example`, `api.example:8443`). */
+  readonly targetHost: string | undefined;
+
+  constructor(init: TerraRedirectInit) {
+    const to = init.targetHost ? ` (${init.targetHost})` : '';
+    super(init, REDIRECT_HINT[init.reason].replace('$to', to));
+    this.reason = init.reason;
+    this.targetHost = init.targetHost;
+  }
+}
+
+const REDIRECT_HINT: Record<TerraRedirectReason, string> = {
+  cross_origin:
+    'The answer redirects to another origin$to. The client follows redirects only on the API’s own origin, so nothing was sent there; check baseUrl',
+  too_many: `The answer redirects more than ${MAX_REDIRECTS} times in a row$to; check baseUrl`,
+  body_not_replayable:
+    'The answer asks for the body to be sent again$to, and it was a stream that cannot be replayed; send it as bytes or a Blob',
+  hidden:
+    'The answer is a redirect whose target this runtime hides, so it was not followed; check baseUrl (it should be Terra’s API address)',
+};
+
 /** The request never got an HTTP answer: DNS, refused or reset connection, TLS. */
 export class TerraConnectionError extends TerraError {
   /** Always `'TerraConnectionError'`, the class name, as in stack traces. */

@@ -1,29 +1,38 @@
 /**
- * The client's one HTTP path: a single ky instance, created on the first request.
+ * The client's one HTTP path: a single ky instance, created on the first request, sending each
+ * attempt; the retries (`retry.ts`) and the redirects (`redirects.ts`) are decided here, not by ky or
+ * fetch.
  *
  * ky is imported on first use rather than at module load: evaluating it touches `globalThis.Request`,
  * which makes Node start its fetch machinery (about 20 ms), and importing the SDK should not pay that.
  *
- * Retry policy (DESIGN.md): GET and DELETE retry on 408, 429 with rule r2, 5xx, time-outs and network
- * errors, with jittered exponential backoff; `Retry-After` is honoured up to 60 s. POST is never
- * retried. The time limit applies to each attempt's wait for an answer, and again to reading the body.
+ * Time: each attempt (its redirects on the same origin, the answer and reading its body) has
+ * `timeout` milliseconds; GET and DELETE make at most `maxRetries + 1` attempts, with a wait between
+ * two of at most 60 s (`Retry-After`) or 8 s (backoff). So a call never takes longer than
+ * `timeout × (maxRetries + 1) + maxRetries × 60 s`, and a POST never longer than `timeout`.
  *
  * No error built here keeps a request, a ky error or the request headers as its `cause`: they hold
  * the API key, and `util.inspect(error)` prints causes.
  *
  * @internal
  */
-import type { HTTPError, KyInstance, Options as KyOptions } from 'ky';
-import { TerraAbortError, type TerraApiError, TerraConnectionError, TerraTimeoutError } from '../errors.js';
+import type { KyInstance, Options as KyOptions } from 'ky';
+import { TerraAbortError, TerraConnectionError, TerraError, TerraTimeoutError } from '../errors.js';
 import { errorFromAnswer, requestIdOf } from './error-body.js';
-import { rateLimitRule } from './rate-limit.js';
+import { followRedirect, isRedirect } from './redirects.js';
+import { isRetriedStatus, RETRIED_METHODS, retryDelayMs, sleep } from './retry.js';
 import { USER_AGENT } from './version.js';
+
+export { MAX_RETRY_AFTER_MS } from './retry.js';
 
 /** Options every method takes as its last argument. */
 export interface RequestOptions {
   /** Aborts the request (and any wait between retries); the call rejects with `TerraAbortError`. */
   signal?: AbortSignal | undefined;
-  /** Time limit of each attempt, in milliseconds, instead of the client's. */
+  /**
+   * Time limit of each attempt, in milliseconds, instead of the client's: the answer and its body
+   * must arrive within it.
+   */
   timeout?: number | undefined;
   /** Retries for this call instead of the client's (GET and DELETE only). */
   maxRetries?: number | undefined;
@@ -58,13 +67,22 @@ export interface HttpResponse {
   rawBody: string;
 }
 
-/** Statuses retried for GET and DELETE (429 only for rule r2, decided in `shouldRetry`). */
-const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
-/** The longest `Retry-After` honoured; a longer one is cut to this. */
-export const MAX_RETRY_AFTER_MS = 60_000;
-/** Backoff before retry n (from 1): 0.5 s, 1 s, 2 s, ... at most 8 s, with equal jitter. */
-const backoffMs = (attempt: number) => 500 * 2 ** (attempt - 1);
-const BACKOFF_LIMIT_MS = 8_000;
+/** One attempt's answer, body read. */
+interface Answer {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  text: string;
+}
+
+/** One attempt's failure, and whether another attempt may help. */
+interface Failure {
+  error: TerraError;
+  retried: boolean;
+}
+
+/** Thrown inside an attempt when its time is up or the caller aborted. */
+const STOPPED = Symbol('stopped');
 
 export class HttpClient {
   readonly #config: HttpConfig;
@@ -81,9 +99,12 @@ export class HttpClient {
   #instance(): Promise<KyInstance> {
     this.#ky ??= import('ky').then(({ default: ky }) =>
       ky.create({
-        prefixUrl: this.#config.baseUrl,
         headers: { accept: 'application/json', 'dev-id': this.#config.devId, 'user-agent': USER_AGENT },
-        throwHttpErrors: true,
+        // Each call is one attempt with no redirect followed: both are decided in this module.
+        retry: 0,
+        timeout: false,
+        throwHttpErrors: false,
+        redirect: 'manual',
         // Only a caller's fetch is pinned; otherwise ky looks up globalThis.fetch on each request.
         ...(this.#config.fetch ? { fetch: this.#config.fetch } : {}),
       }),
@@ -96,77 +117,100 @@ export class HttpClient {
     const signal = options.signal;
     if (signal?.aborted) throw new TerraAbortError(method, path);
     const timeout = options.timeout ?? this.#config.timeout;
-    const limit = options.maxRetries ?? this.#config.maxRetries;
+    const retries = RETRIED_METHODS.has(method) ? (options.maxRetries ?? this.#config.maxRetries) : 0;
+    const url = new URL(`${this.#config.baseUrl}${path}`);
     const searchParams = new URLSearchParams();
     for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) searchParams.set(key, value);
-    const kyOptions: KyOptions = {
-      method,
-      searchParams,
-      timeout,
-      headers: req.apiKey === false ? {} : { 'x-api-key': this.#config.apiKey },
-      retry: {
-        limit,
-        methods: ['get', 'delete'],
-        statusCodes: RETRY_STATUSES,
-        afterStatusCodes: [408, 429, 503],
-        maxRetryAfter: MAX_RETRY_AFTER_MS,
-        delay: backoffMs,
-        backoffLimit: BACKOFF_LIMIT_MS,
-        jitter: (delay) => delay / 2 + (Math.random() * delay) / 2,
-        retryOnTimeout: true,
-        shouldRetry: ({ error }) => {
-          // Rule r1 (a span over 1,825 days) fails the same way every time; only r2 waits out.
-          if (isHttpError(error) && error.response.status === 429) {
-            return rateLimitRule(error.response.headers) === 'r2' ? undefined : false;
-          }
-          return undefined;
-        },
-      },
-      ...(req.body !== undefined ? { json: req.body } : {}),
-      ...(signal ? { signal } : {}),
-    };
-    let response: Response;
+    url.search = searchParams.toString();
+
+    for (let retry = 1; ; retry++) {
+      const outcome = await this.#attempt(req, url, timeout, signal);
+      const last = retry > retries;
+      if ('error' in outcome) {
+        if (last || !outcome.retried) throw outcome.error;
+        await sleep(retryDelayMs(retry, undefined), signal, () => new TerraAbortError(method, path));
+        continue;
+      }
+      if (outcome.status >= 200 && outcome.status <= 299) {
+        return {
+          status: outcome.status,
+          headers: outcome.headers,
+          requestId: requestIdOf(outcome.headers),
+          rawBody: outcome.text,
+        };
+      }
+      if (last || !isRetriedStatus(outcome.status, outcome.headers)) throw errorFromAnswer(outcome, method, path);
+      await sleep(retryDelayMs(retry, outcome), signal, () => new TerraAbortError(method, path));
+    }
+  }
+
+  /**
+   * One attempt: the request, the redirects it may follow on the API's origin, and the answer's body,
+   * all within `timeout`.
+   */
+  async #attempt(
+    req: HttpRequest,
+    url: URL,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Answer | Failure> {
+    const { method, path } = req;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeout);
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // Rejects once the attempt is stopped, so a fetch or a body that ignores the signal still ends.
+    const stopped = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(STOPPED), { once: true });
+    });
+    stopped.catch(() => undefined);
+    let response: Response | undefined;
     try {
       const ky = await this.#instance();
-      response = await ky(path.replace(/^\//, ''), kyOptions);
+      let hop = { url, method: method as string, body: req.body };
+      for (let followed = 0; ; followed++) {
+        const options: KyOptions = {
+          method: hop.method,
+          headers: req.apiKey === false ? {} : { 'x-api-key': this.#config.apiKey },
+          signal: controller.signal,
+          ...(hop.body !== undefined ? { json: hop.body } : {}),
+        };
+        response = await Promise.race([ky(hop.url, options), stopped]);
+        if (!isRedirect(response)) break;
+        const next = followRedirect(response, {
+          url: hop.url,
+          method: hop.method,
+          path,
+          followed,
+          replayableBody: true, // a JSON body is text, sent again as it is
+        });
+        void response.body?.cancel().catch(() => undefined);
+        hop = { url: next.url, method: next.method, body: next.keepBody ? hop.body : undefined };
+      }
+      const text = await Promise.race([response.text(), stopped]);
+      return { status: response.status, statusText: response.statusText, headers: response.headers, text };
     } catch (error) {
-      throw await toTerraError(error, method, path, timeout, signal);
+      void response?.body?.cancel().catch(() => undefined);
+      if (signal?.aborted) return { error: new TerraAbortError(method, path), retried: false };
+      if (timedOut) return { error: new TerraTimeoutError(method, path, timeout), retried: true };
+      if (error instanceof TerraError) return { error, retried: false };
+      const cause = systemCause(error);
+      const code = (cause as { code?: string } | undefined)?.code;
+      const reason =
+        response === undefined
+          ? code
+            ? `could not reach Terra (${code})`
+            : 'could not reach Terra'
+          : 'the connection failed while reading the response';
+      return { error: new TerraConnectionError(method, path, reason, { cause }), retried: true };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
-    const rawBody = await readBody(response, method, path, timeout, signal);
-    return { status: response.status, headers: response.headers, requestId: requestIdOf(response.headers), rawBody };
-  }
-}
-
-function isHttpError(error: unknown): error is HTTPError {
-  return error instanceof Error && error.name === 'HTTPError' && 'response' in error;
-}
-
-/** Reads a body as text within the time limit. */
-async function readBody(
-  response: Response,
-  method: string,
-  path: string,
-  timeout: number,
-  signal: AbortSignal | undefined,
-): Promise<string> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TerraTimeoutError(method, path, timeout)), timeout);
-    onAbort = () => reject(new TerraAbortError(method, path));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([response.text(), stop]);
-  } catch (error) {
-    void response.body?.cancel().catch(() => undefined);
-    if (error instanceof TerraTimeoutError || error instanceof TerraAbortError) throw error;
-    throw new TerraConnectionError(method, path, 'the connection failed while reading the response', {
-      cause: systemCause(error),
-    });
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -180,37 +224,4 @@ function systemCause(error: unknown): unknown {
     return safe;
   }
   return undefined;
-}
-
-async function toTerraError(
-  error: unknown,
-  method: string,
-  path: string,
-  timeout: number,
-  signal: AbortSignal | undefined,
-): Promise<Error> {
-  if (signal?.aborted) return new TerraAbortError(method, path);
-  if (isHttpError(error)) return apiError(error.response, method, path, timeout);
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError') return new TerraTimeoutError(method, path, timeout);
-  if (name === 'AbortError') return new TerraAbortError(method, path);
-  const cause = systemCause(error);
-  const code = (cause as { code?: string } | undefined)?.code;
-  const reason = code ? `could not reach Terra (${code})` : 'could not reach Terra';
-  return new TerraConnectionError(method, path, reason, { cause });
-}
-
-/** Builds the typed error for an HTTP error response, reading its body within the time limit. */
-async function apiError(response: Response, method: string, path: string, timeout: number): Promise<TerraApiError> {
-  let text = '';
-  try {
-    text = await readBody(response, method, path, timeout, undefined);
-  } catch {
-    // The status says enough; a body that cannot be read is left out.
-  }
-  return errorFromAnswer(
-    { status: response.status, statusText: response.statusText, headers: response.headers, text },
-    method,
-    path,
-  );
 }

@@ -38,13 +38,16 @@ export function rateLimitRule(headers: Headers): string | undefined {
 }
 
 /**
- * `Retry-After` in milliseconds: seconds or an HTTP date. `undefined` when it is absent, unreadable
- * (`soon-ish`) or negative: the caller then falls back to its own backoff.
+ * `Retry-After` in milliseconds: a number of seconds, or an HTTP date (`Wed, 21 Oct 2026 07:28:00
+ * GMT`). `undefined` when it is absent, unreadable (`soon-ish`), negative or a date already past:
+ * the caller then falls back to its own backoff.
  */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
   const value = headers.get('retry-after')?.trim();
   if (value === undefined || value === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  if (/^\d{1,10}(\.\d{1,6})?$/.test(value)) return Number(value) * 1000;
+  // Only an HTTP date: Date.parse also reads "-5" or "1" as years.
+  if (!/^[A-Za-z]{3,9},? .* GMT$/.test(value)) return undefined;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) || date < now ? undefined : date - now;
 }

@@ -4,10 +4,16 @@
  * first time anything touches it, and from then on forwards every operation to it. To callers it
  * behaves as the schema itself: `parse`, `safeParse`, `shape`, `extend` and `instanceof` all work.
  *
+ * `parse`, `safeParse` and their async forms check the value in place first, as `parseModel` does,
+ * and return it as it is when it is valid: zod would build a copy, which costs more than reading the
+ * JSON. Otherwise zod parses it, after a check that it does not nest deeper than a recursive parse
+ * can go, and reports its issues as usual.
+ *
  * @internal
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
+import { checkFor, MAX_DEPTH, nestsDeeperThan, TOO_DEEP } from './validate.js';
 
 const builders = new WeakMap<object, () => object>();
 const names = new WeakMap<object, string>();
@@ -36,8 +42,16 @@ export function lazySchema<T extends object>(name: string, build: () => T): T {
     }
     return schema;
   };
+  let fast: ZodParsers | undefined;
   const proxy = new Proxy({} as T, {
-    get: (_, key) => Reflect.get(resolve(), key),
+    get: (_, key) => {
+      const real = resolve();
+      if (typeof key === 'string' && key in PARSERS) {
+        fast ??= fastParsers(real as unknown as ZodParsers);
+        return fast[key as keyof ZodParsers];
+      }
+      return Reflect.get(real, key);
+    },
     set: (_, key, value) => Reflect.set(resolve(), key, value),
     has: (_, key) => Reflect.has(resolve(), key),
     ownKeys: () => Reflect.ownKeys(resolve()),
@@ -54,6 +68,67 @@ export function lazySchema<T extends object>(name: string, build: () => T): T {
   builders.set(proxy, resolve);
   names.set(proxy, name);
   return proxy;
+}
+
+type Parse = (data: unknown, params?: unknown) => unknown;
+interface ZodParsers {
+  parse: Parse;
+  safeParse: Parse;
+  parseAsync: Parse;
+  safeParseAsync: Parse;
+}
+const PARSERS = { parse: 1, safeParse: 1, parseAsync: 1, safeParseAsync: 1 };
+
+/** The issue of a value nested deeper than {@link MAX_DEPTH}. */
+const tooDeep = () =>
+  new z.core.$ZodError([
+    {
+      code: 'custom',
+      message: `nests arrays and objects more than ${MAX_DEPTH} levels deep, far beyond any Terra payload`,
+      path: [],
+      input: undefined,
+    },
+  ]);
+
+/** `parse` and friends of a real schema, with the in-place check first. */
+function fastParsers(real: ZodParsers): ZodParsers {
+  const schema = real as unknown as z.core.$ZodType;
+  // undefined: valid as it is; otherwise what the slow path must do.
+  const verdict = (data: unknown): 'valid' | 'zod' | 'deep' => {
+    try {
+      if (checkFor(schema)?.(data)) return 'valid';
+    } catch (error) {
+      if (error === TOO_DEEP) return 'deep';
+      throw error;
+    }
+    return nestsDeeperThan(data, MAX_DEPTH) ? 'deep' : 'zod';
+  };
+  return {
+    parse: (data, params) => {
+      const v = verdict(data);
+      if (v === 'valid') return data;
+      if (v === 'deep') throw tooDeep();
+      return real.parse(data, params);
+    },
+    safeParse: (data, params) => {
+      const v = verdict(data);
+      if (v === 'valid') return { success: true, data };
+      if (v === 'deep') return { success: false, error: tooDeep() };
+      return real.safeParse(data, params);
+    },
+    parseAsync: async (data, params) => {
+      const v = verdict(data);
+      if (v === 'valid') return data;
+      if (v === 'deep') throw tooDeep();
+      return real.parseAsync(data, params);
+    },
+    safeParseAsync: async (data, params) => {
+      const v = verdict(data);
+      if (v === 'valid') return { success: true, data };
+      if (v === 'deep') return { success: false, error: tooDeep() };
+      return real.safeParseAsync(data, params);
+    },
+  };
 }
 
 /**

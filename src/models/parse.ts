@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { type TerraValidationError as ErrorClass, TerraValidationError } from '../errors.js';
 import { formatJsonPath } from '../internal/json-path.js';
 import { modelName } from './lazy.js';
-import { checkFor } from './validate.js';
+import { checkFor, MAX_DEPTH, nestsDeeperThan, TOO_DEEP } from './validate.js';
 
 /** Options of {@link parseModel}. */
 export interface ParseModelOptions {
@@ -30,14 +30,34 @@ export interface ParseModelOptions {
  * @throws {@link TerraValidationError} when the value does not match.
  */
 export function parseModel<T>(schema: z.core.$ZodType<T>, value: unknown, options: ParseModelOptions = {}): T {
-  const check = checkFor(schema);
-  if (check?.(value)) return value as T;
+  if (checkInPlace(schema, value)) return value as T;
   // Either the value is invalid, or the schema uses something the fast check does not cover:
   // zod decides, and its issues make the error.
   const result = z.safeParse(schema, value, { reportInput: false, error: describeIssue });
   if (result.success) return result.data;
   throw validationError(result.error.issues, options.subject ?? 'The value', modelName(schema));
+
+  function checkInPlace(schema: z.core.$ZodType<T>, value: unknown): boolean {
+    const tooDeep = () =>
+      new TerraValidationError({
+        subject: options.subject ?? 'The value',
+        model: modelName(schema),
+        issues: [{ path: '$', pathSegments: [], code: 'too_deep', message: TOO_DEEP_MESSAGE }],
+      });
+    try {
+      if (checkFor(schema)?.(value)) return true;
+    } catch (error) {
+      if (error === TOO_DEEP) throw tooDeep();
+      throw error;
+    }
+    // zod recurses as deep as the value goes: refuse what could overflow the stack first.
+    if (nestsDeeperThan(value, MAX_DEPTH)) throw tooDeep();
+    return false;
+  }
 }
+
+/** The issue message of a value nested deeper than the checker walks. @internal */
+export const TOO_DEEP_MESSAGE = `nests arrays and objects more than ${MAX_DEPTH} levels deep, far beyond any Terra payload`;
 
 /** The kind of a received value, for messages: never the value itself. */
 function kindOf(value: unknown): string {

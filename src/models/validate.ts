@@ -29,6 +29,19 @@ import {
 /** A compiled check: true when zod would accept the value unchanged. */
 export type Check = (value: unknown) => boolean;
 
+/**
+ * How deep arrays and objects may nest in a value that is checked. Terra's payloads stay below 12;
+ * a recursive schema (a planned workout's steps) would otherwise let a hostile payload nest deep
+ * enough to overflow the stack of any recursive checker, this one's and zod's alike.
+ */
+export const MAX_DEPTH = 64;
+
+/** What a compiled check throws for a value nested deeper than {@link MAX_DEPTH}. */
+export const TOO_DEEP: unique symbol = Symbol('terra-sdk: nested too deep');
+
+/** The nesting depth of the value being checked; the root check resets it. */
+let depth = 0;
+
 type Def = Definition;
 type Schema = object;
 
@@ -45,13 +58,40 @@ export function checkFor(schema: z.core.$ZodType): Check | undefined {
   if (cached !== undefined) return cached ?? undefined;
   let check: Check | null;
   try {
-    check = compile(real, new Map());
+    const root = compile(real, new Map());
+    check = (value) => {
+      depth = 0;
+      return root(value);
+    };
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error;
     check = null;
   }
   compiled.set(real, check);
   return check ?? undefined;
+}
+
+/** One level deeper; past {@link MAX_DEPTH}, the check stops with {@link TOO_DEEP}. */
+function enter(): void {
+  if (++depth > MAX_DEPTH) throw TOO_DEEP;
+}
+
+/**
+ * Whether a value nests arrays and objects deeper than `max`, found without recursion. zod's own
+ * parse, which recurses, is given only values that pass this.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    const level = item.depth + 1;
+    if (level > max) return true;
+    const children = Array.isArray(item.value) ? item.value : Object.values(item.value);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: level });
+    }
+  }
+  return false;
 }
 
 const noChecks = (def: Def) => def.checks === undefined || (Array.isArray(def.checks) && def.checks.length === 0);
@@ -115,8 +155,11 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
       const element = sub(def.element);
       return (v) => {
         if (!Array.isArray(v)) return false;
-        for (let i = 0; i < v.length; i++) if (!element(v[i])) return false;
-        return true;
+        enter();
+        let ok = true;
+        for (let i = 0; ok && i < v.length; i++) ok = element(v[i]);
+        depth--;
+        return ok;
       };
     }
     case 'object':
@@ -132,9 +175,12 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
       return (v) => {
         if (!Array.isArray(v)) return false;
         if (rest ? v.length < count : v.length !== count) return false;
-        for (let i = 0; i < count; i++) if (!(items[i] as Check)(v[i])) return false;
-        if (rest) for (let i = count; i < v.length; i++) if (!rest(v[i])) return false;
-        return true;
+        enter();
+        let ok = true;
+        for (let i = 0; ok && i < count; i++) ok = (items[i] as Check)(v[i]);
+        if (rest) for (let i = count; ok && i < v.length; i++) ok = rest(v[i]);
+        depth--;
+        return ok;
       };
     }
     case 'record': {
@@ -146,12 +192,16 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
       return (v) => {
         if (!z.util.isPlainObject(v)) return false;
         const record = v as Record<PropertyKey, unknown>;
+        enter();
+        let ok = true;
         for (const key of Reflect.ownKeys(record)) {
           if (key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(record, key)) continue;
           // A symbol key fails the string key schema.
-          if (typeof key === 'symbol' || !value(record[key])) return false;
+          ok = typeof key !== 'symbol' && value(record[key]);
+          if (!ok) break;
         }
-        return true;
+        depth--;
+        return ok;
       };
     }
     case 'union':
@@ -188,14 +238,15 @@ function buildObject(def: Def, sub: (inner: unknown) => Check): Check {
   return (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
     const object = v as Record<string, unknown>;
-    for (let i = 0; i < required.length; i++) {
+    enter();
+    let ok = true;
+    for (let i = 0; ok && i < required.length; i++) {
       const key = required[i] as string;
-      if (!(key in object) || !(requiredChecks[i] as Check)(object[key])) return false;
+      ok = key in object && (requiredChecks[i] as Check)(object[key]);
     }
-    for (let i = 0; i < optional.length; i++) {
-      if (!(optionalChecks[i] as Check)(object[optional[i] as string])) return false;
-    }
-    return true;
+    for (let i = 0; ok && i < optional.length; i++) ok = (optionalChecks[i] as Check)(object[optional[i] as string]);
+    depth--;
+    return ok;
   };
 }
 
