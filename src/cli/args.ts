@@ -116,3 +116,19 @@ export function urlOption(values: ParsedArgs['values'], name: string): string | 
   }
   return url.href;
 }
+
+/**
+ * The URL as it may be printed: user and password replaced by `***`, and query values too, since
+ * either can be a credential.
+ */
+export function printableUrl(url: URL): string {
+  const shown = new URL(url.href);
+  if (shown.username !== '' || shown.password !== '') {
+    shown.username = '***';
+    shown.password = '';
+  }
+  if (shown.search !== '') {
+    shown.search = [...shown.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=***`).join('&');
+  }
+  return shown.href;
+}

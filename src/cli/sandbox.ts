@@ -5,7 +5,7 @@
  */
 import { TerraConfigurationError } from '../errors.js';
 import { type DeliveryAttempt, startSandbox } from '../sandbox/index.js';
-import { integerOption, parseArgs, positiveOption, UsageError, urlOption } from './args.js';
+import { integerOption, parseArgs, positiveOption, printableUrl, UsageError, urlOption } from './args.js';
 import { type CliIO, EXIT, secretFrom } from './io.js';
 
 const OPTIONS = {
@@ -101,7 +101,7 @@ export async function sandbox(argv: readonly string[], io: CliIO): Promise<numbe
   io.out(
     webhookUrl === undefined
       ? '  Webhooks       not sent (no --webhook-url)'
-      : `  Webhooks       POSTed to ${webhookUrl}, signed with the secret given`,
+      : `  Webhooks       POSTed to ${printableUrl(new URL(webhookUrl))}, signed with the secret given`,
   );
   io.out(`  Seed           ${seed ?? 1}`);
   io.out('Press Ctrl+C to stop.');

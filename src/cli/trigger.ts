@@ -7,7 +7,7 @@ import { describeNetworkError } from '../sandbox/delivery.js';
 import { fixtures } from '../testing/fixtures.js';
 import { isKnownEventType, KNOWN_WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
 import { signWebhook } from '../webhooks/sign.js';
-import { integerOption, parseArgs, positiveOption, UsageError, urlOption } from './args.js';
+import { integerOption, parseArgs, positiveOption, printableUrl, UsageError, urlOption } from './args.js';
 import { type CliIO, EXIT, secretFrom } from './io.js';
 
 const OPTIONS = { url: 'string', secret: 'string', seed: 'string', timeout: 'string', help: 'boolean' } as const;
@@ -47,6 +47,44 @@ ${eventList('  ')}
 Example:
   terra-sdk trigger activity --url http://localhost:3000/webhooks/terra --secret "$TERRA_WEBHOOK_SECRET"`;
 
+/** How much of an error answer is shown, in characters; only as much is read. */
+const SHOWN_CHARS = 300;
+
+/** The URL to send to, without its user and password, which go in an `Authorization: Basic` header. */
+function withoutCredentials(url: URL): { target: string; authorization: string | undefined } {
+  if (url.username === '' && url.password === '') return { target: url.href, authorization: undefined };
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  const target = new URL(url.href);
+  target.username = '';
+  target.password = '';
+  const bytes = new TextEncoder().encode(`${user}:${password}`);
+  return { target: target.href, authorization: `Basic ${btoa(String.fromCharCode(...bytes))}` };
+}
+
+/** The start of an answer's body, reading no more than needed to show `chars` characters. */
+async function bodyStart(response: Response, chars: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    // A character is at most 4 bytes: this many bytes always hold `chars` characters.
+    for (let read = 0; read < chars * 4; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      read += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+      if (text.length >= chars) break;
+    }
+  } catch {
+    // The answer broke off: show what arrived.
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return text.slice(0, chars);
+}
+
 /** Runs `terra-sdk trigger`. */
 export async function trigger(argv: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs(argv, OPTIONS);
@@ -60,8 +98,11 @@ export async function trigger(argv: readonly string[], io: CliIO): Promise<numbe
   if (!isKnownEventType(type)) {
     throw new UsageError(`"${type}" is not a Terra webhook event type. Known types:\n${eventList('  ')}`);
   }
-  const url = urlOption(values, 'url');
-  if (url === undefined) throw new UsageError('--url is required: the webhook endpoint to send the event to');
+  const given = urlOption(values, 'url');
+  if (given === undefined) throw new UsageError('--url is required: the webhook endpoint to send the event to');
+  const parsedUrl = new URL(given);
+  const url = printableUrl(parsedUrl);
+  const { target, authorization } = withoutCredentials(parsedUrl);
   const secret = secretFrom(values, io.env);
   if (secret === undefined) {
     throw new UsageError('no signing secret: pass --secret <secret> or set TERRA_WEBHOOK_SECRET');
@@ -77,10 +118,10 @@ export async function trigger(argv: readonly string[], io: CliIO): Promise<numbe
   const what = `${type} event (${size < 10_000 ? `${size} bytes` : `${Math.round(size / 1000)} kB`}, trace id ${traceId})`;
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await fetch(target, {
       method: 'POST',
       body,
-      headers,
+      headers: authorization ? { ...headers, authorization } : headers,
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -95,14 +136,15 @@ export async function trigger(argv: readonly string[], io: CliIO): Promise<numbe
     io.err(`Could not deliver the ${what} to ${url}: ${why}.`);
     return EXIT.failed;
   }
-  const text = await response.text().catch(() => '');
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   if (response.ok) {
+    await response.body?.cancel().catch(() => undefined);
     io.out(`Sent the ${what} to ${url}: ${status}`);
     return EXIT.ok;
   }
+  const text = await bodyStart(response, SHOWN_CHARS);
   io.err(`Sent the ${what} to ${url}: ${status}`);
-  if (text.trim() !== '') io.err(`Your endpoint answered: ${text.trim().slice(0, 300)}`);
+  if (text.trim() !== '') io.err(`Your endpoint answered: ${text.trim()}`);
   if (response.status === 401) {
     io.err('A 401 usually means the endpoint verifies with another secret: pass the one it uses with --secret.');
   }

@@ -19,6 +19,7 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
 import { TerraAbortError, TerraConnectionError, TerraError, TerraTimeoutError } from '../errors.js';
 import { errorFromAnswer, requestIdOf } from './error-body.js';
+import { systemCause } from './network-error.js';
 import { followRedirect, isRedirect } from './redirects.js';
 import { isRetriedStatus, RETRIED_METHODS, retryDelayMs, sleep } from './retry.js';
 import { USER_AGENT } from './version.js';
@@ -212,16 +213,4 @@ export class HttpClient {
       signal?.removeEventListener('abort', onAbort);
     }
   }
-}
-
-/** The low-level reason of a network failure (`ECONNREFUSED` and the like), without request data. */
-function systemCause(error: unknown): unknown {
-  const cause = (error as { cause?: unknown } | undefined)?.cause;
-  if (cause instanceof Error) {
-    const { code, syscall, errno } = cause as Error & { code?: string; syscall?: string; errno?: number };
-    const safe = new Error(code ? `${code}${syscall ? ` (${syscall})` : ''}` : cause.message);
-    Object.assign(safe, { code, syscall, errno });
-    return safe;
-  }
-  return undefined;
 }
