@@ -49,10 +49,8 @@ export function terraWebhook(handler: WebhookHandler, options: FastifyWebhookOpt
     fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     fastify.all(options.path ?? '/', async (request, reply) => {
       const answer = await answerWebhook(handler, fromNodeRequest(request.raw), settings);
-      const unread = !request.raw.complete && !request.raw.readableEnded;
-      reply.code(answer.status).headers(unread ? { ...answer.headers, connection: 'close' } : answer.headers);
-      if (unread) closeAfterAnswer(request.raw, reply.raw);
-      return reply.send(answer.body);
+      if (!request.raw.complete && !request.raw.readableEnded) closeAfterAnswer(request.raw, reply.raw);
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
     });
   };
 }

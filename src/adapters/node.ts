@@ -91,13 +91,17 @@ export function fromNodeRequest(req: IncomingMessage): IncomingWebhook {
   };
 }
 
-/** How long a connection is kept after an answer sent before its body was read, in milliseconds. */
-const LINGER_MS = 500;
+/**
+ * How long a client may go on sending a body that was answered before it was read (an early 401,
+ * 405, 408 or 413), in milliseconds. The rest is read and dropped meanwhile, so the client gets to
+ * read the answer; past this, the connection is closed.
+ */
+const LINGER_MS = 1_000;
 
 /**
- * Writes the core's answer to a Node response. When the request body was not read to its end (an
- * early 401, 405, 408 or 413), the connection is closed after the answer, so a client cannot go on
- * sending: Node would otherwise read and discard the rest for as long as the client sends.
+ * Writes the core's answer to a Node response. When the request body was not read to its end, the
+ * connection is closed once the client had {@link LINGER_MS} to read the answer: Node would
+ * otherwise read and drop the rest for as long as the client sends.
  * @internal
  */
 export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: WebhookAnswer): void {
@@ -105,15 +109,18 @@ export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: We
     res.end();
     return;
   }
-  const unread = !req.complete && !req.readableEnded;
-  res.writeHead(answer.status, unread ? { ...answer.headers, connection: 'close' } : answer.headers);
+  res.writeHead(answer.status, answer.headers);
   res.end(answer.body);
-  if (unread) closeAfterAnswer(req, res);
+  if (!req.complete && !req.readableEnded) closeAfterAnswer(req, res);
 }
 
-/** Closes the connection once the answer is out and the client had a moment to read it. */
+/**
+ * Drops what is left of a request body once its answer is out, and closes the connection if the
+ * client is still sending {@link LINGER_MS} later.
+ * @internal
+ */
 export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
-  const close = () => {
+  const linger = () => {
     const socket = req.socket as { destroy?: unknown } | null | undefined;
     const timer = setTimeout(() => {
       if (typeof socket?.destroy === 'function') socket.destroy();
@@ -122,8 +129,8 @@ export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): voi
     req.once('end', () => clearTimeout(timer));
     req.resume();
   };
-  if (res.writableFinished) close();
-  else res.once('finish', close);
+  if (res.writableFinished) linger();
+  else res.once('finish', linger);
 }
 
 /**

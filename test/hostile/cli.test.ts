@@ -1,0 +1,72 @@
+/**
+ * `terra-sdk trigger` against hostile endpoints: a URL with a password in it is never printed, and
+ * an error answer of any size is read only as far as what is shown.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from '../cli/support.js';
+import { close, listen } from '../support/loopback.js';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await close(server);
+  }
+});
+
+async function endpoint(handle: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handle);
+  servers.push(server);
+  return listen(server);
+}
+
+describe('terra-sdk trigger', () => {
+  it('never prints the credentials of --url, and sends them as Basic auth', async () => {
+    const seen: IncomingMessage['headers'][] = [];
+    const base = await endpoint((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on('end', () => res.end('{"received":true}'));
+    });
+    const url = base.replace('http://', 'http://hook-user:PASS-9f8e7d@');
+    const ok = await cli(['trigger', 'activity', '--url', `${url}/hook?token=tok-5a4b`, '--secret', 's']);
+    expect(ok.code).toBe(0);
+    expect(`${ok.stdout}${ok.stderr}`).not.toMatch(/PASS-9f8e7d|tok-5a4b/);
+    expect(ok.stdout).toContain('http://***@127.0.0.1');
+    expect(seen[0]?.authorization).toBe(`Basic ${Buffer.from('hook-user:PASS-9f8e7d').toString('base64')}`);
+
+    const refused = await cli([
+      'trigger',
+      'activity',
+      '--url',
+      'http://u:PASS-9f8e7d@127.0.0.1:9/hook',
+      '--secret',
+      's',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain('PASS-9f8e7d');
+  });
+
+  it('reads no more of an error answer than the 300 characters it shows', async () => {
+    let written = 0;
+    const base = await endpoint((req, res) => {
+      req.resume();
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const more = () => {
+        while (written < 64 * 1024 * 1024 && res.write(chunk)) written += chunk.length;
+        if (written >= 64 * 1024 * 1024) res.end();
+      };
+      res.on('drain', more);
+      more();
+    });
+    const run = await cli(['trigger', 'activity', '--url', `${base}/hook`, '--secret', 's']);
+    expect(run.code).toBe(1);
+    const shown = /Your endpoint answered: (a+)/.exec(run.stderr)?.[1];
+    expect(shown).toHaveLength(300);
+    // The client stopped reading: of the 64 MiB on offer, only what fit in the socket buffers went out.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(written).toBeLessThan(8 * 1024 * 1024);
+  });
+});
