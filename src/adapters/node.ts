@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brokenOff, concatChunks, tooLarge, tooSlow } from '../webhooks/body.js';
 import { answerWebhook, type IncomingWebhook, type WaitUntil, type WebhookAnswer } from '../webhooks/fetch-handler.js';
 import { DEFAULT_BODY_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES, type WebhookHandler } from '../webhooks/handler.js';
-import type { SignatureEngine } from '../webhooks/signature.js';
+import type { HeadersLike, SignatureEngine } from '../webhooks/signature.js';
 
 /** A Node request listener: `(req, res) => Promise<void>`. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -86,9 +86,23 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions =
 export function fromNodeRequest(req: IncomingMessage): IncomingWebhook {
   return {
     method: req.method ?? 'GET',
-    headers: req.headers,
+    headers: nodeHeaders(req),
     readBody: (maxBodyBytes, bodyDeadlineMs) => readRequestBody(req, { maxBodyBytes, bodyDeadlineMs }),
   };
+}
+
+/**
+ * Node's request headers, read by name: Node lowercases every name, so a lookup is one property
+ * read rather than a scan for a name in another letter case.
+ */
+function nodeHeaders(req: IncomingMessage): HeadersLike {
+  const { headers } = req;
+  return {
+    get(name: string): string | null {
+      const value = headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(',') : value;
+    },
+  } as HeadersLike;
 }
 
 /**

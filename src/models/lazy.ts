@@ -92,14 +92,16 @@ const tooDeep = () =>
 
 /** `parse` and friends of a real schema, with the in-place check first. */
 function fastParsers(real: ZodParsers): ZodParsers {
-  const schema = real as unknown as z.core.$ZodType;
-  // undefined: valid as it is; otherwise what the slow path must do.
+  const check = checkFor(real as unknown as z.core.$ZodType);
+  // Valid as it is; or to zod; or too deep for zod.
   const verdict = (data: unknown): 'valid' | 'zod' | 'deep' => {
-    try {
-      if (checkFor(schema)?.(data)) return 'valid';
-    } catch (error) {
-      if (error === TOO_DEEP) return 'deep';
-      throw error;
+    if (check !== undefined) {
+      try {
+        if (check(data)) return 'valid';
+      } catch (error) {
+        if (error === TOO_DEEP) return 'deep';
+        throw error;
+      }
     }
     return nestsDeeperThan(data, MAX_DEPTH) ? 'deep' : 'zod';
   };

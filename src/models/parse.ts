@@ -30,30 +30,29 @@ export interface ParseModelOptions {
  * @throws {@link TerraValidationError} when the value does not match.
  */
 export function parseModel<T>(schema: z.core.$ZodType<T>, value: unknown, options: ParseModelOptions = {}): T {
-  if (checkInPlace(schema, value)) return value as T;
+  const check = checkFor(schema);
+  if (check !== undefined) {
+    try {
+      if (check(value)) return value as T;
+    } catch (error) {
+      throw error === TOO_DEEP ? tooDeepError(schema, options) : error;
+    }
+  }
+  // zod recurses as deep as the value goes: refuse what could overflow the stack first.
+  if (nestsDeeperThan(value, MAX_DEPTH)) throw tooDeepError(schema, options);
   // Either the value is invalid, or the schema uses something the fast check does not cover:
   // zod decides, and its issues make the error.
   const result = z.safeParse(schema, value, { reportInput: false, error: describeIssue });
   if (result.success) return result.data;
   throw validationError(result.error.issues, options.subject ?? 'The value', modelName(schema));
+}
 
-  function checkInPlace(schema: z.core.$ZodType<T>, value: unknown): boolean {
-    const tooDeep = () =>
-      new TerraValidationError({
-        subject: options.subject ?? 'The value',
-        model: modelName(schema),
-        issues: [{ path: '$', pathSegments: [], code: 'too_deep', message: TOO_DEEP_MESSAGE }],
-      });
-    try {
-      if (checkFor(schema)?.(value)) return true;
-    } catch (error) {
-      if (error === TOO_DEEP) throw tooDeep();
-      throw error;
-    }
-    // zod recurses as deep as the value goes: refuse what could overflow the stack first.
-    if (nestsDeeperThan(value, MAX_DEPTH)) throw tooDeep();
-    return false;
-  }
+function tooDeepError(schema: object, options: ParseModelOptions): ErrorClass {
+  return new TerraValidationError({
+    subject: options.subject ?? 'The value',
+    model: modelName(schema),
+    issues: [{ path: '$', pathSegments: [], code: 'too_deep', message: TOO_DEEP_MESSAGE }],
+  });
 }
 
 /** The issue message of a value nested deeper than the checker walks. @internal */

@@ -52,23 +52,63 @@ const compiled = new WeakMap<object, Check | null>();
 
 /** The compiled check for a schema, or `undefined` when zod's own parse has to be used. */
 export function checkFor(schema: z.core.$ZodType): Check | undefined {
+  // Keyed by the stand-in too, so the hot path is one lookup.
+  const hit = compiled.get(schema);
+  if (hit !== undefined) return hit ?? undefined;
   if (!internalsUsable()) return undefined;
   const real = ref(schema) as unknown as Schema;
-  const cached = compiled.get(real);
-  if (cached !== undefined) return cached ?? undefined;
-  let check: Check | null;
-  try {
-    const root = compile(real, new Map());
-    check = (value) => {
-      depth = 0;
-      return root(value);
-    };
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    check = null;
+  let check = compiled.get(real);
+  if (check === undefined) {
+    try {
+      const root = compile(real, new Map());
+      check = (value) => {
+        depth = 0;
+        return root(value);
+      };
+    } catch (error) {
+      if (!(error instanceof Unsupported)) throw error;
+      check = null;
+    }
+    compiled.set(real, check);
   }
-  compiled.set(real, check);
+  compiled.set(schema, check);
   return check ?? undefined;
+}
+
+/**
+ * Leaf checks carry a code, so an object can run them inline: the kind of value in the low bits,
+ * and whether `null` or `undefined` pass too.
+ */
+const STRING = 1;
+const NUMBER = 2;
+const BOOLEAN = 3;
+const NULL_OK = 4;
+const UNDEFINED_OK = 8;
+const leafCodes = new WeakMap<Check, number>();
+
+function leaf(code: number, check: Check): Check {
+  leafCodes.set(check, code);
+  return check;
+}
+
+/** `check` (the wrapper of `inner`) tagged as a leaf too, when `inner` is one. */
+function wrapLeaf(inner: Check, flag: number, check: Check): Check {
+  const code = leafCodes.get(inner);
+  return code === undefined ? check : leaf(code | flag, check);
+}
+
+/** What the leaf check of `code` answers for `v`. */
+function leafAccepts(code: number, v: unknown): boolean {
+  if (v === undefined) return (code & UNDEFINED_OK) !== 0;
+  if (v === null) return (code & NULL_OK) !== 0;
+  switch (code & 3) {
+    case STRING:
+      return typeof v === 'string';
+    case NUMBER:
+      return typeof v === 'number' && Number.isFinite(v);
+    default:
+      return typeof v === 'boolean';
+  }
 }
 
 /** One level deeper; past {@link MAX_DEPTH}, the check stops with {@link TOO_DEEP}. */
@@ -125,13 +165,13 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
         if (checkDef.check !== 'min_length' || (checkDef.minimum ?? 2) > 1) throw new Unsupported('string check');
         min = Math.max(min, checkDef.minimum ?? 0);
       }
-      return min === 0 ? (v) => typeof v === 'string' : (v) => typeof v === 'string' && v.length >= min;
+      return min === 0 ? leaf(STRING, (v) => typeof v === 'string') : (v) => typeof v === 'string' && v.length >= min;
     }
     case 'number':
       if (!noChecks(def)) throw new Unsupported('number check');
-      return (v) => typeof v === 'number' && Number.isFinite(v);
+      return leaf(NUMBER, (v) => typeof v === 'number' && Number.isFinite(v));
     case 'boolean':
-      return (v) => typeof v === 'boolean';
+      return leaf(BOOLEAN, (v) => typeof v === 'boolean');
     case 'null':
       return (v) => v === null;
     case 'unknown':
@@ -144,11 +184,11 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
     case 'optional': {
       if (hasTrait(schema, '$ZodExactOptional')) throw new Unsupported('exact optional');
       const inner = sub(def.innerType);
-      return (v) => v === undefined || inner(v);
+      return wrapLeaf(inner, UNDEFINED_OK, (v) => v === undefined || inner(v));
     }
     case 'nullable': {
       const inner = sub(def.innerType);
-      return (v) => v === null || inner(v);
+      return wrapLeaf(inner, NULL_OK, (v) => v === null || inner(v));
     }
     case 'array': {
       if (!noChecks(def)) throw new Unsupported('array check');
@@ -193,12 +233,18 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
         if (!z.util.isPlainObject(v)) return false;
         const record = v as Record<PropertyKey, unknown>;
         enter();
+        // Own enumerable string keys, as zod reads them ('__proto__' aside); an enumerable symbol key
+        // fails the string key schema.
+        const keys = Object.keys(record);
         let ok = true;
-        for (const key of Reflect.ownKeys(record)) {
-          if (key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(record, key)) continue;
-          // A symbol key fails the string key schema.
-          ok = typeof key !== 'symbol' && value(record[key]);
-          if (!ok) break;
+        for (let i = 0; ok && i < keys.length; i++) {
+          const key = keys[i] as string;
+          if (key !== '__proto__') ok = value(record[key]);
+        }
+        if (ok) {
+          for (const symbol of Object.getOwnPropertySymbols(record)) {
+            if (Object.prototype.propertyIsEnumerable.call(record, symbol)) ok = false;
+          }
         }
         depth--;
         return ok;
@@ -222,6 +268,7 @@ function buildObject(def: Def, sub: (inner: unknown) => Check): Check {
   const keys = Object.keys(shape);
   const optional: string[] = [];
   const optionalChecks: Check[] = [];
+  const optionalLeaves: number[] = [];
   const required: string[] = [];
   const requiredChecks: Check[] = [];
   for (const key of keys) {
@@ -229,7 +276,9 @@ function buildObject(def: Def, sub: (inner: unknown) => Check): Check {
     if (hasDefault(field)) throw new Unsupported('default');
     if (mayBeAbsent(field)) {
       optional.push(key);
-      optionalChecks.push(sub(field));
+      const check = sub(field);
+      optionalChecks.push(check);
+      optionalLeaves.push(leafCodes.get(check) ?? 0);
     } else {
       required.push(key);
       requiredChecks.push(sub(field));
@@ -244,7 +293,12 @@ function buildObject(def: Def, sub: (inner: unknown) => Check): Check {
       const key = required[i] as string;
       ok = key in object && (requiredChecks[i] as Check)(object[key]);
     }
-    for (let i = 0; ok && i < optional.length; i++) ok = (optionalChecks[i] as Check)(object[optional[i] as string]);
+    for (let i = 0; ok && i < optional.length; i++) {
+      const value = object[optional[i] as string];
+      const code = optionalLeaves[i] as number;
+      // Most fields are a nullish string, number or boolean: checked here without a call.
+      ok = code === 0 ? (optionalChecks[i] as Check)(value) : leafAccepts(code, value);
+    }
     depth--;
     return ok;
   };
