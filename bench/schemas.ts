@@ -4,8 +4,9 @@
  * its own zod definition (every field present, arrays of 20 items near the top, recursion cut at a
  * few levels) and checked by zod before it is timed. Times are CPU time, the best of several runs.
  */
-import * as z from 'zod/mini';
+
 import * as models from 'terra-sdk/models';
+import * as z from 'zod/mini';
 
 export interface SchemaCost {
   model: string;

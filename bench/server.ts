@@ -126,5 +126,6 @@ function listen(server: Server): Promise<number> {
 const port = await start();
 process.on('message', (message) => {
   if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  if (message === 'exit') process.exit(0);
 });
 process.send?.({ port });

@@ -4,10 +4,9 @@
  * autocannon. The server runs in a child process pinned to one core and the load generator on the
  * other (`taskset`, when the machine has two cores or more), so they do not compete for a core.
  *
- * Floor and SDK servers are measured alternately, `rounds` times each, and the best run of each side
- * counts: on a shared machine, noise only ever slows a run down. Besides requests per second and p99
- * latency, the server's CPU time per request is recorded, which other load on the machine disturbs
- * far less.
+ * The floor's server and the SDK's run side by side and are loaded in turns (see `measurePair`), and
+ * each side's median run counts. Besides requests per second and p99 latency, the server's CPU time
+ * per request is recorded.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -49,6 +48,8 @@ export interface ThroughputRow {
 
 const SECRET = 'bench-signing-secret';
 const SERVER = resolve(import.meta.dirname, 'server.ts');
+/** Without the root tsconfig's paths, `terra-sdk/...` resolves to the built dist/, as users get it. */
+const TSCONFIG = resolve(import.meta.dirname, 'tsconfig.json');
 const TSX = resolve(import.meta.dirname, '../node_modules/tsx/dist/loader.mjs');
 
 const hasTaskset = (() => {
@@ -106,9 +107,10 @@ interface Server {
 async function startServer(framework: Framework, mode: 'sdk' | 'floor'): Promise<Server> {
   const args = ['--import', TSX, SERVER, framework, mode, SECRET];
   const stdio: ['ignore', 'ignore', 'inherit', 'ipc'] = ['ignore', 'ignore', 'inherit', 'ipc'];
+  const env = { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG };
   const child = hasTaskset
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio })
-    : spawn(process.execPath, args, { stdio });
+    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio, env })
+    : spawn(process.execPath, args, { stdio, env });
   const port = await new Promise<number>((done, fail) => {
     child.once('message', (message) => done((message as { port: number }).port));
     child.once('exit', (code) => fail(new Error(`${framework} ${mode} server exited with ${code}`)));
@@ -127,7 +129,7 @@ async function startServer(framework: Framework, mode: 'sdk' | 'floor'): Promise
 async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
+  child.send('exit');
   await exited;
 }
 
@@ -148,31 +150,50 @@ async function load(port: number, body: string, connections: number, seconds: nu
   };
 }
 
-async function measure(
+/**
+ * Floor and SDK servers run side by side (both pinned to the server core, loaded one at a time);
+ * `rounds` pairs of runs alternate between them, the order flipping each round, so a busy moment of
+ * the machine lands on both sides alike. Each side reports its median run.
+ */
+async function measurePair(
   framework: Framework,
-  mode: 'sdk' | 'floor',
   body: string,
   connections: number,
   seconds: number,
-): Promise<LoadResult> {
-  const server = await startServer(framework, mode);
+  rounds: number,
+): Promise<{ floor: LoadResult; sdk: LoadResult }> {
+  const servers = { floor: await startServer(framework, 'floor'), sdk: await startServer(framework, 'sdk') };
   try {
-    await load(server.port, body, connections, 1); // warm-up: JIT, connections
-    const before = await server.cpu();
-    const result = await load(server.port, body, connections, seconds);
-    const cpuUs = (await server.cpu()) - before;
-    if (result.failures > 0) throw new Error(`${framework} ${mode}: ${result.failures} failed requests`);
-    return { rps: result.rps, p99: result.p99, cpuUs: cpuUs / Math.max(1, result.total) };
+    for (const server of Object.values(servers)) await load(server.port, body, connections, 1); // JIT, connections
+    const runs: Record<'floor' | 'sdk', LoadResult[]> = { floor: [], sdk: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (['floor', 'sdk'] as const) : (['sdk', 'floor'] as const);
+      for (const side of order) {
+        const server = servers[side];
+        const before = await server.cpu();
+        const result = await load(server.port, body, connections, seconds);
+        const cpuUs = (await server.cpu()) - before;
+        if (result.failures > 0) throw new Error(`${framework} ${side}: ${result.failures} failed requests`);
+        runs[side].push({ rps: result.rps, p99: result.p99, cpuUs: cpuUs / Math.max(1, result.total) });
+      }
+    }
+    return { floor: median(runs.floor), sdk: median(runs.sdk) };
   } finally {
-    await stopServer(server.child);
+    await Promise.all(Object.values(servers).map((server) => stopServer(server.child)));
   }
 }
 
-/** The best of two runs: the most requests, the lowest latency and CPU time. */
-const better = (a: LoadResult | undefined, b: LoadResult): LoadResult =>
-  a === undefined
-    ? b
-    : { rps: Math.max(a.rps, b.rps), p99: Math.min(a.p99, b.p99), cpuUs: Math.min(a.cpuUs, b.cpuUs) };
+/** The median of each figure over the runs. */
+function median(runs: LoadResult[]): LoadResult {
+  const mid = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const half = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1
+      ? (sorted[half] as number)
+      : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+  };
+  return { rps: mid(runs.map((r) => r.rps)), p99: mid(runs.map((r) => r.p99)), cpuUs: mid(runs.map((r) => r.cpuUs)) };
+}
 
 /** Measures every adapter at every size; `seconds` is the length of each measured run. */
 export async function measureThroughput(
@@ -184,20 +205,13 @@ export async function measureThroughput(
     log?: (line: string) => void;
   } = {},
 ): Promise<ThroughputRow[]> {
-  const { seconds = 4, frameworks = FRAMEWORKS, rounds = 3, log = () => undefined } = options;
+  const { seconds = 3, frameworks = FRAMEWORKS, rounds = 5, log = () => undefined } = options;
   if (hasTaskset) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
   const rows: ThroughputRow[] = [];
   for (const size of SIZES.filter((s) => options.sizes?.includes(s.label) ?? true)) {
     const body = activityOfSize(size.bytes);
     for (const framework of frameworks) {
-      let floor: LoadResult | undefined;
-      let sdk: LoadResult | undefined;
-      for (let round = 0; round < rounds; round++) {
-        floor = better(floor, await measure(framework, 'floor', body, size.connections, seconds));
-        sdk = better(sdk, await measure(framework, 'sdk', body, size.connections, seconds));
-      }
-      const f = floor as LoadResult;
-      const s = sdk as LoadResult;
+      const { floor: f, sdk: s } = await measurePair(framework, body, size.connections, seconds, rounds);
       const row: ThroughputRow = {
         framework,
         size,

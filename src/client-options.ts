@@ -23,9 +23,17 @@ export interface TerraOptions {
   secret?: string | readonly string[] | undefined;
   /** Default: env `TERRA_BASE_URL`, else `https://access.tryterra.co/api/v2`. */
   baseUrl?: string | undefined;
-  /** Time limit of each attempt, in milliseconds. Default 60,000. */
+  /**
+   * Time limit of each attempt, in milliseconds, from sending the request to the last byte of the
+   * answer (redirects on the API's origin included). Default 60,000. A call takes at most
+   * `timeout × (maxRetries + 1)` plus the waits between attempts, each at most 60 s (`Retry-After`)
+   * or 8 s (backoff); a POST, which is never retried, at most `timeout`.
+   */
   timeout?: number | undefined;
-  /** Retries of a failed GET or DELETE (POST is never retried). Default 2. */
+  /**
+   * Retries of a failed GET or DELETE (POST is never retried), on 408, 429 with rule r2, 5xx,
+   * time-outs and network errors. Default 2.
+   */
   maxRetries?: number | undefined;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof globalThis.fetch | undefined;

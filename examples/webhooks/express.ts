@@ -8,7 +8,7 @@ import { handler } from './terra.js';
 
 const app = express();
 // Before express.json(), so the webhook body stays raw for signature verification.
-app.post('/webhooks/terra', terraWebhook(handler));
+app.all('/webhooks/terra', terraWebhook(handler));
 app.use(express.json());
 app.get('/health', (_req, res) => {
   res.json({ ok: true });

@@ -8,7 +8,7 @@ import { terraWebhook } from 'terra-sdk/hono';
 import { handler } from './terra.js';
 
 const app = new Hono();
-app.post('/webhooks/terra', terraWebhook(handler));
+app.all('/webhooks/terra', terraWebhook(handler));
 app.get('/health', (c) => c.json({ ok: true }));
 
 serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST ?? '127.0.0.1' }, (info) =>

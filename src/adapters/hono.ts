@@ -4,8 +4,9 @@
  * @module terra-sdk/hono
  */
 
-import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
+import { answerWebhook, fromRequest, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
+import { builtinCryptoEngine } from './crypto-engine.js';
 
 /** The parts of Hono's `Context` the handler reads. */
 export interface HonoContextLike {
@@ -21,18 +22,27 @@ export interface HonoContextLike {
   };
 }
 
-function executionWaitUntil(c: HonoContextLike): WaitUntil['waitUntil'] {
-  try {
-    const context = c.executionCtx;
-    return (promise) => context.waitUntil(promise);
-  } catch {
-    return undefined;
-  }
+/**
+ * Hands a promise to the execution context's `waitUntil`, when the runtime has one. Looked up only
+ * when needed: on Node, Hono's `executionCtx` throws, and an error per request is not free.
+ */
+function executionWaitUntil(c: HonoContextLike, fallback: WaitUntil['waitUntil']): (promise: Promise<unknown>) => void {
+  return (promise) => {
+    let context: HonoContextLike['executionCtx'] | undefined;
+    try {
+      context = c.executionCtx;
+    } catch {
+      context = undefined;
+    }
+    if (context) context.waitUntil(promise);
+    else fallback?.(promise);
+  };
 }
 
 /**
  * A Hono handler that receives Terra webhooks with `handler`, reading the body within the handler's
- * `maxBodyBytes` and `bodyDeadlineMs`. On Workers it keeps a listener that outlives the deadline
+ * `maxBodyBytes` and `bodyDeadlineMs`. Signatures are checked with node:crypto where the runtime has
+ * it (Node, Bun, Deno), with Web Crypto everywhere else. On Workers it keeps a listener that outlives the deadline
  * alive with the execution context's `waitUntil`. Do not read the body in a middleware before it
  * (`c.req.json()`): verification needs the untouched bytes. Mount it with `app.all` so every method
  * other than POST gets its 405.
@@ -50,6 +60,12 @@ export function terraWebhook(
   handler: WebhookHandler,
   options: WaitUntil = {},
 ): (c: HonoContextLike) => Promise<Response> {
-  const respond = createFetchHandler(handler, options);
-  return (c) => respond(c.req.raw, { waitUntil: executionWaitUntil(c) ?? options.waitUntil });
+  const engine = builtinCryptoEngine();
+  return async (c) => {
+    const answer = await answerWebhook(handler, fromRequest(c.req.raw), {
+      waitUntil: executionWaitUntil(c, options.waitUntil),
+      engine,
+    });
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  };
 }

@@ -4,12 +4,13 @@
  *
  * @module terra-sdk/node
  */
-import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brokenOff, concatChunks, tooLarge, tooSlow } from '../webhooks/body.js';
 import { answerWebhook, type IncomingWebhook, type WaitUntil, type WebhookAnswer } from '../webhooks/fetch-handler.js';
 import { DEFAULT_BODY_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES, type WebhookHandler } from '../webhooks/handler.js';
 import type { HeadersLike, SignatureEngine } from '../webhooks/signature.js';
+import { type NodeCryptoLike, nodeCryptoEngineOf } from './crypto-engine.js';
 
 /** A Node request listener: `(req, res) => Promise<void>`. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -23,18 +24,11 @@ export interface ReadBodyOptions {
 }
 
 /**
- * node:crypto for the Node adapters: the HMAC runs over `<t>.` and the body without copying them
- * into one buffer, with the key made once per secret, and digests are compared with
- * `timingSafeEqual`. Tested against the same vectors as Web Crypto.
+ * node:crypto for the Node adapters: see `crypto-engine.ts`. Tested against the same vectors as Web
+ * Crypto.
  * @internal
  */
-export const nodeCryptoEngine: SignatureEngine = {
-  hmac(secret) {
-    const key = createSecretKey(Buffer.from(secret, 'utf8'));
-    return (t, body) => createHmac('sha256', key).update(`${t}.`).update(body).digest();
-  },
-  equal: (a, b) => a.byteLength === b.byteLength && timingSafeEqual(a, b),
-};
+export const nodeCryptoEngine: SignatureEngine = nodeCryptoEngineOf(crypto as unknown as NodeCryptoLike);
 
 /**
  * Reads a Node request's body to the end, as bytes, keeping at most `maxBodyBytes` of it.

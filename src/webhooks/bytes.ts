@@ -48,15 +48,25 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** The value of a lowercase hex digit's character code, or -1. */
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  return -1;
+}
 
 /**
  * The 32 bytes of a SHA-256 digest written as 64 lowercase hex characters, or `undefined` for any
  * other text (uppercase, base64, the wrong length): Terra signs in lowercase hex only.
  */
 export function sha256FromHex(text: string): Uint8Array | undefined {
-  if (!SHA256_HEX.test(text)) return undefined;
+  if (text.length !== 64) return undefined;
   const bytes = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) bytes[i] = Number.parseInt(text.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < 32; i++) {
+    const high = nibble(text.charCodeAt(i * 2));
+    const low = nibble(text.charCodeAt(i * 2 + 1));
+    if (high < 0 || low < 0) return undefined;
+    bytes[i] = high * 16 + low;
+  }
   return bytes;
 }

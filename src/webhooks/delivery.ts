@@ -177,18 +177,20 @@ export async function verifyWebhook(
 }
 
 /** {@link verifyWebhook} of a raw body, with options already checked. @internal */
-export async function verifyRaw(
+export function verifyRaw(
   rawBody: RawBody,
   header: SignatureHeaderInput,
   options: ResolvedVerifyOptions,
   engine?: SignatureEngine,
 ): Promise<TerraWebhookResponse> {
-  const signature = await verifyWith(rawBody, header, options, engine);
-  return new TerraWebhookResponse({
-    rawBody: rawBodyText(requireRawBody(rawBody)),
-    signature,
-    headers: typeof header === 'object' ? header : undefined,
-  });
+  return verifyWith(rawBody, header, options, engine).then(
+    (signature) =>
+      new TerraWebhookResponse({
+        rawBody: rawBodyText(requireRawBody(rawBody)),
+        signature,
+        headers: typeof header === 'object' ? header : undefined,
+      }),
+  );
 }
 
 /** {@link verifyWebhook} of a Web `Request`, with options already checked. @internal */

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { TerraWebhookRequestError, TerraWebhookVerificationError } from '../errors.js';
-import { contentLength, readWebStream, tooLarge } from './body.js';
+import { brokenOff, contentLength, readWebStream, tooLarge, tooSlow } from './body.js';
 import { bodyAlreadyRead, type TerraWebhookResponse } from './delivery.js';
 import type { TerraWebhookEvent } from './events.js';
 import type { WebhookErrorContext, WebhookHandler } from './handler.js';
@@ -60,6 +60,15 @@ const NOT_ALLOWED = answer(405, 'method_not_allowed', { allow: 'POST' });
 /** Listeners still running after their deadline, per handler. */
 const lateListeners = new WeakMap<WebhookHandler, { count: number }>();
 
+function lateCount(handler: WebhookHandler): { count: number } {
+  let late = lateListeners.get(handler);
+  if (!late) {
+    late = { count: 0 };
+    lateListeners.set(handler, late);
+  }
+  return late;
+}
+
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === 'object' || typeof value === 'function') &&
   value !== null &&
@@ -96,16 +105,42 @@ export function createFetchHandler(handler: WebhookHandler, defaults: WaitUntil 
   };
 }
 
-/** A Web `Request` as an {@link IncomingWebhook}. */
-function fromRequest(request: Request): IncomingWebhook {
+/** A Web `Request` as an {@link IncomingWebhook}. @internal */
+export function fromRequest(request: Request): IncomingWebhook {
   return {
     method: request.method,
     headers: request.headers,
     readBody: (maxBytes, deadlineMs) => {
+      // With a Content-Length within the limit, the server cuts the body at that length: read it
+      // whole, within the deadline. @hono/node-server reads such a body straight from Node's request,
+      // and builds no Web stream unless `body` or `bodyUsed` is touched, so neither is, here.
+      const declared = contentLength(request.headers);
+      if (declared !== undefined && declared <= maxBytes) return readWhole(request, maxBytes, deadlineMs);
       if (request.bodyUsed) return Promise.reject(bodyAlreadyRead());
-      return request.body ? readWebStream(request.body, maxBytes, deadlineMs) : Promise.resolve(new Uint8Array(0));
+      if (!request.body) return Promise.resolve(new Uint8Array(0));
+      return readWebStream(request.body, maxBytes, deadlineMs);
     },
   };
+}
+
+/** A body of known length, read in one call, within the deadline. */
+async function readWhole(request: Request, maxBytes: number, deadlineMs: number): Promise<Uint8Array> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(tooSlow(deadlineMs)), deadlineMs);
+  });
+  try {
+    const bytes = new Uint8Array(await Promise.race([request.arrayBuffer(), late]));
+    if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return bytes;
+  } catch (error) {
+    if (error instanceof TerraWebhookRequestError) throw error;
+    // fetch's words for a body a middleware already read (`await request.json()`).
+    if (error instanceof TypeError && /unusable|already|disturbed|locked/i.test(error.message)) throw bodyAlreadyRead();
+    throw brokenOff();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Options of {@link answerWebhook} that adapters set. @internal */
@@ -118,6 +153,57 @@ export interface AnswerOptions {
   maxBodyBytes?: number | undefined;
 }
 
+/** Tells `onError` about a failure, with the request's trace id; hands the work to `waitUntil`. */
+function report(
+  handler: WebhookHandler,
+  request: IncomingWebhook,
+  options: AnswerOptions,
+  error: unknown,
+  context: Omit<WebhookErrorContext, 'traceId'>,
+): void {
+  const done = handler.reportError(error, { ...context, traceId: getHeader(request.headers, 'x-terra-trace-id') });
+  options.waitUntil?.(done);
+}
+
+/** The answer to a request refused before verification, reported. */
+function refuse(
+  handler: WebhookHandler,
+  request: IncomingWebhook,
+  options: AnswerOptions,
+  error: TerraWebhookRequestError,
+): WebhookAnswer {
+  report(handler, request, options, error, {
+    phase: 'receive',
+    status: error.status,
+    afterResponse: false,
+    webhook: undefined,
+    json: undefined,
+  });
+  return answer(
+    error.status,
+    error.code,
+    error.code === 'overloaded' ? { 'retry-after': String(OVERLOADED_RETRY_AFTER_SECONDS) } : undefined,
+  );
+}
+
+/** The answer to a request that failed verification (500 for a body already read), reported. */
+function unverified(
+  handler: WebhookHandler,
+  request: IncomingWebhook,
+  options: AnswerOptions,
+  error: unknown,
+): WebhookAnswer {
+  const status = error instanceof TerraWebhookVerificationError && error.code !== 'body_not_raw' ? 401 : 500;
+  report(handler, request, options, error, {
+    phase: 'verify',
+    status,
+    afterResponse: false,
+    webhook: undefined,
+    json: undefined,
+  });
+  return answer(status, error instanceof TerraWebhookVerificationError ? error.code : 'internal_error');
+}
+
 /**
  * The core: answers one webhook request. Never rejects; every failure becomes an answer and a call
  * of the handler's `onError`.
@@ -128,36 +214,13 @@ export async function answerWebhook(
   request: IncomingWebhook,
   options: AnswerOptions = {},
 ): Promise<WebhookAnswer> {
-  const { waitUntil } = options;
   if (request.method !== 'POST') return NOT_ALLOWED;
-  const traceId = getHeader(request.headers, 'x-terra-trace-id');
-  const report = (error: unknown, context: Omit<WebhookErrorContext, 'traceId'>) => {
-    const done = handler.reportError(error, { ...context, traceId });
-    waitUntil?.(done);
-  };
-  const refuse = (error: TerraWebhookRequestError): WebhookAnswer => {
-    report(error, {
-      phase: 'receive',
-      status: error.status,
-      afterResponse: false,
-      webhook: undefined,
-      json: undefined,
-    });
-    return answer(
-      error.status,
-      error.code,
-      error.code === 'overloaded' ? { 'retry-after': String(OVERLOADED_RETRY_AFTER_SECONDS) } : undefined,
-    );
-  };
-  const rejectVerification = (error: unknown): WebhookAnswer => {
-    const status = error instanceof TerraWebhookVerificationError && error.code !== 'body_not_raw' ? 401 : 500;
-    report(error, { phase: 'verify', status, afterResponse: false, webhook: undefined, json: undefined });
-    return answer(status, error instanceof TerraWebhookVerificationError ? error.code : 'internal_error');
-  };
-
-  const late = lateListeners.get(handler) ?? { count: 0 };
+  const late = lateCount(handler);
   if (late.count >= handler.maxLateListeners) {
     return refuse(
+      handler,
+      request,
+      options,
       new TerraWebhookRequestError(
         'overloaded',
         503,
@@ -166,24 +229,32 @@ export async function answerWebhook(
     );
   }
   const unsigned = missingSignature(request.headers);
-  if (unsigned) return rejectVerification(unsigned);
+  if (unsigned) return unverified(handler, request, options, unsigned);
   const maxBytes = options.maxBodyBytes ?? handler.maxBodyBytes;
   const declared = contentLength(request.headers);
-  if (declared !== undefined && declared > maxBytes) return refuse(tooLarge(maxBytes));
+  if (declared !== undefined && declared > maxBytes) return refuse(handler, request, options, tooLarge(maxBytes));
 
   let webhook: TerraWebhookResponse;
   try {
     const body = await request.readBody(maxBytes, handler.bodyDeadlineMs);
     webhook = await handler.verifyBody(body, request.headers, options.engine);
   } catch (error) {
-    return error instanceof TerraWebhookRequestError ? refuse(error) : rejectVerification(error);
+    return error instanceof TerraWebhookRequestError
+      ? refuse(handler, request, options, error)
+      : unverified(handler, request, options, error);
   }
 
   let body: unknown;
   try {
     body = webhook.getJson();
   } catch (error) {
-    report(error, { phase: 'body', status: 400, afterResponse: false, webhook, json: undefined });
+    report(handler, request, options, error, {
+      phase: 'body',
+      status: 400,
+      afterResponse: false,
+      webhook,
+      json: undefined,
+    });
     return answer(400, 'malformed_body');
   }
 
@@ -191,7 +262,13 @@ export async function answerWebhook(
   try {
     event = webhook.getParsedResponse();
   } catch (error) {
-    report(error, { phase: 'event', status: 200, afterResponse: false, webhook, json: body });
+    report(handler, request, options, error, {
+      phase: 'event',
+      status: 200,
+      afterResponse: false,
+      webhook,
+      json: body,
+    });
     return RECEIVED;
   }
 
@@ -199,7 +276,13 @@ export async function answerWebhook(
   try {
     started = handler.start(event, webhook);
   } catch (error) {
-    report(error, { phase: 'handler', status: 500, afterResponse: false, webhook, json: body });
+    report(handler, request, options, error, {
+      phase: 'handler',
+      status: 500,
+      afterResponse: false,
+      webhook,
+      json: body,
+    });
     return answer(500, 'handler_failed');
   }
   // A listener that is not async is done: no deadline to set.
@@ -218,7 +301,6 @@ export async function answerWebhook(
   clearTimeout(timer);
   if (outcome === 'late') {
     late.count++;
-    lateListeners.set(handler, late);
     const background = settled.then((result) => {
       late.count--;
       if (result) {
@@ -228,15 +310,21 @@ export async function answerWebhook(
           afterResponse: true,
           webhook,
           json: body,
-          traceId,
+          traceId: getHeader(request.headers, 'x-terra-trace-id'),
         });
       }
     });
-    waitUntil?.(background);
+    options.waitUntil?.(background);
     return RECEIVED;
   }
   if (outcome) {
-    report(outcome.error, { phase: 'handler', status: 500, afterResponse: false, webhook, json: body });
+    report(handler, request, options, outcome.error, {
+      phase: 'handler',
+      status: 500,
+      afterResponse: false,
+      webhook,
+      json: body,
+    });
     return answer(500, 'handler_failed');
   }
   return RECEIVED;

@@ -44,11 +44,18 @@ describe('fastify plugin', () => {
     await app.close();
   });
 
-  it('answers 413 above its body limit', async () => {
-    const app = Fastify();
-    await app.register(terraWebhook(createWebhookHandler({ secret: SECRET }), { bodyLimit: 100 }));
-    const response = await app.inject({ method: 'POST', url: '/', payload: body, headers: deliveryHeaders(body) });
-    expect(response.statusCode).toBe(413);
-    await app.close();
+  it('answers 413 above the handler’s maxBodyBytes, and above the deprecated bodyLimit', async () => {
+    for (const [handlerOptions, pluginOptions] of [
+      [{ maxBodyBytes: 100 }, {}],
+      [{}, { bodyLimit: 100 }],
+    ] as const) {
+      const app = Fastify();
+      const handler = createWebhookHandler({ secret: SECRET, onError: () => undefined, ...handlerOptions });
+      await app.register(terraWebhook(handler, pluginOptions));
+      const response = await app.inject({ method: 'POST', url: '/', payload: body, headers: deliveryHeaders(body) });
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toEqual({ error: 'body_too_large' });
+      await app.close();
+    }
   });
 });
