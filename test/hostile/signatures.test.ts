@@ -187,7 +187,7 @@ describe('hostile signatures', () => {
     try {
       for (const vector of all) {
         // node:http refuses some bytes in a header value (a NUL): such a request cannot be sent at all.
-        if (/[\u0000-\u001f]/.test(vector.header)) continue;
+        if ([...vector.header].some((c) => c.charCodeAt(0) < 0x20)) continue;
         const body =
           typeof vector.body === 'string' || vector.body === undefined ? Buffer.from(vector.body ?? BODY) : vector.body;
         const answer = await send(served.url, {
