@@ -15,6 +15,7 @@ export default defineConfig({
     node: 'src/adapters/node.ts',
     testing: 'src/testing/index.ts',
     sandbox: 'src/sandbox/index.ts',
+    connections: 'src/connections/index.ts',
     // The `terra-sdk` command (package.json `bin`); not an import entry.
     cli: 'src/cli/bin.ts',
   },

@@ -1,0 +1,592 @@
+import { TerraConfigurationError, TerraError, TerraInvalidArgumentError } from '../errors.js';
+import { applyScopeChanges } from '../models/scopes.js';
+import { describeKind } from '../webhooks/bytes.js';
+import type { TerraWebhookEvent } from '../webhooks/events.js';
+import { type ConnectionStoreDatabase, createRunner, type DatabaseKind, type Runner } from './database.js';
+import { type ConnectionStoreOperation, toStoreError } from './errors.js';
+import {
+  baseReference,
+  type ConnectionStatus,
+  type ConnectionWrite,
+  checkDelivery,
+  type LargeRequestWrite,
+  planEvent,
+} from './plan.js';
+import {
+  CONNECTION_COLUMNS,
+  LARGE_REQUEST_COLUMNS,
+  type LargeRequestRow,
+  type TerraConnectionRow,
+  toConnectionRow,
+  toLargeRequestRow,
+} from './rows.js';
+import { CREATE_MIGRATIONS_TABLE, MIGRATION_LOCK_KEY, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+/** Options of {@link createConnectionStore}. */
+export interface ConnectionStoreOptions {
+  /**
+   * The database: a `pg` `Pool`, a connected `pg` `Client`, or a PGlite instance. See
+   * {@link ConnectionStoreDatabase}.
+   */
+  db: ConnectionStoreDatabase;
+  /**
+   * How long delivery records (trace ids, for deduplication) and finished or abandoned large requests
+   * are kept, in milliseconds. Terra retries a delivery for about a day, so at least one day; default
+   * seven days.
+   */
+  retentionMs?: number | undefined;
+  /**
+   * Delete records older than `retentionMs` every thousand applied deliveries, a bounded batch at a
+   * time (default `true`). With `false`, call {@link ConnectionStore.prune} yourself.
+   */
+  autoPrune?: boolean | undefined;
+}
+
+/** The delivery headers `apply` needs. A `TerraWebhookResponse` has them all. */
+export interface ConnectionStoreDelivery {
+  /** `X-Terra-Trace-Id`: unique per delivery, the same on Terra's retries. The deduplication key. */
+  traceId?: string | null | undefined;
+  /** `terra-reference`: the API request the delivery answers (chunks `{reference}:chunk:{n}` count for `{reference}`). */
+  reference?: string | null | undefined;
+  /** `X-Terra-Ordering-Timestamp`, unix milliseconds. Missing means newest: the time of receipt is used. */
+  orderingTimestamp?: number | null | undefined;
+}
+
+/**
+ * What became of a delivery:
+ * - `applied`: new; its effect was written now. Run your listeners, then {@link ConnectionStore.markHandled}.
+ * - `applied_before`: seen before and its effect written then, but its listeners never completed
+ *   (a retry after a listener failed). Run the listeners again, then mark it handled.
+ * - `handled_before`: seen before and marked handled. Answer 200 and do nothing.
+ */
+export type ApplyStatus = 'applied' | 'applied_before' | 'handled_before';
+
+/** How far a large request has arrived, as of one delivery. */
+export interface LargeRequestProgress {
+  /** The request's `terra-reference` (without any `:chunk:N` suffix). */
+  reference: string;
+  /** Payloads announced by `large_request_sending`; null before the announcement. */
+  expected: number | null;
+  /** Payloads received so far. */
+  received: number;
+  /** Whether every announced payload has arrived. */
+  complete: boolean;
+}
+
+/** The result of {@link ConnectionStore.apply}. */
+export interface ApplyResult {
+  /** New, applied before, or handled before: see {@link ApplyStatus}. */
+  status: ApplyStatus;
+  /** Whether your listeners should run for this delivery (`status` is not `handled_before`). */
+  runListeners: boolean;
+  /**
+   * Whether the delivery could be deduplicated. `false` when it had no trace id: it was applied, and
+   * would be applied again if delivered again.
+   */
+  deduplicated: boolean;
+  /** The delivery's trace id, when it had one. */
+  traceId: string | undefined;
+  /** The Terra user ids whose rows this delivery wrote (none for a repeat or an event with no effect on connections). */
+  connections: readonly string[];
+  /** The large request this delivery announced or advanced, after it. */
+  largeRequest: LargeRequestProgress | undefined;
+}
+
+/** What {@link ConnectionStore.migrate} did. */
+export interface MigrateResult {
+  /** The schema version the database had before (0: none). */
+  from: number;
+  /** The schema version it has now. */
+  to: number;
+  /** The versions applied by this call (empty when the tables were up to date). */
+  applied: readonly number[];
+}
+
+/** Options of {@link ConnectionStore.activeConnections} and {@link ConnectionStore.needingReconnect}. */
+export interface ConnectionListOptions {
+  /** Only connections to this provider (`GARMIN`, ...; case-insensitive). */
+  provider?: string | undefined;
+  /** At most this many rows (1 to 10,000). Default: all. */
+  limit?: number | undefined;
+  /** Only rows whose `id` is greater: pass the last row's `id` to read the next page. */
+  afterId?: number | undefined;
+}
+
+/** What {@link ConnectionStore.prune} deleted. */
+export interface PruneResult {
+  /** Delivery records (trace ids) deleted. */
+  deliveries: number;
+  /** Large requests deleted. */
+  largeRequests: number;
+}
+
+/**
+ * Terra's recommended `terra_connections` table, kept true by the webhooks, on PostgreSQL or PGlite.
+ * Made by {@link createConnectionStore}. Every method returns a promise that rejects (never throws)
+ * with a {@link TerraInvalidArgumentError} for a bad argument or a `TerraStoreError` when the database
+ * fails.
+ */
+export interface ConnectionStore {
+  /** Which kind of database the store runs on. */
+  readonly kind: DatabaseKind;
+  /**
+   * Creates the tables, or upgrades them to this version's schema. Idempotent, and safe when several
+   * processes call it at once (they take turns under an advisory lock). Call it once at start-up.
+   */
+  migrate(): Promise<MigrateResult>;
+  /**
+   * Applies one webhook event, exactly once per trace id: the delivery is recorded in the same
+   * transaction as its effect. An event older (by ordering timestamp) than what the row already
+   * reflects never undoes the newer state. Events with no effect on connections are recorded only.
+   *
+   * @param event A parsed webhook event (`parseEvent`, or `hook.getParsedResponse()`).
+   * @param delivery Its delivery headers: `{ traceId, reference, orderingTimestamp }`, or a
+   *   `TerraWebhookResponse`.
+   */
+  apply(event: TerraWebhookEvent, delivery?: ConnectionStoreDelivery): Promise<ApplyResult>;
+  /**
+   * Records that the listeners of a delivery completed, so a later repeat is `handled_before`.
+   * Resolves to `false` when no delivery with this trace id is recorded.
+   */
+  markHandled(traceId: string): Promise<boolean>;
+  /** The connection with this Terra user id, or `undefined`. */
+  getConnection(terraUserId: string): Promise<TerraConnectionRow | undefined>;
+  /** Every connection of one person (their reference id), in the order they were first seen. */
+  connectionsFor(referenceId: string): Promise<TerraConnectionRow[]>;
+  /** Connections whose status is `active`, by `id`. */
+  activeConnections(options?: ConnectionListOptions): Promise<TerraConnectionRow[]>;
+  /** Connections whose status is `needs_reconnect` (ask these people to connect again), by `id`. */
+  needingReconnect(options?: ConnectionListOptions): Promise<TerraConnectionRow[]>;
+  /**
+   * How far the large request with this `terra-reference` has arrived, or `undefined` if nothing
+   * about it was received. A chunk reference (`{reference}:chunk:{n}`) reads its request.
+   */
+  largeRequest(reference: string): Promise<LargeRequestRow | undefined>;
+  /**
+   * Deletes delivery records and large requests older than `olderThanMs` (default: the store's
+   * `retentionMs`). A delivery whose record was deleted would be applied again if Terra sent it again.
+   */
+  prune(options?: {
+    /** Age in milliseconds above which records are deleted. */
+    olderThanMs?: number | undefined;
+  }): Promise<PruneResult>;
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_RETENTION_MS = 7 * DAY_MS;
+const PRUNE_EVERY = 1000;
+const PRUNE_BATCH = 1000;
+const MAX_LIST = 10_000;
+
+type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The upsert of one connection; every column's rule is in docs/connections.md. */
+const UPSERT_CONNECTION = `INSERT INTO terra_connections AS c
+  (terra_user_id, provider, provider_at, reference_id, reference_id_at, connected_at, last_sync,
+   status, disconnected_at, replaced_by, last_error, last_event_at, updated_at)
+VALUES ($1::varchar, $2::varchar, CASE WHEN $2::varchar IS NULL THEN NULL ELSE $4::timestamptz END,
+  $3::varchar, CASE WHEN $3::varchar IS NULL THEN NULL ELSE $4::timestamptz END,
+  $10::timestamptz, $11::timestamptz,
+  COALESCE($6::varchar, 'active'), $7::timestamptz, $8::varchar, $9::text,
+  CASE WHEN $5::boolean THEN $4::timestamptz END, now())
+ON CONFLICT (terra_user_id) DO UPDATE SET
+  provider = CASE WHEN EXCLUDED.provider_at IS NOT NULL AND (c.provider_at IS NULL OR EXCLUDED.provider_at >= c.provider_at)
+    THEN EXCLUDED.provider ELSE c.provider END,
+  provider_at = CASE WHEN EXCLUDED.provider_at IS NOT NULL AND (c.provider_at IS NULL OR EXCLUDED.provider_at >= c.provider_at)
+    THEN EXCLUDED.provider_at ELSE c.provider_at END,
+  reference_id = CASE WHEN EXCLUDED.reference_id_at IS NOT NULL AND (c.reference_id_at IS NULL OR EXCLUDED.reference_id_at >= c.reference_id_at)
+    THEN EXCLUDED.reference_id ELSE c.reference_id END,
+  reference_id_at = CASE WHEN EXCLUDED.reference_id_at IS NOT NULL AND (c.reference_id_at IS NULL OR EXCLUDED.reference_id_at >= c.reference_id_at)
+    THEN EXCLUDED.reference_id_at ELSE c.reference_id_at END,
+  connected_at = GREATEST(c.connected_at, EXCLUDED.connected_at),
+  last_sync = GREATEST(c.last_sync, EXCLUDED.last_sync),
+  status = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
+    THEN EXCLUDED.status ELSE c.status END,
+  disconnected_at = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
+    THEN EXCLUDED.disconnected_at ELSE c.disconnected_at END,
+  replaced_by = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
+    THEN EXCLUDED.replaced_by ELSE c.replaced_by END,
+  last_error = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
+    THEN EXCLUDED.last_error ELSE c.last_error END,
+  last_event_at = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
+    THEN EXCLUDED.last_event_at ELSE c.last_event_at END,
+  updated_at = now()`;
+
+const LARGE_REQUEST_SQL: Record<LargeRequestWrite['kind'], string> = {
+  announce: `INSERT INTO terra_large_requests AS r (reference, terra_user_id, expected, announced_at, completed_at)
+VALUES ($1::varchar, $2::varchar, $3::integer, now(), CASE WHEN $3::integer = 0 THEN now() END)
+ON CONFLICT (reference) DO UPDATE SET
+  terra_user_id = COALESCE(r.terra_user_id, EXCLUDED.terra_user_id),
+  expected = COALESCE(EXCLUDED.expected, r.expected),
+  announced_at = COALESCE(r.announced_at, EXCLUDED.announced_at),
+  completed_at = CASE WHEN r.completed_at IS NOT NULL THEN r.completed_at
+    WHEN COALESCE(EXCLUDED.expected, r.expected) IS NOT NULL AND r.received >= COALESCE(EXCLUDED.expected, r.expected) THEN now() END,
+  updated_at = now()
+RETURNING reference, expected, received`,
+  payload: `INSERT INTO terra_large_requests AS r (reference, terra_user_id, received, last_payload_at)
+VALUES ($1::varchar, $2::varchar, 1, now())
+ON CONFLICT (reference) DO UPDATE SET
+  terra_user_id = COALESCE(r.terra_user_id, EXCLUDED.terra_user_id),
+  received = r.received + 1,
+  last_payload_at = now(),
+  completed_at = CASE WHEN r.completed_at IS NOT NULL THEN r.completed_at
+    WHEN r.expected IS NOT NULL AND r.received + 1 >= r.expected THEN now() END,
+  updated_at = now()
+RETURNING reference, expected, received`,
+  processing: `INSERT INTO terra_large_requests AS r (reference, terra_user_id)
+VALUES ($1::varchar, $2::varchar)
+ON CONFLICT (reference) DO UPDATE SET
+  terra_user_id = COALESCE(r.terra_user_id, EXCLUDED.terra_user_id),
+  updated_at = now()
+RETURNING reference, expected, received`,
+};
+
+function lifecycleParams(write: ConnectionWrite): unknown[] {
+  const life = write.lifecycle;
+  return [
+    write.terraUserId,
+    write.provider,
+    write.referenceId,
+    iso(write.at),
+    life !== null,
+    life?.status ?? null,
+    iso(life?.disconnectedAt ?? null),
+    life?.replacedBy ?? null,
+    life?.lastError ?? null,
+    iso(write.connectedAt),
+    iso(write.lastSync),
+  ];
+}
+
+/** Records the scope fact of `write` and recomputes the connection's `scopes` from all of them. */
+async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
+  const scopes = write.scopes;
+  if (scopes === null) return;
+  const full = 'full' in scopes;
+  await q(
+    'INSERT INTO terra_scope_changes (terra_user_id, changed_at, scopes, scopes_added, scopes_removed) VALUES ($1::varchar, $2::timestamptz, $3::text[], $4::text[], $5::text[])',
+    full
+      ? [write.terraUserId, iso(write.at), scopes.full, null, null]
+      : [write.terraUserId, iso(write.at), null, scopes.added, scopes.removed],
+  );
+  // The newest full list, then every delta from its time on, oldest first (a full list first on a tie).
+  const facts = (await q(
+    `SELECT changed_at, scopes, scopes_added, scopes_removed FROM terra_scope_changes
+     WHERE terra_user_id = $1::varchar AND changed_at >= COALESCE(
+       (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND scopes IS NOT NULL),
+       '-infinity'::timestamptz)
+     ORDER BY changed_at, (scopes IS NULL), id`,
+    [write.terraUserId],
+  )) as { changed_at: unknown; scopes: unknown; scopes_added: unknown; scopes_removed: unknown }[];
+  let current: string[] = [];
+  for (const fact of facts) {
+    if (fact.scopes !== null && fact.scopes !== undefined) current = asArray(fact.scopes);
+    else
+      current = applyScopeChanges(current, {
+        scopes_added: asArray(fact.scopes_added).join(','),
+        scopes_removed: asArray(fact.scopes_removed).join(','),
+      });
+  }
+  await q('UPDATE terra_connections SET scopes = $2::text[] WHERE terra_user_id = $1::varchar', [
+    write.terraUserId,
+    current,
+  ]);
+  if (full) {
+    // Facts older than the newest full list can never matter again.
+    await q(
+      `DELETE FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND changed_at <
+        (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND scopes IS NOT NULL)`,
+      [write.terraUserId],
+    );
+  }
+}
+
+function asArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string' && value.startsWith('{') && value.endsWith('}'))
+    return value
+      .slice(1, -1)
+      .split(',')
+      .filter((s) => s !== '')
+      .map((s) => s.replace(/^"(.*)"$/, '$1'));
+  return [];
+}
+
+function progress(row: unknown): LargeRequestProgress | undefined {
+  if (row === undefined) return undefined;
+  const r = toLargeRequestRow(row);
+  return { reference: r.reference, expected: r.expected, received: r.received, complete: r.complete };
+}
+
+function checkId(value: unknown, name: string, max = 255): string {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max)
+    throw new TerraInvalidArgumentError(
+      name,
+      `${name} must be a non-empty string of at most ${max} characters; got ${
+        typeof value === 'string' ? `a string of ${value.length} characters` : describeKind(value)
+      }.`,
+    );
+  return value.trim();
+}
+
+function checkListOptions(options: unknown): { provider: string | null; limit: number | null; afterId: number } {
+  if (options === undefined) return { provider: null, limit: null, afterId: 0 };
+  if (typeof options !== 'object' || options === null)
+    throw new TerraInvalidArgumentError('options', `options must be an object; got ${describeKind(options)}.`);
+  const { provider, limit, afterId } = options as ConnectionListOptions;
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST))
+    throw new TerraInvalidArgumentError(
+      'limit',
+      `limit must be an integer from 1 to ${MAX_LIST}; got ${String(limit)}.`,
+    );
+  if (afterId !== undefined && (!Number.isSafeInteger(afterId) || afterId < 0))
+    throw new TerraInvalidArgumentError(
+      'afterId',
+      `afterId must be a row id (an integer, 0 or more); got ${String(afterId)}.`,
+    );
+  return {
+    provider: provider === undefined ? null : checkId(provider, 'provider', 50),
+    limit: limit ?? null,
+    afterId: afterId ?? 0,
+  };
+}
+
+function checkRetention(value: unknown, name: string, minimum: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum)
+    throw new TerraInvalidArgumentError(
+      name,
+      `${name} must be a number of milliseconds, at least ${minimum}${minimum === DAY_MS ? ' (one day: Terra retries a delivery for about that long)' : ''}; got ${
+        typeof value === 'number' ? String(value) : describeKind(value)
+      }.`,
+    );
+  return value;
+}
+
+/**
+ * Makes a connection store on `db`: a `pg` `Pool`, a connected `pg` `Client`, or a PGlite instance.
+ * Call `await store.migrate()` once before using it.
+ *
+ * @example
+ * ```ts
+ * import { PGlite } from '@electric-sql/pglite';
+ * import { createConnectionStore } from 'terra-sdk/connections';
+ *
+ * const store = createConnectionStore({ db: new PGlite('./terra-data') });
+ * await store.migrate();
+ * await store.apply(hook.getParsedResponse(), hook); // hook: a verified TerraWebhookResponse
+ * console.log(await store.connectionsFor('person-1'));
+ * ```
+ * @throws {@link TerraConfigurationError} when `db` is none of the accepted kinds, or an option is unusable.
+ */
+export function createConnectionStore(options: ConnectionStoreOptions): ConnectionStore {
+  if (typeof options !== 'object' || options === null)
+    throw new TerraConfigurationError(
+      'options',
+      `createConnectionStore takes { db }, where db is a pg Pool, a pg Client or a PGlite instance; got ${describeKind(options)}.`,
+    );
+  let retentionMs: number;
+  try {
+    retentionMs = checkRetention(options.retentionMs, 'retentionMs', DAY_MS) ?? DEFAULT_RETENTION_MS;
+  } catch (error) {
+    throw new TerraConfigurationError('retentionMs', (error as Error).message);
+  }
+  if (options.autoPrune !== undefined && typeof options.autoPrune !== 'boolean')
+    throw new TerraConfigurationError(
+      'autoPrune',
+      `autoPrune must be true or false; got ${describeKind(options.autoPrune)}.`,
+    );
+  const runner: Runner = createRunner(options.db);
+  const autoPrune = options.autoPrune ?? true;
+  let appliedSincePrune = 0;
+
+  /** Runs `body`, turning any failure into a typed rejection. */
+  async function guard<T>(operation: ConnectionStoreOperation, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      throw error instanceof TerraError ? error : toStoreError(operation, error);
+    }
+  }
+
+  async function pruneBatch(olderThanMs: number, batch: number): Promise<PruneResult> {
+    const before = new Date(Date.now() - olderThanMs).toISOString();
+    const deliveries = await runner.query(
+      `DELETE FROM terra_deliveries WHERE trace_id IN
+        (SELECT trace_id FROM terra_deliveries WHERE received_at < $1::timestamptz ORDER BY received_at LIMIT $2::integer)
+       RETURNING 1`,
+      [before, batch],
+    );
+    const largeRequests = await runner.query(
+      `DELETE FROM terra_large_requests WHERE reference IN
+        (SELECT reference FROM terra_large_requests WHERE updated_at < $1::timestamptz ORDER BY updated_at LIMIT $2::integer)
+       RETURNING 1`,
+      [before, batch],
+    );
+    return { deliveries: deliveries.length, largeRequests: largeRequests.length };
+  }
+
+  async function list(status: ConnectionStatus, options: unknown): Promise<TerraConnectionRow[]> {
+    const { provider, limit, afterId } = checkListOptions(options);
+    const rows = await runner.query(
+      `SELECT ${CONNECTION_COLUMNS} FROM terra_connections
+       WHERE status = $1::varchar AND ($2::varchar IS NULL OR upper(provider) = upper($2::varchar)) AND id > $3::integer
+       ORDER BY id LIMIT $4::integer`,
+      [status, provider, afterId, limit],
+    );
+    return rows.map(toConnectionRow);
+  }
+
+  return {
+    kind: runner.kind,
+
+    migrate: () =>
+      guard('migrate', () =>
+        runner.transaction(async (q) => {
+          await q(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+          await q(CREATE_MIGRATIONS_TABLE);
+          const [row] = (await q('SELECT COALESCE(max(version), 0) AS version FROM terra_migrations')) as {
+            version: unknown;
+          }[];
+          const from = Number(row?.version ?? 0);
+          if (from > SCHEMA_VERSION)
+            throw new TerraConfigurationError(
+              'db',
+              `The terra_ tables are at schema version ${from}, made by a newer terra-sdk; this version knows up to ${SCHEMA_VERSION}. Upgrade terra-sdk.`,
+            );
+          const applied: number[] = [];
+          for (const migration of MIGRATIONS) {
+            if (migration.version <= from) continue;
+            for (const statement of migration.statements) await q(statement);
+            await q('INSERT INTO terra_migrations (version, description) VALUES ($1::integer, $2::text)', [
+              migration.version,
+              migration.description,
+            ]);
+            applied.push(migration.version);
+          }
+          return { from, to: Math.max(from, SCHEMA_VERSION), applied };
+        }),
+      ),
+
+    apply: (event, delivery) =>
+      guard('apply', async () => {
+        const checked = checkDelivery(delivery);
+        const plan = planEvent(event, checked, Date.now());
+        const traceId = checked.traceId;
+        const result = await runner.transaction(async (q): Promise<ApplyResult> => {
+          if (traceId !== null) {
+            const inserted = await q(
+              `INSERT INTO terra_deliveries (trace_id, event_type, terra_user_id, reference, ordering_timestamp)
+               VALUES ($1::text, $2::varchar, $3::varchar, $4::text, $5::timestamptz)
+               ON CONFLICT (trace_id) DO NOTHING RETURNING trace_id`,
+              [traceId, plan.eventType, plan.terraUserId, checked.reference, iso(checked.orderingTimestamp)],
+            );
+            if (inserted.length === 0) {
+              const [seen] = (await q('SELECT handled_at FROM terra_deliveries WHERE trace_id = $1::text', [
+                traceId,
+              ])) as { handled_at: unknown }[];
+              const handled = seen !== undefined && seen.handled_at !== null && seen.handled_at !== undefined;
+              return {
+                status: handled ? 'handled_before' : 'applied_before',
+                runListeners: !handled,
+                deduplicated: true,
+                traceId,
+                connections: [],
+                largeRequest: undefined,
+              };
+            }
+          }
+          for (const write of plan.writes) {
+            await q(UPSERT_CONNECTION, lifecycleParams(write));
+            await writeScopes(q, write);
+          }
+          let largeRequest: LargeRequestProgress | undefined;
+          if (plan.largeRequest !== null) {
+            const { reference, terraUserId, kind, expected } = plan.largeRequest;
+            const [row] = await q(
+              LARGE_REQUEST_SQL[kind],
+              kind === 'announce' ? [reference, terraUserId, expected] : [reference, terraUserId],
+            );
+            largeRequest = progress(row);
+          }
+          return {
+            status: 'applied',
+            runListeners: true,
+            deduplicated: traceId !== null,
+            traceId: traceId ?? undefined,
+            connections: plan.writes.map((w) => w.terraUserId),
+            largeRequest,
+          };
+        });
+        if (autoPrune && result.status === 'applied' && ++appliedSincePrune >= PRUNE_EVERY) {
+          appliedSincePrune = 0;
+          // Housekeeping only: a failure here does not fail the delivery, and the next round retries.
+          await pruneBatch(retentionMs, PRUNE_BATCH).catch(() => undefined);
+        }
+        return result;
+      }),
+
+    markHandled: (traceId) =>
+      guard('markHandled', async () => {
+        const id = checkId(traceId, 'traceId', 1024);
+        const rows = await runner.query(
+          'UPDATE terra_deliveries SET handled_at = COALESCE(handled_at, now()) WHERE trace_id = $1::text RETURNING 1',
+          [id],
+        );
+        return rows.length > 0;
+      }),
+
+    getConnection: (terraUserId) =>
+      guard('getConnection', async () => {
+        const id = checkId(terraUserId, 'terraUserId');
+        const [row] = await runner.query(
+          `SELECT ${CONNECTION_COLUMNS} FROM terra_connections WHERE terra_user_id = $1::varchar`,
+          [id],
+        );
+        return row === undefined ? undefined : toConnectionRow(row);
+      }),
+
+    connectionsFor: (referenceId) =>
+      guard('connectionsFor', async () => {
+        const id = checkId(referenceId, 'referenceId');
+        const rows = await runner.query(
+          `SELECT ${CONNECTION_COLUMNS} FROM terra_connections WHERE reference_id = $1::varchar ORDER BY id`,
+          [id],
+        );
+        return rows.map(toConnectionRow);
+      }),
+
+    activeConnections: (options) => guard('activeConnections', () => list('active', options)),
+
+    needingReconnect: (options) => guard('needingReconnect', () => list('needs_reconnect', options)),
+
+    largeRequest: (reference) =>
+      guard('largeRequest', async () => {
+        const id = baseReference(checkId(reference, 'reference', 1024));
+        const [row] = await runner.query(
+          `SELECT ${LARGE_REQUEST_COLUMNS} FROM terra_large_requests WHERE reference = $1::varchar`,
+          [id.slice(0, 255)],
+        );
+        return row === undefined ? undefined : toLargeRequestRow(row);
+      }),
+
+    prune: (pruneOptions) =>
+      guard('prune', async () => {
+        if (pruneOptions !== undefined && (typeof pruneOptions !== 'object' || pruneOptions === null))
+          throw new TerraInvalidArgumentError(
+            'options',
+            `options must be an object; got ${describeKind(pruneOptions)}.`,
+          );
+        const olderThanMs = checkRetention(pruneOptions?.olderThanMs, 'olderThanMs', 0) ?? retentionMs;
+        const total: PruneResult = { deliveries: 0, largeRequests: 0 };
+        for (;;) {
+          const batch = await pruneBatch(olderThanMs, PRUNE_BATCH);
+          total.deliveries += batch.deliveries;
+          total.largeRequests += batch.largeRequests;
+          if (batch.deliveries < PRUNE_BATCH && batch.largeRequests < PRUNE_BATCH) return total;
+        }
+      }),
+  };
+}
