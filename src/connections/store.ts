@@ -218,7 +218,7 @@ const LARGE_REQUEST_SQL: Record<LargeRequestWrite['kind'], string> = {
   announce: `INSERT INTO terra_large_requests AS r (reference, terra_user_id, expected, announced_at, completed_at)
 VALUES ($1::varchar, $2::varchar, $3::integer, now(), CASE WHEN $3::integer = 0 THEN now() END)
 ON CONFLICT (reference) DO UPDATE SET
-  terra_user_id = COALESCE(r.terra_user_id, EXCLUDED.terra_user_id),
+  terra_user_id = COALESCE(EXCLUDED.terra_user_id, r.terra_user_id),
   expected = COALESCE(EXCLUDED.expected, r.expected),
   announced_at = COALESCE(r.announced_at, EXCLUDED.announced_at),
   completed_at = CASE WHEN r.completed_at IS NOT NULL THEN r.completed_at
