@@ -70,7 +70,8 @@ export async function openDatabase(engine: EngineName, options: { migrate?: bool
     db,
     store,
     schema,
-    sql: async <T>(text: string, params?: unknown[]) => (await db.query(text, params)).rows as T[],
+    sql: async <T>(text: string, params?: unknown[]) =>
+      (await (db as { query(t: string, p?: unknown[]): Promise<{ rows: unknown[] }> }).query(text, params)).rows as T[],
     pool: (max = 4) => {
       if (engine !== 'postgres') throw new Error('pool() is for PostgreSQL');
       const pool = poolOn(schema, max);
