@@ -202,7 +202,9 @@ describe('database failures through the driver', () => {
     let count = 0;
     const db = {
       query: (text: string, params?: unknown[]) => lite.query(text, params),
-      transaction: <T>(work: (tx: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }) => Promise<T>) =>
+      transaction: <T>(
+        work: (tx: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }) => Promise<T>,
+      ) =>
         lite.transaction((tx) =>
           work({
             query: async (text, params) => {
@@ -232,7 +234,9 @@ describe('database failures through the driver', () => {
     });
     expect(result.status).toBe('applied');
     expect(thrown).toBe(2);
-    const rows = await lite.query('SELECT count(*)::int AS n FROM terra_deliveries WHERE trace_id = $1', ['retried-trace']);
+    const rows = await lite.query('SELECT count(*)::int AS n FROM terra_deliveries WHERE trace_id = $1', [
+      'retried-trace',
+    ]);
     expect(rows.rows).toEqual([{ n: 1 }]);
   });
 
@@ -334,7 +338,9 @@ describe.skipIf(!postgresUrl)('PostgreSQL connection failures', () => {
       },
     };
     try {
-      const error = await rejection(createConnectionStore({ db }).apply({ type: 'deauth', user } as never, { traceId: 't' }));
+      const error = await rejection(
+        createConnectionStore({ db }).apply({ type: 'deauth', user } as never, { traceId: 't' }),
+      );
       expect(error).toMatchObject({ name: 'TerraStoreError', code: 'ECONNRESET' });
       expect(released).toHaveLength(1);
       expect(released[0]).toBeInstanceOf(Error);
@@ -356,7 +362,10 @@ describe.skipIf(!postgresUrl)('PostgreSQL connection failures', () => {
       const users = Array.from({ length: 30 }, (_, i) => ({ ...user, user_id: `client-${i}` }));
       await Promise.all(
         users.flatMap((u, i) => [
-          store.apply({ type: 'auth', status: 'success', user: u } as never, { traceId: `a${i}`, orderingTimestamp: 1 }),
+          store.apply({ type: 'auth', status: 'success', user: u } as never, {
+            traceId: `a${i}`,
+            orderingTimestamp: 1,
+          }),
           store.apply({ type: 'deauth', user: u } as never, { traceId: `d${i}`, orderingTimestamp: 2 }),
           store.apply({ type: 'deauth', user: u } as never, { traceId: `d${i}`, orderingTimestamp: 2 }),
         ]),

@@ -131,10 +131,10 @@ describeEngines('migrate', (engine: EngineName) => {
       { type: 'deauth', user: { user_id: 'existing', provider: 'FITBIT', reference_id: 'person-1' } } as never,
       { traceId: 't1', orderingTimestamp: Date.UTC(2026, 0, 2) },
     );
-    await db.store.apply(
-      { type: 'activity', user: { user_id: 'existing', provider: 'FITBIT' }, data: [] } as never,
-      { traceId: 't2', orderingTimestamp: Date.UTC(2026, 0, 3) },
-    );
+    await db.store.apply({ type: 'activity', user: { user_id: 'existing', provider: 'FITBIT' }, data: [] } as never, {
+      traceId: 't2',
+      orderingTimestamp: Date.UTC(2026, 0, 3),
+    });
     const row = await db.store.getConnection('existing');
     expect(row).toMatchObject({ user_id: 1, status: 'disconnected', provider: 'FITBIT', reference_id: 'person-1' });
     expect(row?.disconnected_at?.toISOString()).toBe('2026-01-02T00:00:00.000Z');
