@@ -106,7 +106,8 @@ function serial(): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
+/** Runs `attempt` again after a deadlock or serialization failure, up to five times. @internal */
+export async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
@@ -119,14 +120,60 @@ async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A 53-bit hash of a statement's text (cyrb53), to name its prepared statement. */
+function hash(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** The names of the statements seen, by text. The store's statements come in a few dozen shapes. */
+const names = new Map<string, string>();
+const MAX_NAMES = 512;
+
+/**
+ * Runs `text` on `connection`. With node-postgres, statements with parameters run as named prepared
+ * statements (`{ name, text, values }`), planned once per connection rather than on every call.
+ */
+async function run(connection: SqlQueryable, named: boolean, text: string, params?: unknown[]): Promise<unknown[]> {
+  if (!named || params === undefined) return rowsOf(await connection.query(text, params));
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `terra_${hash(text)}`;
+    if (names.size < MAX_NAMES) names.set(text, name);
+  }
+  const config = { name, text, values: params };
+  return rowsOf(
+    await (connection.query as unknown as (config: object) => Promise<SqlQueryResult>).call(connection, config),
+  );
+}
+
+/** Whether `db` is node-postgres (`pg`), whose `query` also takes `{ name, text, values }`. */
+function isNodePostgres(db: unknown, kind: DatabaseKind): boolean {
+  const candidate = db as { Client?: unknown; connectionParameters?: unknown };
+  return kind === 'pool'
+    ? typeof candidate.Client === 'function'
+    : kind === 'client' &&
+        typeof candidate.connectionParameters === 'object' &&
+        candidate.connectionParameters !== null;
+}
+
 /** BEGIN ... COMMIT on one connection; ROLLBACK (its own failure ignored) when `work` fails. */
 async function onConnection<T>(
   connection: SqlQueryable,
+  named: boolean,
   work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
 ): Promise<T> {
   await connection.query('BEGIN');
   try {
-    const result = await work(async (text, params) => rowsOf(await connection.query(text, params)));
+    const result = await work((text, params) => run(connection, named, text, params));
     await connection.query('COMMIT');
     return result;
   } catch (error) {
@@ -142,17 +189,18 @@ async function onConnection<T>(
 /** A {@link Runner} for `db`. @internal */
 export function createRunner(db: ConnectionStoreDatabase): Runner {
   const kind = databaseKind(db);
+  const named = isNodePostgres(db, kind);
   if (kind === 'pool') {
     const pool = db as SqlPool;
     return {
       kind,
-      query: async (text, params) => rowsOf(await pool.query(text, params)),
+      query: (text, params) => run(pool, named, text, params),
       transaction: (work) =>
         withRetry(async () => {
           const client = await pool.connect();
           let broken: Error | undefined;
           try {
-            return await onConnection(client, work);
+            return await onConnection(client, named, work);
           } catch (error) {
             // A client whose connection failed must not go back to the pool.
             const code = errorCode(error);
@@ -180,7 +228,7 @@ export function createRunner(db: ConnectionStoreDatabase): Runner {
   const client = db as SqlQueryable;
   return {
     kind,
-    query: (text, params) => enqueue(async () => rowsOf(await client.query(text, params))),
-    transaction: (work) => withRetry(() => enqueue(() => onConnection(client, work))),
+    query: (text, params) => enqueue(() => run(client, named, text, params)),
+    transaction: (work) => withRetry(() => enqueue(() => onConnection(client, named, work))),
   };
 }

@@ -2,14 +2,16 @@ import { TerraConfigurationError, TerraError, TerraInvalidArgumentError } from '
 import { applyScopeChanges } from '../models/scopes.js';
 import { describeKind } from '../webhooks/bytes.js';
 import type { TerraWebhookEvent } from '../webhooks/events.js';
-import { type ConnectionStoreDatabase, createRunner, type DatabaseKind, type Runner } from './database.js';
+import { type ConnectionStoreDatabase, createRunner, type DatabaseKind, type Runner, withRetry } from './database.js';
 import { type ConnectionStoreOperation, toStoreError } from './errors.js';
 import {
   baseReference,
+  type CheckedDelivery,
   type ConnectionStatus,
   type ConnectionWrite,
   checkDelivery,
   type LargeRequestWrite,
+  type Plan,
   planEvent,
 } from './plan.js';
 import {
@@ -182,82 +184,138 @@ type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The upsert of one connection; every column's rule is in docs/connections.md. */
-const UPSERT_CONNECTION = `INSERT INTO terra_connections AS c
+/** Collects statement parameters, giving each value its placeholder (`$1::type`). */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown, type: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+/** Newer-or-equal test of a stored time column against the proposed one. */
+const newer = (column: string) =>
+  `EXCLUDED.${column} IS NOT NULL AND (c.${column} IS NULL OR EXCLUDED.${column} >= c.${column})`;
+
+/**
+ * The upsert of one connection. `source` is `VALUES` or a `SELECT ... WHERE` (to make it depend on
+ * the delivery being new). Rules: provider and reference_id follow the newest event naming them;
+ * connected_at and last_sync only move forwards; status, disconnected_at, replaced_by and last_error
+ * are the state of the newest lifecycle event (an equal timestamp overwrites).
+ */
+function upsertConnection(params: Params, write: ConnectionWrite, condition?: string): string {
+  const life = write.lifecycle;
+  const id = params.add(write.terraUserId, 'varchar');
+  const provider = params.add(write.provider, 'varchar');
+  const reference = params.add(write.referenceId, 'varchar');
+  // Allocated on first use: a parameter no expression mentions has no type PostgreSQL can infer.
+  let atParam: string | undefined;
+  const at = () => {
+    atParam ??= params.add(iso(write.at), 'timestamptz');
+    return atParam;
+  };
+  const values = [
+    id,
+    provider,
+    write.provider === null ? 'NULL::timestamptz' : at(),
+    reference,
+    write.referenceId === null ? 'NULL::timestamptz' : at(),
+    params.add(iso(write.connectedAt), 'timestamptz'),
+    params.add(iso(write.lastSync), 'timestamptz'),
+    params.add(life?.status ?? 'active', 'varchar'),
+    params.add(iso(life?.disconnectedAt ?? null), 'timestamptz'),
+    params.add(life?.replacedBy ?? null, 'varchar'),
+    params.add(life?.lastError ?? null, 'text'),
+    life === null ? 'NULL::timestamptz' : at(),
+    'now()',
+  ].join(', ');
+  const gated = (column: string) =>
+    `${column} = CASE WHEN ${newer('last_event_at')} THEN EXCLUDED.${column} ELSE c.${column} END`;
+  // Only the columns this write can change: a shorter statement plans faster.
+  const set = [
+    `provider = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider ELSE c.provider END`,
+    `provider_at = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider_at ELSE c.provider_at END`,
+    `reference_id = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id ELSE c.reference_id END`,
+    `reference_id_at = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id_at ELSE c.reference_id_at END`,
+    ...(write.connectedAt === null ? [] : ['connected_at = GREATEST(c.connected_at, EXCLUDED.connected_at)']),
+    ...(write.lastSync === null ? [] : ['last_sync = GREATEST(c.last_sync, EXCLUDED.last_sync)']),
+    ...(life === null ? [] : ['status', 'disconnected_at', 'replaced_by', 'last_error', 'last_event_at'].map(gated)),
+    'updated_at = now()',
+  ];
+  return `INSERT INTO terra_connections AS c
   (terra_user_id, provider, provider_at, reference_id, reference_id_at, connected_at, last_sync,
    status, disconnected_at, replaced_by, last_error, last_event_at, updated_at)
-VALUES ($1::varchar, $2::varchar, CASE WHEN $2::varchar IS NULL THEN NULL ELSE $4::timestamptz END,
-  $3::varchar, CASE WHEN $3::varchar IS NULL THEN NULL ELSE $4::timestamptz END,
-  $10::timestamptz, $11::timestamptz,
-  COALESCE($6::varchar, 'active'), $7::timestamptz, $8::varchar, $9::text,
-  CASE WHEN $5::boolean THEN $4::timestamptz END, now())
+${condition === undefined ? `VALUES (${values})` : `SELECT ${values} WHERE ${condition}`}
 ON CONFLICT (terra_user_id) DO UPDATE SET
-  provider = CASE WHEN EXCLUDED.provider_at IS NOT NULL AND (c.provider_at IS NULL OR EXCLUDED.provider_at >= c.provider_at)
-    THEN EXCLUDED.provider ELSE c.provider END,
-  provider_at = CASE WHEN EXCLUDED.provider_at IS NOT NULL AND (c.provider_at IS NULL OR EXCLUDED.provider_at >= c.provider_at)
-    THEN EXCLUDED.provider_at ELSE c.provider_at END,
-  reference_id = CASE WHEN EXCLUDED.reference_id_at IS NOT NULL AND (c.reference_id_at IS NULL OR EXCLUDED.reference_id_at >= c.reference_id_at)
-    THEN EXCLUDED.reference_id ELSE c.reference_id END,
-  reference_id_at = CASE WHEN EXCLUDED.reference_id_at IS NOT NULL AND (c.reference_id_at IS NULL OR EXCLUDED.reference_id_at >= c.reference_id_at)
-    THEN EXCLUDED.reference_id_at ELSE c.reference_id_at END,
-  connected_at = GREATEST(c.connected_at, EXCLUDED.connected_at),
-  last_sync = GREATEST(c.last_sync, EXCLUDED.last_sync),
-  status = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
-    THEN EXCLUDED.status ELSE c.status END,
-  disconnected_at = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
-    THEN EXCLUDED.disconnected_at ELSE c.disconnected_at END,
-  replaced_by = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
-    THEN EXCLUDED.replaced_by ELSE c.replaced_by END,
-  last_error = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
-    THEN EXCLUDED.last_error ELSE c.last_error END,
-  last_event_at = CASE WHEN EXCLUDED.last_event_at IS NOT NULL AND (c.last_event_at IS NULL OR EXCLUDED.last_event_at >= c.last_event_at)
-    THEN EXCLUDED.last_event_at ELSE c.last_event_at END,
-  updated_at = now()`;
+  ${set.join(',\n  ')}`;
+}
 
-const LARGE_REQUEST_SQL: Record<LargeRequestWrite['kind'], string> = {
-  announce: `INSERT INTO terra_large_requests AS r (reference, terra_user_id, expected, announced_at, completed_at)
-VALUES ($1::varchar, $2::varchar, $3::integer, now(), CASE WHEN $3::integer = 0 THEN now() END)
+/** The write of a large request: an announcement, a payload, or a processing notice. */
+function upsertLargeRequest(params: Params, write: LargeRequestWrite, condition?: string): string {
+  const reference = params.add(write.reference, 'varchar');
+  const user = params.add(write.terraUserId, 'varchar');
+  const where = condition === undefined ? '' : ` WHERE ${condition}`;
+  const done = (expected: string, received: string) =>
+    `CASE WHEN r.completed_at IS NOT NULL THEN r.completed_at WHEN ${expected} IS NOT NULL AND ${received} >= ${expected} THEN now() END`;
+  switch (write.kind) {
+    case 'announce': {
+      const expected = params.add(write.expected, 'integer');
+      return `INSERT INTO terra_large_requests AS r (reference, terra_user_id, expected, announced_at, completed_at)
+SELECT ${reference}, ${user}, ${expected}, now(), CASE WHEN ${expected} = 0 THEN now() END${where}
 ON CONFLICT (reference) DO UPDATE SET
   terra_user_id = COALESCE(EXCLUDED.terra_user_id, r.terra_user_id),
   expected = COALESCE(EXCLUDED.expected, r.expected),
   announced_at = COALESCE(r.announced_at, EXCLUDED.announced_at),
-  completed_at = CASE WHEN r.completed_at IS NOT NULL THEN r.completed_at
-    WHEN COALESCE(EXCLUDED.expected, r.expected) IS NOT NULL AND r.received >= COALESCE(EXCLUDED.expected, r.expected) THEN now() END,
+  completed_at = ${done('COALESCE(EXCLUDED.expected, r.expected)', 'r.received')},
   updated_at = now()
-RETURNING reference, expected, received`,
-  payload: `INSERT INTO terra_large_requests AS r (reference, terra_user_id, received, last_payload_at)
-VALUES ($1::varchar, $2::varchar, 1, now())
+RETURNING reference, expected, received`;
+    }
+    case 'payload':
+      return `INSERT INTO terra_large_requests AS r (reference, terra_user_id, received, last_payload_at)
+SELECT ${reference}, ${user}, 1, now()${where}
 ON CONFLICT (reference) DO UPDATE SET
   terra_user_id = COALESCE(r.terra_user_id, EXCLUDED.terra_user_id),
   received = r.received + 1,
   last_payload_at = now(),
-  completed_at = CASE WHEN r.completed_at IS NOT NULL THEN r.completed_at
-    WHEN r.expected IS NOT NULL AND r.received + 1 >= r.expected THEN now() END,
+  completed_at = ${done('r.expected', 'r.received + 1')},
   updated_at = now()
-RETURNING reference, expected, received`,
-  processing: `INSERT INTO terra_large_requests AS r (reference, terra_user_id)
-VALUES ($1::varchar, $2::varchar)
+RETURNING reference, expected, received`;
+    case 'processing':
+      return `INSERT INTO terra_large_requests AS r (reference, terra_user_id)
+SELECT ${reference}, ${user}${where}
 ON CONFLICT (reference) DO UPDATE SET
   terra_user_id = COALESCE(r.terra_user_id, EXCLUDED.terra_user_id),
   updated_at = now()
-RETURNING reference, expected, received`,
-};
+RETURNING reference, expected, received`;
+  }
+}
 
-function lifecycleParams(write: ConnectionWrite): unknown[] {
-  const life = write.lifecycle;
-  return [
-    write.terraUserId,
-    write.provider,
-    write.referenceId,
-    iso(write.at),
-    life !== null,
-    life?.status ?? null,
-    iso(life?.disconnectedAt ?? null),
-    life?.replacedBy ?? null,
-    life?.lastError ?? null,
-    iso(write.connectedAt),
-    iso(write.lastSync),
+/** The insert that records a delivery; returns a row only when the trace id is new. */
+function insertDelivery(params: Params, plan: Plan, delivery: CheckedDelivery): string {
+  return `INSERT INTO terra_deliveries (trace_id, event_type, terra_user_id, reference, ordering_timestamp)
+VALUES (${params.add(delivery.traceId, 'text')}, ${params.add(plan.eventType, 'varchar')}, ${params.add(plan.terraUserId, 'varchar')},
+  ${params.add(delivery.reference, 'text')}, ${params.add(iso(delivery.orderingTimestamp), 'timestamptz')})
+ON CONFLICT (trace_id) DO NOTHING RETURNING trace_id`;
+}
+
+/**
+ * The whole of a simple delivery (at most one connection, no scope change) as one statement: the
+ * delivery's record, and only if it is new, its writes. One round trip, atomic without BEGIN.
+ */
+function oneStatement(plan: Plan, delivery: CheckedDelivery): { text: string; values: unknown[] } {
+  const params = new Params();
+  const parts = [
+    delivery.traceId === null ? 'd AS (SELECT 1 AS trace_id)' : `d AS (${insertDelivery(params, plan, delivery)})`,
   ];
+  const fresh = 'EXISTS (SELECT 1 FROM d)';
+  const write = plan.writes[0];
+  if (write !== undefined) parts.push(`c AS (${upsertConnection(params, write, fresh)} RETURNING 1)`);
+  if (plan.largeRequest !== null) parts.push(`l AS (${upsertLargeRequest(params, plan.largeRequest, fresh)})`);
+  const select =
+    plan.largeRequest === null
+      ? 'SELECT (SELECT count(*) FROM d)::int AS fresh'
+      : 'SELECT (SELECT count(*) FROM d)::int AS fresh, l.reference, l.expected, l.received FROM (SELECT 1) AS one LEFT JOIN l ON true';
+  return { text: `WITH ${parts.join(',\n')}\n${select}`, values: params.values };
 }
 
 /** Records the scope fact of `write` and recomputes the connection's `scopes` from all of them. */
@@ -475,51 +533,59 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
         const checked = checkDelivery(delivery);
         const plan = planEvent(event, checked, Date.now());
         const traceId = checked.traceId;
-        const result = await runner.transaction(async (q): Promise<ApplyResult> => {
-          if (traceId !== null) {
-            const inserted = await q(
-              `INSERT INTO terra_deliveries (trace_id, event_type, terra_user_id, reference, ordering_timestamp)
-               VALUES ($1::text, $2::varchar, $3::varchar, $4::text, $5::timestamptz)
-               ON CONFLICT (trace_id) DO NOTHING RETURNING trace_id`,
-              [traceId, plan.eventType, plan.terraUserId, checked.reference, iso(checked.orderingTimestamp)],
-            );
-            if (inserted.length === 0) {
-              const [seen] = (await q('SELECT handled_at FROM terra_deliveries WHERE trace_id = $1::text', [
-                traceId,
-              ])) as { handled_at: unknown }[];
-              const handled = seen !== undefined && seen.handled_at !== null && seen.handled_at !== undefined;
-              return {
-                status: handled ? 'handled_before' : 'applied_before',
-                runListeners: !handled,
-                deduplicated: true,
-                traceId,
-                connections: [],
-                largeRequest: undefined,
-              };
-            }
-          }
-          for (const write of plan.writes) {
-            await q(UPSERT_CONNECTION, lifecycleParams(write));
-            await writeScopes(q, write);
-          }
-          let largeRequest: LargeRequestProgress | undefined;
-          if (plan.largeRequest !== null) {
-            const { reference, terraUserId, kind, expected } = plan.largeRequest;
-            const [row] = await q(
-              LARGE_REQUEST_SQL[kind],
-              kind === 'announce' ? [reference, terraUserId, expected] : [reference, terraUserId],
-            );
-            largeRequest = progress(row);
-          }
-          return {
-            status: 'applied',
-            runListeners: true,
-            deduplicated: traceId !== null,
-            traceId: traceId ?? undefined,
-            connections: plan.writes.map((w) => w.terraUserId),
-            largeRequest,
-          };
+        const applied = (largeRequest: LargeRequestProgress | undefined): ApplyResult => ({
+          status: 'applied',
+          runListeners: true,
+          deduplicated: traceId !== null,
+          traceId: traceId ?? undefined,
+          connections: plan.writes.map((w) => w.terraUserId),
+          largeRequest,
         });
+        const repeated = async (q: Query): Promise<ApplyResult> => {
+          const [seen] = (await q('SELECT handled_at FROM terra_deliveries WHERE trace_id = $1::text', [traceId])) as {
+            handled_at: unknown;
+          }[];
+          const handled = seen !== undefined && seen.handled_at !== null && seen.handled_at !== undefined;
+          return {
+            status: handled ? 'handled_before' : 'applied_before',
+            runListeners: !handled,
+            deduplicated: true,
+            traceId: traceId ?? undefined,
+            connections: [],
+            largeRequest: undefined,
+          };
+        };
+        let result: ApplyResult;
+        if (plan.writes.length <= 1 && plan.writes.every((w) => w.scopes === null)) {
+          const { text, values } = oneStatement(plan, checked);
+          const [row] = (await withRetry(() => runner.query(text, values))) as ({ fresh: number } & Record<
+            string,
+            unknown
+          >)[];
+          result =
+            row !== undefined && Number(row.fresh) > 0
+              ? applied(row.reference === undefined || row.reference === null ? undefined : progress(row))
+              : await repeated(runner.query);
+        } else {
+          result = await runner.transaction(async (q): Promise<ApplyResult> => {
+            if (traceId !== null) {
+              const params = new Params();
+              if ((await q(insertDelivery(params, plan, checked), params.values)).length === 0) return repeated(q);
+            }
+            for (const write of plan.writes) {
+              const params = new Params();
+              await q(upsertConnection(params, write), params.values);
+              await writeScopes(q, write);
+            }
+            let largeRequest: LargeRequestProgress | undefined;
+            if (plan.largeRequest !== null) {
+              const params = new Params();
+              const [row] = await q(upsertLargeRequest(params, plan.largeRequest), params.values);
+              largeRequest = progress(row);
+            }
+            return applied(largeRequest);
+          });
+        }
         if (autoPrune && result.status === 'applied' && ++appliedSincePrune >= PRUNE_EVERY) {
           appliedSincePrune = 0;
           // Housekeeping only: a failure here does not fail the delivery, and the next round retries.

@@ -201,7 +201,11 @@ describe('database failures through the driver', () => {
   function faulty(fail: (text: string, count: number) => unknown) {
     let count = 0;
     const db = {
-      query: (text: string, params?: unknown[]) => lite.query(text, params),
+      query: async (text: string, params?: unknown[]) => {
+        const error = fail(text, count++);
+        if (error) throw error;
+        return lite.query(text, params);
+      },
       transaction: <T>(
         work: (tx: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> }) => Promise<T>,
       ) =>
@@ -218,33 +222,35 @@ describe('database failures through the driver', () => {
     return db;
   }
 
-  it('retries a transaction that hit a deadlock, and applies it once', async () => {
+  it.each([
+    ['a transaction (auth with scopes)', 'auth'],
+    ['a single statement (deauth)', 'deauth'],
+  ] as const)('retries %s that hit a deadlock, and applies it once', async (_, type) => {
     let thrown = 0;
     const store = createConnectionStore({
       db: faulty((text) => {
-        if (text.startsWith('INSERT INTO terra_connections') && thrown < 2) {
+        if (/^(WITH d AS \(\n?)?INSERT INTO terra_(connections|deliveries)/.test(text) && thrown < 2) {
           thrown++;
           return Object.assign(new Error('deadlock detected'), { code: '40P01' });
         }
         return undefined;
       }),
     });
-    const result = await store.apply(fixtures.event('auth', { user: { ...user, user_id: 'retried' } }), {
-      traceId: 'retried-trace',
-    });
+    const traceId = `retried-${type}`;
+    const who = { ...user, user_id: traceId, scopes: 'a' };
+    const result = await store.apply(fixtures.event(type, { user: who }), { traceId });
     expect(result.status).toBe('applied');
     expect(thrown).toBe(2);
-    const rows = await lite.query('SELECT count(*)::int AS n FROM terra_deliveries WHERE trace_id = $1', [
-      'retried-trace',
-    ]);
+    const rows = await lite.query('SELECT count(*)::int AS n FROM terra_deliveries WHERE trace_id = $1', [traceId]);
     expect(rows.rows).toEqual([{ n: 1 }]);
+    expect((await store.getConnection(traceId))?.status).toBe(type === 'auth' ? 'active' : 'disconnected');
   });
 
   it('gives up after five deadlocks with a TerraStoreError', async () => {
     let thrown = 0;
     const store = createConnectionStore({
       db: faulty((text) => {
-        if (!text.startsWith('INSERT INTO terra_deliveries')) return undefined;
+        if (!text.includes('INSERT INTO terra_deliveries')) return undefined;
         thrown++;
         return Object.assign(new Error('deadlock'), { code: '40P01' });
       }),
@@ -338,9 +344,9 @@ describe.skipIf(!postgresUrl)('PostgreSQL connection failures', () => {
       },
     };
     try {
-      const error = await rejection(
-        createConnectionStore({ db }).apply({ type: 'deauth', user } as never, { traceId: 't' }),
-      );
+      // An auth with scopes takes a transaction, on a client of its own.
+      const auth = { type: 'auth', status: 'success', user: { ...user, scopes: 'a' } };
+      const error = await rejection(createConnectionStore({ db }).apply(auth as never, { traceId: 't' }));
       expect(error).toMatchObject({ name: 'TerraStoreError', code: 'ECONNRESET' });
       expect(released).toHaveLength(1);
       expect(released[0]).toBeInstanceOf(Error);
