@@ -62,6 +62,11 @@ ON CONFLICT (terra_user_id) DO UPDATE SET provider = EXCLUDED.provider, referenc
   last_sync = EXCLUDED.last_sync, status = EXCLUDED.status`;
 
 async function measure(engine: ConnectionCost['engine'], db: Db): Promise<ConnectionCost> {
+  // On PostgreSQL the floor is a named prepared statement too, as the store's statements are.
+  const floor = (values: unknown[]) =>
+    engine === 'PostgreSQL'
+      ? (db as unknown as pg.Pool).query({ name: 'bench_floor_upsert', text: FLOOR_UPSERT, values })
+      : db.query(FLOOR_UPSERT, values);
   const store = createConnectionStore({ db: db as never, autoPrune: false });
   await store.migrate();
   await db.query(FLOOR_TABLE);
@@ -75,7 +80,7 @@ async function measure(engine: ConnectionCost['engine'], db: Db): Promise<Connec
     t = performance.now();
     for (const { event, delivery } of events) {
       const user = event.user as { user_id: string; provider: string; reference_id: string };
-      await db.query(FLOOR_UPSERT, [
+      await floor([
         user.user_id,
         user.provider,
         user.reference_id,
