@@ -95,10 +95,10 @@ function text(value: unknown): string | null {
   return trimmed === '' || trimmed === 'null' ? null : trimmed;
 }
 
-function limited(value: string | null, max: number, where: string): string | null {
+function limited(value: string | null, max: number, where: string, argument = 'event'): string | null {
   if (value !== null && value.length > max)
     throw new TerraInvalidArgumentError(
-      'event',
+      argument,
       `${where} is ${value.length} characters long; the connections table holds at most ${max}.`,
     );
   return value;
@@ -186,7 +186,7 @@ export function checkDelivery(delivery: unknown): CheckedDelivery {
   const reference = optionalText(d.reference, 'reference', MAX_TRACE_ID);
   return {
     traceId: optionalText(d.traceId, 'traceId', MAX_TRACE_ID),
-    reference: reference === null ? null : limited(baseReference(reference), MAX_ID, 'delivery.reference'),
+    reference: reference === null ? null : limited(baseReference(reference), MAX_ID, 'delivery.reference', 'delivery'),
     orderingTimestamp: typeof ts === 'number' ? Math.trunc(ts) : null,
   };
 }

@@ -103,6 +103,7 @@ describeEngines('store errors', (engine: EngineName) => {
     ['a numeric trace id', { traceId: 12 }, /got a number/],
     ['a trace id of 2,000 characters', { traceId: 't'.repeat(2000) }, /a string of 2000 characters/],
     ['an empty reference', { reference: ' ' }, /delivery\.reference/],
+    ['a reference of 300 characters', { reference: `${'r'.repeat(300)}:chunk:1` }, /delivery\.reference is 300/],
     ['an ordering timestamp as a string', { orderingTimestamp: '1700000000000' }, /unix milliseconds.*got a string/],
     ['a NaN ordering timestamp', { orderingTimestamp: Number.NaN }, /got NaN/],
     ['a negative ordering timestamp', { orderingTimestamp: -1 }, /got -1/],
