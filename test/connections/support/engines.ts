@@ -13,6 +13,9 @@ export const postgresRequired = process.env.TERRA_REQUIRE_POSTGRES === '1';
 export const SKIP_MESSAGE =
   'TERRA_TEST_DATABASE_URL is unset: the PostgreSQL half of the connection-store suite is skipped. Start a throwaway server with `eval "$(bash scripts/postgres.sh start)"` (or set TERRA_REQUIRE_POSTGRES=1 to make this a failure).';
 
+export const REQUIRED_MESSAGE =
+  'TERRA_REQUIRE_POSTGRES=1 but TERRA_TEST_DATABASE_URL is unset: start a throwaway server first with `eval "$(bash scripts/postgres.sh start)"` (.ci/run does this).';
+
 export type EngineName = 'pglite' | 'postgres';
 
 /** One fresh, empty schema on one engine, with a store on it. */
@@ -109,7 +112,7 @@ export function describeEngines(name: string, suite: (engine: EngineName) => voi
   } else if (postgresRequired) {
     describe(`${name} [PostgreSQL]`, () => {
       it('has a PostgreSQL server (TERRA_REQUIRE_POSTGRES=1)', () => {
-        throw new Error(`TERRA_REQUIRE_POSTGRES=1 but ${SKIP_MESSAGE}`);
+        throw new Error(REQUIRED_MESSAGE);
       });
     });
   } else {
