@@ -90,8 +90,8 @@ function int(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Parses a PostgreSQL array literal (`{a,"b c"}`) for drivers set up to return text. */
-function textArray(value: unknown): string[] | null {
+/** Parses a PostgreSQL array literal (`{a,"b c"}`) for drivers set up to return text. @internal */
+export function textArray(value: unknown): string[] | null {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value.map((v) => String(v));
   const literal = String(value);

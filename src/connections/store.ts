@@ -19,6 +19,7 @@ import {
   LARGE_REQUEST_COLUMNS,
   type LargeRequestRow,
   type TerraConnectionRow,
+  textArray,
   toConnectionRow,
   toLargeRequestRow,
 } from './rows.js';
@@ -362,14 +363,7 @@ async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
 }
 
 function asArray(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value === 'string' && value.startsWith('{') && value.endsWith('}'))
-    return value
-      .slice(1, -1)
-      .split(',')
-      .filter((s) => s !== '')
-      .map((s) => s.replace(/^"(.*)"$/, '$1'));
-  return [];
+  return textArray(value) ?? [];
 }
 
 function progress(row: unknown): LargeRequestProgress | undefined {

@@ -357,6 +357,46 @@ describe.skipIf(!postgresUrl)('PostgreSQL connection failures', () => {
     }
   });
 
+  it('typed rows even from a pool that returns every value as text', async () => {
+    const schema = `t_text_${process.pid}`;
+    const text = new pg.Pool({
+      connectionString: postgresUrl,
+      options: `-c search_path=${schema}`,
+      types: { getTypeParser: () => (value: string) => value },
+    });
+    try {
+      await text.query(`CREATE SCHEMA ${schema}`);
+      const store = createConnectionStore({ db: text });
+      await store.migrate();
+      const who = { ...user, user_id: 'text-user', scopes: 'heart rate, "quoted", back\\slash,sleep' };
+      await store.apply({ type: 'auth', status: 'success', user: who } as never, {
+        traceId: 'a',
+        orderingTimestamp: 1,
+      });
+      await store.apply(
+        { type: 'permission_change', user: who, scopes_added: 'x y', scopes_removed: 'sleep' } as never,
+        {
+          traceId: 'p',
+          orderingTimestamp: 2,
+        },
+      );
+      await store.apply({ type: 'daily', user: who, data: [] } as never, {
+        traceId: 'd',
+        orderingTimestamp: 3,
+        reference: 'r',
+      });
+      const row = await store.getConnection('text-user');
+      expect(row?.scopes).toEqual(['heart rate', '"quoted"', 'back\\slash', 'x y']);
+      expect(row?.id).toBe(1);
+      expect(row?.last_sync?.getTime()).toBe(3);
+      expect(row?.connected_at?.getTime()).toBe(1);
+      expect(await store.largeRequest('r')).toMatchObject({ expected: null, received: 1, complete: false });
+    } finally {
+      await text.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await text.end();
+    }
+  });
+
   it('a pg Client is used one transaction at a time', async () => {
     const client = new pg.Client({ connectionString: postgresUrl });
     await client.connect();
