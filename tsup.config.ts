@@ -14,6 +14,7 @@ export default defineConfig({
     next: 'src/adapters/next.ts',
     node: 'src/adapters/node.ts',
     testing: 'src/testing/index.ts',
+    'testing/msw': 'src/testing/msw.ts',
     sandbox: 'src/sandbox/index.ts',
     connections: 'src/connections/index.ts',
     // The `terra-sdk` command (package.json `bin`); not an import entry.

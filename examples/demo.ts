@@ -22,6 +22,7 @@ import { terraWebhook } from 'terra-sdk/node';
 import { startSandbox } from 'terra-sdk/sandbox';
 import {
   createWebhookHandler,
+  isAuthFailure,
   type TerraWebhookEvent,
   TerraWebhookVerificationError,
   type WebhookDelivery,
@@ -228,7 +229,8 @@ async function runDemo(options: { receiverSecret?: string | undefined; print?: (
         const { event, delivery } = await waitFor(
           endpoint,
           'The auth webhook',
-          (e): e is Extract<TerraWebhookEvent, { type: 'auth' }> => e.type === 'auth',
+          (e): e is Exclude<Extract<TerraWebhookEvent, { type: 'auth' }>, { status: 'error' }> =>
+            e.type === 'auth' && !isAuthFailure(e),
         );
         check(event.status === 'success', `The auth webhook reports status ${event.status}.`);
         check(event.user.user_id === firstUserId, 'The auth webhook is about another user than the redirect named.');
@@ -302,6 +304,7 @@ async function runDemo(options: { receiverSecret?: string | undefined; print?: (
           (e): e is Extract<TerraWebhookEvent, { type: 'large_request_sending' }> =>
             e.type === 'large_request_sending' && e.reference === reference,
         );
+        check(sending.expected_payloads !== undefined, 'large_request_sending carries no expected_payloads.');
         const chunks = await waitForAll(
           endpoint,
           `${sending.expected_payloads} daily chunks`,

@@ -5,14 +5,81 @@
  *
  *   npm run build && npm run check:package
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { devVersion, fail, packAndInstall, pkg, root, run, specifiers } from './lib/package.js';
 
-const consumer = packAndInstall([devVersion('msw')]);
+// Installed without any optional peer: what needs none must load and type-check without them.
+const consumer = packAndInstall();
 const problems: string[] = [];
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const installed = join(consumer.dir, 'node_modules', pkg.name);
 
 try {
+  // 0. terra-sdk/testing needs no msw: it loads, both ways, and type-checks with its .d.ts checked too.
+  for (const [type, code] of [
+    ['commonjs', `require('${pkg.name}/testing').fixtures.event('auth')`],
+    [
+      'module',
+      `const { fixtures, signWebhook } = await import('${pkg.name}/testing'); await signWebhook({ payload: fixtures.event('auth'), secret: 's' })`,
+    ],
+  ] as const) {
+    try {
+      run(process.execPath, [`--input-type=${type}`, '-e', code], consumer.dir);
+      process.stdout.write(
+        `ok  ${pkg.name}/testing loads with ${type === 'module' ? 'import' : 'require'}() and no msw installed\n`,
+      );
+    } catch (error) {
+      problems.push(`${pkg.name}/testing without msw failed:\n${(error as { stderr?: string }).stderr ?? error}`);
+    }
+  }
+  writeFileSync(
+    join(consumer.dir, 'no-msw.mts'),
+    `import { fixtures, signWebhook } from '${pkg.name}/testing';\nexport const signed = signWebhook({ payload: fixtures.event('deauth'), secret: 's' });\n`,
+  );
+  writeFileSync(
+    join(consumer.dir, 'tsconfig.no-msw.json'),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'node16',
+        moduleResolution: 'node16',
+        strict: true,
+        noEmit: true,
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        types: [],
+        skipLibCheck: false,
+      },
+      files: ['no-msw.mts'],
+    }),
+  );
+  try {
+    run(process.execPath, [tsc, '-p', 'tsconfig.no-msw.json'], consumer.dir);
+    process.stdout.write(`ok  ${pkg.name}/testing type-checks, declarations included, with no msw installed\n`);
+  } catch (error) {
+    problems.push(
+      `${pkg.name}/testing does not type-check without msw:\n${(error as { stdout?: string }).stdout ?? error}`,
+    );
+  }
+
+  // 0b. Every relative link in the shipped markdown points at a file that ships.
+  for (const doc of ['README.md', 'CONTRIBUTING.md', ...listDocs()]) {
+    const text = readFileSync(join(installed, doc), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g) as Iterable<string[]>) {
+      if (!target || /^[a-z]+:/i.test(target)) continue;
+      const file = normalize(join(dirname(doc), target));
+      if (!existsSync(join(installed, file))) problems.push(`${doc} links to ${target}, which is not in the package`);
+    }
+  }
+  process.stdout.write('ok  every relative link in the shipped README and guides resolves inside the package\n');
+
+  // Everything else: with msw, the peer of terra-sdk/testing/msw.
+  run(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', devVersion('msw')],
+    consumer.dir,
+  );
+
   // 1. Every entry loads with require() and import(), offering the same names both ways.
   for (const specifier of specifiers) {
     const load = (type: 'commonjs' | 'module') => {
@@ -81,7 +148,6 @@ export async function check(): Promise<void> {
     join(consumer.dir, 'consumer.cts'),
     `import { Terra } from 'terra-sdk';\nimport { verifySignature } from 'terra-sdk/webhooks';\nexport const made = [Terra, verifySignature];\n`,
   );
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const settings = [
     ['node16', { module: 'node16', moduleResolution: 'node16' }, ['consumer.mts', 'consumer.cts']],
     ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['consumer.mts']],
@@ -109,6 +175,13 @@ export async function check(): Promise<void> {
   }
 } finally {
   consumer.dispose();
+}
+
+/** The guides that ship: docs/*.md of the installed package. */
+function listDocs(): string[] {
+  const files =
+    (JSON.parse(run('npm', ['pack', '--dry-run', '--json'], root)) as { files: { path: string }[] }[])[0]?.files ?? [];
+  return files.map((file) => file.path).filter((path) => /^docs\/[^/]+\.md$/.test(path));
 }
 
 if (problems.length > 0) fail(`Package check failed:\n${problems.map((p) => `- ${p}`).join('\n')}`);

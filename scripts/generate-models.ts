@@ -5,6 +5,7 @@
  *   npm run generate                      write the modules
  *   npm run generate -- --check           exit 1 if the committed modules differ from what would be written
  *   npm run generate -- --spec <dir>      read the spec from <dir> (default: ../shared/terra-openapi)
+ *   npm run generate -- --stats           also print where the field descriptions come from
  *
  * Inputs: every `schemas/*.yaml` file, plus, from `dist/v2-bundled.yaml`, the component schemas that
  * exist only in the bundle and the response and request bodies that the bundle declares inline on
@@ -26,13 +27,33 @@
  * - `format`, `minimum`, `maximum` and `integer` are recorded in the field's doc comment but not
  *   enforced: Terra relays provider data, and one provider's out-of-range value must not reject a
  *   whole payload. `minLength` (on identifiers) is enforced.
- * Descriptions and examples from the spec are not copied; doc comments are written here.
+ *
+ * Honest types (DESIGN §2). The spec is not the whole truth about what Terra sends: real deliveries
+ * leave out fields it calls required (`version` on dashboard test webhooks), carry null where it
+ * allows none (`user.provider` on a real deauth), and use other status words. The generated types
+ * say what really arrives, and they say it in one place: {@link OVERRIDES}, a table of field-level
+ * changes to the spec, each naming its evidence in {@link EVIDENCE}. An override makes a field
+ * optional, nullable or an open string where real traffic shows it missing, null or worded
+ * otherwise; makes it required where every successful answer carries it; or adds a field the schema
+ * lacks. It changes the TypeScript type and the zod schema alike, and the field's doc comment says
+ * what changed and why. The identifying fields of an event (its `type`, `user.user_id`, the `data`
+ * array, a reauth's `new_user`, a lab-report `event_id`) are never relaxed: the generator refuses
+ * an override that would. A new piece of evidence is a one-line entry in the table.
+ *
+ * Documentation. Doc comments are the project's own words: descriptions and examples from the spec
+ * are never copied. A field is explained by `FIELD_DOCS` in `model-docs.ts` when its name recurs or
+ * hides a trap (timestamps, ids, scopes, codes whose 0 is a real value), else from its structure:
+ * the model or enum it holds (linked), a time series of samples, the unit spelled out from its name,
+ * or what kind of value it is. Every exported symbol gets one `@category` (its area of the API,
+ * derived from which root models reach it; see {@link CATEGORIES}), so the API reference groups the
+ * models by area. `--stats` prints how many descriptions come from each source.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { FIELD_DOCS, type FieldContext, type FieldDoc, MODEL_DOCS, MODEL_NOUNS, TIMESTAMP } from './model-docs.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonSchema = { [key: string]: Json };
@@ -79,6 +100,254 @@ const SUPPLEMENTARY_LABELS: Record<string, Record<string, string>> = {
 const NULLABLE_TUPLE_ITEMS = new Set(['PositionSample.coords_lat_lng_deg']);
 
 // ---------------------------------------------------------------------------------------------
+// Real traffic: where the types differ from the spec, and why
+
+/**
+ * The evidence behind {@link OVERRIDES}. `seen` is what real traffic (or Terra's own material) shows,
+ * written for users: it goes into the doc comment of every field the entry changes. `source` says
+ * where it was seen, for maintainers. Sources: the issue texts (9, 10), ../shared/docs/terra-api-facts.md,
+ * and later the corpus of real payloads under test/corpus/.
+ */
+export const EVIDENCE = {
+  successBody: {
+    seen: 'Every successful answer carries it. An answer without it is Terra’s `{status: "error"}` body, which the client turns into an error before this model is read.',
+    source: 'issue 9 (README snippets need `url`/`auth_url` typed as present); terra-api-facts §2.1 (200 bodies)',
+  },
+  dashboardTestVersion: {
+    seen: 'Terra’s dashboard test webhooks carry no `version`.',
+    source:
+      'issue 10: real activity, body and sleep test deliveries without `version`; four of six real data webhooks in one sample were rejected for it',
+  },
+  sameEnvelopeVersion: {
+    seen: 'Terra sends this event in the same envelope as the activity, body and sleep events whose test deliveries carry no `version`.',
+    source:
+      'issue 10 (seen on activity, body, sleep); relaxed alike for the other events that have `version`, pending the corpus',
+  },
+  guideNoMessage: {
+    seen: 'Examples in Terra’s connection guide leave `message` out.',
+    source: 'issue 10 (the connection guide’s auth and deauth examples)',
+  },
+  guideStatusWords: {
+    seen: 'Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.',
+    source: 'issue 10 (the connection guide’s example events); DESIGN §2 keeps enum-like values open',
+  },
+  deauthProviderNull: {
+    seen: 'A real `deauth` in Terra’s own JavaScript client test suite has `"provider": null`.',
+    source: 'issue 10 (terra-client-js test data)',
+  },
+  userOptional: {
+    seen: 'Real payloads leave it out or send null.',
+    source:
+      'issue 10 lists user.reference_id, user.scopes and user.created_at; the spec agrees today and this entry pins it',
+  },
+  scopeDeltas: {
+    seen: 'Terra’s scope strings may be null or empty, so these are read as best effort.',
+    source:
+      'terra-api-facts §3.2 and §5.10 (scope strings may be null, empty or padded); issue 10 (best effort beyond the identifying fields)',
+  },
+  expectedPayloads: {
+    seen: 'It is a progress hint only; older Terra docs describe this event without it.',
+    source: 'terra-api-facts §7 (`large_request_sending` meaning differs between sources); issue 10 (best effort)',
+  },
+  oldUser: {
+    seen: 'Terra sends it only when the old connection is still known.',
+    source:
+      'terra-api-facts §3.2 and §7: the spec makes it nullable and optional (“when available”), Fern requires it; this pins the tolerant reading',
+  },
+  authReferenceId: {
+    seen: 'Terra’s docs, the spec’s own example of this event and real deliveries carry a top-level `reference_id`, sometimes the string `"null"`.',
+    source: 'terra-api-facts §3.2 and §7; issue 10',
+  },
+  authVersion: {
+    seen: 'The spec’s own description and example of this event show a top-level `version` its schema does not declare.',
+    source: 'terra-api-facts §3.2 and §7',
+  },
+} as const satisfies Record<string, { seen: string; source: string }>;
+
+/** One change to a field of the spec, in {@link OVERRIDES}. */
+export interface FieldOverride {
+  /** `required`: always present; `optional`: real payloads may leave it out. */
+  presence?: 'required' | 'optional';
+  /** Real payloads carry `null`. */
+  nullable?: true;
+  /** A fixed word in the spec (a `const`): any string is accepted, the spec's word still offered. */
+  open?: true;
+  /** A field the spec's schema lacks: its JSON Schema (presence and null as the other keys say). */
+  add?: JsonSchema;
+  /** Why: a key of {@link EVIDENCE}. */
+  evidence: keyof typeof EVIDENCE;
+}
+
+const STRING: JsonSchema = { type: 'string' };
+
+/**
+ * Field-level overrides of the spec, keyed `Model.field`. One line per field; the generator fails on
+ * an entry whose field does not exist (or, for `add`, already exists), and on any entry that would
+ * relax an identifying field.
+ */
+export const OVERRIDES: Record<string, FieldOverride> = {
+  // Required: a successful answer always carries these, so the parsed type says so.
+  'WidgetSession.url': { presence: 'required', evidence: 'successBody' },
+  'WidgetSession.session_id': { presence: 'required', evidence: 'successBody' },
+  'UserAuthUrl.auth_url': { presence: 'required', evidence: 'successBody' },
+  'UserAuthUrl.user_id': { presence: 'required', evidence: 'successBody' },
+  'AuthToken.token': { presence: 'required', evidence: 'successBody' },
+
+  // `version`: missing from real test deliveries.
+  'ActivityEvent.version': { presence: 'optional', evidence: 'dashboardTestVersion' },
+  'BodyEvent.version': { presence: 'optional', evidence: 'dashboardTestVersion' },
+  'SleepEvent.version': { presence: 'optional', evidence: 'dashboardTestVersion' },
+  'DailyEvent.version': { presence: 'optional', evidence: 'sameEnvelopeVersion' },
+  'NutritionEvent.version': { presence: 'optional', evidence: 'sameEnvelopeVersion' },
+  'MenstruationEvent.version': { presence: 'optional', evidence: 'sameEnvelopeVersion' },
+  'AthleteEvent.version': { presence: 'optional', evidence: 'sameEnvelopeVersion' },
+  'PlannedWorkoutEvent.version': { presence: 'optional', evidence: 'sameEnvelopeVersion' },
+  'HormoneEvent.version': { presence: 'optional', evidence: 'sameEnvelopeVersion' },
+  'HealthObservationEvent.version': { presence: 'optional', evidence: 'sameEnvelopeVersion' },
+  'UserReauthEvent.version': { presence: 'optional', evidence: 'sameEnvelopeVersion' },
+  'PermissionChangeEvent.version': { presence: 'optional', evidence: 'sameEnvelopeVersion' },
+
+  // `message` on lifecycle events: left out in the connection guide's examples.
+  'DeauthEvent.message': { presence: 'optional', evidence: 'guideNoMessage' },
+  'UserReauthEvent.message': { presence: 'optional', evidence: 'guideNoMessage' },
+  'AccessRevokedEvent.message': { presence: 'optional', evidence: 'guideNoMessage' },
+  'ConnectionErrorEvent.message': { presence: 'optional', evidence: 'guideNoMessage' },
+  'PermissionChangeEvent.message': { presence: 'optional', evidence: 'guideNoMessage' },
+  'LargeRequestProcessingEvent.message': { presence: 'optional', evidence: 'guideNoMessage' },
+  'LargeRequestSendingEvent.message': { presence: 'optional', evidence: 'guideNoMessage' },
+
+  // `status` on events: an open string, optional and nullable (the base WebhookEvent's already is).
+  'AuthSuccessEvent.status': { presence: 'optional', nullable: true, open: true, evidence: 'guideStatusWords' },
+  'AuthErrorEvent.status': { presence: 'optional', nullable: true, open: true, evidence: 'guideStatusWords' },
+  'DeauthEvent.status': { presence: 'optional', nullable: true, open: true, evidence: 'guideStatusWords' },
+  'UserReauthEvent.status': { presence: 'optional', nullable: true, open: true, evidence: 'guideStatusWords' },
+  'AccessRevokedEvent.status': { presence: 'optional', nullable: true, open: true, evidence: 'guideStatusWords' },
+  'ConnectionErrorEvent.status': { presence: 'optional', nullable: true, open: true, evidence: 'guideStatusWords' },
+  'PermissionChangeEvent.status': { presence: 'optional', nullable: true, open: true, evidence: 'guideStatusWords' },
+  'LargeRequestProcessingEvent.status': {
+    presence: 'optional',
+    nullable: true,
+    open: true,
+    evidence: 'guideStatusWords',
+  },
+  'S3PayloadEvent.status': { presence: 'optional', nullable: true, open: true, evidence: 'guideStatusWords' },
+
+  // The user object of events and answers.
+  'TerraUser.provider': { presence: 'optional', nullable: true, evidence: 'deauthProviderNull' },
+  'TerraUser.reference_id': { presence: 'optional', nullable: true, evidence: 'userOptional' },
+  'TerraUser.scopes': { presence: 'optional', nullable: true, evidence: 'userOptional' },
+  'TerraUser.created_at': { presence: 'optional', nullable: true, evidence: 'userOptional' },
+
+  // Other best-effort fields of lifecycle events.
+  'PermissionChangeEvent.scopes_added': { presence: 'optional', nullable: true, evidence: 'scopeDeltas' },
+  'PermissionChangeEvent.scopes_removed': { presence: 'optional', nullable: true, evidence: 'scopeDeltas' },
+  'LargeRequestSendingEvent.expected_payloads': { presence: 'optional', evidence: 'expectedPayloads' },
+  'UserReauthEvent.old_user': { presence: 'optional', nullable: true, evidence: 'oldUser' },
+
+  // Fields real deliveries carry that the schema lacks.
+  'AuthSuccessEvent.reference_id': { add: STRING, presence: 'optional', nullable: true, evidence: 'authReferenceId' },
+  'AuthSuccessEvent.version': { add: STRING, presence: 'optional', evidence: 'authVersion' },
+};
+
+/**
+ * Whether a field identifies a payload (DESIGN §2): an event's `type`, its `user` and `data`, the
+ * user's `user_id`, a reauth's `new_user`, a lab-report event's `event_id`. These stay required.
+ */
+export function isIdentifyingField(model: string, field: string): boolean {
+  if (model === 'TerraUser' && field === 'user_id') return true;
+  if (!model.endsWith('Event')) return false;
+  return ['type', 'user', 'data', 'new_user', 'event_id'].includes(field);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Categories: the area of the API each model belongs to
+
+/** The `@category` of every generated symbol, in the order the API reference should list them. */
+export const CATEGORIES = [
+  'Activity',
+  'Body',
+  'Daily',
+  'Sleep',
+  'Nutrition',
+  'Menstruation',
+  'Athlete',
+  'Health observations and hormones',
+  'Planned workouts and workouts',
+  'Lab reports',
+  'Users',
+  'Auth and widget',
+  'Providers',
+  'Events',
+  'Requests',
+  'Responses',
+  'Shared',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/**
+ * Root models of each area. A schema reached (through `$ref`s) from the roots of one area only
+ * belongs to that area; one reached from several areas is `Shared`.
+ */
+const AREA_ROOTS: Partial<Record<Category, string[]>> = {
+  Activity: ['Activity'],
+  Body: ['Body'],
+  Daily: ['Daily'],
+  Sleep: ['Sleep'],
+  Nutrition: ['Nutrition'],
+  Menstruation: ['Menstruation'],
+  Athlete: ['Athlete'],
+  'Health observations and hormones': ['HealthObservation', 'HormoneSample'],
+  'Planned workouts and workouts': [
+    'PlannedWorkout',
+    'PlannedWorkoutSummary',
+    'WorkoutTemplate',
+    'CreateWorkoutResponse',
+    'DeleteWorkoutPartialResponse',
+    'PlanWorkoutResponse',
+  ],
+  'Lab reports': [
+    'LabReportSession',
+    'LabReportEventData',
+    'LabReportFailureData',
+    'LabReportListResponse',
+    'LabReportUploadResponse',
+    'LabReportDeliveriesResponse',
+    'LabReportFilesResponse',
+    'LabReportArtifactsResponse',
+    'LabReportReprocessResponse',
+  ],
+  Users: ['TerraUser', 'UserInfo', 'UsersResponse', 'SubscribedUsers', 'SubscribedUsersPage', 'Connection'],
+  'Auth and widget': ['UserAuthUrl', 'WidgetSession', 'AuthToken', 'UserDeauthResp'],
+  Providers: ['ProvidersResponse', 'IntegrationsResponse'],
+  Requests: ['AuthenticateUserParams', 'WidgetSessionParams', 'PlanWorkoutParams', 'ReschedulePlannedWorkoutParams'],
+};
+
+/**
+ * Schemas placed by name, not by what they reach: the envelopes that hold the models of every area
+ * (events and data answers would otherwise make everything `Shared`), and the schemas nothing uses.
+ */
+const PLACED: Record<string, Category> = {
+  WebhookEvent: 'Events',
+  WebhookEventType: 'Events',
+  EventType: 'Events',
+  LabReportWebhook: 'Events',
+  ActivityCollection: 'Responses',
+  BodyCollection: 'Responses',
+  DailyCollection: 'Responses',
+  SleepCollection: 'Responses',
+  NutritionCollection: 'Responses',
+  MenstruationCollection: 'Responses',
+  AthleteCollection: 'Responses',
+  DataSentToWebhook: 'Responses',
+  Problem: 'Responses',
+  // Referenced by no other schema in this version of the spec.
+  HeartRateZone: 'Shared',
+  RecoveryLevel: 'Shared',
+  StrokeType: 'Activity',
+  HydrationLevelSample: 'Body',
+};
+
+// ---------------------------------------------------------------------------------------------
 // Loading
 
 export interface Unit {
@@ -94,6 +363,7 @@ interface Options {
   spec: string;
   out: string;
   check: boolean;
+  stats: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -101,6 +371,7 @@ function parseArgs(argv: string[]): Options {
     spec: resolve(repoRoot, '../shared/terra-openapi'),
     out: resolve(repoRoot, 'src/models/generated'),
     check: false,
+    stats: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -110,14 +381,16 @@ function parseArgs(argv: string[]): Options {
       return next;
     };
     if (arg === '--check') options.check = true;
+    else if (arg === '--stats') options.stats = true;
     else if (arg === '--spec') options.spec = resolve(value());
     else if (arg === '--out') options.out = resolve(value());
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
-        'Usage: generate-models [--spec <dir>] [--out <dir>] [--check]\n' +
+        'Usage: generate-models [--spec <dir>] [--out <dir>] [--check] [--stats]\n' +
           '  --spec   folder holding schemas/ and dist/v2-bundled.yaml (default ../shared/terra-openapi)\n' +
           '  --out    output folder (default src/models/generated)\n' +
-          '  --check  write nothing; exit 1 if the output folder differs from what would be written\n',
+          '  --check  write nothing; exit 1 if the output folder differs from what would be written\n' +
+          '  --stats  print where the field descriptions come from, and the category of each model\n',
       );
       process.exit(0);
     } else fail(`unknown option ${arg} (try --help)`);
@@ -180,6 +453,8 @@ function refName(ref: string): string {
 export interface Loaded {
   units: Map<string, Unit>;
   skippedAliases: string[];
+  /** Where the bundle's paths use each schema, in words: `Sent as the JSON body of POST /workouts.` */
+  usage: Map<string, string[]>;
 }
 
 export function loadSpec(specDir: string): Loaded {
@@ -229,7 +504,70 @@ export function loadSpec(specDir: string): Loaded {
     const pointer = [path, method, ...rest].join(' ');
     units.set(name, { name, schema, source: `dist/v2-bundled.yaml paths ${pointer}`, refStyle: 'bundle' });
   }
-  return { units, skippedAliases: skippedAliases.sort() };
+  return { units, skippedAliases: skippedAliases.sort(), usage: apiUsage(paths) };
+}
+
+/** How each schema is used by the operations of the bundle: request bodies and 2xx answers. */
+function apiUsage(paths: JsonSchema): Map<string, string[]> {
+  const usage = new Map<string, string[]>();
+  const add = (name: string, text: string) => {
+    const list = usage.get(name) ?? [];
+    if (!list.includes(text)) list.push(text);
+    usage.set(name, list);
+  };
+  const inline = new Map(Object.entries(INLINE_SCHEMAS).map(([name, pointer]) => [pointer.join(' '), name]));
+  for (const [path, operations] of Object.entries(paths)) {
+    if (!isObject(operations)) continue;
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!isObject(operation)) continue;
+      const op = `\`${method.toUpperCase()} ${path}\``;
+      const describe = (schema: Json | undefined, pointer: string[], whole: string, list: string, arm: string) => {
+        if (!isObject(schema)) return;
+        const named = inline.get(pointer.join(' '));
+        if (named) add(named, whole);
+        else if (typeof schema.$ref === 'string') add(refName(schema.$ref), whole);
+        else if (isObject(schema.items) && typeof schema.items.$ref === 'string') add(refName(schema.items.$ref), list);
+        const arms = schema.oneOf ?? schema.anyOf;
+        if (Array.isArray(arms)) {
+          arms.forEach((item, i) => {
+            const armPointer = [...pointer, schema.oneOf ? 'oneOf' : 'anyOf', String(i)];
+            const armName = inline.get(armPointer.join(' '));
+            if (armName) add(armName, arm);
+            else if (isObject(item) && typeof item.$ref === 'string') add(refName(item.$ref), arm);
+            else if (isObject(item) && isObject(item.items) && typeof item.items.$ref === 'string') {
+              add(refName(item.items.$ref), `${arm.replace(/\.$/, '')}, as a list.`);
+            }
+          });
+        }
+      };
+      const body = isObject(operation.requestBody) ? operation.requestBody.content : undefined;
+      if (isObject(body) && isObject(body['application/json'])) {
+        describe(
+          body['application/json'].schema,
+          [path, method, 'requestBody'],
+          `Sent as the JSON body of ${op}.`,
+          `Sent as a list in the JSON body of ${op}.`,
+          `One form of the JSON body of ${op}.`,
+        );
+      }
+      const responses = isObject(operation.responses) ? operation.responses : {};
+      for (const [status, response] of Object.entries(responses)) {
+        if (!isObject(response) || !isObject(response.content)) continue;
+        for (const [type, media] of Object.entries(response.content)) {
+          if (!isObject(media) || !type.includes('json')) continue;
+          const ok = status.startsWith('2');
+          describe(
+            media.schema,
+            [path, method, 'responses', status],
+            ok ? `Terra’s ${status} answer to ${op}.` : `Terra’s ${status} error answer to ${op}.`,
+            `Terra answers ${op} (${status}) with a list of them.`,
+            `One form of Terra’s ${status} answer to ${op}.`,
+          );
+        }
+      }
+    }
+  }
+  return usage;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +629,17 @@ function refsOf(node: Json, out = new Set<string>()): Set<string> {
   return out;
 }
 
+/** The model a schema stands for: a `$ref`, or `{allOf: [$ref]}` with nothing else. */
+function refTarget(schema: JsonSchema | undefined): string | undefined {
+  if (!schema) return undefined;
+  if (typeof schema.$ref === 'string') return refName(schema.$ref);
+  const allOf = schema.allOf;
+  if (Array.isArray(allOf) && allOf.length === 1 && isObject(allOf[0]) && typeof allOf[0].$ref === 'string') {
+    if (!isObject(schema.properties)) return refName(allOf[0].$ref);
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Emission
 
@@ -327,12 +676,16 @@ class ModuleWriter {
   readonly declarations: Declaration[] = [];
   readonly imports = new Set<string>();
   readonly extraExports: string[] = [];
+  /** The `@category` of everything this module exports. */
+  readonly category: Category;
   private readonly taken = new Set<string>();
 
   constructor(
     readonly unit: Unit,
     private readonly gen: Generator,
-  ) {}
+  ) {
+    this.category = gen.categoryOf(unit.name);
+  }
 
   /** Reserves a name for an inline object declared in this module. */
   reserve(name: string): string {
@@ -350,12 +703,100 @@ class ModuleWriter {
   }
 }
 
+/** Where the field descriptions came from, for `--stats`. */
+export interface DocStats {
+  /** From `FIELD_DOCS`, by field name or by model and field. */
+  dictionary: number;
+  /** From the field's structure: the model or enum it holds, its unit, its kind of value. */
+  structure: number;
+  /** Field names that fell back to structure, with how often, to find what the dictionary lacks. */
+  fallbacks: Map<string, number>;
+}
+
+/** A field as generated: its schema after any override, and the spec's own, for the doc comment. */
+interface Field {
+  prop: string;
+  /** The schema the field is declared in, when inherited through `allOf`. */
+  origin?: string;
+  schema: JsonSchema;
+  required: boolean;
+  spec: JsonSchema;
+  specRequired: boolean;
+  override?: FieldOverride;
+  added?: boolean;
+}
+
+/** A field that holds a model: which model, through which field, and whether as a list. */
+interface Holder {
+  model: string;
+  field: string;
+  list: boolean;
+}
+
 class Generator {
   readonly units: Map<string, Unit>;
+  readonly usage: Map<string, string[]>;
+  readonly categories = new Map<string, Category>();
+  readonly holders = new Map<string, Holder[]>();
+  readonly stats: DocStats = { dictionary: 0, structure: 0, fallbacks: new Map() };
+  readonly usedOverrides = new Set<string>();
+  readonly usedFieldDocs = new Set<string>();
+  readonly usedModelDocs = new Set<string>();
+  readonly usedNouns = new Set<string>();
   private readonly reach = new Map<string, Set<string>>();
 
   constructor(loaded: Loaded) {
     this.units = loaded.units;
+    this.usage = loaded.usage;
+    this.assignCategories();
+    this.findHolders();
+  }
+
+  /** Each unit's category: by name in PLACED, else by the areas whose roots reach it. */
+  private assignCategories(): void {
+    const areas = new Map<string, Set<Category>>();
+    for (const [category, roots] of Object.entries(AREA_ROOTS) as [Category, string[]][]) {
+      for (const root of roots) {
+        if (!this.units.has(root)) throw new Error(`AREA_ROOTS.${category}: no schema ${root}`);
+        for (const name of [root, ...this.reachable(root)]) {
+          const set = areas.get(name) ?? new Set();
+          set.add(category);
+          areas.set(name, set);
+        }
+      }
+    }
+    for (const name of Object.keys(PLACED)) {
+      if (!this.units.has(name)) throw new Error(`PLACED.${name}: no such schema`);
+    }
+    for (const name of this.units.keys()) {
+      const placed = PLACED[name] ?? (name.endsWith('Event') ? 'Events' : undefined);
+      const reached = [...(areas.get(name) ?? [])];
+      const category = placed ?? (reached.length === 1 ? reached[0] : reached.length > 1 ? 'Shared' : undefined);
+      if (!category) throw new Error(`${name} belongs to no area: add it to AREA_ROOTS or PLACED`);
+      this.categories.set(name, category);
+    }
+  }
+
+  categoryOf(name: string): Category {
+    const category = this.categories.get(name);
+    if (!category) throw new Error(`no category for ${name}`);
+    return category;
+  }
+
+  /** For each unit, the fields of other units that hold it (directly, in a list, or nullable). */
+  private findHolders(): void {
+    for (const [name, unit] of this.units) {
+      if (!this.isObjectSchema(splitNull(unit.schema).inner)) continue;
+      for (const [field, prop] of this.flatten(unit.schema, name).properties) {
+        const { inner } = splitNull(prop);
+        const items = inner.type === 'array' && isObject(inner.items) ? splitNull(inner.items).inner : undefined;
+        const target = refTarget(items ?? inner);
+        if (!target || target === name) continue;
+        const list = this.holders.get(target) ?? [];
+        list.push({ model: name, field, list: items !== undefined });
+        this.holders.set(target, list);
+      }
+    }
   }
 
   resolveRef(name: string): string {
@@ -387,27 +828,90 @@ class Generator {
     return false;
   }
 
-  /** `allOf` flattened: base properties first, own properties override; required sets merged. */
-  flatten(schema: JsonSchema, what: string): { properties: [string, JsonSchema][]; required: Set<string> } {
+  /**
+   * `allOf` flattened: base properties first, own properties override; required sets merged.
+   * `origins` names the schema each property was declared in (a base's name for inherited ones).
+   */
+  flatten(
+    schema: JsonSchema,
+    what: string,
+  ): { properties: [string, JsonSchema][]; required: Set<string>; origins: Map<string, string> } {
     const properties = new Map<string, JsonSchema>();
     const required = new Set<string>();
+    const origins = new Map<string, string>();
     const allOf = Array.isArray(schema.allOf) ? schema.allOf : [];
     for (const part of allOf) {
       if (!isObject(part)) continue;
-      const base = typeof part.$ref === 'string' ? this.units.get(this.resolveRef(refName(part.$ref)))?.schema : part;
+      const baseName = typeof part.$ref === 'string' ? this.resolveRef(refName(part.$ref)) : undefined;
+      const base = baseName !== undefined ? this.units.get(baseName)?.schema : part;
       if (!base) throw new Error(`${what}: allOf part cannot be resolved`);
-      const flat = this.flatten(base, what);
-      for (const [name, prop] of flat.properties) properties.set(name, prop);
+      const flat = this.flatten(base, baseName ?? what);
+      for (const [name, prop] of flat.properties) {
+        properties.set(name, prop);
+        origins.set(name, flat.origins.get(name) ?? what);
+      }
       for (const name of flat.required) required.add(name);
     }
     if (isObject(schema.properties)) {
       for (const [name, prop] of Object.entries(schema.properties)) {
         if (!isObject(prop)) throw new Error(`${what}.${name} is not a schema`);
         properties.set(name, prop);
+        origins.set(name, what);
       }
     }
     if (Array.isArray(schema.required)) for (const name of schema.required) required.add(String(name));
-    return { properties: [...properties], required };
+    return { properties: [...properties], required, origins };
+  }
+
+  /**
+   * The fields of an object as they are generated: the spec's, changed by {@link OVERRIDES} entries
+   * keyed by the object (`path`) or by the schema a field was inherited from (`TerraUser.provider`
+   * also changes the `user` of `/userInfo`, which extends TerraUser).
+   */
+  fields(schema: JsonSchema, path: string): Field[] {
+    const flat = this.flatten(schema, path);
+    const fields: Field[] = flat.properties.map(([prop, spec]) => {
+      const origin = flat.origins.get(prop) ?? path;
+      const keys = [`${path}.${prop}`, `${origin}.${prop}`];
+      const key = keys.find((k) => OVERRIDES[k] !== undefined);
+      const override = key !== undefined ? OVERRIDES[key] : undefined;
+      const specRequired = flat.required.has(prop);
+      if (!key || !override) return { prop, origin, schema: spec, required: specRequired, spec, specRequired };
+      if (override.add) throw new Error(`OVERRIDES.${key} adds a field the spec already has`);
+      this.usedOverrides.add(key);
+      return { ...this.overridden(key, prop, spec, specRequired, override), origin };
+    });
+    for (const [key, override] of Object.entries(OVERRIDES)) {
+      if (!override.add || !key.startsWith(`${path}.`)) continue;
+      const prop = key.slice(path.length + 1);
+      this.usedOverrides.add(key);
+      fields.push(this.overridden(key, prop, override.add, false, override, true));
+    }
+    return fields;
+  }
+
+  private overridden(
+    key: string,
+    prop: string,
+    spec: JsonSchema,
+    specRequired: boolean,
+    override: FieldOverride,
+    added = false,
+  ): Field {
+    const model = key.slice(0, key.length - prop.length - 1);
+    if (isIdentifyingField(model, prop) && (override.presence === 'optional' || override.nullable || override.open)) {
+      throw new Error(`OVERRIDES.${key} would relax an identifying field; those stay required (DESIGN §2)`);
+    }
+    let { inner, nullable } = splitNull(spec);
+    if (override.open) {
+      if (typeof inner.const !== 'string') throw new Error(`OVERRIDES.${key}: \`open\` needs a string const`);
+      const { const: word, ...rest } = inner;
+      inner = { ...rest, type: 'string', enum: [word] };
+    }
+    if (override.nullable) nullable = true;
+    const schema = nullable ? { anyOf: [inner, { type: 'null' }] } : inner;
+    const required = override.presence === 'required' ? true : override.presence === 'optional' ? false : specRequired;
+    return { prop, schema, required, spec, specRequired, override, added };
   }
 
   /** Whether a schema is an object whose shape comes from properties and/or `allOf`. */
@@ -482,7 +986,7 @@ class Generator {
       const flat = this.flatten(schema, path);
       if (flat.properties.length === 0) return { ts: 'Record<string, unknown>', zod: 'z.looseObject({})' };
       const name = w.reserve(hint);
-      this.declareObject(w, name, schema, [`An object held by {@link ${w.unit.name}}.`], path);
+      this.declareObject(w, name, schema, this.inlineDoc(w.unit.name, path, schema), path);
       return { ts: name, zod: `ref(${name}Schema)` };
     }
 
@@ -529,24 +1033,10 @@ class Generator {
     throw new Error(`${path}: unsupported schema ${JSON.stringify(normalized(schema)).slice(0, 200)}`);
   }
 
-  /** Doc lines for a property, written from its name and structure (never from the spec's prose). */
-  propertyDoc(name: string, schema: JsonSchema): string[] {
-    const { inner } = splitNull(schema);
-    const lines: string[] = [describeFieldName(name)];
-    const target = typeof inner.$ref === 'string' ? this.units.get(refName(inner.$ref)) : undefined;
-    const consts = target ? constsOf(target.schema) : undefined;
-    if (target && consts) {
-      const labels = consts.titles.every((t) => t !== undefined) || SUPPLEMENTARY_LABELS[target.name];
-      lines.push(
-        labels
-          ? `A {@link ${target.name}} value: \`${target.name}Labels\` names the documented ones.`
-          : `A {@link ${target.name}} value.`,
-      );
-    } else if (inner.type === 'string' && inner.format === undefined && /(^|_)(time|timestamp)$/.test(name)) {
-      lines.push(
-        'A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.',
-      );
-    }
+  /** Doc lines for a field: what it is, its constraints, and what {@link OVERRIDES} changed and why. */
+  propertyDoc(owner: string, field: Field, hint: string): string[] {
+    const { inner } = splitNull(field.schema);
+    const lines: string[] = [this.describeField(owner, field, hint)];
     const format = inner.format;
     if (format === 'date-time') lines.push('An RFC 3339 date-time, kept as the string Terra sent.');
     else if (format === 'date') lines.push('A `YYYY-MM-DD` calendar date.');
@@ -565,20 +1055,199 @@ class Generator {
       lines.push('Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.');
     }
     if (typeof inner.minLength === 'number') lines.push(`Never empty (at least ${inner.minLength} character).`);
-    if (schema.deprecated === true || inner.deprecated === true) {
+    lines.push(...overrideNote(field));
+    if (field.schema.deprecated === true || inner.deprecated === true) {
       lines.push('@deprecated Terra marks this field deprecated; prefer its replacement.');
     }
     return lines;
   }
 
+  /** The first line of a field's doc: from `FIELD_DOCS`, else from the field's structure. */
+  describeField(owner: string, field: Field, hint: string): string {
+    const { prop } = field;
+    const { inner } = splitNull(field.schema);
+    const items = inner.type === 'array' && isObject(inner.items) ? splitNull(inner.items).inner : undefined;
+    const target = refTarget(items ?? inner);
+    const inline =
+      !target && this.isObjectSchema(items ?? inner) && this.flatten(items ?? inner, hint).properties.length > 0;
+    const link = target ? `{@link ${target}}` : inline ? `{@link ${items ? `${hint}Item` : hint}}` : undefined;
+    const entry = this.fieldDocEntry(owner, field.origin, prop);
+    if (entry) {
+      this.stats.dictionary++;
+      this.usedFieldDocs.add(entry.key);
+      if (typeof entry.doc === 'string') return entry.doc;
+      // A function entry may link the field's type; it must not do so for a field that has none.
+      const missing = '\u0000';
+      const text = entry.doc({ owner, link: link ?? missing } satisfies FieldContext);
+      if (text.includes(missing))
+        throw new Error(`FIELD_DOCS.${entry.key} links a type, and ${owner}.${prop} has none`);
+      return text;
+    }
+    this.stats.structure++;
+    this.stats.fallbacks.set(prop, (this.stats.fallbacks.get(prop) ?? 0) + 1);
+    return this.structuralDoc(prop, inner, items, target, link);
+  }
+
+  /** The most specific `FIELD_DOCS` entry for a field: `Model.field`, then `*Suffix.field`, then `field`. */
+  fieldDocEntry(owner: string, origin: string | undefined, prop: string): { key: string; doc: FieldDoc } | undefined {
+    const models = origin && origin !== owner ? [owner, origin] : [owner];
+    const keys = [
+      ...models.map((m) => `${m}.${prop}`),
+      ...Object.keys(FIELD_DOCS).filter((k) => {
+        if (!k.startsWith('*') || k.startsWith('*_') || !k.endsWith(`.${prop}`)) return false;
+        const suffix = k.slice(1, -(prop.length + 1));
+        return models.some((m) => m.endsWith(suffix));
+      }),
+      prop,
+      ...Object.keys(FIELD_DOCS).filter((k) => k.startsWith('*_') && prop.endsWith(k.slice(1))),
+    ];
+    for (const k of keys) {
+      const doc = FIELD_DOCS[k];
+      if (doc !== undefined) return { key: k, doc };
+    }
+    return undefined;
+  }
+
+  /** A field described from its structure: what it holds (linked), its unit, or its kind of value. */
+  structuralDoc(
+    prop: string,
+    inner: JsonSchema,
+    items: JsonSchema | undefined,
+    target: string | undefined,
+    link: string | undefined,
+  ): string {
+    if ('const' in inner) {
+      const word = typeof inner.const === 'string' ? str(inner.const) : String(inner.const);
+      return prop === 'type'
+        ? `Always \`${word}\`: the type that tells this payload from every other.`
+        : `Always \`${word}\`.`;
+    }
+    if (target) {
+      const consts = constsOf(this.units.get(target)?.schema ?? {});
+      if (items) {
+        if (consts) return `A list of ${link} values.`;
+        if (this.isSampleModel(target)) {
+          const note = prop.endsWith('samples') ? ' Data requested without `withSamples` leaves it out.' : '';
+          return `Time series of ${link} points.${note}`;
+        }
+        return MODEL_NOUNS[target]
+          ? `A list of ${link} objects: ${this.nounOf(target)}.`
+          : `A list of ${link} objects.`;
+      }
+      if (consts) return this.enumSentence(target, consts);
+      if (target === 'RecordFloat') return `A map from a name to a number: see ${link}.`;
+      return `${capitalize(this.nounOf(target))}: see ${link}.`;
+    }
+    if (items) {
+      const itemConsts = constsOf(items);
+      if (itemConsts) return `A list of values such as ${listWords(itemConsts.values)}; Terra may add others.`;
+      if (link) return `A list of ${link} objects.`;
+      if (items.type === 'string') return 'A list of strings.';
+      if (items.type === 'integer') return 'A list of integer codes.';
+      if (items.type === 'number') return 'A list of numbers.';
+      return 'A list of values.';
+    }
+    if (Array.isArray(inner.prefixItems)) return `A tuple of ${inner.prefixItems.length} values; more may follow.`;
+    const consts = constsOf(inner);
+    if (consts) return `One of ${listWords(consts.values)}, or another value Terra may add.`;
+    if (link) return `An object: see ${link}.`;
+    if (inner.unevaluatedProperties !== undefined || inner.additionalProperties !== undefined) {
+      return 'A map from a name to a value.';
+    }
+    return primitiveDoc(prop, inner);
+  }
+
+  /** A field holding an enum: the enum and its labels linked, and a reminder that it stays open. */
+  enumSentence(target: string, consts: NonNullable<ReturnType<typeof constsOf>>): string {
+    if (typeof consts.values[0] === 'string') {
+      return `${article(target)} {@link ${target}} value; Terra may send values this version does not list.`;
+    }
+    const labelled = consts.titles.every((t) => t !== undefined) || SUPPLEMENTARY_LABELS[target] !== undefined;
+    const labels = labelled ? ` ({@link ${target}Labels} names each documented one)` : '';
+    const zero = consts.values.includes(0) ? '; 0 is a real value, not a missing one' : '';
+    return `${article(target)} {@link ${target}} code${labels}${zero}.`;
+  }
+
+  /** A time-series point: a model named `...Sample` or one with a `timestamp`. */
+  isSampleModel(name: string): boolean {
+    const unit = this.units.get(name);
+    if (!unit || !this.isObjectSchema(splitNull(unit.schema).inner)) return false;
+    return name.endsWith('Sample') || this.flatten(unit.schema, name).properties.some(([p]) => p === 'timestamp');
+  }
+
+  /** Words for a model when a field holds it: `MODEL_NOUNS`, else its name in words. */
+  nounOf(name: string): string {
+    const noun = MODEL_NOUNS[name];
+    if (noun) {
+      this.usedNouns.add(name);
+      return noun;
+    }
+    return name
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .split(' ')
+      .map((w) => (/^[A-Z0-9]+$/.test(w) && w.length > 1 ? w : w.toLowerCase()))
+      .join(' ')
+      .replace(/ data$/, ' figures');
+  }
+
+  /** The doc of an object declared inline inside a model. */
+  inlineDoc(unit: string, path: string, schema: JsonSchema): string[] {
+    const field = path.slice(path.lastIndexOf('.') + 1);
+    const base = Array.isArray(schema.allOf)
+      ? schema.allOf.map((part) => (isObject(part) ? refTarget(part) : undefined)).find((n) => n !== undefined)
+      : undefined;
+    if (base) return [`The \`${field}\` of {@link ${unit}}: the fields of {@link ${base}}, and more.`];
+    return [`The \`${field}\` object of {@link ${unit}}.`];
+  }
+
+  /** The doc of a model: what it is, where the API uses it, which models hold it, and its source. */
+  modelDoc(name: string, specDoc: string, extra: string[] = []): string[] {
+    const lines: string[] = [];
+    const own = MODEL_DOCS[name];
+    if (own) {
+      lines.push(own);
+      this.usedModelDocs.add(name);
+    } else if (MODEL_NOUNS[name]) lines.push(`${capitalize(this.nounOf(name))}.`);
+    lines.push(...extra);
+    const usage = this.usage.get(name) ?? [];
+    lines.push(...usage.slice(0, 3));
+    if (usage.length > 3) lines.push(`Also used by ${usage.length - 3} more operations.`);
+    const held = this.heldBy(name);
+    if (held) lines.push(held);
+    if (lines.length === 0) lines.push('A model of Terra’s API.');
+    lines.push(specDoc);
+    return lines;
+  }
+
+  /** Which fields of which models hold a model, in words with links. */
+  heldBy(name: string): string | undefined {
+    const holders = this.holders.get(name) ?? [];
+    if (holders.length === 0) return undefined;
+    const byField = new Map<string, string[]>();
+    for (const h of holders) byField.set(h.field, [...(byField.get(h.field) ?? []), h.model]);
+    const parts = [...byField].map(([field, models]) => {
+      const links = models.slice(0, 4).map((m) => `{@link ${m}}`);
+      if (models.length > 4) links.push(`${models.length - 4} more`);
+      return `\`${field}\` of ${joinWords(links)}`;
+    });
+    const shown = parts.slice(0, 4);
+    if (parts.length > 4) shown.push(`${parts.length - 4} more fields`);
+    const where = joinWords(shown);
+    const isEnum = constsOf(this.units.get(name)?.schema ?? {}) !== undefined;
+    if (isEnum) return `Used by ${where}.`;
+    if (holders.every((h) => h.list) && this.isSampleModel(name)) return `One point of the time series in ${where}.`;
+    if (holders.every((h) => h.list)) return `One item of the list in ${where}.`;
+    return `Held by ${where}.`;
+  }
+
   declareObject(w: ModuleWriter, name: string, schema: JsonSchema, doc: string[], path: string): void {
-    const flat = this.flatten(schema, path);
     const tsLines: string[] = [];
     const zodLines: string[] = [];
-    for (const [prop, propSchema] of flat.properties) {
-      const required = flat.required.has(prop);
-      const v = this.value(propSchema, w, `${name}${pascal(prop)}`, `${w.unit.name}.${prop}`);
-      tsLines.push(...comment(this.propertyDoc(prop, propSchema), '  '));
+    for (const field of this.fields(schema, path)) {
+      const { prop, schema: propSchema, required } = field;
+      const hint = `${name}${pascal(prop)}`;
+      const v = this.value(propSchema, w, hint, `${w.unit.name}.${prop}`);
+      tsLines.push(...comment(this.propertyDoc(name, field, hint), '  '));
       // `value` already wrote `| null` and `z.nullable(...)` for nullable schemas.
       if (required) {
         tsLines.push(`  ${key(prop)}: ${v.ts};`);
@@ -610,7 +1279,7 @@ class Generator {
     if (consts && !isObject(schema.properties)) {
       this.declareEnum(w, consts, specDoc);
     } else if (this.isObjectSchema(splitNull(schema).inner) && !splitNull(schema).nullable) {
-      this.declareObject(w, w.reserve(name), schema, [`The \`${name}\` model. ${specDoc}`], name);
+      this.declareObject(w, w.reserve(name), schema, this.modelDoc(name, specDoc), name);
     } else if (
       Array.isArray(schema.oneOf) &&
       schema.oneOf.every((arm) => isObject(arm) && typeof arm.$ref === 'string')
@@ -621,7 +1290,7 @@ class Generator {
       w.reserve(name);
       w.declarations.push({
         name,
-        doc: [`The \`${name}\` model. ${specDoc}`],
+        doc: this.modelDoc(name, specDoc),
         typeText: v.ts,
         isInterface: false,
         zodText: v.zod,
@@ -639,7 +1308,8 @@ class Generator {
     const literal = (v: string | number) => (typeof v === 'string' ? str(v) : String(v));
     const lines: string[] = [];
     const known = consts.values.map(literal).join(' | ');
-    lines.push(...comment([`A value Terra documents for {@link ${name}}.`], ''));
+    const category = `@category ${w.category}`;
+    lines.push(...comment([`A value Terra documents for {@link ${name}}.`, category], ''));
     lines.push(`export type Known${name} = ${known};`, '');
     if (hasLabels) {
       lines.push(
@@ -647,6 +1317,7 @@ class Generator {
           [
             `The label of each value Terra documents for {@link ${name}}, for display: look one up with \`enumLabel\`,`,
             'which also answers for values added after this version of the SDK.',
+            category,
           ],
           '',
         ),
@@ -657,7 +1328,7 @@ class Generator {
       });
       lines.push('};', '');
     } else {
-      lines.push(...comment([`The values Terra documents for {@link ${name}}.`], ''));
+      lines.push(...comment([`The values Terra documents for {@link ${name}}.`, category], ''));
       lines.push(
         `export const ${name}Values: readonly Known${name}[] = [${consts.values.map(literal).join(', ')}];`,
         '',
@@ -667,10 +1338,10 @@ class Generator {
     w.reserve(name);
     w.declarations.push({
       name,
-      doc: [
-        `The \`${name}\` enum: a documented value, or any other ${isString ? 'string' : 'number'} Terra may add later.`,
-        specDoc,
-      ],
+      doc: this.modelDoc(name, specDoc, [
+        `Terra may add values: any ${isString ? 'string' : 'number'} is accepted, and {@link Known${name}} lists the documented ones` +
+          (hasLabels ? `, which {@link ${name}Labels} names.` : '.'),
+      ]),
       typeText: `Known${name} | (${isString ? 'string' : 'number'} & {})`,
       isInterface: false,
       zodText: isString ? 'z.string()' : 'z.number()',
@@ -688,7 +1359,7 @@ class Generator {
     w.reserve(name);
     w.declarations.push({
       name,
-      doc: [`The \`${name}\` union. ${specDoc}`],
+      doc: this.modelDoc(name, specDoc),
       typeText: ts,
       isInterface: false,
       zodText: discriminator
@@ -755,6 +1426,7 @@ const WORDS: Record<string, string> = {
   loinc: 'LOINC',
   ucum: 'UCUM',
   spo2: 'SpO2',
+  bodyfat: 'body fat',
 };
 
 /** Unit suffixes of Terra's field names, longest first, and how to say them. */
@@ -768,6 +1440,7 @@ const UNITS: [string[], string][] = [
   [['ug', 'per', 'ml'], 'µg/mL'],
   [['newton', 'meters'], 'newton metres'],
   [['lat', 'lng', 'deg'], 'degrees of latitude and longitude'],
+  [['breaths', 'per', 'min'], 'breaths per minute'],
   [['bpm'], 'beats per minute'],
   [['rpm'], 'revolutions per minute'],
   [['seconds'], 'seconds'],
@@ -788,6 +1461,7 @@ const UNITS: [string[], string][] = [
   [['deg'], 'degrees'],
   [['percentage'], 'percent'],
   [['watts'], 'watts'],
+  [['watt'], 'watts'],
   [['kilojoules'], 'kilojoules'],
   [['kj'], 'kilojoules'],
   [['uv'], 'microvolts'],
@@ -807,13 +1481,108 @@ export function describeFieldName(name: string): string {
   }
   const phrase = tokens
     .map(
-      (token) =>
-        WORDS[token.toLowerCase()] ?? (/^[A-Z0-9]+$/.test(token) && token.length > 1 ? token : token.toLowerCase()),
+      (token, i) =>
+        WORDS[token.toLowerCase()] ??
+        (/^[A-Z0-9]+$/.test(token) && (token.length > 1 || i > 0) ? token : token.toLowerCase()),
     )
     .join(' ')
-    .replace(/\bper min\b/, 'per minute');
+    .replace(/\bper min\b/, 'per minute')
+    .replace(/^day average\b/, 'the day’s average');
   const sentence = phrase.charAt(0).toUpperCase() + phrase.slice(1);
   return unit ? `${sentence}, in ${unit}.` : `${sentence}.`;
+}
+
+/** The unit spelled out from a field name's suffix, if it has one. */
+function unitOf(name: string): string | undefined {
+  const lower = name.toLowerCase().split('_').filter(Boolean);
+  for (const [suffix, words] of UNITS) {
+    if (lower.length > suffix.length && suffix.every((t, i) => lower[lower.length - suffix.length + i] === t))
+      return words;
+  }
+  return undefined;
+}
+
+/** A scalar field with no dictionary entry: its unit when the name has one, else what kind of value it is. */
+function primitiveDoc(prop: string, inner: JsonSchema): string {
+  switch (inner.type) {
+    case 'string':
+      if (inner.format === 'date-time' || inner.format === 'date') return 'A point in time, as a string.';
+      if (/(^|_)(time|timestamp)$/.test(prop)) return `A point in time, as ${TIMESTAMP}.`;
+      if (/_at$/.test(prop)) return 'A point in time, as a string.';
+      if (/(^|_)date$/.test(prop)) return 'A date, as a string.';
+      if (/(^|_)ids?$/.test(prop)) return 'An identifier, as an opaque string: compare it as text.';
+      if (/(^|_)url$/.test(prop)) return 'A URL.';
+      if (/(^|_)(name|title|description|notes?)$/.test(prop)) return 'Free text, for display.';
+      return 'Text as Terra relays it; no fixed set of values is documented.';
+    case 'boolean':
+      return 'A flag: `true` or `false`.';
+    case 'number':
+    case 'integer': {
+      const bound = /^(.+)_(high|low)$/.exec(prop);
+      if (bound?.[1] && bound[2]) {
+        const unit = unitOf(bound[1]) ?? UNITS.find(([suffix]) => suffix.join('_') === bound[1])?.[1];
+        const what = describeFieldName(bound[1])
+          .replace(/[.,].*$/, '')
+          .toLowerCase();
+        return `${bound[2] === 'high' ? 'Upper' : 'Lower'} end of the ${what} target range${unit ? `, in ${unit}` : ''}.`;
+      }
+      if (unitOf(prop)) return describeFieldName(prop);
+      if (/^num_|_count$/.test(prop)) return 'A count.';
+      return inner.type === 'integer' ? 'A whole number; no unit is documented.' : 'A number; no unit is documented.';
+    }
+    default:
+      return 'Any JSON value.';
+  }
+}
+
+/** What an override changed, and the evidence for it, for the field's doc comment. */
+function overrideNote(field: Field): string[] {
+  const o = field.override;
+  if (!o) return [];
+  const spec = splitNull(field.spec);
+  const word = typeof spec.inner.const === 'string' ? str(spec.inner.const) : undefined;
+  let change: string;
+  if (field.added) change = 'Not declared by the spec’s schema: typed here because real payloads carry it.';
+  else if (o.presence === 'required' && !field.specRequired) {
+    change = 'Always present here, though the spec marks it optional.';
+  } else {
+    const may = [
+      o.presence === 'optional' && field.specRequired ? 'be missing' : undefined,
+      o.nullable && !spec.nullable ? 'be `null`' : undefined,
+      o.open && word ? 'hold any string' : undefined,
+    ].filter((m) => m !== undefined);
+    const spec_ = [
+      field.specRequired && o.presence === 'optional' ? 'requires it' : undefined,
+      o.open && word ? `allows only \`${word}\`` : undefined,
+    ].filter((m) => m !== undefined);
+    change =
+      may.length === 0
+        ? 'Optional and nullable, as in the spec, and kept so on purpose.'
+        : `May ${joinWords(may).replace(' and ', ' or ')} here${spec_.length > 0 ? `, though the spec ${joinWords(spec_)}` : ''}.`;
+  }
+  return [`${change} ${EVIDENCE[o.evidence].seen}`];
+}
+
+/** `A` or `An`, for a name read out loud (`An AFibFlag`, `A SleepLevel`). */
+function article(name: string): string {
+  return /^[AEIOU]/.test(name) && !/^U[a-z]/.test(name) ? 'An' : 'A';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function joinWords(words: string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** Up to five enum values in code spans. */
+function listWords(values: (string | number)[]): string {
+  const shown = values.slice(0, 5).map((v) => `\`${typeof v === 'string' ? str(v) : v}\``);
+  if (values.length > 5) shown.push('…');
+  return shown.join(', ');
 }
 
 function comment(lines: string[], indent: string): string[] {
@@ -842,11 +1611,12 @@ function render(w: ModuleWriter): string {
   // Declarations are collected innermost first; write the unit's own declaration first for readers.
   const own = w.declarations.filter((d) => d.name === unit.name);
   const nested = w.declarations.filter((d) => d.name !== unit.name);
+  const category = `@category ${w.category}`;
   for (const d of [...own, ...nested]) {
-    out.push(...comment(d.doc, ''));
+    out.push(...comment([...d.doc, category], ''));
     out.push(d.isInterface ? `export interface ${d.name} ${d.typeText}` : `export type ${d.name} = ${d.typeText};`);
     out.push('');
-    out.push(...comment([`Zod schema for {@link ${d.name}}, built on first use.`], ''));
+    out.push(...comment([`Zod schema for {@link ${d.name}}, built on first use.`, category], ''));
     const zodText = d.zodText.includes('\n') ? `\n  ${d.zodText},\n` : d.zodText;
     out.push(
       `export const ${d.name}Schema: z.ZodMiniType<${d.name}> = /* @__PURE__ */ lazySchema(${str(d.name)}, () =>${zodText.startsWith('\n') ? '' : ' '}${zodText});`,
@@ -871,9 +1641,20 @@ function renderIndex(names: string[], skippedAliases: string[]): string {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-function generate(options: Options): Map<string, string> {
+export interface Generated {
+  files: Map<string, string>;
+  stats: DocStats;
+  categories: Map<string, Category>;
+}
+
+function generate(options: Options): Generated {
   const loaded = loadSpec(options.spec);
-  const gen = new Generator(loaded);
+  let gen: Generator;
+  try {
+    gen = new Generator(loaded);
+  } catch (error) {
+    fail((error as Error).message);
+  }
   const files = new Map<string, string>();
   const names = [...loaded.units.keys()].sort();
   for (const name of names) {
@@ -884,8 +1665,40 @@ function generate(options: Options): Map<string, string> {
       fail(`${unit.source}: ${(error as Error).message}`);
     }
   }
+  // Every entry of the hand-written tables must still match the spec, so none goes stale unnoticed.
+  const stale = [
+    ...Object.keys(OVERRIDES)
+      .filter((k) => !gen.usedOverrides.has(k))
+      .map((k) => `OVERRIDES.${k}`),
+    ...Object.keys(FIELD_DOCS)
+      .filter((k) => !gen.usedFieldDocs.has(k))
+      .map((k) => `FIELD_DOCS.${k}`),
+    ...Object.keys(MODEL_DOCS)
+      .filter((k) => !gen.usedModelDocs.has(k))
+      .map((k) => `MODEL_DOCS.${k}`),
+    ...Object.keys(MODEL_NOUNS)
+      .filter((k) => !gen.usedNouns.has(k))
+      .map((k) => `MODEL_NOUNS.${k}`),
+  ];
+  if (stale.length > 0) fail(`entries that match nothing in the spec (remove or fix them):\n  ${stale.join('\n  ')}`);
   files.set('index.ts', renderIndex(names, loaded.skippedAliases));
-  return format(files);
+  return { files: format(files), stats: gen.stats, categories: gen.categories };
+}
+
+function printStats(generated: Generated): void {
+  const { stats, categories } = generated;
+  const total = stats.dictionary + stats.structure;
+  const counts = new Map<Category, number>();
+  for (const category of categories.values()) counts.set(category, (counts.get(category) ?? 0) + 1);
+  const fallbacks = [...stats.fallbacks].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  process.stdout.write(
+    `field descriptions: ${total} (dictionary ${stats.dictionary}, structure ${stats.structure})\n` +
+      `schemas by category:\n${CATEGORIES.map((c) => `  ${c}: ${counts.get(c) ?? 0}`).join('\n')}\n` +
+      `most frequent field names described from structure:\n${fallbacks
+        .slice(0, 40)
+        .map(([name, n]) => `  ${n} ${name}`)
+        .join('\n')}\n`,
+  );
 }
 
 /**
@@ -916,7 +1729,9 @@ function format(files: Map<string, string>): Map<string, string> {
 
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
-  const files = generate(options);
+  const generated = generate(options);
+  const { files } = generated;
+  if (options.stats) printStats(generated);
   const existing = existsSync(options.out) ? readdirSync(options.out).filter((f) => f.endsWith('.ts')) : [];
   const shown = relative(process.cwd(), options.out) || '.';
   if (options.check) {

@@ -1,7 +1,7 @@
 /**
  * terra-sdk: the typed TypeScript SDK for the Terra health-data API.
  *
- * @packageDocumentation
+ * @module terra-sdk
  */
 export {
   type AuthenticationUrlOptions,

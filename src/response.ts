@@ -5,11 +5,10 @@
  *
  * @packageDocumentation
  */
-import * as z from 'zod/mini';
-import { TerraValidationError } from './errors.js';
+import { type RateLimitInfo, readRateLimit } from './internal/rate-limit.js';
 import type { DataSentToWebhook, TerraUser } from './models/index.js';
-import { TerraUserSchema } from './models/index.js';
-import { lazySchema, ref } from './models/lazy.js';
+
+export type { RateLimitInfo };
 
 /** The kinds of data a data request asks for. */
 export type TerraDataType = 'activity' | 'athlete' | 'body' | 'daily' | 'menstruation' | 'nutrition' | 'sleep';
@@ -27,19 +26,9 @@ export type TerraResponseType =
   | 'users'
   | 'subscriptions';
 
-/** Rate-limit state Terra reports on data requests (`X-Terra-RateLimit-*`). */
-export interface RateLimitInfo {
-  /** Days that may be requested per window (`X-Terra-RateLimit-Limit`). */
-  readonly limit: number | undefined;
-  /** Days left in the window (`X-Terra-RateLimit-Remaining`). */
-  readonly remaining: number | undefined;
-  /** Milliseconds until the window resets (`X-Terra-RateLimit-Reset-After`). */
-  readonly resetAfterMs: number | undefined;
-}
-
 /** @internal */
 export interface TerraApiResponseInit<T> {
-  /** Terra's status for the request, such as `not_available`. */
+  /** HTTP status. */
   status: number;
   headers: Headers;
   requestId: string | undefined;
@@ -95,16 +84,7 @@ export class TerraApiResponse<T> {
 
   /** Rate-limit state, when Terra reported it (data requests), else `undefined`. */
   get rateLimit(): RateLimitInfo | undefined {
-    const read = (name: string) => {
-      const value = this.headers.get(name);
-      const number = value === null || value.trim() === '' ? Number.NaN : Number(value);
-      return Number.isFinite(number) ? number : undefined;
-    };
-    const limit = read('x-terra-ratelimit-limit');
-    const remaining = read('x-terra-ratelimit-remaining');
-    const resetAfter = read('x-terra-ratelimit-reset-after');
-    if (limit === undefined && remaining === undefined && resetAfter === undefined) return undefined;
-    return { limit, remaining, resetAfterMs: resetAfter === undefined ? undefined : resetAfter * 1000 };
+    return readRateLimit(this.headers);
   }
 }
 
@@ -204,75 +184,4 @@ export interface WebhookRequest {
 export interface DefaultRequest {
   /** Left out, or `undefined`: the default, `true`. */
   toWebhook?: undefined;
-}
-
-const NoDataSchema = lazySchema('NoDataReturned', () =>
-  z.looseObject({ status: z.string(), message: z.nullish(z.string()), user: z.optional(ref(TerraUserSchema)) }),
-);
-const ProcessingSchema = lazySchema('RequestProcessing', () =>
-  z.looseObject({
-    retry_after_seconds: z.optional(z.number()),
-    retry_after: z.optional(z.number()),
-    message: z.nullish(z.string()),
-    type: z.nullish(z.string()),
-    user: z.optional(ref(TerraUserSchema)),
-  }),
-);
-
-/** @internal */
-export interface DataBodyParsers {
-  /** Validates the `{user, data, type}` (or athlete) body and returns its records. */
-  data: (body: unknown, subject: string) => { body: Record<string, unknown>; data: unknown };
-  /** Validates a `DataSentToWebhook` body. */
-  sent: (body: unknown, subject: string) => DataSentToWebhook;
-  /** Validates with a schema and throws `TerraValidationError` (no values) on failure. */
-  validate: <T>(schema: z.ZodMiniType<T>, body: unknown, subject: string) => T;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Chooses what a data response is from the request (`toWebhook`) and the keys of its body, never by
- * trying schemas in turn (several would match), then validates it against that one schema.
- * @internal
- */
-export function parseDataBody<D>(
-  body: unknown,
-  toWebhook: boolean,
-  dataKey: 'data' | 'athlete',
-  subject: string,
-  parsers: DataBodyParsers,
-): DataResult<D> {
-  if (!isRecord(body)) {
-    // Let the schema say what is wrong with it.
-    return { kind: 'DataReturned', ...parsers.data(body, subject).body, data: [] as D };
-  }
-  if ('retry_after_seconds' in body || 'retry_after' in body) {
-    const parsed = parsers.validate(ProcessingSchema, body, subject);
-    const { retry_after, ...rest } = parsed;
-    return { ...rest, kind: 'RequestProcessing', retry_after_seconds: parsed.retry_after_seconds ?? retry_after };
-  }
-  if (typeof body.status === 'string' && /^not[_ ]available$|not available/i.test(body.status)) {
-    return { ...parsers.validate(NoDataSchema, body, subject), kind: 'NoDataReturned' };
-  }
-  if (toWebhook) return { ...parsers.sent(body, subject), kind: 'SentToWebhook' };
-  const isAck = !(dataKey in body) && ('reference' in body || 'trace_id' in body);
-  if (isAck) {
-    throw new TerraValidationError({
-      subject,
-      model: dataKey === 'athlete' ? 'AthleteCollection' : undefined,
-      issues: [
-        {
-          path: '$',
-          pathSegments: [],
-          code: 'unexpected_acknowledgement',
-          message:
-            'data was asked for inline (toWebhook: false) but Terra answered that it will send it to the webhook',
-        },
-      ],
-    });
-  }
-  const parsed = parsers.data(body, subject);
-  return { ...parsed.body, kind: 'DataReturned', data: (parsed.data ?? []) as D };
 }

@@ -39,8 +39,8 @@ export interface AthleteRequestOptions {
 export class User implements TerraUser {
   /** Terra's id of this connection. */
   readonly user_id: string;
-  /** The provider (`GARMIN`, `FITBIT`, ...). */
-  readonly provider: string;
+  /** The provider (`GARMIN`, `FITBIT`, ...); null or absent when Terra's record does not say, as in some deauth events. */
+  readonly provider: string | null | undefined;
   /** Your id for the person, as given when they connected. */
   readonly reference_id: string | null | undefined;
   /** The permissions granted, as Terra sends them: one comma-separated string. See {@link User.scopeList}. */

@@ -4,7 +4,7 @@
  * What a production handler does the same way: dedupe on X-Terra-Trace-Id before doing anything,
  * keep the JSON of events that could not be parsed, answer fast, and log ids, never health data.
  */
-import { createWebhookHandler, fetchS3Payload } from 'terra-sdk/webhooks';
+import { createWebhookHandler, fetchS3Payload, isAuthFailure } from 'terra-sdk/webhooks';
 
 /** Stands in for a table with a unique index on the trace id. */
 const processed = new Set<string>();
@@ -37,8 +37,8 @@ handler
     }
   })
   .on('auth', (event) => {
-    if (event.status === 'success') console.log(`connected ${event.user.provider} user ${event.user.user_id}`);
-    else console.log(`authentication failed: ${event.reason}`);
+    if (isAuthFailure(event)) console.log(`authentication failed: ${event.reason}`);
+    else console.log(`connected ${event.user.provider} user ${event.user.user_id}`);
   })
   .on('auth_cancelled', (event) => console.log(`authentication cancelled: ${event.reason}`))
   .on('user_reauth', (event) => console.log(`user ${event.old_user?.user_id} is now ${event.new_user.user_id}`))

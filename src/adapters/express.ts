@@ -1,13 +1,13 @@
 /**
  * Terra webhooks in Express (4 or 5). Entry point `terra-sdk/express`.
  *
- * @packageDocumentation
+ * @module terra-sdk/express
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TerraWebhookVerificationError } from '../errors.js';
+import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
 import { readRequestBody, sendWebResponse, toWebRequest } from './node.js';
-import { createFetchHandler, type WaitUntil } from './web.js';
 
 /** The parts of an Express request the middleware reads: Node's request, plus `body` if a parser ran. */
 export type ExpressRequestLike = IncomingMessage & {

@@ -1,12 +1,12 @@
 /**
  * Terra webhooks in Fastify. Entry point `terra-sdk/fastify`.
  *
- * @packageDocumentation
+ * @module terra-sdk/fastify
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
 import { toWebRequest } from './node.js';
-import { createFetchHandler, type WaitUntil } from './web.js';
 
 /** Options of the Fastify plugin. */
 export interface FastifyWebhookOptions extends WaitUntil {

@@ -1,10 +1,11 @@
 /**
  * Terra webhooks in Hono, on any runtime Hono runs on. Entry point `terra-sdk/hono`.
  *
- * @packageDocumentation
+ * @module terra-sdk/hono
  */
+
+import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
-import { createFetchHandler, type WaitUntil } from './web.js';
 
 /** The parts of Hono's `Context` the handler reads. */
 export interface HonoContextLike {

@@ -1,10 +1,11 @@
 /**
  * Terra webhooks in a Next.js App Router route handler. Entry point `terra-sdk/next`.
  *
- * @packageDocumentation
+ * @module terra-sdk/next
  */
+
+import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
-import { createFetchHandler, type WaitUntil } from './web.js';
 
 /**
  * A route handler for `app/.../route.ts` that receives Terra webhooks with `handler`. Pass

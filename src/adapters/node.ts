@@ -2,11 +2,11 @@
  * Terra webhooks on Node's own HTTP server (`node:http`, `node:https`, or any framework that hands
  * over Node's request and response). Entry point `terra-sdk/node`.
  *
- * @packageDocumentation
+ * @module terra-sdk/node
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
-import { createFetchHandler, type WaitUntil } from './web.js';
 
 /** A Node request listener: `(req, res) => Promise<void>`. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;

@@ -1,9 +1,10 @@
 /**
- * A small command-line parser: `--name value`, `--name=value`, boolean flags and positionals, with
- * messages that say what was wrong.
+ * Command-line arguments, parsed by Node's own `util.parseArgs`, with messages that say what was
+ * wrong in this command's words.
  * @internal
  * @packageDocumentation
  */
+import { parseArgs as parseNodeArgs } from 'node:util';
 
 /** A usage mistake: printed with a pointer to `--help`, exit code 2. */
 export class UsageError extends Error {
@@ -23,7 +24,13 @@ export interface ParsedArgs {
 }
 
 /** Short forms every command accepts. */
-const SHORT: Readonly<Record<string, string>> = { '-h': 'help', '-v': 'version' };
+const SHORT: Readonly<Record<string, string>> = { help: 'h', version: 'v' };
+
+/** The option a `util.parseArgs` message names (`'--port <value>'`, `'-h, --help'`), as `--port`. */
+function optionNamed(message: string): string {
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+  return /--[\w-]+/.exec(quoted)?.[0] ?? quoted.split(/\s/)[0] ?? 'an option';
+}
 
 /**
  * Parses `argv` against `spec`.
@@ -31,36 +38,31 @@ const SHORT: Readonly<Record<string, string>> = { '-h': 'help', '-v': 'version' 
  *   option given twice.
  */
 export function parseArgs(argv: readonly string[], spec: OptionSpec): ParsedArgs {
-  const positionals: string[] = [];
-  const values: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
+  const options = Object.fromEntries(
+    Object.entries(spec).map(([name, type]) => [name, SHORT[name] ? { type, short: SHORT[name] } : { type }]),
+  );
+  let parsed: ReturnType<typeof parseNodeArgs<{ options: typeof options; tokens: true; allowPositionals: true }>>;
+  try {
+    parsed = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const option = optionNamed(message);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${option}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      if (/does not take an argument/.test(message)) throw new UsageError(`${option} takes no value`);
+      const dash = /ambiguous/.test(message) ? ` (for a value that starts with "-", write ${option}=<value>)` : '';
+      throw new UsageError(`${option} needs a value${dash}`);
     }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const equals = arg.indexOf('=');
-    const flag = equals === -1 ? arg : arg.slice(0, equals);
-    const name = SHORT[flag] ?? (flag.startsWith('--') ? flag.slice(2) : undefined);
-    const kind = name === undefined ? undefined : spec[name];
-    if (name === undefined || kind === undefined) throw new UsageError(`unknown option ${flag}`);
-    if (Object.hasOwn(values, name)) throw new UsageError(`--${name} was given more than once`);
-    if (kind === 'boolean') {
-      if (equals !== -1) throw new UsageError(`--${name} takes no value`);
-      values[name] = true;
-      continue;
-    }
-    let value: string | undefined;
-    if (equals !== -1) value = arg.slice(equals + 1);
-    else if (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('--')) value = argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-    values[name] = value;
+    throw new UsageError(message.split('\n')[0] ?? message);
   }
-  return { positionals, values };
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} was given more than once`);
+    seen.add(token.name);
+    if (spec[token.name] === 'string' && token.value === '') throw new UsageError(`--${token.name} needs a value`);
+  }
+  return { positionals: parsed.positionals, values: parsed.values as Record<string, string | true> };
 }
 
 /**

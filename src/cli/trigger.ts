@@ -5,8 +5,8 @@
  */
 import { describeNetworkError } from '../sandbox/delivery.js';
 import { fixtures } from '../testing/fixtures.js';
-import { signWebhook } from '../testing/sign.js';
 import { isKnownEventType, KNOWN_WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
+import { signWebhook } from '../webhooks/sign.js';
 import { integerOption, parseArgs, positiveOption, UsageError, urlOption } from './args.js';
 import { type CliIO, EXIT, secretFrom } from './io.js';
 

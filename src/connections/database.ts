@@ -3,7 +3,7 @@
  * run statements and transactions on each.
  */
 import { TerraConfigurationError } from '../errors.js';
-import { describeKind } from '../webhooks/bytes.js';
+import { describeKind } from '../internal/describe.js';
 import { errorCode } from './errors.js';
 
 /** What a query resolves to: the result rows. Both `pg` and PGlite return this shape. */

@@ -5,8 +5,8 @@
  * @internal
  */
 import { TerraInvalidArgumentError } from '../errors.js';
+import { describeKind } from '../internal/describe.js';
 import { parseScopes } from '../models/scopes.js';
-import { describeKind } from '../webhooks/bytes.js';
 
 /** The statuses the store writes. An app may write others of its own into the column. */
 export type ConnectionStatus = 'active' | 'disconnected' | 'needs_reconnect';

@@ -1,6 +1,6 @@
 import { TerraConfigurationError, TerraError, TerraInvalidArgumentError } from '../errors.js';
+import { describeKind } from '../internal/describe.js';
 import { applyScopeChanges } from '../models/scopes.js';
-import { describeKind } from '../webhooks/bytes.js';
 import type { TerraWebhookEvent } from '../webhooks/events.js';
 import { type ConnectionStoreDatabase, createRunner, type DatabaseKind, type Runner, withRetry } from './database.js';
 import { type ConnectionStoreOperation, toStoreError } from './errors.js';
@@ -428,7 +428,7 @@ function checkRetention(value: unknown, name: string, minimum: number): number |
  *
  * const store = createConnectionStore({ db: new PGlite('./terra-data') });
  * await store.migrate();
- * await store.apply(hook.getParsedResponse(), hook); // hook: a verified TerraWebhookResponse
+ * await store.apply(delivery.getParsedResponse(), delivery); // delivery: a verified TerraWebhookResponse
  * console.log(await store.connectionsFor('person-1'));
  * ```
  * @throws {@link TerraConfigurationError} when `db` is none of the accepted kinds, or an option is unusable.

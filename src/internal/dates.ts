@@ -6,6 +6,9 @@ import { TerraInvalidArgumentError } from '../errors.js';
  */
 export type TerraDate = Date | string | number;
 
+/** Milliseconds in a day (UTC days: Terra's query dates are read as 00:00 UTC). */
+export const DAY_MS = 86_400_000;
+
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Unix seconds beyond this (year 5138) are almost surely milliseconds. */
 const MAX_SECONDS = 1e11;

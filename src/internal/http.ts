@@ -14,19 +14,9 @@
  * @internal
  */
 import type { HTTPError, KyInstance, Options as KyOptions } from 'ky';
-import {
-  TerraAbortError,
-  TerraApiError,
-  type TerraApiErrorInit,
-  TerraAuthenticationError,
-  TerraBadRequestError,
-  TerraConnectionError,
-  TerraNotFoundError,
-  TerraProviderError,
-  TerraRateLimitError,
-  TerraServerError,
-  TerraTimeoutError,
-} from '../errors.js';
+import { TerraAbortError, type TerraApiError, TerraConnectionError, TerraTimeoutError } from '../errors.js';
+import { errorFromAnswer, requestIdOf } from './error-body.js';
+import { rateLimitRule } from './rate-limit.js';
 import { USER_AGENT } from './version.js';
 
 /** Options every method takes as its last argument. */
@@ -63,6 +53,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Headers;
+  /** The request id Terra's gateway returned, if any. */
+  requestId: string | undefined;
   rawBody: string;
 }
 
@@ -125,7 +117,7 @@ export class HttpClient {
         shouldRetry: ({ error }) => {
           // Rule r1 (a span over 1,825 days) fails the same way every time; only r2 waits out.
           if (isHttpError(error) && error.response.status === 429) {
-            return error.response.headers.get('x-terra-ratelimit-rule')?.toLowerCase() === 'r2' ? undefined : false;
+            return rateLimitRule(error.response.headers) === 'r2' ? undefined : false;
           }
           return undefined;
         },
@@ -141,7 +133,7 @@ export class HttpClient {
       throw await toTerraError(error, method, path, timeout, signal);
     }
     const rawBody = await readBody(response, method, path, timeout, signal);
-    return { status: response.status, headers: response.headers, rawBody };
+    return { status: response.status, headers: response.headers, requestId: requestIdOf(response.headers), rawBody };
   }
 }
 
@@ -208,111 +200,17 @@ async function toTerraError(
   return new TerraConnectionError(method, path, reason, { cause });
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  413: 'Payload Too Large',
-  424: 'Failed Dependency',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
-/** Terra's explanation in any of its error body shapes. */
-function detailOf(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const record = body as Record<string, unknown>;
-  for (const key of ['detail', 'message', 'title']) {
-    const value = record[key];
-    if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  }
-  return undefined;
-}
-
-function numberHeader(headers: Headers, name: string): number | undefined {
-  const value = headers.get(name);
-  if (value === null || value.trim() === '') return undefined;
-  const number = Number(value);
-  return Number.isFinite(number) ? number : undefined;
-}
-
-/** `Retry-After` in milliseconds: seconds or an HTTP date. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after');
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** The request id Terra's gateway returns, if any. */
-export function requestIdOf(headers: Headers): string | undefined {
-  return headers.get('x-request-id') ?? headers.get('x-amzn-requestid') ?? undefined;
-}
-
-/** Builds the typed error for an HTTP error response, from any of Terra's error body shapes. */
-export async function apiError(
-  response: Response,
-  method: string,
-  path: string,
-  timeout: number,
-): Promise<TerraApiError> {
+/** Builds the typed error for an HTTP error response, reading its body within the time limit. */
+async function apiError(response: Response, method: string, path: string, timeout: number): Promise<TerraApiError> {
   let text = '';
   try {
     text = await readBody(response, method, path, timeout, undefined);
   } catch {
     // The status says enough; a body that cannot be read is left out.
   }
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // A gateway's HTML page or plain text: kept as text.
-  }
-  const { status, headers } = response;
-  const init: TerraApiErrorInit = {
-    status,
-    statusText: response.statusText || STATUS_TEXT[status],
-    headers,
-    requestId: requestIdOf(headers),
-    body,
+  return errorFromAnswer(
+    { status: response.status, statusText: response.statusText, headers: response.headers, text },
     method,
     path,
-    detail: detailOf(body) ?? (typeof body === 'string' && text !== '' ? 'the body was not JSON' : undefined),
-  };
-  switch (status) {
-    case 400:
-      return new TerraBadRequestError(init);
-    case 401:
-    case 403:
-      return new TerraAuthenticationError(
-        init,
-        'Check the apiKey and devId options (TERRA_API_KEY, TERRA_DEV_ID): the key must belong to this dev id',
-      );
-    case 404:
-      return new TerraNotFoundError(init);
-    case 424:
-      return new TerraProviderError(init);
-    case 429: {
-      const resetAfter = numberHeader(headers, 'x-terra-ratelimit-reset-after');
-      return new TerraRateLimitError({
-        ...init,
-        retryAfterMs: retryAfterMs(headers),
-        rule: headers.get('x-terra-ratelimit-rule')?.toLowerCase() ?? undefined,
-        limit: numberHeader(headers, 'x-terra-ratelimit-limit'),
-        remaining: numberHeader(headers, 'x-terra-ratelimit-remaining'),
-        resetAfterMs: resetAfter === undefined ? undefined : resetAfter * 1000,
-      });
-    }
-    case 413:
-      return new TerraApiError(init, 'The answer was too large: ask for a shorter date range, or use toWebhook');
-    default:
-      return status >= 500 ? new TerraServerError(init) : new TerraApiError(init);
-  }
+  );
 }

@@ -1,61 +1,242 @@
-import { TerraInvalidArgumentError } from '../errors.js';
+/**
+ * The one options checker. Each options type is a strict zod object built from the field builders
+ * below; {@link parseConfig} (constructors) and {@link parseArguments} (method calls) run it and turn
+ * the first issue into a typed error that names the option and says what to pass, with a "did you
+ * mean" hint for a misspelt key. Schemas may also resolve values (defaults, dates to query strings),
+ * so a method gets back exactly what it sends.
+ *
+ * Messages never repeat the value received: options hold credentials and user ids.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import * as z from 'zod/mini';
+import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
+import { definition } from '../models/zod-internals.js';
+import { secretList, secretProblem } from './secrets.js';
 
-const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+/** setTimeout's ceiling; a longer time limit would fire at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+type Issue = z.core.$ZodIssue;
 
 /**
- * Rejects an options object that is not an object or has keys the method does not know, naming the
- * key meant when the mistake is a familiar one (`start_date` for `startDate`, `startdate`).
+ * The options object of a method or constructor whose options interface is `I`: strict (unknown keys
+ * are refused with a hint), absent counts as `{}`, and every key of `I` must have a schema.
  */
-export function checkOptions(value: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new TerraInvalidArgumentError(what, `${what} must be an object`);
-  }
-  for (const key of Object.keys(value)) {
-    if (allowed.includes(key)) continue;
-    const meant = allowed.find((name) => name === camel(key) || name.toLowerCase() === key.toLowerCase());
-    const hint = meant ? ` (did you mean ${meant}?)` : ` (known options: ${allowed.join(', ')})`;
-    throw new TerraInvalidArgumentError(what, `${what} has an unknown option ${key}${hint}`);
-  }
-  return value as Record<string, unknown>;
+export function optionsOf<I>() {
+  return <S extends { [K in keyof Required<I>]: z.core.$ZodType }>(shape: S) =>
+    z.prefault(z.strictObject(shape), {} as never);
 }
 
-/** A non-empty string without surrounding whitespace, or a clear error naming the argument. */
-export function requireString(value: unknown, argument: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TerraInvalidArgumentError(argument, `${argument} must be a non-empty string`);
-  }
-  if (value.trim() !== value) {
-    throw new TerraInvalidArgumentError(argument, `${argument} has leading or trailing whitespace; remove it`);
-  }
-  return value;
+/** An issue with `message` as the whole sentence the user reads. */
+const invalid = (ctx: { issues: unknown[]; value: unknown }, message: string) => {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+};
+
+/** A non-empty string without surrounding whitespace (ids, names, credentials). */
+export function text(name: string) {
+  return z.string({ error: `${name} must be a non-empty string` }).check(
+    z.superRefine((value, ctx) => {
+      if (value.trim() === '') invalid(ctx, `${name} must be a non-empty string`);
+      else if (value.trim() !== value) invalid(ctx, `${name} has leading or trailing whitespace; remove it`);
+    }),
+  );
 }
 
-/** An optional string option: `undefined` when absent, else a non-empty string. */
-export function optionalString(value: unknown, argument: string): string | undefined {
-  return value === undefined ? undefined : requireString(value, argument);
+/** An absolute URL; `http` limits it to http(s), otherwise any scheme (app deep links) is fine. */
+export function url(name: string, scheme: 'http' | 'any', example: string) {
+  return z.string({ error: `${name} must be a URL, such as ${example}` }).check(
+    z.superRefine((value, ctx) => {
+      const parsed = URL.canParse(value) ? new URL(value) : undefined;
+      const ok = parsed !== undefined && (scheme === 'any' || /^https?:$/.test(parsed.protocol));
+      if (!ok)
+        invalid(ctx, `${name} must be an absolute ${scheme === 'http' ? 'http(s) ' : ''}URL, such as ${example}`);
+    }),
+  );
 }
 
-/** An optional URL option (any scheme, so app deep links work), checked to parse as a URL. */
-export function optionalUrl(value: unknown, argument: string): string | undefined {
-  const url = optionalString(value, argument);
-  if (url !== undefined && !URL.canParse(url)) {
-    throw new TerraInvalidArgumentError(argument, `${argument} must be an absolute URL (https://... or yourapp://...)`);
+/** `true` or `false`. */
+export function flag(name: string) {
+  return z.boolean({ error: `${name} must be true or false` });
+}
+
+/** A whole number from `min` to `max`. */
+export function wholeNumber(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+  const message = `${name} must be a whole number ${range}`;
+  return z
+    .number({ error: message })
+    .check(z.refine((value) => Number.isInteger(value) && value >= min && value <= max, { error: message }));
+}
+
+/** A finite number above zero. */
+export function positiveNumber(name: string) {
+  const message = `${name} must be a positive number`;
+  return z
+    .number({ error: message })
+    .check(z.refine((value) => Number.isFinite(value) && value > 0, { error: message }));
+}
+
+/** A time limit in milliseconds, from 1 to setTimeout's ceiling. */
+export function milliseconds(name: string) {
+  const message = `${name} must be a number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`;
+  return z
+    .number({ error: message })
+    .check(z.refine((value) => Number.isFinite(value) && value >= 1 && value <= MAX_TIMEOUT_MS, { error: message }));
+}
+
+/** A function. */
+export function callback<F>(name: string) {
+  return z.custom<F>((value) => typeof value === 'function', { error: `${name} must be a function` });
+}
+
+/** An `AbortSignal`. */
+export function abortSignal(name: string) {
+  return z.custom<AbortSignal>((value) => typeof AbortSignal !== 'undefined' && value instanceof AbortSignal, {
+    error: `${name} must be an AbortSignal`,
+  });
+}
+
+/** A value checked (and converted) by a function that throws a {@link TerraInvalidArgumentError}. */
+export function convertedBy<T>(convert: (value: unknown) => T) {
+  return z.pipe(
+    z.unknown(),
+    z.transform((value, ctx) => {
+      try {
+        return convert(value);
+      } catch (error) {
+        if (!(error instanceof TerraInvalidArgumentError)) throw error;
+        ctx.issues.push({ code: 'custom', message: error.message, input: value });
+        return z.NEVER;
+      }
+    }),
+  );
+}
+
+/** A webhook signing secret, or a list of them while rotating; parsed to a list. */
+export function secrets() {
+  return z.pipe(
+    z.unknown(),
+    z.transform((value, ctx) => {
+      const problem = secretProblem(value);
+      if (problem === undefined) return secretList(value as string | readonly string[]);
+      ctx.issues.push({ code: 'custom', message: problem, input: value });
+      return z.NEVER;
+    }),
+  );
+}
+
+/** Edit distance of two short strings, for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+    }
+    previous = current;
   }
-  return url;
+  return previous[b.length] as number;
 }
 
-/** An optional boolean option. */
-export function optionalBoolean(value: unknown, argument: string): boolean | undefined {
-  if (value === undefined || typeof value === 'boolean') return value;
-  throw new TerraInvalidArgumentError(argument, `${argument} must be true or false`);
-}
+const camel = (name: string) => name.replace(/[_-]([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** An optional whole number of at least `min`. */
-export function optionalInteger(value: unknown, argument: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new TerraInvalidArgumentError(argument, `${argument} must be a whole number of at least ${min}`);
+/** The known option a misspelt key most likely means: `start_date` or `startdate` for `startDate`. */
+export function meantOption(key: string, known: readonly string[]): string | undefined {
+  const exact = known.find((name) => name === camel(key) || name.toLowerCase() === key.toLowerCase());
+  if (exact) return exact;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of known) {
+    const d = distance(key.toLowerCase(), name.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [name, d];
   }
-  return value;
+  return best;
+}
+
+/** The object schema inside wrappers (optional, default, checks), if there is one. */
+function objectShape(schema: unknown): Record<string, unknown> | undefined {
+  let current = schema;
+  for (let depth = 0; current !== undefined && depth < 8; depth++) {
+    const def = definition(current);
+    if (def.type === 'object') return def.shape as Record<string, unknown>;
+    current = def.innerType ?? def.in;
+  }
+  return undefined;
+}
+
+/** The option names known at `path` inside `schema`, for the "did you mean" hint. */
+function keysAt(schema: unknown, path: readonly PropertyKey[]): string[] {
+  let shape = objectShape(schema);
+  for (const segment of path) shape = objectShape(shape?.[String(segment)]);
+  return shape ? Object.keys(shape) : [];
+}
+
+/**
+ * An option's name from an issue path: `retry.retries`, `providers[]`. The root is `root`: `options`
+ * for an options object, else the argument's own name (`userIds[]`).
+ */
+function nameAt(path: readonly PropertyKey[], root: string): string {
+  let name = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') name += '[]';
+    else name += name === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return name === '' || name.startsWith('[]') ? `${root}${name}` : name;
+}
+
+function describe(issue: Issue, schema: z.core.$ZodType, what: string): { name: string; message: string } {
+  const root = objectShape(schema) ? 'options' : what;
+  if (issue.code === 'unrecognized_keys') {
+    const known = keysAt(schema, issue.path);
+    const key = issue.keys[0] as string;
+    const meant = meantOption(key, known);
+    const where = issue.path.length === 0 ? what : `${what} (${nameAt(issue.path, root)})`;
+    const hint = meant ? `did you mean ${meant}?` : `known options: ${known.join(', ')}`;
+    return { name: nameAt([...issue.path, key], root), message: `${where} has an unknown option ${key} (${hint})` };
+  }
+  const name = nameAt(issue.path, root);
+  if (issue.code === 'invalid_type' && issue.expected === 'object') {
+    return { name, message: `${issue.path.length === 0 ? what : name} must be an object` };
+  }
+  return { name, message: issue.message };
+}
+
+function run<T>(
+  schema: z.ZodMiniType<T>,
+  value: unknown,
+  what: string,
+): { ok: true; data: T } | { ok: false; name: string; message: string } {
+  const result = z.safeParse(schema, value === null ? undefined : value, { reportInput: false });
+  if (result.success) return { ok: true, data: result.data };
+  // A misspelt key usually explains the other issues (a required option "missing"): report it first.
+  const issues = result.error.issues;
+  const issue = (issues.find((item) => item.code === 'unrecognized_keys') ?? issues[0]) as Issue;
+  return { ok: false, ...describe(issue, schema, what) };
+}
+
+/**
+ * Checks a constructor's options.
+ * @throws {@link TerraConfigurationError} naming the option and what to pass instead.
+ */
+export function parseConfig<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+  const result = run(schema, value, what);
+  if (result.ok) return result.data;
+  throw new TerraConfigurationError(result.name, result.message);
+}
+
+/**
+ * Checks a method's arguments or options.
+ * @throws {@link TerraInvalidArgumentError} naming the argument and what to pass instead.
+ */
+export function parseArguments<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+  const result = run(schema, value, what);
+  if (result.ok) return result.data;
+  throw new TerraInvalidArgumentError(result.name, result.message);
 }

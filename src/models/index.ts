@@ -3,7 +3,7 @@
  * (`Activity`), plus helpers to read them. Entry point `terra-sdk/models`; everything here is also
  * exported from `terra-sdk`.
  *
- * @packageDocumentation
+ * @module terra-sdk/models
  */
 export { TerraError, TerraValidationError, type TerraValidationIssue } from '../errors.js';
 export { enumLabel } from './enums.js';

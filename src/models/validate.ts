@@ -15,12 +15,22 @@
  */
 import * as z from 'zod/mini';
 import { ref } from './lazy.js';
+import {
+  acceptsAbsence,
+  constantValues,
+  type Definition,
+  definition,
+  hasDefault,
+  hasTrait,
+  internalsUsable,
+  mayBeAbsent,
+} from './zod-internals.js';
 
 /** A compiled check: true when zod would accept the value unchanged. */
 export type Check = (value: unknown) => boolean;
 
-type Def = { type: string; [key: string]: unknown };
-type Schema = { _zod: { def: Def; optin?: unknown; optout?: unknown; traits: Set<string> } };
+type Def = Definition;
+type Schema = object;
 
 /** Thrown inside `compile` for a construct it does not mirror. */
 class Unsupported extends Error {}
@@ -29,6 +39,7 @@ const compiled = new WeakMap<object, Check | null>();
 
 /** The compiled check for a schema, or `undefined` when zod's own parse has to be used. */
 export function checkFor(schema: z.core.$ZodType): Check | undefined {
+  if (!internalsUsable()) return undefined;
   const real = ref(schema) as unknown as Schema;
   const cached = compiled.get(real);
   if (cached !== undefined) return cached ?? undefined;
@@ -45,9 +56,6 @@ export function checkFor(schema: z.core.$ZodType): Check | undefined {
 
 const noChecks = (def: Def) => def.checks === undefined || (Array.isArray(def.checks) && def.checks.length === 0);
 
-/** Whether zod lets an object key holding this schema be absent (`.optional()`, `.nullish()`). */
-const mayBeAbsent = (schema: Schema) => schema._zod.optin === 'optional' && schema._zod.optout === 'optional';
-
 function compile(schema: Schema, seen: Map<Schema, { check: Check | undefined }>): Check {
   // Recursive schemas (the planned-workout step) reach themselves again; point back at the slot.
   const slot = seen.get(schema);
@@ -59,16 +67,12 @@ function compile(schema: Schema, seen: Map<Schema, { check: Check | undefined }>
 }
 
 function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>): Check {
-  const def = schema._zod.def;
+  const def = definition(schema);
   const sub = (inner: unknown) => compile(ref(inner) as Schema, seen);
   if (def.coerce === true) throw new Unsupported('coerce');
   // String and number formats (z.email(), z.uuid(), z.int(), ...) check inside the schema itself,
   // not in `checks`: only plain strings and numbers are mirrored here.
-  if (
-    def.format !== undefined ||
-    schema._zod.traits.has('$ZodStringFormat') ||
-    schema._zod.traits.has('$ZodNumberFormat')
-  ) {
+  if (def.format !== undefined || hasTrait(schema, '$ZodStringFormat') || hasTrait(schema, '$ZodNumberFormat')) {
     throw new Unsupported('format');
   }
   switch (def.type) {
@@ -76,7 +80,7 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
       const checks = (def.checks ?? []) as Schema[];
       let min = 0;
       for (const check of checks) {
-        const checkDef = check._zod.def as Def & { check?: string; minimum?: number };
+        const checkDef = definition(check) as Def & { check?: string; minimum?: number };
         // For a floor of 1, zod's code-point count and the UTF-16 length agree; higher floors differ.
         if (checkDef.check !== 'min_length' || (checkDef.minimum ?? 2) > 1) throw new Unsupported('string check');
         min = Math.max(min, checkDef.minimum ?? 0);
@@ -98,7 +102,7 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
       return (v) => values.has(v);
     }
     case 'optional': {
-      if (schema._zod.traits.has('$ZodExactOptional')) throw new Unsupported('exact optional');
+      if (hasTrait(schema, '$ZodExactOptional')) throw new Unsupported('exact optional');
       const inner = sub(def.innerType);
       return (v) => v === undefined || inner(v);
     }
@@ -120,7 +124,7 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
     case 'tuple': {
       if (!noChecks(def)) throw new Unsupported('tuple check');
       const items = (def.items as Schema[]).map((item) => {
-        if (ref(item)._zod.optin !== undefined) throw new Unsupported('optional tuple item');
+        if (acceptsAbsence(ref(item))) throw new Unsupported('optional tuple item');
         return sub(item);
       });
       const rest = def.rest ? sub(def.rest) : undefined;
@@ -134,7 +138,7 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
       };
     }
     case 'record': {
-      const keyDef = (ref(def.keyType) as Schema)._zod.def;
+      const keyDef = definition(ref(def.keyType));
       if (keyDef.type !== 'string' || !noChecks(keyDef) || def.mode === 'loose' || !noChecks(def)) {
         throw new Unsupported('record key');
       }
@@ -158,7 +162,7 @@ function build(schema: Schema, seen: Map<Schema, { check: Check | undefined }>):
 }
 
 function buildObject(def: Def, sub: (inner: unknown) => Check): Check {
-  const catchall = def.catchall === undefined ? undefined : (ref(def.catchall) as Schema)._zod.def.type;
+  const catchall = def.catchall === undefined ? undefined : definition(ref(def.catchall)).type;
   // Only loose objects (extra keys kept as they are) parse to a copy of their input.
   if (catchall !== 'unknown' || !noChecks(def)) throw new Unsupported('object mode');
   const shape = def.shape as Record<string, unknown>;
@@ -172,7 +176,7 @@ function buildObject(def: Def, sub: (inner: unknown) => Check): Check {
   const requiredChecks: Check[] = [];
   for (const key of keys) {
     const field = ref(shape[key]) as Schema;
-    if (field._zod.optin === 'defaulted') throw new Unsupported('default');
+    if (hasDefault(field)) throw new Unsupported('default');
     if (mayBeAbsent(field)) {
       optional.push(key);
       optionalChecks.push(sub(field));
@@ -203,8 +207,8 @@ function buildUnion(def: Def, sub: (inner: unknown) => Check): Check {
     // The same table zod builds: each tag value leads to the one option that fixes it (null if several do).
     const byTag = new Map<unknown, Check | null>();
     for (const option of options) {
-      const real = ref(option) as Schema & { _zod: { propValues?: Record<string, Set<unknown>> } };
-      const values = real._zod.propValues?.[key];
+      const real = ref(option) as Schema;
+      const values = constantValues(real, key);
       if (!values || values.size === 0) throw new Unsupported('discriminator');
       const check = sub(real);
       for (const value of values) byTag.set(value, byTag.has(value) ? null : check);

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import type { EmulatorDelivery } from '../testing/emulator.js';
-import { terraJson } from '../testing/json.js';
-import { signWebhook } from '../testing/sign.js';
+import { signWebhook } from '../webhooks/sign.js';
+import { terraJson } from '../webhooks/terra-json.js';
 
 const MINUTE = 60_000;
 
@@ -26,6 +26,11 @@ export interface RetryOptions {
    */
   scale?: number | undefined;
   /** How long to wait for the receiver's answer, in milliseconds. Default 8,000, Terra's window. */
+  timeout?: number | undefined;
+  /**
+   * The old name of {@link RetryOptions.timeout}.
+   * @deprecated Use `timeout`; `timeoutMs` will be removed in 0.3.
+   */
   timeoutMs?: number | undefined;
 }
 
@@ -57,7 +62,7 @@ export interface DeliveryQueueOptions {
   secret: string;
   retries: number;
   scale: number;
-  timeoutMs: number;
+  timeout: number;
   onAttempt: (attempt: DeliveryAttempt) => void;
 }
 
@@ -133,7 +138,7 @@ export class DeliveryQueue {
 
   async #attempt(delivery: EmulatorDelivery, body: string, attempt: number): Promise<void> {
     if (this.#closed) return;
-    const { url, secret, retries, scale, timeoutMs, onAttempt } = this.#options;
+    const { url, secret, retries, scale, timeout, onAttempt } = this.#options;
     const signed = await signWebhook({
       payload: body,
       secret,
@@ -147,7 +152,7 @@ export class DeliveryQueue {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, timeoutMs);
+    }, timeout);
     let status: number | undefined;
     let error: string | undefined;
     try {
@@ -161,7 +166,7 @@ export class DeliveryQueue {
       await response.arrayBuffer();
       status = response.status;
     } catch (failure) {
-      error = timedOut ? `timed out after ${timeoutMs} ms` : describeNetworkError(failure);
+      error = timedOut ? `timed out after ${timeout} ms` : describeNetworkError(failure);
     } finally {
       clearTimeout(timer);
       this.#controllers.delete(controller);

@@ -3,14 +3,24 @@
  * and authorization pages a person clicks through, and signed webhooks POSTed to your endpoint.
  * Entry point `terra-sdk/sandbox`; the `terra-sdk sandbox` command runs the same thing.
  *
- * @packageDocumentation
+ * @module terra-sdk/sandbox
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as z from 'zod/mini';
 import { readRequestBody, sendWebResponse, toWebRequest } from '../adapters/node.js';
 import { TerraConfigurationError } from '../errors.js';
-import { TerraEmulator } from '../testing/emulator.js';
-import { httpUrl, nonEmptyText, optionalFunction, positiveNumber, wholeNumber } from '../testing/options.js';
+import {
+  callback,
+  milliseconds,
+  optionsOf,
+  parseConfig,
+  positiveNumber,
+  text,
+  url,
+  wholeNumber,
+} from '../internal/options.js';
+import { emulatorOptionsShape, TerraEmulator } from '../testing/emulator.js';
 import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delivery.js';
 
 export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
@@ -49,6 +59,30 @@ export interface SandboxOptions {
   /** Called after each attempt to deliver a webhook. */
   onDelivery?: ((attempt: DeliveryAttempt) => void) | undefined;
 }
+
+const retryOptions = z.pipe(
+  optionsOf<RetryOptions>()({
+    retries: z._default(wholeNumber('retry.retries', 0, 100), 8),
+    scale: z._default(positiveNumber('retry.scale'), 0.001),
+    timeout: z.optional(milliseconds('retry.timeout')),
+    timeoutMs: z.optional(milliseconds('retry.timeoutMs')),
+  }),
+  // Terra waits about 8 s for an answer.
+  z.transform((retry) => ({ ...retry, timeout: retry.timeout ?? retry.timeoutMs ?? 8_000 })),
+);
+
+// The sandbox runs the emulator on the real clock and sends its events itself.
+const { now: _now, onEvent: _onEvent, ...sharedEmulatorOptions } = emulatorOptionsShape;
+
+const sandboxOptions = optionsOf<SandboxOptions>()({
+  ...sharedEmulatorOptions,
+  port: z._default(wholeNumber('port', 0, 65_535), 0),
+  webhookUrl: z.optional(url('webhookUrl', 'http', 'http://localhost:3000/webhooks/terra')),
+  secret: z.optional(text('secret')),
+  retry: retryOptions,
+  onRequest: z.optional(callback<(request: SandboxRequest) => void>('onRequest')),
+  onDelivery: z.optional(callback<(attempt: DeliveryAttempt) => void>('onDelivery')),
+});
 
 /** An API request the sandbox answered. */
 export interface SandboxRequest {
@@ -122,27 +156,15 @@ function listen(server: Server, port: number): Promise<number> {
  *   port out of range, ...) or a port that is taken.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TerraConfigurationError('options', 'startSandbox takes an options object.');
-  }
-  const port = wholeNumber('port', options.port, 0, 65_535, 0);
-  const webhookUrl = httpUrl('webhookUrl', options.webhookUrl, 'http://localhost:3000/webhooks/terra')?.href;
-  const secret = nonEmptyText('secret', options.secret);
+  const given = parseConfig(sandboxOptions, options, 'startSandbox options');
+  const { port, webhookUrl, secret, onRequest, onDelivery } = given;
+  const { retries, scale, timeout } = given.retry;
   if (webhookUrl !== undefined && secret === undefined) {
     throw new TerraConfigurationError(
       'secret',
       'A webhookUrl needs a secret: the signing secret your endpoint verifies deliveries with.',
     );
   }
-  const retry = options.retry ?? {};
-  if (typeof retry !== 'object' || retry === null) {
-    throw new TerraConfigurationError('retry', 'retry must be an object: { retries, scale, timeoutMs }.');
-  }
-  const retries = wholeNumber('retry.retries', retry.retries, 0, 100, 8);
-  const scale = positiveNumber('retry.scale', retry.scale, 0.001);
-  const timeoutMs = positiveNumber('retry.timeoutMs', retry.timeoutMs, 8_000);
-  const onRequest = optionalFunction('onRequest', options.onRequest);
-  const onDelivery = optionalFunction('onDelivery', options.onDelivery);
   // The emulator's own options are checked by the emulator, once the port (its URL) is known.
   const { seed, apiKey, devId, largeRequestDays, chunkDays, daysPerHour, maxSpanDays } = options;
 
@@ -154,7 +176,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           secret,
           retries,
           scale,
-          timeoutMs,
+          timeout,
           onAttempt: (attempt) => {
             attempts.push(attempt);
             onDelivery?.(attempt);

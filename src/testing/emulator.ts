@@ -1,13 +1,16 @@
 /**
  * A Terra API emulator: Terra's endpoints and semantics over Web `Request`/`Response`, with users and
- * connections in memory and deterministic data. `terraHandlers` (msw, for unit tests) and the
+ * connections in memory and deterministic data. `terraHandlers` (msw, `terra-sdk/testing/msw`) and the
  * `terra-sdk sandbox` server (a local Terra on 127.0.0.1) are both this emulator.
  *
  * @packageDocumentation
  */
 
+import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { DEFAULT_BASE_URL } from '../internal/constants.js';
+import { DAY_MS } from '../internal/dates.js';
+import { callback, optionsOf, parseConfig, text, url, wholeNumber } from '../internal/options.js';
 import type { TerraUser } from '../models/index.js';
 import type { TerraDataType } from '../response.js';
 import { athleteFor, daysBetween, hashSeed, recordsFor } from './emulator-data.js';
@@ -20,10 +23,8 @@ import {
   largeRequestSendingEvent,
   reauthEvent,
 } from './events.js';
-import { httpUrl, nonEmptyText, optionalFunction, wholeNumber } from './options.js';
 import { Random } from './random.js';
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /** Providers the emulator offers, with the data types each has. */
@@ -103,6 +104,24 @@ export interface TerraEmulatorOptions {
   onEvent?: ((delivery: EmulatorDelivery) => void) | undefined;
 }
 
+/** The emulator's options; the sandbox takes the same ones. @internal */
+export const emulatorOptionsShape = {
+  apiKey: z.optional(text('apiKey')),
+  devId: z.optional(text('devId')),
+  seed: z._default(wholeNumber('seed', -(2 ** 31), 2 ** 32 - 1), 1),
+  largeRequestDays: z._default(wholeNumber('largeRequestDays', 1, 100_000), 28),
+  chunkDays: z._default(wholeNumber('chunkDays', 1, 100_000), 7),
+  daysPerHour: z._default(wholeNumber('daysPerHour', 1, 10_000_000), 6_000),
+  maxSpanDays: z._default(wholeNumber('maxSpanDays', 1, 100_000), 1_825),
+  now: z.optional(callback<() => number>('now')),
+  onEvent: z.optional(callback<(delivery: EmulatorDelivery) => void>('onEvent')),
+};
+
+const emulatorOptions = optionsOf<TerraEmulatorOptions>()({
+  ...emulatorOptionsShape,
+  baseUrl: z._default(url('baseUrl', 'http', DEFAULT_BASE_URL), DEFAULT_BASE_URL),
+});
+
 interface Flow {
   id: string;
   kind: 'widget' | 'direct';
@@ -171,18 +190,18 @@ export class TerraEmulator {
   /** Every webhook delivery emitted so far, oldest first. */
   readonly deliveries: EmulatorDelivery[] = [];
   readonly #options: {
-    apiKey: string | undefined;
-    devId: string | undefined;
+    apiKey?: string | undefined;
+    devId?: string | undefined;
     seed: number;
     largeRequestDays: number;
     chunkDays: number;
     daysPerHour: number;
     maxSpanDays: number;
-    onEvent: ((delivery: EmulatorDelivery) => void) | undefined;
+    onEvent?: ((delivery: EmulatorDelivery) => void) | undefined;
   };
   readonly #basePath: string;
   readonly #origin: string;
-  readonly #users = new Map<string, TerraUser>();
+  readonly #users = new Map<string, TerraUser & { provider: string }>();
   readonly #flows = new Map<string, Flow>();
   readonly #spent = new Map<string, { at: number; days: number }[]>();
   readonly #random: Random;
@@ -190,25 +209,14 @@ export class TerraEmulator {
 
   /** @throws {@link TerraConfigurationError} for an option of the wrong kind, naming it. */
   constructor(options: TerraEmulatorOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TerraConfigurationError('options', 'TerraEmulator takes an options object.');
-    }
-    const base = httpUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, DEFAULT_BASE_URL) as URL;
-    this.#options = {
-      apiKey: nonEmptyText('apiKey', options.apiKey),
-      devId: nonEmptyText('devId', options.devId),
-      seed: wholeNumber('seed', options.seed, -(2 ** 31), 2 ** 32 - 1, 1),
-      largeRequestDays: wholeNumber('largeRequestDays', options.largeRequestDays, 1, 100_000, 28),
-      chunkDays: wholeNumber('chunkDays', options.chunkDays, 1, 100_000, 7),
-      daysPerHour: wholeNumber('daysPerHour', options.daysPerHour, 1, 10_000_000, 6_000),
-      maxSpanDays: wholeNumber('maxSpanDays', options.maxSpanDays, 1, 100_000, 1_825),
-      onEvent: optionalFunction('onEvent', options.onEvent),
-    };
+    const { baseUrl, now, ...rest } = parseConfig(emulatorOptions, options, 'TerraEmulator options');
+    this.#options = rest;
+    const base = new URL(baseUrl);
     this.baseUrl = base.href.replace(/\/+$/, '');
     this.#basePath = base.pathname.replace(/\/+$/, '');
     this.#origin = base.origin;
     this.#random = new Random(hashSeed(this.#options.seed, 'ids'));
-    this.#now = optionalFunction('now', options.now) ?? Date.now;
+    this.#now = now ?? Date.now;
   }
 
   /** The connections that exist now. */
@@ -304,7 +312,7 @@ export class TerraEmulator {
       referenceId === null
         ? undefined
         : [...this.#users.values()].find((u) => u.provider === provider && u.reference_id === referenceId && u.active);
-    const user: TerraUser = {
+    const user: TerraUser & { provider: string } = {
       user_id: promisedId ?? this.#random.uuid(),
       provider,
       reference_id: referenceId,
@@ -388,7 +396,7 @@ export class TerraEmulator {
         if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
           return problem(400, 'bad request', instance, 'the body must be a JSON array of user ids');
         }
-        const users = ids.map((id) => this.#users.get(id)).filter((u): u is TerraUser => u !== undefined);
+        const users = ids.map((id) => this.#users.get(id)).filter((u) => u !== undefined);
         return users.length === 0 ? problem(404, 'not found', instance, 'no user found') : ok(users);
       }
       case 'GET /subscriptions':
@@ -638,7 +646,7 @@ export class TerraEmulator {
       }
       if (result.redirect) return new Response(null, { status: 303, headers: { location: result.redirect } });
       return result.user
-        ? html(200, 'Connected', `<p>Your ${escapeHtml(result.user.provider)} account is connected.</p>`)
+        ? html(200, 'Connected', `<p>Your ${escapeHtml(result.user.provider ?? '')} account is connected.</p>`)
         : html(200, 'Not connected', '<p>You refused access; nothing was connected.</p>');
     }
     const picked = flow.kind === 'direct' ? flow.providers[0] : new URL(request.url).searchParams.get('provider');

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { TerraInvalidArgumentError } from '../errors.js';
+import { describeKind } from '../internal/describe.js';
 import type {
   Activity,
   Athlete,
@@ -21,7 +22,6 @@ import type {
   Sleep,
   TerraUser,
 } from '../models/index.js';
-import { describeKind } from '../webhooks/bytes.js';
 import {
   isKnownEventType,
   KNOWN_WEBHOOK_EVENT_TYPES,
@@ -692,7 +692,7 @@ function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): 
     case 'deauth':
       return deauthEvent(who);
     case 'user_reauth': {
-      const old = user({ seed: seed + 1, provider: who.provider, referenceId: who.reference_id ?? null });
+      const old = user({ seed: seed + 1, provider: who.provider ?? undefined, referenceId: who.reference_id ?? null });
       return reauthEvent(old, who);
     }
     case 'access_revoked':

@@ -1,3 +1,10 @@
+/**
+ * msw handlers that answer like Terra, for unit tests of code that calls Terra. Entry point
+ * `terra-sdk/testing/msw`; it imports `msw`, an optional peer dependency, which is why it is not part
+ * of `terra-sdk/testing`.
+ *
+ * @module terra-sdk/testing/msw
+ */
 import { type HttpHandler, http } from 'msw';
 import { TerraEmulator, type TerraEmulatorOptions } from './emulator.js';
 
@@ -10,7 +17,8 @@ import { TerraEmulator, type TerraEmulatorOptions } from './emulator.js';
  * @example
  * ```ts
  * import { setupServer } from 'msw/node';
- * import { TerraEmulator, terraHandlers } from 'terra-sdk/testing';
+ * import { TerraEmulator } from 'terra-sdk/testing';
+ * import { terraHandlers } from 'terra-sdk/testing/msw';
  *
  * const terra = new TerraEmulator();
  * const server = setupServer(...terraHandlers(terra));

@@ -39,16 +39,6 @@ export function rawBodyText(body: string | Uint8Array): string {
   return typeof body === 'string' ? body : fromUtf8(body);
 }
 
-/** What a value is, in words, for error messages that must not repeat the value itself. */
-export function describeKind(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  const kind = typeof value;
-  if (kind === 'object') return 'an object';
-  if (kind === 'undefined') return 'undefined';
-  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
-}
-
 const HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Lowercase hex of the bytes. */

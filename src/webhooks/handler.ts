@@ -4,16 +4,19 @@
  *
  * @packageDocumentation
  */
+import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
-import { describeKind } from './bytes.js';
+import { describeKind } from '../internal/describe.js';
+import { readEnv } from '../internal/env.js';
+import { callback, milliseconds, optionsOf, parseConfig, secrets } from '../internal/options.js';
+import { type TerraWebhookResponse, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
   isKnownEventType,
   type TerraWebhookEvent,
   type TerraWebhookEventName,
   type TerraWebhookEventOf,
 } from './events.js';
-import { handleWebhookRequest, type TerraWebhookResponse, type WebhookDelivery } from './response.js';
-import { checkSecrets, checkTolerance, invalidOption, type VerifyOptions, type WebhookSecret } from './signature.js';
+import { type ResolvedVerifyOptions, resolveTolerance, verifySettingsShape, type WebhookSecret } from './signature.js';
 
 /** Handles the events of one type. May be async; the adapters wait for it up to `deadlineMs`. */
 export type WebhookListener<E extends TerraWebhookEvent = TerraWebhookEvent> = (
@@ -60,6 +63,11 @@ export interface WebhookHandlerOptions {
    * How far, in seconds, a signature's timestamp may be from now, either way. Default 300. `0` means
    * the same second; `Infinity` accepts any age (only for replaying stored deliveries).
    */
+  toleranceSeconds?: number | undefined;
+  /**
+   * The old name of {@link WebhookHandlerOptions.toleranceSeconds}.
+   * @deprecated Use `toleranceSeconds`; `tolerance` will be removed in 0.3.
+   */
   tolerance?: number | undefined;
   /** The current time in milliseconds, for tests. Defaults to `Date.now`. */
   now?: (() => number) | undefined;
@@ -85,11 +93,12 @@ const defaultOnError: WebhookErrorListener = (error, context) => {
   console.error(`terra-sdk: webhook delivery failed at ${context.phase}${when} (answered ${context.status})`, error);
 };
 
-function environmentSecret(): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.TERRA_WEBHOOK_SECRET;
-  return value === '' ? undefined : value;
-}
+const handlerOptions = optionsOf<WebhookHandlerOptions>()({
+  secret: z.optional(secrets()),
+  ...verifySettingsShape,
+  deadlineMs: z.optional(milliseconds('deadlineMs')),
+  onError: z.optional(callback<WebhookErrorListener>('onError')),
+});
 
 /**
  * Receives Terra webhooks: verifies each delivery, parses its event and calls the listener registered
@@ -103,41 +112,27 @@ function environmentSecret(): string | undefined {
 export class WebhookHandler {
   /** How long adapters wait for a listener before answering, in milliseconds. */
   readonly deadlineMs: number;
-  readonly #verify: VerifyOptions;
+  readonly #verify: ResolvedVerifyOptions;
   readonly #listeners = new Map<string, WebhookListener<never>>();
   #fallback: WebhookListener | undefined;
   readonly #onError: WebhookErrorListener;
 
   /** Use {@link createWebhookHandler}. */
   constructor(options: WebhookHandlerOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TerraConfigurationError('options', `Expected an options object; got ${describeKind(options)}.`);
-    }
-    const given = options.secret ?? environmentSecret();
-    if (given === undefined) {
+    const given = parseConfig(handlerOptions, options, 'createWebhookHandler options');
+    const secret =
+      given.secret ?? parseConfig(z.optional(secrets()), readEnv('TERRA_WEBHOOK_SECRET'), 'TERRA_WEBHOOK_SECRET');
+    if (secret === undefined) {
       throw new TerraConfigurationError(
         'secret',
         'No webhook signing secret: pass { secret } to createWebhookHandler or set TERRA_WEBHOOK_SECRET. It is the signing secret of your Terra destination (Terra dashboard, webhook settings).',
       );
     }
-    const secret = checkSecrets(given, (message) => new TerraConfigurationError('secret', message));
-    const tolerance = checkTolerance(options.tolerance, invalidOption);
-    if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new TerraConfigurationError('now', 'now must be a function returning milliseconds since the epoch.');
-    }
-    const deadline = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    if (typeof deadline !== 'number' || !(deadline > 0) || !Number.isFinite(deadline)) {
-      throw new TerraConfigurationError(
-        'deadlineMs',
-        `deadlineMs must be a positive number of milliseconds, below Terra's wait of about 8000 (default ${DEFAULT_DEADLINE_MS}).`,
-      );
-    }
-    if (options.onError !== undefined && typeof options.onError !== 'function') {
-      throw new TerraConfigurationError('onError', `onError must be a function; got ${describeKind(options.onError)}.`);
-    }
-    this.deadlineMs = deadline;
-    this.#verify = { secret, tolerance, ...(options.now ? { now: options.now } : {}) };
-    this.#onError = options.onError ?? defaultOnError;
+    const tolerance = resolveTolerance(given);
+    if (typeof tolerance === 'string') throw new TerraConfigurationError('toleranceSeconds', tolerance);
+    this.deadlineMs = given.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.#verify = { secrets: secret, toleranceSeconds: tolerance, now: given.now ?? Date.now };
+    this.#onError = given.onError ?? defaultOnError;
   }
 
   /**
@@ -199,7 +194,7 @@ export class WebhookHandler {
    * @throws {@link TerraWebhookVerificationError} if it cannot be verified.
    */
   verify(request: Request): Promise<TerraWebhookResponse> {
-    return handleWebhookRequest(request, this.#verify);
+    return verifyRequest(request, this.#verify);
   }
 
   /**

@@ -3,9 +3,8 @@
  * parse every event into a typed union, dispatch events to typed listeners, and answer Terra through
  * one fetch-style core. Entry point `terra-sdk/webhooks`.
  *
- * @packageDocumentation
+ * @module terra-sdk/webhooks
  */
-export { createFetchHandler, type FetchHandler, type WaitUntil } from '../adapters/web.js';
 export {
   TerraApiError,
   TerraConfigurationError,
@@ -42,6 +41,16 @@ export type { TerraUser } from '../models/generated/TerraUser.js';
 export type { UserReauthEvent } from '../models/generated/UserReauthEvent.js';
 export type { RawBody } from './bytes.js';
 export {
+  checkTerraSignature,
+  constructEvent,
+  handleWebhook,
+  handleWebhookRequest,
+  TerraWebhookResponse,
+  type TerraWebhookResponseInit,
+  verifyWebhook,
+  type WebhookDelivery,
+} from './delivery.js';
+export {
   type GoogleNoDatasourceEvent,
   GoogleNoDatasourceEventSchema,
   type HealthcheckEvent,
@@ -62,6 +71,7 @@ export {
   type TerraWebhookEventOf,
   type UnknownWebhookEvent,
 } from './events.js';
+export { createFetchHandler, type FetchHandler, type WaitUntil } from './fetch-handler.js';
 export {
   createWebhookHandler,
   DEFAULT_DEADLINE_MS,
@@ -72,23 +82,13 @@ export {
   type WebhookHandlerOptions,
   type WebhookListener,
 } from './handler.js';
-export {
-  checkTerraSignature,
-  constructEvent,
-  handleWebhook,
-  handleWebhookRequest,
-  TerraWebhookResponse,
-  type TerraWebhookResponseInit,
-  type WebhookDelivery,
-} from './response.js';
 export { type FetchS3PayloadOptions, fetchS3Payload } from './s3.js';
+export { type SignedWebhook, type SignOptions, type SignWebhookOptions, signPayload, signWebhook } from './sign.js';
 export {
   DEFAULT_TOLERANCE_SECONDS,
   type HeadersLike,
   SIGNATURE_HEADER_NAMES,
   type SignatureHeaderInput,
-  type SignOptions,
-  signPayload,
   type VerifiedSignature,
   type VerifyOptions,
   verifySignature,

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import { TerraApiError, TerraConnectionError, TerraInvalidArgumentError } from '../errors.js';
+import { describeKind } from '../internal/describe.js';
 import type { S3PayloadEvent } from '../models/generated/S3PayloadEvent.js';
-import { describeKind } from './bytes.js';
 import { invalidJsonError, parseEvent, type TerraWebhookEvent } from './events.js';
 
 /** Options of {@link fetchS3Payload}. */

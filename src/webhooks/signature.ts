@@ -5,8 +5,12 @@
  *
  * @packageDocumentation
  */
+import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError, TerraWebhookVerificationError } from '../errors.js';
-import { describeKind, type RawBody, rawBodyView, sha256FromHex, toHex, utf8 } from './bytes.js';
+import { describeKind } from '../internal/describe.js';
+import { callback, optionsOf, parseArguments } from '../internal/options.js';
+import { secretList, secretProblem } from '../internal/secrets.js';
+import { type RawBody, rawBodyView, sha256FromHex, utf8 } from './bytes.js';
 
 /** The names Terra sends the signature under, newest first. Looked up in any letter case. */
 export const SIGNATURE_HEADER_NAMES = ['x-terra-signature', 'terra-signature'] as const;
@@ -36,9 +40,21 @@ export interface VerifyOptions {
    * Defaults to {@link DEFAULT_TOLERANCE_SECONDS} (300). `0` means the same second; it never turns
    * the check off. Pass `Infinity` to accept any age, for replaying stored deliveries on purpose.
    */
+  toleranceSeconds?: number | undefined;
+  /**
+   * The old name of {@link VerifyOptions.toleranceSeconds}.
+   * @deprecated Use `toleranceSeconds`; `tolerance` will be removed in 0.3.
+   */
   tolerance?: number | undefined;
   /** The current time in milliseconds since the epoch. Defaults to `Date.now`; inject a clock in tests. */
   now?: (() => number) | undefined;
+}
+
+/** {@link VerifyOptions} checked once, for verifying many deliveries. @internal */
+export interface ResolvedVerifyOptions {
+  readonly secrets: readonly string[];
+  readonly toleranceSeconds: number;
+  readonly now: () => number;
 }
 
 /** What a successful verification established. */
@@ -50,14 +66,6 @@ export interface VerifiedSignature {
    * rotation, once deliveries stop matching the old secret you can remove it.
    */
   secretIndex: number;
-}
-
-/** Options of {@link signPayload}. */
-export interface SignOptions {
-  /** The secret to sign with. */
-  secret: string;
-  /** The timestamp to sign, in unix seconds. Defaults to now. */
-  timestamp?: number | undefined;
 }
 
 const fail = (code: TerraWebhookVerificationError['code'], message: string) =>
@@ -146,68 +154,57 @@ function parseSignatureHeader(value: string): ParsedHeader {
   return { t, timestamp: Number(t), v1 };
 }
 
-/**
- * Checks a `secret` option and returns the list of secrets.
- * @internal
- */
-export function checkSecrets(
-  secret: unknown,
-  onError: (message: string) => Error = (message) => fail('missing_secret', message),
-): string[] {
-  const list = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? (secret as unknown[]) : undefined;
-  const where = 'Use the signing secret of your Terra destination (Terra dashboard, webhook settings)';
-  if (list === undefined) {
-    throw onError(
-      secret === undefined || secret === null
-        ? `No webhook signing secret was given: pass { secret }. ${where}; on the client, set the \`secret\` option or TERRA_WEBHOOK_SECRET.`
-        : `The webhook secret is ${describeKind(secret)}; pass it as a string, or an array of strings while rotating. ${where}.`,
-    );
-  }
-  if (list.length === 0) throw onError(`The list of webhook secrets is empty. ${where}.`);
-  list.forEach((item, index) => {
-    if (typeof item === 'string' && item !== '') return;
-    const name = typeof secret === 'string' ? 'The webhook secret' : `Webhook secret [${index}]`;
-    throw onError(`${name} is ${item === '' ? 'empty' : describeKind(item)}. ${where}.`);
+function toleranceSeconds(name: string) {
+  const message = `${name} must be a number of seconds, 0 or more (default ${DEFAULT_TOLERANCE_SECONDS}), or Infinity to accept signatures of any age when replaying stored deliveries`;
+  // Not z.number(): it refuses Infinity, which is how a caller asks for no age limit.
+  return z.custom<number>((value) => typeof value === 'number' && !Number.isNaN(value) && value >= 0, {
+    error: message,
   });
-  return list as string[];
+}
+
+/** The verification settings shared by {@link verifySignature} and the webhook handler. @internal */
+export const verifySettingsShape = {
+  toleranceSeconds: z.optional(toleranceSeconds('toleranceSeconds')),
+  tolerance: z.optional(toleranceSeconds('tolerance')),
+  now: z.optional(callback<() => number>('now')),
+};
+
+const verifySettings = optionsOf<Omit<VerifyOptions, 'secret'>>()(verifySettingsShape);
+
+/**
+ * The tolerance from `toleranceSeconds` or its deprecated name `tolerance`.
+ * @internal
+ */
+export function resolveTolerance(settings: {
+  toleranceSeconds?: number | undefined;
+  tolerance?: number | undefined;
+}): number | string {
+  if (settings.toleranceSeconds !== undefined && settings.tolerance !== undefined) {
+    return 'pass toleranceSeconds only: tolerance is its deprecated name';
+  }
+  return settings.toleranceSeconds ?? settings.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
 }
 
 /**
- * Checks a `tolerance` option and returns it in seconds.
+ * Checks {@link VerifyOptions} once. A secret problem is a `missing_secret` verification error (a
+ * delivery cannot be verified without one); other options are argument errors.
  * @internal
  */
-export function checkTolerance(tolerance: unknown, onError = invalidArgument): number {
-  if (tolerance === undefined) return DEFAULT_TOLERANCE_SECONDS;
-  if (typeof tolerance !== 'number' || Number.isNaN(tolerance) || tolerance < 0) {
-    throw onError(
-      'tolerance',
-      `tolerance must be a number of seconds, 0 or more (default ${DEFAULT_TOLERANCE_SECONDS}), or Infinity to accept signatures of any age when replaying stored deliveries; got ${describeKind(tolerance)}${typeof tolerance === 'number' ? ` (${tolerance})` : ''}.`,
-    );
+export function resolveVerifyOptions(options: unknown): ResolvedVerifyOptions {
+  if (typeof options === 'string' || Array.isArray(options)) {
+    throw fail('missing_secret', 'The third argument takes options: pass the secret as { secret }, not on its own.');
   }
-  return tolerance;
+  const record = (typeof options === 'object' && options !== null ? options : {}) as Partial<VerifyOptions>;
+  const problem = secretProblem(record.secret);
+  if (problem !== undefined) throw fail('missing_secret', problem);
+  const { secret, ...rest } = record;
+  const settings = parseArguments(verifySettings, rest, 'verify options');
+  const tolerance = resolveTolerance(settings);
+  if (typeof tolerance === 'string') throw new TerraInvalidArgumentError('toleranceSeconds', tolerance);
+  return { secrets: secretList(secret as WebhookSecret), toleranceSeconds: tolerance, now: settings.now ?? Date.now };
 }
 
-function invalidArgument(argument: string, message: string): Error {
-  return new TerraInvalidArgumentError(argument, message);
-}
-
-/** The error for a `tolerance` given to a constructor rather than a call. @internal */
-export function invalidOption(option: string, message: string): Error {
-  return new TerraConfigurationError(option, message);
-}
-
-function checkClock(now: unknown): () => unknown {
-  if (now === undefined) return Date.now;
-  if (typeof now !== 'function') {
-    throw new TerraInvalidArgumentError(
-      'now',
-      `now must be a function returning milliseconds since the epoch; got ${describeKind(now)}.`,
-    );
-  }
-  return now as () => unknown;
-}
-
-function currentSeconds(now: () => unknown): number {
+function currentSeconds(now: () => number): number {
   const ms = now();
   if (typeof ms !== 'number' || !Number.isFinite(ms)) {
     throw new TerraInvalidArgumentError('now', 'now() must return a finite number of milliseconds since the epoch.');
@@ -237,7 +234,8 @@ export function requireRawBody(body: unknown): string | Uint8Array {
   throw fail('body_not_raw', `${what} ${fix}`);
 }
 
-function subtleCrypto(): SubtleCrypto {
+/** Web Crypto's `subtle`, or a configuration error on a runtime without it. @internal */
+export function subtleCrypto(): SubtleCrypto {
   const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
   if (!subtle) {
     throw new TerraConfigurationError(
@@ -248,7 +246,8 @@ function subtleCrypto(): SubtleCrypto {
   return subtle;
 }
 
-function signedMessage(t: string, body: string | Uint8Array): Uint8Array<ArrayBuffer> {
+/** The bytes Terra signs: `<t>.<raw body>`. @internal */
+export function signedMessage(t: string, body: string | Uint8Array): Uint8Array<ArrayBuffer> {
   if (typeof body === 'string') return utf8(`${t}.${body}`) as Uint8Array<ArrayBuffer>;
   const prefix = utf8(`${t}.`);
   const message = new Uint8Array(prefix.length + body.length);
@@ -257,7 +256,12 @@ function signedMessage(t: string, body: string | Uint8Array): Uint8Array<ArrayBu
   return message;
 }
 
-async function hmac(subtle: SubtleCrypto, secret: string, message: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> {
+/** HMAC-SHA256 of `message` under `secret`. @internal */
+export async function hmac(
+  subtle: SubtleCrypto,
+  secret: string,
+  message: Uint8Array<ArrayBuffer>,
+): Promise<ArrayBuffer> {
   const key = await subtle.importKey(
     'raw',
     utf8(secret) as Uint8Array<ArrayBuffer>,
@@ -318,12 +322,19 @@ export async function verifySignature(
   header: SignatureHeaderInput,
   options: VerifyOptions,
 ): Promise<VerifiedSignature> {
-  if (typeof options === 'string' || Array.isArray(options)) {
-    throw fail('missing_secret', 'The third argument takes options: pass the secret as { secret }, not on its own.');
-  }
-  const secrets = checkSecrets((options as Partial<VerifyOptions> | undefined)?.secret);
-  const tolerance = checkTolerance(options.tolerance);
-  const now = checkClock(options.now);
+  return verifyWith(rawBody, header, resolveVerifyOptions(options));
+}
+
+/**
+ * {@link verifySignature} with options already checked: what the webhook handler runs per delivery.
+ * @internal
+ */
+export async function verifyWith(
+  rawBody: RawBody,
+  header: SignatureHeaderInput,
+  options: ResolvedVerifyOptions,
+): Promise<VerifiedSignature> {
+  const { secrets } = options;
   const body = requireRawBody(rawBody);
   const value = findSignatureHeader(header);
   if (value === undefined || value.trim() === '') {
@@ -347,7 +358,7 @@ export async function verifySignature(
   if (candidates.length > 0) {
     for (const [secretIndex, secret] of secrets.entries()) {
       if (await anyMatches(subtle, await hmac(subtle, secret, message), candidates)) {
-        checkAge(parsed.timestamp, tolerance, now);
+        checkAge(parsed.timestamp, options.toleranceSeconds, options.now);
         return { timestamp: parsed.timestamp, secretIndex };
       }
     }
@@ -355,20 +366,20 @@ export async function verifySignature(
   throw fail('no_matching_signature', await mismatchExplanation(subtle, secrets, message, candidates));
 }
 
-function checkAge(timestamp: number, tolerance: number, now: () => unknown): void {
+function checkAge(timestamp: number, tolerance: number, now: () => number): void {
   const age = currentSeconds(now) - timestamp;
   if (Math.abs(age) <= tolerance) return;
   throw fail(
     'timestamp_outside_tolerance',
     age > 0
-      ? `The signature was made ${age} s ago, more than the ${tolerance} s tolerance: the request may be a replay. To replay stored deliveries on purpose, pass { tolerance: Infinity }; if live deliveries fail, check this server's clock.`
+      ? `The signature was made ${age} s ago, more than the ${tolerance} s tolerance: the request may be a replay. To replay stored deliveries on purpose, pass { toleranceSeconds: Infinity }; if live deliveries fail, check this server's clock.`
       : `The signature is dated ${-age} s in the future, more than the ${tolerance} s tolerance: check this server's clock.`,
   );
 }
 
 async function mismatchExplanation(
   subtle: SubtleCrypto,
-  secrets: string[],
+  secrets: readonly string[],
   message: Uint8Array<ArrayBuffer>,
   candidates: Uint8Array[],
 ): Promise<string> {
@@ -386,41 +397,4 @@ async function mismatchExplanation(
     return `No v1 signature matches the body with ${which}. Note that ${name} has whitespace around it, which a Terra signing secret does not have: trim it.`;
   }
   return `No v1 signature matches the body with ${which}. Check that the body is the raw request body, byte for byte (a body parsed and serialized again with JSON.stringify no longer matches), and that the secret is the signing secret of this destination.`;
-}
-
-/**
- * Signs a body as Terra does and returns the signature header's value, `t=<timestamp>,v1=<hex>`.
- * For tests and tools: to send your own handler a delivery it will accept.
- *
- * @example
- * ```ts
- * const body = JSON.stringify({ type: 'healthcheck' });
- * const header = await signPayload(body, { secret: 'test-secret' });
- * await fetch(url, { method: 'POST', body, headers: { 'terra-signature': header } });
- * ```
- * @throws {@link TerraInvalidArgumentError} if the body is not text or bytes, the secret is empty, or
- *   the timestamp is not a whole number of seconds.
- */
-export async function signPayload(rawBody: RawBody, options: SignOptions): Promise<string> {
-  const secret = (options as Partial<SignOptions> | undefined)?.secret;
-  if (typeof secret !== 'string' || secret === '') {
-    throw new TerraInvalidArgumentError(
-      'secret',
-      `The secret to sign with must be a non-empty string; got ${describeKind(secret)}.`,
-    );
-  }
-  const body = rawBodyView(rawBody);
-  if (body === undefined) {
-    throw new TerraInvalidArgumentError(
-      'rawBody',
-      `The body to sign must be a string or bytes; got ${describeKind(rawBody)}. Serialize it first (JSON.stringify) and send exactly those bytes.`,
-    );
-  }
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw new TerraInvalidArgumentError('timestamp', 'timestamp must be a whole, non-negative number of unix seconds.');
-  }
-  const subtle = subtleCrypto();
-  const digest = await hmac(subtle, secret, signedMessage(String(timestamp), body));
-  return `t=${timestamp},v1=${toHex(new Uint8Array(digest))}`;
 }

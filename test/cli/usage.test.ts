@@ -70,7 +70,8 @@ describe('terra-sdk sandbox', () => {
     [['--webhook-url', 'localhost:3000'], '--webhook-url must be an http(s) URL'],
     [['--webhook-url', 'http://localhost:3000/hook'], '--webhook-url needs the signing secret'],
     [['--seed', '1.5'], '--seed must be a whole number'],
-    [['--retries', '-1'], '--retries must be a whole number from 0 to 100'],
+    [['--retries=-1'], '--retries must be a whole number from 0 to 100'],
+    [['--retries', '-1'], '--retries needs a value (for a value that starts with "-", write --retries=<value>)'],
     [['--retry-scale', '0'], '--retry-scale must be a positive number (got "0")'],
     [['--help=yes'], '--help takes no value'],
     [['--frobnicate'], 'unknown option --frobnicate'],
@@ -143,7 +144,7 @@ describe('terra-sdk trigger (usage)', () => {
     [['auth', '--url', 'not-a-url', '--secret', 's'], '--url must be an http(s) URL'],
     [['auth', '--url', url], 'no signing secret: pass --secret <secret> or set TERRA_WEBHOOK_SECRET'],
     [['auth', '--url', url, '--secret', 's', '--seed', 'x'], '--seed must be a whole number'],
-    [['auth', '--url', url, '--secret', 's', '--timeout', '-5'], '--timeout must be a positive number'],
+    [['auth', '--url', url, '--secret', 's', '--timeout=-5'], '--timeout must be a positive number'],
     [['auth', '--url', url, '--data', '{}'], 'unknown option --data'],
   ])('%o: exit 2, %s', async (argv, message) => {
     const run = await cli(['trigger', ...argv]);

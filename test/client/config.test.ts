@@ -62,8 +62,8 @@ describe('construction', () => {
       [{ maxRetries: -1 }, 'maxRetries', /0 to 10/],
       [{ maxRetries: 1.5 }, 'maxRetries', /0 to 10/],
       [{ fetch: 'fetch' }, 'fetch', /function/],
-      [{ secret: 42 }, 'secret', /string or an array/],
-      [{ apiKey: 42 }, 'apiKey', /must be a string/],
+      [{ secret: 42 }, 'secret', /as a string, or an array of strings/],
+      [{ apiKey: 42 }, 'apiKey', /must be a non-empty string/],
       [{ devId: 'dev ' }, 'devId', /whitespace/],
     ];
     for (const [options, option, message] of cases) {
@@ -115,7 +115,7 @@ describe('arguments are checked before any request', () => {
     await invalid(() => get(-5), 'startDate', /non-negative integer/);
     await invalid(() => get(1.5), 'startDate', /integer/);
     await invalid(() => get(null), 'startDate', /not null/);
-    await invalid(() => get(undefined), 'startDate', /needs a startDate/);
+    await invalid(() => get(undefined), 'startDate', /startDate is required/);
     await invalid(() => get('2026-07-02', '2026-07-01'), 'endDate', /before startDate/);
     await invalid(() => get('2026-07-02', new Date(Date.UTC(2026, 6, 1))), 'endDate', /before startDate/);
   });
@@ -123,7 +123,7 @@ describe('arguments are checked before any request', () => {
   it('data options: unknown or snake_case keys, non-boolean flags, missing options', async () => {
     await invalid(
       () => client.getSleepForUser('u', { start_date: '2026-07-01' } as never),
-      'sleep request options',
+      'start_date',
       /unknown option start_date \(did you mean startDate\?\)/,
     );
     await invalid(
@@ -131,11 +131,11 @@ describe('arguments are checked before any request', () => {
       'toWebhook',
       /true or false/,
     );
-    await invalid(() => client.getSleepForUser('u', undefined as never), 'options', /needs options/);
+    await invalid(() => client.getSleepForUser('u', undefined as never), 'startDate', /startDate is required/);
     await invalid(
       () => client.getAthleteForUser('u', { towebhook: false } as never),
-      'getAthleteForUser options',
-      /toWebhook/,
+      'towebhook',
+      /did you mean toWebhook/,
     );
   });
 
@@ -157,11 +157,11 @@ describe('arguments are checked before any request', () => {
       /absolute URL/,
     );
     await invalid(() => client.generateWidgetSession({ providers: 'GARMIN' as never }), 'providers', /array/);
-    await invalid(() => client.generateWidgetSession({ providers: ['GARMIN,OURA'] }), 'providers', /comma/);
+    await invalid(() => client.generateWidgetSession({ providers: ['GARMIN,OURA'] }), 'providers[]', /comma/);
     await invalid(
       () => client.generateWidgetSession({ reference_id: 'x' } as never),
-      'generateWidgetSession options',
-      /referenceId/,
+      'reference_id',
+      /did you mean referenceId/,
     );
   });
 
@@ -172,7 +172,7 @@ describe('arguments are checked before any request', () => {
     await invalid(() => client.listProviders({ timeout: -1 }), 'timeout', /milliseconds/);
     await invalid(() => client.listProviders({ maxRetries: 11 }), 'maxRetries', /0 to 10/);
     await invalid(() => client.listProviders({ signal: 'stop' } as never), 'signal', /AbortSignal/);
-    await invalid(() => client.listProviders({ retries: 1 } as never), 'request options', /unknown option retries/);
+    await invalid(() => client.listProviders({ retries: 1 } as never), 'retries', /unknown option retries/);
     const iterator = client.iterateUsers({ perPage: 0 });
     await invalid(() => iterator.next(), 'perPage', /at least 1/);
   });

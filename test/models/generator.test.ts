@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CATEGORIES, EVIDENCE, isIdentifyingField, OVERRIDES } from '../../scripts/generate-models.js';
 import * as models from '../../src/models/index.js';
 import { schemaFiles } from '../support/spec.js';
 
@@ -76,5 +77,173 @@ describe('generate-models', { timeout: 60_000 }, () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown option --frobnicate');
     expect(generate('--help').stdout).toContain('--check');
+  });
+
+  it('--stats says where the field descriptions come from and how many schemas each category holds', () => {
+    const result = generate('--stats', '--out', join(work, 'stats'));
+    expect(result.status).toBe(0);
+    const counts = /field descriptions: (\d+) \(dictionary (\d+), structure (\d+)\)/.exec(result.stdout);
+    expect(counts).not.toBeNull();
+    const [total = 0, dictionary = 0, structure = 0] = (counts ?? []).slice(1).map(Number);
+    expect(dictionary + structure).toBe(total);
+    expect(dictionary).toBeGreaterThan(structure);
+    for (const category of CATEGORIES) expect(result.stdout).toMatch(new RegExp(`  ${category}: [1-9]`));
+  });
+});
+
+/** Each generated module's text, by schema name (index.ts aside). */
+function generatedModules(): Map<string, string> {
+  return new Map(
+    readdirSync(committed)
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      .map((f) => [f.slice(0, -'.ts'.length), readFileSync(join(committed, f), 'utf8')]),
+  );
+}
+
+/** The doc comment written right before each top-level export of a module, by exported name. */
+function exportDocs(text: string): Map<string, string> {
+  const docs = new Map<string, string>();
+  for (const match of text.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\nexport (?:interface|type|const) (\w+)/g)) {
+    docs.set(match[2] as string, match[1] as string);
+  }
+  return docs;
+}
+
+/** The first doc line of every field of every interface in a module. */
+function fieldDocs(text: string): { prop: string; first: string }[] {
+  const fields: { prop: string; first: string }[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (!line.startsWith('  /**')) continue;
+    const first = line.endsWith('*/') ? line.slice(5, -2).trim() : (lines[i + 1] ?? '').replace(/^\s*\*\s?/, '');
+    while (!(lines[i] as string).endsWith('*/')) i++;
+    const prop = /^ {2}'?([\w.]+)'?\??:/.exec(lines[i + 1] ?? '')?.[1];
+    if (prop) fields.push({ prop, first });
+  }
+  return fields;
+}
+
+/** The doc comment and declaration line of a field of an exported interface. */
+function field(text: string, model: string, name: string): { doc: string; line: string } {
+  const body = new RegExp(`export interface ${model} \\{\\n([\\s\\S]*?)\\n\\}`).exec(text)?.[1];
+  if (!body) throw new Error(`no interface ${model}`);
+  const match = new RegExp(`(  /\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/)\\n  (${name}\\??: [^\\n]*)`).exec(body);
+  if (!match) throw new Error(`no field ${model}.${name}`);
+  return { doc: match[1] as string, line: match[2] as string };
+}
+
+describe('generated docs', () => {
+  const modules = generatedModules();
+
+  it('give every exported symbol exactly one @category, from the list the API reference shows', () => {
+    const used = new Map<string, number>();
+    for (const [name, text] of modules) {
+      const exported = [...text.matchAll(/^export (?:interface|type|const) (\w+)/gm)].map((m) => m[1]);
+      const docs = exportDocs(text);
+      expect([...docs.keys()].sort(), name).toEqual([...exported].sort());
+      for (const [symbol, doc] of docs) {
+        const categories = [...doc.matchAll(/@category (.+)/g)].map((m) => (m[1] as string).trim());
+        expect(categories, symbol).toHaveLength(1);
+        expect(CATEGORIES, symbol).toContain(categories[0]);
+        used.set(categories[0] as string, (used.get(categories[0] as string) ?? 0) + 1);
+      }
+    }
+    expect([...used.keys()].sort()).toEqual([...CATEGORIES].sort());
+  });
+
+  it('place models by area: reached from one area’s roots, shared between several, or placed by name', () => {
+    const categoryOf = (name: string) =>
+      /@category (.+)/.exec(exportDocs(modules.get(name) ?? '').get(name) ?? '')?.[1];
+    const expected: Record<string, string> = {
+      Activity: 'Activity',
+      ActivityMetadata: 'Activity',
+      ActivityType: 'Activity',
+      SleepUploadType: 'Sleep',
+      CaloriesData: 'Shared',
+      TimestampLocalization: 'Shared',
+      TerraUser: 'Users',
+      UsersResponse: 'Users',
+      WidgetSession: 'Auth and widget',
+      WidgetSessionParams: 'Requests',
+      ProvidersResponse: 'Providers',
+      IntegrationProvider: 'Providers',
+      DeauthEvent: 'Events',
+      WebhookEventType: 'Events',
+      ActivityCollection: 'Responses',
+      DataSentToWebhook: 'Responses',
+      LabReportBiomarker: 'Lab reports',
+      HormoneSample: 'Health observations and hormones',
+      WorkoutSport: 'Planned workouts and workouts',
+    };
+    for (const [name, category] of Object.entries(expected)) expect(categoryOf(name), name).toBe(category);
+  });
+
+  it('never describe a field by restating its name, and say what each model is', () => {
+    expect([...modules.values()].flatMap((text) => fieldDocs(text)).length).toBeGreaterThan(1000);
+    const words = (text: string) =>
+      text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
+    for (const [name, text] of modules) {
+      for (const { prop, first } of fieldDocs(text)) {
+        expect(words(first), `${name}.${prop}`).not.toBe(words(prop));
+        expect(words(first), `${name}.${prop}`).not.toBe(`${words(prop)} data`);
+      }
+      expect(exportDocs(text).get(name), name).not.toMatch(/The `\w+` model\./);
+    }
+  });
+
+  it('explain the traps of recurring fields: timestamps, scopes, ids, codes whose 0 is real', () => {
+    const doc = (model: string, name: string) => field(modules.get(model) ?? '', model, name).doc;
+    expect(doc('CalorieSample', 'timestamp')).toContain('parseTerraTimestamp');
+    expect(doc('DailyMetadata', 'start_time')).toContain('first 10 characters');
+    expect(doc('TerraUser', 'scopes')).toContain('comma-separated');
+    expect(doc('TerraUser', 'user_id')).toContain('2^53');
+    expect(doc('ActivityMetadata', 'type')).toContain('0 is');
+    expect(doc('SleepMetadata', 'upload_type')).toContain('1 = manual');
+    expect(doc('CaloriesData', 'BMR_calories')).toContain('kilocalories');
+    expect(doc('Activity', 'calories_data')).toContain('{@link CaloriesData}');
+    expect(doc('CaloriesData', 'calorie_samples')).toContain('Time series of {@link CalorieSample}');
+    expect(doc('MeasurementDataSample', 'weight_kg')).toContain('kilograms');
+  });
+});
+
+describe('OVERRIDES', () => {
+  const modules = generatedModules();
+
+  it('changes the type, the zod schema and the doc of every field it names, with its evidence', () => {
+    expect(Object.keys(OVERRIDES).length).toBeGreaterThan(0);
+    for (const [key, override] of Object.entries(OVERRIDES)) {
+      const [model, name] = key.split('.') as [string, string];
+      const text = modules.get(model) ?? '';
+      const { doc, line } = field(text, model, name);
+      const optional = line.startsWith(`${name}?:`);
+      if (override.presence === 'required') expect(optional, key).toBe(false);
+      if (override.presence === 'optional') expect(optional, key).toBe(true);
+      if (override.nullable) expect(line, key).toContain('| null');
+      if (override.open) expect(line, key).toContain('(string & {})');
+      expect(doc.replace(/\s*\n\s*\*\s*/g, ' '), key).toContain(EVIDENCE[override.evidence].seen);
+      const zod = new RegExp(`\\n {4,6}${name}: ([^\\n]*),`).exec(text)?.[1] ?? '';
+      if (override.presence === 'required') expect(zod, key).not.toMatch(/^z\.(optional|nullish)\(/);
+      if (override.presence === 'optional') expect(zod, key).toMatch(/^z\.(optional|nullish)\(/);
+      if (override.nullable) expect(zod, key).toMatch(/^z\.(nullable|nullish)\(/);
+    }
+  });
+
+  it('never relaxes an identifying field', () => {
+    expect(isIdentifyingField('DeauthEvent', 'type')).toBe(true);
+    expect(isIdentifyingField('DeauthEvent', 'user')).toBe(true);
+    expect(isIdentifyingField('ActivityEvent', 'data')).toBe(true);
+    expect(isIdentifyingField('UserReauthEvent', 'new_user')).toBe(true);
+    expect(isIdentifyingField('LabReportCompletedEvent', 'event_id')).toBe(true);
+    expect(isIdentifyingField('TerraUser', 'user_id')).toBe(true);
+    expect(isIdentifyingField('TerraUser', 'provider')).toBe(false);
+    expect(isIdentifyingField('ActivityEvent', 'version')).toBe(false);
+    for (const [key, override] of Object.entries(OVERRIDES)) {
+      const [model, name] = key.split('.') as [string, string];
+      if (isIdentifyingField(model, name)) expect(override.presence, key).not.toBe('optional');
+    }
   });
 });

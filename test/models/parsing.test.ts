@@ -140,7 +140,8 @@ describe('special constructs', () => {
     expect(event.type).toBe('athlete');
     if (event.type === 'athlete') expect(event.athlete.first_name).toBe('Ada');
     const error = validationError(() => parseModel(WebhookEventTypeSchema, { type: 'activity', user: USER }));
-    expect(error.issues.map((i) => i.path)).toEqual(['$.data', '$.version']);
+    // `version` is not required: Terra's dashboard test webhooks carry none (OVERRIDES in the generator).
+    expect(error.issues.map((i) => i.path)).toEqual(['$.data']);
   });
 });
 

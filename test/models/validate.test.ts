@@ -15,6 +15,7 @@ import {
   WebhookEventTypeSchema,
 } from '../../src/index.js';
 import { checkFor } from '../../src/models/validate.js';
+import { internalsUsable } from '../../src/models/zod-internals.js';
 import { activityResponse, USER } from '../support/payloads.js';
 import { bundle, isObject, type Json } from '../support/spec.js';
 
@@ -184,5 +185,19 @@ describe('schemas the check does not cover', () => {
   it('require a required key to be present even when its schema accepts undefined, as zod does', () => {
     const schema = z.looseObject({ a: z.unknown(), b: z.string().optional() });
     for (const value of [{}, { a: undefined }, { a: 1 }, { a: 1, b: undefined }, { b: 'x' }]) agree(schema, value);
+  });
+});
+
+describe('zod internals', () => {
+  it('have the shape the in-place check reads, so every generated model gets the fast path', async () => {
+    // If a zod release reshapes its internals, the SDK stays correct (zod parses instead) but loses
+    // its speed; this makes that visible in CI, which also runs it against the newest zod 4.
+    expect(internalsUsable()).toBe(true);
+    const models = await import('../../src/models/generated/index.js');
+    const slow = Object.entries(models)
+      .filter(([name]) => name.endsWith('Schema'))
+      .filter(([, schema]) => checkFor(schema as z.core.$ZodType) === undefined)
+      .map(([name]) => name);
+    expect(slow).toEqual([]);
   });
 });

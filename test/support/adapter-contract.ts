@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TerraValidationError, TerraWebhookVerificationError } from '../../src/errors.js';
+import type { WebhookDelivery } from '../../src/webhooks/delivery.js';
 import type { TerraWebhookEvent } from '../../src/webhooks/events.js';
 import {
   createWebhookHandler,
@@ -12,7 +13,6 @@ import {
   type WebhookHandler,
   type WebhookHandlerOptions,
 } from '../../src/webhooks/handler.js';
-import type { WebhookDelivery } from '../../src/webhooks/response.js';
 import { activityEvent, deliveryHeaders, SECRET, vectors } from './webhooks.js';
 
 export interface Sent {

@@ -19,14 +19,18 @@ function thrown(fn: () => unknown): Error {
 
 describe('TerraEmulator', () => {
   it.each([
-    [{ baseUrl: 'not a url' }, 'baseUrl', 'baseUrl must be an http(s) URL, such as https://access.tryterra.co/api/v2.'],
-    [{ baseUrl: 'ftp://x.test/api' }, 'baseUrl', 'baseUrl must be an http(s) URL'],
+    [
+      { baseUrl: 'not a url' },
+      'baseUrl',
+      'baseUrl must be an absolute http(s) URL, such as https://access.tryterra.co/api/v2',
+    ],
+    [{ baseUrl: 'ftp://x.test/api' }, 'baseUrl', 'baseUrl must be an absolute http(s) URL'],
     [{ seed: 1.5 }, 'seed', 'seed must be a whole number'],
     [{ chunkDays: 0 }, 'chunkDays', 'chunkDays must be a whole number from 1'],
-    [{ apiKey: '' }, 'apiKey', 'apiKey must be a non-empty string.'],
-    [{ now: 5 }, 'now', 'now must be a function.'],
-    [{ onEvent: 'log' }, 'onEvent', 'onEvent must be a function.'],
-    ['options', 'options', 'TerraEmulator takes an options object.'],
+    [{ apiKey: '' }, 'apiKey', 'apiKey must be a non-empty string'],
+    [{ now: 5 }, 'now', 'now must be a function'],
+    [{ onEvent: 'log' }, 'onEvent', 'onEvent must be a function'],
+    ['options', 'options', 'TerraEmulator options must be an object'],
   ])('refuses %o (%s)', (options, option, message) => {
     const error = thrown(() => new TerraEmulator(options as never));
     expect(error).toBeInstanceOf(TerraConfigurationError);

@@ -15,7 +15,7 @@ import {
   type UserReauthEvent,
 } from '../../src/index.js';
 import { fixtures } from '../../src/testing/index.js';
-import { terraJson } from '../../src/testing/json.js';
+import { terraJson } from '../../src/webhooks/terra-json.js';
 import { fixtureOptions } from '../support/arbitraries.js';
 
 const options = fixtureOptions;

@@ -1,6 +1,6 @@
 /**
- * What the testing kit imports: `terra-sdk/testing` runs wherever msw runs (no Node built-ins), only
- * its msw file imports msw, and the Node-only sandbox and CLI never need msw.
+ * What the testing kit imports: `terra-sdk/testing` needs nothing optional and no Node built-in,
+ * `terra-sdk/testing/msw` alone imports msw, and the Node-only sandbox and CLI never need msw.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -30,8 +30,12 @@ function runtimeImports(entry: string): Map<string, string[]> {
 const bareOf = (graph: Map<string, string[]>) => new Set([...graph.values()].flat());
 
 describe('testing kit import graph', () => {
-  it('terra-sdk/testing imports zod/mini and msw only, and no Node built-in', () => {
-    expect([...bareOf(runtimeImports('src/testing/index.ts'))].sort()).toEqual(['msw', 'zod/mini']);
+  it('terra-sdk/testing imports zod/mini only: no msw, no Node built-in', () => {
+    expect([...bareOf(runtimeImports('src/testing/index.ts'))].sort()).toEqual(['zod/mini']);
+  });
+
+  it('terra-sdk/testing/msw adds msw, and nothing else', () => {
+    expect([...bareOf(runtimeImports('src/testing/msw.ts'))].sort()).toEqual(['msw', 'zod/mini']);
   });
 
   it('only src/testing/msw.ts imports msw', () => {

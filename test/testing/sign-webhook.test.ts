@@ -12,7 +12,7 @@ import {
   type TerraWebhookEvent,
 } from '../../src/index.js';
 import { fixtures, signWebhook } from '../../src/testing/index.js';
-import { terraJson } from '../../src/testing/json.js';
+import { terraJson } from '../../src/webhooks/terra-json.js';
 
 const secret = 'whsec-test-71c2';
 
@@ -80,14 +80,15 @@ describe('signWebhook', () => {
       expect((error as Error).message).not.toContain('PAYLOAD-VALUE');
     };
     const payload = { type: 'healthcheck', note: 'PAYLOAD-VALUE' };
-    await rejects(undefined, 'options', /takes an options object/);
+    await rejects(undefined, 'payload', /payload is required/);
+    await rejects('text', 'options', /signWebhook options must be an object/);
     await rejects({ secret }, 'payload', /payload is required/);
     await rejects({ payload, secret: '' }, 'secret', /non-empty string/);
-    await rejects({ payload }, 'secret', /non-empty string; got undefined/);
-    await rejects({ payload, secret, timestamp: -1 }, 'timestamp', /non-negative/);
-    await rejects({ payload, secret, orderingTimestamp: 1.5 }, 'orderingTimestamp', /epoch milliseconds/);
+    await rejects({ payload }, 'secret', /non-empty string/);
+    await rejects({ payload, secret, timestamp: -1 }, 'timestamp', /whole number of at least 0/);
+    await rejects({ payload, secret, orderingTimestamp: 1.5 }, 'orderingTimestamp', /whole number/);
     await rejects({ payload, secret, traceId: 'has space' }, 'traceId', /visible ASCII/);
-    await rejects({ payload, secret, reference: 7 }, 'reference', /got a number/);
+    await rejects({ payload, secret, reference: 7 }, 'reference', /must be a string/);
     await rejects({ payload: { ...payload, big: 10n }, secret }, 'payload', /payload\.big is a bigint/);
     const loop: Record<string, unknown> = { type: 'x', note: 'PAYLOAD-VALUE' };
     loop.self = { back: loop };

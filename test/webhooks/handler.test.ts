@@ -2,9 +2,9 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { TerraConfigurationError, TerraInvalidArgumentError, TerraWebhookVerificationError } from '../../src/errors.js';
 import type { ActivityEvent } from '../../src/models/index.js';
+import type { WebhookDelivery } from '../../src/webhooks/delivery.js';
 import type { TerraWebhookEvent, UnknownWebhookEvent } from '../../src/webhooks/events.js';
 import { createWebhookHandler, DEFAULT_DEADLINE_MS, WebhookHandler } from '../../src/webhooks/handler.js';
-import type { WebhookDelivery } from '../../src/webhooks/response.js';
 import { fetchS3Payload } from '../../src/webhooks/s3.js';
 import { activityEvent, SECRET, signatureHeader, signedRequest } from '../support/webhooks.js';
 

@@ -46,7 +46,7 @@ function graph(entry: string): Graph {
 const CLIENT_CODE = /^src\/(client|user|response)\.ts$|^src\/internal\/http/;
 
 describe('import graphs', () => {
-  it.each(['src/webhooks/index.ts', 'src/adapters/web.ts', 'src/adapters/hono.ts', 'src/adapters/next.ts'])(
+  it.each(['src/webhooks/index.ts', 'src/webhooks/fetch-handler.ts', 'src/adapters/hono.ts', 'src/adapters/next.ts'])(
     '%s imports zod/mini and its own code only: no node:, no ky, no client, no framework',
     (entry) => {
       const { files, runtime, typeOnly } = graph(entry);

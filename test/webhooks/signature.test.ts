@@ -1,11 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TerraConfigurationError, TerraInvalidArgumentError, TerraWebhookVerificationError } from '../../src/errors.js';
-import {
-  DEFAULT_TOLERANCE_SECONDS,
-  signPayload,
-  type VerifyOptions,
-  verifySignature,
-} from '../../src/webhooks/signature.js';
+import { signPayload } from '../../src/webhooks/sign.js';
+import { DEFAULT_TOLERANCE_SECONDS, type VerifyOptions, verifySignature } from '../../src/webhooks/signature.js';
 import { hmacHex, SECRET, signatureHeader, vectors } from '../support/webhooks.js';
 
 const T = 1_700_000_000;
@@ -206,7 +202,7 @@ describe('tolerance', () => {
     await expect(verifyAt(T - 300)).resolves.toBeDefined();
     const old = await failure(verifyAt(T + 301));
     expect(old.code).toBe('timestamp_outside_tolerance');
-    expect(old.message).toMatch(/301 s ago.*tolerance: Infinity/);
+    expect(old.message).toMatch(/301 s ago.*toleranceSeconds: Infinity/);
     const future = await failure(verifyAt(T - 301));
     expect(future.code).toBe('timestamp_outside_tolerance');
     expect(future.message).toMatch(/301 s in the future.*clock/);

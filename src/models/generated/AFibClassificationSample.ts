@@ -4,21 +4,22 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type AFibFlag, AFibFlagSchema } from './AFibFlag.js';
 
-/** The `AFibClassificationSample` model. Generated from `schemas/AFibClassificationSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `afib_classification_samples` of {@link HeartData}.
+ * Generated from `schemas/AFibClassificationSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface AFibClassificationSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /**
-   * AFib classification.
-   * A {@link AFibFlag} value: `AFibFlagLabels` names the documented ones.
-   */
+  /** An {@link AFibFlag} code ({@link AFibFlagLabels} names each documented one); 0 is a real value, not a missing one. */
   afib_classification?: AFibFlag | null | undefined;
 }
 
-/** Zod schema for {@link AFibClassificationSample}, built on first use. */
+/**
+ * Zod schema for {@link AFibClassificationSample}, built on first use.
+ * @category Body
+ */
 export const AFibClassificationSampleSchema: z.ZodMiniType<AFibClassificationSample> = /* @__PURE__ */ lazySchema(
   'AFibClassificationSample',
   () =>

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link AFibFlag}. */
+/**
+ * A value Terra documents for {@link AFibFlag}.
+ * @category Body
+ */
 export type KnownAFibFlag = 0 | 1 | 2;
 
 /**
  * The label of each value Terra documents for {@link AFibFlag}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Body
  */
 export const AFibFlagLabels: Readonly<Record<KnownAFibFlag, string>> = {
   0: 'Negative',
@@ -17,10 +21,16 @@ export const AFibFlagLabels: Readonly<Record<KnownAFibFlag, string>> = {
 };
 
 /**
- * The `AFibFlag` enum: a documented value, or any other number Terra may add later.
+ * The result of an atrial fibrillation check.
+ * Terra may add values: any number is accepted, and {@link KnownAFibFlag} lists the documented ones, which {@link AFibFlagLabels} names.
+ * Used by `afib_classification` of {@link AFibClassificationSample} and {@link ECGReading}.
  * Generated from `schemas/AFibFlag.yaml` in Terra's OpenAPI description.
+ * @category Body
  */
 export type AFibFlag = KnownAFibFlag | (number & {});
 
-/** Zod schema for {@link AFibFlag}, built on first use. */
+/**
+ * Zod schema for {@link AFibFlag}, built on first use.
+ * @category Body
+ */
 export const AFibFlagSchema: z.ZodMiniType<AFibFlag> = /* @__PURE__ */ lazySchema('AFibFlag', () => z.number());

@@ -4,26 +4,39 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `AccessRevokedEvent` model. Generated from `schemas/AccessRevokedEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when the user withdrew Terra’s access on the provider’s side: treat the connection as ended.
+ * Generated from `schemas/AccessRevokedEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface AccessRevokedEvent {
-  /** Type. */
+  /** Always `'access_revoked'`: the type that tells this payload from every other. */
   type: 'access_revoked';
-  /** Status. */
-  status: 'warning';
-  /** User. */
+  /**
+   * Terra’s status word for the event. The spec’s word is offered to autocompletion, but real deliveries use others, so treat it as a hint, not a switch.
+   * May be missing, be `null` or hold any string here, though the spec requires it and allows only `'warning'`. Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.
+   */
+  status?: 'warning' | (string & {}) | null | undefined;
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Message. */
-  message: string;
+  /**
+   * A human-readable note from Terra, for logs or display. Its wording is not stable: never branch on it.
+   * May be missing here, though the spec requires it. Examples in Terra’s connection guide leave `message` out.
+   */
+  message?: string | undefined;
 }
 
-/** Zod schema for {@link AccessRevokedEvent}, built on first use. */
+/**
+ * Zod schema for {@link AccessRevokedEvent}, built on first use.
+ * @category Events
+ */
 export const AccessRevokedEventSchema: z.ZodMiniType<AccessRevokedEvent> = /* @__PURE__ */ lazySchema(
   'AccessRevokedEvent',
   () =>
     z.looseObject({
       type: z.literal('access_revoked'),
-      status: z.literal('warning'),
+      status: z.nullish(z.string()),
       user: ref(TerraUserSchema),
-      message: z.string(),
+      message: z.optional(z.string()),
     }),
 );

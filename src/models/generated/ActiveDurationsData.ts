@@ -4,60 +4,68 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type ActivityLevelSample, ActivityLevelSampleSchema } from './ActivityLevelSample.js';
 
-/** The `ActiveDurationsData` model. Generated from `schemas/ActiveDurationsData.yaml` in Terra's OpenAPI description. */
+/**
+ * Time spent at each level of intensity.
+ * Held by `active_durations_data` of {@link Activity} and {@link Daily}.
+ * Generated from `schemas/ActiveDurationsData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface ActiveDurationsData {
-  /** Activity levels samples. */
+  /** Time series of {@link ActivityLevelSample} points. Data requested without `withSamples` leaves it out. */
   activity_levels_samples?: ActivityLevelSample[] | null | undefined;
   /**
-   * Activity, in seconds.
+   * Time spent active, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   activity_seconds?: number | null | undefined;
   /**
-   * Inactivity, in seconds.
+   * Time spent inactive, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   inactivity_seconds?: number | null | undefined;
   /**
-   * Low intensity, in seconds.
+   * Time at low intensity, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   low_intensity_seconds?: number | null | undefined;
   /**
-   * Moderate intensity, in seconds.
+   * Time at moderate intensity, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   moderate_intensity_seconds?: number | null | undefined;
   /**
-   * Number of continuous inactive periods.
+   * How many separate inactive stretches were recorded.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_continuous_inactive_periods?: number | null | undefined;
   /**
-   * Rest, in seconds.
+   * Time spent resting, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   rest_seconds?: number | null | undefined;
   /**
-   * Vigorous intensity, in seconds.
+   * Time at vigorous intensity, in seconds.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   vigorous_intensity_seconds?: number | null | undefined;
-  /** Standing hours count. */
+  /** Hours in which the user stood for a while, as the provider counts them. */
   standing_hours_count?: number | null | undefined;
-  /** Standing, in seconds. */
+  /** Time spent standing, in seconds. */
   standing_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link ActiveDurationsData}, built on first use. */
+/**
+ * Zod schema for {@link ActiveDurationsData}, built on first use.
+ * @category Shared
+ */
 export const ActiveDurationsDataSchema: z.ZodMiniType<ActiveDurationsData> = /* @__PURE__ */ lazySchema(
   'ActiveDurationsData',
   () =>

@@ -21,49 +21,57 @@ import { type StrainData, StrainDataSchema } from './StrainData.js';
 import { type TSSData, TSSDataSchema } from './TSSData.js';
 import { type WorkData, WorkDataSchema } from './WorkData.js';
 
-/** The `Activity` model. Generated from `schemas/Activity.yaml` in Terra's OpenAPI description. */
+/**
+ * One workout or other session with a start and an end (a run, a ride, a swim, ...), as Terra sends it in an `activity` event or in answer to a data request. Deduplicate on `metadata.summary_id`.
+ * One item of the list in `data` of {@link ActivityEvent} and {@link ActivityCollection}.
+ * Generated from `schemas/Activity.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface Activity {
-  /** Active durations data. */
+  /** Time spent at each level of intensity: see {@link ActiveDurationsData}. */
   active_durations_data?: ActiveDurationsData | null | undefined;
-  /** Calories data. */
+  /** Calorie figures: see {@link CaloriesData}. */
   calories_data?: CaloriesData | null | undefined;
-  /** Cheat detection. */
+  /** A number the provider sets when it suspects the data was faked; no meaning is documented for its values. */
   cheat_detection?: number | null | undefined;
-  /** Data enrichment. */
+  /** Terra’s own scores for this record: see {@link DataEnrichment}. Present only when score weightings are enabled for your account; their absence is normal. */
   data_enrichment?: DataEnrichment | null | undefined;
-  /** Device data. */
+  /** The device (or app) that recorded the data: see {@link DeviceData}. */
   device_data?: DeviceData | null | undefined;
-  /** Distance data. */
+  /** Distance, steps and elevation: see {@link DistanceData}. */
   distance_data?: DistanceData | null | undefined;
-  /** Energy data. */
+  /** Energy spent: see {@link EnergyData}. */
   energy_data?: EnergyData | null | undefined;
-  /** Heart rate data. */
+  /** Heart-rate summary and samples: see {@link HeartRateData}. */
   heart_rate_data?: HeartRateData | null | undefined;
-  /** Lap data. */
+  /** The laps: see {@link LapData}. */
   lap_data?: LapData | null | undefined;
-  /** MET data. */
+  /** Metabolic equivalent (MET) figures: see {@link METData}. 1 MET is the energy spent sitting still. */
   MET_data?: METData | null | undefined;
-  /** Metadata. */
+  /** What the record is and which period it covers: see {@link ActivityMetadata}. */
   metadata: ActivityMetadata;
-  /** Movement data. */
+  /** Speed, pace, cadence and torque: see {@link MovementData}. */
   movement_data?: MovementData | null | undefined;
-  /** Oxygen data. */
+  /** Blood oxygen and VO2 max: see {@link OxygenData}. */
   oxygen_data?: OxygenData | null | undefined;
-  /** Polyline map data. */
+  /** The route of the workout, for drawing on a map: see {@link PolylineMapData}. */
   polyline_map_data?: PolylineMapData | null | undefined;
-  /** Position data. */
+  /** GPS positions: see {@link PositionData}. */
   position_data?: PositionData | null | undefined;
-  /** Power data. */
+  /** Power output: see {@link PowerData}. */
   power_data?: PowerData | null | undefined;
-  /** Strain data. */
+  /** Cardiovascular strain: see {@link StrainData}. */
   strain_data?: StrainData | null | undefined;
-  /** TSS data. */
+  /** Training stress score (TSS) figures: see {@link TSSData}. */
   TSS_data?: TSSData | null | undefined;
-  /** Work data. */
+  /** Mechanical work done: see {@link WorkData}. */
   work_data?: WorkData | null | undefined;
 }
 
-/** Zod schema for {@link Activity}, built on first use. */
+/**
+ * Zod schema for {@link Activity}, built on first use.
+ * @category Activity
+ */
 export const ActivitySchema: z.ZodMiniType<Activity> = /* @__PURE__ */ lazySchema('Activity', () =>
   z.looseObject({
     active_durations_data: z.nullish(ref(ActiveDurationsDataSchema)),

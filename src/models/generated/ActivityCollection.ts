@@ -5,17 +5,24 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Activity, ActivitySchema } from './Activity.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `ActivityCollection` model. Generated from `dist/v2-bundled.yaml paths /activity get responses 200 oneOf 0` in Terra's OpenAPI description. */
+/**
+ * One form of Terra’s 200 answer to `GET /activity`.
+ * Generated from `dist/v2-bundled.yaml paths /activity get responses 200 oneOf 0` in Terra's OpenAPI description.
+ * @category Responses
+ */
 export interface ActivityCollection {
-  /** User. */
+  /** The connection the data belongs to: see {@link TerraUser}. */
   user?: TerraUser | undefined;
-  /** Data. */
+  /** The records, each a {@link Activity}; empty when there is no data in the range. */
   data?: Activity[] | undefined;
-  /** Type. */
+  /** The data type of `data` (`activity`, `sleep`, ...). */
   type?: string | null | undefined;
 }
 
-/** Zod schema for {@link ActivityCollection}, built on first use. */
+/**
+ * Zod schema for {@link ActivityCollection}, built on first use.
+ * @category Responses
+ */
 export const ActivityCollectionSchema: z.ZodMiniType<ActivityCollection> = /* @__PURE__ */ lazySchema(
   'ActivityCollection',
   () =>

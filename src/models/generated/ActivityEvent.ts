@@ -5,27 +5,37 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Activity, ActivitySchema } from './Activity.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `ActivityEvent` model. Generated from `schemas/ActivityEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent with new or updated workouts (`Activity` records) of one connection.
+ * Generated from `schemas/ActivityEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface ActivityEvent {
-  /** Type. */
+  /** Always `'activity'`: the type that tells this payload from every other. */
   type: 'activity';
-  /** Status. */
+  /** Terra’s status word for the event, when it sends one. Free text: compare with care. */
   status?: string | null | undefined;
-  /** Data. */
+  /** The records delivered, each a {@link Activity}. A large backfill arrives as several events. */
   data: Activity[];
-  /** User. */
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Version. */
-  version: string;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * May be missing here, though the spec requires it. Terra’s dashboard test webhooks carry no `version`.
+   */
+  version?: string | undefined;
 }
 
-/** Zod schema for {@link ActivityEvent}, built on first use. */
+/**
+ * Zod schema for {@link ActivityEvent}, built on first use.
+ * @category Events
+ */
 export const ActivityEventSchema: z.ZodMiniType<ActivityEvent> = /* @__PURE__ */ lazySchema('ActivityEvent', () =>
   z.looseObject({
     type: z.literal('activity'),
     status: z.nullish(z.string()),
     data: z.array(ref(ActivitySchema)),
     user: ref(TerraUserSchema),
-    version: z.string(),
+    version: z.optional(z.string()),
   }),
 );

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link ActivityLevel}. */
+/**
+ * A value Terra documents for {@link ActivityLevel}.
+ * @category Shared
+ */
 export type KnownActivityLevel = 0 | 1 | 2 | 3 | 4 | 5;
 
 /**
  * The label of each value Terra documents for {@link ActivityLevel}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Shared
  */
 export const ActivityLevelLabels: Readonly<Record<KnownActivityLevel, string>> = {
   0: 'Unknown',
@@ -20,12 +24,18 @@ export const ActivityLevelLabels: Readonly<Record<KnownActivityLevel, string>> =
 };
 
 /**
- * The `ActivityLevel` enum: a documented value, or any other number Terra may add later.
+ * How intense the user’s activity was at a moment.
+ * Terra may add values: any number is accepted, and {@link KnownActivityLevel} lists the documented ones, which {@link ActivityLevelLabels} names.
+ * Used by `activity_level` of {@link ActivityLevelSample}.
  * Generated from `schemas/ActivityLevel.yaml` in Terra's OpenAPI description.
+ * @category Shared
  */
 export type ActivityLevel = KnownActivityLevel | (number & {});
 
-/** Zod schema for {@link ActivityLevel}, built on first use. */
+/**
+ * Zod schema for {@link ActivityLevel}, built on first use.
+ * @category Shared
+ */
 export const ActivityLevelSchema: z.ZodMiniType<ActivityLevel> = /* @__PURE__ */ lazySchema('ActivityLevel', () =>
   z.number(),
 );

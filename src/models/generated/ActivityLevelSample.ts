@@ -4,23 +4,24 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type ActivityLevel, ActivityLevelSchema } from './ActivityLevel.js';
 
-/** The `ActivityLevelSample` model. Generated from `schemas/ActivityLevelSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `activity_levels_samples` of {@link ActiveDurationsData}.
+ * Generated from `schemas/ActivityLevelSample.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface ActivityLevelSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /**
-   * Activity level.
-   * A {@link ActivityLevel} value: `ActivityLevelLabels` names the documented ones.
-   */
+  /** An {@link ActivityLevel} code ({@link ActivityLevelLabels} names each documented one); 0 is a real value, not a missing one. */
   activity_level?: ActivityLevel | null | undefined;
-  /** Timer duration, in seconds. */
+  /** Time since the workout started when this point was taken, in seconds, not counting time the recording was paused. */
   timer_duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link ActivityLevelSample}, built on first use. */
+/**
+ * Zod schema for {@link ActivityLevelSample}, built on first use.
+ * @category Shared
+ */
 export const ActivityLevelSampleSchema: z.ZodMiniType<ActivityLevelSample> = /* @__PURE__ */ lazySchema(
   'ActivityLevelSample',
   () =>

@@ -6,46 +6,39 @@ import { type ActivityType, ActivityTypeSchema } from './ActivityType.js';
 import { type TimestampLocalization, TimestampLocalizationSchema } from './TimestampLocalization.js';
 import { type UploadType, UploadTypeSchema } from './UploadType.js';
 
-/** The `ActivityMetadata` model. Generated from `schemas/ActivityMetadata.yaml` in Terra's OpenAPI description. */
+/**
+ * What the workout was and when it ran.
+ * Held by `metadata` of {@link Activity}.
+ * Generated from `schemas/ActivityMetadata.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface ActivityMetadata {
-  /** City. */
+  /** Where the workout took place, as the provider names the city. */
   city?: string | null | undefined;
-  /** Country. */
+  /** Where the workout took place: the country, as the provider names it. */
   country?: string | null | undefined;
-  /**
-   * End time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the workout ended, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   end_time: string;
-  /** Name. */
+  /** The workout’s title, typed by the user or given by the provider. */
   name?: string | null | undefined;
-  /**
-   * Start time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the workout started, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   start_time: string;
-  /** State. */
+  /** Where the workout took place: state or region, as the provider names it. */
   state?: string | null | undefined;
-  /** Summary ID. */
+  /** The provider’s id of this workout, unique per user but not across users. Redeliveries repeat it: deduplicate on (`user_id`, `summary_id`) and overwrite rather than append. */
   summary_id: string;
-  /**
-   * Timestamp localization.
-   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
-   */
+  /** Whether the timestamps of this record are UTC (0, written `+00:00`, never `Z`) or the user’s local time (1, offset optional): a {@link TimestampLocalization} code. */
   timestamp_localization?: TimestampLocalization | null | undefined;
-  /**
-   * Type.
-   * A {@link ActivityType} value: `ActivityTypeLabels` names the documented ones.
-   */
+  /** What kind of workout this was, as a {@link ActivityType} code (`ActivityTypeLabels` names them). 0 is “In Vehicle”, a real value: test for `undefined`/`null`, never for truthiness. */
   type: ActivityType;
-  /**
-   * Upload type.
-   * A {@link UploadType} value: `UploadTypeLabels` names the documented ones.
-   */
+  /** How the data reached the provider, as a {@link UploadType} code: 1 = automatic, 2 = manual (user-entered), and more. */
   upload_type: UploadType;
 }
 
-/** Zod schema for {@link ActivityMetadata}, built on first use. */
+/**
+ * Zod schema for {@link ActivityMetadata}, built on first use.
+ * @category Activity
+ */
 export const ActivityMetadataSchema: z.ZodMiniType<ActivityMetadata> = /* @__PURE__ */ lazySchema(
   'ActivityMetadata',
   () =>

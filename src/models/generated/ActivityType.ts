@@ -3,7 +3,10 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link ActivityType}. */
+/**
+ * A value Terra documents for {@link ActivityType}.
+ * @category Activity
+ */
 export type KnownActivityType =
   | 0
   | 1
@@ -155,6 +158,7 @@ export type KnownActivityType =
 /**
  * The label of each value Terra documents for {@link ActivityType}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Activity
  */
 export const ActivityTypeLabels: Readonly<Record<KnownActivityType, string>> = {
   0: 'In Vehicle',
@@ -306,12 +310,18 @@ export const ActivityTypeLabels: Readonly<Record<KnownActivityType, string>> = {
 };
 
 /**
- * The `ActivityType` enum: a documented value, or any other number Terra may add later.
+ * The kind of workout (running, cycling, swimming, ...). 0, “In Vehicle”, is a real value.
+ * Terra may add values: any number is accepted, and {@link KnownActivityType} lists the documented ones, which {@link ActivityTypeLabels} names.
+ * Used by `type` of {@link ActivityMetadata}.
  * Generated from `schemas/ActivityType.yaml` in Terra's OpenAPI description.
+ * @category Activity
  */
 export type ActivityType = KnownActivityType | (number & {});
 
-/** Zod schema for {@link ActivityType}, built on first use. */
+/**
+ * Zod schema for {@link ActivityType}, built on first use.
+ * @category Activity
+ */
 export const ActivityTypeSchema: z.ZodMiniType<ActivityType> = /* @__PURE__ */ lazySchema('ActivityType', () =>
   z.number(),
 );

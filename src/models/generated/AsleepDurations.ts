@@ -3,25 +3,33 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `AsleepDurations` model. Generated from `schemas/AsleepDurations.yaml` in Terra's OpenAPI description. */
+/**
+ * Time asleep, by stage.
+ * Held by `asleep` of {@link SleepDurationsData}.
+ * Generated from `schemas/AsleepDurations.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface AsleepDurations {
-  /** Duration asleep state, in seconds. */
+  /** Time asleep in any stage (light, deep or REM), in seconds. */
   duration_asleep_state_seconds?: number | null | undefined;
-  /** Duration deep sleep state, in seconds. */
+  /** Time in deep sleep, in seconds. */
   duration_deep_sleep_state_seconds?: number | null | undefined;
-  /** Duration light sleep state, in seconds. */
+  /** Time in light sleep, in seconds. */
   duration_light_sleep_state_seconds?: number | null | undefined;
-  /** Duration REM sleep state, in seconds. */
+  /** Time in REM sleep, in seconds. */
   duration_REM_sleep_state_seconds?: number | null | undefined;
   /**
-   * Number of REM events.
+   * How many separate REM periods the session had.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_REM_events?: number | null | undefined;
 }
 
-/** Zod schema for {@link AsleepDurations}, built on first use. */
+/**
+ * Zod schema for {@link AsleepDurations}, built on first use.
+ * @category Sleep
+ */
 export const AsleepDurationsSchema: z.ZodMiniType<AsleepDurations> = /* @__PURE__ */ lazySchema('AsleepDurations', () =>
   z.looseObject({
     duration_asleep_state_seconds: z.nullish(z.number()),

@@ -3,41 +3,49 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `Athlete` model. Generated from `schemas/Athlete.yaml` in Terra's OpenAPI description. */
+/**
+ * The user’s profile as the provider holds it (name, birth date, sex, location, ...); one per connection, the latest wins.
+ * Held by `athlete` of {@link AthleteEvent} and {@link AthleteCollection}.
+ * Generated from `schemas/Athlete.yaml` in Terra's OpenAPI description.
+ * @category Athlete
+ */
 export interface Athlete {
   /**
-   * Age.
+   * The user’s age in years, as the provider has it.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   age?: number | null | undefined;
-  /** Country. */
+  /** The user’s country, as given on the provider. */
   country?: string | null | undefined;
-  /** Bio. */
+  /** The short text the user shows on their provider profile. */
   bio?: string | null | undefined;
-  /** State. */
+  /** The user’s state or region, as given on the provider. */
   state?: string | null | undefined;
-  /** Last name. */
+  /** The user’s last name on the provider. */
   last_name?: string | null | undefined;
-  /** Sex. */
+  /** The user’s sex, in the provider’s words. */
   sex?: string | null | undefined;
-  /** City. */
+  /** The user’s city, as given on the provider. */
   city?: string | null | undefined;
-  /** Email. */
+  /** The user’s email address on the provider. */
   email?: string | null | undefined;
-  /** Date of birth. */
+  /** The user’s date of birth, `YYYY-MM-DD`. */
   date_of_birth?: string | null | undefined;
-  /** First name. */
+  /** The user’s first name on the provider. */
   first_name?: string | null | undefined;
-  /** Gender. */
+  /** The user’s gender, in the provider’s words. */
   gender?: string | null | undefined;
-  /** Account creation date. */
+  /** When the user opened their account with the provider, `YYYY-MM-DD`. */
   account_creation_date?: string | null | undefined;
-  /** Provider user ID. */
+  /** The user’s id at the provider (not Terra’s `user_id`). */
   provider_user_id?: string | null | undefined;
 }
 
-/** Zod schema for {@link Athlete}, built on first use. */
+/**
+ * Zod schema for {@link Athlete}, built on first use.
+ * @category Athlete
+ */
 export const AthleteSchema: z.ZodMiniType<Athlete> = /* @__PURE__ */ lazySchema('Athlete', () =>
   z.looseObject({
     age: z.nullish(z.number()),

@@ -5,17 +5,25 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Athlete, AthleteSchema } from './Athlete.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `AthleteCollection` model. Generated from `dist/v2-bundled.yaml#/components/schemas/AthleteCollection` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to a profile request made with `toWebhook: false`: the connection and its profile.
+ * One form of Terra’s 200 answer to `GET /athlete`.
+ * Generated from `dist/v2-bundled.yaml#/components/schemas/AthleteCollection` in Terra's OpenAPI description.
+ * @category Responses
+ */
 export interface AthleteCollection {
-  /** Athlete. */
+  /** The user’s profile on the provider: see {@link Athlete}. */
   athlete?: Athlete | undefined;
-  /** Type. */
+  /** The data type, `athlete`. */
   type?: string | null | undefined;
-  /** User. */
+  /** The connection the data belongs to: see {@link TerraUser}. */
   user?: TerraUser | undefined;
 }
 
-/** Zod schema for {@link AthleteCollection}, built on first use. */
+/**
+ * Zod schema for {@link AthleteCollection}, built on first use.
+ * @category Responses
+ */
 export const AthleteCollectionSchema: z.ZodMiniType<AthleteCollection> = /* @__PURE__ */ lazySchema(
   'AthleteCollection',
   () =>

@@ -5,27 +5,37 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Athlete, AthleteSchema } from './Athlete.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `AthleteEvent` model. Generated from `schemas/AthleteEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when a user’s profile on the provider becomes available or changes.
+ * Generated from `schemas/AthleteEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface AthleteEvent {
-  /** Type. */
+  /** Always `'athlete'`: the type that tells this payload from every other. */
   type: 'athlete';
-  /** Status. */
+  /** Terra’s status word for the event, when it sends one. Free text: compare with care. */
   status?: string | null | undefined;
-  /** Athlete. */
+  /** The user’s profile on the provider: see {@link Athlete}. Athlete events carry it here, not in a `data` array. */
   athlete: Athlete;
-  /** User. */
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Version. */
-  version: string;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * May be missing here, though the spec requires it. Terra sends this event in the same envelope as the activity, body and sleep events whose test deliveries carry no `version`.
+   */
+  version?: string | undefined;
 }
 
-/** Zod schema for {@link AthleteEvent}, built on first use. */
+/**
+ * Zod schema for {@link AthleteEvent}, built on first use.
+ * @category Events
+ */
 export const AthleteEventSchema: z.ZodMiniType<AthleteEvent> = /* @__PURE__ */ lazySchema('AthleteEvent', () =>
   z.looseObject({
     type: z.literal('athlete'),
     status: z.nullish(z.string()),
     athlete: ref(AthleteSchema),
     user: ref(TerraUserSchema),
-    version: z.string(),
+    version: z.optional(z.string()),
   }),
 );

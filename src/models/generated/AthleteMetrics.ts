@@ -3,21 +3,29 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `AthleteMetrics` model. Generated from `schemas/AthleteMetrics.yaml` in Terra's OpenAPI description. */
+/**
+ * The user’s thresholds used to scale the workout.
+ * Held by `athlete_metrics` of {@link PlannedWorkout}.
+ * Generated from `schemas/AthleteMetrics.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface AthleteMetrics {
-  /** Threshold heart rate. */
+  /** The user’s threshold heart rate, in beats per minute, used to turn relative targets into absolute ones. */
   threshold_heart_rate?: number | null | undefined;
-  /** Maximum heart rate. */
+  /** The user’s maximum heart rate, in beats per minute, used to turn percentage targets into absolute ones. */
   max_heart_rate?: number | null | undefined;
-  /** Threshold speed. */
+  /** The user’s threshold speed, in metres per second. */
   threshold_speed?: number | null | undefined;
-  /** FTP. */
+  /** The user’s functional threshold power, in watts, used to turn percentage power targets into watts. */
   ftp?: number | null | undefined;
-  /** Pool length, in metres. */
+  /** Length of the pool, in metres; replaces the template’s value. */
   pool_length_meters?: number | null | undefined;
 }
 
-/** Zod schema for {@link AthleteMetrics}, built on first use. */
+/**
+ * Zod schema for {@link AthleteMetrics}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const AthleteMetricsSchema: z.ZodMiniType<AthleteMetrics> = /* @__PURE__ */ lazySchema('AthleteMetrics', () =>
   z.looseObject({
     threshold_heart_rate: z.nullish(z.number()),

@@ -3,25 +3,35 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `AuthErrorEvent` model. Generated from `schemas/AuthErrorEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when a user did not complete connecting (they cancelled or the provider refused). It has no `user`; `reference_id` says who it was.
+ * Generated from `schemas/AuthErrorEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface AuthErrorEvent {
-  /** Type. */
+  /** Always `'auth_cancelled'`: the type that tells this payload from every other. */
   type: 'auth_cancelled';
-  /** Status. */
-  status: 'error';
-  /** Flow ID. */
+  /**
+   * Terra’s status word for the event. The spec’s word is offered to autocompletion, but real deliveries use others, so treat it as a hint, not a switch.
+   * May be missing, be `null` or hold any string here, though the spec requires it and allows only `'error'`. Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.
+   */
+  status?: 'error' | (string & {}) | null | undefined;
+  /** Identifier of the connection flow that failed or was abandoned. */
   flow_id?: string | null | undefined;
-  /** Reason. */
+  /** Why the connection did not complete, as a short code such as `access_denied` (the user declined on the provider’s page). */
   reason?: string | null | undefined;
-  /** Reference ID. */
+  /** Your own id for the person who tried to connect. This event has no `user`, so it is the only way to tell who it concerns. */
   reference_id?: string | null | undefined;
 }
 
-/** Zod schema for {@link AuthErrorEvent}, built on first use. */
+/**
+ * Zod schema for {@link AuthErrorEvent}, built on first use.
+ * @category Events
+ */
 export const AuthErrorEventSchema: z.ZodMiniType<AuthErrorEvent> = /* @__PURE__ */ lazySchema('AuthErrorEvent', () =>
   z.looseObject({
     type: z.literal('auth_cancelled'),
-    status: z.literal('error'),
+    status: z.nullish(z.string()),
     flow_id: z.nullish(z.string()),
     reason: z.nullish(z.string()),
     reference_id: z.nullish(z.string()),

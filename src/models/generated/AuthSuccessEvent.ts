@@ -4,32 +4,54 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `AuthSuccessEvent` model. Generated from `schemas/AuthSuccessEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when a user has connected a provider account: store `user.user_id` against your `reference_id`.
+ * Generated from `schemas/AuthSuccessEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface AuthSuccessEvent {
-  /** Type. */
+  /** Always `'auth'`: the type that tells this payload from every other. */
   type: 'auth';
-  /** Status. */
-  status: 'success';
-  /** User. */
+  /**
+   * Terra’s status word for the event. The spec’s word is offered to autocompletion, but real deliveries use others, so treat it as a hint, not a switch.
+   * May be missing, be `null` or hold any string here, though the spec requires it and allows only `'success'`. Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.
+   */
+  status?: 'success' | (string & {}) | null | undefined;
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Message. */
+  /** A human-readable note from Terra, for logs or display. Its wording is not stable: never branch on it. */
   message?: string | null | undefined;
-  /** Flow ID. */
+  /** Identifier of the connection flow that just succeeded. */
   flow_id?: string | null | undefined;
-  /** Widget session ID. */
+  /** The widget session the user connected through: the `session_id` of the widget session you opened. */
   widget_session_id?: string | null | undefined;
+  /**
+   * Your own id for the person, as given when the connection flow started (also found in `user.reference_id`).
+   * Not declared by the spec’s schema: typed here because real payloads carry it. Terra’s docs, the spec’s own example of this event and real deliveries carry a top-level `reference_id`, sometimes the string `"null"`.
+   */
+  reference_id?: string | null | undefined;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * Not declared by the spec’s schema: typed here because real payloads carry it. The spec’s own description and example of this event show a top-level `version` its schema does not declare.
+   */
+  version?: string | undefined;
 }
 
-/** Zod schema for {@link AuthSuccessEvent}, built on first use. */
+/**
+ * Zod schema for {@link AuthSuccessEvent}, built on first use.
+ * @category Events
+ */
 export const AuthSuccessEventSchema: z.ZodMiniType<AuthSuccessEvent> = /* @__PURE__ */ lazySchema(
   'AuthSuccessEvent',
   () =>
     z.looseObject({
       type: z.literal('auth'),
-      status: z.literal('success'),
+      status: z.nullish(z.string()),
       user: ref(TerraUserSchema),
       message: z.nullish(z.string()),
       flow_id: z.nullish(z.string()),
       widget_session_id: z.nullish(z.string()),
+      reference_id: z.nullish(z.string()),
+      version: z.optional(z.string()),
     }),
 );

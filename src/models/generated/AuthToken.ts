@@ -3,25 +3,36 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `AuthToken` model. Generated from `dist/v2-bundled.yaml paths /auth/generateAuthToken post responses 200` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer when you ask for a mobile SDK token: a short-lived token for a Terra mobile SDK.
+ * Terra’s 200 answer to `POST /auth/generateAuthToken`.
+ * Generated from `dist/v2-bundled.yaml paths /auth/generateAuthToken post responses 200` in Terra's OpenAPI description.
+ * @category Auth and widget
+ */
 export interface AuthToken {
-  /** Status. */
+  /** `success` on a successful answer. Older error answers say `error`; the client turns those into errors before this model is read. */
   status?: string | undefined;
-  /** Token. */
-  token?: string | undefined;
   /**
-   * Expires in.
+   * A short-lived token to hand to a Terra mobile SDK (`initConnection`, for Apple Health, Samsung Health and the like). Treat it as a secret.
+   * Always present here, though the spec marks it optional. Every successful answer carries it. An answer without it is Terra’s `{status: "error"}` body, which the client turns into an error before this model is read.
+   */
+  token: string;
+  /**
+   * Seconds until the token can no longer be used.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   expires_in?: number | undefined;
 }
 
-/** Zod schema for {@link AuthToken}, built on first use. */
+/**
+ * Zod schema for {@link AuthToken}, built on first use.
+ * @category Auth and widget
+ */
 export const AuthTokenSchema: z.ZodMiniType<AuthToken> = /* @__PURE__ */ lazySchema('AuthToken', () =>
   z.looseObject({
     status: z.optional(z.string()),
-    token: z.optional(z.string()),
+    token: z.string(),
     expires_in: z.optional(z.number()),
   }),
 );

@@ -3,19 +3,27 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `AuthenticateUserParams` model. Generated from `dist/v2-bundled.yaml paths /auth/authenticateUser post requestBody` in Terra's OpenAPI description. */
+/**
+ * The options of starting a connection to one provider: your id for the person, the language, and where to send them back.
+ * Sent as the JSON body of `POST /auth/authenticateUser`.
+ * Generated from `dist/v2-bundled.yaml paths /auth/authenticateUser post requestBody` in Terra's OpenAPI description.
+ * @category Requests
+ */
 export interface AuthenticateUserParams {
-  /** Language. */
+  /** Language of the pages the user sees while connecting, as a language code such as `en`. */
   language?: string | undefined;
-  /** Reference ID. */
+  /** Your own id for the person connecting. Terra stores it on the connection and returns it in every event: give each person their own. */
   reference_id?: string | undefined;
-  /** Auth success redirect URL. */
+  /** Where the user’s browser is sent once the connection succeeds. */
   auth_success_redirect_url?: string | undefined;
-  /** Auth failure redirect URL. */
+  /** Where the user’s browser is sent when the connection fails or is cancelled. */
   auth_failure_redirect_url?: string | undefined;
 }
 
-/** Zod schema for {@link AuthenticateUserParams}, built on first use. */
+/**
+ * Zod schema for {@link AuthenticateUserParams}, built on first use.
+ * @category Requests
+ */
 export const AuthenticateUserParamsSchema: z.ZodMiniType<AuthenticateUserParams> = /* @__PURE__ */ lazySchema(
   'AuthenticateUserParams',
   () =>

@@ -3,33 +3,41 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `AwakeDurations` model. Generated from `schemas/AwakeDurations.yaml` in Terra's OpenAPI description. */
+/**
+ * Time awake and interruptions.
+ * Held by `awake` of {@link SleepDurationsData}.
+ * Generated from `schemas/AwakeDurations.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface AwakeDurations {
-  /** Duration awake state, in seconds. */
+  /** Time awake during the sleep session, in seconds. */
   duration_awake_state_seconds?: number | null | undefined;
-  /** Duration long interruption, in seconds. */
+  /** Time awake in interruptions longer than 90 seconds, in seconds. */
   duration_long_interruption_seconds?: number | null | undefined;
-  /** Duration short interruption, in seconds. */
+  /** Time awake in interruptions shorter than 90 seconds, in seconds. */
   duration_short_interruption_seconds?: number | null | undefined;
   /**
-   * Number of out of bed events.
+   * How many times the user got out of bed during the session.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_out_of_bed_events?: number | null | undefined;
   /**
-   * Number of wakeup events.
+   * How many times the user woke up during the session.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_wakeup_events?: number | null | undefined;
-  /** Sleep latency, in seconds. */
+  /** Time from lying down to sleep to falling asleep, in seconds. */
   sleep_latency_seconds?: number | null | undefined;
-  /** Wake up latency, in seconds. */
+  /** Time from waking up to getting out of bed, in seconds. */
   wake_up_latency_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link AwakeDurations}, built on first use. */
+/**
+ * Zod schema for {@link AwakeDurations}, built on first use.
+ * @category Sleep
+ */
 export const AwakeDurationsSchema: z.ZodMiniType<AwakeDurations> = /* @__PURE__ */ lazySchema('AwakeDurations', () =>
   z.looseObject({
     duration_awake_state_seconds: z.nullish(z.number()),

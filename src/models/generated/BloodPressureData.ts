@@ -4,17 +4,25 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type BloodPressureSample, BloodPressureSampleSchema } from './BloodPressureSample.js';
 
-/** The `BloodPressureData` model. Generated from `schemas/BloodPressureData.yaml` in Terra's OpenAPI description. */
+/**
+ * Blood pressure readings.
+ * Held by `blood_pressure_data` of {@link Body}.
+ * Generated from `schemas/BloodPressureData.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface BloodPressureData {
-  /** Blood pressure samples. */
+  /** Time series of {@link BloodPressureSample} points. Data requested without `withSamples` leaves it out. */
   blood_pressure_samples?: BloodPressureSample[] | null | undefined;
-  /** Day average systolic blood pressure. */
+  /** The day’s average systolic (upper) blood pressure, in mmHg. */
   day_avg_systolic_bp?: number | null | undefined;
-  /** Day average diastolic blood pressure. */
+  /** The day’s average diastolic (lower) blood pressure, in mmHg. */
   day_avg_diastolic_bp?: number | null | undefined;
 }
 
-/** Zod schema for {@link BloodPressureData}, built on first use. */
+/**
+ * Zod schema for {@link BloodPressureData}, built on first use.
+ * @category Body
+ */
 export const BloodPressureDataSchema: z.ZodMiniType<BloodPressureData> = /* @__PURE__ */ lazySchema(
   'BloodPressureData',
   () =>

@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `BloodPressureSample` model. Generated from `schemas/BloodPressureSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `blood_pressure_samples` of {@link BloodPressureData}.
+ * Generated from `schemas/BloodPressureSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface BloodPressureSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Diastolic blood pressure. */
+  /** Diastolic (lower) blood pressure, in mmHg. */
   diastolic_bp?: number | null | undefined;
-  /** Systolic blood pressure. */
+  /** Systolic (upper) blood pressure, in mmHg. */
   systolic_bp?: number | null | undefined;
 }
 
-/** Zod schema for {@link BloodPressureSample}, built on first use. */
+/**
+ * Zod schema for {@link BloodPressureSample}, built on first use.
+ * @category Body
+ */
 export const BloodPressureSampleSchema: z.ZodMiniType<BloodPressureSample> = /* @__PURE__ */ lazySchema(
   'BloodPressureSample',
   () =>

@@ -13,31 +13,39 @@ import { type MeasurementsData, MeasurementsDataSchema } from './MeasurementsDat
 import { type OxygenData, OxygenDataSchema } from './OxygenData.js';
 import { type TemperatureData, TemperatureDataSchema } from './TemperatureData.js';
 
-/** The `Body` model. Generated from `schemas/Body.yaml` in Terra's OpenAPI description. */
+/**
+ * One day of body measurements (weight, blood pressure, glucose, temperature, heart readings, ...) for one connection. A redelivery for the same day is a superset: overwrite by the calendar date of `metadata.start_time`.
+ * One item of the list in `data` of {@link BodyEvent} and {@link BodyCollection}.
+ * Generated from `schemas/Body.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface Body {
-  /** Blood pressure data. */
+  /** Blood pressure readings: see {@link BloodPressureData}. */
   blood_pressure_data?: BloodPressureData | null | undefined;
-  /** Device data. */
+  /** The device (or app) that recorded the data: see {@link DeviceData}. */
   device_data?: DeviceData | null | undefined;
-  /** Heart data. */
+  /** Heart readings: heart rate, ECG, AFib, RR intervals and pulse wave velocity: see {@link HeartData}. */
   heart_data?: HeartData | null | undefined;
-  /** Hydration data. */
+  /** Body water and water drunk: see {@link HydrationData}. */
   hydration_data?: HydrationData | null | undefined;
-  /** Ketone data. */
+  /** Ketone readings: see {@link KetoneData}. */
   ketone_data?: KetoneData | null | undefined;
-  /** Measurements data. */
+  /** Body measurements (weight, fat, BMI, ...): see {@link MeasurementsData}. */
   measurements_data?: MeasurementsData | null | undefined;
-  /** Metadata. */
+  /** What the record is and which period it covers: see {@link BodyMetadata}. */
   metadata: BodyMetadata;
-  /** Oxygen data. */
+  /** Blood oxygen and VO2 max: see {@link OxygenData}. */
   oxygen_data?: OxygenData | null | undefined;
-  /** Temperature data. */
+  /** Body, skin and ambient temperatures: see {@link TemperatureData}. */
   temperature_data?: TemperatureData | null | undefined;
-  /** Glucose data. */
+  /** Blood glucose readings: see {@link GlucoseData}. */
   glucose_data?: GlucoseData | null | undefined;
 }
 
-/** Zod schema for {@link Body}, built on first use. */
+/**
+ * Zod schema for {@link Body}, built on first use.
+ * @category Body
+ */
 export const BodySchema: z.ZodMiniType<Body> = /* @__PURE__ */ lazySchema('Body', () =>
   z.looseObject({
     blood_pressure_data: z.nullish(ref(BloodPressureDataSchema)),

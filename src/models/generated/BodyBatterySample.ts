@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `BodyBatterySample` model. Generated from `schemas/BodyBatterySample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `body_battery_samples` of {@link StressData}.
+ * Generated from `schemas/BodyBatterySample.yaml` in Terra's OpenAPI description.
+ * @category Daily
+ */
 export interface BodyBatterySample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Level. */
+  /** Body-battery energy level at this point, on the provider’s scale. */
   level?: number | null | undefined;
 }
 
-/** Zod schema for {@link BodyBatterySample}, built on first use. */
+/**
+ * Zod schema for {@link BodyBatterySample}, built on first use.
+ * @category Daily
+ */
 export const BodyBatterySampleSchema: z.ZodMiniType<BodyBatterySample> = /* @__PURE__ */ lazySchema(
   'BodyBatterySample',
   () =>

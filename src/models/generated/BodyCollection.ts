@@ -5,17 +5,24 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Body, BodySchema } from './Body.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `BodyCollection` model. Generated from `dist/v2-bundled.yaml paths /body get responses 200 oneOf 0` in Terra's OpenAPI description. */
+/**
+ * One form of Terra’s 200 answer to `GET /body`.
+ * Generated from `dist/v2-bundled.yaml paths /body get responses 200 oneOf 0` in Terra's OpenAPI description.
+ * @category Responses
+ */
 export interface BodyCollection {
-  /** User. */
+  /** The connection the data belongs to: see {@link TerraUser}. */
   user?: TerraUser | undefined;
-  /** Data. */
+  /** The records, each a {@link Body}; empty when there is no data in the range. */
   data?: Body[] | undefined;
-  /** Type. */
+  /** The data type of `data` (`activity`, `sleep`, ...). */
   type?: string | null | undefined;
 }
 
-/** Zod schema for {@link BodyCollection}, built on first use. */
+/**
+ * Zod schema for {@link BodyCollection}, built on first use.
+ * @category Responses
+ */
 export const BodyCollectionSchema: z.ZodMiniType<BodyCollection> = /* @__PURE__ */ lazySchema('BodyCollection', () =>
   z.looseObject({
     user: z.optional(ref(TerraUserSchema)),

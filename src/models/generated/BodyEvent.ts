@@ -5,27 +5,37 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Body, BodySchema } from './Body.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `BodyEvent` model. Generated from `schemas/BodyEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent with new or updated days of body measurements (`Body` records) of one connection.
+ * Generated from `schemas/BodyEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface BodyEvent {
-  /** Type. */
+  /** Always `'body'`: the type that tells this payload from every other. */
   type: 'body';
-  /** Status. */
+  /** Terra’s status word for the event, when it sends one. Free text: compare with care. */
   status?: string | null | undefined;
-  /** Data. */
+  /** The records delivered, each a {@link Body}. A large backfill arrives as several events. */
   data: Body[];
-  /** User. */
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Version. */
-  version: string;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * May be missing here, though the spec requires it. Terra’s dashboard test webhooks carry no `version`.
+   */
+  version?: string | undefined;
 }
 
-/** Zod schema for {@link BodyEvent}, built on first use. */
+/**
+ * Zod schema for {@link BodyEvent}, built on first use.
+ * @category Events
+ */
 export const BodyEventSchema: z.ZodMiniType<BodyEvent> = /* @__PURE__ */ lazySchema('BodyEvent', () =>
   z.looseObject({
     type: z.literal('body'),
     status: z.nullish(z.string()),
     data: z.array(ref(BodySchema)),
     user: ref(TerraUserSchema),
-    version: z.string(),
+    version: z.optional(z.string()),
   }),
 );

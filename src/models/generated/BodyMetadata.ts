@@ -4,26 +4,25 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TimestampLocalization, TimestampLocalizationSchema } from './TimestampLocalization.js';
 
-/** The `BodyMetadata` model. Generated from `schemas/BodyMetadata.yaml` in Terra's OpenAPI description. */
+/**
+ * The day this record covers.
+ * Held by `metadata` of {@link Body}.
+ * Generated from `schemas/BodyMetadata.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface BodyMetadata {
-  /**
-   * End time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** Local midnight ending the day this record covers, 24 hours after `start_time`, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   end_time: string;
-  /**
-   * Start time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** Local midnight starting the day this record covers, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. For the calendar date take the first 10 characters (`calendarDate`): converting to UTC can move it to the day before. */
   start_time: string;
-  /**
-   * Timestamp localization.
-   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
-   */
+  /** Whether the timestamps of this record are UTC (0, written `+00:00`, never `Z`) or the user’s local time (1, offset optional): a {@link TimestampLocalization} code. */
   timestamp_localization?: TimestampLocalization | null | undefined;
 }
 
-/** Zod schema for {@link BodyMetadata}, built on first use. */
+/**
+ * Zod schema for {@link BodyMetadata}, built on first use.
+ * @category Body
+ */
 export const BodyMetadataSchema: z.ZodMiniType<BodyMetadata> = /* @__PURE__ */ lazySchema('BodyMetadata', () =>
   z.looseObject({
     end_time: z.string(),

@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `BreathSample` model. Generated from `schemas/BreathSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `samples` of {@link BreathsData}.
+ * Generated from `schemas/BreathSample.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface BreathSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Breaths per minimum. */
+  /** Breathing rate at this point, in breaths per minute. */
   breaths_per_min?: number | null | undefined;
 }
 
-/** Zod schema for {@link BreathSample}, built on first use. */
+/**
+ * Zod schema for {@link BreathSample}, built on first use.
+ * @category Sleep
+ */
 export const BreathSampleSchema: z.ZodMiniType<BreathSample> = /* @__PURE__ */ lazySchema('BreathSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

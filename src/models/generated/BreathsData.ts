@@ -4,31 +4,33 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type BreathSample, BreathSampleSchema } from './BreathSample.js';
 
-/** The `BreathsData` model. Generated from `schemas/BreathsData.yaml` in Terra's OpenAPI description. */
+/**
+ * Breathing rate.
+ * Held by `breaths_data` of {@link RespirationData}.
+ * Generated from `schemas/BreathsData.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface BreathsData {
-  /** Average breaths per minimum. */
+  /** Average breathing rate, in breaths per minute. */
   avg_breaths_per_min?: number | null | undefined;
-  /** Maximum breaths per minimum. */
+  /** Highest breathing rate, in breaths per minute. */
   max_breaths_per_min?: number | null | undefined;
-  /** Minimum breaths per minimum. */
+  /** Lowest breathing rate, in breaths per minute. */
   min_breaths_per_min?: number | null | undefined;
-  /** On demand reading. */
+  /** `true` when the user started the reading, `false` when the device took it on its own. */
   on_demand_reading?: boolean | null | undefined;
-  /** Samples. */
+  /** Time series of {@link BreathSample} points. Data requested without `withSamples` leaves it out. */
   samples?: BreathSample[] | null | undefined;
-  /**
-   * Start time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** Start of the period the values cover, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   start_time?: string | null | undefined;
-  /**
-   * End time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** End of the period the values cover, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   end_time?: string | null | undefined;
 }
 
-/** Zod schema for {@link BreathsData}, built on first use. */
+/**
+ * Zod schema for {@link BreathsData}, built on first use.
+ * @category Sleep
+ */
 export const BreathsDataSchema: z.ZodMiniType<BreathsData> = /* @__PURE__ */ lazySchema('BreathsData', () =>
   z.looseObject({
     avg_breaths_per_min: z.nullish(z.number()),

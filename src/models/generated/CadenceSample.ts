@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `CadenceSample` model. Generated from `schemas/CadenceSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `cadence_samples` of {@link MovementData}.
+ * Generated from `schemas/CadenceSample.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface CadenceSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
   /** Cadence, in revolutions per minute. */
   cadence_rpm?: number | null | undefined;
-  /** Timer duration, in seconds. */
+  /** Time since the workout started when this point was taken, in seconds, not counting time the recording was paused. */
   timer_duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link CadenceSample}, built on first use. */
+/**
+ * Zod schema for {@link CadenceSample}, built on first use.
+ * @category Activity
+ */
 export const CadenceSampleSchema: z.ZodMiniType<CadenceSample> = /* @__PURE__ */ lazySchema('CadenceSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `CalorieSample` model. Generated from `schemas/CalorieSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `calorie_samples` of {@link CaloriesData}.
+ * Generated from `schemas/CalorieSample.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface CalorieSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Calories. */
+  /** Calories burned, as recorded at this point, in kilocalories (the “calories” of food labels and fitness apps). */
   calories?: number | null | undefined;
-  /** Timer duration, in seconds. */
+  /** Time since the workout started when this point was taken, in seconds, not counting time the recording was paused. */
   timer_duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link CalorieSample}, built on first use. */
+/**
+ * Zod schema for {@link CalorieSample}, built on first use.
+ * @category Shared
+ */
 export const CalorieSampleSchema: z.ZodMiniType<CalorieSample> = /* @__PURE__ */ lazySchema('CalorieSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

@@ -4,21 +4,29 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type CalorieSample, CalorieSampleSchema } from './CalorieSample.js';
 
-/** The `CaloriesData` model. Generated from `schemas/CaloriesData.yaml` in Terra's OpenAPI description. */
+/**
+ * Calorie figures.
+ * Held by `calories_data` of {@link Activity} and {@link Daily}.
+ * Generated from `schemas/CaloriesData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface CaloriesData {
-  /** BMR calories. */
+  /** Calories burned by the body at rest (basal metabolism), in kilocalories (the “calories” of food labels and fitness apps). Part of `total_burned_calories`. */
   BMR_calories?: number | null | undefined;
-  /** Calorie samples. */
+  /** Time series of {@link CalorieSample} points. Data requested without `withSamples` leaves it out. */
   calorie_samples?: CalorieSample[] | null | undefined;
-  /** Net activity calories. */
+  /** Calories burned through movement alone, basal metabolism excluded, in kilocalories (the “calories” of food labels and fitness apps). */
   net_activity_calories?: number | null | undefined;
-  /** Net intake calories. */
+  /** Calories taken in through food and drink, in kilocalories (the “calories” of food labels and fitness apps). */
   net_intake_calories?: number | null | undefined;
-  /** Total burned calories. */
+  /** All calories burned: basal metabolism plus activity, in kilocalories (the “calories” of food labels and fitness apps). */
   total_burned_calories?: number | null | undefined;
 }
 
-/** Zod schema for {@link CaloriesData}, built on first use. */
+/**
+ * Zod schema for {@link CaloriesData}, built on first use.
+ * @category Shared
+ */
 export const CaloriesDataSchema: z.ZodMiniType<CaloriesData> = /* @__PURE__ */ lazySchema('CaloriesData', () =>
   z.looseObject({
     BMR_calories: z.nullish(z.number()),

@@ -4,22 +4,27 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type CompletionConditionType, CompletionConditionTypeSchema } from './CompletionConditionType.js';
 
-/** The `CompletionCondition` model. Generated from `schemas/CompletionCondition.yaml` in Terra's OpenAPI description. */
+/**
+ * What ends the step or block.
+ * Held by `completion_condition` of {@link StepBlock} and {@link WorkoutStep}.
+ * Generated from `schemas/CompletionCondition.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface CompletionCondition {
-  /**
-   * Type.
-   * A {@link CompletionConditionType} value.
-   */
+  /** A {@link CompletionConditionType} value; Terra may send values this version does not list. */
   type: CompletionConditionType;
-  /** Value. */
+  /** The amount that ends the step, in the unit its type implies (seconds for time, metres for distance, ...). */
   value?: number | null | undefined;
-  /** Value low. */
+  /** Lower bound, when the condition or target is a range. */
   value_low?: number | null | undefined;
-  /** Value high. */
+  /** Upper bound, when the condition or target is a range. */
   value_high?: number | null | undefined;
 }
 
-/** Zod schema for {@link CompletionCondition}, built on first use. */
+/**
+ * Zod schema for {@link CompletionCondition}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const CompletionConditionSchema: z.ZodMiniType<CompletionCondition> = /* @__PURE__ */ lazySchema(
   'CompletionCondition',
   () =>

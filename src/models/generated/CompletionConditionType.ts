@@ -3,7 +3,10 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link CompletionConditionType}. */
+/**
+ * A value Terra documents for {@link CompletionConditionType}.
+ * @category Planned workouts and workouts
+ */
 export type KnownCompletionConditionType =
   | 'time'
   | 'distance'
@@ -17,7 +20,10 @@ export type KnownCompletionConditionType =
   | 'hr_less_than'
   | 'hr_greater_than';
 
-/** The values Terra documents for {@link CompletionConditionType}. */
+/**
+ * The values Terra documents for {@link CompletionConditionType}.
+ * @category Planned workouts and workouts
+ */
 export const CompletionConditionTypeValues: readonly KnownCompletionConditionType[] = [
   'time',
   'distance',
@@ -33,12 +39,18 @@ export const CompletionConditionTypeValues: readonly KnownCompletionConditionTyp
 ];
 
 /**
- * The `CompletionConditionType` enum: a documented value, or any other string Terra may add later.
+ * What ends a workout step or block: time, distance, heart rate, calories, ...
+ * Terra may add values: any string is accepted, and {@link KnownCompletionConditionType} lists the documented ones.
+ * Used by `type` of {@link CompletionCondition}.
  * Generated from `schemas/CompletionConditionType.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type CompletionConditionType = KnownCompletionConditionType | (string & {});
 
-/** Zod schema for {@link CompletionConditionType}, built on first use. */
+/**
+ * Zod schema for {@link CompletionConditionType}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const CompletionConditionTypeSchema: z.ZodMiniType<CompletionConditionType> = /* @__PURE__ */ lazySchema(
   'CompletionConditionType',
   () => z.string(),

@@ -3,31 +3,38 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `Connection` model. Generated from `schemas/Connection.yaml` in Terra's OpenAPI description. */
+/**
+ * A connection in the newer style, with `scopes` as an array. Not used by any endpoint of this API version yet.
+ * Generated from `schemas/Connection.yaml` in Terra's OpenAPI description.
+ * @category Users
+ */
 export interface Connection {
   /**
-   * ID.
+   * Terra’s numeric id of the connection.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   id: number;
-  /** Reference ID. */
+  /** Your own id for the person, as given when they connected. Terra copies it onto every connection and event; it is not unique inside Terra, since one person can connect several providers. */
   reference_id?: string | null | undefined;
-  /** Created at. */
+  /** When it was created, as a date-time string. */
   created_at: string;
-  /** Provider. */
+  /** The data source, in Terra’s upper-case spelling (`GARMIN`, `FITBIT`, `OURA`, ...). Compare exactly; new providers appear over time. */
   provider: string;
-  /** Last polled at. */
+  /** When Terra last asked the provider for new data for this connection; null for providers that push their data. */
   last_polled_at?: string | null | undefined;
-  /** Last updated at. */
+  /** When Terra last received any data from the provider for this connection. */
   last_updated_at?: string | null | undefined;
-  /** Most recent data at. */
+  /** Time of the newest sample Terra holds for this connection; it can lag behind the last poll when polls bring nothing new. */
   most_recent_data_at?: string | null | undefined;
-  /** Scopes. */
+  /** The granted scopes as an array (unlike `TerraUser.scopes`, a comma-separated string); empty for providers without scopes. */
   scopes: string[];
 }
 
-/** Zod schema for {@link Connection}, built on first use. */
+/**
+ * Zod schema for {@link Connection}, built on first use.
+ * @category Users
+ */
 export const ConnectionSchema: z.ZodMiniType<Connection> = /* @__PURE__ */ lazySchema('Connection', () =>
   z.looseObject({
     id: z.number(),

@@ -3,15 +3,23 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `CreateWorkoutResponse` model. Generated from `dist/v2-bundled.yaml paths /workouts post responses 200` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to creating a workout template: its new `workout_id`.
+ * Terra’s 200 answer to `POST /workouts`.
+ * Generated from `dist/v2-bundled.yaml paths /workouts post responses 200` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface CreateWorkoutResponse {
-  /** Status. */
+  /** `success` when the workout template was stored. */
   status?: 'success' | (string & {}) | undefined;
-  /** Workout ID. */
+  /** Terra’s id of the workout, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   workout_id?: string | undefined;
 }
 
-/** Zod schema for {@link CreateWorkoutResponse}, built on first use. */
+/**
+ * Zod schema for {@link CreateWorkoutResponse}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const CreateWorkoutResponseSchema: z.ZodMiniType<CreateWorkoutResponse> = /* @__PURE__ */ lazySchema(
   'CreateWorkoutResponse',
   () =>

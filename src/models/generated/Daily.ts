@@ -16,37 +16,45 @@ import { type StrainData, StrainDataSchema } from './StrainData.js';
 import { type StressData, StressDataSchema } from './StressData.js';
 import { type TagData, TagDataSchema } from './TagData.js';
 
-/** The `Daily` model. Generated from `schemas/Daily.yaml` in Terra's OpenAPI description. */
+/**
+ * One day of activity totals (steps, calories, distance, heart rate, stress, ...). Terra resends it as the day goes on, each copy a superset: overwrite by the calendar date of `metadata.start_time`.
+ * One item of the list in `data` of {@link DailyEvent} and {@link DailyCollection}.
+ * Generated from `schemas/Daily.yaml` in Terra's OpenAPI description.
+ * @category Daily
+ */
 export interface Daily {
-  /** Active durations data. */
+  /** Time spent at each level of intensity: see {@link ActiveDurationsData}. */
   active_durations_data?: ActiveDurationsData | null | undefined;
-  /** Calories data. */
+  /** Calorie figures: see {@link CaloriesData}. */
   calories_data?: CaloriesData | null | undefined;
-  /** Data enrichment. */
+  /** Terra’s own scores for this record: see {@link DailyDataEnrichment}. Present only when score weightings are enabled for your account; their absence is normal. */
   data_enrichment?: DailyDataEnrichment | null | undefined;
-  /** Device data. */
+  /** The device (or app) that recorded the data: see {@link DeviceData}. */
   device_data?: DeviceData | null | undefined;
-  /** Distance data. */
+  /** Distance, steps and elevation over the day: see {@link DailyDistanceData}. */
   distance_data?: DailyDistanceData | null | undefined;
-  /** Heart rate data. */
+  /** Heart-rate summary and samples: see {@link HeartRateData}. */
   heart_rate_data?: HeartRateData | null | undefined;
-  /** MET data. */
+  /** Metabolic equivalent (MET) figures: see {@link METData}. 1 MET is the energy spent sitting still. */
   MET_data?: METData | null | undefined;
-  /** Metadata. */
+  /** What the record is and which period it covers: see {@link DailyMetadata}. */
   metadata: DailyMetadata;
-  /** Oxygen data. */
+  /** Blood oxygen and VO2 max: see {@link OxygenData}. */
   oxygen_data?: OxygenData | null | undefined;
-  /** Scores. */
+  /** The provider’s scores for the day: see {@link ScoresData}. */
   scores?: ScoresData | null | undefined;
-  /** Strain data. */
+  /** Cardiovascular strain: see {@link StrainData}. */
   strain_data?: StrainData | null | undefined;
-  /** Stress data. */
+  /** Stress levels and body battery: see {@link StressData}. */
   stress_data?: StressData | null | undefined;
-  /** Tag data. */
+  /** Events tagged by the user or the device: see {@link TagData}. */
   tag_data?: TagData | null | undefined;
 }
 
-/** Zod schema for {@link Daily}, built on first use. */
+/**
+ * Zod schema for {@link Daily}, built on first use.
+ * @category Daily
+ */
 export const DailySchema: z.ZodMiniType<Daily> = /* @__PURE__ */ lazySchema('Daily', () =>
   z.looseObject({
     active_durations_data: z.nullish(ref(ActiveDurationsDataSchema)),

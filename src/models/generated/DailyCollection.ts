@@ -5,17 +5,24 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Daily, DailySchema } from './Daily.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `DailyCollection` model. Generated from `dist/v2-bundled.yaml paths /daily get responses 200 oneOf 0` in Terra's OpenAPI description. */
+/**
+ * One form of Terra’s 200 answer to `GET /daily`.
+ * Generated from `dist/v2-bundled.yaml paths /daily get responses 200 oneOf 0` in Terra's OpenAPI description.
+ * @category Responses
+ */
 export interface DailyCollection {
-  /** User. */
+  /** The connection the data belongs to: see {@link TerraUser}. */
   user?: TerraUser | undefined;
-  /** Data. */
+  /** The records, each a {@link Daily}; empty when there is no data in the range. */
   data?: Daily[] | undefined;
-  /** Type. */
+  /** The data type of `data` (`activity`, `sleep`, ...). */
   type?: string | null | undefined;
 }
 
-/** Zod schema for {@link DailyCollection}, built on first use. */
+/**
+ * Zod schema for {@link DailyCollection}, built on first use.
+ * @category Responses
+ */
 export const DailyCollectionSchema: z.ZodMiniType<DailyCollection> = /* @__PURE__ */ lazySchema('DailyCollection', () =>
   z.looseObject({
     user: z.optional(ref(TerraUserSchema)),

@@ -4,45 +4,53 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type RecordFloat, RecordFloatSchema } from './RecordFloat.js';
 
-/** The `DailyDataEnrichment` model. Generated from `schemas/DailyDataEnrichment.yaml` in Terra's OpenAPI description. */
+/**
+ * Terra’s scores for the day.
+ * Held by `data_enrichment` of {@link Daily}.
+ * Generated from `schemas/DailyDataEnrichment.yaml` in Terra's OpenAPI description.
+ * @category Daily
+ */
 export interface DailyDataEnrichment {
-  /** Total stress score. */
+  /** Terra’s stress score for the day. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   total_stress_score?: number | null | undefined;
-  /** Stress contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   stress_contributors?: RecordFloat | null | undefined;
-  /** Respiratory score. */
+  /** Terra’s respiratory score for the day. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   respiratory_score?: number | null | undefined;
-  /** Respiratory contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   respiratory_contributors?: RecordFloat | null | undefined;
   /**
-   * Immune index.
+   * Terra’s immune index for the day. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   immune_index?: number | null | undefined;
-  /** Immune contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   immune_contributors?: RecordFloat | null | undefined;
   /**
-   * Resilience score.
+   * Terra’s resilience score for the day. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   resilience_score?: number | null | undefined;
-  /** Resilience contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   resilience_contributors?: RecordFloat | null | undefined;
-  /** Strain index. */
+  /** Terra’s strain index for the day. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   strain_index?: number | null | undefined;
-  /** Strain traffic light. */
+  /** The day’s strain as a colour rating such as `GREEN`, `AMBER` or `RED`. */
   strain_traffic_light?: string | null | undefined;
-  /** Strain contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   strain_contributors?: RecordFloat | null | undefined;
-  /** Total stress score v2. */
+  /** Terra’s stress score for the day, from the second version of its model. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   total_stress_score_v2?: number | null | undefined;
-  /** Total stress score v2 contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   total_stress_score_v2_contributors?: RecordFloat | null | undefined;
 }
 
-/** Zod schema for {@link DailyDataEnrichment}, built on first use. */
+/**
+ * Zod schema for {@link DailyDataEnrichment}, built on first use.
+ * @category Daily
+ */
 export const DailyDataEnrichmentSchema: z.ZodMiniType<DailyDataEnrichment> = /* @__PURE__ */ lazySchema(
   'DailyDataEnrichment',
   () =>

@@ -6,32 +6,40 @@ import { type DistanceDataDetailed, DistanceDataDetailedSchema } from './Distanc
 import { type ElevationData, ElevationDataSchema } from './ElevationData.js';
 import { type SwimmingData, SwimmingDataSchema } from './SwimmingData.js';
 
-/** The `DailyDistanceData` model. Generated from `schemas/DailyDistanceData.yaml` in Terra's OpenAPI description. */
+/**
+ * Distance, steps and elevation over the day.
+ * Held by `distance_data` of {@link Daily}.
+ * Generated from `schemas/DailyDistanceData.yaml` in Terra's OpenAPI description.
+ * @category Daily
+ */
 export interface DailyDistanceData {
-  /** Detailed. */
+  /** Time series of distance, steps, floors and elevation: see {@link DistanceDataDetailed}. */
   detailed?: DistanceDataDetailed | null | undefined;
-  /** Distance, in metres. */
+  /** Distance covered over the day, in metres. */
   distance_meters?: number | null | undefined;
-  /** Elevation. */
+  /** Elevation figures: see {@link ElevationData}. */
   elevation?: ElevationData | null | undefined;
   /**
-   * Floors climbed.
+   * Height gained, counted in floors as the provider estimates them.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   floors_climbed?: number | null | undefined;
   /**
-   * Steps.
+   * Steps taken over the day. A count, though Terra sends it as a plain JSON number.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   steps?: number | null | undefined;
-  /** Swimming. */
+  /** Swimming figures: see {@link SwimmingData}. */
   swimming?: SwimmingData | null | undefined;
 }
 
-/** Zod schema for {@link DailyDistanceData}, built on first use. */
+/**
+ * Zod schema for {@link DailyDistanceData}, built on first use.
+ * @category Daily
+ */
 export const DailyDistanceDataSchema: z.ZodMiniType<DailyDistanceData> = /* @__PURE__ */ lazySchema(
   'DailyDistanceData',
   () =>

@@ -5,27 +5,37 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Daily, DailySchema } from './Daily.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `DailyEvent` model. Generated from `schemas/DailyEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent with the running totals of one or more days (`Daily` records) of one connection.
+ * Generated from `schemas/DailyEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface DailyEvent {
-  /** Type. */
+  /** Always `'daily'`: the type that tells this payload from every other. */
   type: 'daily';
-  /** Status. */
+  /** Terra’s status word for the event, when it sends one. Free text: compare with care. */
   status?: string | null | undefined;
-  /** Data. */
+  /** The records delivered, each a {@link Daily}. A large backfill arrives as several events. */
   data: Daily[];
-  /** User. */
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Version. */
-  version: string;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * May be missing here, though the spec requires it. Terra sends this event in the same envelope as the activity, body and sleep events whose test deliveries carry no `version`.
+   */
+  version?: string | undefined;
 }
 
-/** Zod schema for {@link DailyEvent}, built on first use. */
+/**
+ * Zod schema for {@link DailyEvent}, built on first use.
+ * @category Events
+ */
 export const DailyEventSchema: z.ZodMiniType<DailyEvent> = /* @__PURE__ */ lazySchema('DailyEvent', () =>
   z.looseObject({
     type: z.literal('daily'),
     status: z.nullish(z.string()),
     data: z.array(ref(DailySchema)),
     user: ref(TerraUserSchema),
-    version: z.string(),
+    version: z.optional(z.string()),
   }),
 );

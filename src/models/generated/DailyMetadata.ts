@@ -5,31 +5,27 @@ import { lazySchema, ref } from '../lazy.js';
 import { type TimestampLocalization, TimestampLocalizationSchema } from './TimestampLocalization.js';
 import { type UploadType, UploadTypeSchema } from './UploadType.js';
 
-/** The `DailyMetadata` model. Generated from `schemas/DailyMetadata.yaml` in Terra's OpenAPI description. */
+/**
+ * The day this record covers.
+ * Held by `metadata` of {@link Daily}.
+ * Generated from `schemas/DailyMetadata.yaml` in Terra's OpenAPI description.
+ * @category Daily
+ */
 export interface DailyMetadata {
-  /**
-   * End time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** Local midnight ending the day this record covers, 24 hours after `start_time`, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   end_time: string;
-  /**
-   * Start time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** Local midnight starting the day this record covers, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. For the calendar date take the first 10 characters (`calendarDate`): converting to UTC can move it to the day before. */
   start_time: string;
-  /**
-   * Timestamp localization.
-   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
-   */
+  /** Whether the timestamps of this record are UTC (0, written `+00:00`, never `Z`) or the user’s local time (1, offset optional): a {@link TimestampLocalization} code. */
   timestamp_localization?: TimestampLocalization | null | undefined;
-  /**
-   * Upload type.
-   * A {@link UploadType} value: `UploadTypeLabels` names the documented ones.
-   */
+  /** How the data reached the provider, as a {@link UploadType} code: 1 = automatic, 2 = manual (user-entered), and more. */
   upload_type: UploadType;
 }
 
-/** Zod schema for {@link DailyMetadata}, built on first use. */
+/**
+ * Zod schema for {@link DailyMetadata}, built on first use.
+ * @category Daily
+ */
 export const DailyMetadataSchema: z.ZodMiniType<DailyMetadata> = /* @__PURE__ */ lazySchema('DailyMetadata', () =>
   z.looseObject({
     end_time: z.string(),

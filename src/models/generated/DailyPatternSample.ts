@@ -3,28 +3,35 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `DailyPatternSample` model. Generated from `schemas/DailyPatternSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `daily_patterns` of {@link GlucoseData}.
+ * Generated from `schemas/DailyPatternSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface DailyPatternSample {
   /**
-   * Time from midnight.
+   * Hour of the day the percentiles describe, 0 (midnight) to 23.
    * An integer.
    * Expected between 0 and 23.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   time_from_midnight?: number | null | undefined;
-  /** Percentile 5. */
+  /** The 5th percentile of the blood glucose readings at this hour of the day. */
   percentile_5?: number | null | undefined;
-  /** Percentile 25. */
+  /** The 25th percentile of the blood glucose readings at this hour of the day. */
   percentile_25?: number | null | undefined;
-  /** Percentile 50. */
+  /** The median of the blood glucose readings at this hour of the day. */
   percentile_50?: number | null | undefined;
-  /** Percentile 75. */
+  /** The 75th percentile of the blood glucose readings at this hour of the day. */
   percentile_75?: number | null | undefined;
-  /** Percentile 95. */
+  /** The 95th percentile of the blood glucose readings at this hour of the day. */
   percentile_95?: number | null | undefined;
 }
 
-/** Zod schema for {@link DailyPatternSample}, built on first use. */
+/**
+ * Zod schema for {@link DailyPatternSample}, built on first use.
+ * @category Body
+ */
 export const DailyPatternSampleSchema: z.ZodMiniType<DailyPatternSample> = /* @__PURE__ */ lazySchema(
   'DailyPatternSample',
   () =>

@@ -4,27 +4,35 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type RecordFloat, RecordFloatSchema } from './RecordFloat.js';
 
-/** The `DataEnrichment` model. Generated from `schemas/DataEnrichment.yaml` in Terra's OpenAPI description. */
+/**
+ * Terra’s scores for the workout.
+ * Held by `data_enrichment` of {@link Activity}.
+ * Generated from `schemas/DataEnrichment.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface DataEnrichment {
-  /** Efficiency score. */
+  /** Terra’s efficiency score for the workout. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   efficiency_score?: number | null | undefined;
-  /** Efficiency contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   efficiency_contributors?: RecordFloat | null | undefined;
-  /** Strain score. */
+  /** Terra’s strain score for the workout. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   strain_score?: number | null | undefined;
-  /** Strain contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   strain_contributors?: RecordFloat | null | undefined;
-  /** RCRS score. */
+  /** Terra’s recovery-corrected relative strain (RCRS) score. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   rcrs_score?: number | null | undefined;
-  /** RCRS contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   rcrs_contributors?: RecordFloat | null | undefined;
-  /** TRIMP score. */
+  /** Terra’s training impulse (TRIMP) score. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   trimp_score?: number | null | undefined;
-  /** TRIMP contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   trimp_contributors?: RecordFloat | null | undefined;
 }
 
-/** Zod schema for {@link DataEnrichment}, built on first use. */
+/**
+ * Zod schema for {@link DataEnrichment}, built on first use.
+ * @category Activity
+ */
 export const DataEnrichmentSchema: z.ZodMiniType<DataEnrichment> = /* @__PURE__ */ lazySchema('DataEnrichment', () =>
   z.looseObject({
     efficiency_score: z.nullish(z.number()),

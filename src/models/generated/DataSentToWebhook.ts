@@ -3,23 +3,34 @@
 import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 
-/** The `DataSentToWebhook` model. Generated from `dist/v2-bundled.yaml#/components/schemas/DataSentToWebhook` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to a data request whose data goes to your webhook (the default): no data, only the `reference` the deliveries will carry.
+ * One form of Terra’s 200 answer to `GET /activity`.
+ * One form of Terra’s 200 answer to `GET /athlete`.
+ * One form of Terra’s 200 answer to `GET /body`.
+ * Also used by 4 more operations.
+ * Generated from `dist/v2-bundled.yaml#/components/schemas/DataSentToWebhook` in Terra's OpenAPI description.
+ * @category Responses
+ */
 export interface DataSentToWebhook {
-  /** Status. */
+  /** `success` on a successful answer. Older error answers say `error`; the client turns those into errors before this model is read. */
   status?: 'success' | (string & {}) | undefined;
-  /** Type. */
+  /** The data type that was requested (`activity`, `sleep`, ...). */
   type?: string | undefined;
-  /** Reference. */
+  /** Ties this answer to the webhook deliveries that carry the data: they repeat it in their `terra-reference` header. */
   reference?: string | undefined;
-  /** Trace ID. */
+  /** Terra’s trace id of the request (the same value as `reference`). */
   trace_id?: string | undefined;
-  /** Message. */
+  /** Present for large requests (more than a month), which arrive as several webhook deliveries. */
   message?: string | undefined;
-  /** User. */
+  /** The connection the data was requested for: see {@link DataSentToWebhookUser}. */
   user?: DataSentToWebhookUser | undefined;
 }
 
-/** Zod schema for {@link DataSentToWebhook}, built on first use. */
+/**
+ * Zod schema for {@link DataSentToWebhook}, built on first use.
+ * @category Responses
+ */
 export const DataSentToWebhookSchema: z.ZodMiniType<DataSentToWebhook> = /* @__PURE__ */ lazySchema(
   'DataSentToWebhook',
   () =>
@@ -33,31 +44,37 @@ export const DataSentToWebhookSchema: z.ZodMiniType<DataSentToWebhook> = /* @__P
     }),
 );
 
-/** An object held by {@link DataSentToWebhook}. */
+/**
+ * The `user` object of {@link DataSentToWebhook}.
+ * @category Responses
+ */
 export interface DataSentToWebhookUser {
-  /** User ID. */
+  /** Terra’s id of a connection (one person linked to one provider account), as an opaque string. */
   user_id?: string | undefined;
-  /** Provider. */
+  /** The data source, in Terra’s upper-case spelling (`GARMIN`, `FITBIT`, `OURA`, ...). Compare exactly; new providers appear over time. */
   provider?: string | undefined;
-  /** Reference ID. */
+  /** Your own id for the person, as given when they connected. Terra copies it onto every connection and event; it is not unique inside Terra, since one person can connect several providers. */
   reference_id?: string | null | undefined;
   /**
-   * Created at.
+   * When it was created, as a date-time string.
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   created_at?: string | undefined;
-  /** Active. */
+  /** `false` once Terra no longer receives data for this connection (it was disconnected or revoked); null when Terra does not say. */
   active?: boolean | undefined;
-  /** Scopes. */
+  /** The permissions the user granted, as one comma-separated string (such as `activity:read,sleep:read`), not an array. May be null, empty or padded with spaces: read it with `parseScopes`. */
   scopes?: string | undefined;
   /**
-   * Last webhook update.
+   * When Terra last sent a webhook about this connection, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`.
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   last_webhook_update?: string | null | undefined;
 }
 
-/** Zod schema for {@link DataSentToWebhookUser}, built on first use. */
+/**
+ * Zod schema for {@link DataSentToWebhookUser}, built on first use.
+ * @category Responses
+ */
 export const DataSentToWebhookUserSchema: z.ZodMiniType<DataSentToWebhookUser> = /* @__PURE__ */ lazySchema(
   'DataSentToWebhookUser',
   () =>

@@ -4,24 +4,37 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `DeauthEvent` model. Generated from `schemas/DeauthEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when a connection ended (the user disconnected, or you deauthenticated them): stop using the connection.
+ * Generated from `schemas/DeauthEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface DeauthEvent {
-  /** Type. */
+  /** Always `'deauth'`: the type that tells this payload from every other. */
   type: 'deauth';
-  /** Status. */
-  status: 'success';
-  /** User. */
+  /**
+   * Terra’s status word for the event. The spec’s word is offered to autocompletion, but real deliveries use others, so treat it as a hint, not a switch.
+   * May be missing, be `null` or hold any string here, though the spec requires it and allows only `'success'`. Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.
+   */
+  status?: 'success' | (string & {}) | null | undefined;
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Message. */
-  message: string;
+  /**
+   * A human-readable note from Terra, for logs or display. Its wording is not stable: never branch on it.
+   * May be missing here, though the spec requires it. Examples in Terra’s connection guide leave `message` out.
+   */
+  message?: string | undefined;
 }
 
-/** Zod schema for {@link DeauthEvent}, built on first use. */
+/**
+ * Zod schema for {@link DeauthEvent}, built on first use.
+ * @category Events
+ */
 export const DeauthEventSchema: z.ZodMiniType<DeauthEvent> = /* @__PURE__ */ lazySchema('DeauthEvent', () =>
   z.looseObject({
     type: z.literal('deauth'),
-    status: z.literal('success'),
+    status: z.nullish(z.string()),
     user: ref(TerraUserSchema),
-    message: z.string(),
+    message: z.optional(z.string()),
   }),
 );

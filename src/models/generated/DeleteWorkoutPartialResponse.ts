@@ -3,13 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `DeleteWorkoutPartialResponse` model. Generated from `dist/v2-bundled.yaml paths /workouts/{workout_id} delete responses 207` in Terra's OpenAPI description. */
+/**
+ * Terra’s 207 answer to deleting a workout, when part of the deletion did not complete; `message` says what.
+ * Terra’s 207 answer to `DELETE /workouts/{workout_id}`.
+ * Generated from `dist/v2-bundled.yaml paths /workouts/{workout_id} delete responses 207` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface DeleteWorkoutPartialResponse {
-  /** Message. */
+  /** What did not complete, in words. */
   message?: string | undefined;
 }
 
-/** Zod schema for {@link DeleteWorkoutPartialResponse}, built on first use. */
+/**
+ * Zod schema for {@link DeleteWorkoutPartialResponse}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const DeleteWorkoutPartialResponseSchema: z.ZodMiniType<DeleteWorkoutPartialResponse> =
   /* @__PURE__ */ lazySchema('DeleteWorkoutPartialResponse', () =>
     z.looseObject({

@@ -5,32 +5,37 @@ import { lazySchema, ref } from '../lazy.js';
 import { type DeviceDataType, DeviceDataTypeSchema } from './DeviceDataType.js';
 import { type OtherDeviceData, OtherDeviceDataSchema } from './OtherDeviceData.js';
 
-/** The `DeviceData` model. Generated from `schemas/DeviceData.yaml` in Terra's OpenAPI description. */
+/**
+ * The device that recorded the data.
+ * Held by `device_data` of {@link Activity}, {@link Body}, {@link Daily} and {@link Sleep}.
+ * Generated from `schemas/DeviceData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface DeviceData {
-  /**
-   * Activation timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the device was activated, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   activation_timestamp?: string | null | undefined;
-  /** Data provided. */
+  /** The kinds of data this device supplied, as {@link DeviceDataType} values. */
   data_provided?: DeviceDataType[] | null | undefined;
-  /** Hardware version. */
+  /** The device’s hardware version, as the provider reports it. */
   hardware_version?: string | null | undefined;
-  /** Last upload date. */
+  /** When the device last uploaded data, as the provider reports it. */
   last_upload_date?: string | null | undefined;
-  /** Manufacturer. */
+  /** Who made the device, as the provider names them. */
   manufacturer?: string | null | undefined;
-  /** Name. */
+  /** The device’s name; for data that came through an aggregator (such as Google Fit) it can be the name of the app instead. */
   name?: string | null | undefined;
-  /** Other devices. */
+  /** A list of {@link OtherDeviceData} objects: another device that contributed data. */
   other_devices?: OtherDeviceData[] | null | undefined;
-  /** Serial number. */
+  /** The device’s serial number. */
   serial_number?: string | null | undefined;
-  /** Software version. */
+  /** The device’s firmware or software version, as the provider reports it. */
   software_version?: string | null | undefined;
 }
 
-/** Zod schema for {@link DeviceData}, built on first use. */
+/**
+ * Zod schema for {@link DeviceData}, built on first use.
+ * @category Shared
+ */
 export const DeviceDataSchema: z.ZodMiniType<DeviceData> = /* @__PURE__ */ lazySchema('DeviceData', () =>
   z.looseObject({
     activation_timestamp: z.nullish(z.string()),

@@ -3,7 +3,10 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link DeviceDataType}. */
+/**
+ * A value Terra documents for {@link DeviceDataType}.
+ * @category Shared
+ */
 export type KnownDeviceDataType =
   | 'STEPS'
   | 'ACTIVE_MINUTES'
@@ -19,6 +22,7 @@ export type KnownDeviceDataType =
 /**
  * The label of each value Terra documents for {@link DeviceDataType}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Shared
  */
 export const DeviceDataTypeLabels: Readonly<Record<KnownDeviceDataType, string>> = {
   STEPS: 'Steps',
@@ -34,12 +38,18 @@ export const DeviceDataTypeLabels: Readonly<Record<KnownDeviceDataType, string>>
 };
 
 /**
- * The `DeviceDataType` enum: a documented value, or any other string Terra may add later.
+ * A kind of data a device can supply (steps, heart rate, ...).
+ * Terra may add values: any string is accepted, and {@link KnownDeviceDataType} lists the documented ones, which {@link DeviceDataTypeLabels} names.
+ * Used by `data_provided` of {@link DeviceData} and {@link OtherDeviceData}.
  * Generated from `schemas/DeviceDataType.yaml` in Terra's OpenAPI description.
+ * @category Shared
  */
 export type DeviceDataType = KnownDeviceDataType | (string & {});
 
-/** Zod schema for {@link DeviceDataType}, built on first use. */
+/**
+ * Zod schema for {@link DeviceDataType}, built on first use.
+ * @category Shared
+ */
 export const DeviceDataTypeSchema: z.ZodMiniType<DeviceDataType> = /* @__PURE__ */ lazySchema('DeviceDataType', () =>
   z.string(),
 );

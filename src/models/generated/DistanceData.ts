@@ -5,15 +5,23 @@ import { lazySchema, ref } from '../lazy.js';
 import { type DistanceDataDetailed, DistanceDataDetailedSchema } from './DistanceDataDetailed.js';
 import { type DistanceDataSummary, DistanceDataSummarySchema } from './DistanceDataSummary.js';
 
-/** The `DistanceData` model. Generated from `schemas/DistanceData.yaml` in Terra's OpenAPI description. */
+/**
+ * Distance, steps and elevation.
+ * Held by `distance_data` of {@link Activity}.
+ * Generated from `schemas/DistanceData.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface DistanceData {
-  /** Detailed. */
+  /** Time series of distance, steps, floors and elevation: see {@link DistanceDataDetailed}. */
   detailed?: DistanceDataDetailed | null | undefined;
-  /** Summary. */
+  /** Totals of distance, steps and elevation: see {@link DistanceDataSummary}. */
   summary?: DistanceDataSummary | null | undefined;
 }
 
-/** Zod schema for {@link DistanceData}, built on first use. */
+/**
+ * Zod schema for {@link DistanceData}, built on first use.
+ * @category Activity
+ */
 export const DistanceDataSchema: z.ZodMiniType<DistanceData> = /* @__PURE__ */ lazySchema('DistanceData', () =>
   z.looseObject({
     detailed: z.nullish(ref(DistanceDataDetailedSchema)),

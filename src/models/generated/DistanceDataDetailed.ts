@@ -7,19 +7,27 @@ import { type ElevationSample, ElevationSampleSchema } from './ElevationSample.j
 import { type FloorsClimbedSample, FloorsClimbedSampleSchema } from './FloorsClimbedSample.js';
 import { type StepSample, StepSampleSchema } from './StepSample.js';
 
-/** The `DistanceDataDetailed` model. Generated from `schemas/DistanceDataDetailed.yaml` in Terra's OpenAPI description. */
+/**
+ * Time series of distance, steps, floors and elevation.
+ * Held by `detailed` of {@link DailyDistanceData} and {@link DistanceData}.
+ * Generated from `schemas/DistanceDataDetailed.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface DistanceDataDetailed {
-  /** Distance samples. */
+  /** Time series of {@link DistanceSample} points. Data requested without `withSamples` leaves it out. */
   distance_samples?: DistanceSample[] | null | undefined;
-  /** Elevation samples. */
+  /** Time series of {@link ElevationSample} points. Data requested without `withSamples` leaves it out. */
   elevation_samples?: ElevationSample[] | null | undefined;
-  /** Floors climbed samples. */
+  /** Time series of {@link FloorsClimbedSample} points. Data requested without `withSamples` leaves it out. */
   floors_climbed_samples?: FloorsClimbedSample[] | null | undefined;
-  /** Step samples. */
+  /** Time series of {@link StepSample} points. Data requested without `withSamples` leaves it out. */
   step_samples?: StepSample[] | null | undefined;
 }
 
-/** Zod schema for {@link DistanceDataDetailed}, built on first use. */
+/**
+ * Zod schema for {@link DistanceDataDetailed}, built on first use.
+ * @category Shared
+ */
 export const DistanceDataDetailedSchema: z.ZodMiniType<DistanceDataDetailed> = /* @__PURE__ */ lazySchema(
   'DistanceDataDetailed',
   () =>

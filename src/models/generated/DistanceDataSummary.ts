@@ -5,29 +5,37 @@ import { lazySchema, ref } from '../lazy.js';
 import { type ElevationData, ElevationDataSchema } from './ElevationData.js';
 import { type SwimmingData, SwimmingDataSchema } from './SwimmingData.js';
 
-/** The `DistanceDataSummary` model. Generated from `schemas/DistanceDataSummary.yaml` in Terra's OpenAPI description. */
+/**
+ * Totals of distance, steps and elevation.
+ * Held by `summary` of {@link DistanceData}.
+ * Generated from `schemas/DistanceDataSummary.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface DistanceDataSummary {
-  /** Distance, in metres. */
+  /** Distance covered during the workout, in metres. */
   distance_meters?: number | null | undefined;
-  /** Elevation. */
+  /** Elevation figures: see {@link ElevationData}. */
   elevation?: ElevationData | null | undefined;
   /**
-   * Floors climbed.
+   * Height gained, counted in floors as the provider estimates them.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   floors_climbed?: number | null | undefined;
   /**
-   * Steps.
+   * Steps taken during the workout.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   steps?: number | null | undefined;
-  /** Swimming. */
+  /** Swimming figures: see {@link SwimmingData}. */
   swimming?: SwimmingData | null | undefined;
 }
 
-/** Zod schema for {@link DistanceDataSummary}, built on first use. */
+/**
+ * Zod schema for {@link DistanceDataSummary}, built on first use.
+ * @category Activity
+ */
 export const DistanceDataSummarySchema: z.ZodMiniType<DistanceDataSummary> = /* @__PURE__ */ lazySchema(
   'DistanceDataSummary',
   () =>

@@ -3,17 +3,29 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link DrillType}. */
+/**
+ * A value Terra documents for {@link DrillType}.
+ * @category Planned workouts and workouts
+ */
 export type KnownDrillType = 'kick' | 'pull' | 'drill';
 
-/** The values Terra documents for {@link DrillType}. */
+/**
+ * The values Terra documents for {@link DrillType}.
+ * @category Planned workouts and workouts
+ */
 export const DrillTypeValues: readonly KnownDrillType[] = ['kick', 'pull', 'drill'];
 
 /**
- * The `DrillType` enum: a documented value, or any other string Terra may add later.
+ * The kind of swim drill.
+ * Terra may add values: any string is accepted, and {@link KnownDrillType} lists the documented ones.
+ * Used by `drill_type` of {@link SwimStepData}.
  * Generated from `schemas/DrillType.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type DrillType = KnownDrillType | (string & {});
 
-/** Zod schema for {@link DrillType}, built on first use. */
+/**
+ * Zod schema for {@link DrillType}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const DrillTypeSchema: z.ZodMiniType<DrillType> = /* @__PURE__ */ lazySchema('DrillType', () => z.string());

@@ -4,25 +4,26 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type NutritionUnits, NutritionUnitsSchema } from './NutritionUnits.js';
 
-/** The `DrinkSample` model. Generated from `schemas/DrinkSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `drink_samples` of {@link Nutrition}.
+ * Generated from `schemas/DrinkSample.yaml` in Terra's OpenAPI description.
+ * @category Nutrition
+ */
 export interface DrinkSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Drink volume. */
+  /** How much was drunk, in the unit given by `drink_unit`. */
   drink_volume?: number | null | undefined;
-  /**
-   * Drink unit.
-   * A {@link NutritionUnits} value: `NutritionUnitsLabels` names the documented ones.
-   */
+  /** The unit of `drink_volume`, as a {@link NutritionUnits} code. */
   drink_unit?: NutritionUnits | null | undefined;
-  /** Drink name. */
+  /** The drink as the user logged it (such as “Water”). */
   drink_name?: string | null | undefined;
 }
 
-/** Zod schema for {@link DrinkSample}, built on first use. */
+/**
+ * Zod schema for {@link DrinkSample}, built on first use.
+ * @category Nutrition
+ */
 export const DrinkSampleSchema: z.ZodMiniType<DrinkSample> = /* @__PURE__ */ lazySchema('DrinkSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

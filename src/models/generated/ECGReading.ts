@@ -5,25 +5,26 @@ import { lazySchema, ref } from '../lazy.js';
 import { type AFibFlag, AFibFlagSchema } from './AFibFlag.js';
 import { type RawECGSample, RawECGSampleSchema } from './RawECGSample.js';
 
-/** The `ECGReading` model. Generated from `schemas/ECGReading.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `ecg_signal` of {@link HeartData}.
+ * Generated from `schemas/ECGReading.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface ECGReading {
-  /**
-   * Start timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the reading or interval began, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   start_timestamp?: string | null | undefined;
-  /** Average heart rate, in beats per minute. */
+  /** Average heart rate over the workout, lap or reading, in beats per minute. */
   avg_hr_bpm?: number | null | undefined;
-  /**
-   * AFib classification.
-   * A {@link AFibFlag} value: `AFibFlagLabels` names the documented ones.
-   */
+  /** An {@link AFibFlag} code ({@link AFibFlagLabels} names each documented one); 0 is a real value, not a missing one. */
   afib_classification?: AFibFlag | null | undefined;
-  /** Raw signal. */
+  /** Time series of {@link RawECGSample} points. */
   raw_signal?: RawECGSample[] | null | undefined;
 }
 
-/** Zod schema for {@link ECGReading}, built on first use. */
+/**
+ * Zod schema for {@link ECGReading}, built on first use.
+ * @category Body
+ */
 export const ECGReadingSchema: z.ZodMiniType<ECGReading> = /* @__PURE__ */ lazySchema('ECGReading', () =>
   z.looseObject({
     start_timestamp: z.nullish(z.string()),

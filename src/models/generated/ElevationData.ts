@@ -3,35 +3,43 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `ElevationData` model. Generated from `schemas/ElevationData.yaml` in Terra's OpenAPI description. */
+/**
+ * Elevation figures.
+ * Held by `elevation` of {@link DailyDistanceData} and {@link DistanceDataSummary}.
+ * Generated from `schemas/ElevationData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface ElevationData {
-  /** Average, in metres. */
+  /** Average altitude, in metres. */
   avg_meters?: number | null | undefined;
   /**
-   * Gain actual, in metres.
+   * Total ascent, in metres: every climb counts, so this is not the net change.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   gain_actual_meters?: number | null | undefined;
   /**
-   * Gain planned, in metres.
+   * Ascent the workout plan called for, in metres.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   gain_planned_meters?: number | null | undefined;
   /**
-   * Loss actual, in metres.
+   * Total descent, in metres.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   loss_actual_meters?: number | null | undefined;
-  /** Maximum, in metres. */
+  /** Highest altitude reached, in metres. */
   max_meters?: number | null | undefined;
-  /** Minimum, in metres. */
+  /** Lowest altitude reached, in metres. */
   min_meters?: number | null | undefined;
 }
 
-/** Zod schema for {@link ElevationData}, built on first use. */
+/**
+ * Zod schema for {@link ElevationData}, built on first use.
+ * @category Shared
+ */
 export const ElevationDataSchema: z.ZodMiniType<ElevationData> = /* @__PURE__ */ lazySchema('ElevationData', () =>
   z.looseObject({
     avg_meters: z.nullish(z.number()),

@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `ElevationSample` model. Generated from `schemas/ElevationSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `elevation_samples` of {@link DistanceDataDetailed}.
+ * Generated from `schemas/ElevationSample.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface ElevationSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Elevation, in metres. */
+  /** Altitude at this point, in metres above sea level. */
   elev_meters?: number | null | undefined;
-  /** Timer duration, in seconds. */
+  /** Time since the workout started when this point was taken, in seconds, not counting time the recording was paused. */
   timer_duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link ElevationSample}, built on first use. */
+/**
+ * Zod schema for {@link ElevationSample}, built on first use.
+ * @category Shared
+ */
 export const ElevationSampleSchema: z.ZodMiniType<ElevationSample> = /* @__PURE__ */ lazySchema('ElevationSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

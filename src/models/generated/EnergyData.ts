@@ -3,15 +3,23 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `EnergyData` model. Generated from `schemas/EnergyData.yaml` in Terra's OpenAPI description. */
+/**
+ * Energy spent.
+ * Held by `energy_data` of {@link Activity}.
+ * Generated from `schemas/EnergyData.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface EnergyData {
   /** Energy, in kilojoules. */
   energy_kilojoules?: number | null | undefined;
-  /** Energy planned, in kilojoules. */
+  /** Energy the user set out to spend (their goal for the workout), in kilojoules. */
   energy_planned_kilojoules?: number | null | undefined;
 }
 
-/** Zod schema for {@link EnergyData}, built on first use. */
+/**
+ * Zod schema for {@link EnergyData}, built on first use.
+ * @category Activity
+ */
 export const EnergyDataSchema: z.ZodMiniType<EnergyData> = /* @__PURE__ */ lazySchema('EnergyData', () =>
   z.looseObject({
     energy_kilojoules: z.nullish(z.number()),

@@ -3,19 +3,31 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link EnvironmentType}. */
+/**
+ * A value Terra documents for {@link EnvironmentType}.
+ * @category Planned workouts and workouts
+ */
 export type KnownEnvironmentType = 'indoor' | 'outdoor' | 'pool';
 
-/** The values Terra documents for {@link EnvironmentType}. */
+/**
+ * The values Terra documents for {@link EnvironmentType}.
+ * @category Planned workouts and workouts
+ */
 export const EnvironmentTypeValues: readonly KnownEnvironmentType[] = ['indoor', 'outdoor', 'pool'];
 
 /**
- * The `EnvironmentType` enum: a documented value, or any other string Terra may add later.
+ * Where a workout takes place: indoors, outdoors or in a pool.
+ * Terra may add values: any string is accepted, and {@link KnownEnvironmentType} lists the documented ones.
+ * Used by `environment` of {@link WorkoutTemplate}.
  * Generated from `schemas/EnvironmentType.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type EnvironmentType = KnownEnvironmentType | (string & {});
 
-/** Zod schema for {@link EnvironmentType}, built on first use. */
+/**
+ * Zod schema for {@link EnvironmentType}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const EnvironmentTypeSchema: z.ZodMiniType<EnvironmentType> = /* @__PURE__ */ lazySchema('EnvironmentType', () =>
   z.string(),
 );

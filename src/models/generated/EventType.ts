@@ -3,7 +3,10 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link EventType}. */
+/**
+ * A value Terra documents for {@link EventType}.
+ * @category Events
+ */
 export type KnownEventType =
   | 'auth'
   | 'deauth'
@@ -25,7 +28,10 @@ export type KnownEventType =
   | 'healthcheck'
   | 's3_upload';
 
-/** The values Terra documents for {@link EventType}. */
+/**
+ * The values Terra documents for {@link EventType}.
+ * @category Events
+ */
 export const EventTypeValues: readonly KnownEventType[] = [
   'auth',
   'deauth',
@@ -49,10 +55,15 @@ export const EventTypeValues: readonly KnownEventType[] = [
 ];
 
 /**
- * The `EventType` enum: a documented value, or any other string Terra may add later.
+ * The event type names of an older list in Terra’s spec. Prefer `WebhookEventType`, which covers every type Terra sends today.
+ * Terra may add values: any string is accepted, and {@link KnownEventType} lists the documented ones.
  * Generated from `schemas/EventType.yaml` in Terra's OpenAPI description.
+ * @category Events
  */
 export type EventType = KnownEventType | (string & {});
 
-/** Zod schema for {@link EventType}, built on first use. */
+/**
+ * Zod schema for {@link EventType}, built on first use.
+ * @category Events
+ */
 export const EventTypeSchema: z.ZodMiniType<EventType> = /* @__PURE__ */ lazySchema('EventType', () => z.string());

@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `FloorsClimbedSample` model. Generated from `schemas/FloorsClimbedSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `floors_climbed_samples` of {@link DistanceDataDetailed}.
+ * Generated from `schemas/FloorsClimbedSample.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface FloorsClimbedSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Floors climbed. */
+  /** Floors climbed since the start of the payload up to this point (cumulative). */
   floors_climbed?: number | null | undefined;
-  /** Timer duration, in seconds. */
+  /** Time since the workout started when this point was taken, in seconds, not counting time the recording was paused. */
   timer_duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link FloorsClimbedSample}, built on first use. */
+/**
+ * Zod schema for {@link FloorsClimbedSample}, built on first use.
+ * @category Shared
+ */
 export const FloorsClimbedSampleSchema: z.ZodMiniType<FloorsClimbedSample> = /* @__PURE__ */ lazySchema(
   'FloorsClimbedSample',
   () =>

@@ -5,36 +5,44 @@ import { lazySchema, ref } from '../lazy.js';
 import { type DailyPatternSample, DailyPatternSampleSchema } from './DailyPatternSample.js';
 import { type GlucoseDataSample, GlucoseDataSampleSchema } from './GlucoseDataSample.js';
 
-/** The `GlucoseData` model. Generated from `schemas/GlucoseData.yaml` in Terra's OpenAPI description. */
+/**
+ * Blood glucose readings.
+ * Held by `glucose_data` of {@link Body}.
+ * Generated from `schemas/GlucoseData.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface GlucoseData {
-  /** Blood glucose samples. */
+  /** Time series of {@link GlucoseDataSample} points. Data requested without `withSamples` leaves it out. */
   blood_glucose_samples?: GlucoseDataSample[] | null | undefined;
-  /** Detailed blood glucose samples. */
+  /** Extra blood glucose readings, possibly at a higher frequency than `blood_glucose_samples`: time series of {@link GlucoseDataSample} points. */
   detailed_blood_glucose_samples?: GlucoseDataSample[] | null | undefined;
-  /** Day average blood glucose, in mg/dL. */
+  /** The day’s average blood glucose, in mg/dL. */
   day_avg_blood_glucose_mg_per_dL?: number | null | undefined;
-  /** Day average detailed blood glucose, in mg/dL. */
+  /** The day’s average blood glucose from the higher-frequency samples, in mg/dL. */
   day_avg_detailed_blood_glucose_mg_per_dL?: number | null | undefined;
   /**
-   * Day average blood glucose, in mg/dL.
+   * The same value as `day_avg_blood_glucose_mg_per_dL`, under an older lower-case key; both keys can be present.
    * @deprecated Terra marks this field deprecated; prefer its replacement.
    */
   day_avg_blood_glucose_mg_per_dl?: number | null | undefined;
-  /** GMI. */
+  /** Glucose management indicator: an estimate of HbA1c from continuous glucose readings, in percent. */
   gmi?: number | null | undefined;
-  /** Time in range. */
+  /** Time the blood glucose stayed within the healthy range, as the provider reports it. */
   time_in_range?: number | null | undefined;
   /**
-   * Sensor usage.
+   * How many readings the glucose sensor recorded over the day.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   sensor_usage?: number | null | undefined;
-  /** Daily patterns. */
+  /** Time series of {@link DailyPatternSample} points. */
   daily_patterns?: DailyPatternSample[] | null | undefined;
 }
 
-/** Zod schema for {@link GlucoseData}, built on first use. */
+/**
+ * Zod schema for {@link GlucoseData}, built on first use.
+ * @category Body
+ */
 export const GlucoseDataSchema: z.ZodMiniType<GlucoseData> = /* @__PURE__ */ lazySchema('GlucoseData', () =>
   z.looseObject({
     blood_glucose_samples: z.nullish(z.array(ref(GlucoseDataSampleSchema))),

@@ -5,28 +5,26 @@ import { lazySchema, ref } from '../lazy.js';
 import { type GlucoseFlag, GlucoseFlagSchema } from './GlucoseFlag.js';
 import { type TrendArrow, TrendArrowSchema } from './TrendArrow.js';
 
-/** The `GlucoseDataSample` model. Generated from `schemas/GlucoseDataSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `blood_glucose_samples` of {@link GlucoseData} and `detailed_blood_glucose_samples` of {@link GlucoseData}.
+ * Generated from `schemas/GlucoseDataSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface GlucoseDataSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
   /** Blood glucose, in mg/dL. */
   blood_glucose_mg_per_dL?: number | null | undefined;
-  /**
-   * Glucose level flag.
-   * A {@link GlucoseFlag} value: `GlucoseFlagLabels` names the documented ones.
-   */
+  /** A {@link GlucoseFlag} code ({@link GlucoseFlagLabels} names each documented one); 0 is a real value, not a missing one. */
   glucose_level_flag?: GlucoseFlag | null | undefined;
-  /**
-   * Trend arrow.
-   * A {@link TrendArrow} value: `TrendArrowLabels` names the documented ones.
-   */
+  /** A {@link TrendArrow} code ({@link TrendArrowLabels} names each documented one); 0 is a real value, not a missing one. */
   trend_arrow?: TrendArrow | null | undefined;
 }
 
-/** Zod schema for {@link GlucoseDataSample}, built on first use. */
+/**
+ * Zod schema for {@link GlucoseDataSample}, built on first use.
+ * @category Body
+ */
 export const GlucoseDataSampleSchema: z.ZodMiniType<GlucoseDataSample> = /* @__PURE__ */ lazySchema(
   'GlucoseDataSample',
   () =>

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link GlucoseFlag}. */
+/**
+ * A value Terra documents for {@link GlucoseFlag}.
+ * @category Body
+ */
 export type KnownGlucoseFlag = 0 | 1 | 2;
 
 /**
  * The label of each value Terra documents for {@link GlucoseFlag}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Body
  */
 export const GlucoseFlagLabels: Readonly<Record<KnownGlucoseFlag, string>> = {
   0: 'Normal',
@@ -17,12 +21,18 @@ export const GlucoseFlagLabels: Readonly<Record<KnownGlucoseFlag, string>> = {
 };
 
 /**
- * The `GlucoseFlag` enum: a documented value, or any other number Terra may add later.
+ * Whether a blood glucose reading is normal, high or low.
+ * Terra may add values: any number is accepted, and {@link KnownGlucoseFlag} lists the documented ones, which {@link GlucoseFlagLabels} names.
+ * Used by `glucose_level_flag` of {@link GlucoseDataSample}.
  * Generated from `schemas/GlucoseFlag.yaml` in Terra's OpenAPI description.
+ * @category Body
  */
 export type GlucoseFlag = KnownGlucoseFlag | (number & {});
 
-/** Zod schema for {@link GlucoseFlag}, built on first use. */
+/**
+ * Zod schema for {@link GlucoseFlag}, built on first use.
+ * @category Body
+ */
 export const GlucoseFlagSchema: z.ZodMiniType<GlucoseFlag> = /* @__PURE__ */ lazySchema('GlucoseFlag', () =>
   z.number(),
 );

@@ -5,15 +5,23 @@ import { lazySchema, ref } from '../lazy.js';
 import { type HealthObservationData, HealthObservationDataSchema } from './HealthObservationData.js';
 import { type HealthObservationMetadata, HealthObservationMetadataSchema } from './HealthObservationMetadata.js';
 
-/** The `HealthObservation` model. Generated from `schemas/HealthObservation.yaml` in Terra's OpenAPI description. */
+/**
+ * One health observation (a symptom, medication, mood, device event, ...) from a platform such as HealthKit. Upsert on `metadata.summary_id`.
+ * One item of the list in `data` of {@link HealthObservationEvent}.
+ * Generated from `schemas/HealthObservation.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
+ */
 export interface HealthObservation {
-  /** Metadata. */
+  /** What the record is and which period it covers: see {@link HealthObservationMetadata}. */
   metadata: HealthObservationMetadata;
-  /** Observation data. */
+  /** The observation itself: see {@link HealthObservationData}. */
   observation_data: HealthObservationData;
 }
 
-/** Zod schema for {@link HealthObservation}, built on first use. */
+/**
+ * Zod schema for {@link HealthObservation}, built on first use.
+ * @category Health observations and hormones
+ */
 export const HealthObservationSchema: z.ZodMiniType<HealthObservation> = /* @__PURE__ */ lazySchema(
   'HealthObservation',
   () =>

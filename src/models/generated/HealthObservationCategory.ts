@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link HealthObservationCategory}. */
+/**
+ * A value Terra documents for {@link HealthObservationCategory}.
+ * @category Health observations and hormones
+ */
 export type KnownHealthObservationCategory = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
 /**
  * The label of each value Terra documents for {@link HealthObservationCategory}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Health observations and hormones
  */
 export const HealthObservationCategoryLabels: Readonly<Record<KnownHealthObservationCategory, string>> = {
   0: 'Unspecified',
@@ -23,12 +27,18 @@ export const HealthObservationCategoryLabels: Readonly<Record<KnownHealthObserva
 };
 
 /**
- * The `HealthObservationCategory` enum: a documented value, or any other number Terra may add later.
+ * The broad group a health observation belongs to.
+ * Terra may add values: any number is accepted, and {@link KnownHealthObservationCategory} lists the documented ones, which {@link HealthObservationCategoryLabels} names.
+ * Used by `category` of {@link HealthObservationData}.
  * Generated from `schemas/HealthObservationCategory.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
  */
 export type HealthObservationCategory = KnownHealthObservationCategory | (number & {});
 
-/** Zod schema for {@link HealthObservationCategory}, built on first use. */
+/**
+ * Zod schema for {@link HealthObservationCategory}, built on first use.
+ * @category Health observations and hormones
+ */
 export const HealthObservationCategorySchema: z.ZodMiniType<HealthObservationCategory> = /* @__PURE__ */ lazySchema(
   'HealthObservationCategory',
   () => z.number(),

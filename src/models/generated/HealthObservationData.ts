@@ -9,36 +9,35 @@ import { type ObservationSeverity, ObservationSeveritySchema } from './Observati
 import { type ObservationStatus, ObservationStatusSchema } from './ObservationStatus.js';
 import { type ObservationValue, ObservationValueSchema } from './ObservationValue.js';
 
-/** The `HealthObservationData` model. Generated from `schemas/HealthObservationData.yaml` in Terra's OpenAPI description. */
+/**
+ * The observation itself.
+ * Held by `observation_data` of {@link HealthObservation}.
+ * Generated from `schemas/HealthObservationData.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
+ */
 export interface HealthObservationData {
-  /**
-   * Category.
-   * A {@link HealthObservationCategory} value: `HealthObservationCategoryLabels` names the documented ones.
-   */
+  /** A {@link HealthObservationCategory} code ({@link HealthObservationCategoryLabels} names each documented one); 0 is a real value, not a missing one. */
   category?: HealthObservationCategory | null | undefined;
-  /** Observation type. */
+  /** What was observed, as a snake_case name such as `intermenstrual_bleeding`. */
   observation_type: string;
-  /** Codes. */
+  /** A list of {@link ObservationCode} objects. */
   codes?: ObservationCode[] | null | undefined;
-  /** Value. */
+  /** The observed value: see {@link ObservationValue}. */
   value?: ObservationValue | null | undefined;
-  /**
-   * Severity.
-   * A {@link ObservationSeverity} value: `ObservationSeverityLabels` names the documented ones.
-   */
+  /** An {@link ObservationSeverity} code ({@link ObservationSeverityLabels} names each documented one); 0 is a real value, not a missing one. */
   severity?: ObservationSeverity | null | undefined;
-  /** Components. */
+  /** A list of {@link ObservationComponent} objects. */
   components?: ObservationComponent[] | null | undefined;
-  /**
-   * Status.
-   * A {@link ObservationStatus} value: `ObservationStatusLabels` names the documented ones.
-   */
+  /** Where the record stands, as a {@link ObservationStatus} code; “Entered In Error” withdraws the record with the same `summary_id`. */
   status?: ObservationStatus | null | undefined;
-  /** Notes. */
+  /** A note the user or the source app attached. */
   notes?: string | null | undefined;
 }
 
-/** Zod schema for {@link HealthObservationData}, built on first use. */
+/**
+ * Zod schema for {@link HealthObservationData}, built on first use.
+ * @category Health observations and hormones
+ */
 export const HealthObservationDataSchema: z.ZodMiniType<HealthObservationData> = /* @__PURE__ */ lazySchema(
   'HealthObservationData',
   () =>

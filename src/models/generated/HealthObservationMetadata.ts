@@ -4,28 +4,27 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TimestampLocalization, TimestampLocalizationSchema } from './TimestampLocalization.js';
 
-/** The `HealthObservationMetadata` model. Generated from `schemas/HealthObservationMetadata.yaml` in Terra's OpenAPI description. */
+/**
+ * When the observation happened and its id.
+ * Held by `metadata` of {@link HealthObservation}.
+ * Generated from `schemas/HealthObservationMetadata.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
+ */
 export interface HealthObservationMetadata {
-  /**
-   * Start time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the observation happened or began, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   start_time: string;
-  /**
-   * End time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When an observation that spans time ended, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`; absent for a single moment. */
   end_time?: string | null | undefined;
-  /** Summary ID. */
+  /** The source’s id of this observation (for HealthKit, the sample UUID). Redeliveries and corrections reuse it: upsert on it. */
   summary_id: string;
-  /**
-   * Timestamp localization.
-   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
-   */
+  /** Whether the timestamps of this record are UTC (0, written `+00:00`, never `Z`) or the user’s local time (1, offset optional): a {@link TimestampLocalization} code. */
   timestamp_localization?: TimestampLocalization | null | undefined;
 }
 
-/** Zod schema for {@link HealthObservationMetadata}, built on first use. */
+/**
+ * Zod schema for {@link HealthObservationMetadata}, built on first use.
+ * @category Health observations and hormones
+ */
 export const HealthObservationMetadataSchema: z.ZodMiniType<HealthObservationMetadata> = /* @__PURE__ */ lazySchema(
   'HealthObservationMetadata',
   () =>

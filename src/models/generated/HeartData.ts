@@ -8,21 +8,29 @@ import { type HeartRateData, HeartRateDataSchema } from './HeartRateData.js';
 import { type PulseVelocitySample, PulseVelocitySampleSchema } from './PulseVelocitySample.js';
 import { type RRIntervalSample, RRIntervalSampleSchema } from './RRIntervalSample.js';
 
-/** The `HeartData` model. Generated from `schemas/HeartData.yaml` in Terra's OpenAPI description. */
+/**
+ * Heart readings: heart rate, ECG, AFib, RR intervals and pulse wave velocity.
+ * Held by `heart_data` of {@link Body}.
+ * Generated from `schemas/HeartData.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface HeartData {
-  /** AFib classification samples. */
+  /** Time series of {@link AFibClassificationSample} points. Data requested without `withSamples` leaves it out. */
   afib_classification_samples?: AFibClassificationSample[] | null | undefined;
-  /** ECG signal. */
+  /** A list of {@link ECGReading} objects. */
   ecg_signal?: ECGReading[] | null | undefined;
-  /** Heart rate data. */
+  /** Heart-rate summary and samples: see {@link HeartRateData}. */
   heart_rate_data?: HeartRateData | null | undefined;
-  /** Pulse wave velocity samples. */
+  /** Pulse wave velocity readings, a measure of arterial stiffness: time series of {@link PulseVelocitySample} points. */
   pulse_wave_velocity_samples?: PulseVelocitySample[] | null | undefined;
-  /** RR interval samples. */
+  /** Time series of {@link RRIntervalSample} points. Data requested without `withSamples` leaves it out. */
   rr_interval_samples?: RRIntervalSample[] | null | undefined;
 }
 
-/** Zod schema for {@link HeartData}, built on first use. */
+/**
+ * Zod schema for {@link HeartData}, built on first use.
+ * @category Body
+ */
 export const HeartDataSchema: z.ZodMiniType<HeartData> = /* @__PURE__ */ lazySchema('HeartData', () =>
   z.looseObject({
     afib_classification_samples: z.nullish(z.array(ref(AFibClassificationSampleSchema))),

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link HeartRateContext}. */
+/**
+ * A value Terra documents for {@link HeartRateContext}.
+ * @category Shared
+ */
 export type KnownHeartRateContext = 0 | 1 | 2;
 
 /**
  * The label of each value Terra documents for {@link HeartRateContext}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Shared
  */
 export const HeartRateContextLabels: Readonly<Record<KnownHeartRateContext, string>> = {
   0: 'Not Set',
@@ -17,12 +21,18 @@ export const HeartRateContextLabels: Readonly<Record<KnownHeartRateContext, stri
 };
 
 /**
- * The `HeartRateContext` enum: a documented value, or any other number Terra may add later.
+ * Whether the user was active when a heart rate was measured.
+ * Terra may add values: any number is accepted, and {@link KnownHeartRateContext} lists the documented ones, which {@link HeartRateContextLabels} names.
+ * Used by `context` of {@link HeartRateDataSample}.
  * Generated from `schemas/HeartRateContext.yaml` in Terra's OpenAPI description.
+ * @category Shared
  */
 export type HeartRateContext = KnownHeartRateContext | (number & {});
 
-/** Zod schema for {@link HeartRateContext}, built on first use. */
+/**
+ * Zod schema for {@link HeartRateContext}, built on first use.
+ * @category Shared
+ */
 export const HeartRateContextSchema: z.ZodMiniType<HeartRateContext> = /* @__PURE__ */ lazySchema(
   'HeartRateContext',
   () => z.number(),

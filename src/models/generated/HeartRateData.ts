@@ -5,15 +5,23 @@ import { lazySchema, ref } from '../lazy.js';
 import { type HeartRateDataDetailed, HeartRateDataDetailedSchema } from './HeartRateDataDetailed.js';
 import { type HeartRateDataSummary, HeartRateDataSummarySchema } from './HeartRateDataSummary.js';
 
-/** The `HeartRateData` model. Generated from `schemas/HeartRateData.yaml` in Terra's OpenAPI description. */
+/**
+ * Heart-rate summary and samples.
+ * Held by `heart_rate_data` of {@link Activity}, {@link Daily}, {@link HeartData} and {@link Sleep}.
+ * Generated from `schemas/HeartRateData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface HeartRateData {
-  /** Detailed. */
+  /** Heart-rate and heart-rate-variability time series: see {@link HeartRateDataDetailed}. */
   detailed?: HeartRateDataDetailed | null | undefined;
-  /** Summary. */
+  /** Heart-rate averages, extremes and zones: see {@link HeartRateDataSummary}. */
   summary?: HeartRateDataSummary | null | undefined;
 }
 
-/** Zod schema for {@link HeartRateData}, built on first use. */
+/**
+ * Zod schema for {@link HeartRateData}, built on first use.
+ * @category Shared
+ */
 export const HeartRateDataSchema: z.ZodMiniType<HeartRateData> = /* @__PURE__ */ lazySchema('HeartRateData', () =>
   z.looseObject({
     detailed: z.nullish(ref(HeartRateDataDetailedSchema)),

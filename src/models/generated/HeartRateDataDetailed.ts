@@ -12,17 +12,25 @@ import {
   HeartRateVariabilityDataSampleSDNNSchema,
 } from './HeartRateVariabilityDataSampleSDNN.js';
 
-/** The `HeartRateDataDetailed` model. Generated from `schemas/HeartRateDataDetailed.yaml` in Terra's OpenAPI description. */
+/**
+ * Heart-rate and heart-rate-variability time series.
+ * Held by `detailed` of {@link HeartRateData}.
+ * Generated from `schemas/HeartRateDataDetailed.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface HeartRateDataDetailed {
-  /** Heart rate samples. */
+  /** Time series of {@link HeartRateDataSample} points. Data requested without `withSamples` leaves it out. */
   hr_samples?: HeartRateDataSample[] | null | undefined;
-  /** Heart rate variability samples RMSSD. */
+  /** Time series of {@link HeartRateVariabilityDataSampleRMSSD} points. */
   hrv_samples_rmssd?: HeartRateVariabilityDataSampleRMSSD[] | null | undefined;
-  /** Heart rate variability samples SDNN. */
+  /** Time series of {@link HeartRateVariabilityDataSampleSDNN} points. */
   hrv_samples_sdnn?: HeartRateVariabilityDataSampleSDNN[] | null | undefined;
 }
 
-/** Zod schema for {@link HeartRateDataDetailed}, built on first use. */
+/**
+ * Zod schema for {@link HeartRateDataDetailed}, built on first use.
+ * @category Shared
+ */
 export const HeartRateDataDetailedSchema: z.ZodMiniType<HeartRateDataDetailed> = /* @__PURE__ */ lazySchema(
   'HeartRateDataDetailed',
   () =>

@@ -4,25 +4,26 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type HeartRateContext, HeartRateContextSchema } from './HeartRateContext.js';
 
-/** The `HeartRateDataSample` model. Generated from `schemas/HeartRateDataSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `hr_samples` of {@link HeartRateDataDetailed}.
+ * Generated from `schemas/HeartRateDataSample.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface HeartRateDataSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Bpm. */
+  /** Heart rate at this point, in beats per minute. */
   bpm?: number | null | undefined;
-  /** Timer duration, in seconds. */
+  /** Time since the workout started when this point was taken, in seconds, not counting time the recording was paused. */
   timer_duration_seconds?: number | null | undefined;
-  /**
-   * Context.
-   * A {@link HeartRateContext} value: `HeartRateContextLabels` names the documented ones.
-   */
+  /** Whether the user was active when measured, as a {@link HeartRateContext} code. */
   context?: HeartRateContext | null | undefined;
 }
 
-/** Zod schema for {@link HeartRateDataSample}, built on first use. */
+/**
+ * Zod schema for {@link HeartRateDataSample}, built on first use.
+ * @category Shared
+ */
 export const HeartRateDataSampleSchema: z.ZodMiniType<HeartRateDataSample> = /* @__PURE__ */ lazySchema(
   'HeartRateDataSample',
   () =>

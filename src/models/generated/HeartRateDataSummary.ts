@@ -4,43 +4,51 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type HeartRateZoneData, HeartRateZoneDataSchema } from './HeartRateZoneData.js';
 
-/** The `HeartRateDataSummary` model. Generated from `schemas/HeartRateDataSummary.yaml` in Terra's OpenAPI description. */
+/**
+ * Heart-rate averages, extremes and zones.
+ * Held by `summary` of {@link HeartRateData}.
+ * Generated from `schemas/HeartRateDataSummary.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface HeartRateDataSummary {
   /**
-   * Average heart rate, in beats per minute.
+   * Average heart rate over the workout, lap or reading, in beats per minute.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   avg_hr_bpm?: number | null | undefined;
-  /** Average heart rate variability RMSSD. */
+  /** Average heart-rate variability, computed with RMSSD (root mean square of successive beat-interval differences). */
   avg_hrv_rmssd?: number | null | undefined;
-  /** Average heart rate variability SDNN. */
+  /** Average heart-rate variability, computed with SDNN (standard deviation of beat intervals). */
   avg_hrv_sdnn?: number | null | undefined;
-  /** Heart rate zone data. */
+  /** A list of {@link HeartRateZoneData} objects. */
   hr_zone_data?: HeartRateZoneData[] | null | undefined;
   /**
-   * Maximum heart rate, in beats per minute.
+   * Highest heart rate recorded, in beats per minute.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   max_hr_bpm?: number | null | undefined;
   /**
-   * Minimum heart rate, in beats per minute.
+   * Lowest heart rate recorded, in beats per minute.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   min_hr_bpm?: number | null | undefined;
   /**
-   * Resting heart rate, in beats per minute.
+   * Resting heart rate as the provider determines it, in beats per minute.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   resting_hr_bpm?: number | null | undefined;
-  /** User maximum heart rate, in beats per minute. */
+  /** The user’s maximum heart rate as the provider estimates it (from age and other factors), in beats per minute. */
   user_max_hr_bpm?: number | null | undefined;
 }
 
-/** Zod schema for {@link HeartRateDataSummary}, built on first use. */
+/**
+ * Zod schema for {@link HeartRateDataSummary}, built on first use.
+ * @category Shared
+ */
 export const HeartRateDataSummarySchema: z.ZodMiniType<HeartRateDataSummary> = /* @__PURE__ */ lazySchema(
   'HeartRateDataSummary',
   () =>

@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `HeartRateVariabilityDataSampleRMSSD` model. Generated from `schemas/HeartRateVariabilityDataSampleRMSSD.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `hrv_samples_rmssd` of {@link HeartRateDataDetailed}.
+ * Generated from `schemas/HeartRateVariabilityDataSampleRMSSD.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface HeartRateVariabilityDataSampleRMSSD {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Heart rate variability RMSSD. */
+  /** Heart-rate variability at this point, computed with RMSSD. */
   hrv_rmssd?: number | null | undefined;
 }
 
-/** Zod schema for {@link HeartRateVariabilityDataSampleRMSSD}, built on first use. */
+/**
+ * Zod schema for {@link HeartRateVariabilityDataSampleRMSSD}, built on first use.
+ * @category Shared
+ */
 export const HeartRateVariabilityDataSampleRMSSDSchema: z.ZodMiniType<HeartRateVariabilityDataSampleRMSSD> =
   /* @__PURE__ */ lazySchema('HeartRateVariabilityDataSampleRMSSD', () =>
     z.looseObject({

@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `HeartRateVariabilityDataSampleSDNN` model. Generated from `schemas/HeartRateVariabilityDataSampleSDNN.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `hrv_samples_sdnn` of {@link HeartRateDataDetailed}.
+ * Generated from `schemas/HeartRateVariabilityDataSampleSDNN.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface HeartRateVariabilityDataSampleSDNN {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Heart rate variability SDNN. */
+  /** Heart-rate variability at this point, computed with SDNN. */
   hrv_sdnn?: number | null | undefined;
 }
 
-/** Zod schema for {@link HeartRateVariabilityDataSampleSDNN}, built on first use. */
+/**
+ * Zod schema for {@link HeartRateVariabilityDataSampleSDNN}, built on first use.
+ * @category Shared
+ */
 export const HeartRateVariabilityDataSampleSDNNSchema: z.ZodMiniType<HeartRateVariabilityDataSampleSDNN> =
   /* @__PURE__ */ lazySchema('HeartRateVariabilityDataSampleSDNN', () =>
     z.looseObject({

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link HeartRateZone}. */
+/**
+ * A value Terra documents for {@link HeartRateZone}.
+ * @category Shared
+ */
 export type KnownHeartRateZone = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /**
  * The label of each value Terra documents for {@link HeartRateZone}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Shared
  */
 export const HeartRateZoneLabels: Readonly<Record<KnownHeartRateZone, string>> = {
   0: 'Zone 0',
@@ -21,12 +25,17 @@ export const HeartRateZoneLabels: Readonly<Record<KnownHeartRateZone, string>> =
 };
 
 /**
- * The `HeartRateZone` enum: a documented value, or any other number Terra may add later.
+ * A heart-rate zone. Not used by any model of this API version.
+ * Terra may add values: any number is accepted, and {@link KnownHeartRateZone} lists the documented ones, which {@link HeartRateZoneLabels} names.
  * Generated from `schemas/HeartRateZone.yaml` in Terra's OpenAPI description.
+ * @category Shared
  */
 export type HeartRateZone = KnownHeartRateZone | (number & {});
 
-/** Zod schema for {@link HeartRateZone}, built on first use. */
+/**
+ * Zod schema for {@link HeartRateZone}, built on first use.
+ * @category Shared
+ */
 export const HeartRateZoneSchema: z.ZodMiniType<HeartRateZone> = /* @__PURE__ */ lazySchema('HeartRateZone', () =>
   z.number(),
 );

@@ -3,33 +3,40 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `HeartRateZoneData` model. Generated from `schemas/HeartRateZoneData.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `hr_zone_data` of {@link HeartRateDataSummary}.
+ * Generated from `schemas/HeartRateZoneData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface HeartRateZoneData {
   /**
-   * Zone.
+   * Index of the heart-rate zone, counted from 0.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   zone?: number | null | undefined;
   /**
-   * Start, in percent.
+   * Lower bound of the zone, as a percentage of the user’s maximum heart rate.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   start_percentage?: number | null | undefined;
   /**
-   * End, in percent.
+   * Upper bound of the zone, as a percentage of the user’s maximum heart rate.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   end_percentage?: number | null | undefined;
-  /** Name. */
+  /** The provider’s name for the zone (such as “Aerobic”). */
   name?: string | null | undefined;
-  /** Duration, in seconds. */
+  /** Time spent in the zone, in seconds. */
   duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link HeartRateZoneData}, built on first use. */
+/**
+ * Zod schema for {@link HeartRateZoneData}, built on first use.
+ * @category Shared
+ */
 export const HeartRateZoneDataSchema: z.ZodMiniType<HeartRateZoneData> = /* @__PURE__ */ lazySchema(
   'HeartRateZoneData',
   () =>

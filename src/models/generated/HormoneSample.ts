@@ -3,26 +3,31 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `HormoneSample` model. Generated from `schemas/HormoneSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One hormone test reading (LH, E3G, PdG, hCG, FSH) at one moment; its `timestamp` is its key.
+ * One point of the time series in `data` of {@link HormoneEvent}.
+ * Generated from `schemas/HormoneSample.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
+ */
 export interface HormoneSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the test was taken, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. Also the natural key of a hormone sample. */
   timestamp: string;
-  /** LH, in mIU/mL. */
+  /** Luteinising hormone, in mIU/mL. */
   lh_mIU_per_ml?: number | null | undefined;
-  /** E3G, in ng/mL. */
+  /** Estrone-3-glucuronide, a urine marker of oestrogen that rises before ovulation, in ng/mL. */
   e3g_ng_per_ml?: number | null | undefined;
-  /** PdG, in µg/mL. */
+  /** Pregnanediol glucuronide, a urine marker of progesterone that confirms ovulation, in µg/mL. */
   pdg_ug_per_ml?: number | null | undefined;
-  /** HCG, in mIU/mL. */
+  /** Human chorionic gonadotropin, the pregnancy hormone, in mIU/mL. */
   hcg_mIU_per_ml?: number | null | undefined;
-  /** FSH, in mIU/mL. */
+  /** Follicle-stimulating hormone, in mIU/mL. */
   fsh_mIU_per_ml?: number | null | undefined;
 }
 
-/** Zod schema for {@link HormoneSample}, built on first use. */
+/**
+ * Zod schema for {@link HormoneSample}, built on first use.
+ * @category Health observations and hormones
+ */
 export const HormoneSampleSchema: z.ZodMiniType<HormoneSample> = /* @__PURE__ */ lazySchema('HormoneSample', () =>
   z.looseObject({
     timestamp: z.string(),

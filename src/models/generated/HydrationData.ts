@@ -4,17 +4,25 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type HydrationMeasurementSample, HydrationMeasurementSampleSchema } from './HydrationMeasurementSample.js';
 
-/** The `HydrationData` model. Generated from `schemas/HydrationData.yaml` in Terra's OpenAPI description. */
+/**
+ * Body water and water drunk.
+ * Held by `hydration_data` of {@link Body}.
+ * Generated from `schemas/HydrationData.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface HydrationData {
-  /** Day total water consumption, in millilitres. */
+  /** Water the user drank over the day, in millilitres. */
   day_total_water_consumption_ml?: number | null | undefined;
-  /** Hydration amount samples. */
+  /** Time series of {@link HydrationMeasurementSample} points. Data requested without `withSamples` leaves it out. */
   hydration_amount_samples?: HydrationMeasurementSample[] | null | undefined;
-  /** Day average hydration, in kilograms. */
+  /** The day’s average total body water, in kilograms. */
   day_avg_hydration_kg?: number | null | undefined;
 }
 
-/** Zod schema for {@link HydrationData}, built on first use. */
+/**
+ * Zod schema for {@link HydrationData}, built on first use.
+ * @category Body
+ */
 export const HydrationDataSchema: z.ZodMiniType<HydrationData> = /* @__PURE__ */ lazySchema('HydrationData', () =>
   z.looseObject({
     day_total_water_consumption_ml: z.nullish(z.number()),

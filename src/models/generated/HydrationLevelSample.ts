@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `HydrationLevelSample` model. Generated from `schemas/HydrationLevelSample.yaml` in Terra's OpenAPI description. */
+/**
+ * A total-body-water reading. Not used by any model of this API version.
+ * Generated from `schemas/HydrationLevelSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface HydrationLevelSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Hydration level. */
+  /** Total body water, in kilograms. */
   hydration_level?: number | null | undefined;
 }
 
-/** Zod schema for {@link HydrationLevelSample}, built on first use. */
+/**
+ * Zod schema for {@link HydrationLevelSample}, built on first use.
+ * @category Body
+ */
 export const HydrationLevelSampleSchema: z.ZodMiniType<HydrationLevelSample> = /* @__PURE__ */ lazySchema(
   'HydrationLevelSample',
   () =>

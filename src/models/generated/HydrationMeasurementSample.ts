@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `HydrationMeasurementSample` model. Generated from `schemas/HydrationMeasurementSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `hydration_amount_samples` of {@link HydrationData}.
+ * Generated from `schemas/HydrationMeasurementSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface HydrationMeasurementSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Hydration, in kilograms. */
+  /** Total body water, in kilograms. */
   hydration_kg?: number | null | undefined;
 }
 
-/** Zod schema for {@link HydrationMeasurementSample}, built on first use. */
+/**
+ * Zod schema for {@link HydrationMeasurementSample}, built on first use.
+ * @category Body
+ */
 export const HydrationMeasurementSampleSchema: z.ZodMiniType<HydrationMeasurementSample> = /* @__PURE__ */ lazySchema(
   'HydrationMeasurementSample',
   () =>

@@ -3,23 +3,31 @@
 import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 
-/** The `IntegrationProvider` model. Generated from `dist/v2-bundled.yaml#/components/schemas/IntegrationProvider` in Terra's OpenAPI description. */
+/**
+ * One provider of the detailed provider list, with the data types it supports.
+ * One item of the list in `providers` of {@link IntegrationsResponse}.
+ * Generated from `dist/v2-bundled.yaml#/components/schemas/IntegrationProvider` in Terra's OpenAPI description.
+ * @category Providers
+ */
 export interface IntegrationProvider {
-  /** Provider. */
+  /** The provider’s name in Terra’s upper-case spelling, as used in requests. */
   provider?: string | undefined;
-  /** Name. */
+  /** The provider’s display name. */
   name?: string | undefined;
-  /** Icon. */
+  /** Link to the provider’s logo. */
   icon?: string | undefined;
-  /** Setup. */
+  /** How the integration is set up, as a code such as `API_KEYS_MANAGED`. */
   setup?: string | undefined;
-  /** Enabled. */
+  /** `true` when the provider is enabled for your account. */
   enabled?: boolean | undefined;
-  /** Types. */
+  /** Which kinds of data the provider supplies, one flag per kind. */
   types?: IntegrationProviderTypes | undefined;
 }
 
-/** Zod schema for {@link IntegrationProvider}, built on first use. */
+/**
+ * Zod schema for {@link IntegrationProvider}, built on first use.
+ * @category Providers
+ */
 export const IntegrationProviderSchema: z.ZodMiniType<IntegrationProvider> = /* @__PURE__ */ lazySchema(
   'IntegrationProvider',
   () =>
@@ -33,23 +41,29 @@ export const IntegrationProviderSchema: z.ZodMiniType<IntegrationProvider> = /* 
     }),
 );
 
-/** An object held by {@link IntegrationProvider}. */
+/**
+ * The `types` object of {@link IntegrationProvider}.
+ * @category Providers
+ */
 export interface IntegrationProviderTypes {
-  /** Activity. */
+  /** `true` when the provider supplies activity data. */
   activity?: boolean | undefined;
-  /** Body. */
+  /** `true` when the provider supplies body data. */
   body?: boolean | undefined;
-  /** Nutrition. */
+  /** `true` when the provider supplies nutrition data. */
   nutrition?: boolean | undefined;
-  /** Daily. */
+  /** `true` when the provider supplies daily data. */
   daily?: boolean | undefined;
-  /** Sleep. */
+  /** `true` when the provider supplies sleep data. */
   sleep?: boolean | undefined;
-  /** Menstruation. */
+  /** `true` when the provider supplies menstruation data. */
   menstruation?: boolean | undefined;
 }
 
-/** Zod schema for {@link IntegrationProviderTypes}, built on first use. */
+/**
+ * Zod schema for {@link IntegrationProviderTypes}, built on first use.
+ * @category Providers
+ */
 export const IntegrationProviderTypesSchema: z.ZodMiniType<IntegrationProviderTypes> = /* @__PURE__ */ lazySchema(
   'IntegrationProviderTypes',
   () =>

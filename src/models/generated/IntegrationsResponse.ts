@@ -4,15 +4,23 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type IntegrationProvider, IntegrationProviderSchema } from './IntegrationProvider.js';
 
-/** The `IntegrationsResponse` model. Generated from `dist/v2-bundled.yaml#/components/schemas/IntegrationsResponse` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to the detailed provider list.
+ * Terra’s 200 answer to `GET /integrations/detailed`.
+ * Generated from `dist/v2-bundled.yaml#/components/schemas/IntegrationsResponse` in Terra's OpenAPI description.
+ * @category Providers
+ */
 export interface IntegrationsResponse {
-  /** Status. */
+  /** `success` on a successful answer. Older error answers say `error`; the client turns those into errors before this model is read. */
   status?: string | undefined;
-  /** Providers. */
+  /** A list of {@link IntegrationProvider} objects. */
   providers?: IntegrationProvider[] | undefined;
 }
 
-/** Zod schema for {@link IntegrationsResponse}, built on first use. */
+/**
+ * Zod schema for {@link IntegrationsResponse}, built on first use.
+ * @category Providers
+ */
 export const IntegrationsResponseSchema: z.ZodMiniType<IntegrationsResponse> = /* @__PURE__ */ lazySchema(
   'IntegrationsResponse',
   () =>

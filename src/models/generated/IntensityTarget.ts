@@ -4,22 +4,26 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type WorkoutStepTargetType, WorkoutStepTargetTypeSchema } from './WorkoutStepTargetType.js';
 
-/** The `IntensityTarget` model. Generated from `schemas/IntensityTarget.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `intensity_targets` of {@link WorkoutStep}.
+ * Generated from `schemas/IntensityTarget.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface IntensityTarget {
-  /**
-   * Target type.
-   * A {@link WorkoutStepTargetType} value.
-   */
+  /** A {@link WorkoutStepTargetType} value; Terra may send values this version does not list. */
   target_type: WorkoutStepTargetType;
-  /** Value. */
+  /** The target value, when the target is a single value rather than a range. */
   value?: number | null | undefined;
-  /** Value low. */
+  /** Lower bound, when the condition or target is a range. */
   value_low?: number | null | undefined;
-  /** Value high. */
+  /** Upper bound, when the condition or target is a range. */
   value_high?: number | null | undefined;
 }
 
-/** Zod schema for {@link IntensityTarget}, built on first use. */
+/**
+ * Zod schema for {@link IntensityTarget}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const IntensityTargetSchema: z.ZodMiniType<IntensityTarget> = /* @__PURE__ */ lazySchema('IntensityTarget', () =>
   z.looseObject({
     target_type: ref(WorkoutStepTargetTypeSchema),

@@ -4,15 +4,23 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type KetoneSample, KetoneSampleSchema } from './KetoneSample.js';
 
-/** The `KetoneData` model. Generated from `schemas/KetoneData.yaml` in Terra's OpenAPI description. */
+/**
+ * Ketone readings.
+ * Held by `ketone_data` of {@link Body}.
+ * Generated from `schemas/KetoneData.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface KetoneData {
-  /** Ketone samples. */
+  /** Time series of {@link KetoneSample} points. Data requested without `withSamples` leaves it out. */
   ketone_samples?: KetoneSample[] | null | undefined;
-  /** Day average ketone, in mg/dL. */
+  /** The day’s average ketone, in mg/dL. */
   day_avg_ketone_mg_per_dL?: number | null | undefined;
 }
 
-/** Zod schema for {@link KetoneData}, built on first use. */
+/**
+ * Zod schema for {@link KetoneData}, built on first use.
+ * @category Body
+ */
 export const KetoneDataSchema: z.ZodMiniType<KetoneData> = /* @__PURE__ */ lazySchema('KetoneData', () =>
   z.looseObject({
     ketone_samples: z.nullish(z.array(ref(KetoneSampleSchema))),

@@ -4,23 +4,24 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type KetoneSampleType, KetoneSampleTypeSchema } from './KetoneSampleType.js';
 
-/** The `KetoneSample` model. Generated from `schemas/KetoneSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `ketone_samples` of {@link KetoneData}.
+ * Generated from `schemas/KetoneSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface KetoneSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
   /** Ketone, in mg/dL. */
   ketone_mg_per_dL?: number | null | undefined;
-  /**
-   * Sample type.
-   * A {@link KetoneSampleType} value: `KetoneSampleTypeLabels` names the documented ones.
-   */
+  /** What the ketones were measured in (blood, urine or breath), as a {@link KetoneSampleType} code. */
   sample_type?: KetoneSampleType | null | undefined;
 }
 
-/** Zod schema for {@link KetoneSample}, built on first use. */
+/**
+ * Zod schema for {@link KetoneSample}, built on first use.
+ * @category Body
+ */
 export const KetoneSampleSchema: z.ZodMiniType<KetoneSample> = /* @__PURE__ */ lazySchema('KetoneSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link KetoneSampleType}. */
+/**
+ * A value Terra documents for {@link KetoneSampleType}.
+ * @category Body
+ */
 export type KnownKetoneSampleType = 0 | 1 | 2 | 3;
 
 /**
  * The label of each value Terra documents for {@link KetoneSampleType}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Body
  */
 export const KetoneSampleTypeLabels: Readonly<Record<KnownKetoneSampleType, string>> = {
   0: 'Unknown',
@@ -18,12 +22,18 @@ export const KetoneSampleTypeLabels: Readonly<Record<KnownKetoneSampleType, stri
 };
 
 /**
- * The `KetoneSampleType` enum: a documented value, or any other number Terra may add later.
+ * What ketones were measured in: blood, urine or breath.
+ * Terra may add values: any number is accepted, and {@link KnownKetoneSampleType} lists the documented ones, which {@link KetoneSampleTypeLabels} names.
+ * Used by `sample_type` of {@link KetoneSample}.
  * Generated from `schemas/KetoneSampleType.yaml` in Terra's OpenAPI description.
+ * @category Body
  */
 export type KetoneSampleType = KnownKetoneSampleType | (number & {});
 
-/** Zod schema for {@link KetoneSampleType}, built on first use. */
+/**
+ * Zod schema for {@link KetoneSampleType}, built on first use.
+ * @category Body
+ */
 export const KetoneSampleTypeSchema: z.ZodMiniType<KetoneSampleType> = /* @__PURE__ */ lazySchema(
   'KetoneSampleType',
   () => z.number(),

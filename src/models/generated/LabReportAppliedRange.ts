@@ -3,15 +3,23 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportAppliedRange` model. Generated from `schemas/LabReportAppliedRange.yaml` in Terra's OpenAPI description. */
+/**
+ * The range the flag was computed against.
+ * Held by `applied_range` of {@link LabReportInterpretation}.
+ * Generated from `schemas/LabReportAppliedRange.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportAppliedRange {
-  /** Lower. */
+  /** Lower end of the range, in the measurement’s `units`; absent when the range is open below. */
   lower?: number | undefined;
-  /** Upper. */
+  /** Upper end of the range, in the measurement’s `units`; absent when the range is open above. */
   upper?: number | undefined;
 }
 
-/** Zod schema for {@link LabReportAppliedRange}, built on first use. */
+/**
+ * Zod schema for {@link LabReportAppliedRange}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportAppliedRangeSchema: z.ZodMiniType<LabReportAppliedRange> = /* @__PURE__ */ lazySchema(
   'LabReportAppliedRange',
   () =>

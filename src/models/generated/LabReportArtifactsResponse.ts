@@ -4,18 +4,25 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LabReportFile, LabReportFileSchema } from './LabReportFile.js';
 
-/** The `LabReportArtifactsResponse` model. Generated from `schemas/LabReportArtifactsResponse.yaml` in Terra's OpenAPI description. */
+/**
+ * Files Terra derived from a lab report, with links that expire. Not used by any endpoint of this API version yet.
+ * Generated from `schemas/LabReportArtifactsResponse.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportArtifactsResponse {
-  /** Artifacts. */
+  /** A list of {@link LabReportFile} objects: a file of the report, with a link to download it. */
   artifacts: LabReportFile[];
   /**
-   * Expires at.
+   * When every link in this answer stops working, as an RFC 3339 date-time in UTC (ending in `Z`).
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   expires_at?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportArtifactsResponse}, built on first use. */
+/**
+ * Zod schema for {@link LabReportArtifactsResponse}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportArtifactsResponseSchema: z.ZodMiniType<LabReportArtifactsResponse> = /* @__PURE__ */ lazySchema(
   'LabReportArtifactsResponse',
   () =>

@@ -3,27 +3,35 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportBiomarker` model. Generated from `schemas/LabReportBiomarker.yaml` in Terra's OpenAPI description. */
+/**
+ * Which biomarker the result is.
+ * Held by `biomarker` of {@link LabReportEventResult} and {@link LabReportResult}.
+ * Generated from `schemas/LabReportBiomarker.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportBiomarker {
-  /** Key. */
+  /** Terra’s name for the matched biomarker, or null when the result could not be matched: null here is the only “unmatched” signal. */
   key: string | null;
-  /** Display name. */
+  /** A readable name for the biomarker. */
   display_name?: string | undefined;
-  /** LOINC code. */
+  /** The LOINC code of the biomarker, when it has one. May be absent even on a match: do not use it to detect matches. */
   loinc_code?: string | undefined;
   /**
-   * Panel ID.
+   * The `id` of the panel in the session’s `panels` this biomarker belongs to.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   panel_id?: number | undefined;
-  /** Panel key. */
+  /** The `key` of the panel the biomarker belongs to. */
   panel_key?: string | undefined;
-  /** Specimen. */
+  /** What was tested (blood, urine, ...), in the lab’s words. */
   specimen?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportBiomarker}, built on first use. */
+/**
+ * Zod schema for {@link LabReportBiomarker}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportBiomarkerSchema: z.ZodMiniType<LabReportBiomarker> = /* @__PURE__ */ lazySchema(
   'LabReportBiomarker',
   () =>

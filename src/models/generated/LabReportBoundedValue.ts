@@ -3,15 +3,23 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportBoundedValue` model. Generated from `schemas/LabReportBoundedValue.yaml` in Terra's OpenAPI description. */
+/**
+ * A result given as below or above a value.
+ * Held by `bounded` of {@link LabReportMeasurement}.
+ * Generated from `schemas/LabReportBoundedValue.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportBoundedValue {
-  /** Operator. */
+  /** `lt` or `gt`: whether the result was below or above `value`. */
   operator: string;
-  /** Value. */
+  /** The bound the result was compared with, in the measurement’s `units`. */
   value: number;
 }
 
-/** Zod schema for {@link LabReportBoundedValue}, built on first use. */
+/**
+ * Zod schema for {@link LabReportBoundedValue}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportBoundedValueSchema: z.ZodMiniType<LabReportBoundedValue> = /* @__PURE__ */ lazySchema(
   'LabReportBoundedValue',
   () =>

@@ -4,24 +4,31 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LabReportEventData, LabReportEventDataSchema } from './LabReportEventData.js';
 
-/** The `LabReportCompletedEvent` model. Generated from `schemas/LabReportCompletedEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when a lab report has been processed, with its results. Deduplicate on `event_id`.
+ * Generated from `schemas/LabReportCompletedEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface LabReportCompletedEvent {
-  /** Type. */
+  /** Always `'lab_report.completed'`: the type that tells this payload from every other. */
   type: 'lab_report.completed';
-  /** Event ID. */
+  /** Terra’s id of this event, the same on every redelivery: deduplicate on it. A reprocessed report gets a new one. */
   event_id: string;
   /**
-   * Occurred at.
+   * When the event happened, as an RFC 3339 date-time in UTC (ending in `Z`).
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   occurred_at: string;
-  /** Upload ID. */
+  /** Groups the events of one upload (an upload with several reports gives several events). For correlation, not deduplication. */
   upload_id?: string | undefined;
-  /** Data. */
+  /** The processed report and its results: see {@link LabReportEventData}. */
   data: LabReportEventData;
 }
 
-/** Zod schema for {@link LabReportCompletedEvent}, built on first use. */
+/**
+ * Zod schema for {@link LabReportCompletedEvent}, built on first use.
+ * @category Events
+ */
 export const LabReportCompletedEventSchema: z.ZodMiniType<LabReportCompletedEvent> = /* @__PURE__ */ lazySchema(
   'LabReportCompletedEvent',
   () =>

@@ -4,13 +4,20 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LabReportDelivery, LabReportDeliverySchema } from './LabReportDelivery.js';
 
-/** The `LabReportDeliveriesResponse` model. Generated from `schemas/LabReportDeliveriesResponse.yaml` in Terra's OpenAPI description. */
+/**
+ * Terra’s 200 answer to `GET /lab-reports/{session_id}/deliveries`.
+ * Generated from `schemas/LabReportDeliveriesResponse.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportDeliveriesResponse {
-  /** Deliveries. */
+  /** A list of {@link LabReportDelivery} objects. */
   deliveries: LabReportDelivery[];
 }
 
-/** Zod schema for {@link LabReportDeliveriesResponse}, built on first use. */
+/**
+ * Zod schema for {@link LabReportDeliveriesResponse}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportDeliveriesResponseSchema: z.ZodMiniType<LabReportDeliveriesResponse> = /* @__PURE__ */ lazySchema(
   'LabReportDeliveriesResponse',
   () =>

@@ -3,25 +3,32 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportDelivery` model. Generated from `schemas/LabReportDelivery.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `deliveries` of {@link LabReportDeliveriesResponse}.
+ * Generated from `schemas/LabReportDelivery.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportDelivery {
-  /** Destination ID. */
+  /** The id of the destination the report is delivered to. */
   destination_id: string;
-  /** Destination type. */
+  /** The kind of destination (such as `webhook` or `s3`). */
   destination_type?: string | undefined;
-  /** Status. */
+  /** Delivery state: `pending`, `delivered` or `failed`. */
   status: string;
   /**
-   * Attempt count.
+   * How many times the delivery was retried (0 on the first attempt).
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   attempt_count: number;
-  /** Last error. */
+  /** The most recent delivery error; absent once delivered. */
   last_error?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportDelivery}, built on first use. */
+/**
+ * Zod schema for {@link LabReportDelivery}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportDeliverySchema: z.ZodMiniType<LabReportDelivery> = /* @__PURE__ */ lazySchema(
   'LabReportDelivery',
   () =>

@@ -5,36 +5,41 @@ import { lazySchema, ref } from '../lazy.js';
 import { type LabReportEventResult, LabReportEventResultSchema } from './LabReportEventResult.js';
 import { type LabReportPanel, LabReportPanelSchema } from './LabReportPanel.js';
 
-/** The `LabReportEventData` model. Generated from `schemas/LabReportEventData.yaml` in Terra's OpenAPI description. */
+/**
+ * The processed report.
+ * Held by `data` of {@link LabReportCompletedEvent}.
+ * Generated from `schemas/LabReportEventData.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportEventData {
-  /** Session ID. */
+  /** Terra’s id of the lab-report session, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   session_id: string;
-  /** Reference ID. */
+  /** Your own reference for the upload, if you gave one. */
   reference_id?: string | undefined;
-  /** Report date. */
+  /** The date printed on the report, `YYYY-MM-DD`; absent when it could not be read. */
   report_date?: string | undefined;
-  /**
-   * Report time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** The time printed on the report, `HH:MM` (24-hour); absent when it could not be read. */
   report_time?: string | undefined;
-  /** Report locale. */
+  /** The report’s language and region, such as `en-GB`. */
   report_locale?: string | undefined;
   /**
-   * Results count.
+   * How many results the report holds.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   results_count: number;
-  /** Results. */
+  /** A list of {@link LabReportEventResult} objects. */
   results: LabReportEventResult[];
-  /** Panels. */
+  /** A list of {@link LabReportPanel} objects. */
   panels?: LabReportPanel[] | undefined;
-  /** Report notes. */
+  /** Free-text notes found on the report. */
   report_notes?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportEventData}, built on first use. */
+/**
+ * Zod schema for {@link LabReportEventData}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportEventDataSchema: z.ZodMiniType<LabReportEventData> = /* @__PURE__ */ lazySchema(
   'LabReportEventData',
   () =>

@@ -3,17 +3,25 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportEventError` model. Generated from `schemas/LabReportEventError.yaml` in Terra's OpenAPI description. */
+/**
+ * The failure.
+ * Held by `error` of {@link LabReportFailureData}.
+ * Generated from `schemas/LabReportEventError.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportEventError {
-  /** Code. */
+  /** Why processing failed: `file_unreadable`, `extraction_failed`, `standardization_failed` or `internal`. */
   code: string;
-  /** Message. */
+  /** What went wrong, in words, for logs. */
   message: string;
-  /** Retriable. */
+  /** `true` when uploading the same file again may succeed. */
   retriable: boolean;
 }
 
-/** Zod schema for {@link LabReportEventError}, built on first use. */
+/**
+ * Zod schema for {@link LabReportEventError}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportEventErrorSchema: z.ZodMiniType<LabReportEventError> = /* @__PURE__ */ lazySchema(
   'LabReportEventError',
   () =>

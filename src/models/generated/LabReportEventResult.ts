@@ -8,21 +8,28 @@ import { type LabReportInterpretation, LabReportInterpretationSchema } from './L
 import { type LabReportMeasurement, LabReportMeasurementSchema } from './LabReportMeasurement.js';
 import { type LabReportReferenceRange, LabReportReferenceRangeSchema } from './LabReportReferenceRange.js';
 
-/** The `LabReportEventResult` model. Generated from `schemas/LabReportEventResult.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `results` of {@link LabReportEventData}.
+ * Generated from `schemas/LabReportEventResult.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportEventResult {
-  /** Source. */
+  /** The result as printed on the report, with collection date and time: see {@link LabReportEventResultSource}. */
   source: LabReportEventResultSource;
-  /** Biomarker. */
+  /** Which biomarker the result is: see {@link LabReportBiomarker}. */
   biomarker: LabReportBiomarker;
-  /** Measurement. */
+  /** The measured value: see {@link LabReportMeasurement}. */
   measurement: LabReportMeasurement;
-  /** Interpretation. */
+  /** Whether the value is high, low or normal: see {@link LabReportInterpretation}. */
   interpretation: LabReportInterpretation;
-  /** Reference ranges. */
+  /** A list of {@link LabReportReferenceRange} objects. */
   reference_ranges?: LabReportReferenceRange[] | undefined;
 }
 
-/** Zod schema for {@link LabReportEventResult}, built on first use. */
+/**
+ * Zod schema for {@link LabReportEventResult}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportEventResultSchema: z.ZodMiniType<LabReportEventResult> = /* @__PURE__ */ lazySchema(
   'LabReportEventResult',
   () =>

@@ -3,34 +3,39 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportEventResultSource` model. Generated from `schemas/LabReportEventResultSource.yaml` in Terra's OpenAPI description. */
+/**
+ * The result as printed on the report, with collection date and time.
+ * Held by `source` of {@link LabReportEventResult}.
+ * Generated from `schemas/LabReportEventResultSource.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportEventResultSource {
-  /** Name. */
+  /** The test’s name exactly as printed on the report. */
   name?: string | undefined;
-  /** Panel. */
+  /** The panel heading the result was printed under. */
   panel?: string | undefined;
-  /** Value. */
+  /** The value exactly as printed, before any parsing. */
   value?: string | undefined;
-  /** Units. */
+  /** The unit exactly as printed. */
   units?: string | undefined;
-  /** Flag. */
+  /** The flag exactly as printed; its coded form is in `interpretation`. */
   flag?: string | undefined;
-  /** Method. */
+  /** The lab method, as printed. */
   method?: string | undefined;
-  /** Notes. */
+  /** Notes printed next to the result. */
   notes?: string | undefined;
-  /** Reference text. */
+  /** The reference range exactly as printed. */
   reference_text?: string | undefined;
-  /** Collection date. */
+  /** When the specimen was collected, `YYYY-MM-DD`; absent when it could not be read. */
   collection_date?: string | undefined;
-  /**
-   * Collection time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** Time the specimen was collected, `HH:MM` (24-hour); absent when it could not be read. */
   collection_time?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportEventResultSource}, built on first use. */
+/**
+ * Zod schema for {@link LabReportEventResultSource}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportEventResultSourceSchema: z.ZodMiniType<LabReportEventResultSource> = /* @__PURE__ */ lazySchema(
   'LabReportEventResultSource',
   () =>

@@ -4,24 +4,31 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LabReportFailureData, LabReportFailureDataSchema } from './LabReportFailureData.js';
 
-/** The `LabReportFailedEvent` model. Generated from `schemas/LabReportFailedEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when processing a lab report failed for good, with the reason. Deduplicate on `event_id`.
+ * Generated from `schemas/LabReportFailedEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface LabReportFailedEvent {
-  /** Type. */
+  /** Always `'lab_report.failed'`: the type that tells this payload from every other. */
   type: 'lab_report.failed';
-  /** Event ID. */
+  /** Terra’s id of this event, the same on every redelivery: deduplicate on it. A reprocessed report gets a new one. */
   event_id: string;
   /**
-   * Occurred at.
+   * When the event happened, as an RFC 3339 date-time in UTC (ending in `Z`).
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   occurred_at: string;
-  /** Upload ID. */
+  /** Groups the events of one upload (an upload with several reports gives several events). For correlation, not deduplication. */
   upload_id?: string | undefined;
-  /** Data. */
+  /** Which session failed and why: see {@link LabReportFailureData}. */
   data: LabReportFailureData;
 }
 
-/** Zod schema for {@link LabReportFailedEvent}, built on first use. */
+/**
+ * Zod schema for {@link LabReportFailedEvent}, built on first use.
+ * @category Events
+ */
 export const LabReportFailedEventSchema: z.ZodMiniType<LabReportFailedEvent> = /* @__PURE__ */ lazySchema(
   'LabReportFailedEvent',
   () =>

@@ -4,17 +4,25 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LabReportEventError, LabReportEventErrorSchema } from './LabReportEventError.js';
 
-/** The `LabReportFailureData` model. Generated from `schemas/LabReportFailureData.yaml` in Terra's OpenAPI description. */
+/**
+ * Which session failed and why.
+ * Held by `data` of {@link LabReportFailedEvent}.
+ * Generated from `schemas/LabReportFailureData.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportFailureData {
-  /** Session ID. */
+  /** Terra’s id of the lab-report session, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   session_id: string;
-  /** Reference ID. */
+  /** Your own reference for the upload, if you gave one. */
   reference_id?: string | undefined;
-  /** Error. */
+  /** The failure: see {@link LabReportEventError}. */
   error: LabReportEventError;
 }
 
-/** Zod schema for {@link LabReportFailureData}, built on first use. */
+/**
+ * Zod schema for {@link LabReportFailureData}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportFailureDataSchema: z.ZodMiniType<LabReportFailureData> = /* @__PURE__ */ lazySchema(
   'LabReportFailureData',
   () =>

@@ -3,15 +3,23 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportFile` model. Generated from `schemas/LabReportFile.yaml` in Terra's OpenAPI description. */
+/**
+ * A file of the report, with a link to download it.
+ * Held by `artifacts` of {@link LabReportArtifactsResponse}, `files` of {@link LabReportFilesResponse} and `thumbnail` of {@link LabReportFilesResponse}.
+ * Generated from `schemas/LabReportFile.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportFile {
-  /** Filename. */
+  /** The file’s name. */
   filename?: string | undefined;
-  /** Presigned URL. */
+  /** A signed, time-limited link to the file; it expires at `expires_at`. Never log it. */
   presigned_url: string;
 }
 
-/** Zod schema for {@link LabReportFile}, built on first use. */
+/**
+ * Zod schema for {@link LabReportFile}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportFileSchema: z.ZodMiniType<LabReportFile> = /* @__PURE__ */ lazySchema('LabReportFile', () =>
   z.looseObject({
     filename: z.optional(z.string()),

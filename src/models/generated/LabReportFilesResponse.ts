@@ -4,20 +4,27 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LabReportFile, LabReportFileSchema } from './LabReportFile.js';
 
-/** The `LabReportFilesResponse` model. Generated from `schemas/LabReportFilesResponse.yaml` in Terra's OpenAPI description. */
+/**
+ * Terra’s 200 answer to `GET /lab-reports/{session_id}/files`.
+ * Generated from `schemas/LabReportFilesResponse.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportFilesResponse {
-  /** Files. */
+  /** A list of {@link LabReportFile} objects: a file of the report, with a link to download it. */
   files: LabReportFile[];
-  /** Thumbnail. */
+  /** A small preview image of the report: see {@link LabReportFile}. */
   thumbnail?: LabReportFile | undefined;
   /**
-   * Expires at.
+   * When every link in this answer stops working, as an RFC 3339 date-time in UTC (ending in `Z`).
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   expires_at?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportFilesResponse}, built on first use. */
+/**
+ * Zod schema for {@link LabReportFilesResponse}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportFilesResponseSchema: z.ZodMiniType<LabReportFilesResponse> = /* @__PURE__ */ lazySchema(
   'LabReportFilesResponse',
   () =>

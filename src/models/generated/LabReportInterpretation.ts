@@ -4,19 +4,27 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LabReportAppliedRange, LabReportAppliedRangeSchema } from './LabReportAppliedRange.js';
 
-/** The `LabReportInterpretation` model. Generated from `schemas/LabReportInterpretation.yaml` in Terra's OpenAPI description. */
+/**
+ * Whether the value is high, low or normal.
+ * Held by `interpretation` of {@link LabReportEventResult} and {@link LabReportResult}.
+ * Generated from `schemas/LabReportInterpretation.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportInterpretation {
-  /** Flag. */
+  /** A coded reading of the result (`high`, `low`, `normal`, ...), or null when there is none. */
   flag: string | null;
-  /** Flag raw. */
+  /** The flag exactly as the lab printed it. */
   flag_raw?: string | undefined;
-  /** Source. */
+  /** Where the flag came from: `report`, `computed` or `none`. */
   source: string;
-  /** Applied range. */
+  /** The range the flag was computed against: see {@link LabReportAppliedRange}. */
   applied_range?: LabReportAppliedRange | undefined;
 }
 
-/** Zod schema for {@link LabReportInterpretation}, built on first use. */
+/**
+ * Zod schema for {@link LabReportInterpretation}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportInterpretationSchema: z.ZodMiniType<LabReportInterpretation> = /* @__PURE__ */ lazySchema(
   'LabReportInterpretation',
   () =>

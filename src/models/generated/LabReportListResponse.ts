@@ -4,13 +4,20 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LabReportSession, LabReportSessionSchema } from './LabReportSession.js';
 
-/** The `LabReportListResponse` model. Generated from `schemas/LabReportListResponse.yaml` in Terra's OpenAPI description. */
+/**
+ * Terra’s 200 answer to `GET /lab-reports`.
+ * Generated from `schemas/LabReportListResponse.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportListResponse {
-  /** Sessions. */
+  /** A list of {@link LabReportSession} objects. */
   sessions: LabReportSession[];
 }
 
-/** Zod schema for {@link LabReportListResponse}, built on first use. */
+/**
+ * Zod schema for {@link LabReportListResponse}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportListResponseSchema: z.ZodMiniType<LabReportListResponse> = /* @__PURE__ */ lazySchema(
   'LabReportListResponse',
   () =>

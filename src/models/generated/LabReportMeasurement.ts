@@ -5,27 +5,35 @@ import { lazySchema, ref } from '../lazy.js';
 import { type LabReportBoundedValue, LabReportBoundedValueSchema } from './LabReportBoundedValue.js';
 import { type LabReportQualitativeValue, LabReportQualitativeValueSchema } from './LabReportQualitativeValue.js';
 
-/** The `LabReportMeasurement` model. Generated from `schemas/LabReportMeasurement.yaml` in Terra's OpenAPI description. */
+/**
+ * The measured value.
+ * Held by `measurement` of {@link LabReportEventResult} and {@link LabReportResult}.
+ * Generated from `schemas/LabReportMeasurement.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportMeasurement {
-  /** Type. */
+  /** Which of the sibling fields holds the value: `numeric`, `bounded`, `qualitative`, `text`, or `absent` (then `absent_reason` says why). */
   type: string;
-  /** Numeric. */
+  /** The value as a number, in `units`, when `type` is `numeric`. */
   numeric?: number | undefined;
-  /** Bounded. */
+  /** A result given as below or above a value: see {@link LabReportBoundedValue}. */
   bounded?: LabReportBoundedValue | undefined;
-  /** Qualitative. */
+  /** A result given in words: see {@link LabReportQualitativeValue}. */
   qualitative?: LabReportQualitativeValue | undefined;
-  /** Text. */
+  /** The value as free text, when `type` is `text`. */
   text?: string | undefined;
-  /** Absent reason. */
+  /** Why there is no value, when `type` is `absent`. */
   absent_reason?: string | undefined;
-  /** Units. */
+  /** The unit as printed on the report (such as `µmol/L`). */
   units?: string | undefined;
-  /** UCUM code. */
+  /** The unit as a UCUM code, when it could be mapped. */
   ucum_code?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportMeasurement}, built on first use. */
+/**
+ * Zod schema for {@link LabReportMeasurement}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportMeasurementSchema: z.ZodMiniType<LabReportMeasurement> = /* @__PURE__ */ lazySchema(
   'LabReportMeasurement',
   () =>

@@ -3,21 +3,28 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportPanel` model. Generated from `schemas/LabReportPanel.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `panels` of {@link LabReportEventData} and {@link LabReportSession}.
+ * Generated from `schemas/LabReportPanel.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportPanel {
   /**
-   * ID.
+   * Number of the panel within the report; biomarkers refer to it with `panel_id`.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   id: number;
-  /** Name. */
+  /** The panel heading exactly as printed on the report. */
   name?: string | undefined;
-  /** Key. */
+  /** A normalised form of the heading, for grouping (not a LOINC code). */
   key?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportPanel}, built on first use. */
+/**
+ * Zod schema for {@link LabReportPanel}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportPanelSchema: z.ZodMiniType<LabReportPanel> = /* @__PURE__ */ lazySchema('LabReportPanel', () =>
   z.looseObject({
     id: z.number(),

@@ -3,15 +3,23 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportQualitativeValue` model. Generated from `schemas/LabReportQualitativeValue.yaml` in Terra's OpenAPI description. */
+/**
+ * A result given in words.
+ * Held by `qualitative` of {@link LabReportMeasurement}.
+ * Generated from `schemas/LabReportQualitativeValue.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportQualitativeValue {
-  /** Text. */
+  /** The answer in words (such as “negative”). */
   text?: string | undefined;
-  /** Code. */
+  /** The answer as a LOINC or SNOMED code, when there is one. */
   code?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportQualitativeValue}, built on first use. */
+/**
+ * Zod schema for {@link LabReportQualitativeValue}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportQualitativeValueSchema: z.ZodMiniType<LabReportQualitativeValue> = /* @__PURE__ */ lazySchema(
   'LabReportQualitativeValue',
   () =>

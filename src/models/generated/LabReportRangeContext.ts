@@ -3,45 +3,53 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportRangeContext` model. Generated from `schemas/LabReportRangeContext.yaml` in Terra's OpenAPI description. */
+/**
+ * Who the range applies to.
+ * Held by `context` of {@link LabReportReferenceRange}.
+ * Generated from `schemas/LabReportRangeContext.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportRangeContext {
-  /** Sex. */
+  /** The sex the range applies to. */
   sex?: string | undefined;
   /**
-   * Age lower.
+   * Youngest age the range applies to, in years.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   age_lower?: number | undefined;
   /**
-   * Age upper.
+   * Oldest age the range applies to, in years.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   age_upper?: number | undefined;
-  /** Pregnancy status. */
+  /** The pregnancy status the range applies to. */
   pregnancy_status?: string | undefined;
   /**
-   * Gestational week lower.
+   * First week of pregnancy the range applies to.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   gestational_week_lower?: number | undefined;
   /**
-   * Gestational week upper.
+   * Last week of pregnancy the range applies to.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   gestational_week_upper?: number | undefined;
-  /** Cycle phase. */
+  /** The menstrual-cycle phase the range applies to. */
   cycle_phase?: string | undefined;
-  /** Reference population. */
+  /** The population the range was drawn from. */
   reference_population?: string | undefined;
-  /** Modifiers. */
+  /** Other conditions the range applies under, as words. */
   modifiers?: string[] | undefined;
 }
 
-/** Zod schema for {@link LabReportRangeContext}, built on first use. */
+/**
+ * Zod schema for {@link LabReportRangeContext}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportRangeContextSchema: z.ZodMiniType<LabReportRangeContext> = /* @__PURE__ */ lazySchema(
   'LabReportRangeContext',
   () =>

@@ -4,19 +4,26 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LabReportRangeContext, LabReportRangeContextSchema } from './LabReportRangeContext.js';
 
-/** The `LabReportReferenceRange` model. Generated from `schemas/LabReportReferenceRange.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `reference_ranges` of {@link LabReportEventResult} and {@link LabReportResult}.
+ * Generated from `schemas/LabReportReferenceRange.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportReferenceRange {
-  /** Lower. */
+  /** Lower end of the range, in the measurement’s `units`; absent when the range is open below. */
   lower?: number | undefined;
-  /** Upper. */
+  /** Upper end of the range, in the measurement’s `units`; absent when the range is open above. */
   upper?: number | undefined;
-  /** Type. */
+  /** What kind of range this is, in the lab’s words. */
   type?: string | undefined;
-  /** Context. */
+  /** Who the range applies to: see {@link LabReportRangeContext}. */
   context?: LabReportRangeContext | undefined;
 }
 
-/** Zod schema for {@link LabReportReferenceRange}, built on first use. */
+/**
+ * Zod schema for {@link LabReportReferenceRange}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportReferenceRangeSchema: z.ZodMiniType<LabReportReferenceRange> = /* @__PURE__ */ lazySchema(
   'LabReportReferenceRange',
   () =>

@@ -3,15 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportReprocessResponse` model. Generated from `schemas/LabReportReprocessResponse.yaml` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to reprocessing a lab report: the session and its new status. Not used by any endpoint of this API version yet.
+ * Generated from `schemas/LabReportReprocessResponse.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportReprocessResponse {
-  /** Session ID. */
+  /** Terra’s id of the lab-report session, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   session_id: string;
-  /** Current status. */
+  /** Where the report is in processing, as a lowercase word (such as `processing`); new words may appear. */
   current_status: string;
 }
 
-/** Zod schema for {@link LabReportReprocessResponse}, built on first use. */
+/**
+ * Zod schema for {@link LabReportReprocessResponse}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportReprocessResponseSchema: z.ZodMiniType<LabReportReprocessResponse> = /* @__PURE__ */ lazySchema(
   'LabReportReprocessResponse',
   () =>

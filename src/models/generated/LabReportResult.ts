@@ -8,21 +8,28 @@ import { type LabReportMeasurement, LabReportMeasurementSchema } from './LabRepo
 import { type LabReportReferenceRange, LabReportReferenceRangeSchema } from './LabReportReferenceRange.js';
 import { type LabReportResultSource, LabReportResultSourceSchema } from './LabReportResultSource.js';
 
-/** The `LabReportResult` model. Generated from `schemas/LabReportResult.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `results` of {@link LabReportSession}.
+ * Generated from `schemas/LabReportResult.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportResult {
-  /** Source. */
+  /** The result as printed on the report: see {@link LabReportResultSource}. */
   source: LabReportResultSource;
-  /** Biomarker. */
+  /** Which biomarker the result is: see {@link LabReportBiomarker}. */
   biomarker: LabReportBiomarker;
-  /** Measurement. */
+  /** The measured value: see {@link LabReportMeasurement}. */
   measurement: LabReportMeasurement;
-  /** Interpretation. */
+  /** Whether the value is high, low or normal: see {@link LabReportInterpretation}. */
   interpretation: LabReportInterpretation;
-  /** Reference ranges. */
+  /** A list of {@link LabReportReferenceRange} objects. */
   reference_ranges?: LabReportReferenceRange[] | undefined;
 }
 
-/** Zod schema for {@link LabReportResult}, built on first use. */
+/**
+ * Zod schema for {@link LabReportResult}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportResultSchema: z.ZodMiniType<LabReportResult> = /* @__PURE__ */ lazySchema('LabReportResult', () =>
   z.looseObject({
     source: ref(LabReportResultSourceSchema),

@@ -3,27 +3,35 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportResultSource` model. Generated from `schemas/LabReportResultSource.yaml` in Terra's OpenAPI description. */
+/**
+ * The result as printed on the report.
+ * Held by `source` of {@link LabReportResult}.
+ * Generated from `schemas/LabReportResultSource.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportResultSource {
-  /** Name. */
+  /** The test’s name exactly as printed on the report. */
   name?: string | undefined;
-  /** Panel. */
+  /** The panel heading the result was printed under. */
   panel?: string | undefined;
-  /** Value. */
+  /** The value exactly as printed, before any parsing. */
   value?: string | undefined;
-  /** Units. */
+  /** The unit exactly as printed. */
   units?: string | undefined;
-  /** Flag. */
+  /** The flag exactly as printed; its coded form is in `interpretation`. */
   flag?: string | undefined;
-  /** Method. */
+  /** The lab method, as printed. */
   method?: string | undefined;
-  /** Notes. */
+  /** Notes printed next to the result. */
   notes?: string | undefined;
-  /** Reference text. */
+  /** The reference range exactly as printed. */
   reference_text?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportResultSource}, built on first use. */
+/**
+ * Zod schema for {@link LabReportResultSource}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportResultSourceSchema: z.ZodMiniType<LabReportResultSource> = /* @__PURE__ */ lazySchema(
   'LabReportResultSource',
   () =>

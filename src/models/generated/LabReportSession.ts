@@ -6,89 +6,92 @@ import { type LabReportPanel, LabReportPanelSchema } from './LabReportPanel.js';
 import { type LabReportResult, LabReportResultSchema } from './LabReportResult.js';
 import { type LabReportStatusEntry, LabReportStatusEntrySchema } from './LabReportStatusEntry.js';
 
-/** The `LabReportSession` model. Generated from `schemas/LabReportSession.yaml` in Terra's OpenAPI description. */
+/**
+ * A lab report Terra processes from an uploaded file: its status, and once done, its extracted results.
+ * Terra’s 200 answer to `GET /lab-reports/{session_id}`.
+ * One item of the list in `sessions` of {@link LabReportListResponse}.
+ * Generated from `schemas/LabReportSession.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportSession {
-  /** Session ID. */
+  /** Terra’s id of the lab-report session, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   session_id: string;
-  /** Upload ID. */
+  /** The id of the upload the session came from; one upload with several reports gives several sessions. */
   upload_id?: string | undefined;
-  /** Reference ID. */
+  /** Your own reference for the upload, if you gave one. */
   reference_id?: string | undefined;
-  /** Report type. */
+  /** What kind of report this is, as a lowercase word (such as `lab`); new words may appear. */
   report_type: string;
-  /** Current status. */
+  /** Where the report is in processing, as a lowercase word (such as `processing`); new words may appear. */
   current_status: string;
   /**
-   * Uploaded at.
+   * When the files were uploaded, as an RFC 3339 date-time in UTC (ending in `Z`).
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   uploaded_at?: string | undefined;
   /**
-   * Updated at.
+   * When the session last changed, as an RFC 3339 date-time in UTC (ending in `Z`).
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   updated_at?: string | undefined;
-  /** Report date. */
+  /** The date printed on the report, `YYYY-MM-DD`; absent when it could not be read. */
   report_date?: string | undefined;
-  /**
-   * Report time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** The time printed on the report, `HH:MM` (24-hour); absent when it could not be read. */
   report_time?: string | undefined;
-  /** Collection date. */
+  /** When the specimen was collected, `YYYY-MM-DD`; absent when it could not be read. */
   collection_date?: string | undefined;
-  /**
-   * Collection time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** Time the specimen was collected, `HH:MM` (24-hour); absent when it could not be read. */
   collection_time?: string | undefined;
-  /** Report locale. */
+  /** The report’s language and region, such as `en-GB`. */
   report_locale?: string | undefined;
-  /** Lab name. */
+  /** The laboratory’s name as printed. */
   lab_name?: string | undefined;
   /**
-   * Patient age at collection.
+   * The patient’s age in years when the specimen was taken; absent when unknown.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   patient_age_at_collection?: number | undefined;
-  /** Patient sex. */
+  /** The patient’s sex as printed, as a lowercase word; absent when not given. */
   patient_sex?: string | undefined;
   /**
-   * Input bytes.
+   * Size of the uploaded files, in bytes.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   input_bytes?: number | undefined;
   /**
-   * Results count.
+   * How many results the report holds.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   results_count?: number | undefined;
   /**
-   * Output bytes.
+   * Size of what Terra produced from them, in bytes.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   output_bytes?: number | undefined;
   /**
-   * File count.
+   * How many files the upload held.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   file_count?: number | undefined;
-  /** Status history. */
+  /** The statuses the session has gone through, each with its time: see {@link LabReportStatusEntry}. */
   status_history?: LabReportStatusEntry[] | undefined;
-  /** Results. */
+  /** A list of {@link LabReportResult} objects. */
   results?: LabReportResult[] | undefined;
-  /** Panels. */
+  /** A list of {@link LabReportPanel} objects. */
   panels?: LabReportPanel[] | undefined;
-  /** Report notes. */
+  /** Free-text notes found on the report. */
   report_notes?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportSession}, built on first use. */
+/**
+ * Zod schema for {@link LabReportSession}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportSessionSchema: z.ZodMiniType<LabReportSession> = /* @__PURE__ */ lazySchema(
   'LabReportSession',
   () =>

@@ -3,20 +3,27 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportStatusEntry` model. Generated from `schemas/LabReportStatusEntry.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `status_history` of {@link LabReportSession}.
+ * Generated from `schemas/LabReportStatusEntry.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportStatusEntry {
-  /** Status. */
+  /** The status the session reached (such as `processing`), as a lowercase word. */
   status: string;
   /**
-   * Timestamp.
+   * When the session reached this status, as an RFC 3339 date-time in UTC (ending in `Z`).
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   timestamp?: string | undefined;
-  /** Note. */
+  /** A note on the status change, in words. */
   note?: string | undefined;
 }
 
-/** Zod schema for {@link LabReportStatusEntry}, built on first use. */
+/**
+ * Zod schema for {@link LabReportStatusEntry}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportStatusEntrySchema: z.ZodMiniType<LabReportStatusEntry> = /* @__PURE__ */ lazySchema(
   'LabReportStatusEntry',
   () =>

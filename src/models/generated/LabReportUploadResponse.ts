@@ -3,15 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LabReportUploadResponse` model. Generated from `schemas/LabReportUploadResponse.yaml` in Terra's OpenAPI description. */
+/**
+ * Terra’s 202 answer to `POST /lab-reports`.
+ * Generated from `schemas/LabReportUploadResponse.yaml` in Terra's OpenAPI description.
+ * @category Lab reports
+ */
 export interface LabReportUploadResponse {
-  /** Upload ID. */
+  /** The id of the upload the session came from; one upload with several reports gives several sessions. */
   upload_id: string;
-  /** Current status. */
+  /** Where the report is in processing, as a lowercase word (such as `processing`); new words may appear. */
   current_status: string;
 }
 
-/** Zod schema for {@link LabReportUploadResponse}, built on first use. */
+/**
+ * Zod schema for {@link LabReportUploadResponse}, built on first use.
+ * @category Lab reports
+ */
 export const LabReportUploadResponseSchema: z.ZodMiniType<LabReportUploadResponse> = /* @__PURE__ */ lazySchema(
   'LabReportUploadResponse',
   () =>

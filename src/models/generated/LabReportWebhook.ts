@@ -5,10 +5,17 @@ import { lazySchema, oneOfTagged, ref } from '../lazy.js';
 import { type LabReportCompletedEvent, LabReportCompletedEventSchema } from './LabReportCompletedEvent.js';
 import { type LabReportFailedEvent, LabReportFailedEventSchema } from './LabReportFailedEvent.js';
 
-/** The `LabReportWebhook` union. Generated from `dist/v2-bundled.yaml#/components/schemas/LabReportWebhook` in Terra's OpenAPI description. */
+/**
+ * Either lab-report event: completed or failed, told apart by `type`.
+ * Generated from `dist/v2-bundled.yaml#/components/schemas/LabReportWebhook` in Terra's OpenAPI description.
+ * @category Events
+ */
 export type LabReportWebhook = LabReportCompletedEvent | LabReportFailedEvent;
 
-/** Zod schema for {@link LabReportWebhook}, built on first use. */
+/**
+ * Zod schema for {@link LabReportWebhook}, built on first use.
+ * @category Events
+ */
 export const LabReportWebhookSchema: z.ZodMiniType<LabReportWebhook> = /* @__PURE__ */ lazySchema(
   'LabReportWebhook',
   () => oneOfTagged<LabReportWebhook>('type', [ref(LabReportCompletedEventSchema), ref(LabReportFailedEventSchema)]),

@@ -4,13 +4,21 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type LapSample, LapSampleSchema } from './LapSample.js';
 
-/** The `LapData` model. Generated from `schemas/LapData.yaml` in Terra's OpenAPI description. */
+/**
+ * The laps.
+ * Held by `lap_data` of {@link Activity}.
+ * Generated from `schemas/LapData.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface LapData {
-  /** Laps. */
+  /** The laps in the order they were recorded, each a {@link LapSample}. */
   laps?: LapSample[] | null | undefined;
 }
 
-/** Zod schema for {@link LapData}, built on first use. */
+/**
+ * Zod schema for {@link LapData}, built on first use.
+ * @category Activity
+ */
 export const LapDataSchema: z.ZodMiniType<LapData> = /* @__PURE__ */ lazySchema('LapData', () =>
   z.looseObject({
     laps: z.nullish(z.array(ref(LapSampleSchema))),

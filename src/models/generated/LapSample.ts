@@ -3,35 +3,33 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `LapSample` model. Generated from `schemas/LapSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `laps` of {@link LapData}.
+ * Generated from `schemas/LapSample.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface LapSample {
-  /** Calories. */
+  /** Calories burned during the lap, in kilocalories (the “calories” of food labels and fitness apps). */
   calories?: number | null | undefined;
-  /** Average heart rate, in beats per minute. */
+  /** Average heart rate over the workout, lap or reading, in beats per minute. */
   avg_hr_bpm?: number | null | undefined;
-  /**
-   * Start time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the lap started, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   start_time?: string | null | undefined;
   /** Average speed, in metres per second. */
   avg_speed_meters_per_second?: number | null | undefined;
-  /** Distance, in metres. */
+  /** Distance covered in the lap, in metres. */
   distance_meters?: number | null | undefined;
   /**
-   * Total strokes.
+   * Strokes in the lap (swimming).
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   total_strokes?: number | null | undefined;
-  /**
-   * End time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the lap ended, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   end_time?: string | null | undefined;
-  /** Stroke type. */
+  /** The swimming stroke of the lap, as the provider names it (such as `freestyle`). */
   stroke_type?: string | null | undefined;
-  /** Average, in watts. */
+  /** Average power output, in watts. */
   avg_watts?: number | null | undefined;
   /**
    * Active duration, in seconds.
@@ -39,11 +37,14 @@ export interface LapSample {
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   active_duration_seconds?: number | null | undefined;
-  /** Trigger method. */
+  /** What ended the lap, as the device reports it (such as `MANUAL`, `DISTANCE`, `TIME` or `SESSION_END`). */
   trigger_method?: string | null | undefined;
 }
 
-/** Zod schema for {@link LapSample}, built on first use. */
+/**
+ * Zod schema for {@link LapSample}, built on first use.
+ * @category Activity
+ */
 export const LapSampleSchema: z.ZodMiniType<LapSample> = /* @__PURE__ */ lazySchema('LapSample', () =>
   z.looseObject({
     calories: z.nullish(z.number()),

@@ -4,28 +4,41 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `LargeRequestProcessingEvent` model. Generated from `schemas/LargeRequestProcessingEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when Terra starts assembling a request for more than a month of data; the data follows in several events.
+ * Generated from `schemas/LargeRequestProcessingEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface LargeRequestProcessingEvent {
-  /** Type. */
+  /** Always `'large_request_processing'`: the type that tells this payload from every other. */
   type: 'large_request_processing';
-  /** Status. */
-  status: 'processing';
-  /** Message. */
-  message: string;
-  /** User. */
+  /**
+   * Terra’s status word for the event. The spec’s word is offered to autocompletion, but real deliveries use others, so treat it as a hint, not a switch.
+   * May be missing, be `null` or hold any string here, though the spec requires it and allows only `'processing'`. Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.
+   */
+  status?: 'processing' | (string & {}) | null | undefined;
+  /**
+   * A human-readable note from Terra, for logs or display. Its wording is not stable: never branch on it.
+   * May be missing here, though the spec requires it. Examples in Terra’s connection guide leave `message` out.
+   */
+  message?: string | undefined;
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Reference. */
+  /** Terra’s id of the large request. Every data event of the request carries it in its `terra-reference` header: use it to correlate, never to deduplicate. */
   reference: string;
 }
 
-/** Zod schema for {@link LargeRequestProcessingEvent}, built on first use. */
+/**
+ * Zod schema for {@link LargeRequestProcessingEvent}, built on first use.
+ * @category Events
+ */
 export const LargeRequestProcessingEventSchema: z.ZodMiniType<LargeRequestProcessingEvent> = /* @__PURE__ */ lazySchema(
   'LargeRequestProcessingEvent',
   () =>
     z.looseObject({
       type: z.literal('large_request_processing'),
-      status: z.literal('processing'),
-      message: z.string(),
+      status: z.nullish(z.string()),
+      message: z.optional(z.string()),
       user: ref(TerraUserSchema),
       reference: z.string(),
     }),

@@ -4,27 +4,38 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `LargeRequestSendingEvent` model. Generated from `schemas/LargeRequestSendingEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when Terra starts delivering a large request, saying how many data events will follow.
+ * Generated from `schemas/LargeRequestSendingEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface LargeRequestSendingEvent {
-  /** Type. */
+  /** Always `'large_request_sending'`: the type that tells this payload from every other. */
   type: 'large_request_sending';
-  /** Status. */
+  /** Terra’s status word for the event, when it sends one. Free text: compare with care. */
   status?: string | null | undefined;
-  /** User. */
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Reference. */
+  /** Terra’s id of the large request, repeated in the `terra-reference` header of each data event that follows. */
   reference: string;
-  /** Message. */
-  message: string;
   /**
-   * Expected payloads.
+   * A human-readable note from Terra, for logs or display. Its wording is not stable: never branch on it.
+   * May be missing here, though the spec requires it. Examples in Terra’s connection guide leave `message` out.
+   */
+  message?: string | undefined;
+  /**
+   * How many data events the request will be split into: count them to know when the backfill is complete.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
+   * May be missing here, though the spec requires it. It is a progress hint only; older Terra docs describe this event without it.
    */
-  expected_payloads: number;
+  expected_payloads?: number | undefined;
 }
 
-/** Zod schema for {@link LargeRequestSendingEvent}, built on first use. */
+/**
+ * Zod schema for {@link LargeRequestSendingEvent}, built on first use.
+ * @category Events
+ */
 export const LargeRequestSendingEventSchema: z.ZodMiniType<LargeRequestSendingEvent> = /* @__PURE__ */ lazySchema(
   'LargeRequestSendingEvent',
   () =>
@@ -33,7 +44,7 @@ export const LargeRequestSendingEventSchema: z.ZodMiniType<LargeRequestSendingEv
       status: z.nullish(z.string()),
       user: ref(TerraUserSchema),
       reference: z.string(),
-      message: z.string(),
-      expected_payloads: z.number(),
+      message: z.optional(z.string()),
+      expected_payloads: z.optional(z.number()),
     }),
 );

@@ -4,39 +4,47 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type METSample, METSampleSchema } from './METSample.js';
 
-/** The `METData` model. Generated from `schemas/METData.yaml` in Terra's OpenAPI description. */
+/**
+ * Metabolic equivalent (MET) figures.
+ * Held by `MET_data` of {@link Activity} and {@link Daily}.
+ * Generated from `schemas/METData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface METData {
-  /** MET samples. */
+  /** Time series of {@link METSample} points. Data requested without `withSamples` leaves it out. */
   MET_samples?: METSample[] | null | undefined;
-  /** Average level. */
+  /** Average metabolic equivalent (1 = at rest). */
   avg_level?: number | null | undefined;
   /**
-   * Number of high intensity, in minutes.
+   * Time at high intensity on the MET scale, in minutes.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_high_intensity_minutes?: number | null | undefined;
   /**
-   * Number of inactive, in minutes.
+   * Time inactive on the MET scale, in minutes.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_inactive_minutes?: number | null | undefined;
   /**
-   * Number of low intensity, in minutes.
+   * Time at low intensity on the MET scale, in minutes.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_low_intensity_minutes?: number | null | undefined;
   /**
-   * Number of moderate intensity, in minutes.
+   * Time at moderate intensity on the MET scale, in minutes.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_moderate_intensity_minutes?: number | null | undefined;
 }
 
-/** Zod schema for {@link METData}, built on first use. */
+/**
+ * Zod schema for {@link METData}, built on first use.
+ * @category Shared
+ */
 export const METDataSchema: z.ZodMiniType<METData> = /* @__PURE__ */ lazySchema('METData', () =>
   z.looseObject({
     MET_samples: z.nullish(z.array(ref(METSampleSchema))),

@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `METSample` model. Generated from `schemas/METSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `MET_samples` of {@link METData}.
+ * Generated from `schemas/METSample.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface METSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Level. */
+  /** Metabolic equivalent at this point (1 = at rest). */
   level?: number | null | undefined;
 }
 
-/** Zod schema for {@link METSample}, built on first use. */
+/**
+ * Zod schema for {@link METSample}, built on first use.
+ * @category Shared
+ */
 export const METSampleSchema: z.ZodMiniType<METSample> = /* @__PURE__ */ lazySchema('METSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

@@ -7,31 +7,32 @@ import { type NutritionMacros, NutritionMacrosSchema } from './NutritionMacros.j
 import { type NutritionMicros, NutritionMicrosSchema } from './NutritionMicros.js';
 import { type NutritionQuantity, NutritionQuantitySchema } from './NutritionQuantity.js';
 
-/** The `Meal` model. Generated from `schemas/Meal.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `meals` of {@link Nutrition}.
+ * Generated from `schemas/Meal.yaml` in Terra's OpenAPI description.
+ * @category Nutrition
+ */
 export interface Meal {
-  /** Micros. */
+  /** Vitamins, minerals and other micronutrients: see {@link NutritionMicros}. */
   micros: NutritionMicros;
-  /**
-   * Type.
-   * A {@link MealType} value: `MealTypeLabels` names the documented ones.
-   */
+  /** Which meal of the day the food belongs to, as a {@link MealType} code. */
   type: MealType;
-  /** ID. */
+  /** The provider’s id of the logged food. */
   id: string;
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the food was eaten, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp: string;
-  /** Quantity. */
+  /** How much was eaten: see {@link NutritionQuantity}. */
   quantity: NutritionQuantity;
-  /** Name. */
+  /** The food as the user logged it. */
   name: string;
-  /** Macros. */
+  /** Calories and macronutrients (protein, fat, carbohydrates, ...): see {@link NutritionMacros}. */
   macros: NutritionMacros;
 }
 
-/** Zod schema for {@link Meal}, built on first use. */
+/**
+ * Zod schema for {@link Meal}, built on first use.
+ * @category Nutrition
+ */
 export const MealSchema: z.ZodMiniType<Meal> = /* @__PURE__ */ lazySchema('Meal', () =>
   z.looseObject({
     micros: ref(NutritionMicrosSchema),

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link MealType}. */
+/**
+ * A value Terra documents for {@link MealType}.
+ * @category Nutrition
+ */
 export type KnownMealType = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /**
  * The label of each value Terra documents for {@link MealType}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Nutrition
  */
 export const MealTypeLabels: Readonly<Record<KnownMealType, string>> = {
   0: 'Unknown',
@@ -21,10 +25,16 @@ export const MealTypeLabels: Readonly<Record<KnownMealType, string>> = {
 };
 
 /**
- * The `MealType` enum: a documented value, or any other number Terra may add later.
+ * Which meal of the day a food belongs to.
+ * Terra may add values: any number is accepted, and {@link KnownMealType} lists the documented ones, which {@link MealTypeLabels} names.
+ * Used by `type` of {@link Meal}.
  * Generated from `schemas/MealType.yaml` in Terra's OpenAPI description.
+ * @category Nutrition
  */
 export type MealType = KnownMealType | (number & {});
 
-/** Zod schema for {@link MealType}, built on first use. */
+/**
+ * Zod schema for {@link MealType}, built on first use.
+ * @category Nutrition
+ */
 export const MealTypeSchema: z.ZodMiniType<MealType> = /* @__PURE__ */ lazySchema('MealType', () => z.number());

@@ -3,21 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `MeasurementDataSample` model. Generated from `schemas/MeasurementDataSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `measurements` of {@link MeasurementsData}.
+ * Generated from `schemas/MeasurementDataSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface MeasurementDataSample {
-  /**
-   * Measurement time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the measurement was taken, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   measurement_time?: string | null | undefined;
-  /** BMI. */
+  /** Body mass index, in kg/m². */
   BMI?: number | null | undefined;
-  /** BMR. */
+  /** Basal metabolic rate: energy the body needs at rest, in kilocalories (the “calories” of food labels and fitness apps) per day. */
   BMR?: number | null | undefined;
-  /** RMR. */
+  /** Resting metabolic rate: energy needed at rest plus light everyday activity, in kilocalories (the “calories” of food labels and fitness apps) per day. */
   RMR?: number | null | undefined;
   /**
-   * Estimated fitness age.
+   * The age the user’s fitness corresponds to, in years, as the device estimates it.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
@@ -25,7 +26,7 @@ export interface MeasurementDataSample {
   /** Skin fold, in millimetres. */
   skin_fold_mm?: number | null | undefined;
   /**
-   * Bodyfat, in percent.
+   * Body fat, in percent.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
@@ -38,29 +39,32 @@ export interface MeasurementDataSample {
   bone_mass_g?: number | null | undefined;
   /** Muscle mass, in grams. */
   muscle_mass_g?: number | null | undefined;
-  /** Lean mass, in grams. */
+  /** Body weight minus fat, in grams. */
   lean_mass_g?: number | null | undefined;
   /**
-   * Water, in percent.
+   * Share of body weight that is water, in percent.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   water_percentage?: number | null | undefined;
-  /** Insulin units. */
+  /** Insulin taken, in insulin units (IU). */
   insulin_units?: number | null | undefined;
-  /** Insulin type. */
+  /** The kind of insulin taken, in the provider’s words (such as `rapid-acting`). */
   insulin_type?: string | null | undefined;
-  /** Urine color. */
+  /** Urine colour as the user logged it. */
   urine_color?: string | null | undefined;
-  /** User notes. */
+  /** The user’s note on the measurement. */
   user_notes?: string | null | undefined;
-  /** Visceral fat level. */
+  /** Visceral fat, on the device’s own scale. */
   visceral_fat_level?: number | null | undefined;
-  /** Visceral fat category. */
+  /** Visceral fat as a rating word from the device (such as `normal`). */
   visceral_fat_category?: string | null | undefined;
 }
 
-/** Zod schema for {@link MeasurementDataSample}, built on first use. */
+/**
+ * Zod schema for {@link MeasurementDataSample}, built on first use.
+ * @category Body
+ */
 export const MeasurementDataSampleSchema: z.ZodMiniType<MeasurementDataSample> = /* @__PURE__ */ lazySchema(
   'MeasurementDataSample',
   () =>

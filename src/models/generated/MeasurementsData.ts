@@ -4,41 +4,49 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type MeasurementDataSample, MeasurementDataSampleSchema } from './MeasurementDataSample.js';
 
-/** The `MeasurementsData` model. Generated from `schemas/MeasurementsData.yaml` in Terra's OpenAPI description. */
+/**
+ * Body measurements (weight, fat, BMI, ...).
+ * Held by `measurements_data` of {@link Body}.
+ * Generated from `schemas/MeasurementsData.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface MeasurementsData {
-  /** Measurements. */
+  /** The measurements taken over the day, each a {@link MeasurementDataSample}. */
   measurements?: MeasurementDataSample[] | null | undefined;
-  /** Day average BMI. */
+  /** The day’s average body mass index, in kg/m². */
   day_avg_bmi?: number | null | undefined;
-  /** Day average BMR. */
+  /** The day’s average basal metabolic rate, in kilocalories (the “calories” of food labels and fitness apps). */
   day_avg_bmr?: number | null | undefined;
-  /** Day average RMR. */
+  /** The day’s average resting metabolic rate, in kilocalories (the “calories” of food labels and fitness apps). */
   day_avg_rmr?: number | null | undefined;
-  /** Day average estimated fitness age. */
+  /** The day’s average estimated fitness age, in years. */
   day_avg_estimated_fitness_age?: number | null | undefined;
-  /** Day average skin fold, in millimetres. */
+  /** The day’s average skin fold, in millimetres. */
   day_avg_skin_fold_mm?: number | null | undefined;
-  /** Day average bodyfat, in percent. */
+  /** The day’s average body fat, in percent. */
   day_avg_bodyfat_percentage?: number | null | undefined;
-  /** Day average weight, in kilograms. */
+  /** The day’s average weight, in kilograms. */
   day_avg_weight_kg?: number | null | undefined;
-  /** Day average height, in centimetres. */
+  /** The day’s average height, in centimetres. */
   day_avg_height_cm?: number | null | undefined;
-  /** Day average bone mass, in grams. */
+  /** The day’s average bone mass, in grams. */
   day_avg_bone_mass_g?: number | null | undefined;
-  /** Day average muscle mass, in grams. */
+  /** The day’s average muscle mass, in grams. */
   day_avg_muscle_mass_g?: number | null | undefined;
-  /** Day average lean mass, in grams. */
+  /** The day’s average lean mass, in grams. */
   day_avg_lean_mass_g?: number | null | undefined;
-  /** Day average water, in percent. */
+  /** The day’s average water, in percent. */
   day_avg_water_percentage?: number | null | undefined;
-  /** Day average insulin units. */
+  /** The day’s average insulin, in insulin units (IU). */
   day_avg_insulin_units?: number | null | undefined;
-  /** Day average visceral fat level. */
+  /** The day’s average visceral fat, on the device’s own scale. */
   day_avg_visceral_fat_level?: number | null | undefined;
 }
 
-/** Zod schema for {@link MeasurementsData}, built on first use. */
+/**
+ * Zod schema for {@link MeasurementsData}, built on first use.
+ * @category Body
+ */
 export const MeasurementsDataSchema: z.ZodMiniType<MeasurementsData> = /* @__PURE__ */ lazySchema(
   'MeasurementsData',
   () =>

@@ -5,15 +5,23 @@ import { lazySchema, ref } from '../lazy.js';
 import { type MenstruationData, MenstruationDataSchema } from './MenstruationData.js';
 import { type MenstruationMetadata, MenstruationMetadataSchema } from './MenstruationMetadata.js';
 
-/** The `Menstruation` model. Generated from `schemas/Menstruation.yaml` in Terra's OpenAPI description. */
+/**
+ * One day of menstrual-cycle data: phase, predictions and logged flow. Overwrite by the calendar date of `metadata.start_time`.
+ * One item of the list in `data` of {@link MenstruationEvent} and {@link MenstruationCollection}.
+ * Generated from `schemas/Menstruation.yaml` in Terra's OpenAPI description.
+ * @category Menstruation
+ */
 export interface Menstruation {
-  /** Metadata. */
+  /** What the record is and which period it covers: see {@link MenstruationMetadata}. */
   metadata: MenstruationMetadata;
-  /** Menstruation data. */
+  /** The cycle, its phase and the logged flow: see {@link MenstruationData}. */
   menstruation_data?: MenstruationData | null | undefined;
 }
 
-/** Zod schema for {@link Menstruation}, built on first use. */
+/**
+ * Zod schema for {@link Menstruation}, built on first use.
+ * @category Menstruation
+ */
 export const MenstruationSchema: z.ZodMiniType<Menstruation> = /* @__PURE__ */ lazySchema('Menstruation', () =>
   z.looseObject({
     metadata: ref(MenstruationMetadataSchema),

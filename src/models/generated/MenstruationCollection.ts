@@ -5,17 +5,24 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Menstruation, MenstruationSchema } from './Menstruation.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `MenstruationCollection` model. Generated from `dist/v2-bundled.yaml paths /menstruation get responses 200 oneOf 0` in Terra's OpenAPI description. */
+/**
+ * One form of Terra’s 200 answer to `GET /menstruation`.
+ * Generated from `dist/v2-bundled.yaml paths /menstruation get responses 200 oneOf 0` in Terra's OpenAPI description.
+ * @category Responses
+ */
 export interface MenstruationCollection {
-  /** User. */
+  /** The connection the data belongs to: see {@link TerraUser}. */
   user?: TerraUser | undefined;
-  /** Data. */
+  /** The records, each a {@link Menstruation}; empty when there is no data in the range. */
   data?: Menstruation[] | undefined;
-  /** Type. */
+  /** The data type of `data` (`activity`, `sleep`, ...). */
   type?: string | null | undefined;
 }
 
-/** Zod schema for {@link MenstruationCollection}, built on first use. */
+/**
+ * Zod schema for {@link MenstruationCollection}, built on first use.
+ * @category Responses
+ */
 export const MenstruationCollectionSchema: z.ZodMiniType<MenstruationCollection> = /* @__PURE__ */ lazySchema(
   'MenstruationCollection',
   () =>

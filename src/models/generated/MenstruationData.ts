@@ -6,71 +6,73 @@ import { type MenstruationFlowSample, MenstruationFlowSampleSchema } from './Men
 import { type MenstruationInterval, MenstruationIntervalSchema } from './MenstruationInterval.js';
 import { type MenstruationIntervalSample, MenstruationIntervalSampleSchema } from './MenstruationIntervalSample.js';
 
-/** The `MenstruationData` model. Generated from `schemas/MenstruationData.yaml` in Terra's OpenAPI description. */
+/**
+ * The cycle, its phase and the logged flow.
+ * Held by `menstruation_data` of {@link Menstruation}.
+ * Generated from `schemas/MenstruationData.yaml` in Terra's OpenAPI description.
+ * @category Menstruation
+ */
 export interface MenstruationData {
   /**
-   * Period length, in days.
+   * How many days the bleeding lasts, in days.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   period_length_days?: number | null | undefined;
-  /**
-   * Current phase.
-   * A {@link MenstruationInterval} value: `MenstruationIntervalLabels` names the documented ones.
-   */
+  /** The cycle phase of this day, as a {@link MenstruationInterval} code. */
   current_phase?: MenstruationInterval | null | undefined;
   /**
-   * Length of current phase, in days.
+   * Length of the current phase, in days.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   length_of_current_phase_days?: number | null | undefined;
   /**
-   * Days until next phase.
+   * Days until the next phase begins, as predicted.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   days_until_next_phase?: number | null | undefined;
-  /** Period start date. */
+  /** First day of the cycle’s period, `YYYY-MM-DD`. */
   period_start_date?: string | null | undefined;
   /**
-   * Predicted cycle length, in days.
+   * The predicted length of the cycle, in days.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   predicted_cycle_length_days?: number | null | undefined;
   /**
-   * Day in cycle.
+   * Which day of the cycle this record is, counted from 1.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   day_in_cycle?: number | null | undefined;
-  /**
-   * Last updated time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the user last logged anything about the cycle, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   last_updated_time?: string | null | undefined;
   /**
-   * Cycle length, in days.
+   * Length of the whole cycle, in days.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   cycle_length_days?: number | null | undefined;
-  /** Is predicted cycle. */
+  /** `true` when the cycle is the provider’s prediction, `false` when the user logged it. */
   is_predicted_cycle?: boolean | null | undefined;
-  /** Menstruation flow. */
+  /** The flow the user logged, day by day: time series of {@link MenstruationFlowSample} points. */
   menstruation_flow?: MenstruationFlowSample[] | null | undefined;
-  /** Intervals. */
+  /** The phases of the cycle, each covering a stretch of days: see {@link MenstruationIntervalSample}. */
   intervals?: MenstruationIntervalSample[] | null | undefined;
-  /** Fertility window start. */
+  /** First day of the fertile window, `YYYY-MM-DD`. */
   fertility_window_start?: string | null | undefined;
-  /** Fertility window end. */
+  /** Last day of the fertile window, `YYYY-MM-DD`. */
   fertility_window_end?: string | null | undefined;
-  /** Ovulation day. */
+  /** The predicted day of ovulation, `YYYY-MM-DD`. */
   ovulation_day?: string | null | undefined;
 }
 
-/** Zod schema for {@link MenstruationData}, built on first use. */
+/**
+ * Zod schema for {@link MenstruationData}, built on first use.
+ * @category Menstruation
+ */
 export const MenstruationDataSchema: z.ZodMiniType<MenstruationData> = /* @__PURE__ */ lazySchema(
   'MenstruationData',
   () =>

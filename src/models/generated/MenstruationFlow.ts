@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link MenstruationFlow}. */
+/**
+ * A value Terra documents for {@link MenstruationFlow}.
+ * @category Menstruation
+ */
 export type KnownMenstruationFlow = 0 | 1 | 2 | 3 | 4 | 5;
 
 /**
  * The label of each value Terra documents for {@link MenstruationFlow}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Menstruation
  */
 export const MenstruationFlowLabels: Readonly<Record<KnownMenstruationFlow, string>> = {
   0: 'Unknown',
@@ -20,12 +24,18 @@ export const MenstruationFlowLabels: Readonly<Record<KnownMenstruationFlow, stri
 };
 
 /**
- * The `MenstruationFlow` enum: a documented value, or any other number Terra may add later.
+ * How heavy a logged menstrual flow was.
+ * Terra may add values: any number is accepted, and {@link KnownMenstruationFlow} lists the documented ones, which {@link MenstruationFlowLabels} names.
+ * Used by `flow` of {@link MenstruationFlowSample}.
  * Generated from `schemas/MenstruationFlow.yaml` in Terra's OpenAPI description.
+ * @category Menstruation
  */
 export type MenstruationFlow = KnownMenstruationFlow | (number & {});
 
-/** Zod schema for {@link MenstruationFlow}, built on first use. */
+/**
+ * Zod schema for {@link MenstruationFlow}, built on first use.
+ * @category Menstruation
+ */
 export const MenstruationFlowSchema: z.ZodMiniType<MenstruationFlow> = /* @__PURE__ */ lazySchema(
   'MenstruationFlow',
   () => z.number(),

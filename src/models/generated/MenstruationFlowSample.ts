@@ -4,21 +4,22 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type MenstruationFlow, MenstruationFlowSchema } from './MenstruationFlow.js';
 
-/** The `MenstruationFlowSample` model. Generated from `schemas/MenstruationFlowSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `menstruation_flow` of {@link MenstruationData}.
+ * Generated from `schemas/MenstruationFlowSample.yaml` in Terra's OpenAPI description.
+ * @category Menstruation
+ */
 export interface MenstruationFlowSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /**
-   * Flow.
-   * A {@link MenstruationFlow} value: `MenstruationFlowLabels` names the documented ones.
-   */
+  /** How heavy the flow was, as a {@link MenstruationFlow} code. */
   flow?: MenstruationFlow | null | undefined;
 }
 
-/** Zod schema for {@link MenstruationFlowSample}, built on first use. */
+/**
+ * Zod schema for {@link MenstruationFlowSample}, built on first use.
+ * @category Menstruation
+ */
 export const MenstruationFlowSampleSchema: z.ZodMiniType<MenstruationFlowSample> = /* @__PURE__ */ lazySchema(
   'MenstruationFlowSample',
   () =>

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link MenstruationInterval}. */
+/**
+ * A value Terra documents for {@link MenstruationInterval}.
+ * @category Menstruation
+ */
 export type KnownMenstruationInterval = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
 /**
  * The label of each value Terra documents for {@link MenstruationInterval}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Menstruation
  */
 export const MenstruationIntervalLabels: Readonly<Record<KnownMenstruationInterval, string>> = {
   0: 'Unknown',
@@ -24,12 +28,18 @@ export const MenstruationIntervalLabels: Readonly<Record<KnownMenstruationInterv
 };
 
 /**
- * The `MenstruationInterval` enum: a documented value, or any other number Terra may add later.
+ * A phase of the menstrual cycle (or of a pregnancy).
+ * Terra may add values: any number is accepted, and {@link KnownMenstruationInterval} lists the documented ones, which {@link MenstruationIntervalLabels} names.
+ * Used by `current_phase` of {@link MenstruationData} and `phase` of {@link MenstruationIntervalSample}.
  * Generated from `schemas/MenstruationInterval.yaml` in Terra's OpenAPI description.
+ * @category Menstruation
  */
 export type MenstruationInterval = KnownMenstruationInterval | (number & {});
 
-/** Zod schema for {@link MenstruationInterval}, built on first use. */
+/**
+ * Zod schema for {@link MenstruationInterval}, built on first use.
+ * @category Menstruation
+ */
 export const MenstruationIntervalSchema: z.ZodMiniType<MenstruationInterval> = /* @__PURE__ */ lazySchema(
   'MenstruationInterval',
   () => z.number(),

@@ -4,26 +4,24 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type MenstruationInterval, MenstruationIntervalSchema } from './MenstruationInterval.js';
 
-/** The `MenstruationIntervalSample` model. Generated from `schemas/MenstruationIntervalSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `intervals` of {@link MenstruationData}.
+ * Generated from `schemas/MenstruationIntervalSample.yaml` in Terra's OpenAPI description.
+ * @category Menstruation
+ */
 export interface MenstruationIntervalSample {
-  /**
-   * Start timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the reading or interval began, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   start_timestamp?: string | null | undefined;
-  /**
-   * End timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the interval ended, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   end_timestamp?: string | null | undefined;
-  /**
-   * Phase.
-   * A {@link MenstruationInterval} value: `MenstruationIntervalLabels` names the documented ones.
-   */
+  /** The cycle phase the interval covers, as a {@link MenstruationInterval} code. */
   phase?: MenstruationInterval | null | undefined;
 }
 
-/** Zod schema for {@link MenstruationIntervalSample}, built on first use. */
+/**
+ * Zod schema for {@link MenstruationIntervalSample}, built on first use.
+ * @category Menstruation
+ */
 export const MenstruationIntervalSampleSchema: z.ZodMiniType<MenstruationIntervalSample> = /* @__PURE__ */ lazySchema(
   'MenstruationIntervalSample',
   () =>

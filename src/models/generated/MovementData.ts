@@ -6,9 +6,14 @@ import { type CadenceSample, CadenceSampleSchema } from './CadenceSample.js';
 import { type SpeedSample, SpeedSampleSchema } from './SpeedSample.js';
 import { type TorqueSample, TorqueSampleSchema } from './TorqueSample.js';
 
-/** The `MovementData` model. Generated from `schemas/MovementData.yaml` in Terra's OpenAPI description. */
+/**
+ * Speed, pace, cadence and torque.
+ * Held by `movement_data` of {@link Activity}.
+ * Generated from `schemas/MovementData.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface MovementData {
-  /** Adjusted maximum speed, in metres per second. */
+  /** Maximum speed after Terra removed implausible spikes, in metres per second. */
   adjusted_max_speed_meters_per_second?: number | null | undefined;
   /** Average cadence, in revolutions per minute. */
   avg_cadence_rpm?: number | null | undefined;
@@ -18,9 +23,9 @@ export interface MovementData {
   avg_speed_meters_per_second?: number | null | undefined;
   /** Average torque, in newton metres. */
   avg_torque_newton_meters?: number | null | undefined;
-  /** Average velocity, in metres per second. */
+  /** Average velocity, a quantity some providers compute separately from speed, in metres per second. */
   avg_velocity_meters_per_second?: number | null | undefined;
-  /** Cadence samples. */
+  /** Time series of {@link CadenceSample} points. Data requested without `withSamples` leaves it out. */
   cadence_samples?: CadenceSample[] | null | undefined;
   /** Maximum cadence, in revolutions per minute. */
   max_cadence_rpm?: number | null | undefined;
@@ -30,17 +35,20 @@ export interface MovementData {
   max_speed_meters_per_second?: number | null | undefined;
   /** Maximum torque, in newton metres. */
   max_torque_newton_meters?: number | null | undefined;
-  /** Maximum velocity, in metres per second. */
+  /** Maximum velocity, as some providers compute it separately from speed, in metres per second. */
   max_velocity_meters_per_second?: number | null | undefined;
-  /** Normalized speed, in metres per second. */
+  /** Normalised speed, as some providers compute it, in metres per second. */
   normalized_speed_meters_per_second?: number | null | undefined;
-  /** Speed samples. */
+  /** Time series of {@link SpeedSample} points. Data requested without `withSamples` leaves it out. */
   speed_samples?: SpeedSample[] | null | undefined;
-  /** Torque samples. */
+  /** Time series of {@link TorqueSample} points. Data requested without `withSamples` leaves it out. */
   torque_samples?: TorqueSample[] | null | undefined;
 }
 
-/** Zod schema for {@link MovementData}, built on first use. */
+/**
+ * Zod schema for {@link MovementData}, built on first use.
+ * @category Activity
+ */
 export const MovementDataSchema: z.ZodMiniType<MovementData> = /* @__PURE__ */ lazySchema('MovementData', () =>
   z.looseObject({
     adjusted_max_speed_meters_per_second: z.nullish(z.number()),

@@ -7,19 +7,27 @@ import { type Meal, MealSchema } from './Meal.js';
 import { type NutritionMetadata, NutritionMetadataSchema } from './NutritionMetadata.js';
 import { type NutritionSummary, NutritionSummarySchema } from './NutritionSummary.js';
 
-/** The `Nutrition` model. Generated from `schemas/Nutrition.yaml` in Terra's OpenAPI description. */
+/**
+ * One day of logged food and drink, with the day’s totals. Overwrite by the calendar date of `metadata.start_time`.
+ * One item of the list in `data` of {@link NutritionEvent} and {@link NutritionCollection}.
+ * Generated from `schemas/Nutrition.yaml` in Terra's OpenAPI description.
+ * @category Nutrition
+ */
 export interface Nutrition {
-  /** Drink samples. */
+  /** Time series of {@link DrinkSample} points. Data requested without `withSamples` leaves it out. */
   drink_samples?: DrinkSample[] | null | undefined;
-  /** Meals. */
+  /** The foods logged over the day, each a {@link Meal}. */
   meals?: Meal[] | null | undefined;
-  /** Metadata. */
+  /** What the record is and which period it covers: see {@link NutritionMetadata}. */
   metadata: NutritionMetadata;
-  /** Summary. */
+  /** The day’s nutrition totals: see {@link NutritionSummary}. */
   summary?: NutritionSummary | null | undefined;
 }
 
-/** Zod schema for {@link Nutrition}, built on first use. */
+/**
+ * Zod schema for {@link Nutrition}, built on first use.
+ * @category Nutrition
+ */
 export const NutritionSchema: z.ZodMiniType<Nutrition> = /* @__PURE__ */ lazySchema('Nutrition', () =>
   z.looseObject({
     drink_samples: z.nullish(z.array(ref(DrinkSampleSchema))),

@@ -5,17 +5,24 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Nutrition, NutritionSchema } from './Nutrition.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `NutritionCollection` model. Generated from `dist/v2-bundled.yaml paths /nutrition get responses 200 oneOf 0` in Terra's OpenAPI description. */
+/**
+ * One form of Terra’s 200 answer to `GET /nutrition`.
+ * Generated from `dist/v2-bundled.yaml paths /nutrition get responses 200 oneOf 0` in Terra's OpenAPI description.
+ * @category Responses
+ */
 export interface NutritionCollection {
-  /** User. */
+  /** The connection the data belongs to: see {@link TerraUser}. */
   user?: TerraUser | undefined;
-  /** Data. */
+  /** The records, each a {@link Nutrition}; empty when there is no data in the range. */
   data?: Nutrition[] | undefined;
-  /** Type. */
+  /** The data type of `data` (`activity`, `sleep`, ...). */
   type?: string | null | undefined;
 }
 
-/** Zod schema for {@link NutritionCollection}, built on first use. */
+/**
+ * Zod schema for {@link NutritionCollection}, built on first use.
+ * @category Responses
+ */
 export const NutritionCollectionSchema: z.ZodMiniType<NutritionCollection> = /* @__PURE__ */ lazySchema(
   'NutritionCollection',
   () =>

@@ -5,27 +5,37 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Nutrition, NutritionSchema } from './Nutrition.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `NutritionEvent` model. Generated from `schemas/NutritionEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent with new or updated days of nutrition (`Nutrition` records) of one connection.
+ * Generated from `schemas/NutritionEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface NutritionEvent {
-  /** Type. */
+  /** Always `'nutrition'`: the type that tells this payload from every other. */
   type: 'nutrition';
-  /** Status. */
+  /** Terra’s status word for the event, when it sends one. Free text: compare with care. */
   status?: string | null | undefined;
-  /** Data. */
+  /** The records delivered, each a {@link Nutrition}. A large backfill arrives as several events. */
   data: Nutrition[];
-  /** User. */
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Version. */
-  version: string;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * May be missing here, though the spec requires it. Terra sends this event in the same envelope as the activity, body and sleep events whose test deliveries carry no `version`.
+   */
+  version?: string | undefined;
 }
 
-/** Zod schema for {@link NutritionEvent}, built on first use. */
+/**
+ * Zod schema for {@link NutritionEvent}, built on first use.
+ * @category Events
+ */
 export const NutritionEventSchema: z.ZodMiniType<NutritionEvent> = /* @__PURE__ */ lazySchema('NutritionEvent', () =>
   z.looseObject({
     type: z.literal('nutrition'),
     status: z.nullish(z.string()),
     data: z.array(ref(NutritionSchema)),
     user: ref(TerraUserSchema),
-    version: z.string(),
+    version: z.optional(z.string()),
   }),
 );

@@ -3,11 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `NutritionMacros` model. Generated from `schemas/NutritionMacros.yaml` in Terra's OpenAPI description. */
+/**
+ * Calories and macronutrients.
+ * Held by `macros` of {@link Meal} and {@link NutritionSummary}.
+ * Generated from `schemas/NutritionMacros.yaml` in Terra's OpenAPI description.
+ * @category Nutrition
+ */
 export interface NutritionMacros {
   /** Alcohol, in grams. */
   alcohol_g?: number | null | undefined;
-  /** Calories. */
+  /** Energy content, in kilocalories (the “calories” of food labels and fitness apps). */
   calories?: number | null | undefined;
   /** Carbohydrates, in grams. */
   carbohydrates_g?: number | null | undefined;
@@ -31,7 +36,10 @@ export interface NutritionMacros {
   trans_fat_g?: number | null | undefined;
 }
 
-/** Zod schema for {@link NutritionMacros}, built on first use. */
+/**
+ * Zod schema for {@link NutritionMacros}, built on first use.
+ * @category Nutrition
+ */
 export const NutritionMacrosSchema: z.ZodMiniType<NutritionMacros> = /* @__PURE__ */ lazySchema('NutritionMacros', () =>
   z.looseObject({
     alcohol_g: z.nullish(z.number()),

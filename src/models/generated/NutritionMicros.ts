@@ -3,7 +3,12 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `NutritionMicros` model. Generated from `schemas/NutritionMicros.yaml` in Terra's OpenAPI description. */
+/**
+ * Vitamins, minerals and other micronutrients.
+ * Held by `micros` of {@link Meal} and {@link NutritionSummary}.
+ * Generated from `schemas/NutritionMicros.yaml` in Terra's OpenAPI description.
+ * @category Nutrition
+ */
 export interface NutritionMicros {
   /** Biotin, in milligrams. */
   biotin_mg?: number | null | undefined;
@@ -47,23 +52,23 @@ export interface NutritionMicros {
   selenium_mg?: number | null | undefined;
   /** Thiamin, in milligrams. */
   thiamin_mg?: number | null | undefined;
-  /** Vitamin a, in milligrams. */
+  /** Vitamin A, in milligrams. */
   vitamin_A_mg?: number | null | undefined;
   /** Vitamin B12, in milligrams. */
   vitamin_B12_mg?: number | null | undefined;
   /** Vitamin B6, in milligrams. */
   vitamin_B6_mg?: number | null | undefined;
-  /** Vitamin c, in milligrams. */
+  /** Vitamin C, in milligrams. */
   vitamin_C_mg?: number | null | undefined;
-  /** Vitamin d, in milligrams. */
+  /** Vitamin D, in milligrams. */
   vitamin_D_mg?: number | null | undefined;
   /** Vitamin D2, in milligrams. */
   vitamin_D2_mg?: number | null | undefined;
   /** Vitamin D3, in milligrams. */
   vitamin_D3_mg?: number | null | undefined;
-  /** Vitamin e, in milligrams. */
+  /** Vitamin E, in milligrams. */
   vitamin_E_mg?: number | null | undefined;
-  /** Vitamin k, in milligrams. */
+  /** Vitamin K, in milligrams. */
   vitamin_K_mg?: number | null | undefined;
   /** Zinc, in milligrams. */
   zinc_mg?: number | null | undefined;
@@ -101,7 +106,10 @@ export interface NutritionMicros {
   starch_g?: number | null | undefined;
 }
 
-/** Zod schema for {@link NutritionMicros}, built on first use. */
+/**
+ * Zod schema for {@link NutritionMicros}, built on first use.
+ * @category Nutrition
+ */
 export const NutritionMicrosSchema: z.ZodMiniType<NutritionMicros> = /* @__PURE__ */ lazySchema('NutritionMicros', () =>
   z.looseObject({
     biotin_mg: z.nullish(z.number()),

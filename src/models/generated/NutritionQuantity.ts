@@ -4,18 +4,23 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type NutritionUnits, NutritionUnitsSchema } from './NutritionUnits.js';
 
-/** The `NutritionQuantity` model. Generated from `schemas/NutritionQuantity.yaml` in Terra's OpenAPI description. */
+/**
+ * How much was eaten.
+ * Held by `quantity` of {@link Meal}.
+ * Generated from `schemas/NutritionQuantity.yaml` in Terra's OpenAPI description.
+ * @category Nutrition
+ */
 export interface NutritionQuantity {
-  /**
-   * Unit.
-   * A {@link NutritionUnits} value: `NutritionUnitsLabels` names the documented ones.
-   */
+  /** The unit of `amount`, as a {@link NutritionUnits} code. */
   unit: NutritionUnits;
-  /** Amount. */
+  /** How much was eaten, in the unit given by `unit`. */
   amount: number;
 }
 
-/** Zod schema for {@link NutritionQuantity}, built on first use. */
+/**
+ * Zod schema for {@link NutritionQuantity}, built on first use.
+ * @category Nutrition
+ */
 export const NutritionQuantitySchema: z.ZodMiniType<NutritionQuantity> = /* @__PURE__ */ lazySchema(
   'NutritionQuantity',
   () =>

@@ -5,19 +5,27 @@ import { lazySchema, ref } from '../lazy.js';
 import { type NutritionMacros, NutritionMacrosSchema } from './NutritionMacros.js';
 import { type NutritionMicros, NutritionMicrosSchema } from './NutritionMicros.js';
 
-/** The `NutritionSummary` model. Generated from `schemas/NutritionSummary.yaml` in Terra's OpenAPI description. */
+/**
+ * The day’s nutrition totals.
+ * Held by `summary` of {@link Nutrition}.
+ * Generated from `schemas/NutritionSummary.yaml` in Terra's OpenAPI description.
+ * @category Nutrition
+ */
 export interface NutritionSummary {
-  /** Macros. */
+  /** Calories and macronutrients (protein, fat, carbohydrates, ...): see {@link NutritionMacros}. */
   macros?: NutritionMacros | null | undefined;
-  /** Micros. */
+  /** Vitamins, minerals and other micronutrients: see {@link NutritionMicros}. */
   micros?: NutritionMicros | null | undefined;
-  /** Water, in millilitres. */
+  /** Water drunk over the day, in millilitres. */
   water_ml?: number | null | undefined;
-  /** Drink, in millilitres. */
+  /** Everything drunk over the day, in millilitres. */
   drink_ml?: number | null | undefined;
 }
 
-/** Zod schema for {@link NutritionSummary}, built on first use. */
+/**
+ * Zod schema for {@link NutritionSummary}, built on first use.
+ * @category Nutrition
+ */
 export const NutritionSummarySchema: z.ZodMiniType<NutritionSummary> = /* @__PURE__ */ lazySchema(
   'NutritionSummary',
   () =>

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link NutritionUnits}. */
+/**
+ * A value Terra documents for {@link NutritionUnits}.
+ * @category Nutrition
+ */
 export type KnownNutritionUnits = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
 
 /**
  * The label of each value Terra documents for {@link NutritionUnits}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Nutrition
  */
 export const NutritionUnitsLabels: Readonly<Record<KnownNutritionUnits, string>> = {
   0: 'Unknown',
@@ -27,12 +31,18 @@ export const NutritionUnitsLabels: Readonly<Record<KnownNutritionUnits, string>>
 };
 
 /**
- * The `NutritionUnits` enum: a documented value, or any other number Terra may add later.
+ * A unit a food or drink amount is logged in (grams, cups, ...).
+ * Terra may add values: any number is accepted, and {@link KnownNutritionUnits} lists the documented ones, which {@link NutritionUnitsLabels} names.
+ * Used by `drink_unit` of {@link DrinkSample} and `unit` of {@link NutritionQuantity}.
  * Generated from `schemas/NutritionUnits.yaml` in Terra's OpenAPI description.
+ * @category Nutrition
  */
 export type NutritionUnits = KnownNutritionUnits | (number & {});
 
-/** Zod schema for {@link NutritionUnits}, built on first use. */
+/**
+ * Zod schema for {@link NutritionUnits}, built on first use.
+ * @category Nutrition
+ */
 export const NutritionUnitsSchema: z.ZodMiniType<NutritionUnits> = /* @__PURE__ */ lazySchema('NutritionUnits', () =>
   z.number(),
 );

@@ -3,17 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `ObservationCode` model. Generated from `schemas/ObservationCode.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `codes` of {@link HealthObservationData}.
+ * Generated from `schemas/ObservationCode.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
+ */
 export interface ObservationCode {
-  /** System. */
+  /** The vocabulary the code belongs to (the source platform’s own, or a standard such as SNOMED CT or LOINC). */
   system: string;
-  /** Code. */
+  /** The code within `system`. */
   code: string;
-  /** Display. */
+  /** A readable name for the code. */
   display?: string | null | undefined;
 }
 
-/** Zod schema for {@link ObservationCode}, built on first use. */
+/**
+ * Zod schema for {@link ObservationCode}, built on first use.
+ * @category Health observations and hormones
+ */
 export const ObservationCodeSchema: z.ZodMiniType<ObservationCode> = /* @__PURE__ */ lazySchema('ObservationCode', () =>
   z.looseObject({
     system: z.string(),

@@ -4,15 +4,22 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type ObservationValue, ObservationValueSchema } from './ObservationValue.js';
 
-/** The `ObservationComponent` model. Generated from `schemas/ObservationComponent.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `components` of {@link HealthObservationData}.
+ * Generated from `schemas/ObservationComponent.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
+ */
 export interface ObservationComponent {
-  /** Code. */
+  /** Which part of the observation this is (such as `valence` for a state of mind). */
   code: string;
-  /** Value. */
+  /** The observed value: see {@link ObservationValue}. */
   value?: ObservationValue | null | undefined;
 }
 
-/** Zod schema for {@link ObservationComponent}, built on first use. */
+/**
+ * Zod schema for {@link ObservationComponent}, built on first use.
+ * @category Health observations and hormones
+ */
 export const ObservationComponentSchema: z.ZodMiniType<ObservationComponent> = /* @__PURE__ */ lazySchema(
   'ObservationComponent',
   () =>

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link ObservationSeverity}. */
+/**
+ * A value Terra documents for {@link ObservationSeverity}.
+ * @category Health observations and hormones
+ */
 export type KnownObservationSeverity = 0 | 1 | 2 | 3 | 4;
 
 /**
  * The label of each value Terra documents for {@link ObservationSeverity}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Health observations and hormones
  */
 export const ObservationSeverityLabels: Readonly<Record<KnownObservationSeverity, string>> = {
   0: 'Unspecified',
@@ -19,12 +23,18 @@ export const ObservationSeverityLabels: Readonly<Record<KnownObservationSeverity
 };
 
 /**
- * The `ObservationSeverity` enum: a documented value, or any other number Terra may add later.
+ * How severe a symptom was.
+ * Terra may add values: any number is accepted, and {@link KnownObservationSeverity} lists the documented ones, which {@link ObservationSeverityLabels} names.
+ * Used by `severity` of {@link HealthObservationData}.
  * Generated from `schemas/ObservationSeverity.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
  */
 export type ObservationSeverity = KnownObservationSeverity | (number & {});
 
-/** Zod schema for {@link ObservationSeverity}, built on first use. */
+/**
+ * Zod schema for {@link ObservationSeverity}, built on first use.
+ * @category Health observations and hormones
+ */
 export const ObservationSeveritySchema: z.ZodMiniType<ObservationSeverity> = /* @__PURE__ */ lazySchema(
   'ObservationSeverity',
   () => z.number(),

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link ObservationStatus}. */
+/**
+ * A value Terra documents for {@link ObservationStatus}.
+ * @category Health observations and hormones
+ */
 export type KnownObservationStatus = 0 | 1 | 2 | 3;
 
 /**
  * The label of each value Terra documents for {@link ObservationStatus}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Health observations and hormones
  */
 export const ObservationStatusLabels: Readonly<Record<KnownObservationStatus, string>> = {
   0: 'Unspecified',
@@ -18,12 +22,18 @@ export const ObservationStatusLabels: Readonly<Record<KnownObservationStatus, st
 };
 
 /**
- * The `ObservationStatus` enum: a documented value, or any other number Terra may add later.
+ * Where a health observation record stands (final, amended, withdrawn).
+ * Terra may add values: any number is accepted, and {@link KnownObservationStatus} lists the documented ones, which {@link ObservationStatusLabels} names.
+ * Used by `status` of {@link HealthObservationData}.
  * Generated from `schemas/ObservationStatus.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
  */
 export type ObservationStatus = KnownObservationStatus | (number & {});
 
-/** Zod schema for {@link ObservationStatus}, built on first use. */
+/**
+ * Zod schema for {@link ObservationStatus}, built on first use.
+ * @category Health observations and hormones
+ */
 export const ObservationStatusSchema: z.ZodMiniType<ObservationStatus> = /* @__PURE__ */ lazySchema(
   'ObservationStatus',
   () => z.number(),

@@ -4,26 +4,31 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type ObservationValueType, ObservationValueTypeSchema } from './ObservationValueType.js';
 
-/** The `ObservationValue` model. Generated from `schemas/ObservationValue.yaml` in Terra's OpenAPI description. */
+/**
+ * The observed value.
+ * Held by `value` of {@link HealthObservationData} and {@link ObservationComponent}.
+ * Generated from `schemas/ObservationValue.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
+ */
 export interface ObservationValue {
-  /**
-   * Value type.
-   * A {@link ObservationValueType} value: `ObservationValueTypeLabels` names the documented ones.
-   */
+  /** An {@link ObservationValueType} code ({@link ObservationValueTypeLabels} names each documented one); 0 is a real value, not a missing one. */
   value_type: ObservationValueType;
-  /** Quantity. */
+  /** The value as a number, in `unit`, when `value_type` is Quantity. */
   quantity?: number | null | undefined;
-  /** Unit. */
+  /** The unit of `quantity` (such as `count`). */
   unit?: string | null | undefined;
-  /** Boolean. */
+  /** The value as a yes/no finding, when `value_type` is Boolean. */
   boolean?: boolean | null | undefined;
-  /** Text. */
+  /** The value as free text, when `value_type` is String. */
   text?: string | null | undefined;
-  /** Code. */
+  /** The value as a code (such as `luteinizing_hormone_surge`), when `value_type` is Code. */
   code?: string | null | undefined;
 }
 
-/** Zod schema for {@link ObservationValue}, built on first use. */
+/**
+ * Zod schema for {@link ObservationValue}, built on first use.
+ * @category Health observations and hormones
+ */
 export const ObservationValueSchema: z.ZodMiniType<ObservationValue> = /* @__PURE__ */ lazySchema(
   'ObservationValue',
   () =>

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link ObservationValueType}. */
+/**
+ * A value Terra documents for {@link ObservationValueType}.
+ * @category Health observations and hormones
+ */
 export type KnownObservationValueType = 0 | 1 | 2 | 3 | 4;
 
 /**
  * The label of each value Terra documents for {@link ObservationValueType}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Health observations and hormones
  */
 export const ObservationValueTypeLabels: Readonly<Record<KnownObservationValueType, string>> = {
   0: 'None',
@@ -19,12 +23,18 @@ export const ObservationValueTypeLabels: Readonly<Record<KnownObservationValueTy
 };
 
 /**
- * The `ObservationValueType` enum: a documented value, or any other number Terra may add later.
+ * Which kind of value a health observation carries.
+ * Terra may add values: any number is accepted, and {@link KnownObservationValueType} lists the documented ones, which {@link ObservationValueTypeLabels} names.
+ * Used by `value_type` of {@link ObservationValue}.
  * Generated from `schemas/ObservationValueType.yaml` in Terra's OpenAPI description.
+ * @category Health observations and hormones
  */
 export type ObservationValueType = KnownObservationValueType | (number & {});
 
-/** Zod schema for {@link ObservationValueType}, built on first use. */
+/**
+ * Zod schema for {@link ObservationValueType}, built on first use.
+ * @category Health observations and hormones
+ */
 export const ObservationValueTypeSchema: z.ZodMiniType<ObservationValueType> = /* @__PURE__ */ lazySchema(
   'ObservationValueType',
   () => z.number(),

@@ -4,25 +4,33 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type DeviceDataType, DeviceDataTypeSchema } from './DeviceDataType.js';
 
-/** The `OtherDeviceData` model. Generated from `schemas/OtherDeviceData.yaml` in Terra's OpenAPI description. */
+/**
+ * Another device that contributed data.
+ * One item of the list in `other_devices` of {@link DeviceData}.
+ * Generated from `schemas/OtherDeviceData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface OtherDeviceData {
-  /** Manufacturer. */
+  /** Who made the device, as the provider names them. */
   manufacturer?: string | null | undefined;
-  /** Hardware version. */
+  /** The device’s hardware version, as the provider reports it. */
   hardware_version?: string | null | undefined;
-  /** Serial number. */
+  /** The device’s serial number. */
   serial_number?: string | null | undefined;
-  /** Name. */
+  /** The other device’s name, or the app’s for data from an aggregator. */
   name?: string | null | undefined;
-  /** Software version. */
+  /** The device’s firmware or software version, as the provider reports it. */
   software_version?: string | null | undefined;
-  /** Data provided. */
+  /** The kinds of data this device supplied, as {@link DeviceDataType} values. */
   data_provided?: DeviceDataType[] | null | undefined;
-  /** Last upload date. */
+  /** When the device last uploaded data, as the provider reports it. */
   last_upload_date?: string | null | undefined;
 }
 
-/** Zod schema for {@link OtherDeviceData}, built on first use. */
+/**
+ * Zod schema for {@link OtherDeviceData}, built on first use.
+ * @category Shared
+ */
 export const OtherDeviceDataSchema: z.ZodMiniType<OtherDeviceData> = /* @__PURE__ */ lazySchema('OtherDeviceData', () =>
   z.looseObject({
     manufacturer: z.nullish(z.string()),

@@ -3,15 +3,23 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `OtherSleepDurations` model. Generated from `schemas/OtherSleepDurations.yaml` in Terra's OpenAPI description. */
+/**
+ * Time in bed and unmeasured time.
+ * Held by `other` of {@link SleepDurationsData}.
+ * Generated from `schemas/OtherSleepDurations.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface OtherSleepDurations {
-  /** Duration in bed, in seconds. */
+  /** Time in bed, asleep or not, in seconds. */
   duration_in_bed_seconds?: number | null | undefined;
-  /** Duration unmeasurable sleep, in seconds. */
+  /** Time the device could not tell whether the user slept, in seconds. */
   duration_unmeasurable_sleep_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link OtherSleepDurations}, built on first use. */
+/**
+ * Zod schema for {@link OtherSleepDurations}, built on first use.
+ * @category Sleep
+ */
 export const OtherSleepDurationsSchema: z.ZodMiniType<OtherSleepDurations> = /* @__PURE__ */ lazySchema(
   'OtherSleepDurations',
   () =>

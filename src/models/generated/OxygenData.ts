@@ -5,21 +5,29 @@ import { lazySchema, ref } from '../lazy.js';
 import { type OxygenSaturationSample, OxygenSaturationSampleSchema } from './OxygenSaturationSample.js';
 import { type Vo2MaxSample, Vo2MaxSampleSchema } from './Vo2MaxSample.js';
 
-/** The `OxygenData` model. Generated from `schemas/OxygenData.yaml` in Terra's OpenAPI description. */
+/**
+ * Blood oxygen and VO2 max.
+ * Held by `oxygen_data` of {@link Activity}, {@link Body} and {@link Daily}.
+ * Generated from `schemas/OxygenData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface OxygenData {
   /** Average saturation, in percent. */
   avg_saturation_percentage?: number | null | undefined;
-  /** Saturation samples. */
+  /** Time series of {@link OxygenSaturationSample} points. Data requested without `withSamples` leaves it out. */
   saturation_samples?: OxygenSaturationSample[] | null | undefined;
-  /** VO2 samples. */
+  /** Time series of {@link Vo2MaxSample} points. Data requested without `withSamples` leaves it out. */
   vo2_samples?: Vo2MaxSample[] | null | undefined;
   /** VO2 max, in mL/min/kg. */
   vo2max_ml_per_min_per_kg?: number | null | undefined;
-  /** Day average VO2 max, in mL/min/kg. */
+  /** The day’s average VO2 max, in mL/min/kg. */
   day_avg_vo2max_ml_per_min_per_kg?: number | null | undefined;
 }
 
-/** Zod schema for {@link OxygenData}, built on first use. */
+/**
+ * Zod schema for {@link OxygenData}, built on first use.
+ * @category Shared
+ */
 export const OxygenDataSchema: z.ZodMiniType<OxygenData> = /* @__PURE__ */ lazySchema('OxygenData', () =>
   z.looseObject({
     avg_saturation_percentage: z.nullish(z.number()),

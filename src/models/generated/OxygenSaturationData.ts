@@ -4,25 +4,27 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type OxygenSaturationSample, OxygenSaturationSampleSchema } from './OxygenSaturationSample.js';
 
-/** The `OxygenSaturationData` model. Generated from `schemas/OxygenSaturationData.yaml` in Terra's OpenAPI description. */
+/**
+ * Oxygen saturation.
+ * Held by `oxygen_saturation_data` of {@link RespirationData}.
+ * Generated from `schemas/OxygenSaturationData.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface OxygenSaturationData {
   /** Average saturation, in percent. */
   avg_saturation_percentage?: number | null | undefined;
-  /**
-   * End time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** End of the period the values cover, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   end_time?: string | null | undefined;
-  /** Samples. */
+  /** Time series of {@link OxygenSaturationSample} points. Data requested without `withSamples` leaves it out. */
   samples?: OxygenSaturationSample[] | null | undefined;
-  /**
-   * Start time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** Start of the period the values cover, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   start_time?: string | null | undefined;
 }
 
-/** Zod schema for {@link OxygenSaturationData}, built on first use. */
+/**
+ * Zod schema for {@link OxygenSaturationData}, built on first use.
+ * @category Sleep
+ */
 export const OxygenSaturationDataSchema: z.ZodMiniType<OxygenSaturationData> = /* @__PURE__ */ lazySchema(
   'OxygenSaturationData',
   () =>

@@ -4,23 +4,24 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type OxygenSaturationType, OxygenSaturationTypeSchema } from './OxygenSaturationType.js';
 
-/** The `OxygenSaturationSample` model. Generated from `schemas/OxygenSaturationSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `saturation_samples` of {@link OxygenData} and `samples` of {@link OxygenSaturationData}.
+ * Generated from `schemas/OxygenSaturationSample.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface OxygenSaturationSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Percentage. */
+  /** Oxygen saturation, in percent. */
   percentage?: number | null | undefined;
-  /**
-   * Type.
-   * A {@link OxygenSaturationType} value: `OxygenSaturationTypeLabels` names the documented ones.
-   */
+  /** Whether the saturation is of blood or muscle, as a {@link OxygenSaturationType} code. */
   type?: OxygenSaturationType | null | undefined;
 }
 
-/** Zod schema for {@link OxygenSaturationSample}, built on first use. */
+/**
+ * Zod schema for {@link OxygenSaturationSample}, built on first use.
+ * @category Shared
+ */
 export const OxygenSaturationSampleSchema: z.ZodMiniType<OxygenSaturationSample> = /* @__PURE__ */ lazySchema(
   'OxygenSaturationSample',
   () =>

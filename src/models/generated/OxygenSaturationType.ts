@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link OxygenSaturationType}. */
+/**
+ * A value Terra documents for {@link OxygenSaturationType}.
+ * @category Shared
+ */
 export type KnownOxygenSaturationType = 0 | 1;
 
 /**
  * The label of each value Terra documents for {@link OxygenSaturationType}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Shared
  */
 export const OxygenSaturationTypeLabels: Readonly<Record<KnownOxygenSaturationType, string>> = {
   0: 'Blood',
@@ -16,12 +20,18 @@ export const OxygenSaturationTypeLabels: Readonly<Record<KnownOxygenSaturationTy
 };
 
 /**
- * The `OxygenSaturationType` enum: a documented value, or any other number Terra may add later.
+ * Whether an oxygen saturation reading is of blood or muscle.
+ * Terra may add values: any number is accepted, and {@link KnownOxygenSaturationType} lists the documented ones, which {@link OxygenSaturationTypeLabels} names.
+ * Used by `type` of {@link OxygenSaturationSample}.
  * Generated from `schemas/OxygenSaturationType.yaml` in Terra's OpenAPI description.
+ * @category Shared
  */
 export type OxygenSaturationType = KnownOxygenSaturationType | (number & {});
 
-/** Zod schema for {@link OxygenSaturationType}, built on first use. */
+/**
+ * Zod schema for {@link OxygenSaturationType}, built on first use.
+ * @category Shared
+ */
 export const OxygenSaturationTypeSchema: z.ZodMiniType<OxygenSaturationType> = /* @__PURE__ */ lazySchema(
   'OxygenSaturationType',
   () => z.number(),

@@ -4,35 +4,57 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `PermissionChangeEvent` model. Generated from `schemas/PermissionChangeEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when the user granted or withdrew scopes on the provider: apply the changes to the scopes you store.
+ * Generated from `schemas/PermissionChangeEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface PermissionChangeEvent {
-  /** Type. */
+  /** Always `'permission_change'`: the type that tells this payload from every other. */
   type: 'permission_change';
-  /** Status. */
-  status: 'warning';
-  /** User. */
+  /**
+   * Terra’s status word for the event. The spec’s word is offered to autocompletion, but real deliveries use others, so treat it as a hint, not a switch.
+   * May be missing, be `null` or hold any string here, though the spec requires it and allows only `'warning'`. Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.
+   */
+  status?: 'warning' | (string & {}) | null | undefined;
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Message. */
-  message: string;
-  /** Version. */
-  version: string;
-  /** Scopes added. */
-  scopes_added: string;
-  /** Scopes removed. */
-  scopes_removed: string;
+  /**
+   * A human-readable note from Terra, for logs or display. Its wording is not stable: never branch on it.
+   * May be missing here, though the spec requires it. Examples in Terra’s connection guide leave `message` out.
+   */
+  message?: string | undefined;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * May be missing here, though the spec requires it. Terra sends this event in the same envelope as the activity, body and sleep events whose test deliveries carry no `version`.
+   */
+  version?: string | undefined;
+  /**
+   * Scopes the user granted in this change, as one comma-separated string (such as `activity:read,sleep:read`), not an array; may be empty. Apply it to the stored scopes with `applyScopeChanges` rather than replacing them.
+   * May be missing or be `null` here, though the spec requires it. Terra’s scope strings may be null or empty, so these are read as best effort.
+   */
+  scopes_added?: string | null | undefined;
+  /**
+   * Scopes the user withdrew in this change, as one comma-separated string (such as `activity:read,sleep:read`), not an array; may be empty. Apply it with `applyScopeChanges`.
+   * May be missing or be `null` here, though the spec requires it. Terra’s scope strings may be null or empty, so these are read as best effort.
+   */
+  scopes_removed?: string | null | undefined;
 }
 
-/** Zod schema for {@link PermissionChangeEvent}, built on first use. */
+/**
+ * Zod schema for {@link PermissionChangeEvent}, built on first use.
+ * @category Events
+ */
 export const PermissionChangeEventSchema: z.ZodMiniType<PermissionChangeEvent> = /* @__PURE__ */ lazySchema(
   'PermissionChangeEvent',
   () =>
     z.looseObject({
       type: z.literal('permission_change'),
-      status: z.literal('warning'),
+      status: z.nullish(z.string()),
       user: ref(TerraUserSchema),
-      message: z.string(),
-      version: z.string(),
-      scopes_added: z.string(),
-      scopes_removed: z.string(),
+      message: z.optional(z.string()),
+      version: z.optional(z.string()),
+      scopes_added: z.nullish(z.string()),
+      scopes_removed: z.nullish(z.string()),
     }),
 );

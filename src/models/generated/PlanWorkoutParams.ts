@@ -3,26 +3,34 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PlanWorkoutParams` model. Generated from `dist/v2-bundled.yaml paths /workouts/{workout_id}/plan post requestBody` in Terra's OpenAPI description. */
+/**
+ * The options of planning a workout onto a user’s device: the day, and the user’s thresholds.
+ * Sent as the JSON body of `POST /workouts/{workout_id}/plan`.
+ * Generated from `dist/v2-bundled.yaml paths /workouts/{workout_id}/plan post requestBody` in Terra's OpenAPI description.
+ * @category Requests
+ */
 export interface PlanWorkoutParams {
   /**
-   * Planned date.
+   * The day to schedule the workout on, `YYYY-MM-DD`.
    * A `YYYY-MM-DD` calendar date.
    */
   planned_date: string;
-  /** FTP. */
+  /** The user’s functional threshold power, in watts, used to turn percentage power targets into watts. */
   ftp?: number | undefined;
-  /** Maximum heart rate. */
+  /** The user’s maximum heart rate, in beats per minute, used to turn percentage targets into absolute ones. */
   max_heart_rate?: number | undefined;
-  /** Threshold heart rate. */
+  /** The user’s threshold heart rate, in beats per minute, used to turn relative targets into absolute ones. */
   threshold_heart_rate?: number | undefined;
-  /** Threshold speed. */
+  /** The user’s threshold speed, in metres per second. */
   threshold_speed?: number | undefined;
-  /** Pool length, in metres. */
+  /** Length of the pool for swim workouts, in metres. */
   pool_length_meters?: number | undefined;
 }
 
-/** Zod schema for {@link PlanWorkoutParams}, built on first use. */
+/**
+ * Zod schema for {@link PlanWorkoutParams}, built on first use.
+ * @category Requests
+ */
 export const PlanWorkoutParamsSchema: z.ZodMiniType<PlanWorkoutParams> = /* @__PURE__ */ lazySchema(
   'PlanWorkoutParams',
   () =>

@@ -3,19 +3,27 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PlanWorkoutResponse` model. Generated from `dist/v2-bundled.yaml paths /workouts/{workout_id}/plan post responses 201` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to planning a workout: the scheduled instance’s ids.
+ * Terra’s 201 answer to `POST /workouts/{workout_id}/plan`.
+ * Generated from `dist/v2-bundled.yaml paths /workouts/{workout_id}/plan post responses 201` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface PlanWorkoutResponse {
-  /** Status. */
+  /** `success` on a successful answer. Older error answers say `error`; the client turns those into errors before this model is read. */
   status?: 'success' | (string & {}) | undefined;
-  /** Planned workout ID. */
+  /** Terra’s id of this scheduled instance of a workout, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   planned_workout_id?: string | undefined;
-  /** Provider workout ID. */
+  /** The id the provider gave the workout when it was sent to the device’s account. */
   provider_workout_id?: string | undefined;
-  /** Coercion warnings. */
+  /** Notes on where Terra had to adapt the workout to what the provider supports. A string in the spec; other sources show a list, so check before reading it. */
   coercion_warnings?: string | undefined;
 }
 
-/** Zod schema for {@link PlanWorkoutResponse}, built on first use. */
+/**
+ * Zod schema for {@link PlanWorkoutResponse}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const PlanWorkoutResponseSchema: z.ZodMiniType<PlanWorkoutResponse> = /* @__PURE__ */ lazySchema(
   'PlanWorkoutResponse',
   () =>

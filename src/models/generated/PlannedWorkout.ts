@@ -5,31 +5,40 @@ import { lazySchema, ref } from '../lazy.js';
 import { type AthleteMetrics, AthleteMetricsSchema } from './AthleteMetrics.js';
 import { type PlannedWorkoutDetails, PlannedWorkoutDetailsSchema } from './PlannedWorkoutDetails.js';
 
-/** The `PlannedWorkout` model. Generated from `schemas/PlannedWorkout.yaml` in Terra's OpenAPI description. */
+/**
+ * A workout scheduled on a user’s device for a given day, as Terra lists it and sends it in `planned_workout` events.
+ * Terra answers `GET /plannedWorkouts` (200) with a list of them.
+ * One item of the list in `data` of {@link PlannedWorkoutEvent}.
+ * Generated from `schemas/PlannedWorkout.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface PlannedWorkout {
-  /** Planned workout ID. */
+  /** Terra’s id of this scheduled instance of a workout, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   planned_workout_id?: string | null | undefined;
-  /** Workout ID. */
+  /** Terra’s id of the workout, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   workout_id?: string | null | undefined;
-  /** Planned date. */
+  /** The day the workout is scheduled for, `YYYY-MM-DD`. */
   planned_date?: string | null | undefined;
-  /** Provider workout ID. */
+  /** The id the provider gave the workout when it was sent to the device’s account. */
   provider_workout_id?: string | null | undefined;
-  /** Coercion warnings. */
+  /** Notes on where Terra had to adapt the workout to what the provider supports. A string in the spec; other sources show a list, so check before reading it. */
   coercion_warnings?: string | null | undefined;
-  /** Created at. */
+  /** When the planned workout was created, as an RFC 3339 date-time. */
   created_at?: string | null | undefined;
-  /** Last updated at. */
+  /** When the planned workout last changed, as an RFC 3339 date-time. */
   last_updated_at?: string | null | undefined;
-  /** Is external. */
+  /** `true` for a workout created on the provider rather than through Terra; only such workouts carry `details`. */
   is_external?: boolean | null | undefined;
-  /** Athlete metrics. */
+  /** The user’s thresholds used to scale the workout: see {@link AthleteMetrics}. */
   athlete_metrics?: AthleteMetrics | null | undefined;
-  /** Details. */
+  /** The workout’s steps as the provider holds them: see {@link PlannedWorkoutDetails}. */
   details?: PlannedWorkoutDetails | null | undefined;
 }
 
-/** Zod schema for {@link PlannedWorkout}, built on first use. */
+/**
+ * Zod schema for {@link PlannedWorkout}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const PlannedWorkoutSchema: z.ZodMiniType<PlannedWorkout> = /* @__PURE__ */ lazySchema('PlannedWorkout', () =>
   z.looseObject({
     planned_workout_id: z.nullish(z.string()),

@@ -8,15 +8,23 @@ import {
 } from './PlannedWorkoutDetailsMetadata.js';
 import { type PlannedWorkoutDetailsStep, PlannedWorkoutDetailsStepSchema } from './PlannedWorkoutDetailsStep.js';
 
-/** The `PlannedWorkoutDetails` model. Generated from `schemas/PlannedWorkoutDetails.yaml` in Terra's OpenAPI description. */
+/**
+ * The workout’s steps as the provider holds them.
+ * Held by `details` of {@link PlannedWorkout}.
+ * Generated from `schemas/PlannedWorkoutDetails.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface PlannedWorkoutDetails {
-  /** Metadata. */
+  /** What the workout is, on the provider: see {@link PlannedWorkoutDetailsMetadata}. */
   metadata?: PlannedWorkoutDetailsMetadata | null | undefined;
-  /** Steps. */
+  /** A list of {@link PlannedWorkoutDetailsStep} objects. */
   steps?: PlannedWorkoutDetailsStep[] | null | undefined;
 }
 
-/** Zod schema for {@link PlannedWorkoutDetails}, built on first use. */
+/**
+ * Zod schema for {@link PlannedWorkoutDetails}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const PlannedWorkoutDetailsSchema: z.ZodMiniType<PlannedWorkoutDetails> = /* @__PURE__ */ lazySchema(
   'PlannedWorkoutDetails',
   () =>

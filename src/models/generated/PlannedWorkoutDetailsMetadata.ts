@@ -3,35 +3,40 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PlannedWorkoutDetailsMetadata` model. Generated from `schemas/PlannedWorkoutDetailsMetadata.yaml` in Terra's OpenAPI description. */
+/**
+ * What the workout is, on the provider.
+ * Held by `metadata` of {@link PlannedWorkoutDetails}.
+ * Generated from `schemas/PlannedWorkoutDetailsMetadata.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface PlannedWorkoutDetailsMetadata {
-  /** ID. */
+  /** The provider’s id of the workout. */
   id?: string | null | undefined;
-  /** Provider. */
+  /** The provider the workout details were read from, in Terra’s upper-case spelling. */
   provider?: string | null | undefined;
-  /** Name. */
+  /** The workout’s title on the provider. */
   name?: string | null | undefined;
-  /** Description. */
+  /** The workout’s description on the provider, if it has one. */
   description?: string | null | undefined;
   /**
-   * Type.
+   * The workout’s activity type as a number (see `ActivityType` for the usual codes).
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   type?: number | null | undefined;
-  /** Planned date. */
+  /** The day the workout is scheduled for, `YYYY-MM-DD`. */
   planned_date?: string | null | undefined;
-  /** Created date. */
+  /** When the provider created the workout, as an RFC 3339 date-time. */
   created_date?: string | null | undefined;
-  /** Estimated TSS. */
+  /** Planned training stress score (TSS). */
   estimated_tss?: number | null | undefined;
-  /** Estimated if. */
+  /** Planned intensity factor: planned effort relative to threshold. */
   estimated_if?: number | null | undefined;
-  /** Estimated duration, in seconds. */
+  /** How long the workout should take, in seconds. */
   estimated_duration_seconds?: number | null | undefined;
-  /** Estimated distance, in metres. */
+  /** How far the workout should go, in metres. */
   estimated_distance_meters?: number | null | undefined;
-  /** Estimated calories. */
+  /** Calories the workout should burn, in kilocalories (the “calories” of food labels and fitness apps). */
   estimated_calories?: number | null | undefined;
   /** Estimated elevation gain, in metres. */
   estimated_elevation_gain_meters?: number | null | undefined;
@@ -39,11 +44,14 @@ export interface PlannedWorkoutDetailsMetadata {
   estimated_energy_kj?: number | null | undefined;
   /** Estimated speed, in metres per second. */
   estimated_speed_meters_per_second?: number | null | undefined;
-  /** Pool length, in metres. */
+  /** Length of the pool for swim workouts, in metres. */
   pool_length_meters?: number | null | undefined;
 }
 
-/** Zod schema for {@link PlannedWorkoutDetailsMetadata}, built on first use. */
+/**
+ * Zod schema for {@link PlannedWorkoutDetailsMetadata}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const PlannedWorkoutDetailsMetadataSchema: z.ZodMiniType<PlannedWorkoutDetailsMetadata> =
   /* @__PURE__ */ lazySchema('PlannedWorkoutDetailsMetadata', () =>
     z.looseObject({

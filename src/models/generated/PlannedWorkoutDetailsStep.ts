@@ -11,57 +11,64 @@ import {
   PlannedWorkoutDetailsStepTargetSchema,
 } from './PlannedWorkoutDetailsStepTarget.js';
 
-/** The `PlannedWorkoutDetailsStep` model. Generated from `schemas/PlannedWorkoutDetailsStep.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `steps` of {@link PlannedWorkoutDetails}.
+ * Generated from `schemas/PlannedWorkoutDetailsStep.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface PlannedWorkoutDetailsStep {
   /**
-   * Order.
+   * Position of the step within its parent, as the provider numbers it.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   order?: number | null | undefined;
-  /** Name. */
+  /** The step’s title on the provider. */
   name?: string | null | undefined;
-  /** Description. */
+  /** The step’s description on the provider. */
   description?: string | null | undefined;
   /**
-   * Intensity.
+   * The step’s intensity, as a raw integer code from the provider’s workout format.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   intensity?: number | null | undefined;
   /**
-   * Type.
+   * The step’s kind, as a raw integer code from the provider’s workout format.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   type?: number | null | undefined;
-  /** Durations. */
+  /** A list of {@link PlannedWorkoutDetailsStepDuration} objects. */
   durations?: PlannedWorkoutDetailsStepDuration[] | null | undefined;
-  /** Targets. */
+  /** A list of {@link PlannedWorkoutDetailsStepTarget} objects. */
   targets?: PlannedWorkoutDetailsStepTarget[] | null | undefined;
   /**
-   * Stroke type.
+   * The swim stroke, as a raw integer code.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   stroke_type?: number | null | undefined;
-  /** Equipment type. */
+  /** The equipment the step uses, as raw integer codes. */
   equipment_type?: number[] | null | undefined;
-  /** Exercise name. */
+  /** The exercise’s name, for display. */
   exercise_name?: string | null | undefined;
   /**
-   * Exercise category.
+   * The exercise’s category, as a raw integer code.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   exercise_category?: number | null | undefined;
-  /** Weight, in kilograms. */
+  /** The weight to lift, in kilograms. */
   weight_kg?: number | null | undefined;
-  /** Steps. */
+  /** A list of {@link PlannedWorkoutDetailsStep} objects. */
   steps?: PlannedWorkoutDetailsStep[] | null | undefined;
 }
 
-/** Zod schema for {@link PlannedWorkoutDetailsStep}, built on first use. */
+/**
+ * Zod schema for {@link PlannedWorkoutDetailsStep}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const PlannedWorkoutDetailsStepSchema: z.ZodMiniType<PlannedWorkoutDetailsStep> = /* @__PURE__ */ lazySchema(
   'PlannedWorkoutDetailsStep',
   () =>

@@ -3,37 +3,44 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PlannedWorkoutDetailsStepDuration` model. Generated from `schemas/PlannedWorkoutDetailsStepDuration.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `durations` of {@link PlannedWorkoutDetailsStep}.
+ * Generated from `schemas/PlannedWorkoutDetailsStepDuration.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface PlannedWorkoutDetailsStepDuration {
   /**
-   * Duration type.
+   * How the step ends (time, distance, ...), as a raw integer code.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   duration_type: number;
-  /** Seconds. */
+  /** The step ends after this many seconds. */
   seconds?: number | null | undefined;
-  /** Distance, in metres. */
+  /** The step ends after this distance, in metres. */
   distance_meters?: number | null | undefined;
-  /** Heart rate below, in beats per minute. */
+  /** The step ends when heart rate falls below this, in beats per minute. */
   hr_below_bpm?: number | null | undefined;
-  /** Heart rate above, in beats per minute. */
+  /** The step ends when heart rate rises above this, in beats per minute. */
   hr_above_bpm?: number | null | undefined;
-  /** Calories. */
+  /** The step ends once this many calories are burned (kilocalories (the “calories” of food labels and fitness apps)). */
   calories?: number | null | undefined;
-  /** Power below, in watts. */
+  /** The step ends when power falls below this, in watts. */
   power_below_watts?: number | null | undefined;
-  /** Power above, in watts. */
+  /** The step ends when power rises above this, in watts. */
   power_above_watts?: number | null | undefined;
-  /** Reps. */
+  /** The step ends after this many repetitions. */
   reps?: number | null | undefined;
-  /** Rest, in seconds. */
+  /** Rest after the step, in seconds. */
   rest_seconds?: number | null | undefined;
-  /** Steps. */
+  /** The step ends after this many steps. */
   steps?: number | null | undefined;
 }
 
-/** Zod schema for {@link PlannedWorkoutDetailsStepDuration}, built on first use. */
+/**
+ * Zod schema for {@link PlannedWorkoutDetailsStepDuration}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const PlannedWorkoutDetailsStepDurationSchema: z.ZodMiniType<PlannedWorkoutDetailsStepDuration> =
   /* @__PURE__ */ lazySchema('PlannedWorkoutDetailsStepDuration', () =>
     z.looseObject({

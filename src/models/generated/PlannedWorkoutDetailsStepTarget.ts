@@ -3,65 +3,72 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PlannedWorkoutDetailsStepTarget` model. Generated from `schemas/PlannedWorkoutDetailsStepTarget.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `targets` of {@link PlannedWorkoutDetailsStep}.
+ * Generated from `schemas/PlannedWorkoutDetailsStepTarget.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface PlannedWorkoutDetailsStepTarget {
   /**
-   * Target type.
+   * What the target measures, as a raw integer code.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   target_type: number;
-  /** Heart rate bpm high. */
+  /** Upper end of the heart rate target range, in beats per minute. */
   hr_bpm_high?: number | null | undefined;
-  /** Heart rate bpm low. */
+  /** Lower end of the heart rate target range, in beats per minute. */
   hr_bpm_low?: number | null | undefined;
-  /** Cadence. */
+  /** Target cadence, as the provider measures it. */
   cadence?: number | null | undefined;
-  /** Cadence high. */
+  /** Upper end of the cadence target range. */
   cadence_high?: number | null | undefined;
-  /** Cadence low. */
+  /** Lower end of the cadence target range. */
   cadence_low?: number | null | undefined;
-  /** Power watt. */
+  /** Target power, in watts. */
   power_watt?: number | null | undefined;
-  /** Power watt high. */
+  /** Upper end of the power target range, in watts. */
   power_watt_high?: number | null | undefined;
-  /** Power watt low. */
+  /** Lower end of the power target range, in watts. */
   power_watt_low?: number | null | undefined;
-  /** Swim strokes. */
+  /** Target number of swim strokes. */
   swim_strokes?: number | null | undefined;
-  /** Heart rate, in percent. */
+  /** Target heart rate, as a percentage of the user’s reference heart rate. */
   hr_percentage?: number | null | undefined;
-  /** Heart rate percentage high. */
+  /** Upper end of the heart rate target range, in percent. */
   hr_percentage_high?: number | null | undefined;
-  /** Heart rate percentage low. */
+  /** Lower end of the heart rate target range, in percent. */
   hr_percentage_low?: number | null | undefined;
-  /** Speed, in percent. */
+  /** Target speed, as a percentage of the user’s reference speed. */
   speed_percentage?: number | null | undefined;
-  /** Speed percentage high. */
+  /** Upper end of the speed target range, in percent. */
   speed_percentage_high?: number | null | undefined;
-  /** Speed percentage low. */
+  /** Lower end of the speed target range, in percent. */
   speed_percentage_low?: number | null | undefined;
-  /** Power, in percent. */
+  /** Target power, as a percentage of the user’s reference power (FTP). */
   power_percentage?: number | null | undefined;
-  /** Power percentage high. */
+  /** Upper end of the power target range, in percent. */
   power_percentage_high?: number | null | undefined;
-  /** Power percentage low. */
+  /** Lower end of the power target range, in percent. */
   power_percentage_low?: number | null | undefined;
   /**
-   * Repetitions.
+   * Target number of repetitions.
    * A 32-bit integer code.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   repetitions?: number | null | undefined;
-  /** Speed, in metres per second. */
+  /** Target speed, in metres per second. */
   speed_meters_per_second?: number | null | undefined;
-  /** Speed meters per second low. */
+  /** Lower end of the speed target range, in metres per second. */
   speed_meters_per_second_low?: number | null | undefined;
-  /** Speed meters per second high. */
+  /** Upper end of the speed target range, in metres per second. */
   speed_meters_per_second_high?: number | null | undefined;
 }
 
-/** Zod schema for {@link PlannedWorkoutDetailsStepTarget}, built on first use. */
+/**
+ * Zod schema for {@link PlannedWorkoutDetailsStepTarget}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const PlannedWorkoutDetailsStepTargetSchema: z.ZodMiniType<PlannedWorkoutDetailsStepTarget> =
   /* @__PURE__ */ lazySchema('PlannedWorkoutDetailsStepTarget', () =>
     z.looseObject({

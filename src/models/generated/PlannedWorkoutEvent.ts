@@ -5,21 +5,31 @@ import { lazySchema, ref } from '../lazy.js';
 import { type PlannedWorkout, PlannedWorkoutSchema } from './PlannedWorkout.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `PlannedWorkoutEvent` model. Generated from `schemas/PlannedWorkoutEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent with planned workouts (`PlannedWorkout` records) of one connection.
+ * Generated from `schemas/PlannedWorkoutEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface PlannedWorkoutEvent {
-  /** Type. */
+  /** Always `'planned_workout'`: the type that tells this payload from every other. */
   type: 'planned_workout';
-  /** Status. */
+  /** Terra’s status word for the event, when it sends one. Free text: compare with care. */
   status?: string | null | undefined;
-  /** Data. */
+  /** The records delivered, each a {@link PlannedWorkout}. A large backfill arrives as several events. */
   data: PlannedWorkout[];
-  /** User. */
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Version. */
-  version: string;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * May be missing here, though the spec requires it. Terra sends this event in the same envelope as the activity, body and sleep events whose test deliveries carry no `version`.
+   */
+  version?: string | undefined;
 }
 
-/** Zod schema for {@link PlannedWorkoutEvent}, built on first use. */
+/**
+ * Zod schema for {@link PlannedWorkoutEvent}, built on first use.
+ * @category Events
+ */
 export const PlannedWorkoutEventSchema: z.ZodMiniType<PlannedWorkoutEvent> = /* @__PURE__ */ lazySchema(
   'PlannedWorkoutEvent',
   () =>
@@ -28,6 +38,6 @@ export const PlannedWorkoutEventSchema: z.ZodMiniType<PlannedWorkoutEvent> = /* 
       status: z.nullish(z.string()),
       data: z.array(ref(PlannedWorkoutSchema)),
       user: ref(TerraUserSchema),
-      version: z.string(),
+      version: z.optional(z.string()),
     }),
 );

@@ -3,26 +3,35 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PlannedWorkoutSummary` model. Generated from `dist/v2-bundled.yaml#/components/schemas/PlannedWorkoutSummary` in Terra's OpenAPI description. */
+/**
+ * A scheduled workout as Terra answers for one id or after a reschedule.
+ * Terra’s 200 answer to `GET /plannedWorkouts/{planned_workout_id}`.
+ * Terra’s 200 answer to `PATCH /plannedWorkouts/{planned_workout_id}`.
+ * Generated from `dist/v2-bundled.yaml#/components/schemas/PlannedWorkoutSummary` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface PlannedWorkoutSummary {
-  /** Planned workout ID. */
+  /** Terra’s id of this scheduled instance of a workout, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   planned_workout_id?: string | undefined;
   /**
-   * Planned date.
+   * The day the workout is scheduled for, `YYYY-MM-DD`.
    * A `YYYY-MM-DD` calendar date.
    */
   planned_date?: string | undefined;
-  /** Is external. */
+  /** `true` for a workout created on the provider rather than through Terra; only such workouts carry `details`. */
   is_external?: boolean | undefined;
-  /** Workout ID. */
+  /** Terra’s id of the workout, as a string: compare it as text and never turn it into a number: such ids can exceed 2^53. */
   workout_id?: string | undefined;
-  /** Provider workout ID. */
+  /** The id the provider gave the workout when it was sent to the device’s account. */
   provider_workout_id?: string | undefined;
-  /** Coercion warnings. */
+  /** Notes on where Terra had to adapt the workout to what the provider supports. A string in the spec; other sources show a list, so check before reading it. */
   coercion_warnings?: string | undefined;
 }
 
-/** Zod schema for {@link PlannedWorkoutSummary}, built on first use. */
+/**
+ * Zod schema for {@link PlannedWorkoutSummary}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const PlannedWorkoutSummarySchema: z.ZodMiniType<PlannedWorkoutSummary> = /* @__PURE__ */ lazySchema(
   'PlannedWorkoutSummary',
   () =>

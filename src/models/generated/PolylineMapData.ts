@@ -3,13 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PolylineMapData` model. Generated from `schemas/PolylineMapData.yaml` in Terra's OpenAPI description. */
+/**
+ * The route as an encoded polyline.
+ * Held by `polyline_map_data` of {@link Activity}.
+ * Generated from `schemas/PolylineMapData.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface PolylineMapData {
-  /** Summary polyline. */
+  /** The route as an encoded polyline (the format map libraries decode). */
   summary_polyline?: string | null | undefined;
 }
 
-/** Zod schema for {@link PolylineMapData}, built on first use. */
+/**
+ * Zod schema for {@link PolylineMapData}, built on first use.
+ * @category Activity
+ */
 export const PolylineMapDataSchema: z.ZodMiniType<PolylineMapData> = /* @__PURE__ */ lazySchema('PolylineMapData', () =>
   z.looseObject({
     summary_polyline: z.nullish(z.string()),

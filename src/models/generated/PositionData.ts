@@ -4,19 +4,27 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type PositionSample, PositionSampleSchema } from './PositionSample.js';
 
-/** The `PositionData` model. Generated from `schemas/PositionData.yaml` in Terra's OpenAPI description. */
+/**
+ * GPS positions.
+ * Held by `position_data` of {@link Activity}.
+ * Generated from `schemas/PositionData.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface PositionData {
-  /** Center position, in degrees of latitude and longitude. */
+  /** The middle of the route: latitude and longitude, in degrees. */
   center_pos_lat_lng_deg?: number[] | null | undefined;
-  /** End position, in degrees of latitude and longitude. */
+  /** Where the workout ended: latitude and longitude, in degrees. */
   end_pos_lat_lng_deg?: number[] | null | undefined;
-  /** Position samples. */
+  /** Time series of {@link PositionSample} points. Data requested without `withSamples` leaves it out. */
   position_samples?: PositionSample[] | null | undefined;
-  /** Start position, in degrees of latitude and longitude. */
+  /** Where the workout started: latitude and longitude, in degrees. */
   start_pos_lat_lng_deg?: number[] | null | undefined;
 }
 
-/** Zod schema for {@link PositionData}, built on first use. */
+/**
+ * Zod schema for {@link PositionData}, built on first use.
+ * @category Activity
+ */
 export const PositionDataSchema: z.ZodMiniType<PositionData> = /* @__PURE__ */ lazySchema('PositionData', () =>
   z.looseObject({
     center_pos_lat_lng_deg: z.nullish(z.array(z.number())),

@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PositionSample` model. Generated from `schemas/PositionSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `position_samples` of {@link PositionData}.
+ * Generated from `schemas/PositionSample.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface PositionSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Coords, in degrees of latitude and longitude. */
+  /** Latitude and longitude in degrees, in that order. Either may be null when the device had no fix; more items may follow. */
   coords_lat_lng_deg?: [number | null, number | null, ...unknown[]] | null | undefined;
-  /** Timer duration, in seconds. */
+  /** Time since the workout started when this point was taken, in seconds, not counting time the recording was paused. */
   timer_duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link PositionSample}, built on first use. */
+/**
+ * Zod schema for {@link PositionSample}, built on first use.
+ * @category Activity
+ */
 export const PositionSampleSchema: z.ZodMiniType<PositionSample> = /* @__PURE__ */ lazySchema('PositionSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

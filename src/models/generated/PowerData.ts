@@ -4,17 +4,25 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type PowerSample, PowerSampleSchema } from './PowerSample.js';
 
-/** The `PowerData` model. Generated from `schemas/PowerData.yaml` in Terra's OpenAPI description. */
+/**
+ * Power output.
+ * Held by `power_data` of {@link Activity}.
+ * Generated from `schemas/PowerData.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface PowerData {
-  /** Average, in watts. */
+  /** Average power output, in watts. */
   avg_watts?: number | null | undefined;
-  /** Maximum, in watts. */
+  /** Highest power output, in watts. */
   max_watts?: number | null | undefined;
-  /** Power samples. */
+  /** Time series of {@link PowerSample} points. Data requested without `withSamples` leaves it out. */
   power_samples?: PowerSample[] | null | undefined;
 }
 
-/** Zod schema for {@link PowerData}, built on first use. */
+/**
+ * Zod schema for {@link PowerData}, built on first use.
+ * @category Activity
+ */
 export const PowerDataSchema: z.ZodMiniType<PowerData> = /* @__PURE__ */ lazySchema('PowerData', () =>
   z.looseObject({
     avg_watts: z.nullish(z.number()),

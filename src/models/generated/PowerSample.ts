@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PowerSample` model. Generated from `schemas/PowerSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `power_samples` of {@link PowerData}.
+ * Generated from `schemas/PowerSample.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface PowerSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Watts. */
+  /** Power output at this point, in watts. */
   watts?: number | null | undefined;
-  /** Timer duration, in seconds. */
+  /** Time since the workout started when this point was taken, in seconds, not counting time the recording was paused. */
   timer_duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link PowerSample}, built on first use. */
+/**
+ * Zod schema for {@link PowerSample}, built on first use.
+ * @category Activity
+ */
 export const PowerSampleSchema: z.ZodMiniType<PowerSample> = /* @__PURE__ */ lazySchema('PowerSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

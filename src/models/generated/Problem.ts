@@ -3,19 +3,30 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `Problem` model. Generated from `dist/v2-bundled.yaml#/components/schemas/Problem` in Terra's OpenAPI description. */
+/**
+ * An error answer in the RFC 9457 “problem details” format, used by the newer endpoints.
+ * Terra’s 424 error answer to `DELETE /workouts/{workout_id}`.
+ * Terra’s 403 error answer to `POST /workouts/{workout_id}/plan`.
+ * Terra’s 424 error answer to `POST /workouts/{workout_id}/plan`.
+ * Also used by 1 more operations.
+ * Generated from `dist/v2-bundled.yaml#/components/schemas/Problem` in Terra's OpenAPI description.
+ * @category Responses
+ */
 export interface Problem {
-  /** Type. */
+  /** A URI naming the kind of problem (RFC 9457). */
   type: string;
-  /** Title. */
+  /** A short summary of the kind of problem. */
   title: string;
-  /** Instance. */
+  /** A URI for this occurrence of the problem. */
   instance: string;
-  /** Detail. */
+  /** What went wrong in this case, in words. */
   detail?: string | undefined;
 }
 
-/** Zod schema for {@link Problem}, built on first use. */
+/**
+ * Zod schema for {@link Problem}, built on first use.
+ * @category Responses
+ */
 export const ProblemSchema: z.ZodMiniType<Problem> = /* @__PURE__ */ lazySchema('Problem', () =>
   z.looseObject({
     type: z.string(),

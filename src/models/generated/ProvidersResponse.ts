@@ -3,17 +3,25 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `ProvidersResponse` model. Generated from `dist/v2-bundled.yaml paths /integrations get responses 200` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to the provider list: the names your account can connect.
+ * Terra’s 200 answer to `GET /integrations`.
+ * Generated from `dist/v2-bundled.yaml paths /integrations get responses 200` in Terra's OpenAPI description.
+ * @category Providers
+ */
 export interface ProvidersResponse {
-  /** Providers. */
+  /** Names of the providers your account can connect through the web flow. */
   providers?: string[] | undefined;
-  /** SDK providers. */
+  /** Names of the providers that connect through a Terra mobile SDK instead (Apple Health and the like). */
   sdk_providers?: string[] | undefined;
-  /** Status. */
+  /** `success` on a successful answer. Older error answers say `error`; the client turns those into errors before this model is read. */
   status?: 'success' | 'error' | (string & {}) | undefined;
 }
 
-/** Zod schema for {@link ProvidersResponse}, built on first use. */
+/**
+ * Zod schema for {@link ProvidersResponse}, built on first use.
+ * @category Providers
+ */
 export const ProvidersResponseSchema: z.ZodMiniType<ProvidersResponse> = /* @__PURE__ */ lazySchema(
   'ProvidersResponse',
   () =>

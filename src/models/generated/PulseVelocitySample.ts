@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `PulseVelocitySample` model. Generated from `schemas/PulseVelocitySample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `pulse_wave_velocity_samples` of {@link HeartData}.
+ * Generated from `schemas/PulseVelocitySample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface PulseVelocitySample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
   /** Pulse wave velocity, in metres per second. */
   pulse_wave_velocity_meters_per_second?: number | null | undefined;
 }
 
-/** Zod schema for {@link PulseVelocitySample}, built on first use. */
+/**
+ * Zod schema for {@link PulseVelocitySample}, built on first use.
+ * @category Body
+ */
 export const PulseVelocitySampleSchema: z.ZodMiniType<PulseVelocitySample> = /* @__PURE__ */ lazySchema(
   'PulseVelocitySample',
   () =>

@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `RRIntervalSample` model. Generated from `schemas/RRIntervalSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `rr_interval_samples` of {@link HeartData}.
+ * Generated from `schemas/RRIntervalSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface RRIntervalSample {
   /** RR interval, in milliseconds. */
   rr_interval_ms?: number | null | undefined;
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
   /** Heart rate, in beats per minute. */
   hr_bpm?: number | null | undefined;
 }
 
-/** Zod schema for {@link RRIntervalSample}, built on first use. */
+/**
+ * Zod schema for {@link RRIntervalSample}, built on first use.
+ * @category Body
+ */
 export const RRIntervalSampleSchema: z.ZodMiniType<RRIntervalSample> = /* @__PURE__ */ lazySchema(
   'RRIntervalSample',
   () =>

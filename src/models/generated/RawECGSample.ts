@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `RawECGSample` model. Generated from `schemas/RawECGSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `raw_signal` of {@link ECGReading}.
+ * Generated from `schemas/RawECGSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface RawECGSample {
-  /** Potential, in microvolts. */
+  /** Electrical potential of the ECG signal at this point, in microvolts. */
   potential_uV?: number | null | undefined;
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
 }
 
-/** Zod schema for {@link RawECGSample}, built on first use. */
+/**
+ * Zod schema for {@link RawECGSample}, built on first use.
+ * @category Body
+ */
 export const RawECGSampleSchema: z.ZodMiniType<RawECGSample> = /* @__PURE__ */ lazySchema('RawECGSample', () =>
   z.looseObject({
     potential_uV: z.nullish(z.number()),

@@ -3,19 +3,27 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `ReadinessData` model. Generated from `schemas/ReadinessData.yaml` in Terra's OpenAPI description. */
+/**
+ * Readiness and recovery.
+ * Held by `readiness_data` of {@link Sleep}.
+ * Generated from `schemas/ReadinessData.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface ReadinessData {
   /**
-   * Readiness.
+   * The provider’s readiness score for the day, from the sleep session.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   readiness?: number | null | undefined;
-  /** Recovery level. */
+  /** The provider’s recovery score for the day, from the sleep session. */
   recovery_level?: number | null | undefined;
 }
 
-/** Zod schema for {@link ReadinessData}, built on first use. */
+/**
+ * Zod schema for {@link ReadinessData}, built on first use.
+ * @category Sleep
+ */
 export const ReadinessDataSchema: z.ZodMiniType<ReadinessData> = /* @__PURE__ */ lazySchema('ReadinessData', () =>
   z.looseObject({
     readiness: z.nullish(z.number()),

@@ -3,10 +3,18 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `RecordFloat` model. Generated from `dist/v2-bundled.yaml#/components/schemas/RecordFloat` in Terra's OpenAPI description. */
+/**
+ * A map from a name to a number, such as the factors that contributed to a score.
+ * Held by `stress_contributors` of {@link DailyDataEnrichment}, `respiratory_contributors` of {@link DailyDataEnrichment}, `immune_contributors` of {@link DailyDataEnrichment}, `resilience_contributors` of {@link DailyDataEnrichment} and 9 more fields.
+ * Generated from `dist/v2-bundled.yaml#/components/schemas/RecordFloat` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export type RecordFloat = Record<string, number>;
 
-/** Zod schema for {@link RecordFloat}, built on first use. */
+/**
+ * Zod schema for {@link RecordFloat}, built on first use.
+ * @category Shared
+ */
 export const RecordFloatSchema: z.ZodMiniType<RecordFloat> = /* @__PURE__ */ lazySchema('RecordFloat', () =>
   z.record(z.string(), z.number()),
 );

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link RecoveryLevel}. */
+/**
+ * A value Terra documents for {@link RecoveryLevel}.
+ * @category Shared
+ */
 export type KnownRecoveryLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /**
  * The label of each value Terra documents for {@link RecoveryLevel}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Shared
  */
 export const RecoveryLevelLabels: Readonly<Record<KnownRecoveryLevel, string>> = {
   0: 'Unknown',
@@ -21,12 +25,17 @@ export const RecoveryLevelLabels: Readonly<Record<KnownRecoveryLevel, string>> =
 };
 
 /**
- * The `RecoveryLevel` enum: a documented value, or any other number Terra may add later.
+ * A recovery rating. Not used by any model of this API version.
+ * Terra may add values: any number is accepted, and {@link KnownRecoveryLevel} lists the documented ones, which {@link RecoveryLevelLabels} names.
  * Generated from `schemas/RecoveryLevel.yaml` in Terra's OpenAPI description.
+ * @category Shared
  */
 export type RecoveryLevel = KnownRecoveryLevel | (number & {});
 
-/** Zod schema for {@link RecoveryLevel}, built on first use. */
+/**
+ * Zod schema for {@link RecoveryLevel}, built on first use.
+ * @category Shared
+ */
 export const RecoveryLevelSchema: z.ZodMiniType<RecoveryLevel> = /* @__PURE__ */ lazySchema('RecoveryLevel', () =>
   z.number(),
 );

@@ -3,16 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `ReschedulePlannedWorkoutParams` model. Generated from `dist/v2-bundled.yaml paths /plannedWorkouts/{planned_workout_id} patch requestBody` in Terra's OpenAPI description. */
+/**
+ * The options of moving a planned workout to another day.
+ * Sent as the JSON body of `PATCH /plannedWorkouts/{planned_workout_id}`.
+ * Generated from `dist/v2-bundled.yaml paths /plannedWorkouts/{planned_workout_id} patch requestBody` in Terra's OpenAPI description.
+ * @category Requests
+ */
 export interface ReschedulePlannedWorkoutParams {
   /**
-   * Planned date.
+   * The new day for the workout, `YYYY-MM-DD`.
    * A `YYYY-MM-DD` calendar date.
    */
   planned_date: string;
 }
 
-/** Zod schema for {@link ReschedulePlannedWorkoutParams}, built on first use. */
+/**
+ * Zod schema for {@link ReschedulePlannedWorkoutParams}, built on first use.
+ * @category Requests
+ */
 export const ReschedulePlannedWorkoutParamsSchema: z.ZodMiniType<ReschedulePlannedWorkoutParams> =
   /* @__PURE__ */ lazySchema('ReschedulePlannedWorkoutParams', () =>
     z.looseObject({

@@ -6,17 +6,25 @@ import { type BreathsData, BreathsDataSchema } from './BreathsData.js';
 import { type OxygenSaturationData, OxygenSaturationDataSchema } from './OxygenSaturationData.js';
 import { type SnoringData, SnoringDataSchema } from './SnoringData.js';
 
-/** The `RespirationData` model. Generated from `schemas/RespirationData.yaml` in Terra's OpenAPI description. */
+/**
+ * Breathing, oxygen saturation and snoring.
+ * Held by `respiration_data` of {@link Sleep}.
+ * Generated from `schemas/RespirationData.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface RespirationData {
-  /** Breaths data. */
+  /** Breathing rate: see {@link BreathsData}. */
   breaths_data?: BreathsData | null | undefined;
-  /** Oxygen saturation data. */
+  /** Oxygen saturation: see {@link OxygenSaturationData}. */
   oxygen_saturation_data?: OxygenSaturationData | null | undefined;
-  /** Snoring data. */
+  /** Snoring: see {@link SnoringData}. */
   snoring_data?: SnoringData | null | undefined;
 }
 
-/** Zod schema for {@link RespirationData}, built on first use. */
+/**
+ * Zod schema for {@link RespirationData}, built on first use.
+ * @category Sleep
+ */
 export const RespirationDataSchema: z.ZodMiniType<RespirationData> = /* @__PURE__ */ lazySchema('RespirationData', () =>
   z.looseObject({
     breaths_data: z.nullish(ref(BreathsDataSchema)),

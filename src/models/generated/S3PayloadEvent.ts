@@ -3,27 +3,37 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `S3PayloadEvent` model. Generated from `schemas/S3PayloadEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent instead of a data event when your destination is in ping mode: it links to the payload, which you download right away.
+ * Generated from `schemas/S3PayloadEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface S3PayloadEvent {
-  /** Type. */
+  /** Always `'s3_payload'`: the type that tells this payload from every other. */
   type: 's3_payload';
-  /** Status. */
-  status: 'success';
-  /** URL. */
+  /**
+   * Terra’s status word for the event. The spec’s word is offered to autocompletion, but real deliveries use others, so treat it as a hint, not a switch.
+   * May be missing, be `null` or hold any string here, though the spec requires it and allows only `'success'`. Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.
+   */
+  status?: 'success' | (string & {}) | null | undefined;
+  /** A signed, short-lived link to the full payload. Download it at once and store the data, not the link; never log it. */
   url: string;
   /**
-   * Expires in.
+   * Seconds the `url` stays valid, counted from when Terra signed it, not from when you received the event.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   expires_in: number;
 }
 
-/** Zod schema for {@link S3PayloadEvent}, built on first use. */
+/**
+ * Zod schema for {@link S3PayloadEvent}, built on first use.
+ * @category Events
+ */
 export const S3PayloadEventSchema: z.ZodMiniType<S3PayloadEvent> = /* @__PURE__ */ lazySchema('S3PayloadEvent', () =>
   z.looseObject({
     type: z.literal('s3_payload'),
-    status: z.literal('success'),
+    status: z.nullish(z.string()),
     url: z.string(),
     expires_in: z.number(),
   }),

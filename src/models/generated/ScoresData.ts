@@ -3,29 +3,37 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `ScoresData` model. Generated from `schemas/ScoresData.yaml` in Terra's OpenAPI description. */
+/**
+ * The provider’s scores for the day.
+ * Held by `scores` of {@link Daily}.
+ * Generated from `schemas/ScoresData.yaml` in Terra's OpenAPI description.
+ * @category Daily
+ */
 export interface ScoresData {
   /**
-   * Activity.
+   * The provider’s activity score for the day.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   activity?: number | null | undefined;
   /**
-   * Recovery.
+   * The provider’s recovery score for the day.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   recovery?: number | null | undefined;
   /**
-   * Sleep.
+   * The provider’s score for the previous night’s sleep.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   sleep?: number | null | undefined;
 }
 
-/** Zod schema for {@link ScoresData}, built on first use. */
+/**
+ * Zod schema for {@link ScoresData}, built on first use.
+ * @category Daily
+ */
 export const ScoresDataSchema: z.ZodMiniType<ScoresData> = /* @__PURE__ */ lazySchema('ScoresData', () =>
   z.looseObject({
     activity: z.nullish(z.number()),

@@ -12,29 +12,37 @@ import { type SleepMetadata, SleepMetadataSchema } from './SleepMetadata.js';
 import { type SleepScores, SleepScoresSchema } from './SleepScores.js';
 import { type SleepTemperatureData, SleepTemperatureDataSchema } from './SleepTemperatureData.js';
 
-/** The `Sleep` model. Generated from `schemas/Sleep.yaml` in Terra's OpenAPI description. */
+/**
+ * One sleep session (a night or a nap) with its stages, heart rate, breathing and scores. Deduplicate on `metadata.summary_id`.
+ * One item of the list in `data` of {@link SleepEvent} and {@link SleepCollection}.
+ * Generated from `schemas/Sleep.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface Sleep {
-  /** Data enrichment. */
+  /** Terra’s own scores for this record: see {@link SleepDataEnrichment}. Present only when score weightings are enabled for your account; their absence is normal. */
   data_enrichment?: SleepDataEnrichment | null | undefined;
-  /** Device data. */
+  /** The device (or app) that recorded the data: see {@link DeviceData}. */
   device_data?: DeviceData | null | undefined;
-  /** Heart rate data. */
+  /** Heart-rate summary and samples: see {@link HeartRateData}. */
   heart_rate_data?: HeartRateData | null | undefined;
-  /** Metadata. */
+  /** What the record is and which period it covers: see {@link SleepMetadata}. */
   metadata: SleepMetadata;
-  /** Readiness data. */
+  /** Readiness and recovery: see {@link ReadinessData}. */
   readiness_data?: ReadinessData | null | undefined;
-  /** Respiration data. */
+  /** Breathing, oxygen saturation and snoring: see {@link RespirationData}. */
   respiration_data?: RespirationData | null | undefined;
-  /** Scores. */
+  /** The provider’s scores for the sleep session: see {@link SleepScores}. */
   scores?: SleepScores | null | undefined;
-  /** Sleep durations data. */
+  /** Time asleep, awake and in bed, and the hypnogram: see {@link SleepDurationsData}. */
   sleep_durations_data?: SleepDurationsData | null | undefined;
-  /** Temperature data. */
+  /** Body temperature during sleep: see {@link SleepTemperatureData}. */
   temperature_data?: SleepTemperatureData | null | undefined;
 }
 
-/** Zod schema for {@link Sleep}, built on first use. */
+/**
+ * Zod schema for {@link Sleep}, built on first use.
+ * @category Sleep
+ */
 export const SleepSchema: z.ZodMiniType<Sleep> = /* @__PURE__ */ lazySchema('Sleep', () =>
   z.looseObject({
     data_enrichment: z.nullish(ref(SleepDataEnrichmentSchema)),

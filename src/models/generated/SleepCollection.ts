@@ -5,17 +5,24 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Sleep, SleepSchema } from './Sleep.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `SleepCollection` model. Generated from `dist/v2-bundled.yaml paths /sleep get responses 200 oneOf 0` in Terra's OpenAPI description. */
+/**
+ * One form of Terra’s 200 answer to `GET /sleep`.
+ * Generated from `dist/v2-bundled.yaml paths /sleep get responses 200 oneOf 0` in Terra's OpenAPI description.
+ * @category Responses
+ */
 export interface SleepCollection {
-  /** User. */
+  /** The connection the data belongs to: see {@link TerraUser}. */
   user?: TerraUser | undefined;
-  /** Data. */
+  /** The records, each a {@link Sleep}; empty when there is no data in the range. */
   data?: Sleep[] | undefined;
-  /** Type. */
+  /** The data type of `data` (`activity`, `sleep`, ...). */
   type?: string | null | undefined;
 }
 
-/** Zod schema for {@link SleepCollection}, built on first use. */
+/**
+ * Zod schema for {@link SleepCollection}, built on first use.
+ * @category Responses
+ */
 export const SleepCollectionSchema: z.ZodMiniType<SleepCollection> = /* @__PURE__ */ lazySchema('SleepCollection', () =>
   z.looseObject({
     user: z.optional(ref(TerraUserSchema)),

@@ -4,27 +4,35 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type RecordFloat, RecordFloatSchema } from './RecordFloat.js';
 
-/** The `SleepDataEnrichment` model. Generated from `schemas/SleepDataEnrichment.yaml` in Terra's OpenAPI description. */
+/**
+ * Terra’s scores for the sleep session.
+ * Held by `data_enrichment` of {@link Sleep}.
+ * Generated from `schemas/SleepDataEnrichment.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface SleepDataEnrichment {
-  /** Sleep score. */
+  /** Terra’s sleep score. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   sleep_score?: number | null | undefined;
-  /** Sleep contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   sleep_contributors?: RecordFloat | null | undefined;
-  /** Readiness score. */
+  /** Terra’s readiness score. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   readiness_score?: number | null | undefined;
-  /** Readiness contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   readiness_contributors?: RecordFloat | null | undefined;
-  /** Sleep score v2. */
+  /** Terra’s sleep score, from the second version of its model. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   sleep_score_v2?: number | null | undefined;
-  /** Sleep score v2 contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   sleep_score_v2_contributors?: RecordFloat | null | undefined;
-  /** Respiratory score v2. */
+  /** Terra’s respiratory score, from the second version of its model. Terra computes it only when score weightings are enabled for your account; a later delivery may carry null, so never overwrite a stored score with null. */
   respiratory_score_v2?: number | null | undefined;
-  /** Respiratory score v2 contributors. */
+  /** How much each factor weighed in the score beside it: factor name to weighted contribution (see {@link RecordFloat}). */
   respiratory_score_v2_contributors?: RecordFloat | null | undefined;
 }
 
-/** Zod schema for {@link SleepDataEnrichment}, built on first use. */
+/**
+ * Zod schema for {@link SleepDataEnrichment}, built on first use.
+ * @category Sleep
+ */
 export const SleepDataEnrichmentSchema: z.ZodMiniType<SleepDataEnrichment> = /* @__PURE__ */ lazySchema(
   'SleepDataEnrichment',
   () =>

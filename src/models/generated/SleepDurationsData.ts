@@ -7,25 +7,33 @@ import { type AwakeDurations, AwakeDurationsSchema } from './AwakeDurations.js';
 import { type OtherSleepDurations, OtherSleepDurationsSchema } from './OtherSleepDurations.js';
 import { type SleepHypnogramSample, SleepHypnogramSampleSchema } from './SleepHypnogramSample.js';
 
-/** The `SleepDurationsData` model. Generated from `schemas/SleepDurationsData.yaml` in Terra's OpenAPI description. */
+/**
+ * Time asleep, awake and in bed, and the hypnogram.
+ * Held by `sleep_durations_data` of {@link Sleep}.
+ * Generated from `schemas/SleepDurationsData.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface SleepDurationsData {
-  /** Asleep. */
+  /** Time asleep, by stage: see {@link AsleepDurations}. */
   asleep?: AsleepDurations | null | undefined;
-  /** Awake. */
+  /** Time awake and interruptions: see {@link AwakeDurations}. */
   awake?: AwakeDurations | null | undefined;
-  /** Hypnogram samples. */
+  /** Time series of {@link SleepHypnogramSample} points. Data requested without `withSamples` leaves it out. */
   hypnogram_samples?: SleepHypnogramSample[] | null | undefined;
-  /** Other. */
+  /** Time in bed and unmeasured time: see {@link OtherSleepDurations}. */
   other?: OtherSleepDurations | null | undefined;
   /**
-   * Sleep efficiency.
+   * Time asleep divided by time in bed, in percent.
    * Expected between 0 and 100.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   sleep_efficiency?: number | null | undefined;
 }
 
-/** Zod schema for {@link SleepDurationsData}, built on first use. */
+/**
+ * Zod schema for {@link SleepDurationsData}, built on first use.
+ * @category Sleep
+ */
 export const SleepDurationsDataSchema: z.ZodMiniType<SleepDurationsData> = /* @__PURE__ */ lazySchema(
   'SleepDurationsData',
   () =>

@@ -5,27 +5,37 @@ import { lazySchema, ref } from '../lazy.js';
 import { type Sleep, SleepSchema } from './Sleep.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `SleepEvent` model. Generated from `schemas/SleepEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent with new or updated sleep sessions (`Sleep` records) of one connection.
+ * Generated from `schemas/SleepEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface SleepEvent {
-  /** Type. */
+  /** Always `'sleep'`: the type that tells this payload from every other. */
   type: 'sleep';
-  /** Status. */
+  /** Terra’s status word for the event, when it sends one. Free text: compare with care. */
   status?: string | null | undefined;
-  /** Data. */
+  /** The records delivered, each a {@link Sleep}. A large backfill arrives as several events. */
   data: Sleep[];
-  /** User. */
+  /** The connection this event is about: see {@link TerraUser}. Its `user_id` identifies the connection; its `reference_id` is your own id for the person. */
   user: TerraUser;
-  /** Version. */
-  version: string;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * May be missing here, though the spec requires it. Terra’s dashboard test webhooks carry no `version`.
+   */
+  version?: string | undefined;
 }
 
-/** Zod schema for {@link SleepEvent}, built on first use. */
+/**
+ * Zod schema for {@link SleepEvent}, built on first use.
+ * @category Events
+ */
 export const SleepEventSchema: z.ZodMiniType<SleepEvent> = /* @__PURE__ */ lazySchema('SleepEvent', () =>
   z.looseObject({
     type: z.literal('sleep'),
     status: z.nullish(z.string()),
     data: z.array(ref(SleepSchema)),
     user: ref(TerraUserSchema),
-    version: z.string(),
+    version: z.optional(z.string()),
   }),
 );

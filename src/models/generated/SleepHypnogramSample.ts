@@ -4,21 +4,22 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type SleepLevel, SleepLevelSchema } from './SleepLevel.js';
 
-/** The `SleepHypnogramSample` model. Generated from `schemas/SleepHypnogramSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `hypnogram_samples` of {@link SleepDurationsData}.
+ * Generated from `schemas/SleepHypnogramSample.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface SleepHypnogramSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /**
-   * Level.
-   * A {@link SleepLevel} value: `SleepLevelLabels` names the documented ones.
-   */
+  /** A {@link SleepLevel} code ({@link SleepLevelLabels} names each documented one); 0 is a real value, not a missing one. */
   level?: SleepLevel | null | undefined;
 }
 
-/** Zod schema for {@link SleepHypnogramSample}, built on first use. */
+/**
+ * Zod schema for {@link SleepHypnogramSample}, built on first use.
+ * @category Sleep
+ */
 export const SleepHypnogramSampleSchema: z.ZodMiniType<SleepHypnogramSample> = /* @__PURE__ */ lazySchema(
   'SleepHypnogramSample',
   () =>

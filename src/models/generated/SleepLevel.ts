@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link SleepLevel}. */
+/**
+ * A value Terra documents for {@link SleepLevel}.
+ * @category Sleep
+ */
 export type KnownSleepLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /**
  * The label of each value Terra documents for {@link SleepLevel}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Sleep
  */
 export const SleepLevelLabels: Readonly<Record<KnownSleepLevel, string>> = {
   0: 'Unknown',
@@ -21,10 +25,16 @@ export const SleepLevelLabels: Readonly<Record<KnownSleepLevel, string>> = {
 };
 
 /**
- * The `SleepLevel` enum: a documented value, or any other number Terra may add later.
+ * The sleep stage at a moment of a hypnogram (awake, light, deep, REM, ...).
+ * Terra may add values: any number is accepted, and {@link KnownSleepLevel} lists the documented ones, which {@link SleepLevelLabels} names.
+ * Used by `level` of {@link SleepHypnogramSample}.
  * Generated from `schemas/SleepLevel.yaml` in Terra's OpenAPI description.
+ * @category Sleep
  */
 export type SleepLevel = KnownSleepLevel | (number & {});
 
-/** Zod schema for {@link SleepLevel}, built on first use. */
+/**
+ * Zod schema for {@link SleepLevel}, built on first use.
+ * @category Sleep
+ */
 export const SleepLevelSchema: z.ZodMiniType<SleepLevel> = /* @__PURE__ */ lazySchema('SleepLevel', () => z.number());

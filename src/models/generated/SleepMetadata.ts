@@ -5,35 +5,31 @@ import { lazySchema, ref } from '../lazy.js';
 import { type SleepUploadType, SleepUploadTypeSchema } from './SleepUploadType.js';
 import { type TimestampLocalization, TimestampLocalizationSchema } from './TimestampLocalization.js';
 
-/** The `SleepMetadata` model. Generated from `schemas/SleepMetadata.yaml` in Terra's OpenAPI description. */
+/**
+ * When the sleep session ran and how it was recorded.
+ * Held by `metadata` of {@link Sleep}.
+ * Generated from `schemas/SleepMetadata.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface SleepMetadata {
-  /**
-   * End time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the sleep session ended, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   end_time: string;
-  /** Is nap. */
+  /** `true` for a nap, `false` for the main sleep of the day. */
   is_nap?: boolean | null | undefined;
-  /**
-   * Start time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the sleep session started, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   start_time: string;
-  /** Summary ID. */
+  /** The provider’s id of this sleep session, unique per user. Redeliveries repeat it: deduplicate on (`user_id`, `summary_id`) and overwrite. */
   summary_id?: string | null | undefined;
-  /**
-   * Timestamp localization.
-   * A {@link TimestampLocalization} value: `TimestampLocalizationLabels` names the documented ones.
-   */
+  /** Whether the timestamps of this record are UTC (0, written `+00:00`, never `Z`) or the user’s local time (1, offset optional): a {@link TimestampLocalization} code. */
   timestamp_localization?: TimestampLocalization | null | undefined;
-  /**
-   * Upload type.
-   * A {@link SleepUploadType} value: `SleepUploadTypeLabels` names the documented ones.
-   */
+  /** How the sleep session was recorded, as a {@link SleepUploadType} code. Careful: here 1 = manual and 2 = automatic, the reverse of `UploadType`; 3 = tentative, 4 = indeterminate. */
   upload_type: SleepUploadType;
 }
 
-/** Zod schema for {@link SleepMetadata}, built on first use. */
+/**
+ * Zod schema for {@link SleepMetadata}, built on first use.
+ * @category Sleep
+ */
 export const SleepMetadataSchema: z.ZodMiniType<SleepMetadata> = /* @__PURE__ */ lazySchema('SleepMetadata', () =>
   z.looseObject({
     end_time: z.string(),

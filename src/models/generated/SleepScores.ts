@@ -3,13 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `SleepScores` model. Generated from `schemas/SleepScores.yaml` in Terra's OpenAPI description. */
+/**
+ * The provider’s scores for the sleep session.
+ * Held by `scores` of {@link Sleep}.
+ * Generated from `schemas/SleepScores.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface SleepScores {
-  /** Sleep. */
+  /** The provider’s score for the sleep session. */
   sleep?: number | null | undefined;
 }
 
-/** Zod schema for {@link SleepScores}, built on first use. */
+/**
+ * Zod schema for {@link SleepScores}, built on first use.
+ * @category Sleep
+ */
 export const SleepScoresSchema: z.ZodMiniType<SleepScores> = /* @__PURE__ */ lazySchema('SleepScores', () =>
   z.looseObject({
     sleep: z.nullish(z.number()),

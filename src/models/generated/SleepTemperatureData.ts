@@ -3,13 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `SleepTemperatureData` model. Generated from `schemas/SleepTemperatureData.yaml` in Terra's OpenAPI description. */
+/**
+ * Body temperature during sleep.
+ * Held by `temperature_data` of {@link Sleep}.
+ * Generated from `schemas/SleepTemperatureData.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface SleepTemperatureData {
-  /** Delta. */
+  /** How far the skin temperature was from the user’s usual level during the session. */
   delta?: number | null | undefined;
 }
 
-/** Zod schema for {@link SleepTemperatureData}, built on first use. */
+/**
+ * Zod schema for {@link SleepTemperatureData}, built on first use.
+ * @category Sleep
+ */
 export const SleepTemperatureDataSchema: z.ZodMiniType<SleepTemperatureData> = /* @__PURE__ */ lazySchema(
   'SleepTemperatureData',
   () =>

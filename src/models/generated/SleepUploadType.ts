@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link SleepUploadType}. */
+/**
+ * A value Terra documents for {@link SleepUploadType}.
+ * @category Sleep
+ */
 export type KnownSleepUploadType = 0 | 1 | 2 | 3 | 4;
 
 /**
  * The label of each value Terra documents for {@link SleepUploadType}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Sleep
  */
 export const SleepUploadTypeLabels: Readonly<Record<KnownSleepUploadType, string>> = {
   0: 'Unknown',
@@ -19,12 +23,18 @@ export const SleepUploadTypeLabels: Readonly<Record<KnownSleepUploadType, string
 };
 
 /**
- * The `SleepUploadType` enum: a documented value, or any other number Terra may add later.
+ * How a sleep session was recorded. Note the order: 1 = manual and 2 = automatic, the reverse of `UploadType`.
+ * Terra may add values: any number is accepted, and {@link KnownSleepUploadType} lists the documented ones, which {@link SleepUploadTypeLabels} names.
+ * Used by `upload_type` of {@link SleepMetadata}.
  * Generated from `schemas/SleepUploadType.yaml` in Terra's OpenAPI description.
+ * @category Sleep
  */
 export type SleepUploadType = KnownSleepUploadType | (number & {});
 
-/** Zod schema for {@link SleepUploadType}, built on first use. */
+/**
+ * Zod schema for {@link SleepUploadType}, built on first use.
+ * @category Sleep
+ */
 export const SleepUploadTypeSchema: z.ZodMiniType<SleepUploadType> = /* @__PURE__ */ lazySchema('SleepUploadType', () =>
   z.number(),
 );

@@ -4,31 +4,33 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type SnoringSample, SnoringSampleSchema } from './SnoringSample.js';
 
-/** The `SnoringData` model. Generated from `schemas/SnoringData.yaml` in Terra's OpenAPI description. */
+/**
+ * Snoring.
+ * Held by `snoring_data` of {@link RespirationData}.
+ * Generated from `schemas/SnoringData.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface SnoringData {
-  /**
-   * Start time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** Start of the period the values cover, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   start_time?: string | null | undefined;
-  /**
-   * End time.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** End of the period the values cover, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   end_time?: string | null | undefined;
   /**
-   * Number of snoring events.
+   * How many times the user started snoring.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_snoring_events?: number | null | undefined;
-  /** Samples. */
+  /** Time series of {@link SnoringSample} points. Data requested without `withSamples` leaves it out. */
   samples?: SnoringSample[] | null | undefined;
   /** Total snoring duration, in seconds. */
   total_snoring_duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link SnoringData}, built on first use. */
+/**
+ * Zod schema for {@link SnoringData}, built on first use.
+ * @category Sleep
+ */
 export const SnoringDataSchema: z.ZodMiniType<SnoringData> = /* @__PURE__ */ lazySchema('SnoringData', () =>
   z.looseObject({
     start_time: z.nullish(z.string()),

@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `SnoringSample` model. Generated from `schemas/SnoringSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `samples` of {@link SnoringData}.
+ * Generated from `schemas/SnoringSample.yaml` in Terra's OpenAPI description.
+ * @category Sleep
+ */
 export interface SnoringSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
-  /** Duration, in seconds. */
+  /** How long this snoring episode lasted, in seconds. */
   duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link SnoringSample}, built on first use. */
+/**
+ * Zod schema for {@link SnoringSample}, built on first use.
+ * @category Sleep
+ */
 export const SnoringSampleSchema: z.ZodMiniType<SnoringSample> = /* @__PURE__ */ lazySchema('SnoringSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `SpeedSample` model. Generated from `schemas/SpeedSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `speed_samples` of {@link MovementData}.
+ * Generated from `schemas/SpeedSample.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface SpeedSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
   /** Speed, in metres per second. */
   speed_meters_per_second?: number | null | undefined;
-  /** Timer duration, in seconds. */
+  /** Time since the workout started when this point was taken, in seconds, not counting time the recording was paused. */
   timer_duration_seconds?: number | null | undefined;
 }
 
-/** Zod schema for {@link SpeedSample}, built on first use. */
+/**
+ * Zod schema for {@link SpeedSample}, built on first use.
+ * @category Activity
+ */
 export const SpeedSampleSchema: z.ZodMiniType<SpeedSample> = /* @__PURE__ */ lazySchema('SpeedSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

@@ -5,15 +5,22 @@ import { lazySchema, ref } from '../lazy.js';
 import { type CompletionCondition, CompletionConditionSchema } from './CompletionCondition.js';
 import { type WorkoutStep, WorkoutStepSchema } from './WorkoutStep.js';
 
-/** The `StepBlock` model. Generated from `schemas/StepBlock.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `step_blocks` of {@link WorkoutTemplate}.
+ * Generated from `schemas/StepBlock.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface StepBlock {
-  /** Completion condition. */
+  /** What ends the step or block: see {@link CompletionCondition}. */
   completion_condition: CompletionCondition;
-  /** Steps. */
+  /** A list of {@link WorkoutStep} objects. */
   steps: WorkoutStep[];
 }
 
-/** Zod schema for {@link StepBlock}, built on first use. */
+/**
+ * Zod schema for {@link StepBlock}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const StepBlockSchema: z.ZodMiniType<StepBlock> = /* @__PURE__ */ lazySchema('StepBlock', () =>
   z.looseObject({
     completion_condition: ref(CompletionConditionSchema),

@@ -4,18 +4,22 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type StepControlType, StepControlTypeSchema } from './StepControlType.js';
 
-/** The `StepControl` model. Generated from `schemas/StepControl.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `controls` of {@link WorkoutStep}.
+ * Generated from `schemas/StepControl.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface StepControl {
-  /**
-   * Type.
-   * A {@link StepControlType} value.
-   */
+  /** A {@link StepControlType} value; Terra may send values this version does not list. */
   type: StepControlType;
-  /** Value. */
+  /** The grade or resistance to set, as `type` says. */
   value: number;
 }
 
-/** Zod schema for {@link StepControl}, built on first use. */
+/**
+ * Zod schema for {@link StepControl}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const StepControlSchema: z.ZodMiniType<StepControl> = /* @__PURE__ */ lazySchema('StepControl', () =>
   z.looseObject({
     type: ref(StepControlTypeSchema),

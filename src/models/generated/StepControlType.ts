@@ -3,19 +3,31 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link StepControlType}. */
+/**
+ * A value Terra documents for {@link StepControlType}.
+ * @category Planned workouts and workouts
+ */
 export type KnownStepControlType = 'grade' | 'resistance';
 
-/** The values Terra documents for {@link StepControlType}. */
+/**
+ * The values Terra documents for {@link StepControlType}.
+ * @category Planned workouts and workouts
+ */
 export const StepControlTypeValues: readonly KnownStepControlType[] = ['grade', 'resistance'];
 
 /**
- * The `StepControlType` enum: a documented value, or any other string Terra may add later.
+ * What a step control sets on the machine: the grade or the resistance.
+ * Terra may add values: any string is accepted, and {@link KnownStepControlType} lists the documented ones.
+ * Used by `type` of {@link StepControl}.
  * Generated from `schemas/StepControlType.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type StepControlType = KnownStepControlType | (string & {});
 
-/** Zod schema for {@link StepControlType}, built on first use. */
+/**
+ * Zod schema for {@link StepControlType}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const StepControlTypeSchema: z.ZodMiniType<StepControlType> = /* @__PURE__ */ lazySchema('StepControlType', () =>
   z.string(),
 );

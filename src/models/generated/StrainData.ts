@@ -3,13 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `StrainData` model. Generated from `schemas/StrainData.yaml` in Terra's OpenAPI description. */
+/**
+ * Cardiovascular strain.
+ * Held by `strain_data` of {@link Activity} and {@link Daily}.
+ * Generated from `schemas/StrainData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface StrainData {
-  /** Strain level. */
+  /** Cardiovascular strain, on the provider’s scale. */
   strain_level?: number | null | undefined;
 }
 
-/** Zod schema for {@link StrainData}, built on first use. */
+/**
+ * Zod schema for {@link StrainData}, built on first use.
+ * @category Shared
+ */
 export const StrainDataSchema: z.ZodMiniType<StrainData> = /* @__PURE__ */ lazySchema('StrainData', () =>
   z.looseObject({
     strain_level: z.nullish(z.number()),

@@ -4,22 +4,27 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type WeightUnit, WeightUnitSchema } from './WeightUnit.js';
 
-/** The `StrengthData` model. Generated from `schemas/StrengthData.yaml` in Terra's OpenAPI description. */
+/**
+ * The strength exercise.
+ * Held by `strength` of {@link WorkoutStep}.
+ * Generated from `schemas/StrengthData.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface StrengthData {
-  /** Exercise name. */
+  /** The exercise’s name, for display. */
   exercise_name?: string | null | undefined;
-  /** Weight. */
+  /** The weight to lift; `weight_display_unit` says how the device shows it. */
   weight?: number | null | undefined;
-  /**
-   * Weight display unit.
-   * A {@link WeightUnit} value.
-   */
+  /** A {@link WeightUnit} value; Terra may send values this version does not list. */
   weight_display_unit?: WeightUnit | null | undefined;
-  /** Exercise category. */
+  /** The exercise’s category in Garmin’s vocabulary (such as `BENCH_PRESS` or `SQUAT`). */
   exercise_category?: string | null | undefined;
 }
 
-/** Zod schema for {@link StrengthData}, built on first use. */
+/**
+ * Zod schema for {@link StrengthData}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const StrengthDataSchema: z.ZodMiniType<StrengthData> = /* @__PURE__ */ lazySchema('StrengthData', () =>
   z.looseObject({
     exercise_name: z.nullish(z.string()),

@@ -6,9 +6,14 @@ import { type BodyBatterySample, BodyBatterySampleSchema } from './BodyBatterySa
 import { type StressLevel, StressLevelSchema } from './StressLevel.js';
 import { type StressSample, StressSampleSchema } from './StressSample.js';
 
-/** The `StressData` model. Generated from `schemas/StressData.yaml` in Terra's OpenAPI description. */
+/**
+ * Stress levels and body battery.
+ * Held by `stress_data` of {@link Daily}.
+ * Generated from `schemas/StressData.yaml` in Terra's OpenAPI description.
+ * @category Daily
+ */
 export interface StressData {
-  /** Average stress level. */
+  /** Average stress level, on the provider’s scale. */
   avg_stress_level?: number | null | undefined;
   /**
    * Activity stress duration, in seconds.
@@ -22,7 +27,7 @@ export interface StressData {
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   low_stress_duration_seconds?: number | null | undefined;
-  /** Maximum stress level. */
+  /** Highest stress level, on the provider’s scale. */
   max_stress_level?: number | null | undefined;
   /**
    * Medium stress duration, in seconds.
@@ -30,7 +35,7 @@ export interface StressData {
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   medium_stress_duration_seconds?: number | null | undefined;
-  /** Samples. */
+  /** Time series of {@link StressSample} points. Data requested without `withSamples` leaves it out. */
   samples?: StressSample[] | null | undefined;
   /**
    * Rest stress duration, in seconds.
@@ -50,16 +55,16 @@ export interface StressData {
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   stress_duration_seconds?: number | null | undefined;
-  /**
-   * Stress rating.
-   * A {@link StressLevel} value: `StressLevelLabels` names the documented ones.
-   */
+  /** The day’s overall stress, as a {@link StressLevel} code. */
   stress_rating?: StressLevel | null | undefined;
-  /** Body battery samples. */
+  /** Time series of {@link BodyBatterySample} points. Data requested without `withSamples` leaves it out. */
   body_battery_samples?: BodyBatterySample[] | null | undefined;
 }
 
-/** Zod schema for {@link StressData}, built on first use. */
+/**
+ * Zod schema for {@link StressData}, built on first use.
+ * @category Daily
+ */
 export const StressDataSchema: z.ZodMiniType<StressData> = /* @__PURE__ */ lazySchema('StressData', () =>
   z.looseObject({
     avg_stress_level: z.nullish(z.number()),

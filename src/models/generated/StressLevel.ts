@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link StressLevel}. */
+/**
+ * A value Terra documents for {@link StressLevel}.
+ * @category Daily
+ */
 export type KnownStressLevel = 0 | 1 | 2 | 3 | 4;
 
 /**
  * The label of each value Terra documents for {@link StressLevel}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Daily
  */
 export const StressLevelLabels: Readonly<Record<KnownStressLevel, string>> = {
   0: 'Unknown',
@@ -19,12 +23,18 @@ export const StressLevelLabels: Readonly<Record<KnownStressLevel, string>> = {
 };
 
 /**
- * The `StressLevel` enum: a documented value, or any other number Terra may add later.
+ * A coarse stress rating.
+ * Terra may add values: any number is accepted, and {@link KnownStressLevel} lists the documented ones, which {@link StressLevelLabels} names.
+ * Used by `stress_rating` of {@link StressData}.
  * Generated from `schemas/StressLevel.yaml` in Terra's OpenAPI description.
+ * @category Daily
  */
 export type StressLevel = KnownStressLevel | (number & {});
 
-/** Zod schema for {@link StressLevel}, built on first use. */
+/**
+ * Zod schema for {@link StressLevel}, built on first use.
+ * @category Daily
+ */
 export const StressLevelSchema: z.ZodMiniType<StressLevel> = /* @__PURE__ */ lazySchema('StressLevel', () =>
   z.number(),
 );

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link StrokeType}. */
+/**
+ * A value Terra documents for {@link StrokeType}.
+ * @category Activity
+ */
 export type KnownStrokeType = 'other' | 'freestyle' | 'backstroke' | 'breaststroke' | 'butterfly';
 
 /**
  * The label of each value Terra documents for {@link StrokeType}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Activity
  */
 export const StrokeTypeLabels: Readonly<Record<KnownStrokeType, string>> = {
   other: 'Other',
@@ -19,10 +23,15 @@ export const StrokeTypeLabels: Readonly<Record<KnownStrokeType, string>> = {
 };
 
 /**
- * The `StrokeType` enum: a documented value, or any other string Terra may add later.
+ * A swimming stroke. Not used by any model of this API version.
+ * Terra may add values: any string is accepted, and {@link KnownStrokeType} lists the documented ones, which {@link StrokeTypeLabels} names.
  * Generated from `schemas/StrokeType.yaml` in Terra's OpenAPI description.
+ * @category Activity
  */
 export type StrokeType = KnownStrokeType | (string & {});
 
-/** Zod schema for {@link StrokeType}, built on first use. */
+/**
+ * Zod schema for {@link StrokeType}, built on first use.
+ * @category Activity
+ */
 export const StrokeTypeSchema: z.ZodMiniType<StrokeType> = /* @__PURE__ */ lazySchema('StrokeType', () => z.string());

@@ -4,13 +4,21 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `SubscribedUsers` model. Generated from `dist/v2-bundled.yaml paths /subscriptions get responses 200 oneOf 0` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to the user list without paging: every connection of your account.
+ * One form of Terra’s 200 answer to `GET /subscriptions`.
+ * Generated from `dist/v2-bundled.yaml paths /subscriptions get responses 200 oneOf 0` in Terra's OpenAPI description.
+ * @category Users
+ */
 export interface SubscribedUsers {
-  /** Users. */
+  /** The connections, each a {@link TerraUser}. */
   users?: TerraUser[] | undefined;
 }
 
-/** Zod schema for {@link SubscribedUsers}, built on first use. */
+/**
+ * Zod schema for {@link SubscribedUsers}, built on first use.
+ * @category Users
+ */
 export const SubscribedUsersSchema: z.ZodMiniType<SubscribedUsers> = /* @__PURE__ */ lazySchema('SubscribedUsers', () =>
   z.looseObject({
     users: z.optional(z.array(ref(TerraUserSchema))),

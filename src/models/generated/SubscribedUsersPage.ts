@@ -4,13 +4,21 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `SubscribedUsersPage` model. Generated from `dist/v2-bundled.yaml paths /subscriptions get responses 200 oneOf 1` in Terra's OpenAPI description. */
+/**
+ * One page of Terra’s user list, when it is read page by page.
+ * One form of Terra’s 200 answer to `GET /subscriptions`.
+ * Generated from `dist/v2-bundled.yaml paths /subscriptions get responses 200 oneOf 1` in Terra's OpenAPI description.
+ * @category Users
+ */
 export interface SubscribedUsersPage {
-  /** Data. */
+  /** One page of connections, with how to fetch the next one. */
   data?: SubscribedUsersPageData | undefined;
 }
 
-/** Zod schema for {@link SubscribedUsersPage}, built on first use. */
+/**
+ * Zod schema for {@link SubscribedUsersPage}, built on first use.
+ * @category Users
+ */
 export const SubscribedUsersPageSchema: z.ZodMiniType<SubscribedUsersPage> = /* @__PURE__ */ lazySchema(
   'SubscribedUsersPage',
   () =>
@@ -19,25 +27,31 @@ export const SubscribedUsersPageSchema: z.ZodMiniType<SubscribedUsersPage> = /* 
     }),
 );
 
-/** An object held by {@link SubscribedUsersPage}. */
+/**
+ * The `data` object of {@link SubscribedUsersPage}.
+ * @category Users
+ */
 export interface SubscribedUsersPageData {
   /**
-   * Next.
+   * Index of the next page to request, or null on the last page: stop when it is null.
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   next?: number | null | undefined;
   /**
-   * Maximum page.
+   * Index of the last page (pages are numbered from 0).
    * An integer.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   max_page?: number | undefined;
-  /** Results. */
+  /** A list of {@link TerraUser} objects. */
   results?: TerraUser[] | undefined;
 }
 
-/** Zod schema for {@link SubscribedUsersPageData}, built on first use. */
+/**
+ * Zod schema for {@link SubscribedUsersPageData}, built on first use.
+ * @category Users
+ */
 export const SubscribedUsersPageDataSchema: z.ZodMiniType<SubscribedUsersPageData> = /* @__PURE__ */ lazySchema(
   'SubscribedUsersPageData',
   () =>

@@ -3,7 +3,10 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link SwimEquipmentType}. */
+/**
+ * A value Terra documents for {@link SwimEquipmentType}.
+ * @category Planned workouts and workouts
+ */
 export type KnownSwimEquipmentType =
   | 'none'
   | 'swim_fins'
@@ -12,7 +15,10 @@ export type KnownSwimEquipmentType =
   | 'swim_pull_buoy'
   | 'swim_snorkel';
 
-/** The values Terra documents for {@link SwimEquipmentType}. */
+/**
+ * The values Terra documents for {@link SwimEquipmentType}.
+ * @category Planned workouts and workouts
+ */
 export const SwimEquipmentTypeValues: readonly KnownSwimEquipmentType[] = [
   'none',
   'swim_fins',
@@ -23,12 +29,18 @@ export const SwimEquipmentTypeValues: readonly KnownSwimEquipmentType[] = [
 ];
 
 /**
- * The `SwimEquipmentType` enum: a documented value, or any other string Terra may add later.
+ * Equipment used in a swim step.
+ * Terra may add values: any string is accepted, and {@link KnownSwimEquipmentType} lists the documented ones.
+ * Used by `equipment` of {@link SwimStepData}.
  * Generated from `schemas/SwimEquipmentType.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type SwimEquipmentType = KnownSwimEquipmentType | (string & {});
 
-/** Zod schema for {@link SwimEquipmentType}, built on first use. */
+/**
+ * Zod schema for {@link SwimEquipmentType}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const SwimEquipmentTypeSchema: z.ZodMiniType<SwimEquipmentType> = /* @__PURE__ */ lazySchema(
   'SwimEquipmentType',
   () => z.string(),

@@ -6,23 +6,25 @@ import { type DrillType, DrillTypeSchema } from './DrillType.js';
 import { type SwimEquipmentType, SwimEquipmentTypeSchema } from './SwimEquipmentType.js';
 import { type SwimStrokeType, SwimStrokeTypeSchema } from './SwimStrokeType.js';
 
-/** The `SwimStepData` model. Generated from `schemas/SwimStepData.yaml` in Terra's OpenAPI description. */
+/**
+ * The swim stroke, drill and equipment.
+ * Held by `swimming` of {@link WorkoutStep}.
+ * Generated from `schemas/SwimStepData.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface SwimStepData {
-  /**
-   * Stroke type.
-   * A {@link SwimStrokeType} value.
-   */
+  /** A {@link SwimStrokeType} value; Terra may send values this version does not list. */
   stroke_type?: SwimStrokeType | null | undefined;
-  /**
-   * Drill type.
-   * A {@link DrillType} value.
-   */
+  /** A {@link DrillType} value; Terra may send values this version does not list. */
   drill_type?: DrillType | null | undefined;
-  /** Equipment. */
+  /** A list of {@link SwimEquipmentType} values. */
   equipment?: SwimEquipmentType[] | null | undefined;
 }
 
-/** Zod schema for {@link SwimStepData}, built on first use. */
+/**
+ * Zod schema for {@link SwimStepData}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const SwimStepDataSchema: z.ZodMiniType<SwimStepData> = /* @__PURE__ */ lazySchema('SwimStepData', () =>
   z.looseObject({
     stroke_type: z.nullish(ref(SwimStrokeTypeSchema)),

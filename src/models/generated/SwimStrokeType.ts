@@ -3,10 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link SwimStrokeType}. */
+/**
+ * A value Terra documents for {@link SwimStrokeType}.
+ * @category Planned workouts and workouts
+ */
 export type KnownSwimStrokeType = 'backstroke' | 'breaststroke' | 'drill' | 'butterfly' | 'freestyle' | 'mixed' | 'im';
 
-/** The values Terra documents for {@link SwimStrokeType}. */
+/**
+ * The values Terra documents for {@link SwimStrokeType}.
+ * @category Planned workouts and workouts
+ */
 export const SwimStrokeTypeValues: readonly KnownSwimStrokeType[] = [
   'backstroke',
   'breaststroke',
@@ -18,12 +24,18 @@ export const SwimStrokeTypeValues: readonly KnownSwimStrokeType[] = [
 ];
 
 /**
- * The `SwimStrokeType` enum: a documented value, or any other string Terra may add later.
+ * The stroke of a swim step.
+ * Terra may add values: any string is accepted, and {@link KnownSwimStrokeType} lists the documented ones.
+ * Used by `stroke_type` of {@link SwimStepData}.
  * Generated from `schemas/SwimStrokeType.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type SwimStrokeType = KnownSwimStrokeType | (string & {});
 
-/** Zod schema for {@link SwimStrokeType}, built on first use. */
+/**
+ * Zod schema for {@link SwimStrokeType}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const SwimStrokeTypeSchema: z.ZodMiniType<SwimStrokeType> = /* @__PURE__ */ lazySchema('SwimStrokeType', () =>
   z.string(),
 );

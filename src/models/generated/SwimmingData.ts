@@ -3,24 +3,29 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `SwimmingData` model. Generated from `schemas/SwimmingData.yaml` in Terra's OpenAPI description. */
+/**
+ * Swimming figures.
+ * Held by `swimming` of {@link DailyDistanceData} and {@link DistanceDataSummary}.
+ * Generated from `schemas/SwimmingData.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface SwimmingData {
   /**
-   * Number of laps.
+   * Laps swum.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_laps?: number | null | undefined;
   /**
-   * Number of strokes.
+   * Strokes swum.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
    */
   num_strokes?: number | null | undefined;
   /**
-   * Pool length, in metres.
+   * Length of the pool for swim workouts, in metres.
    * An integer.
    * Expected to be at least 0.
    * Not enforced when parsing, so an out-of-range value from a provider does not reject the payload.
@@ -28,7 +33,10 @@ export interface SwimmingData {
   pool_length_meters?: number | null | undefined;
 }
 
-/** Zod schema for {@link SwimmingData}, built on first use. */
+/**
+ * Zod schema for {@link SwimmingData}, built on first use.
+ * @category Shared
+ */
 export const SwimmingDataSchema: z.ZodMiniType<SwimmingData> = /* @__PURE__ */ lazySchema('SwimmingData', () =>
   z.looseObject({
     num_laps: z.nullish(z.number()),

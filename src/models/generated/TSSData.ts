@@ -4,13 +4,21 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TSSSample, TSSSampleSchema } from './TSSSample.js';
 
-/** The `TSSData` model. Generated from `schemas/TSSData.yaml` in Terra's OpenAPI description. */
+/**
+ * Training stress score (TSS) figures.
+ * Held by `TSS_data` of {@link Activity}.
+ * Generated from `schemas/TSSData.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface TSSData {
-  /** TSS samples. */
+  /** Time series of {@link TSSSample} points. Data requested without `withSamples` leaves it out. */
   TSS_samples?: TSSSample[] | null | undefined;
 }
 
-/** Zod schema for {@link TSSData}, built on first use. */
+/**
+ * Zod schema for {@link TSSData}, built on first use.
+ * @category Activity
+ */
 export const TSSDataSchema: z.ZodMiniType<TSSData> = /* @__PURE__ */ lazySchema('TSSData', () =>
   z.looseObject({
     TSS_samples: z.nullish(z.array(ref(TSSSampleSchema))),

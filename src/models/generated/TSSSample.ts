@@ -3,23 +3,30 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `TSSSample` model. Generated from `schemas/TSSSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `TSS_samples` of {@link TSSData}.
+ * Generated from `schemas/TSSSample.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface TSSSample {
-  /** Planned. */
+  /** Training stress score the session was planned to reach. */
   planned?: number | null | undefined;
-  /** Actual. */
+  /** Training stress score the session reached. */
   actual?: number | null | undefined;
-  /** Method. */
+  /** How the training stress score was computed, in the provider’s words. */
   method?: string | null | undefined;
-  /** Intensity factor planned. */
+  /** Planned intensity factor: effort relative to threshold. */
   intensity_factor_planned?: number | null | undefined;
-  /** Intensity factor actual. */
+  /** Reached intensity factor: effort relative to threshold. */
   intensity_factor_actual?: number | null | undefined;
   /** Normalized power, in watts. */
   normalized_power_watts?: number | null | undefined;
 }
 
-/** Zod schema for {@link TSSSample}, built on first use. */
+/**
+ * Zod schema for {@link TSSSample}, built on first use.
+ * @category Activity
+ */
 export const TSSSampleSchema: z.ZodMiniType<TSSSample> = /* @__PURE__ */ lazySchema('TSSSample', () =>
   z.looseObject({
     planned: z.nullish(z.number()),

@@ -4,13 +4,21 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TagEntry, TagEntrySchema } from './TagEntry.js';
 
-/** The `TagData` model. Generated from `schemas/TagData.yaml` in Terra's OpenAPI description. */
+/**
+ * Events tagged by the user or the device.
+ * Held by `tag_data` of {@link Daily}.
+ * Generated from `schemas/TagData.yaml` in Terra's OpenAPI description.
+ * @category Daily
+ */
 export interface TagData {
-  /** Tags. */
+  /** The tagged events of the day, each a {@link TagEntry}. */
   tags?: TagEntry[] | null | undefined;
 }
 
-/** Zod schema for {@link TagData}, built on first use. */
+/**
+ * Zod schema for {@link TagData}, built on first use.
+ * @category Daily
+ */
 export const TagDataSchema: z.ZodMiniType<TagData> = /* @__PURE__ */ lazySchema('TagData', () =>
   z.looseObject({
     tags: z.nullish(z.array(ref(TagEntrySchema))),

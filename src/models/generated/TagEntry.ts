@@ -3,20 +3,24 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `TagEntry` model. Generated from `schemas/TagEntry.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `tags` of {@link TagData}.
+ * Generated from `schemas/TagEntry.yaml` in Terra's OpenAPI description.
+ * @category Daily
+ */
 export interface TagEntry {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp: string;
-  /** Tag name. */
+  /** The label of the tagged event, typed by the user or set by the device. */
   tag_name: string;
-  /** Notes. */
+  /** The user’s note on the tagged event. */
   notes: string;
 }
 
-/** Zod schema for {@link TagEntry}, built on first use. */
+/**
+ * Zod schema for {@link TagEntry}, built on first use.
+ * @category Daily
+ */
 export const TagEntrySchema: z.ZodMiniType<TagEntry> = /* @__PURE__ */ lazySchema('TagEntry', () =>
   z.looseObject({
     timestamp: z.string(),

@@ -4,23 +4,31 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TemperatureSample, TemperatureSampleSchema } from './TemperatureSample.js';
 
-/** The `TemperatureData` model. Generated from `schemas/TemperatureData.yaml` in Terra's OpenAPI description. */
+/**
+ * Body, skin and ambient temperatures.
+ * Held by `temperature_data` of {@link Body}.
+ * Generated from `schemas/TemperatureData.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface TemperatureData {
-  /** Ambient temperature samples. */
+  /** Time series of {@link TemperatureSample} points. Data requested without `withSamples` leaves it out. */
   ambient_temperature_samples?: TemperatureSample[] | null | undefined;
-  /** Body temperature samples. */
+  /** Time series of {@link TemperatureSample} points. Data requested without `withSamples` leaves it out. */
   body_temperature_samples?: TemperatureSample[] | null | undefined;
-  /** Skin temperature samples. */
+  /** Time series of {@link TemperatureSample} points. Data requested without `withSamples` leaves it out. */
   skin_temperature_samples?: TemperatureSample[] | null | undefined;
-  /** Day average ambient temperature, in degrees Celsius. */
+  /** The day’s average ambient temperature, in degrees Celsius. */
   day_avg_ambient_temperature_celsius?: number | null | undefined;
-  /** Day average body temperature, in degrees Celsius. */
+  /** The day’s average body temperature, in degrees Celsius. */
   day_avg_body_temperature_celsius?: number | null | undefined;
-  /** Day average skin temperature, in degrees Celsius. */
+  /** The day’s average skin temperature, in degrees Celsius. */
   day_avg_skin_temperature_celsius?: number | null | undefined;
 }
 
-/** Zod schema for {@link TemperatureData}, built on first use. */
+/**
+ * Zod schema for {@link TemperatureData}, built on first use.
+ * @category Body
+ */
 export const TemperatureDataSchema: z.ZodMiniType<TemperatureData> = /* @__PURE__ */ lazySchema('TemperatureData', () =>
   z.looseObject({
     ambient_temperature_samples: z.nullish(z.array(ref(TemperatureSampleSchema))),

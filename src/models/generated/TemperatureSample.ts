@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `TemperatureSample` model. Generated from `schemas/TemperatureSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `ambient_temperature_samples` of {@link TemperatureData}, `body_temperature_samples` of {@link TemperatureData} and `skin_temperature_samples` of {@link TemperatureData}.
+ * Generated from `schemas/TemperatureSample.yaml` in Terra's OpenAPI description.
+ * @category Body
+ */
 export interface TemperatureSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
   /** Temperature, in degrees Celsius. */
   temperature_celsius?: number | null | undefined;
 }
 
-/** Zod schema for {@link TemperatureSample}, built on first use. */
+/**
+ * Zod schema for {@link TemperatureSample}, built on first use.
+ * @category Body
+ */
 export const TemperatureSampleSchema: z.ZodMiniType<TemperatureSample> = /* @__PURE__ */ lazySchema(
   'TemperatureSample',
   () =>

@@ -3,35 +3,54 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `TerraUser` model. Generated from `schemas/TerraUser.yaml` in Terra's OpenAPI description. */
+/**
+ * A connection: one person linked to one provider account. `user_id` is Terra’s id for it; `reference_id` is yours for the person.
+ * Terra answers `POST /bulkUserInfo` (200) with a list of them.
+ * Held by `user` of {@link AccessRevokedEvent}, {@link ActivityEvent}, {@link AthleteEvent}, {@link AuthSuccessEvent} and 20 more, `new_user` of {@link UserReauthEvent}, `old_user` of {@link UserReauthEvent} and `users` of {@link SubscribedUsers}.
+ * Generated from `schemas/TerraUser.yaml` in Terra's OpenAPI description.
+ * @category Users
+ */
 export interface TerraUser {
   /**
-   * User ID.
+   * Terra’s id of this connection: one person linked to one provider account. A new id is issued when they reconnect (see `user_reauth`), so key your own records by `reference_id`. An opaque string; compare it as text and never turn it into a number: such ids can exceed 2^53.
    * Never empty (at least 1 character).
    */
   user_id: string;
   /**
-   * Provider.
+   * The data source, in Terra’s upper-case spelling (`GARMIN`, `FITBIT`, `OURA`, ...). Compare exactly; new providers appear over time.
    * Never empty (at least 1 character).
+   * May be missing or be `null` here, though the spec requires it. A real `deauth` in Terra’s own JavaScript client test suite has `"provider": null`.
    */
-  provider: string;
-  /** Created at. */
+  provider?: string | null | undefined;
+  /**
+   * When the connection was made, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`.
+   * Optional and nullable, as in the spec, and kept so on purpose. Real payloads leave it out or send null.
+   */
   created_at?: string | null | undefined;
-  /** Last webhook update. */
+  /** When Terra last sent a webhook about this connection, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   last_webhook_update?: string | null | undefined;
-  /** Scopes. */
+  /**
+   * The permissions the user granted, as one comma-separated string (such as `activity:read,sleep:read`), not an array. May be null, empty or padded with spaces: read it with `parseScopes`.
+   * Optional and nullable, as in the spec, and kept so on purpose. Real payloads leave it out or send null.
+   */
   scopes?: string | null | undefined;
-  /** Reference ID. */
+  /**
+   * Your own id for the person, as given when they connected. Terra copies it onto every connection and event; it is not unique inside Terra, since one person can connect several providers.
+   * Optional and nullable, as in the spec, and kept so on purpose. Real payloads leave it out or send null.
+   */
   reference_id?: string | null | undefined;
-  /** Active. */
+  /** `false` once Terra no longer receives data for this connection (it was disconnected or revoked); null when Terra does not say. */
   active?: boolean | null | undefined;
 }
 
-/** Zod schema for {@link TerraUser}, built on first use. */
+/**
+ * Zod schema for {@link TerraUser}, built on first use.
+ * @category Users
+ */
 export const TerraUserSchema: z.ZodMiniType<TerraUser> = /* @__PURE__ */ lazySchema('TerraUser', () =>
   z.looseObject({
     user_id: z.string().check(z.minLength(1)),
-    provider: z.string().check(z.minLength(1)),
+    provider: z.nullish(z.string().check(z.minLength(1))),
     created_at: z.nullish(z.string()),
     last_webhook_update: z.nullish(z.string()),
     scopes: z.nullish(z.string()),

@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link TimestampLocalization}. */
+/**
+ * A value Terra documents for {@link TimestampLocalization}.
+ * @category Shared
+ */
 export type KnownTimestampLocalization = 0 | 1;
 
 /**
  * The label of each value Terra documents for {@link TimestampLocalization}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Shared
  */
 export const TimestampLocalizationLabels: Readonly<Record<KnownTimestampLocalization, string>> = {
   0: 'UTC',
@@ -16,12 +20,18 @@ export const TimestampLocalizationLabels: Readonly<Record<KnownTimestampLocaliza
 };
 
 /**
- * The `TimestampLocalization` enum: a documented value, or any other number Terra may add later.
+ * Whether a record’s timestamps are in UTC (0) or the user’s local time (1).
+ * Terra may add values: any number is accepted, and {@link KnownTimestampLocalization} lists the documented ones, which {@link TimestampLocalizationLabels} names.
+ * Used by `timestamp_localization` of {@link ActivityMetadata}, {@link BodyMetadata}, {@link DailyMetadata}, {@link HealthObservationMetadata} and 3 more.
  * Generated from `schemas/TimestampLocalization.yaml` in Terra's OpenAPI description.
+ * @category Shared
  */
 export type TimestampLocalization = KnownTimestampLocalization | (number & {});
 
-/** Zod schema for {@link TimestampLocalization}, built on first use. */
+/**
+ * Zod schema for {@link TimestampLocalization}, built on first use.
+ * @category Shared
+ */
 export const TimestampLocalizationSchema: z.ZodMiniType<TimestampLocalization> = /* @__PURE__ */ lazySchema(
   'TimestampLocalization',
   () => z.number(),

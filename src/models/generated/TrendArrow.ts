@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link TrendArrow}. */
+/**
+ * A value Terra documents for {@link TrendArrow}.
+ * @category Body
+ */
 export type KnownTrendArrow = 0 | 1 | 2 | 3 | 4 | 5;
 
 /**
  * The label of each value Terra documents for {@link TrendArrow}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Body
  */
 export const TrendArrowLabels: Readonly<Record<KnownTrendArrow, string>> = {
   0: 'Unknown',
@@ -20,10 +24,16 @@ export const TrendArrowLabels: Readonly<Record<KnownTrendArrow, string>> = {
 };
 
 /**
- * The `TrendArrow` enum: a documented value, or any other number Terra may add later.
+ * Which way blood glucose is heading, as a glucose monitor shows it.
+ * Terra may add values: any number is accepted, and {@link KnownTrendArrow} lists the documented ones, which {@link TrendArrowLabels} names.
+ * Used by `trend_arrow` of {@link GlucoseDataSample}.
  * Generated from `schemas/TrendArrow.yaml` in Terra's OpenAPI description.
+ * @category Body
  */
 export type TrendArrow = KnownTrendArrow | (number & {});
 
-/** Zod schema for {@link TrendArrow}, built on first use. */
+/**
+ * Zod schema for {@link TrendArrow}, built on first use.
+ * @category Body
+ */
 export const TrendArrowSchema: z.ZodMiniType<TrendArrow> = /* @__PURE__ */ lazySchema('TrendArrow', () => z.number());

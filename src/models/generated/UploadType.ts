@@ -3,12 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link UploadType}. */
+/**
+ * A value Terra documents for {@link UploadType}.
+ * @category Shared
+ */
 export type KnownUploadType = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /**
  * The label of each value Terra documents for {@link UploadType}, for display: look one up with `enumLabel`,
  * which also answers for values added after this version of the SDK.
+ * @category Shared
  */
 export const UploadTypeLabels: Readonly<Record<KnownUploadType, string>> = {
   0: 'Unknown',
@@ -21,10 +25,16 @@ export const UploadTypeLabels: Readonly<Record<KnownUploadType, string>> = {
 };
 
 /**
- * The `UploadType` enum: a documented value, or any other number Terra may add later.
+ * How data reached the provider: automatically, entered by hand, and so on.
+ * Terra may add values: any number is accepted, and {@link KnownUploadType} lists the documented ones, which {@link UploadTypeLabels} names.
+ * Used by `upload_type` of {@link ActivityMetadata} and {@link DailyMetadata}.
  * Generated from `schemas/UploadType.yaml` in Terra's OpenAPI description.
+ * @category Shared
  */
 export type UploadType = KnownUploadType | (number & {});
 
-/** Zod schema for {@link UploadType}, built on first use. */
+/**
+ * Zod schema for {@link UploadType}, built on first use.
+ * @category Shared
+ */
 export const UploadTypeSchema: z.ZodMiniType<UploadType> = /* @__PURE__ */ lazySchema('UploadType', () => z.number());

@@ -3,21 +3,35 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `UserAuthUrl` model. Generated from `dist/v2-bundled.yaml paths /auth/authenticateUser post responses 200` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer when you start connecting a user to a provider: the provider’s page to send them to, and the id of the connection being made.
+ * Terra’s 200 answer to `POST /auth/authenticateUser`.
+ * Generated from `dist/v2-bundled.yaml paths /auth/authenticateUser post responses 200` in Terra's OpenAPI description.
+ * @category Auth and widget
+ */
 export interface UserAuthUrl {
-  /** Status. */
+  /** `success` on a successful answer. Older error answers say `error`; the client turns those into errors before this model is read. */
   status?: 'success' | 'error' | (string & {}) | undefined;
-  /** User ID. */
-  user_id?: string | undefined;
-  /** Auth URL. */
-  auth_url?: string | undefined;
+  /**
+   * The id Terra gave the connection being created. It exists before the user has finished signing in, so wait for the `auth` event before treating it as connected.
+   * Always present here, though the spec marks it optional. Every successful answer carries it. An answer without it is Terra’s `{status: "error"}` body, which the client turns into an error before this model is read.
+   */
+  user_id: string;
+  /**
+   * The provider’s sign-in page to send the user to; after it they come back to your redirect URL.
+   * Always present here, though the spec marks it optional. Every successful answer carries it. An answer without it is Terra’s `{status: "error"}` body, which the client turns into an error before this model is read.
+   */
+  auth_url: string;
 }
 
-/** Zod schema for {@link UserAuthUrl}, built on first use. */
+/**
+ * Zod schema for {@link UserAuthUrl}, built on first use.
+ * @category Auth and widget
+ */
 export const UserAuthUrlSchema: z.ZodMiniType<UserAuthUrl> = /* @__PURE__ */ lazySchema('UserAuthUrl', () =>
   z.looseObject({
     status: z.optional(z.string()),
-    user_id: z.optional(z.string()),
-    auth_url: z.optional(z.string()),
+    user_id: z.string(),
+    auth_url: z.string(),
   }),
 );

@@ -3,13 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `UserDeauthResp` model. Generated from `dist/v2-bundled.yaml paths /auth/deauthenticateUser delete responses 200` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer when you disconnect a user (Terra’s docs say a `deauth` event follows).
+ * Terra’s 200 answer to `DELETE /auth/deauthenticateUser`.
+ * Generated from `dist/v2-bundled.yaml paths /auth/deauthenticateUser delete responses 200` in Terra's OpenAPI description.
+ * @category Auth and widget
+ */
 export interface UserDeauthResp {
-  /** Status. */
+  /** `success` on a successful answer. Older error answers say `error`; the client turns those into errors before this model is read. */
   status?: 'success' | 'error' | (string & {}) | undefined;
 }
 
-/** Zod schema for {@link UserDeauthResp}, built on first use. */
+/**
+ * Zod schema for {@link UserDeauthResp}, built on first use.
+ * @category Auth and widget
+ */
 export const UserDeauthRespSchema: z.ZodMiniType<UserDeauthResp> = /* @__PURE__ */ lazySchema('UserDeauthResp', () =>
   z.looseObject({
     status: z.optional(z.string()),

@@ -3,17 +3,25 @@
 import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 
-/** The `UserInfo` model. Generated from `dist/v2-bundled.yaml paths /userInfo get responses 200 oneOf 0` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to a user lookup by `user_id`: the connection and its polling times.
+ * One form of Terra’s 200 answer to `GET /userInfo`.
+ * Generated from `dist/v2-bundled.yaml paths /userInfo get responses 200 oneOf 0` in Terra's OpenAPI description.
+ * @category Users
+ */
 export interface UserInfo {
-  /** User. */
+  /** The connection, with when Terra last polled it: see {@link UserInfoUser}. */
   user?: UserInfoUser | undefined;
-  /** Status. */
+  /** `success` on a successful answer. Older error answers say `error`; the client turns those into errors before this model is read. */
   status?: 'success' | 'error' | (string & {}) | undefined;
-  /** Is authenticated. */
+  /** `true` while the connection is still authorised with the provider. */
   is_authenticated?: boolean | undefined;
 }
 
-/** Zod schema for {@link UserInfo}, built on first use. */
+/**
+ * Zod schema for {@link UserInfo}, built on first use.
+ * @category Users
+ */
 export const UserInfoSchema: z.ZodMiniType<UserInfo> = /* @__PURE__ */ lazySchema('UserInfo', () =>
   z.looseObject({
     user: z.optional(ref(UserInfoUserSchema)),
@@ -22,45 +30,61 @@ export const UserInfoSchema: z.ZodMiniType<UserInfo> = /* @__PURE__ */ lazySchem
   }),
 );
 
-/** An object held by {@link UserInfo}. */
+/**
+ * The `user` of {@link UserInfo}: the fields of {@link TerraUser}, and more.
+ * @category Users
+ */
 export interface UserInfoUser {
   /**
-   * User ID.
+   * Terra’s id of this connection: one person linked to one provider account. A new id is issued when they reconnect (see `user_reauth`), so key your own records by `reference_id`. An opaque string; compare it as text and never turn it into a number: such ids can exceed 2^53.
    * Never empty (at least 1 character).
    */
   user_id: string;
   /**
-   * Provider.
+   * The data source, in Terra’s upper-case spelling (`GARMIN`, `FITBIT`, `OURA`, ...). Compare exactly; new providers appear over time.
    * Never empty (at least 1 character).
+   * May be missing or be `null` here, though the spec requires it. A real `deauth` in Terra’s own JavaScript client test suite has `"provider": null`.
    */
-  provider: string;
-  /** Created at. */
+  provider?: string | null | undefined;
+  /**
+   * When the connection was made, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`.
+   * Optional and nullable, as in the spec, and kept so on purpose. Real payloads leave it out or send null.
+   */
   created_at?: string | null | undefined;
-  /** Last webhook update. */
+  /** When Terra last sent a webhook about this connection, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   last_webhook_update?: string | null | undefined;
-  /** Scopes. */
+  /**
+   * The permissions the user granted, as one comma-separated string (such as `activity:read,sleep:read`), not an array. May be null, empty or padded with spaces: read it with `parseScopes`.
+   * Optional and nullable, as in the spec, and kept so on purpose. Real payloads leave it out or send null.
+   */
   scopes?: string | null | undefined;
-  /** Reference ID. */
+  /**
+   * Your own id for the person, as given when they connected. Terra copies it onto every connection and event; it is not unique inside Terra, since one person can connect several providers.
+   * Optional and nullable, as in the spec, and kept so on purpose. Real payloads leave it out or send null.
+   */
   reference_id?: string | null | undefined;
-  /** Active. */
+  /** `false` once Terra no longer receives data for this connection (it was disconnected or revoked); null when Terra does not say. */
   active?: boolean | null | undefined;
   /**
-   * Last polled at.
+   * When Terra last asked the provider for new data for this connection; null for providers that push their data.
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   last_polled_at?: string | null | undefined;
   /**
-   * Most recent data at.
+   * Time of the newest sample Terra holds for this connection; it can lag behind the last poll when polls bring nothing new.
    * An RFC 3339 date-time, kept as the string Terra sent.
    */
   most_recent_data_at?: string | null | undefined;
 }
 
-/** Zod schema for {@link UserInfoUser}, built on first use. */
+/**
+ * Zod schema for {@link UserInfoUser}, built on first use.
+ * @category Users
+ */
 export const UserInfoUserSchema: z.ZodMiniType<UserInfoUser> = /* @__PURE__ */ lazySchema('UserInfoUser', () =>
   z.looseObject({
     user_id: z.string().check(z.minLength(1)),
-    provider: z.string().check(z.minLength(1)),
+    provider: z.nullish(z.string().check(z.minLength(1))),
     created_at: z.nullish(z.string()),
     last_webhook_update: z.nullish(z.string()),
     scopes: z.nullish(z.string()),

@@ -4,30 +4,49 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `UserReauthEvent` model. Generated from `schemas/UserReauthEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * Sent when a user connected again an account they had already connected: Terra replaces the old connection, and the user id changes.
+ * Generated from `schemas/UserReauthEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface UserReauthEvent {
-  /** Type. */
+  /** Always `'user_reauth'`: the type that tells this payload from every other. */
   type: 'user_reauth';
-  /** Status. */
-  status: 'warning';
-  /** New user. */
+  /**
+   * Terra’s status word for the event. The spec’s word is offered to autocompletion, but real deliveries use others, so treat it as a hint, not a switch.
+   * May be missing, be `null` or hold any string here, though the spec requires it and allows only `'warning'`. Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.
+   */
+  status?: 'warning' | (string & {}) | null | undefined;
+  /** The connection that replaces the old one. Move what you keyed by `old_user.user_id` to this `user_id`. */
   new_user: TerraUser;
-  /** Old user. */
+  /**
+   * The connection being replaced; Terra deletes it. Absent or null when Terra no longer has it: then match on `reference_id`.
+   * Optional and nullable, as in the spec, and kept so on purpose. Terra sends it only when the old connection is still known.
+   */
   old_user?: TerraUser | null | undefined;
-  /** Message. */
-  message: string;
-  /** Version. */
+  /**
+   * A human-readable note from Terra, for logs or display. Its wording is not stable: never branch on it.
+   * May be missing here, though the spec requires it. Examples in Terra’s connection guide leave `message` out.
+   */
+  message?: string | undefined;
+  /**
+   * The payload format version, a date string such as `2022-03-16`.
+   * Optional and nullable, as in the spec, and kept so on purpose. Terra sends this event in the same envelope as the activity, body and sleep events whose test deliveries carry no `version`.
+   */
   version?: string | undefined;
 }
 
-/** Zod schema for {@link UserReauthEvent}, built on first use. */
+/**
+ * Zod schema for {@link UserReauthEvent}, built on first use.
+ * @category Events
+ */
 export const UserReauthEventSchema: z.ZodMiniType<UserReauthEvent> = /* @__PURE__ */ lazySchema('UserReauthEvent', () =>
   z.looseObject({
     type: z.literal('user_reauth'),
-    status: z.literal('warning'),
+    status: z.nullish(z.string()),
     new_user: ref(TerraUserSchema),
     old_user: z.nullish(ref(TerraUserSchema)),
-    message: z.string(),
+    message: z.optional(z.string()),
     version: z.optional(z.string()),
   }),
 );

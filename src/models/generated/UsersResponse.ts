@@ -4,10 +4,18 @@ import * as z from 'zod/mini';
 import { lazySchema, ref } from '../lazy.js';
 import { type TerraUser, TerraUserSchema } from './TerraUser.js';
 
-/** The `UsersResponse` model. Generated from `dist/v2-bundled.yaml paths /userInfo get responses 200 oneOf 1` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer to a user lookup by `reference_id`: every connection of that person.
+ * One form of Terra’s 200 answer to `GET /userInfo`.
+ * Generated from `dist/v2-bundled.yaml paths /userInfo get responses 200 oneOf 1` in Terra's OpenAPI description.
+ * @category Users
+ */
 export type UsersResponse = TerraUser[];
 
-/** Zod schema for {@link UsersResponse}, built on first use. */
+/**
+ * Zod schema for {@link UsersResponse}, built on first use.
+ * @category Users
+ */
 export const UsersResponseSchema: z.ZodMiniType<UsersResponse> = /* @__PURE__ */ lazySchema('UsersResponse', () =>
   z.array(ref(TerraUserSchema)),
 );

@@ -3,18 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `Vo2MaxSample` model. Generated from `schemas/Vo2MaxSample.yaml` in Terra's OpenAPI description. */
+/**
+ * One point of the time series in `vo2_samples` of {@link OxygenData}.
+ * Generated from `schemas/Vo2MaxSample.yaml` in Terra's OpenAPI description.
+ * @category Shared
+ */
 export interface Vo2MaxSample {
-  /**
-   * Timestamp.
-   * A timestamp as Terra writes it, usually local time with its UTC offset; read it with `parseTerraTimestamp`.
-   */
+  /** When the value was recorded, as a Terra timestamp string (microseconds, usually a UTC offset; without one it is the user’s local time): read it with `parseTerraTimestamp`, not `new Date()`. */
   timestamp?: string | null | undefined;
   /** VO2 max, in mL/min/kg. */
   vo2max_ml_per_min_per_kg?: number | null | undefined;
 }
 
-/** Zod schema for {@link Vo2MaxSample}, built on first use. */
+/**
+ * Zod schema for {@link Vo2MaxSample}, built on first use.
+ * @category Shared
+ */
 export const Vo2MaxSampleSchema: z.ZodMiniType<Vo2MaxSample> = /* @__PURE__ */ lazySchema('Vo2MaxSample', () =>
   z.looseObject({
     timestamp: z.nullish(z.string()),

@@ -3,15 +3,22 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `WebhookEvent` model. Generated from `schemas/WebhookEvent.yaml` in Terra's OpenAPI description. */
+/**
+ * What every webhook payload has in common: its `type`, and often a `status`.
+ * Generated from `schemas/WebhookEvent.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export interface WebhookEvent {
-  /** Type. */
+  /** The event type (`activity`, `deauth`, ...), which decides the shape of the rest of the payload. Terra adds new types over time. */
   type: string;
-  /** Status. */
+  /** Terra’s status word for the event, when it sends one. Free text: compare with care. */
   status?: string | null | undefined;
 }
 
-/** Zod schema for {@link WebhookEvent}, built on first use. */
+/**
+ * Zod schema for {@link WebhookEvent}, built on first use.
+ * @category Events
+ */
 export const WebhookEventSchema: z.ZodMiniType<WebhookEvent> = /* @__PURE__ */ lazySchema('WebhookEvent', () =>
   z.looseObject({
     type: z.string(),

@@ -25,7 +25,11 @@ import { type S3PayloadEvent, S3PayloadEventSchema } from './S3PayloadEvent.js';
 import { type SleepEvent, SleepEventSchema } from './SleepEvent.js';
 import { type UserReauthEvent, UserReauthEventSchema } from './UserReauthEvent.js';
 
-/** The `WebhookEventType` union. Generated from `schemas/WebhookEventType.yaml` in Terra's OpenAPI description. */
+/**
+ * Any webhook payload whose `type` the SDK knows, told apart by `type`.
+ * Generated from `schemas/WebhookEventType.yaml` in Terra's OpenAPI description.
+ * @category Events
+ */
 export type WebhookEventType =
   | AuthSuccessEvent
   | AuthErrorEvent
@@ -50,7 +54,10 @@ export type WebhookEventType =
   | LabReportFailedEvent
   | S3PayloadEvent;
 
-/** Zod schema for {@link WebhookEventType}, built on first use. */
+/**
+ * Zod schema for {@link WebhookEventType}, built on first use.
+ * @category Events
+ */
 export const WebhookEventTypeSchema: z.ZodMiniType<WebhookEventType> = /* @__PURE__ */ lazySchema(
   'WebhookEventType',
   () =>

@@ -3,17 +3,29 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link WeightUnit}. */
+/**
+ * A value Terra documents for {@link WeightUnit}.
+ * @category Planned workouts and workouts
+ */
 export type KnownWeightUnit = 'kg' | 'lbs';
 
-/** The values Terra documents for {@link WeightUnit}. */
+/**
+ * The values Terra documents for {@link WeightUnit}.
+ * @category Planned workouts and workouts
+ */
 export const WeightUnitValues: readonly KnownWeightUnit[] = ['kg', 'lbs'];
 
 /**
- * The `WeightUnit` enum: a documented value, or any other string Terra may add later.
+ * The unit weights are shown in on the device.
+ * Terra may add values: any string is accepted, and {@link KnownWeightUnit} lists the documented ones.
+ * Used by `weight_display_unit` of {@link StrengthData}.
  * Generated from `schemas/WeightUnit.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type WeightUnit = KnownWeightUnit | (string & {});
 
-/** Zod schema for {@link WeightUnit}, built on first use. */
+/**
+ * Zod schema for {@link WeightUnit}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const WeightUnitSchema: z.ZodMiniType<WeightUnit> = /* @__PURE__ */ lazySchema('WeightUnit', () => z.string());

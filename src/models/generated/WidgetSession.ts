@@ -3,23 +3,37 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `WidgetSession` model. Generated from `dist/v2-bundled.yaml paths /auth/generateWidgetSession post responses 200` in Terra's OpenAPI description. */
+/**
+ * Terra’s answer when you open a widget session: the widget page to send the user to.
+ * Terra’s 200 answer to `POST /auth/generateWidgetSession`.
+ * Generated from `dist/v2-bundled.yaml paths /auth/generateWidgetSession post responses 200` in Terra's OpenAPI description.
+ * @category Auth and widget
+ */
 export interface WidgetSession {
-  /** Session ID. */
-  session_id?: string | undefined;
-  /** URL. */
-  url?: string | undefined;
-  /** Status. */
+  /**
+   * Identifier of this widget session; the `auth` event that follows carries it as `widget_session_id`.
+   * Always present here, though the spec marks it optional. Every successful answer carries it. An answer without it is Terra’s `{status: "error"}` body, which the client turns into an error before this model is read.
+   */
+  session_id: string;
+  /**
+   * The Terra widget page to send the user to (redirect or open it). It stops working after `expires_in` seconds.
+   * Always present here, though the spec marks it optional. Every successful answer carries it. An answer without it is Terra’s `{status: "error"}` body, which the client turns into an error before this model is read.
+   */
+  url: string;
+  /** `success` on a successful answer. Older error answers say `error`; the client turns those into errors before this model is read. */
   status?: 'success' | 'error' | (string & {}) | undefined;
-  /** Expires in. */
+  /** Seconds until the widget `url` stops working. */
   expires_in?: number | undefined;
 }
 
-/** Zod schema for {@link WidgetSession}, built on first use. */
+/**
+ * Zod schema for {@link WidgetSession}, built on first use.
+ * @category Auth and widget
+ */
 export const WidgetSessionSchema: z.ZodMiniType<WidgetSession> = /* @__PURE__ */ lazySchema('WidgetSession', () =>
   z.looseObject({
-    session_id: z.optional(z.string()),
-    url: z.optional(z.string()),
+    session_id: z.string(),
+    url: z.string(),
     status: z.optional(z.string()),
     expires_in: z.optional(z.number()),
   }),

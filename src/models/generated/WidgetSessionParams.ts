@@ -3,21 +3,29 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `WidgetSessionParams` model. Generated from `dist/v2-bundled.yaml#/components/schemas/WidgetSessionParams` in Terra's OpenAPI description. */
+/**
+ * The options of a widget session: which providers to offer, your id for the person, and where to send them back.
+ * Sent as the JSON body of `POST /auth/generateWidgetSession`.
+ * Generated from `dist/v2-bundled.yaml#/components/schemas/WidgetSessionParams` in Terra's OpenAPI description.
+ * @category Requests
+ */
 export interface WidgetSessionParams {
-  /** Providers. */
+  /** The providers the widget offers, as one comma-separated string of provider names (`GARMIN,FITBIT`). Overrides the selection in your dashboard. */
   providers?: string | undefined;
-  /** Language. */
+  /** Language of the pages the user sees while connecting, as a language code such as `en`. */
   language?: string | undefined;
-  /** Reference ID. */
+  /** Your own id for the person connecting. Terra stores it on the connection and returns it in every event: give each person their own. */
   reference_id?: string | undefined;
-  /** Auth success redirect URL. */
+  /** Where the user’s browser is sent once the connection succeeds. */
   auth_success_redirect_url?: string | undefined;
-  /** Auth failure redirect URL. */
+  /** Where the user’s browser is sent when the connection fails or is cancelled. */
   auth_failure_redirect_url?: string | undefined;
 }
 
-/** Zod schema for {@link WidgetSessionParams}, built on first use. */
+/**
+ * Zod schema for {@link WidgetSessionParams}, built on first use.
+ * @category Requests
+ */
 export const WidgetSessionParamsSchema: z.ZodMiniType<WidgetSessionParams> = /* @__PURE__ */ lazySchema(
   'WidgetSessionParams',
   () =>

@@ -3,13 +3,21 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** The `WorkData` model. Generated from `schemas/WorkData.yaml` in Terra's OpenAPI description. */
+/**
+ * Mechanical work done.
+ * Held by `work_data` of {@link Activity}.
+ * Generated from `schemas/WorkData.yaml` in Terra's OpenAPI description.
+ * @category Activity
+ */
 export interface WorkData {
   /** Work, in kilojoules. */
   work_kilojoules?: number | null | undefined;
 }
 
-/** Zod schema for {@link WorkData}, built on first use. */
+/**
+ * Zod schema for {@link WorkData}, built on first use.
+ * @category Activity
+ */
 export const WorkDataSchema: z.ZodMiniType<WorkData> = /* @__PURE__ */ lazySchema('WorkData', () =>
   z.looseObject({
     work_kilojoules: z.nullish(z.number()),

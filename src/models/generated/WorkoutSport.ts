@@ -3,7 +3,10 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link WorkoutSport}. */
+/**
+ * A value Terra documents for {@link WorkoutSport}.
+ * @category Planned workouts and workouts
+ */
 export type KnownWorkoutSport =
   | 'running'
   | 'cycling'
@@ -21,7 +24,10 @@ export type KnownWorkoutSport =
   | 'elliptical'
   | 'stair_climbing';
 
-/** The values Terra documents for {@link WorkoutSport}. */
+/**
+ * The values Terra documents for {@link WorkoutSport}.
+ * @category Planned workouts and workouts
+ */
 export const WorkoutSportValues: readonly KnownWorkoutSport[] = [
   'running',
   'cycling',
@@ -41,12 +47,18 @@ export const WorkoutSportValues: readonly KnownWorkoutSport[] = [
 ];
 
 /**
- * The `WorkoutSport` enum: a documented value, or any other string Terra may add later.
+ * The sport of a workout template.
+ * Terra may add values: any string is accepted, and {@link KnownWorkoutSport} lists the documented ones.
+ * Used by `sport` of {@link WorkoutTemplate}.
  * Generated from `schemas/WorkoutSport.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type WorkoutSport = KnownWorkoutSport | (string & {});
 
-/** Zod schema for {@link WorkoutSport}, built on first use. */
+/**
+ * Zod schema for {@link WorkoutSport}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const WorkoutSportSchema: z.ZodMiniType<WorkoutSport> = /* @__PURE__ */ lazySchema('WorkoutSport', () =>
   z.string(),
 );

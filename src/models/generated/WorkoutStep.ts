@@ -9,28 +9,32 @@ import { type StrengthData, StrengthDataSchema } from './StrengthData.js';
 import { type SwimStepData, SwimStepDataSchema } from './SwimStepData.js';
 import { type WorkoutStepIntensity, WorkoutStepIntensitySchema } from './WorkoutStepIntensity.js';
 
-/** The `WorkoutStep` model. Generated from `schemas/WorkoutStep.yaml` in Terra's OpenAPI description. */
+/**
+ * One item of the list in `steps` of {@link StepBlock}.
+ * Generated from `schemas/WorkoutStep.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface WorkoutStep {
-  /** Completion condition. */
+  /** What ends the step or block: see {@link CompletionCondition}. */
   completion_condition: CompletionCondition;
-  /** Intensity targets. */
+  /** A list of {@link IntensityTarget} objects. */
   intensity_targets?: IntensityTarget[] | null | undefined;
-  /**
-   * Intensity type.
-   * A {@link WorkoutStepIntensity} value.
-   */
+  /** A {@link WorkoutStepIntensity} value; Terra may send values this version does not list. */
   intensity_type: WorkoutStepIntensity;
-  /** Notes. */
+  /** Free-text instructions shown with the step. */
   notes?: string | null | undefined;
-  /** Controls. */
+  /** A list of {@link StepControl} objects. */
   controls?: StepControl[] | null | undefined;
-  /** Strength. */
+  /** The strength exercise: see {@link StrengthData}. */
   strength?: StrengthData | null | undefined;
-  /** Swimming. */
+  /** The swim stroke, drill and equipment: see {@link SwimStepData}. */
   swimming?: SwimStepData | null | undefined;
 }
 
-/** Zod schema for {@link WorkoutStep}, built on first use. */
+/**
+ * Zod schema for {@link WorkoutStep}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const WorkoutStepSchema: z.ZodMiniType<WorkoutStep> = /* @__PURE__ */ lazySchema('WorkoutStep', () =>
   z.looseObject({
     completion_condition: ref(CompletionConditionSchema),

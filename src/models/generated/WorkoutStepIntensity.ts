@@ -3,10 +3,16 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link WorkoutStepIntensity}. */
+/**
+ * A value Terra documents for {@link WorkoutStepIntensity}.
+ * @category Planned workouts and workouts
+ */
 export type KnownWorkoutStepIntensity = 'rest' | 'warmup' | 'cooldown' | 'recovery' | 'active';
 
-/** The values Terra documents for {@link WorkoutStepIntensity}. */
+/**
+ * The values Terra documents for {@link WorkoutStepIntensity}.
+ * @category Planned workouts and workouts
+ */
 export const WorkoutStepIntensityValues: readonly KnownWorkoutStepIntensity[] = [
   'rest',
   'warmup',
@@ -16,12 +22,18 @@ export const WorkoutStepIntensityValues: readonly KnownWorkoutStepIntensity[] = 
 ];
 
 /**
- * The `WorkoutStepIntensity` enum: a documented value, or any other string Terra may add later.
+ * The role of a workout step (warm-up, active, rest, ...).
+ * Terra may add values: any string is accepted, and {@link KnownWorkoutStepIntensity} lists the documented ones.
+ * Used by `intensity_type` of {@link WorkoutStep}.
  * Generated from `schemas/WorkoutStepIntensity.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type WorkoutStepIntensity = KnownWorkoutStepIntensity | (string & {});
 
-/** Zod schema for {@link WorkoutStepIntensity}, built on first use. */
+/**
+ * Zod schema for {@link WorkoutStepIntensity}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const WorkoutStepIntensitySchema: z.ZodMiniType<WorkoutStepIntensity> = /* @__PURE__ */ lazySchema(
   'WorkoutStepIntensity',
   () => z.string(),

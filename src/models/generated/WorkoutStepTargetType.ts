@@ -3,7 +3,10 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazy.js';
 
-/** A value Terra documents for {@link WorkoutStepTargetType}. */
+/**
+ * A value Terra documents for {@link WorkoutStepTargetType}.
+ * @category Planned workouts and workouts
+ */
 export type KnownWorkoutStepTargetType =
   | 'speed'
   | 'heart_rate'
@@ -17,7 +20,10 @@ export type KnownWorkoutStepTargetType =
   | 'heart_rate_threshold_percentage'
   | 'heart_rate_max_percentage';
 
-/** The values Terra documents for {@link WorkoutStepTargetType}. */
+/**
+ * The values Terra documents for {@link WorkoutStepTargetType}.
+ * @category Planned workouts and workouts
+ */
 export const WorkoutStepTargetTypeValues: readonly KnownWorkoutStepTargetType[] = [
   'speed',
   'heart_rate',
@@ -33,12 +39,18 @@ export const WorkoutStepTargetTypeValues: readonly KnownWorkoutStepTargetType[] 
 ];
 
 /**
- * The `WorkoutStepTargetType` enum: a documented value, or any other string Terra may add later.
+ * What an intensity target of a workout step measures.
+ * Terra may add values: any string is accepted, and {@link KnownWorkoutStepTargetType} lists the documented ones.
+ * Used by `target_type` of {@link IntensityTarget}.
  * Generated from `schemas/WorkoutStepTargetType.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
  */
 export type WorkoutStepTargetType = KnownWorkoutStepTargetType | (string & {});
 
-/** Zod schema for {@link WorkoutStepTargetType}, built on first use. */
+/**
+ * Zod schema for {@link WorkoutStepTargetType}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const WorkoutStepTargetTypeSchema: z.ZodMiniType<WorkoutStepTargetType> = /* @__PURE__ */ lazySchema(
   'WorkoutStepTargetType',
   () => z.string(),

@@ -6,37 +6,41 @@ import { type EnvironmentType, EnvironmentTypeSchema } from './EnvironmentType.j
 import { type StepBlock, StepBlockSchema } from './StepBlock.js';
 import { type WorkoutSport, WorkoutSportSchema } from './WorkoutSport.js';
 
-/** The `WorkoutTemplate` model. Generated from `schemas/WorkoutTemplate.yaml` in Terra's OpenAPI description. */
+/**
+ * A structured workout you define once (sport, blocks of steps, targets) and then plan onto users’ devices. Sent to create a workout, and returned when workouts are read.
+ * Sent as the JSON body of `POST /workouts`.
+ * Terra answers `GET /workouts` (200) with a list of them.
+ * Terra’s 200 answer to `GET /workouts/{workout_id}`.
+ * Generated from `schemas/WorkoutTemplate.yaml` in Terra's OpenAPI description.
+ * @category Planned workouts and workouts
+ */
 export interface WorkoutTemplate {
-  /** Name. */
+  /** The workout’s title, as shown on the device. */
   name: string;
-  /** Description. */
+  /** A longer description shown with the workout. */
   description?: string | null | undefined;
-  /**
-   * Sport.
-   * A {@link WorkoutSport} value.
-   */
+  /** A {@link WorkoutSport} value; Terra may send values this version does not list. */
   sport: WorkoutSport;
-  /**
-   * Environment.
-   * A {@link EnvironmentType} value.
-   */
+  /** An {@link EnvironmentType} value; Terra may send values this version does not list. */
   environment?: EnvironmentType | null | undefined;
-  /** Pool length, in metres. */
+  /** Length of the pool for swim workouts, in metres. */
   pool_length_meters?: number | null | undefined;
-  /** Step blocks. */
+  /** A list of {@link StepBlock} objects. */
   step_blocks: StepBlock[];
-  /** Estimated duration, in seconds. */
+  /** How long the workout should take, in seconds. */
   estimated_duration_seconds?: number | null | undefined;
-  /** Estimated distance, in metres. */
+  /** How far the workout should go, in metres. */
   estimated_distance_meters?: number | null | undefined;
-  /** Estimated calories. */
+  /** Calories the workout should burn, in kilocalories (the “calories” of food labels and fitness apps). */
   estimated_calories?: number | null | undefined;
-  /** Workout ID. */
+  /** Terra’s id of the workout. Ignored when creating one: Terra assigns it. */
   workout_id?: string | null | undefined;
 }
 
-/** Zod schema for {@link WorkoutTemplate}, built on first use. */
+/**
+ * Zod schema for {@link WorkoutTemplate}, built on first use.
+ * @category Planned workouts and workouts
+ */
 export const WorkoutTemplateSchema: z.ZodMiniType<WorkoutTemplate> = /* @__PURE__ */ lazySchema('WorkoutTemplate', () =>
   z.looseObject({
     name: z.string(),

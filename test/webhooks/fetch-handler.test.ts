@@ -3,7 +3,7 @@
  * behaviour, which every adapter inherits from it.
  */
 import { describe, expect, it } from 'vitest';
-import { createFetchHandler } from '../../src/adapters/web.js';
+import { createFetchHandler } from '../../src/webhooks/fetch-handler.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
 import { describeAdapter, viaRequest } from '../support/adapter-contract.js';
 import { activityEvent, SECRET, signedRequest } from '../support/webhooks.js';

@@ -7,7 +7,7 @@ import {
   handleWebhook,
   handleWebhookRequest,
   TerraWebhookResponse,
-} from '../../src/webhooks/response.js';
+} from '../../src/webhooks/delivery.js';
 import { activityEvent, deliveryHeaders, SECRET, signatureHeader, signedRequest } from '../support/webhooks.js';
 
 const BODY = JSON.stringify(activityEvent(3));

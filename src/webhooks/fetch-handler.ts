@@ -5,9 +5,9 @@
  * @packageDocumentation
  */
 import { TerraWebhookVerificationError } from '../errors.js';
-import type { TerraWebhookEvent } from '../webhooks/events.js';
-import type { WebhookErrorContext, WebhookHandler } from '../webhooks/handler.js';
-import type { TerraWebhookResponse } from '../webhooks/response.js';
+import type { TerraWebhookResponse } from './delivery.js';
+import type { TerraWebhookEvent } from './events.js';
+import type { WebhookErrorContext, WebhookHandler } from './handler.js';
 
 /** Lets a runtime keep work alive after the response is sent. */
 export interface WaitUntil {

@@ -1,20 +1,25 @@
 /**
- * A verified delivery, and the functions that make one: `handleWebhook` (a body and a header),
- * `handleWebhookRequest` (a Web `Request`), `constructEvent` (straight to the typed event) and
- * `checkTerraSignature` (a boolean, as in terra-python).
+ * A verified delivery ({@link TerraWebhookResponse}) and the one way to make one, {@link verifyWebhook}:
+ * from a raw body and its headers, or from a Web `Request`. `handleWebhook` (terra-python's name) is
+ * the same function; `checkTerraSignature` answers true or false, as terra-python's did.
  *
  * @packageDocumentation
  */
 import { TerraInvalidArgumentError, TerraWebhookVerificationError } from '../errors.js';
-import { describeKind, type RawBody, rawBodyText } from './bytes.js';
-import { invalidJsonError, parseEvent, type TerraWebhookEvent } from './events.js';
+import { describeKind } from '../internal/describe.js';
+import { parseJson } from '../internal/json.js';
+import { isWebRequest } from '../internal/web-request.js';
+import { type RawBody, rawBodyText } from './bytes.js';
+import { parseEvent, type TerraWebhookEvent } from './events.js';
 import {
   getHeader,
+  type ResolvedVerifyOptions,
   requireRawBody,
+  resolveVerifyOptions,
   type SignatureHeaderInput,
   type VerifiedSignature,
   type VerifyOptions,
-  verifySignature,
+  verifyWith,
 } from './signature.js';
 
 /** The delivery headers Terra sends with each webhook, read from the request. */
@@ -86,8 +91,17 @@ export class TerraWebhookResponse implements WebhookDelivery {
     return this.#rawBody;
   }
 
-  /** The event's `type` as Terra sent it (`activity`, ...), or `undefined` if the body has none. */
+  /**
+   * The event's `type` as Terra sent it (`activity`, ...).
+   * @deprecated Use {@link TerraWebhookResponse.eventType}: `dtype` names what was requested on
+   *   `TerraApiResponse`, not an event's type. It will be removed in 0.3.
+   */
   get dtype(): string | undefined {
+    return this.eventType;
+  }
+
+  /** The event's `type` as Terra sent it (`activity`, ...), or `undefined` if the body has none. */
+  get eventType(): string | undefined {
     let json: unknown;
     try {
       json = this.getJson();
@@ -103,14 +117,7 @@ export class TerraWebhookResponse implements WebhookDelivery {
    * @throws {@link TerraValidationError} (issue code `invalid_json`) if the body is not JSON.
    */
   getJson(): unknown {
-    if (this.#json === undefined) {
-      try {
-        this.#json = { value: JSON.parse(this.#rawBody) };
-      } catch {
-        // JSON.parse's message quotes the body; it must not reach logs.
-        throw invalidJsonError('The webhook body');
-      }
-    }
+    this.#json ??= { value: parseJson(this.#rawBody, 'The webhook body') };
     return this.#json.value;
   }
 
@@ -127,26 +134,54 @@ export class TerraWebhookResponse implements WebhookDelivery {
 }
 
 /**
- * Verifies a delivery and returns it as a {@link TerraWebhookResponse}. This is what
- * `terra.handleWebhook` does with the client's secret.
+ * Verifies a webhook delivery and returns it: its typed event (`getParsedResponse()`), its body and
+ * its delivery headers (`traceId`, `reference`, `orderingTimestamp`).
  *
- * @param rawBody - The request body exactly as received (string or bytes, never parsed JSON).
- * @param header - The signature header's value, or the request headers: given the headers, the
- *   response also carries `traceId`, `reference` and `orderingTimestamp`.
+ * Pass the raw body exactly as received (a string or bytes, never parsed JSON) with the request
+ * headers (or the signature header's value); or pass a Web `Request` (fetch handlers, Next.js, Hono,
+ * Bun, Deno, Workers), whose body and headers are read for you.
+ *
  * @throws {@link TerraWebhookVerificationError} if the delivery cannot be verified (see
- *   {@link verifySignature}).
+ *   {@link verifySignature}); code `body_not_raw` if a Request's body was already read.
  * @example
  * ```ts
- * const hook = await handleWebhook(req.body, req.headers, { secret });
- * const event = hook.getParsedResponse();
+ * const delivery = await verifyWebhook(rawBody, headers, { secret });
+ * const event = delivery.getParsedResponse();
  * ```
  */
-export async function handleWebhook(
+export function verifyWebhook(request: Request, options: VerifyOptions): Promise<TerraWebhookResponse>;
+export function verifyWebhook(
   rawBody: RawBody,
   header: SignatureHeaderInput,
   options: VerifyOptions,
+): Promise<TerraWebhookResponse>;
+export async function verifyWebhook(
+  input: Request | RawBody,
+  headerOrOptions: SignatureHeaderInput | VerifyOptions,
+  options?: VerifyOptions,
 ): Promise<TerraWebhookResponse> {
-  const signature = await verifySignature(rawBody, header, options);
+  if (isWebRequest(input)) return verifyRequest(input, resolveVerifyOptions(headerOrOptions));
+  if (
+    options === undefined &&
+    typeof headerOrOptions === 'object' &&
+    headerOrOptions !== null &&
+    'secret' in headerOrOptions
+  ) {
+    throw new TerraInvalidArgumentError(
+      'header',
+      'verifyWebhook(rawBody, headers, options) takes the request headers (or the signature header value) second and the options third; only a Web Request comes with its own headers.',
+    );
+  }
+  return verifyRaw(input, headerOrOptions as SignatureHeaderInput, resolveVerifyOptions(options));
+}
+
+/** {@link verifyWebhook} of a raw body, with options already checked. @internal */
+export async function verifyRaw(
+  rawBody: RawBody,
+  header: SignatureHeaderInput,
+  options: ResolvedVerifyOptions,
+): Promise<TerraWebhookResponse> {
+  const signature = await verifyWith(rawBody, header, options);
   return new TerraWebhookResponse({
     rawBody: rawBodyText(requireRawBody(rawBody)),
     signature,
@@ -154,25 +189,12 @@ export async function handleWebhook(
   });
 }
 
-/**
- * Verifies a delivery given as a Web `Request` (fetch handlers, Next.js, Hono, Bun, Deno, Workers),
- * reading the body and the signature and delivery headers from it.
- *
- * @throws {@link TerraWebhookVerificationError} if it cannot be verified; code `body_not_raw` if the
- *   body was already read (by a JSON body parser, say).
- * @throws {@link TerraInvalidArgumentError} if `request` is not a `Request`.
- */
-export async function handleWebhookRequest(request: Request, options: VerifyOptions): Promise<TerraWebhookResponse> {
-  const candidate = request as Partial<Request> | null | undefined;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.arrayBuffer !== 'function' ||
-    typeof candidate.headers !== 'object'
-  ) {
+/** {@link verifyWebhook} of a Web `Request`, with options already checked. @internal */
+export async function verifyRequest(request: Request, options: ResolvedVerifyOptions): Promise<TerraWebhookResponse> {
+  if (!isWebRequest(request)) {
     throw new TerraInvalidArgumentError(
       'request',
-      `Expected a Web Request (with headers and arrayBuffer()); got ${describeKind(request)}. For a body and headers, use handleWebhook(rawBody, headers, options).`,
+      `Expected a Web Request (with headers and arrayBuffer()); got ${describeKind(request)}. For a body and headers, use verifyWebhook(rawBody, headers, options).`,
     );
   }
   if (request.bodyUsed) {
@@ -181,36 +203,40 @@ export async function handleWebhookRequest(request: Request, options: VerifyOpti
       'The request body was already read before verification (by a body parser or middleware that called request.json()). Verify first, on the untouched request: the signature covers the exact bytes Terra sent.',
     );
   }
-  return handleWebhook(new Uint8Array(await request.arrayBuffer()), request.headers, options);
+  return verifyRaw(new Uint8Array(await request.arrayBuffer()), request.headers, options);
+}
+
+/**
+ * terra-python's name for {@link verifyWebhook}: the same function, kept for those who port code from
+ * it. On the client, `terra.handleWebhook(...)` uses the client's secret.
+ */
+export const handleWebhook: typeof verifyWebhook = verifyWebhook;
+
+/**
+ * Verifies a delivery given as a Web `Request`.
+ * @deprecated Use {@link verifyWebhook}, which takes a `Request` too. Removed in 0.3.
+ */
+export async function handleWebhookRequest(request: Request, options: VerifyOptions): Promise<TerraWebhookResponse> {
+  return verifyRequest(request, resolveVerifyOptions(options));
 }
 
 /**
  * Verifies a delivery, then returns its typed event.
- *
- * @throws {@link TerraWebhookVerificationError} if the delivery cannot be verified.
- * @throws {@link TerraValidationError} if the body is not JSON, or an event of a known type does not
- *   match its schema.
- * @example
- * ```ts
- * const event = await constructEvent(rawBody, request.headers, { secret });
- * switch (event.type) {
- *   case 'activity': ...
- * }
- * ```
+ * @deprecated Use `(await verifyWebhook(rawBody, headers, options)).getParsedResponse()`. Removed in 0.3.
  */
 export async function constructEvent(
   rawBody: RawBody,
   header: SignatureHeaderInput,
   options: VerifyOptions,
 ): Promise<TerraWebhookEvent> {
-  return (await handleWebhook(rawBody, header, options)).getParsedResponse();
+  return (await verifyWebhook(rawBody, header, options)).getParsedResponse();
 }
 
 /**
  * Whether a delivery's signature is valid and recent: `true` or `false`, as terra-python's
  * `check_terra_signature`. This is what `terra.checkTerraSignature` does with the client's secret.
  *
- * Mistakes in your setup still throw rather than read as a bad signature: no secret configured
+ * Mistakes in your setup still reject rather than read as a bad signature: no secret configured
  * (`missing_secret`), or a parsed object passed instead of the raw body (`body_not_raw`).
  *
  * @throws {@link TerraWebhookVerificationError} with code `missing_secret` or `body_not_raw`.
@@ -220,17 +246,12 @@ export async function checkTerraSignature(
   header: SignatureHeaderInput,
   options: VerifyOptions,
 ): Promise<boolean> {
+  const resolved = resolveVerifyOptions(options);
   try {
-    await verifySignature(rawBody, header, options);
+    await verifyWith(rawBody, header, resolved);
     return true;
   } catch (error) {
-    if (
-      error instanceof TerraWebhookVerificationError &&
-      error.code !== 'missing_secret' &&
-      error.code !== 'body_not_raw'
-    ) {
-      return false;
-    }
+    if (error instanceof TerraWebhookVerificationError && error.code !== 'body_not_raw') return false;
     throw error;
   }
 }

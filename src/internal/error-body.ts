@@ -1,0 +1,133 @@
+/**
+ * Turning Terra's error answers into typed errors. Terra answers errors in several shapes (facts
+ * §2.8): a Problem (`{type, title, instance, detail}`), the legacy `{status: "error", message}` (also
+ * sent with a 200 by older endpoints), the rate limiter's `{detail}`, and gateways' HTML pages.
+ * @internal
+ * @packageDocumentation
+ */
+import {
+  TerraApiError,
+  type TerraApiErrorInit,
+  TerraAuthenticationError,
+  TerraBadRequestError,
+  TerraNotFoundError,
+  TerraProviderError,
+  TerraRateLimitError,
+  TerraServerError,
+} from '../errors.js';
+import { numberHeader, rateLimitRule, retryAfterMs } from './rate-limit.js';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  424: 'Failed Dependency',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** The request id Terra's gateway returns, if any. */
+export function requestIdOf(headers: Headers): string | undefined {
+  return headers.get('x-request-id') ?? headers.get('x-amzn-requestid') ?? undefined;
+}
+
+/** Terra's explanation in any of its error body shapes. */
+function detailOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  for (const key of ['detail', 'message', 'title']) {
+    const value = record[key];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}
+
+/** What an error answer was: its status and headers, and its body as text. */
+export interface ErrorAnswer {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  text: string;
+}
+
+/** The typed error for an HTTP error answer, from any of Terra's error body shapes. */
+export function errorFromAnswer(answer: ErrorAnswer, method: string, path: string): TerraApiError {
+  const { status, headers, text } = answer;
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // A gateway's HTML page or plain text: kept as text.
+  }
+  const init: TerraApiErrorInit = {
+    status,
+    statusText: answer.statusText || STATUS_TEXT[status],
+    headers,
+    requestId: requestIdOf(headers),
+    body,
+    method,
+    path,
+    detail: detailOf(body) ?? (typeof body === 'string' && text !== '' ? 'the body was not JSON' : undefined),
+  };
+  switch (status) {
+    case 400:
+      return new TerraBadRequestError(init);
+    case 401:
+    case 403:
+      return new TerraAuthenticationError(
+        init,
+        'Check the apiKey and devId options (TERRA_API_KEY, TERRA_DEV_ID): the key must belong to this dev id',
+      );
+    case 404:
+      return new TerraNotFoundError(init);
+    case 424:
+      return new TerraProviderError(init);
+    case 429: {
+      const resetAfter = numberHeader(headers, 'x-terra-ratelimit-reset-after');
+      return new TerraRateLimitError({
+        ...init,
+        retryAfterMs: retryAfterMs(headers),
+        rule: rateLimitRule(headers),
+        limit: numberHeader(headers, 'x-terra-ratelimit-limit'),
+        remaining: numberHeader(headers, 'x-terra-ratelimit-remaining'),
+        resetAfterMs: resetAfter === undefined ? undefined : resetAfter * 1000,
+      });
+    }
+    case 413:
+      return new TerraApiError(init, 'The answer was too large: ask for a shorter date range, or use toWebhook');
+    default:
+      return status >= 500 ? new TerraServerError(init) : new TerraApiError(init);
+  }
+}
+
+/**
+ * The error for a successful answer whose body is Terra's legacy `{"status": "error", "message": ...}`
+ * (older endpoints answer some failures with a 200), or `undefined` for any other body. A user lookup
+ * answered this way found no user.
+ */
+export function legacyErrorInBody(
+  json: unknown,
+  answer: { status: number; headers: Headers },
+  method: string,
+  path: string,
+  notFound: boolean,
+): TerraApiError | undefined {
+  if (typeof json !== 'object' || json === null || (json as { status?: unknown }).status !== 'error') return undefined;
+  const message = (json as { message?: unknown }).message;
+  const init: TerraApiErrorInit = {
+    status: answer.status,
+    headers: answer.headers,
+    requestId: requestIdOf(answer.headers),
+    body: json,
+    method,
+    path,
+    detail: typeof message === 'string' ? message : 'Terra reported an error',
+  };
+  return notFound ? new TerraNotFoundError(init) : new TerraApiError(init);
+}
