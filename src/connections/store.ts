@@ -142,7 +142,7 @@ export interface ConnectionStore {
    * transaction as its effect. An event older (by ordering timestamp) than what the row already
    * reflects never undoes the newer state. Events with no effect on connections are recorded only.
    *
-   * @param event A parsed webhook event (`parseEvent`, or `hook.getParsedResponse()`).
+   * @param event A parsed webhook event (`parseEvent`, or a verified delivery's `getParsedResponse()`).
    * @param delivery Its delivery headers: `{ traceId, reference, orderingTimestamp }`, or a
    *   `TerraWebhookResponse`.
    */
