@@ -18,7 +18,7 @@
  * if (result.runListeners) { await react(event); await store.markHandled(traceId); }
  * ```
  *
- * @packageDocumentation
+ * @module terra-sdk/connections
  */
 export { TerraConfigurationError, TerraError, TerraInvalidArgumentError } from '../errors.js';
 export type {
