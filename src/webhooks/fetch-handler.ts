@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { TerraWebhookVerificationError } from '../errors.js';
+import { TerraInvalidArgumentError, TerraWebhookVerificationError } from '../errors.js';
 import type { TerraWebhookResponse } from './delivery.js';
 import type { TerraWebhookEvent } from './events.js';
 import type { WebhookErrorContext, WebhookHandler } from './handler.js';
@@ -37,8 +37,11 @@ const LATE = Symbol('late');
  * - reads the JSON: 400 if the body is not JSON;
  * - parses the event: an unknown type is an `unknown` event; a known type that breaks its schema is
  *   answered 200 (Terra would retry it for a day, to no avail) and handed to `onError` with its JSON;
+ * - with a `store`, applies the event to it first: 500 if the store fails (Terra retries), 200 without
+ *   running the listener for a delivery seen before and handled;
  * - runs the listener: 200 when it finishes, 500 if it throws (Terra retries), and 200 at
- *   `deadlineMs` if it is still running, letting it finish in the background.
+ *   `deadlineMs` if it is still running, letting it finish in the background. With a `store`, a
+ *   listener that completed marks its delivery handled.
  *
  * @example
  * ```ts
@@ -88,6 +91,31 @@ async function respond(
     return received();
   }
 
+  const store = handler.store;
+  let handled: ((afterResponse: boolean) => Promise<void>) | undefined;
+  if (store) {
+    let traceId: string | undefined;
+    try {
+      const result = await store.apply(event, webhook);
+      if (!result.runListeners) return received();
+      traceId = result.traceId;
+    } catch (error) {
+      // An event the store cannot use will not become usable on a retry; anything else may.
+      const status = error instanceof TerraInvalidArgumentError ? 200 : 500;
+      report(error, { phase: 'store', status, afterResponse: false, webhook, json: body });
+      return status === 200 ? received() : json(500, { error: 'store_failed' });
+    }
+    if (traceId !== undefined) {
+      const id = traceId;
+      handled = (afterResponse) =>
+        store.markHandled(id).then(
+          () => undefined,
+          (error: unknown) =>
+            handler.reportError(error, { phase: 'store', status: 200, afterResponse, webhook, json: body }),
+        );
+    }
+  }
+
   const settled: Promise<Outcome> = Promise.resolve()
     .then(() => handler.dispatch(event, webhook))
     .then(
@@ -109,6 +137,7 @@ async function respond(
           webhook,
           json: body,
         });
+      return handled?.(true);
     });
     waitUntil?.(background);
     return received();
@@ -117,5 +146,6 @@ async function respond(
     report(outcome.error, { phase: 'handler', status: 500, afterResponse: false, webhook, json: body });
     return json(500, { error: 'handler_failed' });
   }
+  await handled?.(false);
   return received();
 }

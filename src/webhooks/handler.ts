@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { readEnv } from '../internal/env.js';
-import { callback, milliseconds, optionsOf, parseConfig, secrets } from '../internal/options.js';
+import { callback, methods, milliseconds, optionsOf, parseConfig, secrets } from '../internal/options.js';
 import { type TerraWebhookResponse, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
   isKnownEventType,
@@ -17,6 +17,7 @@ import {
   type TerraWebhookEventOf,
 } from './events.js';
 import { type ResolvedVerifyOptions, resolveTolerance, verifySettingsShape, type WebhookSecret } from './signature.js';
+import type { WebhookStore } from './store.js';
 
 /** Handles the events of one type. May be async; the adapters wait for it up to `deadlineMs`. */
 export type WebhookListener<E extends TerraWebhookEvent = TerraWebhookEvent> = (
@@ -33,7 +34,13 @@ export type WebhookErrorPhase =
   /** The event is of a known type but breaks its schema: answered 200, since a retry cannot help. */
   | 'event'
   /** Your listener threw: answered 500 so Terra retries, or it failed after the deadline's 200. */
-  | 'handler';
+  | 'handler'
+  /**
+   * The `store` failed: applying the event (answered 500 so Terra retries; listeners not run), or
+   * marking it handled after the listeners completed (answered 200: a retry would run them again).
+   * An event the store refuses as unusable is answered 200, since a retry cannot help.
+   */
+  | 'store';
 
 /** What {@link WebhookHandlerOptions.onError} is told about a failed delivery. */
 export interface WebhookErrorContext {
@@ -83,6 +90,14 @@ export interface WebhookHandlerOptions {
    * listener that threw. Defaults to `console.error` of the error, which never holds payload values.
    */
   onError?: WebhookErrorListener | undefined;
+  /**
+   * A store to apply each verified event to before the listeners run, such as
+   * `createConnectionStore({ db })` from `terra-sdk/connections`. It records the delivery's trace id in
+   * the same transaction as the event's effect, so a delivery seen before and handled is answered 200
+   * without running the listeners again, and one whose listeners failed runs them again without
+   * applying the event twice. When the store fails, the delivery is answered 500 so Terra retries.
+   */
+  store?: WebhookStore | undefined;
 }
 
 /** The default deadline for listeners, in milliseconds. */
@@ -98,6 +113,7 @@ const handlerOptions = optionsOf<WebhookHandlerOptions>()({
   ...verifySettingsShape,
   deadlineMs: z.optional(milliseconds('deadlineMs')),
   onError: z.optional(callback<WebhookErrorListener>('onError')),
+  store: z.optional(methods<WebhookStore>('store', ['apply', 'markHandled'])),
 });
 
 /**
@@ -112,6 +128,8 @@ const handlerOptions = optionsOf<WebhookHandlerOptions>()({
 export class WebhookHandler {
   /** How long adapters wait for a listener before answering, in milliseconds. */
   readonly deadlineMs: number;
+  /** The store each event is applied to before the listeners run, when one was given. */
+  readonly store: WebhookStore | undefined;
   readonly #verify: ResolvedVerifyOptions;
   readonly #listeners = new Map<string, WebhookListener<never>>();
   #fallback: WebhookListener | undefined;
@@ -133,6 +151,7 @@ export class WebhookHandler {
     this.deadlineMs = given.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.#verify = { secrets: secret, toleranceSeconds: tolerance, now: given.now ?? Date.now };
     this.#onError = given.onError ?? defaultOnError;
+    this.store = given.store;
   }
 
   /**

@@ -94,3 +94,4 @@ export {
   verifySignature,
   type WebhookSecret,
 } from './signature.js';
+export type { WebhookStore, WebhookStoreResult } from './store.js';
