@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type * as z from 'zod/mini';
+import { type Backfill, type BackfillOptions, runBackfill } from './backfill.js';
 import { resolveTerraOptions, type TerraOptions } from './client-options.js';
 import { TerraNotFoundError } from './errors.js';
 import {
@@ -414,6 +415,29 @@ export class Terra {
     return this.#call('athlete', { method: 'GET', path: '/athlete', query }, request, (json, subject) =>
       parseDataResponse('athlete', json, toWebhook, subject),
     ) as Promise<TerraApiResponse<DataResultFor<O, Athlete>>>;
+  }
+
+  /**
+   * Requests a user's history from `from` to `to` (exclusive) to your webhook, in pieces that keep
+   * Terra's rules: a calendar month (or `chunkDays`) per request and data type, never over 1,825 days
+   * (rule r1), paced by the `X-Terra-RateLimit-*` headers and waiting out a 429 of rule r2 for as long
+   * as Terra says. Resolves once Terra has accepted every request (which can take an hour for a long
+   * history: rule r2 allows 6,000 days per user per hour). With a `store` (the one your webhook
+   * receivers write to, such as `createConnectionStore` of `terra-sdk/connections`), each request's
+   * `terra-reference` is recorded, and `done` resolves when every chunk has arrived.
+   *
+   * @example
+   * ```ts
+   * const backfill = await terra.backfill(userId, { from: '2024-01-01', types: ['activity', 'sleep'], store });
+   * console.log(`${backfill.requests.length} requests accepted`);
+   * await backfill.done; // every chunk arrived, whichever receiver got it
+   * ```
+   * @throws {@link TerraInvalidArgumentError} for bad options; the client's errors for a request that
+   *   fails (a `TerraRateLimitError` after `maxRateLimitWaits` waits); `TerraAbortError` when `signal`
+   *   aborts; `TerraStoreError` when the store cannot record a reference.
+   */
+  async backfill(user: User | string, options: BackfillOptions): Promise<Backfill> {
+    return runBackfill(this, user, options);
   }
 
   /** A data request: its result type follows the literal `toWebhook` of the caller's options. */

@@ -4,6 +4,16 @@
  * @module terra-sdk
  */
 export {
+  type Backfill,
+  type BackfillDataType,
+  type BackfillOptions,
+  type BackfillProgress,
+  type BackfillRequest,
+  type BackfillResult,
+  type BackfillStore,
+  TerraBackfillTimeoutError,
+} from './backfill.js';
+export {
   type AuthenticationUrlOptions,
   DEFAULT_BASE_URL,
   type DetailedProvidersResponse,

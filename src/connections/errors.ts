@@ -10,6 +10,7 @@ export type ConnectionStoreOperation =
   | 'activeConnections'
   | 'needingReconnect'
   | 'largeRequest'
+  | 'expectRequest'
   | 'prune';
 
 /** Names of the SQLSTATE codes and classes the store explains, from PostgreSQL's appendix A. */

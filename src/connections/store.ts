@@ -166,6 +166,26 @@ export interface ConnectionStore {
    */
   largeRequest(reference: string): Promise<LargeRequestRow | undefined>;
   /**
+   * Records that an API request with this `terra-reference` sends its data to the webhook, so that
+   * {@link ConnectionStore.largeRequest} tells when all of it has arrived, whichever receiver gets it.
+   * `terra.backfill` calls it for each request it makes. Safe to call before, during or after the
+   * deliveries arrive, from any process.
+   *
+   * @param options.expected The payloads to wait for when Terra announces none: `1` for a request that
+   *   is not large (Terra sends it in one delivery). Leave it out for a large request: its
+   *   `large_request_sending` says how many. An announcement always wins over this number.
+   * @param options.terraUserId The connection the request is for.
+   */
+  expectRequest(
+    reference: string,
+    options?: {
+      /** The payloads to wait for when Terra announces none (whole number, 0 or more). */
+      expected?: number | undefined;
+      /** The connection the request is for. */
+      terraUserId?: string | undefined;
+    },
+  ): Promise<LargeRequestRow>;
+  /**
    * Deletes delivery records and large requests older than `olderThanMs` (default: the store's
    * `retentionMs`). A delivery whose record was deleted would be applied again if Terra sent it again.
    */
@@ -630,6 +650,43 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
           [id.slice(0, 255)],
         );
         return row === undefined ? undefined : toLargeRequestRow(row);
+      }),
+
+    expectRequest: (reference, expectOptions) =>
+      guard('expectRequest', async () => {
+        const id = baseReference(checkId(reference, 'reference', 255));
+        if (expectOptions !== undefined && (typeof expectOptions !== 'object' || expectOptions === null))
+          throw new TerraInvalidArgumentError(
+            'options',
+            `options must be an object { expected?, terraUserId? }; got ${describeKind(expectOptions)}.`,
+          );
+        const expected = expectOptions?.expected;
+        if (expected !== undefined && (!Number.isSafeInteger(expected) || expected < 0 || expected > 1_000_000))
+          throw new TerraInvalidArgumentError(
+            'expected',
+            `expected must be a whole number of payloads from 0 to 1000000, or left out; got ${
+              typeof expected === 'number' ? String(expected) : describeKind(expected)
+            }.`,
+          );
+        const user =
+          expectOptions?.terraUserId === undefined ? null : checkId(expectOptions.terraUserId, 'terraUserId');
+        // An announcement (announced_at) fixes `expected`; before it, the caller's number stands.
+        const wanted = 'CASE WHEN r.announced_at IS NOT NULL THEN r.expected ELSE COALESCE(EXCLUDED.expected, r.expected) END';
+        const [row] = await withRetry(() =>
+          runner.query(
+            `INSERT INTO terra_large_requests AS r (reference, terra_user_id, expected, completed_at)
+VALUES ($1::varchar, $2::varchar, $3::integer, CASE WHEN $3::integer = 0 THEN now() END)
+ON CONFLICT (reference) DO UPDATE SET
+  terra_user_id = COALESCE(r.terra_user_id, EXCLUDED.terra_user_id),
+  expected = ${wanted},
+  completed_at = CASE WHEN r.completed_at IS NOT NULL THEN r.completed_at
+    WHEN ${wanted} IS NOT NULL AND r.received >= ${wanted} THEN now() END,
+  updated_at = now()
+RETURNING ${LARGE_REQUEST_COLUMNS}`,
+            [id, user, expected ?? null],
+          ),
+        );
+        return toLargeRequestRow(row);
       }),
 
     prune: (pruneOptions) =>

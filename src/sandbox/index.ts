@@ -21,10 +21,11 @@ import {
   wholeNumber,
 } from '../internal/options.js';
 import { emulatorOptionsShape, TerraEmulator } from '../testing/emulator.js';
+import { CONTROL_PATH, control } from './control.js';
 import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delivery.js';
 
 export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
-export { type EmulatorDelivery, type FlowResult, TerraEmulator } from '../testing/emulator.js';
+export { type ConnectionSelector, type EmulatorDelivery, type FlowResult, TerraEmulator } from '../testing/emulator.js';
 export { type DeliveryAttempt, type RetryOptions, TERRA_RETRY_SCHEDULE_MS } from './delivery.js';
 
 /** Options of {@link startSandbox}. */
@@ -198,12 +199,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ? new Response('The sandbox is starting.', { status: 503, headers: { 'retry-after': '1' } })
         : path === '/'
           ? new Response(
-              `Terra sandbox. API base URL: ${emulator.baseUrl}\nConnections: ${emulator.users().length}\n`,
+              `Terra sandbox. API base URL: ${emulator.baseUrl}\nConnections: ${emulator.users().length}\nControl API: ${CONTROL_PATH}/connections\n`,
               {
                 headers: { 'content-type': 'text/plain; charset=utf-8' },
               },
             )
-          : await emulator.handle(request);
+          : path.startsWith(`${CONTROL_PATH}/`)
+            ? await control(emulator, request)
+            : await emulator.handle(request);
       status = response.status;
       await sendWebResponse(res, response);
     } catch {

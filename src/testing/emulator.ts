@@ -15,6 +15,7 @@ import type { TerraUser } from '../models/index.js';
 import type { TerraDataType } from '../response.js';
 import { athleteFor, daysBetween, hashSeed, recordsFor } from './emulator-data.js';
 import {
+  accessRevokedEvent,
   authEvent,
   dataEvent,
   deauthEvent,
@@ -135,6 +136,16 @@ interface Flow {
   done: boolean;
 }
 
+/** Names one connection: by its user id, or by provider and reference id. */
+export interface ConnectionSelector {
+  /** The connection's Terra user id. */
+  userId?: string | undefined;
+  /** The provider (`GARMIN`, ...), with `referenceId`. */
+  provider?: string | undefined;
+  /** The person's reference id, with `provider`. */
+  referenceId?: string | undefined;
+}
+
 /** The outcome of a person finishing (or refusing) a connection flow. */
 export interface FlowResult {
   /** The connection made, when authorized. */
@@ -246,6 +257,56 @@ export class TerraEmulator {
   }
 
   /**
+   * Connects the same provider account again for a connection that exists, as a person reconnecting
+   * would: a new user id replaces the old one, and `auth` and `user_reauth` are sent.
+   * @throws {@link TerraInvalidArgumentError} when no active connection matches.
+   */
+  reauthenticate(which: ConnectionSelector): TerraUser {
+    const user = this.#find(which);
+    return { ...this.#connect(user.provider, user.reference_id ?? null, undefined) };
+  }
+
+  /**
+   * Ends a connection as Terra does: `deauth` when it is removed (`deauthenticateUser`, or by the
+   * person in the widget), `access_revoked` when the person revokes access at the provider.
+   * @throws {@link TerraInvalidArgumentError} when no active connection matches.
+   */
+  disconnect(which: ConnectionSelector, how: 'deauth' | 'revoke' = 'deauth'): TerraUser {
+    const user = this.#find(which);
+    this.#users.delete(user.user_id);
+    this.#emit(how === 'deauth' ? deauthEvent(user) : accessRevokedEvent(user));
+    return { ...user, active: false };
+  }
+
+  #find(which: ConnectionSelector): TerraUser & { provider: string } {
+    const given = (which ?? {}) as Partial<ConnectionSelector>;
+    const provider = typeof given.provider === 'string' ? given.provider.toUpperCase() : undefined;
+    const candidates = [...this.#users.values()].filter(
+      (u) =>
+        u.active &&
+        (given.userId === undefined || u.user_id === given.userId) &&
+        (provider === undefined || u.provider === provider) &&
+        (given.referenceId === undefined || u.reference_id === given.referenceId),
+    );
+    if (given.userId === undefined && (provider === undefined || given.referenceId === undefined)) {
+      throw new TerraInvalidArgumentError(
+        'connection',
+        'name the connection by userId, or by provider and referenceId',
+      );
+    }
+    const [user] = candidates;
+    if (user === undefined || candidates.length > 1) {
+      throw new TerraInvalidArgumentError(
+        'connection',
+        user === undefined
+          ? 'no active connection matches; list them with users()'
+          : 'several connections match; name one by userId',
+      );
+    }
+    return user;
+  }
+
+  /**
    * Completes a widget session or an authentication link as the person would: `provider` is the one
    * picked (for a direct link, the one it was made for); `cancel` refuses access.
    */
@@ -342,7 +403,7 @@ export class TerraEmulator {
     const delivery: EmulatorDelivery = {
       payload,
       reference,
-      traceId: traceId ?? this.#random.uuid(),
+      traceId: traceId ?? uniqueId(),
       orderingTimestamp,
     };
     this.deliveries.push(delivery);
@@ -522,7 +583,7 @@ export class TerraEmulator {
     if (type === 'athlete') {
       const athlete = athleteFor(this.#options.seed, user.user_id);
       if (!toWebhook) return ok({ athlete, type: 'athlete', user });
-      const reference = this.#random.uuid();
+      const reference = uniqueId();
       this.#emit({ type: 'athlete', athlete, user: { ...user }, version: EVENT_VERSION }, reference);
       return ok({ status: 'success', type: 'athlete', reference, trace_id: reference, user });
     }
@@ -549,7 +610,7 @@ export class TerraEmulator {
     const records = dayRecords.map((r) => r.record);
     if (!toWebhook) return ok({ user, data: records, type }, limits.headers);
 
-    const reference = this.#random.uuid();
+    const reference = uniqueId();
     const large = spanDays > this.#options.largeRequestDays;
     if (!large) {
       this.#emit(dataEvent(type, user, records), reference);
@@ -677,6 +738,15 @@ export class TerraEmulator {
         '<button name="action" value="authorize">Authorize</button><button name="action" value="cancel">Deny</button></form>',
     );
   }
+}
+
+/**
+ * An id no other run repeats: trace ids and request references. A sandbox started again with the same
+ * seed makes the same users and data, but must never send a trace id a receiver has already
+ * recorded, or the receiver's deduplication would drop the new delivery.
+ */
+function uniqueId(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 function isRecord(value: unknown): value is Json {

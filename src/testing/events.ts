@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type {
+  AccessRevokedEvent,
   AuthSuccessEvent,
   DeauthEvent,
   LargeRequestProcessingEvent,
@@ -47,6 +48,16 @@ export function authEvent(
 /** A connection was removed (`deauthenticateUser`, or by the person). */
 export function deauthEvent(user: TerraUser): DeauthEvent {
   return { type: 'deauth', status: 'success', message: 'User has deauthenticated', user: { ...user, active: false } };
+}
+
+/** The person revoked access at the provider: the connection is gone. */
+export function accessRevokedEvent(user: TerraUser): AccessRevokedEvent {
+  return {
+    type: 'access_revoked',
+    status: 'warning',
+    message: 'User revoked access to their data on the provider',
+    user: { ...user },
+  };
 }
 
 /** The same provider account connected again under the same reference id: a new user id replaces the old. */

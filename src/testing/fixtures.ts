@@ -30,6 +30,7 @@ import {
   type TerraWebhookEventOf,
 } from '../webhooks/events.js';
 import {
+  accessRevokedEvent,
   authEvent,
   dataEvent,
   deauthEvent,
@@ -696,7 +697,7 @@ function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): 
       return reauthEvent(old, who);
     }
     case 'access_revoked':
-      return { type, status: 'warning', message: 'User revoked access to their data on the provider', user: who };
+      return accessRevokedEvent(who);
     case 'connection_error':
       return {
         type,

@@ -56,7 +56,7 @@ describeEngines('webhook handler with a store', (engine: EngineName) => {
     const handler = createWebhookHandler({ secret: SECRET, store: db.store }).on('auth', async (event) => {
       if (event.status === 'error') return;
       // The listener reads the row the event made: it was written first.
-      seen.push((await db.store.getConnection(event.user.user_id))?.status);
+      seen.push((await db.store.getConnection(event.user?.user_id ?? ''))?.status);
     });
     const auth = delivery(fixtures.event('auth', { user }));
     const response = await createFetchHandler(handler)(auth.request());
