@@ -302,8 +302,9 @@ export async function runBackfill(terra: Terra, user: User | string, options: Ba
           continue;
         }
         const limits = response.rateLimit;
-        if (limits?.remaining !== undefined)
-          window = { remaining: limits.remaining, resetAt: Date.now() + (limits.resetAfterMs ?? 60 * 60_000) };
+        // Paced only when Terra says when the window resets; otherwise a 429 says how long to wait.
+        if (limits?.remaining !== undefined && limits.resetAfterMs !== undefined)
+          window = { remaining: limits.remaining, resetAt: Date.now() + limits.resetAfterMs };
         const result = response.getParsedResponse();
         if (result.kind === 'RequestProcessing') {
           if (processingWaits++ >= MAX_PROCESSING_WAITS)

@@ -671,7 +671,8 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
         const user =
           expectOptions?.terraUserId === undefined ? null : checkId(expectOptions.terraUserId, 'terraUserId');
         // An announcement (announced_at) fixes `expected`; before it, the caller's number stands.
-        const wanted = 'CASE WHEN r.announced_at IS NOT NULL THEN r.expected ELSE COALESCE(EXCLUDED.expected, r.expected) END';
+        const wanted =
+          'CASE WHEN r.announced_at IS NOT NULL THEN r.expected ELSE COALESCE(EXCLUDED.expected, r.expected) END';
         const [row] = await withRetry(() =>
           runner.query(
             `INSERT INTO terra_large_requests AS r (reference, terra_user_id, expected, completed_at)
