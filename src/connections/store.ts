@@ -171,17 +171,16 @@ export interface ConnectionStore {
    * `terra.backfill` calls it for each request it makes. Safe to call before, during or after the
    * deliveries arrive, from any process.
    *
-   * @param options.expected The payloads to wait for when Terra announces none: `1` for a request that
-   *   is not large (Terra sends it in one delivery). Leave it out for a large request: its
-   *   `large_request_sending` says how many. An announcement always wins over this number.
-   * @param options.terraUserId The connection the request is for.
+   * `expected` is the number of payloads to wait for when Terra announces none: `1` for a request
+   * that is not large (Terra sends it in one delivery). Leave it out for a large request: its
+   * `large_request_sending` says how many. An announcement always wins over this number.
    */
   expectRequest(
     reference: string,
     options?: {
-      /** The payloads to wait for when Terra announces none (whole number, 0 or more). */
+      /** The payloads to wait for when Terra announces none (a whole number, 0 or more). */
       expected?: number | undefined;
-      /** The connection the request is for. */
+      /** The Terra user id of the connection the request is for. */
       terraUserId?: string | undefined;
     },
   ): Promise<LargeRequestRow>;
