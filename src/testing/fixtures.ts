@@ -820,6 +820,16 @@ function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): 
         user: who,
         message: 'The Google Fit account has no data source Terra can read',
       };
+    case 'request_processing':
+      return { type, status: 'success', message: 'Request is being processed', user: who };
+    case 'request_completed':
+      return {
+        type,
+        status: 'success',
+        message: 'Request completed',
+        reference: options.reference ?? random.uuid(),
+        user: who,
+      };
   }
 }
 
