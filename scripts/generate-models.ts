@@ -121,7 +121,8 @@ const NULLABLE_TUPLE_ITEMS = new Set(['PositionSample.coords_lat_lng_deg']);
  * The evidence behind {@link OVERRIDES}. `seen` is what real traffic (or Terra's own material) shows,
  * written for users: it goes into the doc comment of every field the entry changes. `source` says
  * where it was seen, for maintainers. Sources: the issue texts (9, 10), ../shared/docs/terra-api-facts.md,
- * and later the corpus of real payloads under test/corpus/.
+ * and the corpus of real payloads under test/corpus/ (its manifest names, for each payload that differs
+ * from the spec, the entry of {@link OVERRIDES} that covers it; test/corpus/DRIFT.md lists them).
  */
 export const EVIDENCE = {
   successBody: {
@@ -131,7 +132,7 @@ export const EVIDENCE = {
   dashboardTestVersion: {
     seen: 'Terra’s dashboard test webhooks carry no `version`.',
     source:
-      'issue 10: real activity, body and sleep test deliveries without `version`; four of six real data webhooks in one sample were rejected for it',
+      'issue 10: real activity, body and sleep test deliveries without `version`; corpus: test/corpus/webhooks/sleep--cannes-eth--1.json',
   },
   sameEnvelopeVersion: {
     seen: 'Terra sends this event in the same envelope as the activity, body and sleep events whose test deliveries carry no `version`.',
@@ -140,15 +141,17 @@ export const EVIDENCE = {
   },
   guideNoMessage: {
     seen: 'Examples in Terra’s connection guide leave `message` out.',
-    source: 'issue 10 (the connection guide’s auth and deauth examples)',
+    source:
+      'issue 10 (the connection guide’s auth and deauth examples); corpus: test/corpus/webhooks/deauth--connection-guide--1.json',
   },
   guideStatusWords: {
     seen: 'Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.',
-    source: 'issue 10 (the connection guide’s example events); DESIGN §2 keeps enum-like values open',
+    source:
+      'issue 10 (the connection guide’s example events); corpus: test/corpus/webhooks/{auth,deauth,connection_error}--connection-guide--1.json; DESIGN §2 keeps enum-like values open',
   },
   deauthProviderNull: {
     seen: 'A real `deauth` in Terra’s own JavaScript client test suite has `"provider": null`.',
-    source: 'issue 10 (terra-client-js test data)',
+    source: 'issue 10; corpus: test/corpus/webhooks/deauth--terra-client-js--2.json (terra-client-js test data)',
   },
   userOptional: {
     seen: 'Real payloads leave it out or send null.',
@@ -171,7 +174,7 @@ export const EVIDENCE = {
   },
   authReferenceId: {
     seen: 'Terra’s docs, the spec’s own example of this event and real deliveries carry a top-level `reference_id`, sometimes the string `"null"`.',
-    source: 'terra-api-facts §3.2 and §7; issue 10',
+    source: 'terra-api-facts §3.2 and §7; issue 10; corpus: test/corpus/webhooks/auth--terra-docs--1.json',
   },
   authVersion: {
     seen: 'The spec’s own description and example of this event show a top-level `version` its schema does not declare.',

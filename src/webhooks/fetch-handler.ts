@@ -90,7 +90,8 @@ async function respond(
     return received();
   }
   if (webhook.drift.length > 0) {
-    waitUntil?.(handler.reportDrift(webhook.drift, { eventType: String(webhook.eventType), webhook }));
+    const done = handler.reportDrift(webhook.drift, { eventType: String(webhook.eventType), webhook });
+    waitUntil?.(done);
   }
 
   const settled: Promise<Outcome> = Promise.resolve()

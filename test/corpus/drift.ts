@@ -1,24 +1,22 @@
 /**
- * Runs every payload of the corpus through the SDK as it is and writes `DRIFT.md` beside this file:
- * webhooks through `parseEvent`, responses through `parseModel` with the schema of their endpoint.
- * Each failure is listed by JSON path, issue code and message; values never appear.
+ * Runs every payload of the corpus through the SDK and through Terra's spec, and writes `DRIFT.md`
+ * beside this file: webhooks through the SDK's event parser (what `verifyWebhook` and the handler
+ * use), data responses through the client's data-response parser, other responses through the
+ * strict parse of their endpoint's schema; webhooks of a type the spec describes also through the
+ * spec's JSON Schema (ajv). Issues are listed by JSON path and code; values never appear.
  *
- * Run with `npx tsx test/corpus/drift.ts` after changing the SDK or the corpus.
+ * Run with `npx tsx test/corpus/drift.ts` after changing the SDK or the corpus; the corpus test
+ * fails when `manifest.json`'s `sdkDrift` and `specDrift` no longer say what this finds.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as z from 'zod/mini';
 import { TerraValidationError, type TerraValidationIssue } from '../../src/errors.js';
+import { parseDataResponse } from '../../src/internal/data-response.js';
 import {
-  ActivityCollectionSchema,
-  AthleteCollectionSchema,
   AuthTokenSchema,
-  DataSentToWebhookSchema,
   IntegrationsResponseSchema,
   ProvidersResponseSchema,
-  parseModel,
-  SleepCollectionSchema,
   SubscribedUsersSchema,
   UserAuthUrlSchema,
   UserDeauthRespSchema,
@@ -26,116 +24,110 @@ import {
   UsersResponseSchema,
   WidgetSessionSchema,
 } from '../../src/models/index.js';
-import { parseEvent } from '../../src/webhooks/events.js';
+import { parseStrict, type SchemaDrift } from '../../src/models/parse.js';
+import type { TerraDataType } from '../../src/response.js';
+import { readEvent } from '../../src/webhooks/events.js';
+import { CORPUS_DIR, type CorpusEntry, readManifest, readPayload, type SpecIssue, specIssues } from './support.js';
 
-/** One entry of `manifest.json` (only the fields this tool reads). */
-interface ManifestEntry {
-  file: string;
-  kind: 'webhook' | 'response';
-  eventType?: string;
-  endpoint?: string;
-  request?: { toWebhook?: boolean };
-  realness: string;
-}
-
-/** What happened to one file. */
+/** What the SDK made of one file. */
 interface Outcome {
-  entry: ManifestEntry;
+  entry: CorpusEntry;
   checkedWith: string;
-  result: 'ok' | 'failed' | 'unknown-type' | 'no-schema';
+  result: 'delivered' | 'failed' | 'unknown-type' | 'no-schema';
   parsedAs?: string;
+  drift: readonly SchemaDrift[];
   issues: readonly TerraValidationIssue[];
+  spec: SpecIssue[] | undefined;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
+const DATA_ENDPOINTS: Record<string, TerraDataType> = {
+  'GET /activity': 'activity',
+  'GET /athlete': 'athlete',
+  'GET /body': 'body',
+  'GET /daily': 'daily',
+  'GET /menstruation': 'menstruation',
+  'GET /nutrition': 'nutrition',
+  'GET /sleep': 'sleep',
+};
 
-/** The schema an inline (or acknowledgement) response of each endpoint is checked with. */
-function responseSchema(entry: ManifestEntry): { name: string; schema: z.core.$ZodType } | undefined {
-  if (entry.request?.toWebhook === true) return { name: 'DataSentToWebhook', schema: DataSentToWebhookSchema };
-  switch (entry.endpoint) {
-    case 'GET /activity':
-      return { name: 'ActivityCollection', schema: ActivityCollectionSchema };
-    case 'GET /sleep':
-      return { name: 'SleepCollection', schema: SleepCollectionSchema };
-    case 'GET /athlete':
-      return { name: 'AthleteCollection', schema: AthleteCollectionSchema };
-    case 'GET /userInfo':
-      return { name: 'UserInfo', schema: UserInfoSchema };
-    case 'GET /subscriptions':
-      return { name: 'SubscribedUsers', schema: SubscribedUsersSchema };
-    case 'POST /bulkUserInfo':
-      return { name: 'UsersResponse', schema: UsersResponseSchema };
-    case 'GET /integrations':
-      return { name: 'ProvidersResponse', schema: ProvidersResponseSchema };
-    case 'GET /integrations/detailed':
-      return { name: 'IntegrationsResponse', schema: IntegrationsResponseSchema };
-    case 'POST /auth/authenticateUser':
-      return { name: 'UserAuthUrl', schema: UserAuthUrlSchema };
-    case 'POST /auth/generateWidgetSession':
-      return { name: 'WidgetSession', schema: WidgetSessionSchema };
-    case 'POST /auth/generateAuthToken':
-      return { name: 'AuthToken', schema: AuthTokenSchema };
-    case 'DELETE /auth/deauthenticateUser':
-      return { name: 'UserDeauthResp', schema: UserDeauthRespSchema };
-    default:
-      return undefined;
-  }
-}
+/** The schema each other endpoint's answer is checked with, as the client does. */
+const RESPONSE_SCHEMAS: Record<string, { name: string; schema: z.core.$ZodType }> = {
+  'GET /userInfo': { name: 'UserInfo', schema: UserInfoSchema },
+  'GET /subscriptions': { name: 'SubscribedUsers', schema: SubscribedUsersSchema },
+  'POST /bulkUserInfo': { name: 'UsersResponse', schema: UsersResponseSchema },
+  'GET /integrations': { name: 'ProvidersResponse', schema: ProvidersResponseSchema },
+  'GET /integrations/detailed': { name: 'IntegrationsResponse', schema: IntegrationsResponseSchema },
+  'POST /auth/authenticateUser': { name: 'UserAuthUrl', schema: UserAuthUrlSchema },
+  'POST /auth/generateWidgetSession': { name: 'WidgetSession', schema: WidgetSessionSchema },
+  'POST /auth/generateAuthToken': { name: 'AuthToken', schema: AuthTokenSchema },
+  'DELETE /auth/deauthenticateUser': { name: 'UserDeauthResp', schema: UserDeauthRespSchema },
+};
 
-function check(entry: ManifestEntry): Outcome {
-  const json: unknown = JSON.parse(readFileSync(join(here, entry.file), 'utf8'));
+function sdk(entry: CorpusEntry, json: unknown): Omit<Outcome, 'entry' | 'spec'> {
+  const subject = `The ${entry.endpoint ?? 'webhook'} payload`;
+  let checkedWith = 'readEvent';
   try {
     if (entry.kind === 'webhook') {
-      const event = parseEvent(json);
-      if (event.type === 'unknown') {
-        return { entry, checkedWith: 'parseEvent', result: 'unknown-type', parsedAs: 'unknown', issues: [] };
-      }
-      return { entry, checkedWith: 'parseEvent', result: 'ok', parsedAs: event.type, issues: [] };
+      const { value, drift } = readEvent(json);
+      if (value.type === 'unknown') return { checkedWith, result: 'unknown-type', drift, issues: [] };
+      return { checkedWith, result: 'delivered', parsedAs: value.type, drift, issues: [] };
     }
-    const target = responseSchema(entry);
-    if (!target) return { entry, checkedWith: '(none)', result: 'no-schema', issues: [] };
-    parseModel(target.schema, json, { subject: `The ${entry.endpoint} response` });
-    return { entry, checkedWith: `parseModel(${target.name}Schema)`, result: 'ok', issues: [] };
+    const dtype = DATA_ENDPOINTS[entry.endpoint ?? ''];
+    if (dtype) {
+      checkedWith = `parseDataResponse(${dtype})`;
+      const { value, drift } = parseDataResponse(dtype, json, entry.request?.toWebhook ?? true, subject);
+      return { checkedWith, result: 'delivered', parsedAs: value.kind, drift, issues: [] };
+    }
+    const target = RESPONSE_SCHEMAS[entry.endpoint ?? ''];
+    if (!target) return { checkedWith: '(none)', result: 'no-schema', drift: [], issues: [] };
+    checkedWith = `parseStrict(${target.name}Schema)`;
+    parseStrict(target.schema, json, subject);
+    return { checkedWith, result: 'delivered', drift: [], issues: [] };
   } catch (error) {
     if (!(error instanceof TerraValidationError)) throw error;
-    const checkedWith =
-      entry.kind === 'webhook' ? 'parseEvent' : `parseModel(${responseSchema(entry)?.name ?? '?'}Schema)`;
-    return { entry, checkedWith, result: 'failed', issues: error.issues };
+    return { checkedWith, result: 'failed', drift: [], issues: error.issues };
   }
 }
 
-/** `$.data[3].metadata` becomes `$.data[*].metadata`, so one problem in many samples counts once. */
-const pattern = (path: string) => path.replace(/\[\d+\]/g, '[*]');
+/** What the SDK and the spec make of every file of the corpus. */
+function checkCorpus(entries: readonly CorpusEntry[] = readManifest()): Outcome[] {
+  return entries.map((entry) => {
+    const { json } = readPayload(entry);
+    const spec = entry.specModel ? specIssues(entry.specModel, json) : undefined;
+    return { entry, ...sdk(entry, json), spec };
+  });
+}
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
+const code = (text: string) => `\`${cell(text)}\``;
 
 function report(outcomes: readonly Outcome[]): string {
   const lines: string[] = [];
-  lines.push('# Drift: the corpus against the SDK as it is');
-  lines.push('');
-  lines.push(
-    'Generated by `npx tsx test/corpus/drift.ts`; do not edit by hand. Webhooks go through `parseEvent`, responses',
+  const push = (...more: string[]) => lines.push(...more);
+  push(
+    '# Drift: the corpus against the SDK and against Terra’s spec',
+    '',
+    'Generated by `npx tsx test/corpus/drift.ts`; do not edit by hand. Webhooks go through the SDK’s event parser',
+    '(what `verifyWebhook` and `createWebhookHandler` use), data responses through the client’s data-response parser,',
+    'other responses through the strict parse of their endpoint’s schema. Webhooks of a type Terra’s spec describes',
+    'are also checked against the spec’s JSON Schema (ajv, formats not checked): those differences are what the',
+    'generator’s `OVERRIDES` absorb, so that the SDK’s types say what really arrives. Paths and codes only; no value',
+    'from a payload appears here.',
+    '',
   );
-  lines.push(
-    'through `parseModel` with the schema of their endpoint (`DataSentToWebhook` when the request used `to_webhook`).',
+  const count = (r: Outcome['result']) => outcomes.filter((o) => o.result === r).length;
+  push(
+    `**${outcomes.length} files**: ${count('delivered')} delivered or parsed, ${count('failed')} rejected, ` +
+      `${count('unknown-type')} unknown event types, ${count('no-schema')} without an SDK call; ` +
+      `${outcomes.filter((o) => o.drift.length > 0).length} with SDK drift; ` +
+      `${outcomes.filter((o) => (o.spec?.length ?? 0) > 0).length} of ${outcomes.filter((o) => o.spec).length} ` +
+      'spec-described webhooks differ from the spec.',
+    '',
+    '## By event type and endpoint',
+    '',
+    '| kind | event type / endpoint | files | realness | delivered | SDK drift | differ from spec |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   );
-  lines.push(
-    "Issues are listed by JSON path, zod issue code and the SDK's message; no value from a payload appears here.",
-  );
-  lines.push('');
-
-  const failed = outcomes.filter((o) => o.result === 'failed');
-  lines.push(
-    `**${outcomes.length} files**: ${outcomes.filter((o) => o.result === 'ok').length} parse, ${failed.length} fail, ` +
-      `${outcomes.filter((o) => o.result === 'unknown-type').length} come back as unknown events, ` +
-      `${outcomes.filter((o) => o.result === 'no-schema').length} have no SDK schema.`,
-  );
-  lines.push('');
-
-  lines.push('## By event type and endpoint');
-  lines.push('');
-  lines.push('| kind | event type / endpoint | files | parse | fail | other |');
-  lines.push('| --- | --- | --- | --- | --- | --- |');
   const groups = new Map<string, Outcome[]>();
   for (const o of outcomes) {
     const key = `${o.entry.kind}\u0000${o.entry.eventType ?? o.entry.endpoint ?? '?'}`;
@@ -143,74 +135,63 @@ function report(outcomes: readonly Outcome[]): string {
   }
   for (const [key, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const [kind, name] = key.split('\u0000');
-    const count = (r: Outcome['result']) => group.filter((o) => o.result === r).length;
-    const other = group.length - count('ok') - count('failed');
-    lines.push(
-      `| ${kind} | \`${cell(name ?? '')}\` | ${group.length} | ${count('ok')} | ${count('failed')} | ${other} |`,
-    );
+    const realness = [...new Set(group.map((o) => o.entry.realness))].join(', ');
+    const delivered = group.filter((o) => o.result === 'delivered').length;
+    const drifted = group.filter((o) => o.drift.length > 0).length;
+    const spec = group.some((o) => o.spec) ? String(group.filter((o) => (o.spec?.length ?? 0) > 0).length) : 'n/a';
+    push(`| ${kind} | ${code(name ?? '')} | ${group.length} | ${realness} | ${delivered} | ${drifted} | ${spec} |`);
   }
-  lines.push('');
-
-  lines.push('## Issues across files');
-  lines.push('');
-  lines.push('Each JSON path (indexes folded to `[*]`) and issue code, with the number of files it breaks.');
-  lines.push('');
-  const tally = new Map<string, { code: string; message: string; files: Set<string> }>();
-  for (const o of failed) {
-    for (const issue of o.issues) {
-      const key = `${pattern(issue.path)} ${issue.code}`;
-      const seen = tally.get(key) ?? { code: issue.code, message: issue.message, files: new Set<string>() };
-      seen.files.add(o.entry.file);
+  push('', '## Where payloads differ from Terra’s spec, and the override that covers it', '');
+  const tally = new Map<string, { files: string[]; override: string }>();
+  for (const o of outcomes) {
+    for (const issue of o.spec ?? []) {
+      const key = `${o.entry.specModel} ${issue.path} ${issue.keyword}`;
+      const override = o.entry.specDrift?.find((d) => d.path === issue.path && d.keyword === issue.keyword)?.override;
+      const seen = tally.get(key) ?? { files: [], override: override ?? '**none**' };
+      seen.files.push(o.entry.file);
       tally.set(key, seen);
     }
   }
-  if (tally.size === 0) {
-    lines.push('None.');
-  } else {
-    lines.push('| path | code | message | files | realness of those files |');
-    lines.push('| --- | --- | --- | --- | --- |');
-    const rows = [...tally].sort(([a, x], [b, y]) => y.files.size - x.files.size || a.localeCompare(b));
-    for (const [key, { code, message, files }] of rows) {
-      const realness = [...new Set(outcomes.filter((o) => files.has(o.entry.file)).map((o) => o.entry.realness))];
-      const path = key.slice(0, key.length - code.length - 1);
-      lines.push(`| \`${cell(path)}\` | ${code} | ${cell(message)} | ${files.size} | ${realness.join(', ')} |`);
+  if (tally.size === 0) push('None.');
+  else {
+    push('| schema | path | keyword | files | override |', '| --- | --- | --- | --- | --- |');
+    for (const [key, { files, override }] of [...tally].sort(([a], [b]) => a.localeCompare(b))) {
+      const [model, path, keyword] = key.split(' ');
+      push(`| ${model} | ${code(path ?? '')} | ${keyword} | ${files.map(code).join(', ')} | ${code(override)} |`);
     }
   }
-  lines.push('');
-
-  lines.push('## File by file');
-  lines.push('');
-  lines.push('| file | realness | checked with | result |');
-  lines.push('| --- | --- | --- | --- |');
+  push('', '## SDK drift', '');
+  const drifted = outcomes.filter((o) => o.drift.length > 0);
+  if (drifted.length === 0) push('None: every file is delivered without drift against the SDK’s schemas.');
+  for (const o of drifted) {
+    push(`- ${code(o.entry.file)}: ${o.drift.map((d) => `${code(d.path)} ${d.code}`).join(', ')}`);
+  }
+  push('', '## File by file', '', '| file | realness | checked with | SDK | spec |', '| --- | --- | --- | --- | --- |');
   for (const o of outcomes) {
     const result =
-      o.result === 'ok'
-        ? `parses${o.parsedAs ? ` (as \`${o.parsedAs}\`)` : ''}`
+      o.result === 'delivered'
+        ? `${o.parsedAs ? `as ${code(o.parsedAs)}` : 'parses'}${o.drift.length ? `, ${o.drift.length} drift` : ''}`
         : o.result === 'failed'
-          ? `**fails**: ${o.issues.length} issue(s)`
+          ? `**rejected**: ${o.issues.map((i) => `${code(i.path)} ${i.code}`).join(', ')}`
           : o.result === 'unknown-type'
-            ? 'comes back as `unknown`'
-            : 'no SDK schema for this endpoint';
-    lines.push(`| \`${o.entry.file}\` | ${o.entry.realness} | \`${o.checkedWith}\` | ${result} |`);
+            ? 'unknown event type'
+            : 'no SDK call for this endpoint';
+    const spec =
+      o.spec === undefined
+        ? 'n/a'
+        : o.spec.length === 0
+          ? 'matches'
+          : o.spec.map((i) => `${code(i.path)} ${i.keyword}`).join(', ');
+    push(`| ${code(o.entry.file)} | ${o.entry.realness} | ${code(o.checkedWith)} | ${result} | ${spec} |`);
   }
-  lines.push('');
-
-  if (failed.length > 0) {
-    lines.push('## Issues per failing file');
-    for (const o of failed) {
-      lines.push('');
-      lines.push(`### \`${o.entry.file}\``);
-      lines.push('');
-      for (const issue of o.issues) lines.push(`- \`${issue.path}\` ${issue.code}: ${issue.message}`);
-    }
-    lines.push('');
-  }
+  push('');
   return lines.join('\n');
 }
 
-const manifest = JSON.parse(readFileSync(join(here, 'manifest.json'), 'utf8')) as ManifestEntry[];
-const outcomes = manifest.map(check);
-writeFileSync(join(here, 'DRIFT.md'), report(outcomes));
+const outcomes = checkCorpus();
+writeFileSync(join(CORPUS_DIR, 'DRIFT.md'), report(outcomes));
 for (const o of outcomes) {
-  console.log(`${o.result.padEnd(12)} ${o.entry.file}${o.issues.length ? ` (${o.issues.length} issues)` : ''}`);
+  const spec = o.spec === undefined ? '' : ` spec: ${o.spec.map((i) => `${i.path} ${i.keyword}`).join(', ') || 'ok'}`;
+  const drift = o.drift.length ? ` drift: ${o.drift.map((d) => `${d.path} ${d.code}`).join(', ')}` : '';
+  console.log(`${o.result.padEnd(12)} ${o.entry.file}${drift}${spec}`);
 }
