@@ -5,7 +5,7 @@
  *
  * @module terra-sdk/models
  */
-export { TerraError, TerraValidationError, type TerraValidationIssue } from '../errors.js';
+export { TerraError, TerraInvalidArgumentError, TerraValidationError, type TerraValidationIssue } from '../errors.js';
 export { enumLabel } from './enums.js';
 export * from './generated/index.js';
 export { type DriftListener, type ParseModelOptions, parseModel, type SchemaDrift } from './parse.js';
