@@ -57,7 +57,7 @@ import {
   type WidgetSession,
   WidgetSessionSchema,
 } from './models/index.js';
-import { parseModel } from './models/parse.js';
+import { NO_DRIFT, parseStrict, type Tolerated } from './models/parse.js';
 import { type DataResultFor, TerraApiResponse, type TerraDataType, type TerraResponseType } from './response.js';
 import { type AthleteRequestOptions, type DataRequestOptions, User } from './user.js';
 import type { RawBody } from './webhooks/bytes.js';
@@ -520,14 +520,15 @@ export class Terra {
   // ----------------------------------------------------------------------------------------------
 
   /**
-   * Sends a request and validates its answer: with `schema`, or with `parse` for the data endpoints.
+   * Sends a request and validates its answer: with `schema` (strictly), or with `parse` for the data
+   * endpoints (which gives the drift of data that came back).
    * Terra's older endpoints answer some failures with a 200 and `{"status": "error"}`: those reject.
    */
   async #call<T>(
     dtype: TerraResponseType,
     req: HttpRequest,
     request: RequestOptions | undefined,
-    parse: z.ZodMiniType<T> | ((json: unknown, subject: string) => T),
+    parse: z.ZodMiniType<T> | ((json: unknown, subject: string) => Tolerated<T>),
     prepare: (json: unknown) => unknown = (json) => json,
   ): Promise<TerraApiResponse<T>> {
     const options = parseArguments(requestOptions, request, 'request options');
@@ -536,8 +537,11 @@ export class Terra {
     const json = parseJson(response.rawBody, subject);
     const legacy = legacyErrorInBody(json, response, req.method, req.path, dtype === 'user_info');
     if (legacy) throw legacy;
-    const parsed = typeof parse === 'function' ? parse(json, subject) : parseModel(parse, prepare(json), { subject });
-    return new TerraApiResponse({ ...response, dtype, json, parsed });
+    const { value: parsed, drift } =
+      typeof parse === 'function'
+        ? parse(json, subject)
+        : { value: parseStrict(parse, prepare(json), subject), drift: NO_DRIFT };
+    return new TerraApiResponse({ ...response, dtype, json, parsed, drift });
   }
 
   /** A summary without credentials, for logs. */

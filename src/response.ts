@@ -7,6 +7,7 @@
  */
 import { type RateLimitInfo, readRateLimit } from './internal/rate-limit.js';
 import type { DataSentToWebhook, TerraUser } from './models/index.js';
+import { NO_DRIFT, type SchemaDrift } from './models/parse.js';
 
 export type { RateLimitInfo };
 
@@ -36,6 +37,7 @@ export interface TerraApiResponseInit<T> {
   dtype: TerraResponseType;
   json: unknown;
   parsed: T;
+  drift?: readonly SchemaDrift[] | undefined;
 }
 
 /**
@@ -54,6 +56,13 @@ export class TerraApiResponse<T> {
   readonly rawBody: string;
   /** What was asked for: `'activity'`, `'widget_session'`, ... */
   readonly dtype: TerraResponseType;
+  /**
+   * Where data that came back (`toWebhook: false`) differs from its schema beyond its identifying
+   * `data` array (athlete: the `athlete` object): JSON paths and issue codes, never values. Empty when
+   * it matches, and for every other kind of answer, which is checked strictly. The data is returned
+   * anyway, as received; at these paths its values are not what the types say.
+   */
+  readonly drift: readonly SchemaDrift[];
   readonly #json: unknown;
   readonly #parsed: T;
 
@@ -64,19 +73,21 @@ export class TerraApiResponse<T> {
     this.requestId = init.requestId;
     this.rawBody = init.rawBody;
     this.dtype = init.dtype;
+    this.drift = init.drift ?? NO_DRIFT;
     this.#json = init.json;
     this.#parsed = init.parsed;
   }
 
-  /** The body as JSON, as Terra sent it. */
+  /** The body as JSON, as Terra sent it: never changed by validation, drift or not. */
   getJson(): unknown {
     return this.#json;
   }
 
   /**
    * The body validated against its schema and typed. Validation already happened when the request
-   * completed (a body that breaks its schema rejects the call with a `TerraValidationError`), so this
-   * never throws.
+   * completed, so this never throws: a body that breaks its schema rejected the call with a
+   * `TerraValidationError`, except data whose identifying fields hold, which came back with its
+   * {@link TerraApiResponse.drift}.
    */
   getParsedResponse(): T {
     return this.#parsed;

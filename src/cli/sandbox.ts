@@ -16,6 +16,7 @@ const OPTIONS = {
   seed: 'string',
   retries: 'string',
   'retry-scale': 'string',
+  realistic: 'boolean',
   help: 'boolean',
 } as const;
 
@@ -43,6 +44,8 @@ Options:
   --retries <n>         Retries of a delivery your endpoint did not accept (default 8, as Terra)
   --retry-scale <x>     Factor on Terra's waits between retries of 5 min, 30 min, 1 h, 2 h, ...
                         (default 0.001: 300 ms, 1.8 s, 3.6 s, ...)
+  --realistic           Send webhooks as real deliveries look, not as the spec writes them: no
+                        version, no message, provider null on deauth, other status words
   -h, --help            Show this help
 
 While it runs, script what a person does, from another shell (see "terra-sdk sandbox connect --help"):
@@ -98,6 +101,7 @@ export async function sandbox(argv: readonly string[], io: CliIO): Promise<numbe
       webhookUrl,
       secret,
       seed,
+      realistic: values.realistic === true,
       retry: { retries, scale },
       onRequest: (request) => io.out(`${request.method} ${request.path} ${request.status}`),
       onDelivery: (attempt) => (attempt.ok ? io.out : io.err)(describeAttempt(attempt)),
@@ -118,6 +122,7 @@ export async function sandbox(argv: readonly string[], io: CliIO): Promise<numbe
       : `  Webhooks       POSTed to ${webhookUrl}, signed with the secret given`,
   );
   io.out(`  Seed           ${seed ?? 1}`);
+  if (values.realistic === true) io.out('  Payloads       realistic: shaped as real deliveries, not as the spec');
   io.out('Press Ctrl+C to stop.');
   await io.untilStopped();
   await running.close();

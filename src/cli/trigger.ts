@@ -10,7 +10,14 @@ import { signWebhook } from '../webhooks/sign.js';
 import { integerOption, parseArgs, positiveOption, UsageError, urlOption } from './args.js';
 import { type CliIO, EXIT, secretFrom } from './io.js';
 
-const OPTIONS = { url: 'string', secret: 'string', seed: 'string', timeout: 'string', help: 'boolean' } as const;
+const OPTIONS = {
+  url: 'string',
+  secret: 'string',
+  seed: 'string',
+  timeout: 'string',
+  realistic: 'boolean',
+  help: 'boolean',
+} as const;
 
 /** Event names wrapped to the terminal's usual width. */
 function eventList(indent: string): string {
@@ -27,7 +34,7 @@ function eventList(indent: string): string {
   return lines.join('\n');
 }
 
-export const TRIGGER_HELP = `Usage: terra-sdk trigger <event> --url <url> [--secret <secret>] [--seed <n>]
+export const TRIGGER_HELP = `Usage: terra-sdk trigger <event> --url <url> [--secret <secret>] [--seed <n>] [--realistic]
 
 Sends one realistic <event>, signed as Terra signs it and with Terra's delivery headers
 (x-terra-trace-id, x-terra-ordering-timestamp, terra-reference for large requests), to your
@@ -39,6 +46,8 @@ Options:
                        (default: the TERRA_WEBHOOK_SECRET environment variable)
   --seed <n>           Seed of the event's data: the same seed sends the same event (default 1)
   --timeout <ms>       How long to wait for the answer (default 10000)
+  --realistic          Send the event as real deliveries look, not as the spec writes it: no
+                       version, no message, provider null on deauth, other status words
   -h, --help           Show this help
 
 Events:
@@ -69,7 +78,7 @@ export async function trigger(argv: readonly string[], io: CliIO): Promise<numbe
   const seed = integerOption(values, 'seed', -(2 ** 31), 2 ** 32 - 1) ?? 1;
   const timeoutMs = positiveOption(values, 'timeout') ?? 10_000;
 
-  const payload = fixtures.event(type, { seed });
+  const payload = fixtures.event(type, { seed, realistic: values.realistic === true });
   const reference = 'reference' in payload && typeof payload.reference === 'string' ? payload.reference : undefined;
   const { body, headers } = await signWebhook({ payload, secret, reference });
   const traceId = headers['x-terra-trace-id'];

@@ -55,6 +55,12 @@ export interface SandboxOptions {
   daysPerHour?: number | undefined;
   /** Rule r1: the longest range of one request, in days. Default 1,825. */
   maxSpanDays?: number | undefined;
+  /**
+   * Send webhooks shaped as real deliveries show them rather than as Terra's spec writes them (no
+   * `version`, no `message`, `user.provider: null` on a deauth, other status words), to test that
+   * your endpoint copes with what Terra really sends. Default `false`.
+   */
+  realistic?: boolean | undefined;
   /** Called after each API request is answered. */
   onRequest?: ((request: SandboxRequest) => void) | undefined;
   /** Called after each attempt to deliver a webhook. */
@@ -167,7 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
   }
   // The emulator's own options are checked by the emulator, once the port (its URL) is known.
-  const { seed, apiKey, devId, largeRequestDays, chunkDays, daysPerHour, maxSpanDays } = options;
+  const { seed, apiKey, devId, largeRequestDays, chunkDays, daysPerHour, maxSpanDays, realistic } = options;
 
   const attempts: DeliveryAttempt[] = [];
   const queue =
@@ -234,6 +240,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       chunkDays,
       daysPerHour,
       maxSpanDays,
+      realistic,
       onEvent: (delivery) => queue?.enqueue(delivery),
     });
   } catch (error) {

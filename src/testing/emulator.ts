@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { DEFAULT_BASE_URL } from '../internal/constants.js';
 import { DAY_MS } from '../internal/dates.js';
-import { callback, optionsOf, parseConfig, text, url, wholeNumber } from '../internal/options.js';
+import { callback, flag, optionsOf, parseConfig, text, url, wholeNumber } from '../internal/options.js';
 import type { TerraUser } from '../models/index.js';
 import type { TerraDataType } from '../response.js';
 import { athleteFor, daysBetween, hashSeed, recordsFor } from './emulator-data.js';
@@ -22,6 +22,7 @@ import {
   EVENT_VERSION,
   largeRequestProcessingEvent,
   largeRequestSendingEvent,
+  realisticEvent,
   reauthEvent,
 } from './events.js';
 import { Random } from './random.js';
@@ -99,6 +100,13 @@ export interface TerraEmulatorOptions {
   daysPerHour?: number | undefined;
   /** Rule r1: the longest span of one request, in days. Default 1,825. */
   maxSpanDays?: number | undefined;
+  /**
+   * Send events shaped as real deliveries show them rather than as Terra's spec writes them: no
+   * `version`, lifecycle events without `message`, `auth` with `status: "authenticated"`, `deauth`
+   * with `status: "deauthenticated"` and `user.provider: null`, data events whose user has
+   * `reference_id: ""` and `created_at: null` (see `fixtures.event`'s `realistic`). Default `false`.
+   */
+  realistic?: boolean | undefined;
   /** The clock, for tests. Default `Date.now`. */
   now?: (() => number) | undefined;
   /** Called with every webhook event to deliver (the sandbox signs and POSTs them). */
@@ -114,6 +122,7 @@ export const emulatorOptionsShape = {
   chunkDays: z._default(wholeNumber('chunkDays', 1, 100_000), 7),
   daysPerHour: z._default(wholeNumber('daysPerHour', 1, 10_000_000), 6_000),
   maxSpanDays: z._default(wholeNumber('maxSpanDays', 1, 100_000), 1_825),
+  realistic: z._default(flag('realistic'), false),
   now: z.optional(callback<() => number>('now')),
   onEvent: z.optional(callback<(delivery: EmulatorDelivery) => void>('onEvent')),
 };
@@ -208,6 +217,7 @@ export class TerraEmulator {
     chunkDays: number;
     daysPerHour: number;
     maxSpanDays: number;
+    realistic: boolean;
     onEvent?: ((delivery: EmulatorDelivery) => void) | undefined;
   };
   readonly #basePath: string;
@@ -401,7 +411,7 @@ export class TerraEmulator {
       }
     }
     const delivery: EmulatorDelivery = {
-      payload,
+      payload: this.#options.realistic ? realisticEvent(payload) : payload,
       reference,
       traceId: traceId ?? uniqueId(),
       orderingTimestamp,

@@ -37,6 +37,7 @@ import {
   EVENT_VERSION,
   largeRequestProcessingEvent,
   largeRequestSendingEvent,
+  realisticEvent,
   reauthEvent,
 } from './events.js';
 import { localMidnight, Random, terraTimestamp } from './random.js';
@@ -570,6 +571,14 @@ export interface EventFixtureOptions extends FixtureOptions {
   expectedPayloads?: number | undefined;
   /** `auth`: `'error'` builds the older failure shape (`type: 'auth'`, `status: 'error'`). Default `'success'`. */
   status?: 'success' | 'error' | undefined;
+  /**
+   * Shape the event as real deliveries show it rather than as Terra's spec writes it: no `version`,
+   * lifecycle events without `message`, `auth` with `status: "authenticated"`, `deauth` with
+   * `status: "deauthenticated"` and `user.provider: null`, a `connection_error` without `status`, data
+   * events whose user has `reference_id: ""` and `created_at: null`. Test that your code copes with
+   * what Terra really sends. Default `false`.
+   */
+  realistic?: boolean | undefined;
 }
 
 /**
@@ -650,6 +659,19 @@ function snowflake(random: Random): string {
 function event(type: 'auth', options: EventFixtureOptions & { status: 'error' }): LegacyAuthErrorEvent;
 function event<T extends KnownWebhookEventName>(type: T, options?: EventFixtureOptions): EventFixture<T>;
 function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): unknown {
+  if (typeof options === 'object' && options !== null && options.realistic !== undefined) {
+    if (typeof options.realistic !== 'boolean') {
+      throw new TerraInvalidArgumentError(
+        'realistic',
+        `realistic must be true or false; got ${describeKind(options.realistic)}.`,
+      );
+    }
+    if (options.realistic) return realisticEvent(build(type, options) as { type: string });
+  }
+  return build(type, options);
+}
+
+function build(type: KnownWebhookEventName, options: EventFixtureOptions): unknown {
   if (!isKnownEventType(type)) {
     throw new TerraInvalidArgumentError(
       'type',
@@ -821,6 +843,16 @@ function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): 
         user: who,
         message: 'The Google Fit account has no data source Terra can read',
       };
+    case 'request_processing':
+      return { type, status: 'success', message: 'Request is being processed', user: who };
+    case 'request_completed':
+      return {
+        type,
+        status: 'success',
+        message: 'Request completed',
+        reference: options.reference ?? random.uuid(),
+        user: who,
+      };
   }
 }
 
@@ -861,12 +893,15 @@ export const fixtures = {
   /**
    * A webhook event of any type Terra sends, typed by `type`: `fixtures.event('user_reauth')` is a
    * `UserReauthEvent`. Data events hold the record of `date` from the builders above;
-   * `fixtures.event('auth', { status: 'error' })` is the older auth-failure shape.
+   * `fixtures.event('auth', { status: 'error' })` is the older auth-failure shape. With
+   * `{ realistic: true }`, the event is shaped as real deliveries show it (no `version`, no
+   * `message`, `provider: null` on a deauth, other status words), to test that your code copes.
    *
    * @example
    * ```ts
    * const reauth = fixtures.event('user_reauth', { seed: 3 }); // reauth.new_user, reauth.old_user
    * const run = fixtures.event('activity', { samples: 600, user: fixtures.user({ provider: 'GARMIN' }) });
+   * const deauth = fixtures.event('deauth', { realistic: true }); // deauth.user.provider === null
    * ```
    * @throws {@link TerraInvalidArgumentError} for a type this SDK does not know, or an unusable option.
    */

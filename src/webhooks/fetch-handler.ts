@@ -35,8 +35,10 @@ const LATE = Symbol('late');
  * - answers 405 to anything but POST;
  * - verifies the signature: 401 if it fails (500 if the body was already read, a setup error);
  * - reads the JSON: 400 if the body is not JSON;
- * - parses the event: an unknown type is an `unknown` event; a known type that breaks its schema is
- *   answered 200 (Terra would retry it for a day, to no avail) and handed to `onError` with its JSON;
+ * - parses the event: an unknown type is an `unknown` event; an event whose identifying fields are
+ *   broken is answered 200 (Terra would retry it for a day, to no avail) and handed to `onError` with
+ *   its JSON; an event that differs from its schema elsewhere is delivered, and its drift handed to
+ *   `onDrift`;
  * - with a `store`, applies the event to it first: 500 if the store fails (Terra retries), 200 without
  *   running the listener for a delivery seen before and handled;
  * - runs the listener: 200 when it finishes, 500 if it throws (Terra retries), and 200 at
@@ -89,6 +91,10 @@ async function respond(
   } catch (error) {
     report(error, { phase: 'event', status: 200, afterResponse: false, webhook, json: body });
     return received();
+  }
+  if (webhook.drift.length > 0) {
+    const done = handler.reportDrift(webhook.drift, { eventType: String(webhook.eventType), webhook });
+    waitUntil?.(done);
   }
 
   const store = handler.store;

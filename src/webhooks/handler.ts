@@ -8,7 +8,9 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { readEnv } from '../internal/env.js';
+import { limitedLog } from '../internal/log-limit.js';
 import { callback, methods, milliseconds, optionsOf, parseConfig, secrets } from '../internal/options.js';
+import { NO_DRIFT, type SchemaDrift } from '../models/parse.js';
 import { type TerraWebhookResponse, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
   isKnownEventType,
@@ -31,7 +33,11 @@ export type WebhookErrorPhase =
   | 'verify'
   /** The verified body is not JSON: answered 400. */
   | 'body'
-  /** The event is of a known type but breaks its schema: answered 200, since a retry cannot help. */
+  /**
+   * An identifying field of the event is broken (its `type`, `user.user_id`, the `data` array, ...):
+   * answered 200, since a retry cannot help. Other differences from the schema are drift, reported to
+   * `onDrift`, and the event is delivered.
+   */
   | 'event'
   /** Your listener threw: answered 500 so Terra retries, or it failed after the deadline's 200. */
   | 'handler'
@@ -58,6 +64,20 @@ export interface WebhookErrorContext {
 
 /** Receives every failed delivery, so none is lost silently. */
 export type WebhookErrorListener = (error: unknown, context: WebhookErrorContext) => unknown;
+
+/** What {@link WebhookHandlerOptions.onDrift} is told about a drifted delivery. */
+export interface WebhookDriftContext {
+  /** The event's `type` (`activity`, `deauth`, ...). */
+  eventType: string;
+  /** The verified delivery: its body, delivery headers and the same `drift`. */
+  webhook: TerraWebhookResponse;
+}
+
+/**
+ * Receives, once per delivery, the drift of an event that was delivered although it differs from its
+ * schema: JSON paths and issue codes, never values.
+ */
+export type WebhookDriftListener = (drift: readonly SchemaDrift[], context: WebhookDriftContext) => unknown;
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
@@ -98,6 +118,14 @@ export interface WebhookHandlerOptions {
    * applying the event twice. When the store fails, the delivery is answered 500 so Terra retries.
    */
   store?: WebhookStore | undefined;
+  /**
+   * Called once for every delivered event that differs from its schema beyond its identifying fields
+   * (a field left out, a null, another kind of value), with where it differs: JSON paths and issue
+   * codes, never values. The event still goes to its listener, with the same list as `delivery.drift`.
+   * Defaults to one `console.warn` line per delivery naming the event type and the paths, at most ten
+   * lines a minute.
+   */
+  onDrift?: WebhookDriftListener | undefined;
 }
 
 /** The default deadline for listeners, in milliseconds. */
@@ -108,12 +136,31 @@ const defaultOnError: WebhookErrorListener = (error, context) => {
   console.error(`terra-sdk: webhook delivery failed at ${context.phase}${when} (answered ${context.status})`, error);
 };
 
+/** Lines a minute the default `onDrift` writes at most. */
+const DRIFT_LINES_PER_MINUTE = 10;
+
+/** The paths named in a drift log line; the rest are counted. */
+const DRIFT_PATHS_IN_LINE = 3;
+
+/** The default `onDrift`: one line per delivery, rate-limited, paths and codes only. */
+function defaultOnDrift(now: () => number): WebhookDriftListener {
+  const log = limitedLog((line) => console.warn(line), DRIFT_LINES_PER_MINUTE, now);
+  return (drift, context) => {
+    const shown = drift.slice(0, DRIFT_PATHS_IN_LINE).map((d) => `${d.path} (${d.code})`);
+    const more = drift.length > DRIFT_PATHS_IN_LINE ? ` and ${drift.length - DRIFT_PATHS_IN_LINE} more` : '';
+    log(
+      `terra-sdk: delivered a ${context.eventType} webhook that differs from its schema at ${shown.join(', ')}${more}; see delivery.drift, or pass onDrift`,
+    );
+  };
+}
+
 const handlerOptions = optionsOf<WebhookHandlerOptions>()({
   secret: z.optional(secrets()),
   ...verifySettingsShape,
   deadlineMs: z.optional(milliseconds('deadlineMs')),
   onError: z.optional(callback<WebhookErrorListener>('onError')),
   store: z.optional(methods<WebhookStore>('store', ['apply', 'markHandled'])),
+  onDrift: z.optional(callback<WebhookDriftListener>('onDrift')),
 });
 
 /**
@@ -134,6 +181,7 @@ export class WebhookHandler {
   readonly #listeners = new Map<string, WebhookListener<never>>();
   #fallback: WebhookListener | undefined;
   readonly #onError: WebhookErrorListener;
+  readonly #onDrift: WebhookDriftListener;
 
   /** Use {@link createWebhookHandler}. */
   constructor(options: WebhookHandlerOptions = {}) {
@@ -152,6 +200,7 @@ export class WebhookHandler {
     this.#verify = { secrets: secret, toleranceSeconds: tolerance, now: given.now ?? Date.now };
     this.#onError = given.onError ?? defaultOnError;
     this.store = given.store;
+    this.#onDrift = given.onDrift ?? defaultOnDrift(this.#verify.now);
   }
 
   /**
@@ -222,7 +271,10 @@ export class WebhookHandler {
    */
   async dispatch(event: TerraWebhookEvent, delivery?: WebhookDelivery): Promise<void> {
     const listener = (this.#listeners.get(event.type) as WebhookListener | undefined) ?? this.#fallback;
-    await listener?.(event, delivery ?? { traceId: undefined, reference: undefined, orderingTimestamp: undefined });
+    await listener?.(
+      event,
+      delivery ?? { traceId: undefined, reference: undefined, orderingTimestamp: undefined, drift: NO_DRIFT },
+    );
   }
 
   /**
@@ -234,6 +286,18 @@ export class WebhookHandler {
       await this.#onError(error, context);
     } catch (failure) {
       console.error('terra-sdk: the webhook onError listener threw', failure);
+    }
+  }
+
+  /**
+   * Passes the drift of a delivered event to `onDrift`; the adapters call this once per delivery
+   * whose `drift` is not empty. An error thrown by `onDrift` is logged, never thrown.
+   */
+  async reportDrift(drift: readonly SchemaDrift[], context: WebhookDriftContext): Promise<void> {
+    try {
+      await this.#onDrift(drift, context);
+    } catch (failure) {
+      console.error('terra-sdk: the webhook onDrift listener threw', failure);
     }
   }
 }

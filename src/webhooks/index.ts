@@ -39,6 +39,7 @@ export type { S3PayloadEvent } from '../models/generated/S3PayloadEvent.js';
 export type { SleepEvent } from '../models/generated/SleepEvent.js';
 export type { TerraUser } from '../models/generated/TerraUser.js';
 export type { UserReauthEvent } from '../models/generated/UserReauthEvent.js';
+export type { DriftListener, SchemaDrift } from '../models/parse.js';
 export type { RawBody } from './bytes.js';
 export {
   checkTerraSignature,
@@ -61,11 +62,16 @@ export {
   type KnownWebhookEventName,
   type LegacyAuthErrorEvent,
   LegacyAuthErrorEventSchema,
+  type ParseEventOptions,
   type ProcessingEvent,
   ProcessingEventSchema,
   parseEvent,
   type RateLimitHitEvent,
   RateLimitHitEventSchema,
+  type RequestCompletedEvent,
+  RequestCompletedEventSchema,
+  type RequestProcessingEvent,
+  RequestProcessingEventSchema,
   type TerraWebhookEvent,
   type TerraWebhookEventName,
   type TerraWebhookEventOf,
@@ -75,6 +81,8 @@ export { createFetchHandler, type FetchHandler, type WaitUntil } from './fetch-h
 export {
   createWebhookHandler,
   DEFAULT_DEADLINE_MS,
+  type WebhookDriftContext,
+  type WebhookDriftListener,
   type WebhookErrorContext,
   type WebhookErrorListener,
   type WebhookErrorPhase,
