@@ -224,14 +224,14 @@ export class LabReportsEmulator {
   }
 
   #delivery(session: Session): LabReportDelivery {
-    const status = this.#status(session);
-    const delivered = session.announced || status === 'sent';
+    const delivered = session.readable && (session.announced || this.#status(session) === 'sent');
+    const failed = !session.readable && this.#reached(session, 1);
     return {
       destination_id: 'sandbox-webhook',
       destination_type: 'webhook',
-      status: delivered ? 'delivered' : status === 'failed' ? 'failed' : 'pending',
-      attempt_count: delivered ? 1 : 0,
-      ...(status === 'failed' ? { last_error: 'the report could not be read' } : {}),
+      status: delivered ? 'delivered' : failed ? 'failed' : 'pending',
+      attempt_count: delivered || failed ? 1 : 0,
+      ...(failed ? { last_error: 'no results to deliver: the report could not be read' } : {}),
     };
   }
 

@@ -368,10 +368,16 @@ export class TerraEmulator {
     }
     this.tick();
     const url = new URL(request.url);
-    if (url.pathname.startsWith(`${this.#basePath}/`)) return this.#api(request, url);
     const page = /^\/(widget|connect)\/([\w-]+)$/.exec(url.pathname);
-    if (page) return this.#page(request, page[2] as string);
-    return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+    const response = url.pathname.startsWith(`${this.#basePath}/`)
+      ? await this.#api(request, url)
+      : page
+        ? await this.#page(request, page[2] as string)
+        : new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+    // A body left unread (an error answered before reading it) is released, as a server would: a
+    // client streaming it would otherwise wait on it forever.
+    if (request.body && !request.bodyUsed) await request.body.cancel().catch(() => undefined);
+    return response;
   }
 
   // ----------------------------------------------------------------------------------------------
