@@ -26,7 +26,7 @@ import {
 import { type Answer, Caller, type CallOptions, type Parse } from './internal/caller.js';
 import { DEFAULT_BASE_URL } from './internal/constants.js';
 import { parseDataResponse } from './internal/data-response.js';
-import { HttpClient, type HttpMethod, type HttpRequest, type RequestOptions } from './internal/http.js';
+import { HttpClient, type HttpRequest, type RequestOptions } from './internal/http.js';
 import { optionsOf, parseArguments, text } from './internal/options.js';
 import { isWebRequest } from './internal/web-request.js';
 import {
@@ -145,8 +145,8 @@ export type DetailedProvidersResponse = IntegrationsResponse;
  * @typeParam T - what the answer is validated as, when `schema` is given.
  */
 export interface TerraRequest<T = unknown> {
-  /** The HTTP method. */
-  method: HttpMethod;
+  /** The HTTP method, upper case. */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The path below the base URL, starting with `/` (`/lab-reports/123/reprocess`). Encode ids in it. */
   path: string;
   /** Query parameters; `undefined` values are left out, booleans sent as `true`/`false`. */
