@@ -2,6 +2,7 @@
  * `npm run bench`: the SDK's speed budgets, each a ratio against a baseline measured in the same
  * run. Prints a table and exits 1 if a ratio is over its budget. Figures are in bench/README.md.
  */
+import { measureConnectionCost } from './connections.js';
 import { measureImportCost } from './import-cost.js';
 import { measureParseCost } from './parse.js';
 import { measureWebhookCost } from './webhooks.js';
@@ -45,6 +46,17 @@ for (const cost of await measureWebhookCost()) {
   });
 }
 
+const connections = await measureConnectionCost();
+for (const cost of connections.costs) {
+  rows.push({
+    name: `store.apply on ${cost.engine}, ${cost.events.toLocaleString('en')} deliveries vs plain INSERT ... ON CONFLICT`,
+    measured: `${cost.storePerSecond.toFixed(0)}/s vs ${cost.floorPerSecond.toFixed(0)}/s`,
+    ratio: cost.ratio,
+    budget: cost.engine === 'PGlite' ? 6.0 : 4.0,
+    aim: cost.engine === 'PGlite' ? 4.0 : 2.5,
+  });
+}
+
 const width = Math.max(...rows.map((r) => r.name.length));
 process.stdout.write(`terra-sdk benchmarks (Node ${process.version}, ${process.platform}-${process.arch})\n\n`);
 for (const row of rows) {
@@ -54,6 +66,7 @@ for (const row of rows) {
     `${row.name.padEnd(width)}  ${row.ratio.toFixed(2)}x  (budget ${row.budget.toFixed(1)}x${aim})  ${verdict}  [${row.measured}]\n`,
   );
 }
+for (const skipped of connections.skipped) process.stdout.write(`\nskipped: ${skipped}`);
 process.stdout.write(`\nfirst parse after import (builds the Activity schemas): ${fmt(importCost.firstParseMs)}\n`);
 
 const over = rows.filter((r) => r.ratio > r.budget);
