@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { TerraAbortError, TerraInvalidArgumentError, TerraWaitTimeoutError } from '../errors.js';
-import { calendarDay, pathSegment, terraId } from '../internal/arguments.js';
+import { calendarDay, pathSegment, requestOptions, terraId } from '../internal/arguments.js';
 import type { Caller } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { abortSignal, milliseconds, optionsOf, parseArguments, text } from '../internal/options.js';
@@ -315,12 +315,12 @@ export class LabReports {
       timeout,
       signal: waitSignal,
     } = parseArguments(waitOptions, options, 'waitForResult options');
-    const requestSignal = (request as { signal?: unknown } | undefined)?.signal;
-    if (waitSignal !== undefined && requestSignal !== undefined) {
+    const checked = parseArguments(requestOptions, request, 'request options');
+    if (waitSignal !== undefined && checked.signal !== undefined) {
       throw new TerraInvalidArgumentError('signal', 'pass signal once: in the wait options, or in the request options');
     }
-    const signal = waitSignal ?? (requestSignal as AbortSignal | undefined);
-    const poll: RequestOptions = { ...request, signal };
+    const signal = waitSignal ?? checked.signal;
+    const poll: RequestOptions = { ...checked, signal };
     const deadline = Date.now() + timeout;
     for (;;) {
       const response = await this.get(sessionId, poll);

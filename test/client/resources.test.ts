@@ -442,6 +442,12 @@ describe('labReports.waitForResult', () => {
       .labReports.waitForResult(SESSION_ID, { signal: AbortSignal.timeout(1_000) }, { signal: AbortSignal.timeout(1) })
       .catch((e: unknown) => e);
     expect((twice as Error).message).toContain('pass signal once');
+    for (const request of [42, 'fast', { timeout: 0 }]) {
+      const error = await terra()
+        .labReports.waitForResult(SESSION_ID, {}, request as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TerraInvalidArgumentError);
+    }
     expect(times).toHaveLength(0);
   });
 });
