@@ -180,6 +180,11 @@ export const EVIDENCE = {
     seen: 'The spec’s own description and example of this event show a top-level `version` its schema does not declare.',
     source: 'terra-api-facts §3.2 and §7',
   },
+  coercionWarningsList: {
+    seen: 'Terra’s planned-workouts guide shows it as a list of `{path, message}` objects (a {@link CoercionWarning} each), where the spec declares a string; both are accepted.',
+    source:
+      'terra-api-facts §2.5 and §7 (tryterra/agent-skills terra-planned-workouts: “coercion_warnings is an array of {path, message}, not a string”); issue 12',
+  },
 } as const satisfies Record<string, { seen: string; source: string }>;
 
 /** One change to a field of the spec, in {@link OVERRIDES}. */
@@ -192,11 +197,36 @@ export interface FieldOverride {
   open?: true;
   /** A field the spec's schema lacks: its JSON Schema (presence and null as the other keys say). */
   add?: JsonSchema;
+  /**
+   * The field's type as real traffic shows it, replacing the spec's (presence and null stay the
+   * spec's unless the other keys say otherwise). Widen, never narrow: what the spec allows must
+   * still parse.
+   */
+  type?: JsonSchema;
   /** Why: a key of {@link EVIDENCE}. */
   evidence: keyof typeof EVIDENCE;
 }
 
 const STRING: JsonSchema = { type: 'string' };
+
+/** `coercion_warnings`: the spec's string, or the list of warnings Terra really sends. */
+const COERCION_WARNINGS: JsonSchema = {
+  anyOf: [{ type: 'string' }, { type: 'array', items: { $ref: '#/components/schemas/CoercionWarning' } }],
+};
+
+/**
+ * Schemas real traffic shows that the spec does not define, generated like the spec's own and named
+ * by {@link OVERRIDES} entries. Each names its evidence.
+ */
+export const EXTRA_SCHEMAS: Record<string, { schema: JsonSchema; evidence: keyof typeof EVIDENCE }> = {
+  CoercionWarning: {
+    schema: {
+      type: 'object',
+      properties: { path: { type: 'string' }, message: { type: 'string' } },
+    },
+    evidence: 'coercionWarningsList',
+  },
+};
 
 /**
  * Field-level overrides of the spec, keyed `Model.field`. One line per field; the generator fails on
@@ -261,6 +291,11 @@ export const OVERRIDES: Record<string, FieldOverride> = {
   'PermissionChangeEvent.scopes_removed': { presence: 'optional', nullable: true, evidence: 'scopeDeltas' },
   'LargeRequestSendingEvent.expected_payloads': { presence: 'optional', evidence: 'expectedPayloads' },
   'UserReauthEvent.old_user': { presence: 'optional', nullable: true, evidence: 'oldUser' },
+
+  // `coercion_warnings`: a list of {path, message} in practice, a string in the spec.
+  'PlanWorkoutResponse.coercion_warnings': { type: COERCION_WARNINGS, evidence: 'coercionWarningsList' },
+  'PlannedWorkout.coercion_warnings': { type: COERCION_WARNINGS, evidence: 'coercionWarningsList' },
+  'PlannedWorkoutSummary.coercion_warnings': { type: COERCION_WARNINGS, evidence: 'coercionWarningsList' },
 
   // Fields real deliveries carry that the schema lacks.
   'AuthSuccessEvent.reference_id': { add: STRING, presence: 'optional', nullable: true, evidence: 'authReferenceId' },
@@ -354,6 +389,8 @@ const PLACED: Record<string, Category> = {
   AthleteCollection: 'Responses',
   DataSentToWebhook: 'Responses',
   Problem: 'Responses',
+  // Not in the spec (EXTRA_SCHEMAS).
+  CoercionWarning: 'Planned workouts and workouts',
   // Referenced by no other schema in this version of the spec.
   HeartRateZone: 'Shared',
   RecoveryLevel: 'Shared',
@@ -517,6 +554,11 @@ export function loadSpec(specDir: string): Loaded {
     const schema = inner.length > 0 ? at(bodySchema(holder, name), inner, name) : bodySchema(holder, name);
     const pointer = [path, method, ...rest].join(' ');
     units.set(name, { name, schema, source: `dist/v2-bundled.yaml paths ${pointer}`, refStyle: 'bundle' });
+  }
+  for (const [name, extra] of Object.entries(EXTRA_SCHEMAS)) {
+    if (units.has(name)) throw new Error(`EXTRA_SCHEMAS.${name} collides with a spec schema: remove the entry`);
+    const source = `the generator's EXTRA_SCHEMAS (${EVIDENCE[extra.evidence].source.split(' (')[0]})`;
+    units.set(name, { name, schema: extra.schema, source, refStyle: 'bundle' });
   }
   return { units, skippedAliases: skippedAliases.sort(), usage: apiUsage(paths) };
 }
@@ -917,6 +959,7 @@ class Generator {
       throw new Error(`OVERRIDES.${key} would relax an identifying field; those stay required (DESIGN §2)`);
     }
     let { inner, nullable } = splitNull(spec);
+    if (override.type) inner = override.type;
     if (override.open) {
       if (typeof inner.const !== 'string') throw new Error(`OVERRIDES.${key}: \`open\` needs a string const`);
       const { const: word, ...rest } = inner;
@@ -1288,7 +1331,10 @@ class Generator {
   module(unit: Unit): string {
     const w = new ModuleWriter(unit, this);
     const { name, schema } = unit;
-    const specDoc = `Generated from \`${unit.source}\` in Terra's OpenAPI description.`;
+    const extra = EXTRA_SCHEMAS[unit.name];
+    const specDoc = extra
+      ? `Not in Terra's OpenAPI description: ${EVIDENCE[extra.evidence].seen}`
+      : `Generated from \`${unit.source}\` in Terra's OpenAPI description.`;
     const consts = constsOf(schema);
     if (consts && !isObject(schema.properties)) {
       this.declareEnum(w, consts, specDoc);
@@ -1557,6 +1603,7 @@ function overrideNote(field: Field): string[] {
   const word = typeof spec.inner.const === 'string' ? str(spec.inner.const) : undefined;
   let change: string;
   if (field.added) change = 'Not declared by the spec’s schema: typed here because real payloads carry it.';
+  else if (o.type) change = 'Typed wider than the spec here.';
   else if (o.presence === 'required' && !field.specRequired) {
     change = 'Always present here, though the spec marks it optional.';
   } else {

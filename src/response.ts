@@ -1,7 +1,7 @@
 /**
- * What every client method returns ({@link TerraApiResponse}), and the four things a data request can
+ * What every client method returns ({@link TerraApiResponse}), the four things a data request can
  * come back as ({@link DataReturned}, {@link SentToWebhook}, {@link NoDataReturned},
- * {@link RequestProcessing}).
+ * {@link RequestProcessing}), and the two a delete can ({@link Deleted}, {@link PartlyDeleted}).
  *
  * @packageDocumentation
  */
@@ -25,7 +25,21 @@ export type TerraResponseType =
   | 'deauth'
   | 'user_info'
   | 'users'
-  | 'subscriptions';
+  | 'subscriptions'
+  | 'user'
+  | 'data_write'
+  | 'data_delete'
+  | 'workout'
+  | 'workouts'
+  | 'workout_plan'
+  | 'planned_workout'
+  | 'planned_workouts'
+  | 'lab_report_upload'
+  | 'lab_report'
+  | 'lab_reports'
+  | 'lab_report_deliveries'
+  | 'lab_report_files'
+  | 'request';
 
 /** @internal */
 export interface TerraApiResponseInit<T> {
@@ -196,3 +210,25 @@ export interface DefaultRequest {
   /** Left out, or `undefined`: the default, `true`. */
   toWebhook?: undefined;
 }
+
+/** Terra deleted what was asked (usually a `204 No Content`): nothing more to do. */
+export interface Deleted {
+  /** Which result this is: always `'Deleted'`. */
+  readonly kind: 'Deleted';
+}
+
+/**
+ * Terra could not finish a workout delete (`207 Multi-Status`): some providers did not remove their
+ * copy of a planned instance, so Terra kept the template. Call `delete` again later to finish the
+ * cascade. Other fields of Terra's answer are kept.
+ */
+export interface PartlyDeleted {
+  /** Which result this is: always `'PartlyDeleted'`. */
+  readonly kind: 'PartlyDeleted';
+  /** Terra's explanation of what did not complete, when it gave one. */
+  readonly message: string | undefined;
+  readonly [key: string]: unknown;
+}
+
+/** What deleting a workout template comes back as: done, or partly done (the template kept). */
+export type WorkoutDeleteResult = Deleted | PartlyDeleted;

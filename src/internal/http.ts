@@ -5,8 +5,8 @@
  * which makes Node start its fetch machinery (about 20 ms), and importing the SDK should not pay that.
  *
  * Retry policy (DESIGN.md): GET and DELETE retry on 408, 429 with rule r2, 5xx, time-outs and network
- * errors, with jittered exponential backoff; `Retry-After` is honoured up to 60 s. POST is never
- * retried. The time limit applies to each attempt's wait for an answer, and again to reading the body.
+ * errors, with jittered exponential backoff; `Retry-After` is honoured up to 60 s. POST, PUT, PATCH
+ * and multipart uploads are never retried. The time limit applies to each attempt's wait for an answer, and again to reading the body.
  *
  * No error built here keeps a request, a ky error or the request headers as its `cause`: they hold
  * the API key, and `util.inspect(error)` prints causes.
@@ -27,6 +27,12 @@ export interface RequestOptions {
   timeout?: number | undefined;
   /** Retries for this call instead of the client's (GET and DELETE only). */
   maxRetries?: number | undefined;
+  /**
+   * Query parameters to add to the request, for parameters this version of the SDK does not know yet
+   * (such as `retry_if_rate_limited`). Values are strings, numbers or booleans (sent as `true` or
+   * `false`). A key the method already sets is refused: use the method's own option for it.
+   */
+  extraQuery?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
 
 export interface HttpConfig {
@@ -38,14 +44,21 @@ export interface HttpConfig {
   fetch?: typeof globalThis.fetch | undefined;
 }
 
+/** The HTTP methods the client sends. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: HttpMethod;
   /** Path below the base URL, starting with `/`. */
   path: string;
   /** Query parameters; `undefined` values are left out. */
   query?: Record<string, string | undefined>;
   /** A JSON body. */
   body?: unknown;
+  /** A multipart body (sent instead of `body`); never retried. */
+  form?: FormData;
+  /** What an error status means for this call, added to the error's message (403: add-on not enabled). */
+  errorHints?: Partial<Record<number, string>>;
   /** Whether to send `x-api-key` (the integrations endpoints need only `dev-id`). Default true. */
   apiKey?: boolean;
 }
@@ -122,7 +135,7 @@ export class HttpClient {
           return undefined;
         },
       },
-      ...(req.body !== undefined ? { json: req.body } : {}),
+      ...(req.form !== undefined ? { body: req.form } : req.body !== undefined ? { json: req.body } : {}),
       ...(signal ? { signal } : {}),
     };
     let response: Response;
@@ -130,7 +143,7 @@ export class HttpClient {
       const ky = await this.#instance();
       response = await ky(path.replace(/^\//, ''), kyOptions);
     } catch (error) {
-      throw await toTerraError(error, method, path, timeout, signal);
+      throw await toTerraError(error, method, path, timeout, signal, req.errorHints);
     }
     const rawBody = await readBody(response, method, path, timeout, signal);
     return { status: response.status, headers: response.headers, requestId: requestIdOf(response.headers), rawBody };
@@ -188,9 +201,10 @@ async function toTerraError(
   path: string,
   timeout: number,
   signal: AbortSignal | undefined,
+  hints?: Partial<Record<number, string>>,
 ): Promise<Error> {
   if (signal?.aborted) return new TerraAbortError(method, path);
-  if (isHttpError(error)) return apiError(error.response, method, path, timeout);
+  if (isHttpError(error)) return apiError(error.response, method, path, timeout, hints);
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError') return new TerraTimeoutError(method, path, timeout);
   if (name === 'AbortError') return new TerraAbortError(method, path);
@@ -201,7 +215,13 @@ async function toTerraError(
 }
 
 /** Builds the typed error for an HTTP error response, reading its body within the time limit. */
-async function apiError(response: Response, method: string, path: string, timeout: number): Promise<TerraApiError> {
+async function apiError(
+  response: Response,
+  method: string,
+  path: string,
+  timeout: number,
+  hints?: Partial<Record<number, string>>,
+): Promise<TerraApiError> {
   let text = '';
   try {
     text = await readBody(response, method, path, timeout, undefined);
@@ -212,5 +232,6 @@ async function apiError(response: Response, method: string, path: string, timeou
     { status: response.status, statusText: response.statusText, headers: response.headers, text },
     method,
     path,
+    hints?.[response.status],
   );
 }

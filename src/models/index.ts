@@ -6,6 +6,16 @@
  * @module terra-sdk/models
  */
 export { TerraError, TerraInvalidArgumentError, TerraValidationError, type TerraValidationIssue } from '../errors.js';
+export {
+  type DeleteDataResponse,
+  DeleteDataResponseSchema,
+  type DeletedRecord,
+  DeletedRecordSchema,
+  type ModifyUserResponse,
+  ModifyUserResponseSchema,
+  type WriteDataResponse,
+  WriteDataResponseSchema,
+} from './beyond-spec.js';
 export { enumLabel } from './enums.js';
 export * from './generated/index.js';
 export { type DriftListener, type ParseModelOptions, parseModel, type SchemaDrift } from './parse.js';

@@ -61,6 +61,15 @@ export interface SandboxOptions {
    * your endpoint copes with what Terra really sends. Default `false`.
    */
   realistic?: boolean | undefined;
+  /** Whether the Planned Workouts add-on is enabled; `false` answers planning with Terra's 403. Default `true`. */
+  plannedWorkouts?: boolean | undefined;
+  /** Whether lab reports are enabled; `false` answers uploads with Terra's 403. Default `true`. */
+  labReports?: boolean | undefined;
+  /**
+   * Time between two statuses of a lab report, in milliseconds: a report is `sent` (and its
+   * `lab_report.completed` webhook POSTed) five steps after its upload. Default 2,000.
+   */
+  labReportStepMs?: number | undefined;
   /** Called after each API request is answered. */
   onRequest?: ((request: SandboxRequest) => void) | undefined;
   /** Called after each attempt to deliver a webhook. */
@@ -174,6 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   // The emulator's own options are checked by the emulator, once the port (its URL) is known.
   const { seed, apiKey, devId, largeRequestDays, chunkDays, daysPerHour, maxSpanDays, realistic } = options;
+  const { plannedWorkouts, labReports, labReportStepMs } = options;
 
   const attempts: DeliveryAttempt[] = [];
   const queue =
@@ -241,6 +251,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       daysPerHour,
       maxSpanDays,
       realistic,
+      plannedWorkouts,
+      labReports,
+      labReportStepMs,
       onEvent: (delivery) => queue?.enqueue(delivery),
     });
   } catch (error) {
@@ -248,6 +261,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   const running = emulator;
+  // Lab reports end on the clock, not on a request: their webhooks go out without anyone asking.
+  const ticker = setInterval(() => running.tick(), 1_000);
+  ticker.unref?.();
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -258,6 +274,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     idle: () => queue?.idle() ?? Promise.resolve(),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
+        clearInterval(ticker);
         queue?.close();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -608,6 +608,12 @@ function checkUser(value: unknown): TerraUser | undefined {
   return candidate as TerraUser;
 }
 
+/** The panels {@link labResults} refers to. @internal */
+export const LAB_PANELS = [
+  { id: 1, name: 'Full blood count and iron', key: 'fbc_iron' },
+  { id: 2, name: 'Metabolic', key: 'metabolic' },
+];
+
 const BIOMARKERS = [
   { key: 'hemoglobin', name: 'Haemoglobin', loinc: '718-7', units: 'g/dL', ucum: 'g/dL', low: 12, high: 17.5 },
   { key: 'ferritin', name: 'Ferritin', loinc: '2276-4', units: 'µg/L', ucum: 'ug/L', low: 30, high: 400 },
@@ -623,7 +629,8 @@ const BIOMARKERS = [
   { key: 'hba1c', name: 'HbA1c', loinc: '4548-4', units: '%', ucum: '%', low: 4, high: 5.6 },
 ] as const;
 
-function labResults(random: Random, date: string): LabReportEventResult[] {
+/** Results of a four-biomarker blood test plus a bounded CRP, as a lab report yields them. @internal */
+export function labResults(random: Random, date: string): LabReportEventResult[] {
   const results: LabReportEventResult[] = BIOMARKERS.map((b, panelIndex) => {
     const value = random.between(b.low * 0.85 + 0.1, b.high * 1.1, 1);
     const flag = value < b.low ? 'low' : value > b.high ? 'high' : 'normal';
@@ -780,10 +787,7 @@ function build(type: KnownWebhookEventName, options: EventFixtureOptions): unkno
           report_locale: 'en-GB',
           results_count: results.length,
           results,
-          panels: [
-            { id: 1, name: 'Full blood count and iron', key: 'fbc_iron' },
-            { id: 2, name: 'Metabolic', key: 'metabolic' },
-          ],
+          panels: LAB_PANELS.map((panel) => ({ ...panel })),
         },
       };
     }
