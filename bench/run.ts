@@ -3,10 +3,11 @@
  * run. Prints the tables and exits 1 if a ratio is over its budget. Figures are in bench/README.md.
  *
  * `BENCH_ONLY=throughput,schemas` runs some parts only (import, parse, webhooks, breakdown, schemas,
- * throughput); `BENCH_SECONDS` (default 3) and `BENCH_ROUNDS` (default 5) set the length and number
+ * throughput, connections); `BENCH_SECONDS` (default 3) and `BENCH_ROUNDS` (default 5) set the length and number
  * of the throughput runs.
  */
 import { measureBreakdown } from './breakdown.js';
+import { measureConnectionCost } from './connections.js';
 import { measureImportCost } from './import-cost.js';
 import { measureParseCost } from './parse.js';
 import { measureSchemaCost } from './schemas.js';
@@ -150,6 +151,20 @@ if (runs('throughput')) {
 }
 
 out();
+if (runs('connections')) {
+  const connections = await measureConnectionCost();
+  for (const cost of connections.costs) {
+    rows.push({
+      name: `store.apply on ${cost.engine}, ${cost.events.toLocaleString('en')} deliveries vs plain INSERT ... ON CONFLICT`,
+      measured: `${cost.storePerSecond.toFixed(0)}/s vs ${cost.floorPerSecond.toFixed(0)}/s`,
+      ratio: cost.ratio,
+      budget: cost.engine === 'PGlite' ? 6.0 : 4.0,
+      aim: cost.engine === 'PGlite' ? 4.0 : 2.5,
+    });
+  }
+  for (const skipped of connections.skipped) out(`skipped: ${skipped}`);
+}
+
 const width = Math.max(...rows.map((r) => r.name.length));
 for (const row of rows) {
   const verdict = within(row) ? 'ok' : row.direction === 'min' ? 'UNDER BUDGET' : 'OVER BUDGET';

@@ -1,9 +1,11 @@
 /**
  * The whole life of a Terra connection, end to end, without Terra: a local Terra sandbox, a webhook
- * endpoint built with terra-sdk/node, and the client calls an app makes, checked step by step.
+ * endpoint built with terra-sdk/node that keeps the connections table (terra-sdk/connections), and
+ * the client calls an app makes, checked step by step. Ends with the table as the events left it.
  *
- *   npm run demo
- *   npm run demo -- --receiver-secret wrong   # see how an endpoint with the wrong secret fails
+ *   npm run demo                                        # the table on PGlite, in this process
+ *   DATABASE_URL=postgres://... npm run demo            # the same on your PostgreSQL
+ *   npm run demo -- --receiver-secret wrong             # see how an endpoint with the wrong secret fails
  *
  * Exits 0 when every step did what Terra would do, 1 with the reason otherwise.
  */
@@ -18,6 +20,7 @@ import {
   TerraRateLimitError,
   type User,
 } from 'terra-sdk';
+import { type ConnectionStore, createConnectionStore, type TerraConnectionRow } from 'terra-sdk/connections';
 import { terraWebhook } from 'terra-sdk/node';
 import { startSandbox } from 'terra-sdk/sandbox';
 import {
@@ -62,12 +65,14 @@ interface Endpoint {
   server: Server;
 }
 
-async function startEndpoint(secret: string): Promise<Endpoint> {
+async function startEndpoint(secret: string, store: ConnectionStore): Promise<Endpoint> {
   const received: Received[] = [];
   const refused: string[] = [];
   let outages = 0;
   const handler = createWebhookHandler({
     secret,
+    // Each verified event updates the connections table first, once per delivery, then the listeners run.
+    store,
     onError: (error, context) => {
       const code = error instanceof TerraWebhookVerificationError ? error.code : context.phase;
       refused.push(`${context.status} ${code}`);
@@ -146,12 +151,69 @@ async function waitForAll<E extends TerraWebhookEvent>(
 }
 
 // ------------------------------------------------------------------------------------------------
+// The connections table: PGlite (PostgreSQL in WebAssembly, in this process) unless DATABASE_URL
+// names a PostgreSQL server.
+
+interface Database {
+  store: ConnectionStore;
+  where: string;
+  close(): Promise<void>;
+}
+
+async function openDatabase(url: string | undefined): Promise<Database> {
+  if (url) {
+    const { default: pg } = await import('pg');
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const store = createConnectionStore({ db: pool });
+    await store.migrate();
+    return { store, where: `PostgreSQL at ${new URL(url).host}`, close: () => pool.end() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const lite = await PGlite.create();
+  const store = createConnectionStore({ db: lite });
+  await store.migrate();
+  return { store, where: 'PGlite, embedded in this process', close: () => lite.close() };
+}
+
+/** The rows as a person reads them: one line each, ids shortened, times to the minute. */
+function connectionsTable(rows: readonly TerraConnectionRow[]): string[] {
+  const minute = (date: Date | null) => (date ? date.toISOString().slice(0, 16).replace('T', ' ') : '');
+  const lines = rows.map((row) => [
+    short(row.terra_user_id),
+    row.provider ?? '',
+    row.reference_id ?? '',
+    row.status ?? '',
+    (row.scopes ?? []).join(','),
+    minute(row.last_sync),
+    row.replaced_by
+      ? `replaced by ${short(row.replaced_by)}`
+      : row.disconnected_at
+        ? `ended ${minute(row.disconnected_at)}`
+        : '',
+  ]);
+  const header = ['terra_user_id', 'provider', 'reference_id', 'status', 'scopes', 'last_sync', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)];
+}
 
 /** What a person reads; returns whether every step did what Terra would do. */
-async function runDemo(options: { receiverSecret?: string | undefined; print?: (line: string) => void } = {}) {
+async function runDemo(
+  options: {
+    receiverSecret?: string | undefined;
+    databaseUrl?: string | undefined;
+    print?: (line: string) => void;
+  } = {},
+) {
   const print = options.print ?? ((line: string) => console.log(line));
   const started = Date.now();
-  const endpoint = await startEndpoint(options.receiverSecret ?? SECRET);
+  const database = await openDatabase(options.databaseUrl);
+  const store = database.store;
+  const endpoint = await startEndpoint(options.receiverSecret ?? SECRET, store);
   const sandbox = await startSandbox({
     webhookUrl: `${endpoint.url}/webhooks/terra`,
     secret: SECRET,
@@ -163,6 +225,7 @@ async function runDemo(options: { receiverSecret?: string | undefined; print?: (
 
   print(`Terra sandbox   ${sandbox.baseUrl}`);
   print(`Your endpoint   ${endpoint.url}/webhooks/terra (terra-sdk/node, verifying every signature)`);
+  print(`Connections     terra_connections on ${database.where}`);
   print('');
 
   // What the steps learn and pass on.
@@ -171,6 +234,7 @@ async function runDemo(options: { receiverSecret?: string | undefined; print?: (
   let inlineIds: string[] = [];
   let user: User | undefined;
   let current: User | undefined;
+  let garminId = '';
   const steps: [string, () => Promise<string[]>][] = [
     [
       'List the providers',
@@ -346,6 +410,56 @@ async function runDemo(options: { receiverSecret?: string | undefined; print?: (
       },
     ],
     [
+      `${PERSON} connects Garmin too, scripted without the widget`,
+      async () => {
+        // What `terra-sdk sandbox connect GARMIN --reference-id demo-user-1` does on a running sandbox.
+        const answer = await fetch(`${sandbox.url}/_sandbox/connections`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ provider: 'GARMIN', reference_id: PERSON }),
+        });
+        check(answer.status === 201, `The sandbox's control API answered ${answer.status}.`);
+        garminId = ((await answer.json()) as { user: { user_id: string } }).user.user_id;
+        await waitFor(
+          endpoint,
+          'The Garmin auth webhook',
+          (e): e is Extract<TerraWebhookEvent, { type: 'auth' }> => e.type === 'auth' && e.user?.user_id === garminId,
+        );
+        const rows = await store.connectionsFor(PERSON);
+        const active = rows.filter((r) => r.status === 'active').map((r) => r.provider);
+        check(
+          active.length === 2 && active.includes('OURA') && active.includes('GARMIN'),
+          `The connections table holds ${active.join(', ') || 'no'} active connections for ${PERSON}, not Oura and Garmin.`,
+        );
+        return [
+          `POST /_sandbox/connections (terra-sdk sandbox connect GARMIN --reference-id ${PERSON}): user ${short(garminId)}`,
+          `the auth webhook updated the table: ${PERSON} has ${active.length} active connections, ${active.join(' and ')}`,
+        ];
+      },
+    ],
+    [
+      'Backfill three months of Garmin data',
+      async () => {
+        const backfill = await terra.backfill(garminId, {
+          from: '2026-04-01',
+          to: '2026-07-01',
+          types: ['daily', 'sleep'],
+          store,
+          withSamples: false,
+          pollIntervalMs: 50,
+          maxWaitMs: WAIT_MS,
+        });
+        const result = await backfill.done;
+        const large = backfill.requests.filter((r) => r.outcome === 'large').length;
+        const progress = await store.largeRequest(backfill.requests[0]?.reference ?? '');
+        check(progress?.complete, 'The store does not say the first month arrived whole.');
+        return [
+          `${backfill.requests.length} requests, one per month and type, newest first (${large} of them large requests)`,
+          `backfill.done: all ${result.payloads} payloads arrived; ${backfill.requests[0]?.startDate} daily: ${progress?.received} of ${progress?.expected} chunks`,
+        ];
+      },
+    ],
+    [
       `${PERSON} connects the same Oura account again: reauth`,
       async () => {
         const link = (
@@ -411,10 +525,15 @@ async function runDemo(options: { receiverSecret?: string | undefined; print?: (
         const gone = await terra.getUserInfo(id).catch((error: unknown) => error);
         check(gone instanceof TerraNotFoundError, 'The user still exists after deauthenticateUser.');
         const left = (await terra.getUsersByReferenceId(PERSON)).getParsedResponse();
-        check(left.length === 0, `${PERSON} still has ${left.length} connections.`);
+        check(
+          left.length === 1 && left[0]?.provider === 'GARMIN',
+          `${PERSON} has ${left.length} connections at Terra.`,
+        );
+        const row = await store.getConnection(id);
+        check(row?.status === 'disconnected', `The connections table says ${row?.status} for the deauthorized user.`);
         return [
           `deauth webhook for ${short(event.user.user_id)}: "${event.message}"`,
-          `GET /userInfo: 404; ${PERSON} has no connections left`,
+          `GET /userInfo: 404; ${PERSON} still has Garmin; the table marks Oura disconnected`,
         ];
       },
     ],
@@ -440,6 +559,10 @@ async function runDemo(options: { receiverSecret?: string | undefined; print?: (
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     print('');
     print(`✓ All ${steps.length} steps did what Terra would do (${seconds} s).`);
+    print('');
+    print(`The connections of ${PERSON}, as the webhooks left them (terra_connections on ${database.where}):`);
+    print('');
+    for (const line of connectionsTable(await store.connectionsFor(PERSON))) print(`  ${line}`);
     return true;
   } finally {
     await sandbox.close();
@@ -447,6 +570,7 @@ async function runDemo(options: { receiverSecret?: string | undefined; print?: (
       endpoint.server.close(resolve);
       endpoint.server.closeAllConnections();
     });
+    await database.close();
   }
 }
 
@@ -462,7 +586,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown arguments. ${USAGE}`);
     return 2;
   }
-  return (await runDemo({ receiverSecret })) ? 0 : 1;
+  return (await runDemo({ receiverSecret, databaseUrl: process.env.DATABASE_URL || undefined })) ? 0 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -28,17 +28,31 @@
  *   enforced: Terra relays provider data, and one provider's out-of-range value must not reject a
  *   whole payload. `minLength` (on identifiers) is enforced.
  *
- * Honest types (DESIGN §2). The spec is not the whole truth about what Terra sends: real deliveries
- * leave out fields it calls required (`version` on dashboard test webhooks), carry null where it
- * allows none (`user.provider` on a real deauth), and use other status words. The generated types
- * say what really arrives, and they say it in one place: {@link OVERRIDES}, a table of field-level
+ * What must hold for a payload to be delivered (DESIGN §2; docs/models.md says it for users). Terra's
+ * spec is not the whole truth about what Terra sends: real deliveries leave out fields it calls
+ * required (`version` on dashboard test webhooks), carry null where it allows none (`user.provider`
+ * on a real deauth), and use other status words; and Terra does not send again an event that was
+ * answered 200, so an event the SDK rejects is lost. The SDK splits every payload in two:
+ *
+ * - its identifying fields, which must hold or the payload is a `TerraValidationError`: an event's
+ *   `type` (a string); `user.user_id` (a non-empty string) for an event about a connection, and
+ *   `new_user.user_id` for a `user_reauth`; a `data` array of objects for a data event, an `athlete`
+ *   object for an athlete event or answer; a non-empty `event_id` for a lab-report event; a non-empty
+ *   `url` for an `s3_payload`; the `data` array (when present) of a data answer. The one table is
+ *   `IDENTIFYING_FIELDS` in src/models/identifying.ts; this generator reads it and refuses any
+ *   override that would relax one of those fields;
+ * - everything else, best effort: a payload whose identifying fields hold is delivered, typed, as
+ *   received, and where it differs from the generated schema is reported as drift (JSON paths and
+ *   issue codes, never values) beside it, not as an error.
+ *
+ * Honest types. Drift that real traffic is known to show is not left to the drift report: the
+ * generated types say what really arrives, in one place: {@link OVERRIDES}, a table of field-level
  * changes to the spec, each naming its evidence in {@link EVIDENCE}. An override makes a field
  * optional, nullable or an open string where real traffic shows it missing, null or worded
  * otherwise; makes it required where every successful answer carries it; or adds a field the schema
  * lacks. It changes the TypeScript type and the zod schema alike, and the field's doc comment says
- * what changed and why. The identifying fields of an event (its `type`, `user.user_id`, the `data`
- * array, a reauth's `new_user`, a lab-report `event_id`) are never relaxed: the generator refuses
- * an override that would. A new piece of evidence is a one-line entry in the table.
+ * what changed and why. A new piece of evidence (a payload in test/corpus/ that drifts) is a one-line
+ * entry in the table.
  *
  * Documentation. Doc comments are the project's own words: descriptions and examples from the spec
  * are never copied. A field is explained by `FIELD_DOCS` in `model-docs.ts` when its name recurs or
@@ -53,6 +67,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { isIdentifyingField } from '../src/models/identifying.js';
 import { FIELD_DOCS, type FieldContext, type FieldDoc, MODEL_DOCS, MODEL_NOUNS, TIMESTAMP } from './model-docs.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -106,7 +121,8 @@ const NULLABLE_TUPLE_ITEMS = new Set(['PositionSample.coords_lat_lng_deg']);
  * The evidence behind {@link OVERRIDES}. `seen` is what real traffic (or Terra's own material) shows,
  * written for users: it goes into the doc comment of every field the entry changes. `source` says
  * where it was seen, for maintainers. Sources: the issue texts (9, 10), ../shared/docs/terra-api-facts.md,
- * and later the corpus of real payloads under test/corpus/.
+ * and the corpus of real payloads under test/corpus/ (its manifest names, for each payload that differs
+ * from the spec, the entry of {@link OVERRIDES} that covers it; test/corpus/DRIFT.md lists them).
  */
 export const EVIDENCE = {
   successBody: {
@@ -116,7 +132,7 @@ export const EVIDENCE = {
   dashboardTestVersion: {
     seen: 'Terra’s dashboard test webhooks carry no `version`.',
     source:
-      'issue 10: real activity, body and sleep test deliveries without `version`; four of six real data webhooks in one sample were rejected for it',
+      'issue 10: real activity, body and sleep test deliveries without `version`; corpus: test/corpus/webhooks/sleep--cannes-eth--1.json',
   },
   sameEnvelopeVersion: {
     seen: 'Terra sends this event in the same envelope as the activity, body and sleep events whose test deliveries carry no `version`.',
@@ -125,15 +141,17 @@ export const EVIDENCE = {
   },
   guideNoMessage: {
     seen: 'Examples in Terra’s connection guide leave `message` out.',
-    source: 'issue 10 (the connection guide’s auth and deauth examples)',
+    source:
+      'issue 10 (the connection guide’s auth and deauth examples); corpus: test/corpus/webhooks/deauth--connection-guide--1.json',
   },
   guideStatusWords: {
     seen: 'Terra’s connection guide shows other words (`authenticated` on auth, `deauthenticated` on deauth) and a `connection_error` without any `status`.',
-    source: 'issue 10 (the connection guide’s example events); DESIGN §2 keeps enum-like values open',
+    source:
+      'issue 10 (the connection guide’s example events); corpus: test/corpus/webhooks/{auth,deauth,connection_error}--connection-guide--1.json; DESIGN §2 keeps enum-like values open',
   },
   deauthProviderNull: {
     seen: 'A real `deauth` in Terra’s own JavaScript client test suite has `"provider": null`.',
-    source: 'issue 10 (terra-client-js test data)',
+    source: 'issue 10; corpus: test/corpus/webhooks/deauth--terra-client-js--2.json (terra-client-js test data)',
   },
   userOptional: {
     seen: 'Real payloads leave it out or send null.',
@@ -156,11 +174,16 @@ export const EVIDENCE = {
   },
   authReferenceId: {
     seen: 'Terra’s docs, the spec’s own example of this event and real deliveries carry a top-level `reference_id`, sometimes the string `"null"`.',
-    source: 'terra-api-facts §3.2 and §7; issue 10',
+    source: 'terra-api-facts §3.2 and §7; issue 10; corpus: test/corpus/webhooks/auth--terra-docs--1.json',
   },
   authVersion: {
     seen: 'The spec’s own description and example of this event show a top-level `version` its schema does not declare.',
     source: 'terra-api-facts §3.2 and §7',
+  },
+  coercionWarningsList: {
+    seen: 'Terra’s planned-workouts guide shows it as a list of `{path, message}` objects (a {@link CoercionWarning} each), where the spec declares a string; both are accepted.',
+    source:
+      'terra-api-facts §2.5 and §7 (tryterra/agent-skills terra-planned-workouts: “coercion_warnings is an array of {path, message}, not a string”); issue 12',
   },
 } as const satisfies Record<string, { seen: string; source: string }>;
 
@@ -174,11 +197,36 @@ export interface FieldOverride {
   open?: true;
   /** A field the spec's schema lacks: its JSON Schema (presence and null as the other keys say). */
   add?: JsonSchema;
+  /**
+   * The field's type as real traffic shows it, replacing the spec's (presence and null stay the
+   * spec's unless the other keys say otherwise). Widen, never narrow: what the spec allows must
+   * still parse.
+   */
+  type?: JsonSchema;
   /** Why: a key of {@link EVIDENCE}. */
   evidence: keyof typeof EVIDENCE;
 }
 
 const STRING: JsonSchema = { type: 'string' };
+
+/** `coercion_warnings`: the spec's string, or the list of warnings Terra really sends. */
+const COERCION_WARNINGS: JsonSchema = {
+  anyOf: [{ type: 'string' }, { type: 'array', items: { $ref: '#/components/schemas/CoercionWarning' } }],
+};
+
+/**
+ * Schemas real traffic shows that the spec does not define, generated like the spec's own and named
+ * by {@link OVERRIDES} entries. Each names its evidence.
+ */
+export const EXTRA_SCHEMAS: Record<string, { schema: JsonSchema; evidence: keyof typeof EVIDENCE }> = {
+  CoercionWarning: {
+    schema: {
+      type: 'object',
+      properties: { path: { type: 'string' }, message: { type: 'string' } },
+    },
+    evidence: 'coercionWarningsList',
+  },
+};
 
 /**
  * Field-level overrides of the spec, keyed `Model.field`. One line per field; the generator fails on
@@ -244,20 +292,21 @@ export const OVERRIDES: Record<string, FieldOverride> = {
   'LargeRequestSendingEvent.expected_payloads': { presence: 'optional', evidence: 'expectedPayloads' },
   'UserReauthEvent.old_user': { presence: 'optional', nullable: true, evidence: 'oldUser' },
 
+  // `coercion_warnings`: a list of {path, message} in practice, a string in the spec.
+  'PlanWorkoutResponse.coercion_warnings': { type: COERCION_WARNINGS, evidence: 'coercionWarningsList' },
+  'PlannedWorkout.coercion_warnings': { type: COERCION_WARNINGS, evidence: 'coercionWarningsList' },
+  'PlannedWorkoutSummary.coercion_warnings': { type: COERCION_WARNINGS, evidence: 'coercionWarningsList' },
+
   // Fields real deliveries carry that the schema lacks.
   'AuthSuccessEvent.reference_id': { add: STRING, presence: 'optional', nullable: true, evidence: 'authReferenceId' },
   'AuthSuccessEvent.version': { add: STRING, presence: 'optional', evidence: 'authVersion' },
 };
 
 /**
- * Whether a field identifies a payload (DESIGN §2): an event's `type`, its `user` and `data`, the
- * user's `user_id`, a reauth's `new_user`, a lab-report event's `event_id`. These stay required.
+ * Whether a field identifies a payload (DESIGN §2): the one table is `IDENTIFYING_FIELDS` in
+ * `src/models/identifying.ts`, which the parser enforces at run time. These stay required.
  */
-export function isIdentifyingField(model: string, field: string): boolean {
-  if (model === 'TerraUser' && field === 'user_id') return true;
-  if (!model.endsWith('Event')) return false;
-  return ['type', 'user', 'data', 'new_user', 'event_id'].includes(field);
-}
+export { isIdentifyingField };
 
 // ---------------------------------------------------------------------------------------------
 // Categories: the area of the API each model belongs to
@@ -340,6 +389,8 @@ const PLACED: Record<string, Category> = {
   AthleteCollection: 'Responses',
   DataSentToWebhook: 'Responses',
   Problem: 'Responses',
+  // Not in the spec (EXTRA_SCHEMAS).
+  CoercionWarning: 'Planned workouts and workouts',
   // Referenced by no other schema in this version of the spec.
   HeartRateZone: 'Shared',
   RecoveryLevel: 'Shared',
@@ -503,6 +554,11 @@ export function loadSpec(specDir: string): Loaded {
     const schema = inner.length > 0 ? at(bodySchema(holder, name), inner, name) : bodySchema(holder, name);
     const pointer = [path, method, ...rest].join(' ');
     units.set(name, { name, schema, source: `dist/v2-bundled.yaml paths ${pointer}`, refStyle: 'bundle' });
+  }
+  for (const [name, extra] of Object.entries(EXTRA_SCHEMAS)) {
+    if (units.has(name)) throw new Error(`EXTRA_SCHEMAS.${name} collides with a spec schema: remove the entry`);
+    const source = `the generator's EXTRA_SCHEMAS (${EVIDENCE[extra.evidence].source.split(' (')[0]})`;
+    units.set(name, { name, schema: extra.schema, source, refStyle: 'bundle' });
   }
   return { units, skippedAliases: skippedAliases.sort(), usage: apiUsage(paths) };
 }
@@ -903,6 +959,7 @@ class Generator {
       throw new Error(`OVERRIDES.${key} would relax an identifying field; those stay required (DESIGN §2)`);
     }
     let { inner, nullable } = splitNull(spec);
+    if (override.type) inner = override.type;
     if (override.open) {
       if (typeof inner.const !== 'string') throw new Error(`OVERRIDES.${key}: \`open\` needs a string const`);
       const { const: word, ...rest } = inner;
@@ -1274,7 +1331,10 @@ class Generator {
   module(unit: Unit): string {
     const w = new ModuleWriter(unit, this);
     const { name, schema } = unit;
-    const specDoc = `Generated from \`${unit.source}\` in Terra's OpenAPI description.`;
+    const extra = EXTRA_SCHEMAS[unit.name];
+    const specDoc = extra
+      ? `Not in Terra's OpenAPI description: ${EVIDENCE[extra.evidence].seen}`
+      : `Generated from \`${unit.source}\` in Terra's OpenAPI description.`;
     const consts = constsOf(schema);
     if (consts && !isObject(schema.properties)) {
       this.declareEnum(w, consts, specDoc);
@@ -1543,6 +1603,7 @@ function overrideNote(field: Field): string[] {
   const word = typeof spec.inner.const === 'string' ? str(spec.inner.const) : undefined;
   let change: string;
   if (field.added) change = 'Not declared by the spec’s schema: typed here because real payloads carry it.';
+  else if (o.type) change = 'Typed wider than the spec here.';
   else if (o.presence === 'required' && !field.specRequired) {
     change = 'Always present here, though the spec marks it optional.';
   } else {

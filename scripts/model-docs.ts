@@ -409,7 +409,10 @@ export const FIELD_DOCS: Record<string, FieldDoc> = {
   provider_workout_id: 'The id the provider gave the workout when it was sent to the device’s account.',
   planned_date: 'The day the workout is scheduled for, `YYYY-MM-DD`.',
   coercion_warnings:
-    'Notes on where Terra had to adapt the workout to what the provider supports. A string in the spec; other sources show a list, so check before reading it.',
+    'Where Terra had to adapt the workout to what the provider supports: a list of {@link CoercionWarning} as Terra sends it, or a string as its spec says; test with `Array.isArray` before reading.',
+  'CoercionWarning.path':
+    'Where in the workout template the change was made, such as `step_blocks[0].steps[1].intensity_targets[0]`.',
+  'CoercionWarning.message': 'What was changed, in words.',
   is_external:
     '`true` for a workout created on the provider rather than through Terra; only such workouts carry `details`.',
   'PlannedWorkout.created_at': 'When the planned workout was created, as an RFC 3339 date-time.',
@@ -792,6 +795,8 @@ export const MODEL_DOCS: Record<string, string> = {
   PlannedWorkout:
     'A workout scheduled on a user’s device for a given day, as Terra lists it and sends it in `planned_workout` events.',
   PlannedWorkoutSummary: 'A scheduled workout as Terra answers for one id or after a reschedule.',
+  CoercionWarning:
+    'One place where Terra changed a workout to fit the provider (a target it does not support, ...), in a plan’s `coercion_warnings`.',
   WorkoutTemplate:
     'A structured workout you define once (sport, blocks of steps, targets) and then plan onto users’ devices. Sent to create a workout, and returned when workouts are read.',
   LabReportSession:

@@ -5,60 +5,81 @@
  *
  * @packageDocumentation
  */
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
+import { type Backfill, type BackfillOptions, runBackfill } from './backfill.js';
 import { resolveTerraOptions, type TerraOptions } from './client-options.js';
-import { TerraNotFoundError } from './errors.js';
+import { TerraInvalidArgumentError, TerraNotFoundError } from './errors.js';
 import {
   athleteOptions,
   authenticationUrlOptions,
   dataOptions,
+  definedFields,
   iterateUsersOptions,
   listUsersOptions,
+  modelListArgument,
+  modifyUserOptions,
   providersDetailedOptions,
-  requestOptions,
+  rawRequestOptions,
   userIdList,
   userIdOf,
   widgetSessionOptions,
 } from './internal/arguments.js';
+import { type Answer, Caller, type CallOptions, type Parse } from './internal/caller.js';
 import { DEFAULT_BASE_URL } from './internal/constants.js';
 import { parseDataResponse } from './internal/data-response.js';
-import { legacyErrorInBody } from './internal/error-body.js';
 import { HttpClient, type HttpRequest, type RequestOptions } from './internal/http.js';
-import { parseJson } from './internal/json.js';
 import { optionsOf, parseArguments, text } from './internal/options.js';
 import { isWebRequest } from './internal/web-request.js';
 import {
   type Activity,
+  ActivitySchema,
   type Athlete,
   type AuthToken,
   AuthTokenSchema,
   type Body,
+  BodySchema,
   type Daily,
+  type DeleteDataResponse,
+  DeleteDataResponseSchema,
   type IntegrationsResponse,
   IntegrationsResponseSchema,
   type Menstruation,
+  type ModifyUserResponse,
+  ModifyUserResponseSchema,
   type Nutrition,
+  NutritionSchema,
   type ProvidersResponse,
   ProvidersResponseSchema,
   type Sleep,
-  type SubscribedUsers,
-  type SubscribedUsersPage,
   SubscribedUsersPageSchema,
   SubscribedUsersSchema,
+  type TerraUser,
   type UserAuthUrl,
   UserAuthUrlSchema,
   type UserDeauthResp,
   UserDeauthRespSchema,
   type UserInfo,
   UserInfoSchema,
-  type UsersResponse,
   UsersResponseSchema,
   type WidgetSession,
   WidgetSessionSchema,
+  type WriteDataResponse,
+  WriteDataResponseSchema,
 } from './models/index.js';
-import { parseModel } from './models/parse.js';
-import { type DataResultFor, TerraApiResponse, type TerraDataType, type TerraResponseType } from './response.js';
-import { type AthleteRequestOptions, type DataRequestOptions, User } from './user.js';
+import { parseStrict } from './models/parse.js';
+import { LabReports } from './resources/lab-reports.js';
+import { PlannedWorkouts } from './resources/planned-workouts.js';
+import { Workouts } from './resources/workouts.js';
+import type { DataResultFor, TerraApiResponse, TerraDataType, TerraResponseType } from './response.js';
+import {
+  type AthleteRequestOptions,
+  type BoundSubscribedUsers,
+  type BoundSubscribedUsersPage,
+  type DataRequestOptions,
+  type ModifyUserOptions,
+  type ModifyUserResult,
+  User,
+} from './user.js';
 import type { RawBody } from './webhooks/bytes.js';
 import { checkTerraSignature, type TerraWebhookResponse, verifyWebhook } from './webhooks/delivery.js';
 import { type SignatureHeaderInput, type VerifyOptions, verifySettingsShape } from './webhooks/signature.js';
@@ -119,6 +140,28 @@ export interface TerraSummary {
 export type DetailedProvidersResponse = IntegrationsResponse;
 
 /**
+ * A request to any path of Terra's API, for {@link Terra.request}: calls this version of the SDK has
+ * no method for.
+ *
+ * @typeParam T - what the answer is validated as, when `schema` is given.
+ */
+export interface TerraRequest<T = unknown> {
+  /** The HTTP method, upper case. */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The path below the base URL, starting with `/` (`/lab-reports/123/reprocess`). Encode ids in it. */
+  path: string;
+  /** Query parameters; `undefined` values are left out, booleans sent as `true`/`false`. */
+  query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined;
+  /** A JSON body (not for GET). */
+  body?: unknown;
+  /**
+   * A zod schema (from `zod` or `zod/mini`, such as the SDK's `LabReportSessionSchema`) to validate
+   * the answer with; without it, `getParsedResponse()` is the JSON as received.
+   */
+  schema?: z.core.$ZodType<T> | undefined;
+}
+
+/**
  * The Terra API client.
  *
  * @example
@@ -136,7 +179,13 @@ export class Terra {
   readonly timeout: number;
   /** Retries of a failed GET or DELETE. */
   readonly maxRetries: number;
-  readonly #http: HttpClient;
+  /** Workout templates, and planning them onto a user's calendar. See {@link Workouts}. */
+  readonly workouts: Workouts;
+  /** The workouts on a user's calendar: list, get, reschedule, delete. See {@link PlannedWorkouts}. */
+  readonly plannedWorkouts: PlannedWorkouts;
+  /** Lab reports: upload, follow the processing, read the results. See {@link LabReports}. */
+  readonly labReports: LabReports;
+  readonly #caller: Caller;
   readonly #secrets: readonly string[] | undefined;
 
   /**
@@ -150,7 +199,10 @@ export class Terra {
     this.maxRetries = resolved.maxRetries;
     this.#secrets = resolved.secrets;
     const { apiKey, devId, baseUrl, timeout, maxRetries, fetch } = resolved;
-    this.#http = new HttpClient({ apiKey, devId, baseUrl, timeout, maxRetries, fetch });
+    this.#caller = new Caller(new HttpClient({ apiKey, devId, baseUrl, timeout, maxRetries, fetch }));
+    this.workouts = new Workouts(this.#caller);
+    this.plannedWorkouts = new PlannedWorkouts(this.#caller);
+    this.labReports = new LabReports(this.#caller);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -257,40 +309,66 @@ export class Terra {
   /** One user's record, with Terra's polling times (`GET /userInfo?user_id=`). */
   async getUserInfo(user: User | string, request?: RequestOptions): Promise<TerraApiResponse<UserInfo>> {
     const query = { user_id: userIdOf(user) };
-    return this.#call('user_info', { method: 'GET', path: '/userInfo', query }, request, UserInfoSchema);
+    return this.#call('user_info', { method: 'GET', path: '/userInfo', query }, request, UserInfoSchema, {
+      notFoundInBody: true,
+    });
   }
 
   /**
    * Every connection made under one of your ids: one person with several providers, or several
    * accounts (`GET /userInfo?reference_id=`). Check each one's `active` flag.
    */
-  async getUsersByReferenceId(referenceId: string, request?: RequestOptions): Promise<TerraApiResponse<UsersResponse>> {
+  async getUsersByReferenceId(referenceId: string, request?: RequestOptions): Promise<TerraApiResponse<User[]>> {
     const query = { reference_id: parseArguments(text('referenceId'), referenceId, 'referenceId') };
-    return this.#call('users', { method: 'GET', path: '/userInfo', query }, request, UsersResponseSchema, unwrapUsers);
-  }
-
-  /** The records of several users at once (`POST /bulkUserInfo`). */
-  async getUsersInfo(userIds: readonly string[], request?: RequestOptions): Promise<TerraApiResponse<UsersResponse>> {
-    const body = parseArguments(userIdList, userIds, 'userIds');
-    return this.#call('users', { method: 'POST', path: '/bulkUserInfo', body }, request, UsersResponseSchema);
+    return this.#call('users', { method: 'GET', path: '/userInfo', query }, request, this.#users(UsersResponseSchema), {
+      prepare: unwrapUsers,
+    });
   }
 
   /**
-   * Your users (`GET /subscriptions`). Without options, every user in one response (`users`); with
-   * `page`, one page (`data.results`, and `data.next`, the next page or `null`). To walk every page,
-   * use {@link Terra.iterateUsers}.
+   * The records of several users at once (`POST /bulkUserInfo`), each a {@link User} bound to this
+   * client.
    */
-  listUsers(options?: undefined, request?: RequestOptions): Promise<TerraApiResponse<SubscribedUsers>>;
-  listUsers(options: ListUsersPageOptions, request?: RequestOptions): Promise<TerraApiResponse<SubscribedUsersPage>>;
+  async getUsersInfo(userIds: readonly string[], request?: RequestOptions): Promise<TerraApiResponse<User[]>> {
+    const body = parseArguments(userIdList, userIds, 'userIds');
+    return this.#call(
+      'users',
+      { method: 'POST', path: '/bulkUserInfo', body },
+      request,
+      this.#users(UsersResponseSchema),
+    );
+  }
+
+  /**
+   * Your users (`GET /subscriptions`), each a {@link User} bound to this client (as terra-python's
+   * `list_users`; `getJson()` keeps the records as sent). Without options, every user in one
+   * response (`users`); with `page`, one page (`data.results`, and `data.next`, the next page or
+   * `null`). To walk every page, use {@link Terra.iterateUsers}.
+   */
+  listUsers(options?: undefined, request?: RequestOptions): Promise<TerraApiResponse<BoundSubscribedUsers>>;
+  listUsers(
+    options: ListUsersPageOptions,
+    request?: RequestOptions,
+  ): Promise<TerraApiResponse<BoundSubscribedUsersPage>>;
   async listUsers(
     options?: ListUsersPageOptions,
     request?: RequestOptions,
-  ): Promise<TerraApiResponse<SubscribedUsers | SubscribedUsersPage>> {
+  ): Promise<TerraApiResponse<BoundSubscribedUsers | BoundSubscribedUsersPage>> {
     const { page, perPage } = parseArguments(listUsersOptions, options, 'listUsers options');
     const query = { page: page?.toString(), per_page: perPage?.toString() };
-    const schema: z.ZodMiniType<SubscribedUsers | SubscribedUsersPage> =
-      page === undefined ? SubscribedUsersSchema : SubscribedUsersPageSchema;
-    return this.#call('subscriptions', { method: 'GET', path: '/subscriptions', query }, request, schema);
+    const parse: Parse<BoundSubscribedUsers | BoundSubscribedUsersPage> =
+      page === undefined
+        ? (json, answer) => {
+            const { users, ...rest } = parseStrict(SubscribedUsersSchema, json, answer.subject);
+            return { ...rest, ...(users ? { users: this.#bind(users) } : {}) };
+          }
+        : (json, answer) => {
+            const { data, ...rest } = parseStrict(SubscribedUsersPageSchema, json, answer.subject);
+            if (!data) return rest;
+            const { results, ...more } = data;
+            return { ...rest, data: { ...more, ...(results ? { results: this.#bind(results) } : {}) } };
+          };
+    return this.#call('subscriptions', { method: 'GET', path: '/subscriptions', query }, request, parse);
   }
 
   /**
@@ -308,9 +386,9 @@ export class Terra {
     const { perPage } = parseArguments(iterateUsersOptions, options, 'iterateUsers options');
     let page: number | null | undefined = 0;
     while (typeof page === 'number') {
-      const response: TerraApiResponse<SubscribedUsersPage> = await this.listUsers({ page, perPage }, request);
+      const response: TerraApiResponse<BoundSubscribedUsersPage> = await this.listUsers({ page, perPage }, request);
       const data = response.getParsedResponse().data;
-      for (const user of data?.results ?? []) yield new User(this, user);
+      for (const user of data?.results ?? []) yield user;
       const next: number | null | undefined = data?.next;
       // A next page that does not move forward would loop forever; stop instead.
       page = typeof next === 'number' && next > page ? next : null;
@@ -337,6 +415,35 @@ export class Terra {
       });
     }
     return new User(this, info.user);
+  }
+
+  /**
+   * Changes a user's `reference_id` or `active` flag (`PATCH /users/{user_id}`); the answer's `user`
+   * is the user as it is now, bound to this client. Also `user.modify(...)`. This call is not in
+   * Terra's OpenAPI description: it is the one Terra's own SDKs make (`modifyuser`).
+   *
+   * @example
+   * ```ts
+   * const { user: moved } = (await terra.modifyUser(userId, { referenceId: 'user-456' })).getParsedResponse();
+   * ```
+   * @throws {@link TerraInvalidArgumentError} when neither `referenceId` nor `active` is given.
+   */
+  async modifyUser(
+    user: User | string,
+    options: ModifyUserOptions,
+    request?: RequestOptions,
+  ): Promise<TerraApiResponse<ModifyUserResult>> {
+    const path = `/users/${encodeURIComponent(userIdOf(user))}`;
+    const given = parseArguments(modifyUserOptions, options, 'modifyUser options');
+    const body = definedFields({ reference_id: given.referenceId, active: given.active });
+    return this.#call('user', { method: 'PATCH', path, body }, request, (json, answer) => {
+      const { user: changed, ...rest } = parseStrict<ModifyUserResponse>(
+        ModifyUserResponseSchema,
+        json,
+        answer.subject,
+      );
+      return { ...rest, ...(changed ? { user: new User(this, changed) } : {}) };
+    });
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -411,9 +518,124 @@ export class Terra {
     const userId = userIdOf(user);
     const { toWebhook } = parseArguments(athleteOptions, options, 'getAthleteForUser options');
     const query = { user_id: userId, to_webhook: String(toWebhook) };
-    return this.#call('athlete', { method: 'GET', path: '/athlete', query }, request, (json, subject) =>
-      parseDataResponse('athlete', json, toWebhook, subject),
+    return this.#call('athlete', { method: 'GET', path: '/athlete', query }, request, (json, answer) =>
+      answer.tolerate(parseDataResponse('athlete', json, toWebhook, answer.subject)),
     ) as Promise<TerraApiResponse<DataResultFor<O, Athlete>>>;
+  }
+
+  /**
+   * Requests a user's history from `from` to `to` (exclusive) to your webhook, in pieces that keep
+   * Terra's rules: a calendar month (or `chunkDays`) per request and data type, never over 1,825 days
+   * (rule r1), paced by the `X-Terra-RateLimit-*` headers and waiting out a 429 of rule r2 for as long
+   * as Terra says. Resolves once Terra has accepted every request (which can take an hour for a long
+   * history: rule r2 allows 6,000 days per user per hour). With a `store` (the one your webhook
+   * receivers write to, such as `createConnectionStore` of `terra-sdk/connections`), each request's
+   * `terra-reference` is recorded, and `done` resolves when every chunk has arrived.
+   *
+   * @example
+   * ```ts
+   * const backfill = await terra.backfill(userId, { from: '2024-01-01', types: ['activity', 'sleep'], store });
+   * console.log(`${backfill.requests.length} requests accepted`);
+   * await backfill.done; // every chunk arrived, whichever receiver got it
+   * ```
+   * @throws {@link TerraInvalidArgumentError} for bad options; the client's errors for a request that
+   *   fails (a `TerraRateLimitError` after `maxRateLimitWaits` waits); `TerraAbortError` when `signal`
+   *   aborts; `TerraStoreError` when the store cannot record a reference.
+   */
+  async backfill(user: User | string, options: BackfillOptions): Promise<Backfill> {
+    return runBackfill(this, user, options);
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Writing and deleting data (calls of Terra's own SDKs, not in its OpenAPI description)
+
+  /**
+   * Writes activities to the user's provider account (`POST /activity`, body `{data: [...]}`). Terra
+   * supports this for users connected through **Wahoo** only. Each activity is checked against
+   * {@link Activity} before anything is sent; the answer's `log_ids` are the provider's ids of the
+   * records, in order.
+   *
+   * No `user_id` is sent: the request is exactly the one Terra's own SDKs make, which send none (it
+   * is not in Terra's OpenAPI description, so this is unverified against the live API). If Terra asks
+   * for one, add it with `{ extraQuery: { user_id } }` as the request options.
+   */
+  async postActivity(
+    activities: readonly Activity[],
+    request?: RequestOptions,
+  ): Promise<TerraApiResponse<WriteDataResponse>> {
+    const data = modelListArgument(ActivitySchema, activities, 'activities');
+    return this.#write('/activity', data, request);
+  }
+
+  /**
+   * Writes body measurements to the user's provider account (`POST /body`, body `{data: [...]}`).
+   * Terra supports this for users connected through **Google Fit** only. As
+   * {@link Terra.postActivity}: checked first, no `user_id` sent (use `extraQuery` if needed).
+   */
+  async postBody(bodies: readonly Body[], request?: RequestOptions): Promise<TerraApiResponse<WriteDataResponse>> {
+    const data = modelListArgument(BodySchema, bodies, 'bodies');
+    return this.#write('/body', data, request);
+  }
+
+  /**
+   * Writes meals and drinks to the user's provider account (`POST /nutrition`, body `{data: [...]}`).
+   * Terra supports this for users connected through **Fitbit** only. As {@link Terra.postActivity}:
+   * checked first, no `user_id` sent (use `extraQuery` if needed).
+   */
+  async postNutrition(
+    meals: readonly Nutrition[],
+    request?: RequestOptions,
+  ): Promise<TerraApiResponse<WriteDataResponse>> {
+    const data = modelListArgument(NutritionSchema, meals, 'meals');
+    return this.#write('/nutrition', data, request);
+  }
+
+  /**
+   * Deletes body records written with {@link Terra.postBody} (Google Fit), by the `log_ids` the write
+   * returned (`DELETE /body?user_id=`, body `{log_ids: [...]}`). Check each entry of
+   * `processed_data`: a delete can succeed for some ids only.
+   */
+  async deleteBody(
+    user: User | string,
+    logIds: readonly string[],
+    request?: RequestOptions,
+  ): Promise<TerraApiResponse<DeleteDataResponse>> {
+    const query = { user_id: userIdOf(user) };
+    const body = { log_ids: parseArguments(idList('logIds'), logIds, 'logIds') };
+    return this.#call(
+      'data_delete',
+      { method: 'DELETE', path: '/body', query, body },
+      request,
+      DeleteDataResponseSchema,
+    );
+  }
+
+  /**
+   * Deletes nutrition records written with {@link Terra.postNutrition} (Fitbit), by the ids the write
+   * returned (`DELETE /nutrition?user_id=`). Unlike {@link Terra.deleteBody}, Terra takes this list
+   * under the key `data` (`{data: [...]}`), not `log_ids`; the SDK sends each as Terra expects.
+   */
+  async deleteNutrition(
+    user: User | string,
+    ids: readonly string[],
+    request?: RequestOptions,
+  ): Promise<TerraApiResponse<DeleteDataResponse>> {
+    const query = { user_id: userIdOf(user) };
+    const body = { data: parseArguments(idList('ids'), ids, 'ids') };
+    return this.#call(
+      'data_delete',
+      { method: 'DELETE', path: '/nutrition', query, body },
+      request,
+      DeleteDataResponseSchema,
+    );
+  }
+
+  #write(
+    path: string,
+    data: unknown[],
+    request: RequestOptions | undefined,
+  ): Promise<TerraApiResponse<WriteDataResponse>> {
+    return this.#call('data_write', { method: 'POST', path, body: { data } }, request, WriteDataResponseSchema);
   }
 
   /** A data request: its result type follows the literal `toWebhook` of the caller's options. */
@@ -432,8 +654,8 @@ export class Terra {
       to_webhook: String(given.toWebhook),
       with_samples: String(given.withSamples),
     };
-    return this.#call(dtype, { method: 'GET', path: `/${dtype}`, query }, request, (json, subject) =>
-      parseDataResponse(dtype, json, given.toWebhook, subject),
+    return this.#call(dtype, { method: 'GET', path: `/${dtype}`, query }, request, (json, answer) =>
+      answer.tolerate(parseDataResponse(dtype, json, given.toWebhook, answer.subject)),
     ) as Promise<TerraApiResponse<R>>;
   }
 
@@ -495,25 +717,64 @@ export class Terra {
 
   // ----------------------------------------------------------------------------------------------
 
+  // ----------------------------------------------------------------------------------------------
+  // Anything else
+
   /**
-   * Sends a request and validates its answer: with `schema`, or with `parse` for the data endpoints.
-   * Terra's older endpoints answer some failures with a 200 and `{"status": "error"}`: those reject.
+   * Calls any path of Terra's API, for what this version has no method for (Terra's
+   * `POST /lab-reports/{id}/reprocess`, a parameter in beta). The call gets what every method gets:
+   * the credentials, the retry rules (GET and DELETE only), time limits, typed errors and a
+   * {@link TerraApiResponse}; with `schema`, the answer is validated and typed.
+   *
+   * @example
+   * ```ts
+   * import { LabReportReprocessResponseSchema } from 'terra-sdk';
+   * const again = await terra.request({
+   *   method: 'POST',
+   *   path: `/lab-reports/${encodeURIComponent(sessionId)}/reprocess`,
+   *   schema: LabReportReprocessResponseSchema,
+   * });
+   * console.log(again.getParsedResponse().current_status);
+   * ```
+   * @throws {@link TerraInvalidArgumentError} for a path that is not below the base URL (absolute, with
+   *   `..`, a query or a fragment: pass `query` instead), or a body on a GET.
    */
-  async #call<T>(
+  request<T>(
+    options: TerraRequest<T> & { schema: z.core.$ZodType<T> },
+    request?: RequestOptions,
+  ): Promise<TerraApiResponse<T>>;
+  request(options: TerraRequest, request?: RequestOptions): Promise<TerraApiResponse<unknown>>;
+  async request<T>(options: TerraRequest<T>, request?: RequestOptions): Promise<TerraApiResponse<T | unknown>> {
+    const given = parseArguments(rawRequestOptions, options, 'request');
+    if (given.body !== undefined && given.method === 'GET') {
+      throw new TerraInvalidArgumentError('body', 'a GET request cannot have a body: send parameters in query');
+    }
+    const query: Record<string, string> = {};
+    for (const [key, value] of Object.entries(given.query ?? {})) if (value !== undefined) query[key] = String(value);
+    const { schema } = given;
+    const parse: Parse<unknown> = (json, answer) => (schema ? parseStrict(schema, json, answer.subject) : json);
+    return this.#call('request', { method: given.method, path: given.path, query, body: given.body }, request, parse);
+  }
+
+  /** Sends a request through the one caller the namespaces share. */
+  #call<T>(
     dtype: TerraResponseType,
     req: HttpRequest,
     request: RequestOptions | undefined,
-    parse: z.ZodMiniType<T> | ((json: unknown, subject: string) => T),
-    prepare: (json: unknown) => unknown = (json) => json,
+    parse: Parse<T>,
+    options?: CallOptions,
   ): Promise<TerraApiResponse<T>> {
-    const options = parseArguments(requestOptions, request, 'request options');
-    const response = await this.#http.request(req, options);
-    const subject = `The ${req.method} ${req.path} response`;
-    const json = parseJson(response.rawBody, subject);
-    const legacy = legacyErrorInBody(json, response, req.method, req.path, dtype === 'user_info');
-    if (legacy) throw legacy;
-    const parsed = typeof parse === 'function' ? parse(json, subject) : parseModel(parse, prepare(json), { subject });
-    return new TerraApiResponse({ ...response, dtype, json, parsed });
+    return this.#caller.call(dtype, req, request, parse, options);
+  }
+
+  /** Terra user records, each bound to this client. */
+  #bind(users: readonly TerraUser[]): User[] {
+    return users.map((user) => new User(this, user));
+  }
+
+  /** A parser of a bare list of users that binds each to this client. */
+  #users(schema: z.ZodMiniType<TerraUser[]>): (json: unknown, answer: Answer) => User[] {
+    return (json, answer) => this.#bind(parseStrict(schema, json, answer.subject));
   }
 
   /** A summary without credentials, for logs. */
@@ -533,6 +794,12 @@ export class Terra {
 }
 
 const webhookVerifyOptions = optionsOf<WebhookVerifyOptions>()(verifySettingsShape);
+
+/** A non-empty list of record ids to delete. */
+const idList = (name: string) =>
+  z
+    .array(text(`${name}[]`), { error: `${name} must be a non-empty array of ids` })
+    .check(z.minLength(1, { error: `${name} must be a non-empty array of ids` }));
 
 /** The JSON body fields shared by the auth URL and the widget session, without the ones not given. */
 function connectionBody(options: Omit<AuthenticationUrlOptions, 'resource'>): Record<string, string> {

@@ -116,13 +116,35 @@ export class TerraAuthenticationError extends TerraApiError {
   override name = 'TerraAuthenticationError';
 }
 
+/**
+ * 403: the credentials are valid but not allowed this operation. For workouts and lab reports it
+ * usually means the product (the Planned Workouts add-on, lab reports) is not enabled for your
+ * account; the message says which.
+ */
+export class TerraForbiddenError extends TerraAuthenticationError {
+  /** Always `'TerraForbiddenError'`, the class name, as in stack traces. */
+  override name = 'TerraForbiddenError';
+}
+
+/**
+ * 413: too large. For an upload, the file is over Terra's limit (20 MB for lab reports); for a
+ * data request, the answer would be: ask for a shorter range, or use `toWebhook`.
+ */
+export class TerraPayloadTooLargeError extends TerraApiError {
+  /** Always `'TerraPayloadTooLargeError'`, the class name, as in stack traces. */
+  override name = 'TerraPayloadTooLargeError';
+}
+
 /** 404: no such user (or resource) for this dev id. */
 export class TerraNotFoundError extends TerraApiError {
   /** Always `'TerraNotFoundError'`, the class name, as in stack traces. */
   override name = 'TerraNotFoundError';
 }
 
-/** 424: the provider refused (a permission issue on the wearable's side). */
+/**
+ * 424: the provider refused: a permission issue on the wearable's side, a workout it would not take,
+ * or a deletion it could not make yet (retry later).
+ */
 export class TerraProviderError extends TerraApiError {
   /** Always `'TerraProviderError'`, the class name, as in stack traces. */
   override name = 'TerraProviderError';
@@ -263,6 +285,28 @@ export class TerraTimeoutError extends TerraConnectionError {
   constructor(method: string, path: string, timeoutMs: number, options?: { cause?: unknown }) {
     super(method, path, `no answer within ${timeoutMs} ms (raise the \`timeout\` option if this is expected)`, options);
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A wait for something to finish on Terra's side (a lab report's processing, with
+ * `labReports.waitForResult`) ran out of time. Nothing failed: the work may still finish; wait again,
+ * or with a longer `timeout`.
+ */
+export class TerraWaitTimeoutError extends TerraError {
+  /** Always `'TerraWaitTimeoutError'`, the class name, as in stack traces. */
+  override name = 'TerraWaitTimeoutError';
+  /** The limit that was reached, in milliseconds. */
+  readonly timeoutMs: number;
+  /** The last status seen (`processing`, `standardizing`, ...). */
+  readonly lastStatus: string;
+
+  constructor(what: string, lastStatus: string, timeoutMs: number) {
+    super(
+      `${what} was still ${lastStatus} after ${timeoutMs} ms: wait again, or pass a longer \`timeout\` to wait longer`,
+    );
+    this.timeoutMs = timeoutMs;
+    this.lastStatus = lastStatus;
   }
 }
 

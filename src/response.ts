@@ -1,12 +1,13 @@
 /**
- * What every client method returns ({@link TerraApiResponse}), and the four things a data request can
+ * What every client method returns ({@link TerraApiResponse}), the four things a data request can
  * come back as ({@link DataReturned}, {@link SentToWebhook}, {@link NoDataReturned},
- * {@link RequestProcessing}).
+ * {@link RequestProcessing}), and the two a delete can ({@link Deleted}, {@link PartlyDeleted}).
  *
  * @packageDocumentation
  */
 import { type RateLimitInfo, readRateLimit } from './internal/rate-limit.js';
 import type { DataSentToWebhook, TerraUser } from './models/index.js';
+import { NO_DRIFT, type SchemaDrift } from './models/parse.js';
 
 export type { RateLimitInfo };
 
@@ -24,7 +25,21 @@ export type TerraResponseType =
   | 'deauth'
   | 'user_info'
   | 'users'
-  | 'subscriptions';
+  | 'subscriptions'
+  | 'user'
+  | 'data_write'
+  | 'data_delete'
+  | 'workout'
+  | 'workouts'
+  | 'workout_plan'
+  | 'planned_workout'
+  | 'planned_workouts'
+  | 'lab_report_upload'
+  | 'lab_report'
+  | 'lab_reports'
+  | 'lab_report_deliveries'
+  | 'lab_report_files'
+  | 'request';
 
 /** @internal */
 export interface TerraApiResponseInit<T> {
@@ -36,6 +51,7 @@ export interface TerraApiResponseInit<T> {
   dtype: TerraResponseType;
   json: unknown;
   parsed: T;
+  drift?: readonly SchemaDrift[] | undefined;
 }
 
 /**
@@ -54,6 +70,13 @@ export class TerraApiResponse<T> {
   readonly rawBody: string;
   /** What was asked for: `'activity'`, `'widget_session'`, ... */
   readonly dtype: TerraResponseType;
+  /**
+   * Where data that came back (`toWebhook: false`) differs from its schema beyond its identifying
+   * `data` array (athlete: the `athlete` object): JSON paths and issue codes, never values. Empty when
+   * it matches, and for every other kind of answer, which is checked strictly. The data is returned
+   * anyway, as received; at these paths its values are not what the types say.
+   */
+  readonly drift: readonly SchemaDrift[];
   readonly #json: unknown;
   readonly #parsed: T;
 
@@ -64,19 +87,21 @@ export class TerraApiResponse<T> {
     this.requestId = init.requestId;
     this.rawBody = init.rawBody;
     this.dtype = init.dtype;
+    this.drift = init.drift ?? NO_DRIFT;
     this.#json = init.json;
     this.#parsed = init.parsed;
   }
 
-  /** The body as JSON, as Terra sent it. */
+  /** The body as JSON, as Terra sent it: never changed by validation, drift or not. */
   getJson(): unknown {
     return this.#json;
   }
 
   /**
    * The body validated against its schema and typed. Validation already happened when the request
-   * completed (a body that breaks its schema rejects the call with a `TerraValidationError`), so this
-   * never throws.
+   * completed, so this never throws: a body that breaks its schema rejected the call with a
+   * `TerraValidationError`, except data whose identifying fields hold, which came back with its
+   * {@link TerraApiResponse.drift}.
    */
   getParsedResponse(): T {
     return this.#parsed;
@@ -185,3 +210,25 @@ export interface DefaultRequest {
   /** Left out, or `undefined`: the default, `true`. */
   toWebhook?: undefined;
 }
+
+/** Terra deleted what was asked (usually a `204 No Content`): nothing more to do. */
+export interface Deleted {
+  /** Which result this is: always `'Deleted'`. */
+  readonly kind: 'Deleted';
+}
+
+/**
+ * Terra could not finish a workout delete (`207 Multi-Status`): some providers did not remove their
+ * copy of a planned instance, so Terra kept the template. Call `delete` again later to finish the
+ * cascade. Other fields of Terra's answer are kept.
+ */
+export interface PartlyDeleted {
+  /** Which result this is: always `'PartlyDeleted'`. */
+  readonly kind: 'PartlyDeleted';
+  /** Terra's explanation of what did not complete, when it gave one. */
+  readonly message: string | undefined;
+  readonly [key: string]: unknown;
+}
+
+/** What deleting a workout template comes back as: done, or partly done (the template kept). */
+export type WorkoutDeleteResult = Deleted | PartlyDeleted;

@@ -1,6 +1,19 @@
 import type { Terra } from './client.js';
 import type { RequestOptions } from './internal/http.js';
-import type { Activity, Athlete, Body, Daily, Menstruation, Nutrition, Sleep, TerraUser } from './models/index.js';
+import type {
+  Activity,
+  Athlete,
+  Body,
+  Daily,
+  Menstruation,
+  ModifyUserResponse,
+  Nutrition,
+  Sleep,
+  SubscribedUsers,
+  SubscribedUsersPage,
+  SubscribedUsersPageData,
+  TerraUser,
+} from './models/index.js';
 import { parseScopes } from './models/scopes.js';
 import type { DataResultFor, TerraApiResponse } from './response.js';
 
@@ -27,6 +40,37 @@ export interface AthleteRequestOptions {
   /** As for data requests: `true` (the default) sends the profile to your webhook. */
   readonly toWebhook?: boolean | undefined;
 }
+
+/** Options of {@link Terra.modifyUser} and {@link User.modify}: what to change (at least one). */
+export interface ModifyUserOptions {
+  /** Your new id for the person. */
+  referenceId?: string | undefined;
+  /** `false` to stop Terra receiving this connection's data, `true` to resume. */
+  active?: boolean | undefined;
+}
+
+/** What {@link Terra.modifyUser} returns: Terra's answer, its `user` bound to the client. */
+export type ModifyUserResult = Omit<ModifyUserResponse, 'user'> & {
+  /** The user as it is now. */
+  user?: User | undefined;
+};
+
+/** `GET /subscriptions` without paging ({@link SubscribedUsers}), each user bound to the client. */
+export type BoundSubscribedUsers = Omit<SubscribedUsers, 'users'> & {
+  /** Every user, each a {@link User}. */
+  users?: User[] | undefined;
+};
+
+/** One page of `GET /subscriptions` ({@link SubscribedUsersPage}), each user bound to the client. */
+export type BoundSubscribedUsersPage = Omit<SubscribedUsersPage, 'data'> & {
+  /** The page: its users, and `next`, the next page or `null`. */
+  data?:
+    | (Omit<SubscribedUsersPageData, 'results'> & {
+        /** The users of this page, each a {@link User}. */
+        results?: User[] | undefined;
+      })
+    | undefined;
+};
 
 /**
  * A Terra user: one connection of one of your users to one provider account, bound to the client
@@ -132,6 +176,14 @@ export class User implements TerraUser {
   /** This user's current record. See {@link Terra.getUserInfo}. */
   getInfo(request?: RequestOptions): ReturnType<Terra['getUserInfo']> {
     return this.#client.getUserInfo(this, request);
+  }
+
+  /**
+   * Changes this user's `reference_id` or `active` flag on Terra. This object keeps its values: use
+   * the answer's `user`. See {@link Terra.modifyUser}.
+   */
+  modify(options: ModifyUserOptions, request?: RequestOptions): ReturnType<Terra['modifyUser']> {
+    return this.#client.modifyUser(this, options, request);
   }
 
   /** Disconnects this user and deletes what Terra holds for it. See {@link Terra.deauthenticateUser}. */

@@ -3,7 +3,7 @@
  * signatures (scripts/check-snippets.ts type-checks every block against these). A snippet that passes
  * a value which may be `undefined` where a helper takes a plain type must show the check.
  */
-import type { Activity, TerraUser, User } from 'terra-sdk';
+import type { Activity, Body, TerraUser, User, WorkoutTemplate } from 'terra-sdk';
 import type { WebhookDelivery, WebhookHandler } from 'terra-sdk/webhooks';
 
 declare global {
@@ -13,6 +13,14 @@ declare global {
   const user: User;
   /** A Terra user id. */
   const userId: string;
+  /** A workout template you defined (sport, blocks of steps, targets). */
+  const template: WorkoutTemplate;
+  /** Terra's id of a workout template, as the string Terra returned. */
+  const workoutId: string;
+  /** Terra's id of a lab-report session, as the string Terra returned. */
+  const sessionId: string;
+  /** A body measurement to write (a weigh-in). */
+  const weighIn: Body;
   /** The webhook signing secret of your Terra destination. */
   const secret: string;
   /** A webhook request's body, exactly as received. */

@@ -6,6 +6,7 @@
 import { TerraConfigurationError } from '../errors.js';
 import { type DeliveryAttempt, startSandbox } from '../sandbox/index.js';
 import { integerOption, parseArgs, positiveOption, printableUrl, UsageError, urlOption } from './args.js';
+import { CONTROL_COMMANDS, sandboxControl } from './control.js';
 import { type CliIO, EXIT, secretFrom } from './io.js';
 
 const OPTIONS = {
@@ -15,6 +16,7 @@ const OPTIONS = {
   seed: 'string',
   retries: 'string',
   'retry-scale': 'string',
+  realistic: 'boolean',
   help: 'boolean',
 } as const;
 
@@ -42,7 +44,17 @@ Options:
   --retries <n>         Retries of a delivery your endpoint did not accept (default 8, as Terra)
   --retry-scale <x>     Factor on Terra's waits between retries of 5 min, 30 min, 1 h, 2 h, ...
                         (default 0.001: 300 ms, 1.8 s, 3.6 s, ...)
+  --realistic           Send webhooks as real deliveries look, not as the spec writes them: no
+                        version, no message, provider null on deauth, other status words
   -h, --help            Show this help
+
+While it runs, script what a person does, from another shell (see "terra-sdk sandbox connect --help"):
+  terra-sdk sandbox connect GARMIN --reference-id person-1     auth
+  terra-sdk sandbox reauth GARMIN --reference-id person-1      auth and user_reauth (new user id)
+  terra-sdk sandbox deauth GARMIN --reference-id person-1      deauth
+  terra-sdk sandbox revoke GARMIN --reference-id person-1      access_revoked
+  terra-sdk sandbox connections                                the connections that exist
+Each takes --url of the sandbox (default http://127.0.0.1:${DEFAULT_SANDBOX_PORT}).
 
 Example:
   terra-sdk sandbox --port 4010 --webhook-url http://localhost:3000/webhooks/terra --secret test-secret`;
@@ -59,12 +71,17 @@ function describeAttempt(attempt: DeliveryAttempt): string {
 
 /** Runs `terra-sdk sandbox`. */
 export async function sandbox(argv: readonly string[], io: CliIO): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action !== undefined && Object.hasOwn(CONTROL_COMMANDS, action)) return sandboxControl(action, rest, io);
   const { positionals, values } = parseArgs(argv, OPTIONS);
   if (values.help) {
     io.out(SANDBOX_HELP);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (positionals.length > 0)
+    throw new UsageError(
+      `unexpected argument "${positionals[0]}" (actions on a running sandbox: ${Object.keys(CONTROL_COMMANDS).join(', ')})`,
+    );
   const port = integerOption(values, 'port', 0, 65_535) ?? DEFAULT_SANDBOX_PORT;
   const webhookUrl = urlOption(values, 'webhook-url');
   const secret = secretFrom(values, io.env);
@@ -84,6 +101,7 @@ export async function sandbox(argv: readonly string[], io: CliIO): Promise<numbe
       webhookUrl,
       secret,
       seed,
+      realistic: values.realistic === true,
       retry: { retries, scale },
       onRequest: (request) => io.out(`${request.method} ${request.path} ${request.status}`),
       onDelivery: (attempt) => (attempt.ok ? io.out : io.err)(describeAttempt(attempt)),
@@ -104,6 +122,7 @@ export async function sandbox(argv: readonly string[], io: CliIO): Promise<numbe
       : `  Webhooks       POSTed to ${printableUrl(new URL(webhookUrl))}, signed with the secret given`,
   );
   io.out(`  Seed           ${seed ?? 1}`);
+  if (values.realistic === true) io.out('  Payloads       realistic: shaped as real deliveries, not as the spec');
   io.out('Press Ctrl+C to stop.');
   await io.untilStopped();
   await running.close();

@@ -9,8 +9,16 @@ import { isKnownEventType, KNOWN_WEBHOOK_EVENT_TYPES } from '../webhooks/events.
 import { signWebhook } from '../webhooks/sign.js';
 import { integerOption, parseArgs, positiveOption, printableUrl, UsageError, urlOption } from './args.js';
 import { type CliIO, EXIT, secretFrom } from './io.js';
+import { bodyStart, withoutCredentials } from './remote.js';
 
-const OPTIONS = { url: 'string', secret: 'string', seed: 'string', timeout: 'string', help: 'boolean' } as const;
+const OPTIONS = {
+  url: 'string',
+  secret: 'string',
+  seed: 'string',
+  timeout: 'string',
+  realistic: 'boolean',
+  help: 'boolean',
+} as const;
 
 /** Event names wrapped to the terminal's usual width. */
 function eventList(indent: string): string {
@@ -27,7 +35,7 @@ function eventList(indent: string): string {
   return lines.join('\n');
 }
 
-export const TRIGGER_HELP = `Usage: terra-sdk trigger <event> --url <url> [--secret <secret>] [--seed <n>]
+export const TRIGGER_HELP = `Usage: terra-sdk trigger <event> --url <url> [--secret <secret>] [--seed <n>] [--realistic]
 
 Sends one realistic <event>, signed as Terra signs it and with Terra's delivery headers
 (x-terra-trace-id, x-terra-ordering-timestamp, terra-reference for large requests), to your
@@ -39,6 +47,8 @@ Options:
                        (default: the TERRA_WEBHOOK_SECRET environment variable)
   --seed <n>           Seed of the event's data: the same seed sends the same event (default 1)
   --timeout <ms>       How long to wait for the answer (default 10000)
+  --realistic          Send the event as real deliveries look, not as the spec writes it: no
+                       version, no message, provider null on deauth, other status words
   -h, --help           Show this help
 
 Events:
@@ -49,41 +59,6 @@ Example:
 
 /** How much of an error answer is shown, in characters; only as much is read. */
 const SHOWN_CHARS = 300;
-
-/** The URL to send to, without its user and password, which go in an `Authorization: Basic` header. */
-function withoutCredentials(url: URL): { target: string; authorization: string | undefined } {
-  if (url.username === '' && url.password === '') return { target: url.href, authorization: undefined };
-  const user = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
-  const target = new URL(url.href);
-  target.username = '';
-  target.password = '';
-  const bytes = new TextEncoder().encode(`${user}:${password}`);
-  return { target: target.href, authorization: `Basic ${btoa(String.fromCharCode(...bytes))}` };
-}
-
-/** The start of an answer's body, reading no more than needed to show `chars` characters. */
-async function bodyStart(response: Response, chars: number): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    // A character is at most 4 bytes: this many bytes always hold `chars` characters.
-    for (let read = 0; read < chars * 4; ) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      read += value.byteLength;
-      text += decoder.decode(value, { stream: true });
-      if (text.length >= chars) break;
-    }
-  } catch {
-    // The answer broke off: show what arrived.
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  return text.slice(0, chars);
-}
 
 /** Runs `terra-sdk trigger`. */
 export async function trigger(argv: readonly string[], io: CliIO): Promise<number> {
@@ -110,7 +85,7 @@ export async function trigger(argv: readonly string[], io: CliIO): Promise<numbe
   const seed = integerOption(values, 'seed', -(2 ** 31), 2 ** 32 - 1) ?? 1;
   const timeoutMs = positiveOption(values, 'timeout') ?? 10_000;
 
-  const payload = fixtures.event(type, { seed });
+  const payload = fixtures.event(type, { seed, realistic: values.realistic === true });
   const reference = 'reference' in payload && typeof payload.reference === 'string' ? payload.reference : undefined;
   const { body, headers } = await signWebhook({ payload, secret, reference });
   const traceId = headers['x-terra-trace-id'];

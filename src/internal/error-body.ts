@@ -10,7 +10,9 @@ import {
   type TerraApiErrorInit,
   TerraAuthenticationError,
   TerraBadRequestError,
+  TerraForbiddenError,
   TerraNotFoundError,
+  TerraPayloadTooLargeError,
   TerraProviderError,
   TerraRateLimitError,
   TerraServerError,
@@ -56,8 +58,15 @@ export interface ErrorAnswer {
   text: string;
 }
 
-/** The typed error for an HTTP error answer, from any of Terra's error body shapes. */
-export function errorFromAnswer(answer: ErrorAnswer, method: string, path: string): TerraApiError {
+const CREDENTIALS_HINT =
+  'Check the apiKey and devId options (TERRA_API_KEY, TERRA_DEV_ID): the key must belong to this dev id';
+
+/**
+ * The typed error for an HTTP error answer, from any of Terra's error body shapes. `hint` is what the
+ * status means for this call (a 403 from the workout planner: the add-on is not enabled), said after
+ * Terra's own explanation instead of the generic advice.
+ */
+export function errorFromAnswer(answer: ErrorAnswer, method: string, path: string, hint?: string): TerraApiError {
   const { status, headers, text } = answer;
   let body: unknown = text;
   try {
@@ -77,17 +86,15 @@ export function errorFromAnswer(answer: ErrorAnswer, method: string, path: strin
   };
   switch (status) {
     case 400:
-      return new TerraBadRequestError(init);
+      return new TerraBadRequestError(init, hint);
     case 401:
+      return new TerraAuthenticationError(init, hint ?? CREDENTIALS_HINT);
     case 403:
-      return new TerraAuthenticationError(
-        init,
-        'Check the apiKey and devId options (TERRA_API_KEY, TERRA_DEV_ID): the key must belong to this dev id',
-      );
+      return new TerraForbiddenError(init, hint ?? CREDENTIALS_HINT);
     case 404:
-      return new TerraNotFoundError(init);
+      return new TerraNotFoundError(init, hint);
     case 424:
-      return new TerraProviderError(init);
+      return new TerraProviderError(init, hint);
     case 429: {
       const resetAfter = numberHeader(headers, 'x-terra-ratelimit-reset-after');
       return new TerraRateLimitError({
@@ -100,9 +107,12 @@ export function errorFromAnswer(answer: ErrorAnswer, method: string, path: strin
       });
     }
     case 413:
-      return new TerraApiError(init, 'The answer was too large: ask for a shorter date range, or use toWebhook');
+      return new TerraPayloadTooLargeError(
+        init,
+        hint ?? 'The answer was too large: ask for a shorter date range, or use toWebhook',
+      );
     default:
-      return status >= 500 ? new TerraServerError(init) : new TerraApiError(init);
+      return status >= 500 ? new TerraServerError(init, hint) : new TerraApiError(init, hint);
   }
 }
 

@@ -9,7 +9,8 @@
  * Time: each attempt (its redirects on the same origin, the answer and reading its body) has
  * `timeout` milliseconds; GET and DELETE make at most `maxRetries + 1` attempts, with a wait between
  * two of at most 60 s (`Retry-After`) or 8 s (backoff). So a call never takes longer than
- * `timeout × (maxRetries + 1) + maxRetries × 60 s`, and a POST never longer than `timeout`.
+ * `timeout × (maxRetries + 1) + maxRetries × 60 s`, and a POST, PUT, PATCH or multipart upload (never
+ * retried) never longer than `timeout`.
  *
  * No error built here keeps a request, a ky error or the request headers as its `cause`: they hold
  * the API key, and `util.inspect(error)` prints causes.
@@ -37,6 +38,12 @@ export interface RequestOptions {
   timeout?: number | undefined;
   /** Retries for this call instead of the client's (GET and DELETE only). */
   maxRetries?: number | undefined;
+  /**
+   * Query parameters to add to the request, for parameters this version of the SDK does not know yet
+   * (such as `retry_if_rate_limited`). Values are strings, numbers or booleans (sent as `true` or
+   * `false`). A key the method already sets is refused: use the method's own option for it.
+   */
+  extraQuery?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
 
 export interface HttpConfig {
@@ -48,14 +55,21 @@ export interface HttpConfig {
   fetch?: typeof globalThis.fetch | undefined;
 }
 
+/** The HTTP methods the client sends. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: HttpMethod;
   /** Path below the base URL, starting with `/`. */
   path: string;
   /** Query parameters; `undefined` values are left out. */
   query?: Record<string, string | undefined>;
   /** A JSON body. */
   body?: unknown;
+  /** A multipart body (sent instead of `body`); never retried. */
+  form?: FormData;
+  /** What an error status means for this call, added to the error's message (403: add-on not enabled). */
+  errorHints?: Partial<Record<number, string>>;
   /** Whether to send `x-api-key` (the integrations endpoints need only `dev-id`). Default true. */
   apiKey?: boolean;
 }
@@ -140,7 +154,8 @@ export class HttpClient {
           rawBody: outcome.text,
         };
       }
-      if (last || !isRetriedStatus(outcome.status, outcome.headers)) throw errorFromAnswer(outcome, method, path);
+      if (last || !isRetriedStatus(outcome.status, outcome.headers))
+        throw errorFromAnswer(outcome, method, path, req.errorHints?.[outcome.status]);
       await sleep(retryDelayMs(retry, outcome), signal, () => new TerraAbortError(method, path));
     }
   }
@@ -172,13 +187,19 @@ export class HttpClient {
     let response: Response | undefined;
     try {
       const ky = await this.#instance();
-      let hop = { url, method: method as string, body: req.body };
+      let hop = { url, method: method as string, withBody: true };
       for (let followed = 0; ; followed++) {
         const options: KyOptions = {
           method: hop.method,
           headers: req.apiKey === false ? {} : { 'x-api-key': this.#config.apiKey },
           signal: controller.signal,
-          ...(hop.body !== undefined ? { json: hop.body } : {}),
+          ...(!hop.withBody
+            ? {}
+            : req.form !== undefined
+              ? { body: req.form }
+              : req.body !== undefined
+                ? { json: req.body }
+                : {}),
         };
         response = await Promise.race([ky(hop.url, options), stopped]);
         if (!isRedirect(response)) break;
@@ -187,10 +208,11 @@ export class HttpClient {
           method: hop.method,
           path,
           followed,
-          replayableBody: true, // a JSON body is text, sent again as it is
+          // A JSON body is text and a FormData is serialized anew by each fetch: both can go again.
+          replayableBody: true,
         });
         void response.body?.cancel().catch(() => undefined);
-        hop = { url: next.url, method: next.method, body: next.keepBody ? hop.body : undefined };
+        hop = { url: next.url, method: next.method, withBody: hop.withBody && next.keepBody };
       }
       const text = await Promise.race([response.text(), stopped]);
       return { status: response.status, statusText: response.statusText, headers: response.headers, text };

@@ -91,6 +91,17 @@ export function callback<F>(name: string) {
   return z.custom<F>((value) => typeof value === 'function', { error: `${name} must be a function` });
 }
 
+/** An object with the methods named (a store, a client), checked by shape. */
+export function methods<T>(name: string, names: readonly string[]) {
+  return z.custom<T>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      names.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+    { error: `${name} must be an object with the methods ${names.join(' and ')}` },
+  );
+}
+
 /** An `AbortSignal`. */
 export function abortSignal(name: string) {
   return z.custom<AbortSignal>((value) => typeof AbortSignal !== 'undefined' && value instanceof AbortSignal, {

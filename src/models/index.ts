@@ -5,9 +5,19 @@
  *
  * @module terra-sdk/models
  */
-export { TerraError, TerraValidationError, type TerraValidationIssue } from '../errors.js';
+export { TerraError, TerraInvalidArgumentError, TerraValidationError, type TerraValidationIssue } from '../errors.js';
+export {
+  type DeleteDataResponse,
+  DeleteDataResponseSchema,
+  type DeletedRecord,
+  DeletedRecordSchema,
+  type ModifyUserResponse,
+  ModifyUserResponseSchema,
+  type WriteDataResponse,
+  WriteDataResponseSchema,
+} from './beyond-spec.js';
 export { enumLabel } from './enums.js';
 export * from './generated/index.js';
-export { type ParseModelOptions, parseModel } from './parse.js';
+export { type DriftListener, type ParseModelOptions, parseModel, type SchemaDrift } from './parse.js';
 export { applyScopeChanges, parseScopes } from './scopes.js';
 export { calendarDate, parseTerraTimestamp, type TerraTimestamp, terraTimestampToDate } from './timestamps.js';

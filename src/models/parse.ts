@@ -1,8 +1,35 @@
 import * as z from 'zod/mini';
 import { type TerraValidationError as ErrorClass, TerraValidationError } from '../errors.js';
 import { formatJsonPath } from '../internal/json-path.js';
+import { callback, optionsOf, parseArguments } from '../internal/options.js';
+import { type BrokenField, brokenIdentifyingFields } from './identifying.js';
 import { modelName } from './lazy.js';
 import { checkFor, MAX_DEPTH, nestsDeeperThan, TOO_DEEP } from './validate.js';
+
+/**
+ * One place where a payload differs from its schema, outside its identifying fields: where (a JSON
+ * path) and how (an issue code and words for what was expected). Never the value found there.
+ *
+ * Drift is what real traffic shows beyond the spec: a field Terra left out, a null, another word. The
+ * payload is still delivered, exactly as received; at a drifted path its value is not what the type
+ * says, so code reading that field should expect anything.
+ */
+export interface SchemaDrift {
+  /** Where, as a JSON path from the root of the payload: `$.data[0].metadata.type`. */
+  readonly path: string;
+  /** The same place as a list of keys and indexes. */
+  readonly pathSegments: readonly (string | number)[];
+  /**
+   * What kind of difference (zod's issue code): `invalid_type` (missing or another kind of value),
+   * `too_small`, `invalid_union`, ...; `truncated` for the last entry of a list cut short.
+   */
+  readonly code: string;
+  /** What the schema expected, in words. Never contains the value received. */
+  readonly message: string;
+}
+
+/** Receives the drift of one payload (never empty). */
+export type DriftListener = (drift: readonly SchemaDrift[]) => unknown;
 
 /** Options of {@link parseModel}. */
 export interface ParseModelOptions {
@@ -11,7 +38,19 @@ export interface ParseModelOptions {
    * `'The value'`.
    */
   subject?: string | undefined;
+  /**
+   * Accept drift, and receive it here. Without it, `parseModel` is strict: any difference from the
+   * schema throws. With it, only a broken identifying field throws (the root's kind, and for events,
+   * collections and users the fields listed in `docs/models.md`); every other difference is passed to
+   * `onDrift`, once, and the value is returned as received.
+   */
+  onDrift?: DriftListener | undefined;
 }
+
+const parseModelOptions = optionsOf<ParseModelOptions>()({
+  subject: z.optional(z.string()),
+  onDrift: z.optional(callback<DriftListener>('onDrift')),
+});
 
 /**
  * Validates `value` against a model schema and returns it typed, or throws a
@@ -21,35 +60,118 @@ export interface ParseModelOptions {
  * object when it is valid: large payloads (10 MB of samples) are not copied. Fields the schema does
  * not know are kept, as with `schema.parse`.
  *
+ * With `onDrift`, it follows the SDK's policy for what Terra really sends (`docs/models.md`): a value
+ * whose identifying fields hold is returned as received even where it differs from the schema, and
+ * those differences go to `onDrift`.
+ *
  * @example
  * ```ts
- * import { ActivitySchema, parseModel } from 'terra-sdk';
+ * import { ActivitySchema, parseModel, SleepSchema } from 'terra-sdk';
  * const activity = parseModel(ActivitySchema, JSON.parse(body));
  * console.log(activity.metadata.summary_id);
+ *
+ * // Tolerant: a stored sleep record from an older provider, with drift logged rather than thrown.
+ * const night = parseModel(SleepSchema, stored, { onDrift: (drift) => console.warn(drift.map((d) => d.path)) });
  * ```
- * @throws {@link TerraValidationError} when the value does not match.
+ * @throws {@link TerraValidationError} when the value does not match (with `onDrift`: when an
+ *   identifying field is broken, or the value is not even of the schema's kind).
+ * @throws {@link TerraInvalidArgumentError} when an option has the wrong kind of value.
  */
-export function parseModel<T>(schema: z.core.$ZodType<T>, value: unknown, options: ParseModelOptions = {}): T {
-  const check = checkFor(schema);
-  if (check !== undefined) {
-    try {
-      if (check(value)) return value as T;
-    } catch (error) {
-      throw error === TOO_DEEP ? tooDeepError(schema, options) : error;
-    }
-  }
-  // zod recurses as deep as the value goes: refuse what could overflow the stack first.
-  if (nestsDeeperThan(value, MAX_DEPTH)) throw tooDeepError(schema, options);
+export function parseModel<T>(schema: z.core.$ZodType<T>, value: unknown, options?: ParseModelOptions): T {
+  const given = options === undefined ? {} : parseArguments(parseModelOptions, options, 'parseModel options');
+  const subject = given.subject ?? 'The value';
+  if (given.onDrift === undefined) return parseStrict(schema, value, subject);
+  const parsed = parseWithDrift(schema, value, subject);
+  if (parsed.drift.length > 0) given.onDrift(parsed.drift);
+  return parsed.value;
+}
+
+/**
+ * {@link parseModel} without options: any difference from the schema throws.
+ * @internal
+ */
+export function parseStrict<T>(schema: z.core.$ZodType<T>, value: unknown, subject: string): T {
+  if (checksInPlace(schema, value, subject)) return value as T;
   // Either the value is invalid, or the schema uses something the fast check does not cover:
   // zod decides, and its issues make the error.
   const result = z.safeParse(schema, value, { reportInput: false, error: describeIssue });
   if (result.success) return result.data;
-  throw validationError(result.error.issues, options.subject ?? 'The value', modelName(schema));
+  throw validationError(result.error.issues, subject, modelName(schema));
 }
 
-function tooDeepError(schema: object, options: ParseModelOptions): ErrorClass {
+/**
+ * Whether the fast in-place check passes. Throws the `too_deep` error for a value nested deeper than
+ * {@link MAX_DEPTH}, before zod, which recurses as deep as the value goes, could overflow the stack.
+ */
+function checksInPlace(schema: z.core.$ZodType, value: unknown, subject: string): boolean {
+  const check = checkFor(schema);
+  if (check !== undefined) {
+    try {
+      if (check(value)) return true;
+    } catch (error) {
+      throw error === TOO_DEEP ? tooDeepError(schema, subject) : error;
+    }
+  }
+  if (nestsDeeperThan(value, MAX_DEPTH)) throw tooDeepError(schema, subject);
+  return false;
+}
+
+/** What {@link parseWithDrift} gives: the value as received, and its drift. @internal */
+export interface Tolerated<T> {
+  /** The value, the same object as given. */
+  readonly value: T;
+  /** Where it differs from the schema; empty when it matches. */
+  readonly drift: readonly SchemaDrift[];
+}
+
+/** No drift: shared, frozen. @internal */
+export const NO_DRIFT: readonly SchemaDrift[] = Object.freeze([]);
+
+/** The most drift entries kept for one payload; the last one then counts the rest. */
+export const MAX_DRIFT = 50;
+
+/**
+ * The policy of DESIGN §2: throws only when an identifying field of the schema's model is broken (or
+ * the value is not even of the schema's kind); otherwise returns the value as received (never a copy)
+ * with its drift.
+ * @throws {@link TerraValidationError} for a broken identifying field.
+ * @internal
+ */
+export function parseWithDrift<T>(schema: z.core.$ZodType<T>, value: unknown, subject: string): Tolerated<T> {
+  const model = modelName(schema);
+  const broken = brokenIdentifyingFields(model, value);
+  if (broken.length > 0) throw validationError(broken.map(issueOf), subject, model);
+  if (checksInPlace(schema, value, subject)) return { value: value as T, drift: NO_DRIFT };
+  const result = z.safeParse(schema, value, { reportInput: false, error: describeIssue });
+  if (result.success) return { value: value as T, drift: NO_DRIFT };
+  const issues = result.error.issues;
+  // An issue at the root: the value is not even an object (or matches no arm of a union).
+  if (issues.some((issue) => issue.path.length === 0)) throw validationError(issues, subject, model);
+  return { value: value as T, drift: driftOf(issues) };
+}
+
+function driftOf(issues: readonly z.core.$ZodIssue[]): readonly SchemaDrift[] {
+  const kept = issues.length > MAX_DRIFT ? issues.slice(0, MAX_DRIFT - 1) : issues;
+  const drift: SchemaDrift[] = kept.map((issue) => ({
+    path: formatJsonPath(issue.path),
+    pathSegments: issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment))),
+    code: issue.code,
+    message: issue.message,
+  }));
+  if (issues.length > MAX_DRIFT) {
+    const more = issues.length - kept.length;
+    drift.push({ path: '$', pathSegments: [], code: 'truncated', message: `and ${more} more place(s)` });
+  }
+  return Object.freeze(drift);
+}
+
+function issueOf(broken: BrokenField): z.core.$ZodIssue {
+  return { ...broken, message: describeIssue(broken as z.core.$ZodRawIssue) } as z.core.$ZodIssue;
+}
+
+function tooDeepError(schema: object, subject: string): ErrorClass {
   return new TerraValidationError({
-    subject: options.subject ?? 'The value',
+    subject,
     model: modelName(schema),
     issues: [{ path: '$', pathSegments: [], code: 'too_deep', message: TOO_DEEP_MESSAGE }],
   });

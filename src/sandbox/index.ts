@@ -21,10 +21,11 @@ import {
   wholeNumber,
 } from '../internal/options.js';
 import { emulatorOptionsShape, TerraEmulator } from '../testing/emulator.js';
+import { CONTROL_PATH, control } from './control.js';
 import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delivery.js';
 
 export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
-export { type EmulatorDelivery, type FlowResult, TerraEmulator } from '../testing/emulator.js';
+export { type ConnectionSelector, type EmulatorDelivery, type FlowResult, TerraEmulator } from '../testing/emulator.js';
 export { type DeliveryAttempt, type RetryOptions, TERRA_RETRY_SCHEDULE_MS } from './delivery.js';
 
 /** Options of {@link startSandbox}. */
@@ -54,6 +55,21 @@ export interface SandboxOptions {
   daysPerHour?: number | undefined;
   /** Rule r1: the longest range of one request, in days. Default 1,825. */
   maxSpanDays?: number | undefined;
+  /**
+   * Send webhooks shaped as real deliveries show them rather than as Terra's spec writes them (no
+   * `version`, no `message`, `user.provider: null` on a deauth, other status words), to test that
+   * your endpoint copes with what Terra really sends. Default `false`.
+   */
+  realistic?: boolean | undefined;
+  /** Whether the Planned Workouts add-on is enabled; `false` answers planning with Terra's 403. Default `true`. */
+  plannedWorkouts?: boolean | undefined;
+  /** Whether lab reports are enabled; `false` answers uploads with Terra's 403. Default `true`. */
+  labReports?: boolean | undefined;
+  /**
+   * Time between two statuses of a lab report, in milliseconds: a report is `sent` (and its
+   * `lab_report.completed` webhook POSTed) five steps after its upload. Default 2,000.
+   */
+  labReportStepMs?: number | undefined;
   /** Called after each API request is answered. */
   onRequest?: ((request: SandboxRequest) => void) | undefined;
   /** Called after each attempt to deliver a webhook. */
@@ -166,7 +182,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
   }
   // The emulator's own options are checked by the emulator, once the port (its URL) is known.
-  const { seed, apiKey, devId, largeRequestDays, chunkDays, daysPerHour, maxSpanDays } = options;
+  const { seed, apiKey, devId, largeRequestDays, chunkDays, daysPerHour, maxSpanDays, realistic } = options;
+  const { plannedWorkouts, labReports, labReportStepMs } = options;
 
   const attempts: DeliveryAttempt[] = [];
   const queue =
@@ -198,12 +215,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ? new Response('The sandbox is starting.', { status: 503, headers: { 'retry-after': '1' } })
         : path === '/'
           ? new Response(
-              `Terra sandbox. API base URL: ${emulator.baseUrl}\nConnections: ${emulator.users().length}\n`,
+              `Terra sandbox. API base URL: ${emulator.baseUrl}\nConnections: ${emulator.users().length}\nControl API: ${CONTROL_PATH}/connections\n`,
               {
                 headers: { 'content-type': 'text/plain; charset=utf-8' },
               },
             )
-          : await emulator.handle(request);
+          : path.startsWith(`${CONTROL_PATH}/`)
+            ? await control(emulator, request)
+            : await emulator.handle(request);
       status = response.status;
       await sendWebResponse(res, response);
     } catch {
@@ -231,6 +250,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       chunkDays,
       daysPerHour,
       maxSpanDays,
+      realistic,
+      plannedWorkouts,
+      labReports,
+      labReportStepMs,
       onEvent: (delivery) => queue?.enqueue(delivery),
     });
   } catch (error) {
@@ -238,6 +261,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   const running = emulator;
+  // Lab reports end on the clock, not on a request: their webhooks go out without anyone asking.
+  const ticker = setInterval(() => running.tick(), 1_000);
+  ticker.unref?.();
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -248,6 +274,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     idle: () => queue?.idle() ?? Promise.resolve(),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
+        clearInterval(ticker);
         queue?.close();
         server.close(() => resolve());
         server.closeAllConnections();

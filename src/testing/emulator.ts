@@ -10,34 +10,53 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { DEFAULT_BASE_URL } from '../internal/constants.js';
 import { DAY_MS } from '../internal/dates.js';
-import { callback, optionsOf, parseConfig, text, url, wholeNumber } from '../internal/options.js';
+import { callback, flag, optionsOf, parseConfig, text, url, wholeNumber } from '../internal/options.js';
 import type { TerraUser } from '../models/index.js';
 import type { TerraDataType } from '../response.js';
+import type { EmulatedProvider, EmulatorContext, Route } from './emulator-context.js';
+import { MAX_STORED } from './emulator-context.js';
 import { athleteFor, daysBetween, hashSeed, recordsFor } from './emulator-data.js';
+import { isRecord, type Json, ok, problem, readJson } from './emulator-http.js';
+import { LabReportsEmulator } from './emulator-lab-reports.js';
+import { WorkoutsEmulator } from './emulator-workouts.js';
 import {
+  accessRevokedEvent,
   authEvent,
   dataEvent,
   deauthEvent,
   EVENT_VERSION,
   largeRequestProcessingEvent,
   largeRequestSendingEvent,
+  realisticEvent,
   reauthEvent,
 } from './events.js';
 import { Random } from './random.js';
 
 const HOUR_MS = 3_600_000;
 
+/** What the emulator knows of a provider: its data types, and what can be written or planned there. */
+interface ProviderInfo extends EmulatedProvider {
+  name: string;
+  types: TerraDataType[];
+  scopes: string;
+  sdk?: boolean;
+  /** The data type Terra can write to it (`POST /activity`, ...). */
+  writes?: TerraDataType;
+}
+
 /** Providers the emulator offers, with the data types each has. */
-const PROVIDERS: Record<string, { name: string; types: TerraDataType[]; scopes: string; sdk?: boolean }> = {
+const PROVIDERS: Record<string, ProviderInfo> = {
   GARMIN: {
     name: 'Garmin',
     types: ['activity', 'body', 'daily', 'sleep', 'menstruation', 'athlete'],
     scopes: 'ACTIVITY_EXPORT,HEALTH_EXPORT',
+    workouts: 'push',
   },
   FITBIT: {
     name: 'Fitbit',
     types: ['activity', 'body', 'daily', 'sleep', 'nutrition', 'athlete'],
     scopes: 'activity,heartrate,sleep,nutrition,profile,weight',
+    writes: 'nutrition',
   },
   OURA: {
     name: 'Oura',
@@ -57,13 +76,30 @@ const PROVIDERS: Record<string, { name: string; types: TerraDataType[]; scopes: 
   STRAVA: { name: 'Strava', types: ['activity', 'athlete'], scopes: 'read,activity:read_all,profile:read_all' },
   MYFITNESSPAL: { name: 'MyFitnessPal', types: ['nutrition', 'body', 'athlete'], scopes: 'diary,measurements' },
   DEXCOM: { name: 'Dexcom', types: ['body'], scopes: 'offline_access' },
+  WAHOO: {
+    name: 'Wahoo',
+    types: ['activity', 'athlete'],
+    scopes: 'user_read,workouts_read,workouts_write',
+    workouts: 'push',
+    writes: 'activity',
+  },
+  GOOGLE: {
+    name: 'Google Fit',
+    types: ['activity', 'body', 'daily', 'sleep', 'nutrition', 'athlete'],
+    scopes: 'fitness.activity.read,fitness.body.read,fitness.body.write',
+    writes: 'body',
+  },
   APPLE: {
     name: 'Apple Health',
     types: ['activity', 'body', 'daily', 'sleep', 'nutrition', 'menstruation', 'athlete'],
     scopes: 'healthkit',
     sdk: true,
+    workouts: 'sdk',
   },
 };
+
+/** The provider Terra writes each data type to (terra-api-facts §2.7). */
+const WRITERS: Partial<Record<TerraDataType, string>> = { activity: 'WAHOO', body: 'GOOGLE', nutrition: 'FITBIT' };
 
 /** One webhook delivery the emulator wants made, with the headers Terra would send. */
 export interface EmulatorDelivery {
@@ -98,10 +134,26 @@ export interface TerraEmulatorOptions {
   daysPerHour?: number | undefined;
   /** Rule r1: the longest span of one request, in days. Default 1,825. */
   maxSpanDays?: number | undefined;
+  /**
+   * Send events shaped as real deliveries show them rather than as Terra's spec writes them: no
+   * `version`, lifecycle events without `message`, `auth` with `status: "authenticated"`, `deauth`
+   * with `status: "deauthenticated"` and `user.provider: null`, data events whose user has
+   * `reference_id: ""` and `created_at: null` (see `fixtures.event`'s `realistic`). Default `false`.
+   */
+  realistic?: boolean | undefined;
   /** The clock, for tests. Default `Date.now`. */
   now?: (() => number) | undefined;
   /** Called with every webhook event to deliver (the sandbox signs and POSTs them). */
   onEvent?: ((delivery: EmulatorDelivery) => void) | undefined;
+  /** Whether the Planned Workouts add-on is enabled; `false` answers planning with Terra's 403. Default `true`. */
+  plannedWorkouts?: boolean | undefined;
+  /** Whether lab reports are enabled; `false` answers uploads with Terra's 403. Default `true`. */
+  labReports?: boolean | undefined;
+  /**
+   * Time between two statuses of a lab report (`processing`, `processed`, ... `sent`), in
+   * milliseconds of the emulator's clock: a report is `sent` five steps after its upload. Default 2,000.
+   */
+  labReportStepMs?: number | undefined;
 }
 
 /** The emulator's options; the sandbox takes the same ones. @internal */
@@ -113,8 +165,12 @@ export const emulatorOptionsShape = {
   chunkDays: z._default(wholeNumber('chunkDays', 1, 100_000), 7),
   daysPerHour: z._default(wholeNumber('daysPerHour', 1, 10_000_000), 6_000),
   maxSpanDays: z._default(wholeNumber('maxSpanDays', 1, 100_000), 1_825),
+  realistic: z._default(flag('realistic'), false),
   now: z.optional(callback<() => number>('now')),
   onEvent: z.optional(callback<(delivery: EmulatorDelivery) => void>('onEvent')),
+  plannedWorkouts: z._default(flag('plannedWorkouts'), true),
+  labReports: z._default(flag('labReports'), true),
+  labReportStepMs: z._default(wholeNumber('labReportStepMs', 1, 3_600_000), 2_000),
 };
 
 const emulatorOptions = optionsOf<TerraEmulatorOptions>()({
@@ -135,6 +191,16 @@ interface Flow {
   done: boolean;
 }
 
+/** Names one connection: by its user id, or by provider and reference id. */
+export interface ConnectionSelector {
+  /** The connection's Terra user id. */
+  userId?: string | undefined;
+  /** The provider (`GARMIN`, ...), with `referenceId`. */
+  provider?: string | undefined;
+  /** The person's reference id, with `provider`. */
+  referenceId?: string | undefined;
+}
+
 /** The outcome of a person finishing (or refusing) a connection flow. */
 export interface FlowResult {
   /** The connection made, when authorized. */
@@ -142,23 +208,6 @@ export interface FlowResult {
   /** Where the person's browser goes next. */
   readonly redirect: string | undefined;
 }
-
-type Json = Record<string, unknown>;
-
-const problem = (
-  status: number,
-  title: string,
-  instance: string,
-  detail: string,
-  headers: Record<string, string> = {},
-) =>
-  new Response(JSON.stringify({ type: 'about:blank', title, instance, detail }), {
-    status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-  });
-
-const ok = (body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json', ...headers } });
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -197,7 +246,11 @@ export class TerraEmulator {
     chunkDays: number;
     daysPerHour: number;
     maxSpanDays: number;
+    realistic: boolean;
     onEvent?: ((delivery: EmulatorDelivery) => void) | undefined;
+    plannedWorkouts: boolean;
+    labReports: boolean;
+    labReportStepMs: number;
   };
   readonly #basePath: string;
   readonly #origin: string;
@@ -206,6 +259,11 @@ export class TerraEmulator {
   readonly #spent = new Map<string, { at: number; days: number }[]>();
   readonly #random: Random;
   readonly #now: () => number;
+  readonly #down = new Set<string>();
+  /** Ids of records written (`POST /activity`, ...), for the deletes; the oldest go first past the cap. */
+  readonly #written = new Set<string>();
+  readonly #workouts: WorkoutsEmulator;
+  readonly #labReports: LabReportsEmulator;
 
   /** @throws {@link TerraConfigurationError} for an option of the wrong kind, naming it. */
   constructor(options: TerraEmulatorOptions = {}) {
@@ -217,6 +275,43 @@ export class TerraEmulator {
     this.#origin = base.origin;
     this.#random = new Random(hashSeed(this.#options.seed, 'ids'));
     this.#now = now ?? Date.now;
+    const context: EmulatorContext = {
+      now: () => this.#now(),
+      random: this.#random,
+      user: (userId) => (userId === null ? undefined : this.#users.get(userId)),
+      provider: (name) => PROVIDERS[name],
+      isDown: (provider) => this.#down.has(provider),
+      emit: (event, reference) => this.#emit(event, reference),
+    };
+    this.#workouts = new WorkoutsEmulator(context, this.#options.plannedWorkouts);
+    this.#labReports = new LabReportsEmulator(context, {
+      enabled: this.#options.labReports,
+      stepMs: this.#options.labReportStepMs,
+    });
+  }
+
+  /**
+   * Makes a provider fail (`down: true`) or work again: planning a workout for its users answers 424,
+   * and deleting a workout planned there answers 207 (some plans kept) or 424, as Terra does when a
+   * provider's API is out.
+   */
+  setProviderOutage(provider: string, down: boolean): void {
+    const name = typeof provider === 'string' ? provider.toUpperCase() : '';
+    if (!Object.hasOwn(PROVIDERS, name)) {
+      throw new TerraInvalidArgumentError('provider', `unknown provider; known: ${Object.keys(PROVIDERS).join(', ')}`);
+    }
+    if (typeof down !== 'boolean') throw new TerraInvalidArgumentError('down', 'down must be true or false');
+    if (down) this.#down.add(name);
+    else this.#down.delete(name);
+  }
+
+  /**
+   * Brings what happens over time up to the emulator's clock: lab reports whose processing ended send
+   * their `lab_report.completed` or `lab_report.failed` webhook. Every request the emulator answers
+   * does this first, and the sandbox does it every second; call it in tests after moving the clock.
+   */
+  tick(): void {
+    this.#labReports.tick();
   }
 
   /** The connections that exist now. */
@@ -243,6 +338,56 @@ export class TerraEmulator {
       throw new TerraInvalidArgumentError('referenceId', 'referenceId must be a non-empty string, or null');
     }
     return { ...this.#connect(provider, referenceId, undefined, options.widgetSessionId) };
+  }
+
+  /**
+   * Connects the same provider account again for a connection that exists, as a person reconnecting
+   * would: a new user id replaces the old one, and `auth` and `user_reauth` are sent.
+   * @throws {@link TerraInvalidArgumentError} when no active connection matches.
+   */
+  reauthenticate(which: ConnectionSelector): TerraUser {
+    const user = this.#find(which);
+    return { ...this.#connect(user.provider, user.reference_id ?? null, undefined) };
+  }
+
+  /**
+   * Ends a connection as Terra does: `deauth` when it is removed (`deauthenticateUser`, or by the
+   * person in the widget), `access_revoked` when the person revokes access at the provider.
+   * @throws {@link TerraInvalidArgumentError} when no active connection matches.
+   */
+  disconnect(which: ConnectionSelector, how: 'deauth' | 'revoke' = 'deauth'): TerraUser {
+    const user = this.#find(which);
+    this.#users.delete(user.user_id);
+    this.#emit(how === 'deauth' ? deauthEvent(user) : accessRevokedEvent(user));
+    return { ...user, active: false };
+  }
+
+  #find(which: ConnectionSelector): TerraUser & { provider: string } {
+    const given = (which ?? {}) as Partial<ConnectionSelector>;
+    const provider = typeof given.provider === 'string' ? given.provider.toUpperCase() : undefined;
+    const candidates = [...this.#users.values()].filter(
+      (u) =>
+        u.active &&
+        (given.userId === undefined || u.user_id === given.userId) &&
+        (provider === undefined || u.provider === provider) &&
+        (given.referenceId === undefined || u.reference_id === given.referenceId),
+    );
+    if (given.userId === undefined && (provider === undefined || given.referenceId === undefined)) {
+      throw new TerraInvalidArgumentError(
+        'connection',
+        'name the connection by userId, or by provider and referenceId',
+      );
+    }
+    const [user] = candidates;
+    if (user === undefined || candidates.length > 1) {
+      throw new TerraInvalidArgumentError(
+        'connection',
+        user === undefined
+          ? 'no active connection matches; list them with users()'
+          : 'several connections match; name one by userId',
+      );
+    }
+    return user;
   }
 
   /**
@@ -292,11 +437,18 @@ export class TerraEmulator {
     if (typeof candidate?.url !== 'string' || typeof candidate.text !== 'function' || !candidate.headers) {
       throw new TerraInvalidArgumentError('request', 'handle takes a Web Request (new Request(url, init)).');
     }
+    this.tick();
     const url = new URL(request.url);
-    if (url.pathname.startsWith(`${this.#basePath}/`)) return this.#api(request, url);
     const page = /^\/(widget|connect)\/([\w-]+)$/.exec(url.pathname);
-    if (page) return this.#page(request, page[2] as string);
-    return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+    const response = url.pathname.startsWith(`${this.#basePath}/`)
+      ? await this.#api(request, url)
+      : page
+        ? await this.#page(request, page[2] as string)
+        : new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+    // A body left unread (an error answered before reading it) is released, as a server would: a
+    // client streaming it would otherwise wait on it forever.
+    if (request.body && !request.bodyUsed) await request.body.cancel().catch(() => undefined);
+    return response;
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -340,9 +492,9 @@ export class TerraEmulator {
       }
     }
     const delivery: EmulatorDelivery = {
-      payload,
+      payload: this.#options.realistic ? realisticEvent(payload) : payload,
       reference,
-      traceId: traceId ?? this.#random.uuid(),
+      traceId: traceId ?? uniqueId(),
       orderingTimestamp,
     };
     this.deliveries.push(delivery);
@@ -409,9 +561,102 @@ export class TerraEmulator {
       case 'GET /menstruation':
       case 'GET /athlete':
         return this.#data(path.slice(1) as TerraDataType, query, instance);
+      case 'POST /activity':
+      case 'POST /body':
+      case 'POST /nutrition':
+        return this.#write(path.slice(1) as TerraDataType, request, query, instance);
+      case 'DELETE /body':
+      case 'DELETE /nutrition':
+        return this.#deleteWritten(path.slice(1) as 'body' | 'nutrition', request, query, instance);
       default:
-        return problem(404, 'not found', instance, `no such endpoint: ${request.method} ${path}`);
+        return (
+          (await this.#product(request, path, query, instance)) ??
+          problem(404, 'not found', instance, `no such endpoint: ${request.method} ${path}`)
+        );
     }
+  }
+
+  /** Workouts, planned workouts, lab reports and user changes: paths with ids in them. */
+  async #product(request: Request, path: string, query: URLSearchParams, instance: string) {
+    let segments: string[];
+    try {
+      segments = path.split('/').slice(1).map(decodeURIComponent);
+    } catch {
+      return problem(400, 'bad request', instance, 'the path is not validly encoded');
+    }
+    const route: Route = { method: request.method, segments, query, instance, request };
+    if (segments[0] === 'users' && segments.length === 2 && request.method === 'PATCH') {
+      return this.#modifyUser(request, segments[1] as string, instance);
+    }
+    return (await this.#workouts.route(route)) ?? (await this.#labReports.route(route));
+  }
+
+  async #modifyUser(request: Request, userId: string, instance: string): Promise<Response> {
+    const user = this.#users.get(userId);
+    if (!user) return problem(404, 'not found', instance, 'user not found');
+    const body = await readJson(request);
+    const valid =
+      isRecord(body) &&
+      (body.reference_id !== undefined || body.active !== undefined) &&
+      (body.reference_id === undefined || (typeof body.reference_id === 'string' && body.reference_id !== '')) &&
+      (body.active === undefined || typeof body.active === 'boolean');
+    if (!valid) {
+      return problem(
+        400,
+        'bad request',
+        instance,
+        'give reference_id (a non-empty string), active (a boolean) or both',
+      );
+    }
+    if (typeof body.reference_id === 'string') user.reference_id = body.reference_id;
+    if (typeof body.active === 'boolean') user.active = body.active;
+    return ok({ user: { ...user }, status: 'success' });
+  }
+
+  /** `POST /activity`, `/body`, `/nutrition`: records written to the provider, with their new ids. */
+  async #write(type: TerraDataType, request: Request, query: URLSearchParams, instance: string): Promise<Response> {
+    const body = await readJson(request);
+    if (!isRecord(body) || !Array.isArray(body.data) || body.data.length === 0 || !body.data.every(isRecord)) {
+      return problem(400, 'bad request', instance, 'the body must be {"data": [...]} with at least one record');
+    }
+    const writer = WRITERS[type] as string;
+    const userId = query.get('user_id');
+    const user = userId === null ? undefined : this.#users.get(userId);
+    if (userId !== null && !user) return problem(404, 'not found', instance, 'user not found');
+    if (user && user.provider !== writer) {
+      return problem(
+        400,
+        'bad request',
+        instance,
+        `writing ${type} data is supported for ${PROVIDERS[writer]?.name} connections only`,
+      );
+    }
+    const logIds = body.data.map(() => String(this.#random.int(10_000_000, 99_999_999)));
+    for (const id of logIds) {
+      if (this.#written.size >= MAX_STORED) this.#written.delete(this.#written.values().next().value as string);
+      this.#written.add(id);
+    }
+    return ok({ ...(user ? { user: { ...user } } : {}), log_ids: logIds, message: 'Data posted successfully' });
+  }
+
+  /** `DELETE /body` (`{log_ids}`) and `DELETE /nutrition` (`{data}`): each id's outcome. */
+  async #deleteWritten(
+    type: 'body' | 'nutrition',
+    request: Request,
+    query: URLSearchParams,
+    instance: string,
+  ): Promise<Response> {
+    const user = this.#users.get(query.get('user_id') ?? '');
+    if (!query.get('user_id')) return problem(400, 'bad request', instance, 'user_id is required');
+    if (!user) return problem(404, 'not found', instance, 'user not found');
+    const key = type === 'body' ? 'log_ids' : 'data';
+    const body = await readJson(request);
+    const ids = isRecord(body) ? body[key] : undefined;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string')) {
+      return problem(400, 'bad request', instance, `the body must be {"${key}": [...]} with the ids to delete`);
+    }
+    const processed = ids.map((id) => ({ id, response_code: this.#written.delete(id) ? 200 : 404 }));
+    return ok({ user: { ...user }, processed_data: processed });
   }
 
   #detailedProviders(sdk: boolean) {
@@ -522,7 +767,7 @@ export class TerraEmulator {
     if (type === 'athlete') {
       const athlete = athleteFor(this.#options.seed, user.user_id);
       if (!toWebhook) return ok({ athlete, type: 'athlete', user });
-      const reference = this.#random.uuid();
+      const reference = uniqueId();
       this.#emit({ type: 'athlete', athlete, user: { ...user }, version: EVENT_VERSION }, reference);
       return ok({ status: 'success', type: 'athlete', reference, trace_id: reference, user });
     }
@@ -549,7 +794,7 @@ export class TerraEmulator {
     const records = dayRecords.map((r) => r.record);
     if (!toWebhook) return ok({ user, data: records, type }, limits.headers);
 
-    const reference = this.#random.uuid();
+    const reference = uniqueId();
     const large = spanDays > this.#options.largeRequestDays;
     if (!large) {
       this.#emit(dataEvent(type, user, records), reference);
@@ -679,18 +924,13 @@ export class TerraEmulator {
   }
 }
 
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function readJson(request: Request, empty?: unknown): Promise<unknown> {
-  const text = await request.text();
-  if (text.trim() === '') return empty;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/**
+ * An id no other run repeats: trace ids and request references. A sandbox started again with the same
+ * seed makes the same users and data, but must never send a trace id a receiver has already
+ * recorded, or the receiver's deduplication would drop the new delivery.
+ */
+function uniqueId(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 /** A query date: unix seconds or `YYYY-MM-DD` (00:00 UTC). */

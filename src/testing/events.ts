@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type {
+  AccessRevokedEvent,
   AuthSuccessEvent,
   DeauthEvent,
   LargeRequestProcessingEvent,
@@ -47,6 +48,16 @@ export function authEvent(
 /** A connection was removed (`deauthenticateUser`, or by the person). */
 export function deauthEvent(user: TerraUser): DeauthEvent {
   return { type: 'deauth', status: 'success', message: 'User has deauthenticated', user: { ...user, active: false } };
+}
+
+/** The person revoked access at the provider: the connection is gone. */
+export function accessRevokedEvent(user: TerraUser): AccessRevokedEvent {
+  return {
+    type: 'access_revoked',
+    status: 'warning',
+    message: 'User revoked access to their data on the provider',
+    user: { ...user },
+  };
 }
 
 /** The same provider account connected again under the same reference id: a new user id replaces the old. */
@@ -94,4 +105,73 @@ export function dataEvent<T extends DataEventType, R>(
   data: R[],
 ): { type: T; user: TerraUser; data: R[]; version: string } {
   return { type, user: { ...user }, data, version: EVENT_VERSION };
+}
+
+/** Lifecycle events whose `message` real deliveries leave out. */
+const WITHOUT_MESSAGE = new Set([
+  'auth',
+  'deauth',
+  'user_reauth',
+  'access_revoked',
+  'permission_change',
+  'large_request_processing',
+  'large_request_sending',
+]);
+
+/** Events that carry data (records or a profile). */
+const DATA_TYPES = new Set([
+  'activity',
+  'athlete',
+  'body',
+  'daily',
+  'menstruation',
+  'nutrition',
+  'sleep',
+  'planned_workout',
+  'hormone',
+  'health_observation',
+]);
+
+/**
+ * An event as real deliveries show it rather than as Terra's spec writes it (each change is seen in
+ * the payloads of `test/corpus/`, or in Terra's own examples):
+ *
+ * - no `version` (Terra's dashboard test webhooks carry none);
+ * - lifecycle events without `message`, except `connection_error`, which keeps its message and loses
+ *   its `status` (the connection guide's examples);
+ * - `auth` with `status: "authenticated"` and, for a user without a reference id, the top-level
+ *   `reference_id` as the string `"null"`;
+ * - `deauth` with `status: "deauthenticated"` and `user.provider: null` (a deauth in Terra's own test
+ *   data);
+ * - data events whose `user` has `reference_id: ""` when it has none, and `created_at: null` (Terra's
+ *   dashboard test deliveries).
+ *
+ * The result is still valid against the SDK's schemas, whose types already allow all of this.
+ */
+export function realisticEvent<E extends { type: string }>(event: E): E {
+  const out: Record<string, unknown> = { ...event };
+  const user = typeof out.user === 'object' && out.user !== null ? { ...(out.user as TerraUser) } : undefined;
+  delete out.version;
+  if (WITHOUT_MESSAGE.has(event.type)) delete out.message;
+  switch (event.type) {
+    case 'auth':
+      if (out.status === 'success') {
+        out.status = 'authenticated';
+        out.reference_id ??= 'null';
+      }
+      break;
+    case 'deauth':
+      out.status = 'deauthenticated';
+      if (user) user.provider = null;
+      break;
+    case 'connection_error':
+      delete out.status;
+      break;
+  }
+  if (user && DATA_TYPES.has(event.type)) {
+    user.reference_id ??= '';
+    user.created_at = null;
+  }
+  if (user) out.user = user;
+  return out as E;
 }

@@ -30,12 +30,14 @@ import {
   type TerraWebhookEventOf,
 } from '../webhooks/events.js';
 import {
+  accessRevokedEvent,
   authEvent,
   dataEvent,
   deauthEvent,
   EVENT_VERSION,
   largeRequestProcessingEvent,
   largeRequestSendingEvent,
+  realisticEvent,
   reauthEvent,
 } from './events.js';
 import { localMidnight, Random, terraTimestamp } from './random.js';
@@ -569,6 +571,14 @@ export interface EventFixtureOptions extends FixtureOptions {
   expectedPayloads?: number | undefined;
   /** `auth`: `'error'` builds the older failure shape (`type: 'auth'`, `status: 'error'`). Default `'success'`. */
   status?: 'success' | 'error' | undefined;
+  /**
+   * Shape the event as real deliveries show it rather than as Terra's spec writes it: no `version`,
+   * lifecycle events without `message`, `auth` with `status: "authenticated"`, `deauth` with
+   * `status: "deauthenticated"` and `user.provider: null`, a `connection_error` without `status`, data
+   * events whose user has `reference_id: ""` and `created_at: null`. Test that your code copes with
+   * what Terra really sends. Default `false`.
+   */
+  realistic?: boolean | undefined;
 }
 
 /**
@@ -598,6 +608,12 @@ function checkUser(value: unknown): TerraUser | undefined {
   return candidate as TerraUser;
 }
 
+/** The panels {@link labResults} refers to. @internal */
+export const LAB_PANELS = [
+  { id: 1, name: 'Full blood count and iron', key: 'fbc_iron' },
+  { id: 2, name: 'Metabolic', key: 'metabolic' },
+];
+
 const BIOMARKERS = [
   { key: 'hemoglobin', name: 'Haemoglobin', loinc: '718-7', units: 'g/dL', ucum: 'g/dL', low: 12, high: 17.5 },
   { key: 'ferritin', name: 'Ferritin', loinc: '2276-4', units: 'µg/L', ucum: 'ug/L', low: 30, high: 400 },
@@ -613,7 +629,8 @@ const BIOMARKERS = [
   { key: 'hba1c', name: 'HbA1c', loinc: '4548-4', units: '%', ucum: '%', low: 4, high: 5.6 },
 ] as const;
 
-function labResults(random: Random, date: string): LabReportEventResult[] {
+/** Results of a four-biomarker blood test plus a bounded CRP, as a lab report yields them. @internal */
+export function labResults(random: Random, date: string): LabReportEventResult[] {
   const results: LabReportEventResult[] = BIOMARKERS.map((b, panelIndex) => {
     const value = random.between(b.low * 0.85 + 0.1, b.high * 1.1, 1);
     const flag = value < b.low ? 'low' : value > b.high ? 'high' : 'normal';
@@ -649,6 +666,19 @@ function snowflake(random: Random): string {
 function event(type: 'auth', options: EventFixtureOptions & { status: 'error' }): LegacyAuthErrorEvent;
 function event<T extends KnownWebhookEventName>(type: T, options?: EventFixtureOptions): EventFixture<T>;
 function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): unknown {
+  if (typeof options === 'object' && options !== null && options.realistic !== undefined) {
+    if (typeof options.realistic !== 'boolean') {
+      throw new TerraInvalidArgumentError(
+        'realistic',
+        `realistic must be true or false; got ${describeKind(options.realistic)}.`,
+      );
+    }
+    if (options.realistic) return realisticEvent(build(type, options) as { type: string });
+  }
+  return build(type, options);
+}
+
+function build(type: KnownWebhookEventName, options: EventFixtureOptions): unknown {
   if (!isKnownEventType(type)) {
     throw new TerraInvalidArgumentError(
       'type',
@@ -696,7 +726,7 @@ function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): 
       return reauthEvent(old, who);
     }
     case 'access_revoked':
-      return { type, status: 'warning', message: 'User revoked access to their data on the provider', user: who };
+      return accessRevokedEvent(who);
     case 'connection_error':
       return {
         type,
@@ -757,10 +787,7 @@ function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): 
           report_locale: 'en-GB',
           results_count: results.length,
           results,
-          panels: [
-            { id: 1, name: 'Full blood count and iron', key: 'fbc_iron' },
-            { id: 2, name: 'Metabolic', key: 'metabolic' },
-          ],
+          panels: LAB_PANELS.map((panel) => ({ ...panel })),
         },
       };
     }
@@ -820,6 +847,16 @@ function event(type: KnownWebhookEventName, options: EventFixtureOptions = {}): 
         user: who,
         message: 'The Google Fit account has no data source Terra can read',
       };
+    case 'request_processing':
+      return { type, status: 'success', message: 'Request is being processed', user: who };
+    case 'request_completed':
+      return {
+        type,
+        status: 'success',
+        message: 'Request completed',
+        reference: options.reference ?? random.uuid(),
+        user: who,
+      };
   }
 }
 
@@ -860,12 +897,15 @@ export const fixtures = {
   /**
    * A webhook event of any type Terra sends, typed by `type`: `fixtures.event('user_reauth')` is a
    * `UserReauthEvent`. Data events hold the record of `date` from the builders above;
-   * `fixtures.event('auth', { status: 'error' })` is the older auth-failure shape.
+   * `fixtures.event('auth', { status: 'error' })` is the older auth-failure shape. With
+   * `{ realistic: true }`, the event is shaped as real deliveries show it (no `version`, no
+   * `message`, `provider: null` on a deauth, other status words), to test that your code copes.
    *
    * @example
    * ```ts
    * const reauth = fixtures.event('user_reauth', { seed: 3 }); // reauth.new_user, reauth.old_user
    * const run = fixtures.event('activity', { samples: 600, user: fixtures.user({ provider: 'GARMIN' }) });
+   * const deauth = fixtures.event('deauth', { realistic: true }); // deauth.user.provider === null
    * ```
    * @throws {@link TerraInvalidArgumentError} for a type this SDK does not know, or an unusable option.
    */

@@ -14,7 +14,13 @@
  */
 export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 export { type SignedWebhook, type SignWebhookOptions, signWebhook } from '../webhooks/sign.js';
-export { type EmulatorDelivery, type FlowResult, TerraEmulator, type TerraEmulatorOptions } from './emulator.js';
+export {
+  type ConnectionSelector,
+  type EmulatorDelivery,
+  type FlowResult,
+  TerraEmulator,
+  type TerraEmulatorOptions,
+} from './emulator.js';
 export {
   type ActivityFixtureOptions,
   type EventFixture,

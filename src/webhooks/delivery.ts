@@ -9,8 +9,9 @@ import { TerraInvalidArgumentError, TerraWebhookVerificationError } from '../err
 import { describeKind } from '../internal/describe.js';
 import { parseJson } from '../internal/json.js';
 import { isWebRequest } from '../internal/web-request.js';
+import type { SchemaDrift, Tolerated } from '../models/parse.js';
 import { type RawBody, rawBodyText } from './bytes.js';
-import { parseEvent, type TerraWebhookEvent } from './events.js';
+import { readEvent, type TerraWebhookEvent } from './events.js';
 import {
   getHeader,
   type ResolvedVerifyOptions,
@@ -41,6 +42,12 @@ export interface WebhookDelivery {
    * have; when it is absent, treat the delivery as the newest.
    */
   readonly orderingTimestamp: number | undefined;
+  /**
+   * Where the event differs from its schema beyond its identifying fields: JSON paths and issue
+   * codes, never values; empty when it matches. The event was delivered anyway, exactly as received;
+   * at these paths its values are not what its type says.
+   */
+  readonly drift: readonly SchemaDrift[];
 }
 
 /** What {@link TerraWebhookResponse} is made from. */
@@ -76,7 +83,7 @@ export class TerraWebhookResponse implements WebhookDelivery {
   readonly signature: VerifiedSignature;
   readonly #rawBody: string;
   #json: { value: unknown } | undefined;
-  #event: TerraWebhookEvent | undefined;
+  #event: Tolerated<TerraWebhookEvent> | undefined;
 
   /** Made by {@link handleWebhook}; build one yourself only in tests. */
   constructor(init: TerraWebhookResponseInit) {
@@ -123,14 +130,26 @@ export class TerraWebhookResponse implements WebhookDelivery {
   }
 
   /**
-   * The event, validated and typed: `switch (event.type)` narrows it. An event of a type this SDK
-   * does not know comes back as `{ type: 'unknown', receivedType, json }`, never as an error.
-   * @throws {@link TerraValidationError} if the body is not JSON, or an event of a known type does
-   *   not match its schema.
+   * The event, validated and typed: `switch (event.type)` narrows it. It is the object read from the
+   * body, exactly as Terra sent it; where it differs from its schema beyond its identifying fields is
+   * listed in {@link TerraWebhookResponse.drift}. An event of a type this SDK does not know comes back
+   * as `{ type: 'unknown', receivedType, json }`, never as an error.
+   * @throws {@link TerraValidationError} if the body is not JSON, or an identifying field of the event
+   *   is broken (its `type`; `user.user_id`; the `data` array; see `parseEvent`).
    */
   getParsedResponse(): TerraWebhookEvent {
-    this.#event ??= parseEvent(this.getJson());
-    return this.#event;
+    this.#event ??= readEvent(this.getJson());
+    return this.#event.value;
+  }
+
+  /**
+   * Where the event differs from its schema beyond its identifying fields: JSON paths and issue
+   * codes, never values; empty when it matches. Reads the event if it was not read yet.
+   * @throws {@link TerraValidationError} as {@link TerraWebhookResponse.getParsedResponse} does.
+   */
+  get drift(): readonly SchemaDrift[] {
+    this.getParsedResponse();
+    return (this.#event as Tolerated<TerraWebhookEvent>).drift;
   }
 }
 

@@ -1,11 +1,32 @@
 /**
  * Every webhook event Terra sends, as one union told apart by `type`: the 22 event types of Terra's
  * spec, the ones Terra sends that its spec leaves out, the older shape of a failed authentication,
- * and an unknown-event variant for types added after this version of the SDK.
+ * terra-python's `request_processing` and `request_completed`, and an unknown-event variant for types
+ * added after this version of the SDK.
+ *
+ * What must hold for an event to be delivered (DESIGN §2, `docs/models.md`). Terra's spec is not the
+ * whole truth about what Terra sends, and Terra does not send an event again once it was answered
+ * 200, so an event the SDK rejects is lost. The SDK therefore rejects an event only when one of its
+ * *identifying* fields is broken, the fields without which it cannot be routed or attributed:
+ *
+ * - every event: a string `type`;
+ * - an event about a connection: `user.user_id`, a non-empty string (`user_reauth`: `new_user.user_id`);
+ * - a data event: a `data` array of objects (`athlete`: an `athlete` object);
+ * - a lab-report event: a non-empty `event_id`;
+ * - an `s3_payload`: a non-empty `url`.
+ *
+ * Everything else is best effort. An event whose identifying fields hold is delivered to the listener
+ * of its type, typed, as the very object parsed from the body (no field dropped or rewritten), with
+ * the places where it differs from its schema attached as drift: JSON paths and issue codes, never
+ * values (`TerraWebhookResponse.drift`, `delivery.drift` in listeners, the handler's `onDrift`). The
+ * table of identifying fields is `IDENTIFYING_FIELDS` in `models/identifying.ts`; the generator's
+ * `OVERRIDES` make the types honest about the drift real traffic shows, so most of it never shows as
+ * drift at all.
  *
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
+import { callback, optionsOf, parseArguments } from '../internal/options.js';
 import { AccessRevokedEventSchema } from '../models/generated/AccessRevokedEvent.js';
 import { ActivityEventSchema } from '../models/generated/ActivityEvent.js';
 import { AthleteEventSchema } from '../models/generated/AthleteEvent.js';
@@ -32,7 +53,7 @@ import { UserReauthEventSchema } from '../models/generated/UserReauthEvent.js';
 import { WebhookEventSchema } from '../models/generated/WebhookEvent.js';
 import type { WebhookEventType } from '../models/generated/WebhookEventType.js';
 import { lazySchema, ref } from '../models/lazy.js';
-import { parseModel } from '../models/parse.js';
+import { type DriftListener, NO_DRIFT, parseWithDrift, type Tolerated } from '../models/parse.js';
 
 /**
  * A failed authentication in the older shape: `type: "auth"` with `status: "error"`, where newer
@@ -190,6 +211,65 @@ export const GoogleNoDatasourceEventSchema: z.ZodMiniType<GoogleNoDatasourceEven
 );
 
 /**
+ * terra-python's `request_processing` event: Terra started on a data request for a user. An older
+ * event, typed as terra-python read it (`RequestProcessingHookResponse`); everything but `type` and
+ * `user` may be missing.
+ */
+export interface RequestProcessingEvent {
+  /** The event type, always `'request_processing'`. */
+  type: 'request_processing';
+  /** Terra's status for the event, when it sends one. */
+  status?: string | null | undefined;
+  /** Terra's explanation, for people. */
+  message?: string | null | undefined;
+  /** The connection the request is for. */
+  user: TerraUser;
+}
+
+/** Schema of {@link RequestProcessingEvent}, built on first use. */
+export const RequestProcessingEventSchema: z.ZodMiniType<RequestProcessingEvent> = /* @__PURE__ */ lazySchema(
+  'RequestProcessingEvent',
+  () =>
+    z.looseObject({
+      type: z.literal('request_processing'),
+      status: z.nullish(z.string()),
+      message: z.nullish(z.string()),
+      user: ref(TerraUserSchema),
+    }),
+);
+
+/**
+ * terra-python's `request_completed` event: every payload of a data request was sent. An older event,
+ * typed as terra-python read it (`RequestCompletedHookResponse`); everything but `type` and `user` may
+ * be missing.
+ */
+export interface RequestCompletedEvent {
+  /** The event type, always `'request_completed'`. */
+  type: 'request_completed';
+  /** Terra's status for the event, when it sends one. */
+  status?: string | null | undefined;
+  /** Terra's explanation, for people. */
+  message?: string | null | undefined;
+  /** The request this completes: the `reference` its answer gave, and the deliveries' `terra-reference`. */
+  reference?: string | null | undefined;
+  /** The connection the request was for. */
+  user: TerraUser;
+}
+
+/** Schema of {@link RequestCompletedEvent}, built on first use. */
+export const RequestCompletedEventSchema: z.ZodMiniType<RequestCompletedEvent> = /* @__PURE__ */ lazySchema(
+  'RequestCompletedEvent',
+  () =>
+    z.looseObject({
+      type: z.literal('request_completed'),
+      status: z.nullish(z.string()),
+      message: z.nullish(z.string()),
+      reference: z.nullish(z.string()),
+      user: ref(TerraUserSchema),
+    }),
+);
+
+/**
  * An event whose `type` this version of the SDK does not know (Terra added it later). It is
  * delivered, not rejected: `receivedType` is the type Terra sent and `json` the whole event.
  */
@@ -220,6 +300,8 @@ export type TerraWebhookEvent =
   | ProcessingEvent
   | RateLimitHitEvent
   | GoogleNoDatasourceEvent
+  | RequestProcessingEvent
+  | RequestCompletedEvent
   | UnknownWebhookEvent;
 
 /** The `type` of an event: every type the SDK knows, and `'unknown'`. */
@@ -267,6 +349,8 @@ const SCHEMAS = {
   processing: ProcessingEventSchema,
   rate_limit_hit: RateLimitHitEventSchema,
   google_no_datasource: GoogleNoDatasourceEventSchema,
+  request_processing: RequestProcessingEventSchema,
+  request_completed: RequestCompletedEventSchema,
 } satisfies SchemaTable;
 
 /** Every event type the SDK knows, in no particular order. */
@@ -279,33 +363,63 @@ export function isKnownEventType(type: unknown): type is KnownWebhookEventName {
   return typeof type === 'string' && Object.hasOwn(SCHEMAS, type);
 }
 
+/** Options of {@link parseEvent}. */
+export interface ParseEventOptions {
+  /**
+   * Receives the event's drift from its schema (JSON paths and issue codes, never values), once, when
+   * there is any. Without it the drift is not reported; {@link TerraWebhookResponse.drift} keeps it for
+   * deliveries.
+   */
+  onDrift?: DriftListener | undefined;
+}
+
+const parseEventOptions = optionsOf<ParseEventOptions>()({ onDrift: z.optional(callback<DriftListener>('onDrift')) });
+
 /**
  * Reads a webhook event (the JSON body of a verified delivery) into its typed form.
  *
- * The event is validated against the schema of its `type` in place, without copying it, and fields
- * the schema does not list are kept. An event of a type the SDK does not know comes back as an
- * {@link UnknownWebhookEvent}; it is never an error.
+ * An event whose identifying fields hold (a string `type`; `user.user_id` for an event about a
+ * connection; a `data` array for a data event; see the module's documentation) is always returned,
+ * typed by its `type`: the same object as given, validated in place, never copied or rewritten. Where
+ * it differs from its schema is passed to `onDrift`. An event of a type the SDK does not know comes
+ * back as an {@link UnknownWebhookEvent}; it is never an error.
  *
  * @throws {@link TerraValidationError} when the value is not an object with a string `type`, or an
- *   event of a known type does not match its schema. The error gives JSON paths, never values.
+ *   identifying field of its type is broken. The error gives JSON paths, never values.
+ * @throws {@link TerraInvalidArgumentError} when an option has the wrong kind of value.
  * @example
  * ```ts
- * const event = parseEvent(JSON.parse(body));
+ * const event = parseEvent(JSON.parse(body), { onDrift: (drift) => console.warn(drift.map((d) => d.path)) });
  * if (event.type === 'activity') console.log(event.data.length);
  * ```
  */
-export function parseEvent(json: unknown): TerraWebhookEvent {
-  const base = parseModel(WebhookEventSchema, json, { subject: 'The webhook event' }) as {
+export function parseEvent(json: unknown, options?: ParseEventOptions): TerraWebhookEvent {
+  const onDrift =
+    options === undefined ? undefined : parseArguments(parseEventOptions, options, 'parseEvent options').onDrift;
+  const { value, drift } = readEvent(json);
+  if (onDrift !== undefined && drift.length > 0) onDrift(drift);
+  return value;
+}
+
+/**
+ * {@link parseEvent}, giving the event with its drift.
+ * @internal
+ */
+export function readEvent(json: unknown): Tolerated<TerraWebhookEvent> {
+  const base = parseWithDrift(WebhookEventSchema, json, 'The webhook event').value as {
     type: string;
     status?: unknown;
   };
   const type = base.type;
   if (!isKnownEventType(type)) {
-    return { type: 'unknown', receivedType: type, json: base as UnknownWebhookEvent['json'] };
+    return {
+      value: { type: 'unknown', receivedType: type, json: base as UnknownWebhookEvent['json'] },
+      drift: NO_DRIFT,
+    };
   }
   const schema: z.ZodMiniType<TerraWebhookEvent> =
     type === 'auth' && base.status === 'error' ? LegacyAuthErrorEventSchema : SCHEMAS[type];
-  return parseModel(schema, json, { subject: `The ${type} webhook event` });
+  return parseWithDrift(schema, json, `The ${type} webhook event`);
 }
 
 /**

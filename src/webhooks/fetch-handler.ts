@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { TerraWebhookRequestError, TerraWebhookVerificationError } from '../errors.js';
+import { TerraInvalidArgumentError, TerraWebhookRequestError, TerraWebhookVerificationError } from '../errors.js';
 import { brokenOff, contentLength, readWebStream, tooLarge, tooSlow } from './body.js';
 import { bodyAlreadyRead, type TerraWebhookResponse } from './delivery.js';
 import type { TerraWebhookEvent } from './events.js';
@@ -84,10 +84,15 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  *   that much arrived) and `bodyDeadlineMs` (408);
  * - verifies the signature: 401 if it fails (500 if the body was already read, a setup error);
  * - reads the JSON: 400 if the body is not JSON;
- * - parses the event: an unknown type is an `unknown` event; a known type that breaks its schema is
- *   answered 200 (Terra would retry it for a day, to no avail) and handed to `onError` with its JSON;
+ * - parses the event: an unknown type is an `unknown` event; an event whose identifying fields are
+ *   broken is answered 200 (Terra would retry it for a day, to no avail) and handed to `onError` with
+ *   its JSON; an event that differs from its schema elsewhere is delivered, and its drift handed to
+ *   `onDrift`;
+ * - with a `store`, applies the event to it first: 500 if the store fails (Terra retries), 200 without
+ *   running the listener for a delivery seen before and handled;
  * - runs the listener: 200 when it finishes, 500 if it throws (Terra retries), and 200 at
- *   `deadlineMs` if it is still running, letting it finish in the background.
+ *   `deadlineMs` if it is still running, letting it finish in the background. With a `store`, a
+ *   listener that completed marks its delivery handled.
  *
  * @example
  * ```ts
@@ -271,6 +276,42 @@ export async function answerWebhook(
     });
     return RECEIVED;
   }
+  if (webhook.drift.length > 0) {
+    const done = handler.reportDrift(webhook.drift, { eventType: String(webhook.eventType), webhook });
+    options.waitUntil?.(done);
+  }
+
+  const store = handler.store;
+  let handled: ((afterResponse: boolean) => Promise<void>) | undefined;
+  if (store) {
+    let traceId: string | undefined;
+    try {
+      const result = await store.apply(event, webhook);
+      if (!result.runListeners) return RECEIVED;
+      traceId = result.traceId;
+    } catch (error) {
+      // An event the store cannot use will not become usable on a retry; anything else may.
+      const status = error instanceof TerraInvalidArgumentError ? 200 : 500;
+      report(handler, request, options, error, { phase: 'store', status, afterResponse: false, webhook, json: body });
+      return status === 200 ? RECEIVED : answer(500, 'store_failed');
+    }
+    if (traceId !== undefined) {
+      const id = traceId;
+      handled = (afterResponse) =>
+        store.markHandled(id).then(
+          () => undefined,
+          (error: unknown) =>
+            handler.reportError(error, {
+              phase: 'store',
+              status: 200,
+              afterResponse,
+              webhook,
+              json: body,
+              traceId: id,
+            }),
+        );
+    }
+  }
 
   let started: unknown;
   try {
@@ -286,7 +327,10 @@ export async function answerWebhook(
     return answer(500, 'handler_failed');
   }
   // A listener that is not async is done: no deadline to set.
-  if (!isThenable(started)) return RECEIVED;
+  if (!isThenable(started)) {
+    await handled?.(false);
+    return RECEIVED;
+  }
 
   type Outcome = { error: unknown } | undefined;
   const settled: Promise<Outcome> = Promise.resolve(started).then(
@@ -313,6 +357,7 @@ export async function answerWebhook(
           traceId: getHeader(request.headers, 'x-terra-trace-id'),
         });
       }
+      return handled?.(true);
     });
     options.waitUntil?.(background);
     return RECEIVED;
@@ -327,5 +372,6 @@ export async function answerWebhook(
     });
     return answer(500, 'handler_failed');
   }
+  await handled?.(false);
   return RECEIVED;
 }

@@ -8,7 +8,9 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { readEnv } from '../internal/env.js';
-import { callback, milliseconds, optionsOf, parseConfig, secrets, wholeNumber } from '../internal/options.js';
+import { limitedLog } from '../internal/log-limit.js';
+import { callback, methods, milliseconds, optionsOf, parseConfig, secrets, wholeNumber } from '../internal/options.js';
+import { NO_DRIFT, type SchemaDrift } from '../models/parse.js';
 import { type TerraWebhookResponse, verifyRaw, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
   isKnownEventType,
@@ -24,6 +26,7 @@ import {
   verifySettingsShape,
   type WebhookSecret,
 } from './signature.js';
+import type { WebhookStore } from './store.js';
 
 /** Handles the events of one type. May be async; the adapters wait for it up to `deadlineMs`. */
 export type WebhookListener<E extends TerraWebhookEvent = TerraWebhookEvent> = (
@@ -43,10 +46,20 @@ export type WebhookErrorPhase =
   | 'verify'
   /** The verified body is not JSON: answered 400. */
   | 'body'
-  /** The event is of a known type but breaks its schema: answered 200, since a retry cannot help. */
+  /**
+   * An identifying field of the event is broken (its `type`, `user.user_id`, the `data` array, ...):
+   * answered 200, since a retry cannot help. Other differences from the schema are drift, reported to
+   * `onDrift`, and the event is delivered.
+   */
   | 'event'
   /** Your listener threw: answered 500 so Terra retries, or it failed after the deadline's 200. */
-  | 'handler';
+  | 'handler'
+  /**
+   * The `store` failed: applying the event (answered 500 so Terra retries; listeners not run), or
+   * marking it handled after the listeners completed (answered 200: a retry would run them again).
+   * An event the store refuses as unusable is answered 200, since a retry cannot help.
+   */
+  | 'store';
 
 /** What {@link WebhookHandlerOptions.onError} is told about a failed delivery. */
 export interface WebhookErrorContext {
@@ -69,6 +82,20 @@ export interface WebhookErrorContext {
 
 /** Receives every failed delivery, so none is lost silently. */
 export type WebhookErrorListener = (error: unknown, context: WebhookErrorContext) => unknown;
+
+/** What {@link WebhookHandlerOptions.onDrift} is told about a drifted delivery. */
+export interface WebhookDriftContext {
+  /** The event's `type` (`activity`, `deauth`, ...). */
+  eventType: string;
+  /** The verified delivery: its body, delivery headers and the same `drift`. */
+  webhook: TerraWebhookResponse;
+}
+
+/**
+ * Receives, once per delivery, the drift of an event that was delivered although it differs from its
+ * schema: JSON paths and issue codes, never values.
+ */
+export type WebhookDriftListener = (drift: readonly SchemaDrift[], context: WebhookDriftContext) => unknown;
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
@@ -124,6 +151,22 @@ export interface WebhookHandlerOptions {
    * {@link DEFAULT_MAX_LATE_LISTENERS}.
    */
   maxLateListeners?: number | undefined;
+  /**
+   * A store to apply each verified event to before the listeners run, such as
+   * `createConnectionStore({ db })` from `terra-sdk/connections`. It records the delivery's trace id in
+   * the same transaction as the event's effect, so a delivery seen before and handled is answered 200
+   * without running the listeners again, and one whose listeners failed runs them again without
+   * applying the event twice. When the store fails, the delivery is answered 500 so Terra retries.
+   */
+  store?: WebhookStore | undefined;
+  /**
+   * Called once for every delivered event that differs from its schema beyond its identifying fields
+   * (a field left out, a null, another kind of value), with where it differs: JSON paths and issue
+   * codes, never values. The event still goes to its listener, with the same list as `delivery.drift`.
+   * Defaults to one `console.warn` line per delivery naming the event type and the paths, at most ten
+   * lines a minute.
+   */
+  onDrift?: WebhookDriftListener | undefined;
 }
 
 /** The default deadline for listeners, in milliseconds. */
@@ -150,8 +193,8 @@ export function logLine(error: unknown, context: WebhookErrorContext): string {
 }
 
 /**
- * The logger used without `onError`: one line per failure, at most `perMinute` lines in a minute;
- * the failures left out are counted in one line when the minute is over.
+ * The logger used without `onError`: one line per failure, at most `perMinute` lines in a minute,
+ * then one line counting the failures left out.
  * @internal
  */
 export function rateLimitedLogger(
@@ -159,38 +202,39 @@ export function rateLimitedLogger(
   perMinute = DEFAULT_LOG_LINES_PER_MINUTE,
   now: () => number = Date.now,
 ): WebhookErrorListener {
-  let windowStart = Number.NEGATIVE_INFINITY;
-  let written = 0;
-  let dropped = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (dropped > 0) {
-      write(
-        `terra-sdk: ${dropped} more failed webhook deliveries in the last minute were not logged (pass onError to see each one)`,
-      );
-    }
-    dropped = 0;
-  };
+  const log = limitedLog({
+    write,
+    perMinute,
+    now,
+    leftOut: (count) =>
+      `terra-sdk: ${count} more failed webhook deliveries in the last minute were not logged (pass onError to see each one)`,
+  });
   return (error, context) => {
-    const time = now();
-    if (time - windowStart >= 60_000) {
-      flush();
-      windowStart = time;
-      written = 0;
-    }
-    if (written < perMinute) {
-      written++;
-      write(logLine(error, context));
-      return;
-    }
-    dropped++;
-    if (timer === undefined) {
-      timer = setTimeout(flush, Math.max(0, windowStart + 60_000 - time));
-      // Node: the summary must not keep a process alive that has nothing else to do.
-      (timer as { unref?: () => void }).unref?.();
-    }
+    log(logLine(error, context));
+  };
+}
+
+/** Lines a minute the default `onDrift` writes at most. */
+const DRIFT_LINES_PER_MINUTE = 10;
+
+/** The paths named in a drift log line; the rest are counted. */
+const DRIFT_PATHS_IN_LINE = 3;
+
+/** The default `onDrift`: one line per delivery, rate-limited, paths and codes only. */
+function defaultOnDrift(now: () => number): WebhookDriftListener {
+  const log = limitedLog({
+    write: (line) => console.warn(line),
+    perMinute: DRIFT_LINES_PER_MINUTE,
+    now,
+    leftOut: (count) =>
+      `terra-sdk: ${count} more webhooks that differ from their schema in the last minute were not logged (see delivery.drift, or pass onDrift)`,
+  });
+  return (drift, context) => {
+    const shown = drift.slice(0, DRIFT_PATHS_IN_LINE).map((d) => `${d.path} (${d.code})`);
+    const more = drift.length > DRIFT_PATHS_IN_LINE ? ` and ${drift.length - DRIFT_PATHS_IN_LINE} more` : '';
+    log(
+      `terra-sdk: delivered a ${context.eventType} webhook that differs from its schema at ${shown.join(', ')}${more}; see delivery.drift, or pass onDrift`,
+    );
   };
 }
 
@@ -202,6 +246,8 @@ const handlerOptions = optionsOf<WebhookHandlerOptions>()({
   maxBodyBytes: z.optional(wholeNumber('maxBodyBytes', 1)),
   bodyDeadlineMs: z.optional(milliseconds('bodyDeadlineMs')),
   maxLateListeners: z.optional(wholeNumber('maxLateListeners', 0)),
+  store: z.optional(methods<WebhookStore>('store', ['apply', 'markHandled'])),
+  onDrift: z.optional(callback<WebhookDriftListener>('onDrift')),
 });
 
 /**
@@ -222,10 +268,13 @@ export class WebhookHandler {
   readonly bodyDeadlineMs: number;
   /** How many listeners may run past their deadline before deliveries are refused with 503. */
   readonly maxLateListeners: number;
+  /** The store each event is applied to before the listeners run, when one was given. */
+  readonly store: WebhookStore | undefined;
   readonly #verify: ResolvedVerifyOptions;
   readonly #listeners = new Map<string, WebhookListener<never>>();
   #fallback: WebhookListener | undefined;
   readonly #onError: WebhookErrorListener;
+  readonly #onDrift: WebhookDriftListener;
 
   /** Use {@link createWebhookHandler}. */
   constructor(options: WebhookHandlerOptions = {}) {
@@ -246,6 +295,8 @@ export class WebhookHandler {
     this.maxLateListeners = given.maxLateListeners ?? DEFAULT_MAX_LATE_LISTENERS;
     this.#verify = { secrets: secret, toleranceSeconds: tolerance, now: given.now ?? Date.now };
     this.#onError = given.onError ?? rateLimitedLogger();
+    this.store = given.store;
+    this.#onDrift = given.onDrift ?? defaultOnDrift(this.#verify.now);
   }
 
   /**
@@ -334,7 +385,10 @@ export class WebhookHandler {
    */
   async dispatch(event: TerraWebhookEvent, delivery?: WebhookDelivery): Promise<void> {
     const listener = (this.#listeners.get(event.type) as WebhookListener | undefined) ?? this.#fallback;
-    await listener?.(event, delivery ?? { traceId: undefined, reference: undefined, orderingTimestamp: undefined });
+    await listener?.(
+      event,
+      delivery ?? { traceId: undefined, reference: undefined, orderingTimestamp: undefined, drift: NO_DRIFT },
+    );
   }
 
   /**
@@ -346,6 +400,18 @@ export class WebhookHandler {
       await this.#onError(error, context);
     } catch (failure) {
       console.error('terra-sdk: the webhook onError listener threw', failure);
+    }
+  }
+
+  /**
+   * Passes the drift of a delivered event to `onDrift`; the adapters call this once per delivery
+   * whose `drift` is not empty. An error thrown by `onDrift` is logged, never thrown.
+   */
+  async reportDrift(drift: readonly SchemaDrift[], context: WebhookDriftContext): Promise<void> {
+    try {
+      await this.#onDrift(drift, context);
+    } catch (failure) {
+      console.error('terra-sdk: the webhook onDrift listener threw', failure);
     }
   }
 }

@@ -41,6 +41,7 @@ export type { S3PayloadEvent } from '../models/generated/S3PayloadEvent.js';
 export type { SleepEvent } from '../models/generated/SleepEvent.js';
 export type { TerraUser } from '../models/generated/TerraUser.js';
 export type { UserReauthEvent } from '../models/generated/UserReauthEvent.js';
+export type { DriftListener, SchemaDrift } from '../models/parse.js';
 export type { RawBody } from './bytes.js';
 export {
   checkTerraSignature,
@@ -63,11 +64,16 @@ export {
   type KnownWebhookEventName,
   type LegacyAuthErrorEvent,
   LegacyAuthErrorEventSchema,
+  type ParseEventOptions,
   type ProcessingEvent,
   ProcessingEventSchema,
   parseEvent,
   type RateLimitHitEvent,
   RateLimitHitEventSchema,
+  type RequestCompletedEvent,
+  RequestCompletedEventSchema,
+  type RequestProcessingEvent,
+  RequestProcessingEventSchema,
   type TerraWebhookEvent,
   type TerraWebhookEventName,
   type TerraWebhookEventOf,
@@ -86,6 +92,8 @@ export {
   DEFAULT_LOG_LINES_PER_MINUTE,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_LATE_LISTENERS,
+  type WebhookDriftContext,
+  type WebhookDriftListener,
   type WebhookErrorContext,
   type WebhookErrorListener,
   type WebhookErrorPhase,
@@ -105,3 +113,4 @@ export {
   verifySignature,
   type WebhookSecret,
 } from './signature.js';
+export type { WebhookStore, WebhookStoreResult } from './store.js';

@@ -72,6 +72,16 @@ describe('terra-sdk trigger', () => {
     expect(c).not.toEqual(a);
   });
 
+  it('--realistic sends the event as real deliveries look, and the endpoint still delivers it', async () => {
+    const run = await cli(['trigger', 'deauth', '--url', url, '--secret', SECRET, '--realistic']);
+    expect(run.code).toBe(0);
+    const last = received.at(-1);
+    if (last?.event.type !== 'deauth') throw new Error('no deauth arrived');
+    expect(last.event.status).toBe('deauthenticated');
+    expect(last.event.user.provider).toBeNull();
+    expect(last.delivery.drift).toEqual([]);
+  });
+
   it('an endpoint with another secret answers 401: exit 1, with a hint and without the secret', async () => {
     const run = await cli(['trigger', 'auth', '--url', url, '--secret', 'WRONG-SECRET-1']);
     expect(run.code).toBe(1);

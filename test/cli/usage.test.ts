@@ -103,6 +103,46 @@ describe('terra-sdk sandbox', () => {
     await expect(fetch(`${listening}/`)).rejects.toThrow();
   });
 
+  it('--realistic sends webhooks shaped as real deliveries, and says so', async () => {
+    const { createServer } = await import('node:http');
+    const { close, listen } = await import('../support/loopback.js');
+    const bodies: Record<string, unknown>[] = [];
+    const endpoint = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      });
+      request.on('end', () => {
+        bodies.push(JSON.parse(text) as Record<string, unknown>);
+        response.end('{}');
+      });
+    });
+    const url = await listen(endpoint);
+    try {
+      const args = ['sandbox', '--port', '0', '--webhook-url', url, '--secret', 's3cr3t-value', '--realistic'];
+      const { code, stdout } = await cli(args, {
+        untilStopped: async (printed) => {
+          const base = /API base URL +(\S+)/.exec(printed())?.[1] ?? '';
+          const started = await fetch(`${base}/auth/authenticateUser?resource=OURA`, {
+            method: 'POST',
+            headers: { 'dev-id': 'd', 'x-api-key': 'k', 'content-type': 'application/json' },
+            body: '{}',
+          });
+          const { auth_url: authUrl } = (await started.json()) as { auth_url: string };
+          await fetch(authUrl, { method: 'POST', body: new URLSearchParams({ action: 'authorize' }) });
+          for (let i = 0; i < 100 && bodies.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        },
+      });
+      expect(code).toBe(0);
+      expect(stdout).toContain('Payloads       realistic: shaped as real deliveries, not as the spec');
+      expect(bodies).toEqual([expect.objectContaining({ type: 'auth', status: 'authenticated' })]);
+      expect(bodies[0]).not.toHaveProperty('version');
+    } finally {
+      endpoint.closeAllConnections();
+      await close(endpoint);
+    }
+  });
+
   it('a port in use is a failure with the reason, exit 1', async () => {
     const { createServer } = await import('node:http');
     const { close, listen } = await import('../support/loopback.js');

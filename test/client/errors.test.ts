@@ -11,7 +11,9 @@ import {
   TerraBadRequestError,
   TerraConnectionError,
   TerraError,
+  TerraForbiddenError,
   TerraNotFoundError,
+  TerraPayloadTooLargeError,
   TerraProviderError,
   TerraRateLimitError,
   TerraServerError,
@@ -35,7 +37,7 @@ describe('error classes by status, from a Problem body', () => {
   const cases = [
     [400, TerraBadRequestError, 'bad request', 'invalid start_date'],
     [401, TerraAuthenticationError, 'unauthorized', 'dev-id or x-api-key headers are missing'],
-    [403, TerraAuthenticationError, 'forbidden', 'key does not belong to this dev id'],
+    [403, TerraForbiddenError, 'forbidden', 'key does not belong to this dev id'],
     [404, TerraNotFoundError, 'not found', 'user not found'],
     [424, TerraProviderError, 'failed dependency', 'request failed due to a provider permission issue'],
     [500, TerraServerError, 'internal server error', 'something broke'],
@@ -54,14 +56,17 @@ describe('error classes by status, from a Problem body', () => {
     });
   }
 
-  it('401 and 403 tell which options and variables to check', async () => {
+  it('401 and 403 tell which options and variables to check; a 403 is still a TerraAuthenticationError', async () => {
     const error = (await failure(401, JSON.stringify(problem('unauthorized', 'missing')))) as Error;
     expect(error.message).toContain('Check the apiKey and devId options (TERRA_API_KEY, TERRA_DEV_ID)');
+    const forbidden = (await failure(403, JSON.stringify(problem('forbidden', 'wrong key')))) as Error;
+    expect(forbidden).toBeInstanceOf(TerraAuthenticationError);
+    expect(forbidden.message).toContain('Check the apiKey and devId options (TERRA_API_KEY, TERRA_DEV_ID)');
   });
 
   it('413 says to ask for less', async () => {
     const error = (await failure(413, JSON.stringify(problem('payload too large', 'too large')))) as TerraApiError;
-    expect(error).toBeInstanceOf(TerraApiError);
+    expect(error).toBeInstanceOf(TerraPayloadTooLargeError);
     expect(error.status).toBe(413);
     expect(error.message).toContain('shorter date range');
   });

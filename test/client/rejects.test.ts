@@ -6,7 +6,7 @@
  * covered without being listed here.
  */
 import { describe, expect, it } from 'vitest';
-import { Terra, TerraError, User } from '../../src/index.js';
+import { LabReports, PlannedWorkouts, Terra, TerraError, User, Workouts } from '../../src/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import * as testing from '../../src/testing/index.js';
 import * as webhooks from '../../src/webhooks/index.js';
@@ -98,6 +98,33 @@ describe('every public async function rejects on bad arguments, before any reque
     }
     expect(requests).toBe(0);
   });
+
+  const NAMESPACES = [
+    ['workouts', Workouts.prototype],
+    ['plannedWorkouts', PlannedWorkouts.prototype],
+    ['labReports', LabReports.prototype],
+  ] as const;
+
+  it('finds every namespace of the client it walks', () => {
+    const namespaces = Object.entries(client).filter(
+      ([, value]) => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) !== Object.prototype,
+    );
+    expect(namespaces.map(([name]) => name).sort()).toEqual(NAMESPACES.map(([name]) => name).sort());
+  });
+
+  it.each(NAMESPACES.flatMap(([namespace, prototype]) => methodsOf(prototype).map((name) => [namespace, name])))(
+    'terra.%s.%s',
+    async (namespace, name) => {
+      const target = (client as unknown as Record<string, Record<string, (...args: unknown[]) => unknown>>)[namespace];
+      const method = target?.[name] as (...args: unknown[]) => unknown;
+      for (const args of BAD_ARGUMENTS) {
+        await expectRejection(`terra.${namespace}.${name}(${args.map(describe_).join(', ')})`, () =>
+          method.apply(target, args),
+        );
+      }
+      expect(requests).toBe(0);
+    },
+  );
 
   const ASYNC_EXPORTS = {
     'terra-sdk/webhooks': webhooks,

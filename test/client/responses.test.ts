@@ -91,7 +91,7 @@ describe('data responses', () => {
   it('athlete: a body without the profile is a TerraValidationError', async () => {
     record('get', '/athlete', () => json({ type: 'athlete', user: USER }));
     await expect(terra().getAthleteForUser(USER_ID, { toWebhook: false })).rejects.toThrow(
-      /at \$\.athlete: expected the profile/,
+      /at \$\.athlete: expected object, but it is missing/,
     );
   });
 
@@ -136,19 +136,45 @@ describe('data responses', () => {
     );
   });
 
-  it('a record that breaks its schema rejects the call with the JSON path, never the value', async () => {
-    const bad = fixtures.activity({ samples: 3 }) as unknown as { metadata: Record<string, unknown> };
-    bad.metadata.start_time = 1_782_864_000;
-    record('get', '/activity', () => json({ user: USER, data: [bad] }));
+  it('a record that drifts from its schema comes back with the drift (paths, never values); getJson() is the body as sent', async () => {
+    const drifted = fixtures.activity({ samples: 3 }) as unknown as { metadata: Record<string, unknown> };
+    drifted.metadata.start_time = 1_782_864_000;
+    const body = { user: USER, data: [drifted], type: 'activity' };
+    record('get', '/activity', () => json(body));
+    const response = await terra().getActivityForUser(USER_ID, { ...range, toWebhook: false });
+    expect(response.drift).toEqual([
+      {
+        path: '$.data[0].metadata.start_time',
+        pathSegments: ['data', 0, 'metadata', 'start_time'],
+        code: 'invalid_type',
+        message: 'expected string, received number',
+      },
+    ]);
+    expect(JSON.stringify(response.drift)).not.toContain('1782864000');
+    expect(response.getJson()).toEqual(body);
+    const parsed = response.getParsedResponse();
+    expect(parsed.kind).toBe('DataReturned');
+    if (parsed.kind === 'DataReturned') expect(parsed.data).toEqual([drifted]);
+  });
+
+  it('a body that matches its schema has no drift; neither has any answer other than data', async () => {
+    record('get', '/activity', () => json({ user: USER, data: [fixtures.activity({ samples: 3 })] }));
+    expect((await terra().getActivityForUser(USER_ID, { ...range, toWebhook: false })).drift).toEqual([]);
+    record('get', '/userInfo', () => json({ status: 'success', user: USER, is_authenticated: true }));
+    expect((await terra().getUserInfo(USER_ID)).drift).toEqual([]);
+  });
+
+  it('a record that is not an object rejects the call: `data` is what identifies the answer', async () => {
+    record('get', '/activity', () => json({ user: USER, data: [fixtures.activity({ samples: 3 }), 'oops'] }));
     const error = await terra()
       .getActivityForUser(USER_ID, { ...range, toWebhook: false })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TerraValidationError);
     expect((error as Error).message).toBe(
       'The GET /activity response does not match the ActivityCollection schema (1 issue): ' +
-        'at $.data[0].metadata.start_time: expected string, received number',
+        'at $.data[1]: expected object, received string',
     );
-    expect((error as Error).message).not.toContain('1782864000');
+    expect((error as Error).message).not.toContain('oops');
   });
 
   it('`data` that is not an array rejects the call', async () => {

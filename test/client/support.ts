@@ -30,7 +30,7 @@ export interface Recorded {
 
 /** Answers `method path` with `reply` and records every request it gets. */
 export function record(
-  method: 'get' | 'post' | 'delete',
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete',
   path: string,
   reply: (request: Request, count: number) => Response | Promise<Response>,
 ): Recorded[] {
@@ -43,7 +43,12 @@ export function record(
       path: url.pathname.replace('/api/v2', ''),
       query: Object.fromEntries(url.searchParams),
       headers: Object.fromEntries(request.headers),
-      body: text === '' ? undefined : JSON.parse(text),
+      body:
+        text === ''
+          ? undefined
+          : request.headers.get('content-type')?.startsWith('multipart/')
+            ? text
+            : JSON.parse(text),
     });
     return reply(request, calls.length);
   });

@@ -34,7 +34,7 @@ describe('examples/connect-and-fetch.ts', { timeout: 30_000 }, () => {
       },
     );
     const lines = stdout.trim().split('\n');
-    expect(lines[0]).toBe('Providers: 8 (e.g. GARMIN, FITBIT, OURA)');
+    expect(lines[0]).toBe('Providers: 10 (e.g. GARMIN, FITBIT, OURA)');
     expect(stdout).toContain(`Widget session: ${sandbox.url}/widget/`);
     expect(stdout).toContain(`Direct link for FITBIT: ${sandbox.url}/connect/`);
     expect(stdout).toContain('Mobile SDK token valid for 180 s');

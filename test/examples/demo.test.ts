@@ -1,17 +1,23 @@
 /**
- * `npm run demo` as a newcomer runs it: the whole life of a connection against the sandbox, exit 0,
- * and a clear failure, exit 1, when the endpoint verifies with the wrong secret.
+ * `npm run demo` as a newcomer runs it: the whole life of a connection against the sandbox, the
+ * connections table on an embedded PGlite (or the PostgreSQL DATABASE_URL names) printed at the end,
+ * exit 0; and a clear failure, exit 1, when the endpoint verifies with the wrong secret.
  */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { postgresRequired, postgresUrl, REQUIRED_MESSAGE } from '../connections/support/engines.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
-async function run(command: string, args: string[]) {
+async function run(command: string, args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout } = await promisify(execFile)(command, args, { cwd: root });
+    const { stdout } = await promisify(execFile)(command, args, {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: '', ...env },
+    });
     return { code: 0, stdout };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -19,10 +25,9 @@ async function run(command: string, args: string[]) {
   }
 }
 
-describe('npm run demo', { timeout: 60_000 }, () => {
-  it('walks every step of a connection and exits 0', async () => {
-    const { code, stdout } = await run('npm', ['run', '--silent', 'demo']);
-    expect(code, stdout).toBe(0);
+describe('npm run demo', { timeout: 90_000 }, () => {
+  /** What every run prints, whichever database holds the table. */
+  function expectTheWholeLife(stdout: string, where: RegExp) {
     const steps = stdout.split('\n').filter((line) => /^\d+\. /.test(line));
     expect(steps).toEqual([
       '1. List the providers',
@@ -33,21 +38,77 @@ describe('npm run demo', { timeout: 60_000 }, () => {
       '6. Read the same week through the webhook',
       '7. Ask for 61 days of daily summaries: a large request',
       '8. Your endpoint is down once: Terra retries',
-      '9. demo-user-1 connects the same Oura account again: reauth',
-      '10. Ask for six years at once: rate limit r1',
-      '11. Disconnect',
+      '9. demo-user-1 connects Garmin too, scripted without the widget',
+      '10. Backfill three months of Garmin data',
+      '11. demo-user-1 connects the same Oura account again: reauth',
+      '12. Ask for six years at once: rate limit r1',
+      '13. Disconnect',
     ]);
     expect(stdout).toMatch(/^Terra sandbox {3}http:\/\/127\.0\.0\.1:\d+\/api\/v2$/m);
+    expect(stdout).toMatch(where);
     expect(stdout).toContain('signature verified; parsed as AuthSuccessEvent');
     expect(stdout).toMatch(
       /large_request_processing, then large_request_sending announcing (\d+) payloads\n {3}\1 daily webhooks/,
     );
     expect(stdout).toMatch(/attempt 1: your endpoint answered 503; retried \d+ ms later/);
+    expect(stdout).toContain('demo-user-1 has 2 active connections, OURA and GARMIN');
+    expect(stdout).toMatch(/6 requests, one per month and type, newest first/);
+    expect(stdout).toMatch(/backfill\.done: all (\d+) payloads arrived; 2026-06-01 daily: (\d+) of \2 chunks/);
     expect(stdout).toMatch(/auth for the new id and user_reauth [0-9a-f]{8}… → [0-9a-f]{8}… arrived/);
     expect(stdout).toContain('429, rule r1');
-    expect(stdout).toContain('has no connections left');
+    expect(stdout).toContain('the table marks Oura disconnected');
     expect(stdout).not.toContain('✗');
-    expect(stdout.trim().split('\n').at(-1)).toMatch(/^✓ All 11 steps did what Terra would do \(\d+\.\d s\)\.$/);
+    expect(stdout).toMatch(/^✓ All 13 steps did what Terra would do \(\d+\.\d s\)\.$/m);
+
+    // It ends with the table: one person, two providers, a reauth, a deauth.
+    const table = stdout.trim().split('\n').slice(-5);
+    expect(table[0]).toMatch(/^ {2}terra_user_id +provider +reference_id +status +scopes +last_sync +note$/);
+    const rows = table.slice(2).map((line) => line.trim().split(/ {2,}/));
+    const [oldOura, garmin, newOura] = rows as string[][];
+    expect(oldOura?.slice(1, 4)).toEqual(['OURA', 'demo-user-1', 'disconnected']);
+    expect(oldOura?.at(-1)).toBe(`replaced by ${newOura?.[0]}`);
+    expect(garmin?.slice(1, 5)).toEqual(['GARMIN', 'demo-user-1', 'active', 'ACTIVITY_EXPORT,HEALTH_EXPORT']);
+    expect(newOura?.slice(1, 4)).toEqual(['OURA', 'demo-user-1', 'disconnected']);
+    expect(newOura?.at(-1)).toMatch(/^ended \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  }
+
+  it('walks every step of a connection, ends with the table on an embedded PGlite, and exits 0', async () => {
+    const { code, stdout } = await run('npm', ['run', '--silent', 'demo']);
+    expect(code, stdout).toBe(0);
+    expectTheWholeLife(stdout, /^Connections {5}terra_connections on PGlite, embedded in this process$/m);
+  });
+
+  it.skipIf(!postgresUrl && !postgresRequired)('with DATABASE_URL, keeps the same table on PostgreSQL', async () => {
+    if (!postgresUrl) throw new Error(REQUIRED_MESSAGE);
+    const name = `demo_${process.pid}_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    try {
+      const url = new URL(postgresUrl);
+      url.pathname = `/${name}`;
+      const { code, stdout } = await run('npm', ['run', '--silent', 'demo'], { DATABASE_URL: url.href });
+      expect(code, stdout).toBe(0);
+      expectTheWholeLife(stdout, /^Connections {5}terra_connections on PostgreSQL at 127\.0\.0\.1:\d+$/m);
+      // The table is in that database, for any SQL client to read.
+      const db = new pg.Client({ connectionString: url.href });
+      await db.connect();
+      try {
+        const { rows } = await db.query(
+          "SELECT provider, status FROM terra_connections WHERE reference_id = 'demo-user-1' ORDER BY id",
+        );
+        expect(rows).toEqual([
+          { provider: 'OURA', status: 'disconnected' },
+          { provider: 'GARMIN', status: 'active' },
+          { provider: 'OURA', status: 'disconnected' },
+        ]);
+      } finally {
+        await db.end();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 
   it('with an endpoint on the wrong secret, stops at the auth webhook and says why, exit 1', async () => {
@@ -63,7 +124,7 @@ describe('npm run demo', { timeout: 60_000 }, () => {
       '   ✗ The auth webhook did not arrive and Terra stopped retrying. Your endpoint refused 9 deliveries (401 no_matching_signature): it verifies with another secret than the one Terra signs with.',
     );
     expect(stdout.trim().split('\n').at(-1)).toBe(
-      '✗ Step 4 (The auth webhook arrives) did not do what Terra would do; 3 of 11 steps passed.',
+      '✗ Step 4 (The auth webhook arrives) did not do what Terra would do; 3 of 13 steps passed.',
     );
     expect(stdout).not.toContain('not-the-sandbox-secret');
   });

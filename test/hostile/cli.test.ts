@@ -70,3 +70,31 @@ describe('terra-sdk trigger', () => {
     expect(written).toBeLessThan(8 * 1024 * 1024);
   });
 });
+
+describe('terra-sdk sandbox control commands', () => {
+  it('never print the credentials of --url, send them as Basic auth, and read at most 1 MiB of an answer', async () => {
+    const seen: IncomingMessage['headers'][] = [];
+    let written = 0;
+    const base = await endpoint((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      // Not a sandbox: an endless answer that is not JSON.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const more = () => {
+        while (written < 64 * 1024 * 1024 && res.write(chunk)) written += chunk.length;
+        if (written >= 64 * 1024 * 1024) res.end();
+      };
+      res.on('drain', more);
+      more();
+    });
+    const url = base.replace('http://', 'http://ctl-user:PASS-1a2b3c@');
+    const run = await cli(['sandbox', 'connections', '--url', `${url}/?key=tok-6c7d`]);
+    expect(run.code).toBe(1);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/PASS-1a2b3c|tok-6c7d/);
+    expect(run.stderr).toContain('http://***@127.0.0.1');
+    expect(seen[0]?.authorization).toBe(`Basic ${Buffer.from('ctl-user:PASS-1a2b3c').toString('base64')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(written).toBeLessThan(8 * 1024 * 1024);
+  });
+});

@@ -268,3 +268,31 @@ describe('event flows', () => {
     expect(chunked).toHaveLength(61);
   });
 });
+
+describe('realistic: true', () => {
+  it('sends events shaped as real deliveries, which the real webhooks module still delivers whole', async () => {
+    const realistic = await startSandbox({
+      webhookUrl: endpoint.url,
+      secret: SECRET,
+      realistic: true,
+      retry: { scale: SCALE },
+    });
+    try {
+      const before = endpoint.verified.length;
+      const user = realistic.emulator.connect({ provider: 'OURA', referenceId: null });
+      const client = new Terra({ apiKey: 'key', devId: 'dev', baseUrl: realistic.baseUrl, maxRetries: 0 });
+      await client.deauthenticateUser(user.user_id);
+      await realistic.idle();
+      const events = endpoint.verified.slice(before).map((d) => d.event);
+      expect(events.map((e) => e.type)).toEqual(['auth', 'deauth']);
+      expect(events[0]).toMatchObject({ status: 'authenticated', reference_id: 'null' });
+      expect(events[1]).toMatchObject({ status: 'deauthenticated', user: { user_id: user.user_id, provider: null } });
+      for (const event of events) {
+        expect(event).not.toHaveProperty('version');
+        expect(event).not.toHaveProperty('message');
+      }
+    } finally {
+      await realistic.close();
+    }
+  });
+});

@@ -142,7 +142,20 @@ export function describeAdapter(name: string, mount: Mount): void {
       expect(errors[0]?.context.webhook?.rawBody).toBe(body);
     });
 
-    it('answers 200 to a verified event that breaks its schema, and hands it to onError with its JSON', async () => {
+    it('delivers an event that drifts from its schema, with its drift on the delivery and in onDrift once', async () => {
+      const drifted = { ...(activityEvent(1) as Record<string, unknown>), version: 20220316 };
+      const reports: unknown[] = [];
+      const { answer, events, errors } = await run({ onDrift: (drift) => void reports.push(drift) }, (m) =>
+        m.send(post(JSON.stringify(drifted))),
+      );
+      expect(answer).toEqual({ status: 200, body: { received: true } });
+      expect(events.map((e) => e.event)).toEqual([drifted]);
+      expect(events[0]?.delivery.drift.map((d) => `${d.path} ${d.code}`)).toEqual(['$.version invalid_type']);
+      expect(reports).toEqual([events[0]?.delivery.drift]);
+      expect(errors).toEqual([]);
+    });
+
+    it('answers 200 to a verified event whose identifying field is broken, and hands it to onError with its JSON', async () => {
       const json = { type: 'activity', version: '2022-03-16', data: [] };
       const body = JSON.stringify(json);
       const { answer, events, errors } = await run({}, (m) => m.send(post(body)));

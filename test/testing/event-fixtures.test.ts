@@ -113,3 +113,40 @@ describe('fixtures.event', () => {
     expect(error(() => fixtures.event('daily', null as never)).argument).toBe('options');
   });
 });
+
+describe('fixtures.event with realistic: true', () => {
+  for (const type of KNOWN_WEBHOOK_EVENT_TYPES) {
+    it(`${type}: shaped as real deliveries, still typed and without drift against the SDK's schemas`, () => {
+      const event = fixtures.event(type, { realistic: true, samples: 60 }) as unknown as Record<string, unknown>;
+      const drifts: unknown[] = [];
+      const parsed = parseEvent(JSON.parse(terraJson(event)), { onDrift: (drift) => drifts.push(drift) });
+      expect(parsed.type).toBe(type);
+      expect(drifts).toEqual([]);
+      expect(event).not.toHaveProperty('version');
+      expect(fixtures.event(type, { realistic: true, samples: 60 })).toEqual(event);
+    });
+  }
+
+  it('carries what real traffic shows: other status words, no message, provider null on a deauth', () => {
+    const auth = fixtures.event('auth', { realistic: true, user: fixtures.user({ referenceId: null }) });
+    expect(auth).toMatchObject({ status: 'authenticated', reference_id: 'null' });
+    expect(auth).not.toHaveProperty('message');
+    const deauth = fixtures.event('deauth', { realistic: true });
+    expect(deauth.status).toBe('deauthenticated');
+    expect(deauth.user.provider).toBeNull();
+    expect(deauth).not.toHaveProperty('message');
+    const error = fixtures.event('connection_error', { realistic: true });
+    expect(error).not.toHaveProperty('status');
+    expect(error.message).toEqual(expect.any(String));
+    const sleep = fixtures.event('sleep', { realistic: true, user: fixtures.user({ referenceId: null }) });
+    expect(sleep.user).toMatchObject({ reference_id: '', created_at: null });
+    expect(fixtures.event('auth', { status: 'error', realistic: true }).status).toBe('error');
+  });
+
+  it('leaves the default fixtures as the spec writes them, and refuses a realistic that is not a boolean', () => {
+    expect(fixtures.event('deauth', { realistic: false })).toEqual(fixtures.event('deauth'));
+    expect(fixtures.event('sleep')).toHaveProperty('version');
+    expect(() => fixtures.event('deauth', { realistic: 'yes' as never })).toThrow(TerraInvalidArgumentError);
+    expect(() => fixtures.event('deauth', { realistic: 'yes' as never })).toThrow(/realistic must be true or false/);
+  });
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { TerraValidationError } from '../../src/errors.js';
-import type { AthleteEvent, AuthSuccessEvent, WebhookEventType } from '../../src/models/index.js';
+import type { AthleteEvent, AuthSuccessEvent, SchemaDrift, WebhookEventType } from '../../src/models/index.js';
 import {
   isAuthFailure,
   isKnownEventType,
@@ -63,6 +63,10 @@ function summarize(event: TerraWebhookEvent): string {
       return `processing ${event.user.user_id} ${event.retry_after_seconds}`;
     case 'rate_limit_hit':
       return `rate limited until ${event.retrying_at}`;
+    case 'request_processing':
+      return `request processing for ${event.user.user_id}`;
+    case 'request_completed':
+      return `request ${event.reference} completed for ${event.user.user_id}`;
     case 'unknown':
       return `unknown ${event.receivedType}`;
     default: {
@@ -96,12 +100,20 @@ function specEvents(): { where: string; value: Record<string, unknown> }[] {
 }
 
 describe('every event type of the spec', () => {
-  it('is known to the SDK, along with the four Terra sends outside the spec', () => {
+  it('is known to the SDK, along with the four Terra sends outside the spec and terra-python’s two', () => {
     const spec = specEventTypes();
     expect(spec).toHaveLength(22);
     expect(new Set(spec).size).toBe(22);
     expect([...KNOWN_WEBHOOK_EVENT_TYPES].sort()).toEqual(
-      [...spec, 'healthcheck', 'processing', 'rate_limit_hit', 'google_no_datasource'].sort(),
+      [
+        ...spec,
+        'healthcheck',
+        'processing',
+        'rate_limit_hit',
+        'google_no_datasource',
+        'request_processing',
+        'request_completed',
+      ].sort(),
     );
     for (const type of spec) expect(isKnownEventType(type)).toBe(true);
     expect(isKnownEventType('route')).toBe(false);
@@ -225,7 +237,7 @@ describe('malformed events', () => {
     expect(catchError(() => parseEvent({ type: 7 })).issues[0]?.path).toBe('$.type');
   });
 
-  it('gives the JSON path of a known event that breaks its schema, never the values', () => {
+  it('gives the JSON path of a broken identifying field, never the values', () => {
     const event = activityEvent(3) as { user: Record<string, unknown>; data: Record<string, unknown>[] };
     const noUser = catchError(() => parseEvent({ ...event, user: undefined }));
     expect(noUser.issues.map((i) => i.path)).toEqual(['$.user']);
@@ -236,11 +248,22 @@ describe('malformed events', () => {
     );
     expect(noUserId.issues.map((i) => i.path)).toEqual(['$.user.user_id']);
     expect(noUserId.message).not.toContain('secret-ref');
-    const badSample = structuredClone(event);
-    (badSample.data[0] as { metadata: Record<string, unknown> }).metadata.summary_id = 1234567;
-    const sampleError = catchError(() => parseEvent(badSample));
-    expect(sampleError.issues[0]?.path).toBe('$.data[0].metadata.summary_id');
-    expect(sampleError.message).not.toContain('1234567');
+  });
+
+  it('delivers a known event that drifts elsewhere, as the same object, and gives the drift to onDrift once', () => {
+    const event = activityEvent(3) as { data: { metadata: Record<string, unknown> }[] };
+    const drifted = structuredClone(event);
+    (drifted.data[0] as { metadata: Record<string, unknown> }).metadata.summary_id = 1234567;
+    const reports: (readonly SchemaDrift[])[] = [];
+    const parsed = parseEvent(drifted, { onDrift: (drift) => reports.push(drift) });
+    expect(parsed).toBe(drifted);
+    expect(parsed.type).toBe('activity');
+    expect(reports).toHaveLength(1);
+    expect(reports[0]?.map((d) => [d.path, d.code])).toEqual([['$.data[0].metadata.summary_id', 'invalid_type']]);
+    expect(JSON.stringify(reports)).not.toContain('1234567');
+    // Without drift, onDrift is not called.
+    parseEvent(event, { onDrift: (drift) => reports.push(drift) });
+    expect(reports).toHaveLength(1);
   });
 
   it('reads athlete events from athlete, not data', () => {

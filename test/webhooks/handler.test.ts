@@ -13,7 +13,12 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const noDelivery: WebhookDelivery = { traceId: undefined, reference: undefined, orderingTimestamp: undefined };
+const noDelivery: WebhookDelivery = {
+  traceId: undefined,
+  reference: undefined,
+  orderingTimestamp: undefined,
+  drift: [],
+};
 
 describe('createWebhookHandler options', () => {
   it('takes the secret from TERRA_WEBHOOK_SECRET when not given', async () => {

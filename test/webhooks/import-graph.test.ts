@@ -65,6 +65,12 @@ describe('import graphs', () => {
     expect(files).not.toContain('src/index.ts');
   });
 
+  it('webhooks takes a store by its shape and loads none of the connection store', () => {
+    const { files } = graph('src/webhooks/index.ts');
+    expect(files).toContain('src/webhooks/store.ts');
+    expect(files.filter((f) => f.startsWith('src/connections/'))).toEqual([]);
+  });
+
   it.each([
     ['src/adapters/node.ts', ['node:http']],
     ['src/adapters/express.ts', ['node:http']],

@@ -59,6 +59,7 @@ export * from './BreathsData.js';
 export * from './CadenceSample.js';
 export * from './CalorieSample.js';
 export * from './CaloriesData.js';
+export * from './CoercionWarning.js';
 export * from './CompletionCondition.js';
 export * from './CompletionConditionType.js';
 export * from './Connection.js';

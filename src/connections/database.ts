@@ -1,0 +1,234 @@
+/**
+ * The databases the store accepts, told apart by their shape (no driver is imported), and one way to
+ * run statements and transactions on each.
+ */
+import { TerraConfigurationError } from '../errors.js';
+import { describeKind } from '../internal/describe.js';
+import { errorCode } from './errors.js';
+
+/** What a query resolves to: the result rows. Both `pg` and PGlite return this shape. */
+export interface SqlQueryResult {
+  /** The rows, one object per row keyed by column name. */
+  rows: unknown[];
+}
+
+/**
+ * Anything that runs one parameterised SQL statement (`$1`, `$2`, ...): a `pg` `Client`, a client
+ * checked out of a `pg` `Pool`, or a PGlite transaction. Described by shape, so your declarations
+ * never need `@types/pg`.
+ */
+export interface SqlQueryable {
+  /** Runs `text` with `params` bound to `$1`, `$2`, ... */
+  query(text: string, params?: unknown[]): Promise<SqlQueryResult>;
+}
+
+/** A client checked out of a {@link SqlPool}: it must be released after use. */
+export interface SqlPoolClient extends SqlQueryable {
+  /** Gives the client back to its pool; with an error (or `true`), the pool discards it. */
+  release(error?: Error | boolean): void;
+}
+
+/** A `pg` `Pool` (or a compatible pool): the store checks out one client per transaction. */
+export interface SqlPool extends SqlQueryable {
+  /** Checks out a client. */
+  connect(): Promise<SqlPoolClient>;
+  /** How many clients the pool holds: this is how a pool is told from a single client. */
+  readonly totalCount: number;
+}
+
+/**
+ * A PGlite instance (`@electric-sql/pglite`, PostgreSQL in WebAssembly) or a `PGliteWorker`: one
+ * connection with its own `transaction()`.
+ */
+export interface PGliteDatabase extends SqlQueryable {
+  /** Runs `callback` in a transaction: committed when it resolves, rolled back when it rejects. */
+  transaction<T>(callback: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The `db` option of `createConnectionStore`: a `pg` `Pool`, a connected `pg` `Client`, or a PGlite
+ * instance. A `Client` and PGlite are single connections: the store runs its transactions on them one
+ * at a time, so give the store a connection of its own (or a pool) rather than one your code uses
+ * for its own transactions.
+ */
+export type ConnectionStoreDatabase = SqlPool | PGliteDatabase | SqlQueryable;
+
+/** Which kind of database a `db` value is. @internal */
+export type DatabaseKind = 'pool' | 'pglite' | 'client';
+
+/** Runs statements and transactions on the database, whatever its kind. @internal */
+export interface Runner {
+  readonly kind: DatabaseKind;
+  /** One statement outside any transaction (autocommit). */
+  query(text: string, params?: unknown[]): Promise<unknown[]>;
+  /** `work` in one transaction (READ COMMITTED), retried on deadlock or serialization failure. */
+  transaction<T>(work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>): Promise<T>;
+}
+
+function isFunction(value: unknown): value is (...args: never[]) => unknown {
+  return typeof value === 'function';
+}
+
+/** Tells which shape `db` has; throws {@link TerraConfigurationError} for none. @internal */
+export function databaseKind(db: unknown): DatabaseKind {
+  if ((typeof db !== 'object' && typeof db !== 'function') || db === null || !isFunction((db as SqlQueryable).query)) {
+    throw new TerraConfigurationError(
+      'db',
+      `db must be a pg Pool, a connected pg Client or a PGlite instance (an object with a query(text, params) method); got ${describeKind(db)}${
+        typeof db === 'object' && db !== null ? ' without a query method' : ''
+      }.`,
+    );
+  }
+  if (isFunction((db as PGliteDatabase).transaction)) return 'pglite';
+  if (isFunction((db as SqlPool).connect) && typeof (db as SqlPool).totalCount === 'number') return 'pool';
+  return 'client';
+}
+
+/** Codes after which a whole transaction is run again. */
+const RETRIED = new Set(['40P01', '40001']);
+const ATTEMPTS = 5;
+
+function rowsOf(result: unknown): unknown[] {
+  const rows = (result as SqlQueryResult | undefined)?.rows;
+  return Array.isArray(rows) ? rows : [];
+}
+
+/**
+ * A queue of one: runs each task after the previous one settled, so that transactions on a single
+ * connection never interleave.
+ */
+function serial(): <T>(task: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>) => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** Runs `attempt` again after a deadlock or serialization failure, up to five times. @internal */
+export async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const code = errorCode(error);
+      if (i >= ATTEMPTS || code === undefined || !RETRIED.has(code)) throw error;
+      // A short, growing, jittered pause lets the other transaction finish first.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * i));
+    }
+  }
+}
+
+/** A 53-bit hash of a statement's text (cyrb53), to name its prepared statement. */
+function hash(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** The names of the statements seen, by text. The store's statements come in a few dozen shapes. */
+const names = new Map<string, string>();
+const MAX_NAMES = 512;
+
+/**
+ * Runs `text` on `connection`. With node-postgres, statements with parameters run as named prepared
+ * statements (`{ name, text, values }`), planned once per connection rather than on every call.
+ */
+async function run(connection: SqlQueryable, named: boolean, text: string, params?: unknown[]): Promise<unknown[]> {
+  if (!named || params === undefined) return rowsOf(await connection.query(text, params));
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `terra_${hash(text)}`;
+    if (names.size < MAX_NAMES) names.set(text, name);
+  }
+  const config = { name, text, values: params };
+  return rowsOf(
+    await (connection.query as unknown as (config: object) => Promise<SqlQueryResult>).call(connection, config),
+  );
+}
+
+/** Whether `db` is node-postgres (`pg`), whose `query` also takes `{ name, text, values }`. */
+function isNodePostgres(db: unknown, kind: DatabaseKind): boolean {
+  const candidate = db as { Client?: unknown; connectionParameters?: unknown };
+  return kind === 'pool'
+    ? typeof candidate.Client === 'function'
+    : kind === 'client' &&
+        typeof candidate.connectionParameters === 'object' &&
+        candidate.connectionParameters !== null;
+}
+
+/** BEGIN ... COMMIT on one connection; ROLLBACK (its own failure ignored) when `work` fails. */
+async function onConnection<T>(
+  connection: SqlQueryable,
+  named: boolean,
+  work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
+): Promise<T> {
+  await connection.query('BEGIN');
+  try {
+    const result = await work((text, params) => run(connection, named, text, params));
+    await connection.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await connection.query('ROLLBACK');
+    } catch {
+      // The connection may be gone; the first error is the one to report.
+    }
+    throw error;
+  }
+}
+
+/** A {@link Runner} for `db`. @internal */
+export function createRunner(db: ConnectionStoreDatabase): Runner {
+  const kind = databaseKind(db);
+  const named = isNodePostgres(db, kind);
+  if (kind === 'pool') {
+    const pool = db as SqlPool;
+    return {
+      kind,
+      query: (text, params) => run(pool, named, text, params),
+      transaction: (work) =>
+        withRetry(async () => {
+          const client = await pool.connect();
+          let broken: Error | undefined;
+          try {
+            return await onConnection(client, named, work);
+          } catch (error) {
+            // A client whose connection failed must not go back to the pool.
+            const code = errorCode(error);
+            if (code === undefined || code.startsWith('08') || code.startsWith('57') || /^E[A-Z]+$/.test(code))
+              broken = new Error('connection failed during a terra-sdk store transaction');
+            throw error;
+          } finally {
+            client.release(broken);
+          }
+        }),
+    };
+  }
+  const enqueue = serial();
+  if (kind === 'pglite') {
+    const lite = db as PGliteDatabase;
+    return {
+      kind,
+      query: (text, params) => enqueue(async () => rowsOf(await lite.query(text, params))),
+      transaction: (work) =>
+        withRetry(() =>
+          enqueue(() => lite.transaction((tx) => work(async (text, params) => rowsOf(await tx.query(text, params))))),
+        ),
+    };
+  }
+  const client = db as SqlQueryable;
+  return {
+    kind,
+    query: (text, params) => enqueue(() => run(client, named, text, params)),
+    transaction: (work) => withRetry(() => enqueue(() => onConnection(client, named, work))),
+  };
+}

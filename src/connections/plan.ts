@@ -1,0 +1,318 @@
+/**
+ * What one webhook event does to the store, worked out without the database: which connections it
+ * writes, with which values, and which large request it advances. Reads every field defensively:
+ * real deliveries leave out fields the spec requires and send `null` where it says a string.
+ * @internal
+ */
+import { TerraInvalidArgumentError } from '../errors.js';
+import { describeKind } from '../internal/describe.js';
+import { parseScopes } from '../models/scopes.js';
+
+/** The statuses the store writes. An app may write others of its own into the column. */
+export type ConnectionStatus = 'active' | 'disconnected' | 'needs_reconnect';
+
+/** Lifecycle state a lifecycle event sets, as a whole (gated by `last_event_at`). */
+export interface LifecycleWrite {
+  status: ConnectionStatus;
+  disconnectedAt: number | null;
+  replacedBy: string | null;
+  lastError: string | null;
+}
+
+/** One connection row to upsert. Times are unix milliseconds. */
+export interface ConnectionWrite {
+  terraUserId: string;
+  provider: string | null;
+  referenceId: string | null;
+  /** The event's ordering timestamp, or its time of receipt. */
+  at: number;
+  lifecycle: LifecycleWrite | null;
+  /** Set by events that make the connection (auth, the new side of a reauth). */
+  connectedAt: number | null;
+  /** Set by data events. */
+  lastSync: number | null;
+  /** A full scope list (auth) or a delta (permission_change), or nothing. */
+  scopes: { full: string[] } | { added: string[]; removed: string[] } | null;
+}
+
+/** A large request this delivery announces or advances. */
+export interface LargeRequestWrite {
+  reference: string;
+  terraUserId: string | null;
+  kind: 'announce' | 'payload' | 'processing';
+  /** `announce`: the expected number of payloads, when usable. */
+  expected: number | null;
+}
+
+/** Everything one event does. */
+export interface Plan {
+  eventType: string;
+  terraUserId: string | null;
+  writes: ConnectionWrite[];
+  largeRequest: LargeRequestWrite | null;
+}
+
+/** The delivery a store applies an event for, after checking. */
+export interface CheckedDelivery {
+  traceId: string | null;
+  reference: string | null;
+  orderingTimestamp: number | null;
+}
+
+/** Event types whose deliveries carry data records for one connection. */
+export const DATA_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'activity',
+  'body',
+  'daily',
+  'sleep',
+  'nutrition',
+  'menstruation',
+  'athlete',
+  'planned_workout',
+  'hormone',
+  'health_observation',
+]);
+
+/** `status` words of an `auth` event that mean no connection was made. */
+const AUTH_FAILED = new Set(['error', 'failed', 'failure', 'cancelled', 'canceled', 'denied']);
+
+const MAX_ID = 255;
+const MAX_PROVIDER = 50;
+const MAX_TRACE_ID = 1024;
+const MAX_ERROR_MESSAGE = 1000;
+const MAX_EVENT_TYPE = 64;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A non-empty string, or null for anything else (including Terra's literal "null"). */
+function text(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed === '' || trimmed === 'null' ? null : trimmed;
+}
+
+function limited(value: string | null, max: number, where: string, argument = 'event'): string | null {
+  if (value !== null && value.length > max)
+    throw new TerraInvalidArgumentError(
+      argument,
+      `${where} is ${value.length} characters long; the connections table holds at most ${max}.`,
+    );
+  return value;
+}
+
+/** The `user` object of an event, required: its `user_id` identifies the connection. */
+function requireUser(event: Json, key: 'user' | 'new_user', type: string): Json {
+  const user = event[key];
+  if (!isObject(user) || text(user.user_id) === null) {
+    throw new TerraInvalidArgumentError(
+      'event',
+      `A ${type} event needs ${key}.user_id (a non-empty string) to say which connection it is about; got ${
+        isObject(user) ? `${key}.user_id as ${describeKind(user.user_id)}` : `${key} as ${describeKind(user)}`
+      }.`,
+    );
+  }
+  return user;
+}
+
+interface Identity {
+  terraUserId: string;
+  provider: string | null;
+  referenceId: string | null;
+}
+
+function identity(user: Json, key: string, fallbackReference: string | null = null): Identity {
+  return {
+    terraUserId: limited(text(user.user_id), MAX_ID, `${key}.user_id`) as string,
+    provider: limited(text(user.provider), MAX_PROVIDER, `${key}.provider`),
+    referenceId: limited(text(user.reference_id) ?? fallbackReference, MAX_ID, `${key}.reference_id`),
+  };
+}
+
+/** The scopes a user object lists, or null when it lists none (absent or null: unknown, not empty). */
+function fullScopes(user: Json): { full: string[] } | null {
+  const scopes = user.scopes;
+  if (typeof scopes === 'string' || (Array.isArray(scopes) && scopes.every((s) => typeof s === 'string')))
+    return { full: parseScopes(scopes as string | string[]) };
+  return null;
+}
+
+function write(
+  who: Identity,
+  at: number,
+  fields: Partial<Omit<ConnectionWrite, keyof Identity | 'at'>>,
+): ConnectionWrite {
+  return { ...who, at, lifecycle: null, connectedAt: null, lastSync: null, scopes: null, ...fields };
+}
+
+/** The part of a `terra-reference` before the first ':' (chunks are `{reference}:chunk:{n}`). */
+export function baseReference(reference: string): string {
+  const colon = reference.indexOf(':');
+  return colon === -1 ? reference : reference.slice(0, colon);
+}
+
+function optionalText(value: unknown, name: string, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max)
+    throw new TerraInvalidArgumentError(
+      'delivery',
+      `delivery.${name} must be a non-empty string of at most ${max} characters, or left out; got ${
+        typeof value === 'string' ? `a string of ${value.length} characters` : describeKind(value)
+      }.`,
+    );
+  return value.trim();
+}
+
+/** Checks the delivery argument of `apply`. */
+export function checkDelivery(delivery: unknown): CheckedDelivery {
+  if (delivery === undefined || delivery === null) return { traceId: null, reference: null, orderingTimestamp: null };
+  if (typeof delivery !== 'object')
+    throw new TerraInvalidArgumentError(
+      'delivery',
+      `delivery must be an object { traceId, reference, orderingTimestamp } (a TerraWebhookResponse works); got ${describeKind(delivery)}.`,
+    );
+  const d = delivery as { traceId?: unknown; reference?: unknown; orderingTimestamp?: unknown };
+  const ts = d.orderingTimestamp;
+  if (ts !== undefined && ts !== null && (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0 || ts > 8.64e15))
+    throw new TerraInvalidArgumentError(
+      'delivery',
+      `delivery.orderingTimestamp must be unix milliseconds (X-Terra-Ordering-Timestamp as a number), or left out; got ${
+        typeof ts === 'number' ? String(ts) : describeKind(ts)
+      }.`,
+    );
+  const reference = optionalText(d.reference, 'reference', MAX_TRACE_ID);
+  return {
+    traceId: optionalText(d.traceId, 'traceId', MAX_TRACE_ID),
+    reference: reference === null ? null : limited(baseReference(reference), MAX_ID, 'delivery.reference', 'delivery'),
+    orderingTimestamp: typeof ts === 'number' ? Math.trunc(ts) : null,
+  };
+}
+
+/**
+ * Works out what `event` does. `receivedAt` stands in for a missing ordering timestamp.
+ * @throws {@link TerraInvalidArgumentError} for a value that is not an event, or an event whose
+ *   identifying field is missing.
+ */
+export function planEvent(event: unknown, delivery: CheckedDelivery, receivedAt: number): Plan {
+  if (!isObject(event) || typeof event.type !== 'string' || event.type === '') {
+    throw new TerraInvalidArgumentError(
+      'event',
+      `event must be a parsed webhook event (an object with a string \`type\`, as parseEvent returns); got ${
+        isObject(event) ? `an object whose type is ${describeKind(event.type)}` : describeKind(event)
+      }.`,
+    );
+  }
+  const type = event.type;
+  const at = delivery.orderingTimestamp ?? receivedAt;
+  const receivedType = type === 'unknown' && typeof event.receivedType === 'string' ? event.receivedType : type;
+  const plan: Plan = {
+    eventType: receivedType.slice(0, MAX_EVENT_TYPE),
+    terraUserId: null,
+    writes: [],
+    largeRequest: null,
+  };
+  const status = typeof event.status === 'string' ? event.status.trim().toLowerCase() : '';
+
+  const lifecycle = (user: Json, key: string, state: LifecycleWrite, extra: Partial<ConnectionWrite> = {}) => {
+    const who = identity(user, key, key === 'user' && type === 'auth' ? text(event.reference_id) : null);
+    plan.terraUserId ??= who.terraUserId;
+    plan.writes.push(write(who, at, { lifecycle: state, ...extra }));
+  };
+
+  switch (type) {
+    case 'auth': {
+      if (AUTH_FAILED.has(status)) return plan; // the older failure shape: no connection was made
+      const user = requireUser(event, 'user', type);
+      lifecycle(
+        user,
+        'user',
+        { status: 'active', disconnectedAt: null, replacedBy: null, lastError: null },
+        { connectedAt: at, scopes: fullScopes(user) },
+      );
+      return plan;
+    }
+    case 'deauth':
+    case 'access_revoked': {
+      const user = requireUser(event, 'user', type);
+      lifecycle(user, 'user', { status: 'disconnected', disconnectedAt: at, replacedBy: null, lastError: null });
+      return plan;
+    }
+    case 'connection_error': {
+      const user = requireUser(event, 'user', type);
+      const message = text(event.message)?.slice(0, MAX_ERROR_MESSAGE) ?? 'connection_error';
+      lifecycle(user, 'user', {
+        status: 'needs_reconnect',
+        disconnectedAt: null,
+        replacedBy: null,
+        lastError: message,
+      });
+      return plan;
+    }
+    case 'user_reauth': {
+      const fresh = requireUser(event, 'new_user', type);
+      const newId = identity(fresh, 'new_user');
+      lifecycle(
+        fresh,
+        'new_user',
+        { status: 'active', disconnectedAt: null, replacedBy: null, lastError: null },
+        { connectedAt: at, scopes: fullScopes(fresh) },
+      );
+      const old = event.old_user;
+      if (isObject(old) && text(old.user_id) !== null && text(old.user_id) !== newId.terraUserId) {
+        lifecycle(old, 'old_user', {
+          status: 'disconnected',
+          disconnectedAt: at,
+          replacedBy: newId.terraUserId,
+          lastError: null,
+        });
+      }
+      // Lock rows in one order in every transaction, so two reauths never deadlock.
+      plan.writes.sort((a, b) => (a.terraUserId < b.terraUserId ? -1 : a.terraUserId > b.terraUserId ? 1 : 0));
+      return plan;
+    }
+    case 'permission_change': {
+      const user = requireUser(event, 'user', type);
+      const who = identity(user, 'user');
+      plan.terraUserId = who.terraUserId;
+      const added = parseScopes(typeof event.scopes_added === 'string' ? event.scopes_added : null);
+      const removed = parseScopes(typeof event.scopes_removed === 'string' ? event.scopes_removed : null);
+      plan.writes.push(write(who, at, { scopes: added.length + removed.length > 0 ? { added, removed } : null }));
+      return plan;
+    }
+    case 'large_request_sending':
+    case 'large_request_processing': {
+      const user = isObject(event.user) ? event.user : {};
+      const terraUserId = limited(text(user.user_id), MAX_ID, 'user.user_id');
+      plan.terraUserId = terraUserId;
+      const own = text(event.reference);
+      const reference = own === null ? delivery.reference : limited(baseReference(own), MAX_ID, 'reference');
+      if (reference === null) return plan;
+      const expected = event.expected_payloads;
+      plan.largeRequest = {
+        reference,
+        terraUserId,
+        kind: type === 'large_request_sending' ? 'announce' : 'processing',
+        expected: typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0 ? expected : null,
+      };
+      return plan;
+    }
+    default: {
+      if (!DATA_EVENT_TYPES.has(type)) return plan; // no effect on connections: recorded as a delivery only
+      const user = requireUser(event, 'user', type);
+      const who = identity(user, 'user');
+      plan.terraUserId = who.terraUserId;
+      plan.writes.push(write(who, at, { lastSync: at }));
+      if (delivery.reference !== null)
+        plan.largeRequest = {
+          reference: delivery.reference,
+          terraUserId: who.terraUserId,
+          kind: 'payload',
+          expected: null,
+        };
+      return plan;
+    }
+  }
+}

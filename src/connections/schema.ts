@@ -1,0 +1,100 @@
+/**
+ * The store's tables, as numbered migrations. A database records the versions it has in
+ * `terra_migrations`; `migrate()` applies the missing ones in order, in one transaction, under an
+ * advisory lock. Never edit a released migration: add the next one.
+ */
+
+/** One step of the schema. @internal */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly statements: readonly string[];
+}
+
+/**
+ * Key of the advisory lock `migrate()` holds (bytes of "terra" read as a number), so that several
+ * receivers starting at once migrate one after the other.
+ */
+export const MIGRATION_LOCK_KEY = 500152652385;
+
+/** The statement that creates the version table (not itself a migration). @internal */
+export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS terra_migrations (
+  version INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+)`;
+
+/** Every migration, in order. @internal */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'terra_connections, terra_deliveries, terra_scope_changes, terra_large_requests',
+    statements: [
+      // Terra's recommended table, columns as its guide names them. `user_id` is the app's own user:
+      // the store never writes it, and there is no foreign key (the store needs no `users` table).
+      // IF NOT EXISTS: an app that already created the guide's table keeps it, and gets the columns
+      // below added.
+      `CREATE TABLE IF NOT EXISTS terra_connections (
+        id SERIAL PRIMARY KEY,
+        user_id INTEGER,
+        terra_user_id VARCHAR(255) UNIQUE NOT NULL,
+        provider VARCHAR(50),
+        reference_id VARCHAR(255),
+        connected_at TIMESTAMPTZ DEFAULT now(),
+        last_sync TIMESTAMPTZ,
+        status VARCHAR(20) DEFAULT 'active',
+        scopes TEXT[]
+      )`,
+      `ALTER TABLE terra_connections
+        ADD COLUMN IF NOT EXISTS disconnected_at TIMESTAMPTZ,
+        ADD COLUMN IF NOT EXISTS replaced_by VARCHAR(255),
+        ADD COLUMN IF NOT EXISTS last_error TEXT,
+        ADD COLUMN IF NOT EXISTS last_event_at TIMESTAMPTZ,
+        ADD COLUMN IF NOT EXISTS provider_at TIMESTAMPTZ,
+        ADD COLUMN IF NOT EXISTS reference_id_at TIMESTAMPTZ,
+        ADD COLUMN IF NOT EXISTS updated_at TIMESTAMPTZ NOT NULL DEFAULT now()`,
+      'CREATE INDEX IF NOT EXISTS idx_terra_user ON terra_connections (user_id)',
+      'CREATE INDEX IF NOT EXISTS idx_terra_reference ON terra_connections (reference_id)',
+      'CREATE INDEX IF NOT EXISTS idx_terra_connections_status ON terra_connections (status, id)',
+      // One row per delivery (X-Terra-Trace-Id), written in the transaction of its effect. No payload.
+      `CREATE TABLE IF NOT EXISTS terra_deliveries (
+        trace_id TEXT PRIMARY KEY,
+        event_type VARCHAR(64) NOT NULL,
+        terra_user_id VARCHAR(255),
+        reference TEXT,
+        ordering_timestamp TIMESTAMPTZ,
+        received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        handled_at TIMESTAMPTZ
+      )`,
+      'CREATE INDEX IF NOT EXISTS idx_terra_deliveries_received ON terra_deliveries (received_at)',
+      // Scope facts per connection: a full list (auth) or a delta (permission_change), at the event's
+      // ordering timestamp. terra_connections.scopes is derived from them, so any arrival order gives
+      // the same list. Facts older than the newest full list are deleted.
+      `CREATE TABLE IF NOT EXISTS terra_scope_changes (
+        id BIGSERIAL PRIMARY KEY,
+        terra_user_id VARCHAR(255) NOT NULL,
+        changed_at TIMESTAMPTZ NOT NULL,
+        scopes TEXT[],
+        scopes_added TEXT[],
+        scopes_removed TEXT[]
+      )`,
+      'CREATE INDEX IF NOT EXISTS idx_terra_scope_changes_user ON terra_scope_changes (terra_user_id, changed_at)',
+      // Large requests by terra-reference (the part before any ':chunk:' suffix).
+      `CREATE TABLE IF NOT EXISTS terra_large_requests (
+        reference VARCHAR(255) PRIMARY KEY,
+        terra_user_id VARCHAR(255),
+        expected INTEGER,
+        received INTEGER NOT NULL DEFAULT 0,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        announced_at TIMESTAMPTZ,
+        last_payload_at TIMESTAMPTZ,
+        completed_at TIMESTAMPTZ,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+      'CREATE INDEX IF NOT EXISTS idx_terra_large_requests_updated ON terra_large_requests (updated_at)',
+    ],
+  },
+];
+
+/** The newest schema version this version of the SDK knows. */
+export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
