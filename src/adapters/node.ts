@@ -7,6 +7,7 @@
 import * as crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brokenOff, concatChunks, tooLarge, tooSlow } from '../webhooks/body.js';
+import { startDeadline } from '../webhooks/deadline.js';
 import { answerWebhook, type IncomingWebhook, type WaitUntil, type WebhookAnswer } from '../webhooks/fetch-handler.js';
 import { DEFAULT_BODY_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES, type WebhookHandler } from '../webhooks/handler.js';
 import type { HeadersLike, SignatureEngine } from '../webhooks/signature.js';
@@ -45,7 +46,7 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions =
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      stopDeadline();
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onBroken);
@@ -65,7 +66,7 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions =
     };
     const onEnd = () => finish();
     const onBroken = () => finish(brokenOff());
-    const timer = setTimeout(() => finish(tooSlow(deadlineMs)), deadlineMs);
+    const stopDeadline = startDeadline(deadlineMs, () => finish(tooSlow(deadlineMs)));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onBroken);

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod/mini';
 import { readRequestBody, sendWebResponse, toWebRequest } from '../adapters/node.js';
-import { TerraConfigurationError } from '../errors.js';
+import { TerraConfigurationError, TerraWebhookRequestError } from '../errors.js';
 import {
   callback,
   milliseconds,
@@ -225,10 +225,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             : await emulator.handle(request);
       status = response.status;
       await sendWebResponse(res, response);
-    } catch {
+    } catch (error) {
+      // A body over 50 MiB or slower than 10 s (readRequestBody's bounds) gets its own status.
+      const refused = error instanceof TerraWebhookRequestError ? error : undefined;
+      status = refused?.status ?? 500;
       if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ type: 'about:blank', title: 'internal server error', instance: path }));
+        res.writeHead(status, {
+          'content-type': 'application/problem+json',
+          ...(refused ? { connection: 'close' } : {}),
+        });
+        res.end(
+          JSON.stringify({
+            type: 'about:blank',
+            title: refused ? refused.code.replace(/_/g, ' ') : 'internal server error',
+            instance: path,
+          }),
+        );
       } else res.end();
     }
     try {

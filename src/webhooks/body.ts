@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { TerraWebhookRequestError, type TerraWebhookRequestErrorCode } from '../errors.js';
+import { startDeadline } from './deadline.js';
 import { getHeader, type HeadersLike } from './signature.js';
 
 /** The status each refusal is answered with. */
@@ -65,10 +66,10 @@ export async function readWebStream(
 ): Promise<Uint8Array> {
   const reader = stream.getReader();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const stopDeadline = startDeadline(deadlineMs, () => {
     timedOut = true;
     reader.cancel().catch(() => undefined);
-  }, deadlineMs);
+  });
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -89,7 +90,7 @@ export async function readWebStream(
       chunks.push(result.value);
     }
   } finally {
-    clearTimeout(timer);
+    stopDeadline();
   }
   return concatChunks(chunks, total);
 }

@@ -7,6 +7,7 @@
  */
 import { TerraInvalidArgumentError, TerraWebhookRequestError, TerraWebhookVerificationError } from '../errors.js';
 import { brokenOff, contentLength, readWebStream, tooLarge, tooSlow } from './body.js';
+import { startDeadline } from './deadline.js';
 import { bodyAlreadyRead, type TerraWebhookResponse } from './delivery.js';
 import type { TerraWebhookEvent } from './events.js';
 import type { WebhookErrorContext, WebhookHandler } from './handler.js';
@@ -130,9 +131,9 @@ export function fromRequest(request: Request): IncomingWebhook {
 
 /** A body of known length, read in one call, within the deadline. */
 async function readWhole(request: Request, maxBytes: number, deadlineMs: number): Promise<Uint8Array> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopDeadline = () => {};
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(tooSlow(deadlineMs)), deadlineMs);
+    stopDeadline = startDeadline(deadlineMs, () => reject(tooSlow(deadlineMs)));
   });
   try {
     const bytes = new Uint8Array(await Promise.race([request.arrayBuffer(), late]));
@@ -144,7 +145,7 @@ async function readWhole(request: Request, maxBytes: number, deadlineMs: number)
     if (error instanceof TypeError && /unusable|already|disturbed|locked/i.test(error.message)) throw bodyAlreadyRead();
     throw brokenOff();
   } finally {
-    clearTimeout(timer);
+    stopDeadline();
   }
 }
 

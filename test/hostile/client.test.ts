@@ -66,6 +66,9 @@ describe('redirects', () => {
       for (const call of [
         (terra: Terra) => terra.getUserInfo('u-1'),
         (terra: Terra) => terra.generateWidgetSession({ referenceId: 'ref' }),
+        (terra: Terra) => terra.modifyUser('u-1', { referenceId: 'ref' }),
+        (terra: Terra) => terra.labReports.upload(new TextEncoder().encode('%PDF-1.4'), { filename: 'r.pdf' }),
+        (terra: Terra) => terra.deauthenticateUser('u-1'),
       ]) {
         const error = await call(client(api.base)).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(TerraRedirectError);
@@ -74,7 +77,7 @@ describe('redirects', () => {
         expect((error as Error).message).toContain(otherHost);
         expect((error as Error).message).not.toContain(API_KEY);
       }
-      expect(api.seen.map((s) => s.method)).toEqual(['GET', 'POST']);
+      expect(api.seen.map((s) => s.method)).toEqual(['GET', 'POST', 'PATCH', 'POST', 'DELETE']);
       expect(other.seen).toEqual([]);
     },
   );
@@ -125,6 +128,28 @@ describe('redirects', () => {
       });
       expect(hop?.headers['x-api-key']).toBe(API_KEY);
     }
+  });
+
+  it('a 307 on the same origin sends a multipart upload and a PATCH body again, with the credentials', async () => {
+    const api = await recording((req, res) => {
+      if (!req.url?.includes('/next')) res.writeHead(307, { location: '/api/v2/next' }).end();
+      else res.writeHead(500).end();
+    });
+    const terra = client(api.base);
+    await terra.labReports
+      .upload(new TextEncoder().encode('%PDF-1.4 hostile'), { filename: 'r.pdf' })
+      .catch(() => undefined);
+    await terra.modifyUser('u-1', { referenceId: 'ref-307' }).catch(() => undefined);
+    expect(api.seen.map((s) => [s.method, s.url.split('?')[0]])).toEqual([
+      ['POST', expect.not.stringContaining('/next')],
+      ['POST', '/api/v2/next'],
+      ['PATCH', '/api/v2/users/u-1'],
+      ['PATCH', '/api/v2/next'],
+    ]);
+    expect(api.seen[1]?.body).toContain('%PDF-1.4 hostile');
+    expect(api.seen[1]?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(api.seen[3]?.body).toContain('"reference_id":"ref-307"');
+    for (const hop of api.seen) expect(hop.headers['x-api-key']).toBe(API_KEY);
   });
 
   it('stops a redirect loop after 5 hops', async () => {
