@@ -32,13 +32,19 @@ export interface ReadBodyOptions {
 export const nodeCryptoEngine: SignatureEngine = nodeCryptoEngineOf(crypto as unknown as NodeCryptoLike);
 
 /**
- * Reads a Node request's body to the end, as bytes, keeping at most `maxBodyBytes` of it.
+ * Reads a Node request's body to the end, as bytes, keeping at most `maxBodyBytes` of it (a larger
+ * `Content-Length` is refused before reading).
  * @throws `TerraWebhookRequestError` (`terra-sdk/webhooks`) with code `body_too_large` past the limit,
  *   `body_timeout` past the deadline, or `body_incomplete` if the client breaks off the upload.
  */
 export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions = {}): Promise<Uint8Array> {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const deadlineMs = options.bodyDeadlineMs ?? DEFAULT_BODY_DEADLINE_MS;
+  // A declared length over the limit is refused before a byte is read.
+  const declared = req.headers?.['content-length'];
+  if (declared !== undefined && /^\s*\d{1,15}\s*$/.test(declared) && Number(declared) > maxBytes) {
+    return Promise.reject(tooLarge(maxBytes));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let total = 0;
