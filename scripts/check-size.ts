@@ -8,14 +8,21 @@ import { bundle } from './lib/bundle.js';
 import { fail } from './lib/package.js';
 
 const budgets = [
-  { name: 'terra-sdk/webhooks (verify, parse, dispatch)', code: "export * from 'terra-sdk/webhooks';", limit: 30_000 },
+  {
+    name: 'terra-sdk/webhooks (verify, parse, dispatch)',
+    code: "export * from 'terra-sdk/webhooks';",
+    // Was 30 kB (28.5 kB measured before issue 11). Issue 11's bounds (bodies read within a size and
+    // a time, the depth cap, the schemas' own parse checking in place, one rate-limited log) and
+    // fetchS3Payload's limits measured 32.0 kB on 2026-12-01.
+    limit: 33_000,
+  },
   {
     name: 'client with webhooks',
     code: "export { Terra } from 'terra-sdk'; export * from 'terra-sdk/webhooks';",
-    // Was 45 kB. Measured 2026-12-01: main with the namespaces and writes 45.4 kB (already over);
-    // terra.backfill adds 1.6 kB and the handler's store 0.3 kB (47.3 kB). Raised pending the lead's
-    // decision: cut the client, or keep this.
-    limit: 48_000,
+    // Was 45 kB. Measured 2026-12-01: the namespaces and writes 45.4 kB; terra.backfill adds 1.6 kB
+    // and the handler's store 0.3 kB (47.3 kB); issue 11's bounds, redirect policy and retries 3.6 kB
+    // (50.9 kB). Loading the namespaces on first use would win most of the growth back.
+    limit: 52_000,
   },
 ];
 

@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
+import { $ZodError } from 'zod/v4/core';
 import { checkFor, MAX_DEPTH, nestsDeeperThan, TOO_DEEP } from './validate.js';
 
 const builders = new WeakMap<object, () => object>();
@@ -81,7 +82,7 @@ const PARSERS = { parse: 1, safeParse: 1, parseAsync: 1, safeParseAsync: 1 };
 
 /** The issue of a value nested deeper than {@link MAX_DEPTH}. */
 const tooDeep = () =>
-  new z.core.$ZodError([
+  new $ZodError([
     {
       code: 'custom',
       message: `nests arrays and objects more than ${MAX_DEPTH} levels deep, far beyond any Terra payload`,
