@@ -6,7 +6,7 @@
  */
 import * as crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { brokenOff, concatChunks, tooLarge, tooSlow } from '../webhooks/body.js';
+import { brokenOff, concatChunks, contentLength, tooLarge, tooSlow } from '../webhooks/body.js';
 import { startDeadline } from '../webhooks/deadline.js';
 import { answerWebhook, type IncomingWebhook, type WaitUntil, type WebhookAnswer } from '../webhooks/fetch-handler.js';
 import { DEFAULT_BODY_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES, type WebhookHandler } from '../webhooks/handler.js';
@@ -41,10 +41,8 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions =
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const deadlineMs = options.bodyDeadlineMs ?? DEFAULT_BODY_DEADLINE_MS;
   // A declared length over the limit is refused before a byte is read.
-  const declared = req.headers?.['content-length'];
-  if (declared !== undefined && /^\s*\d{1,15}\s*$/.test(declared) && Number(declared) > maxBytes) {
-    return Promise.reject(tooLarge(maxBytes));
-  }
+  const declared = contentLength(req.headers);
+  if (declared !== undefined && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let total = 0;

@@ -38,7 +38,7 @@ export const brokenOff = (): TerraWebhookRequestError =>
   new TerraWebhookRequestError('body_incomplete', 400, 'The client broke off the upload before the body was complete.');
 
 /** The `Content-Length` of a request, when it has a valid one. */
-export function contentLength(headers: HeadersLike): number | undefined {
+export function contentLength(headers: HeadersLike | undefined): number | undefined {
   const value = getHeader(headers, 'content-length');
   return value !== undefined && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : undefined;
 }
