@@ -170,7 +170,7 @@ const instant = (name: string) =>
     return querySeconds(toQueryDate(value, name)) * 1000;
   });
 
-const backfillOptions = optionsOf<BackfillOptions>()({
+const backfillOptions = optionsOf<BackfillOptions>()(() => ({
   from: instant('from'),
   to: z.optional(instant('to')),
   types: z
@@ -194,7 +194,7 @@ const backfillOptions = optionsOf<BackfillOptions>()({
   pollIntervalMs: z._default(milliseconds('pollIntervalMs'), DEFAULT_POLL_MS),
   maxWaitMs: z._default(milliseconds('maxWaitMs'), DEFAULT_MAX_WAIT_MS),
   maxRateLimitWaits: z._default(wholeNumber('maxRateLimitWaits', 0, 100), 5),
-});
+}));
 
 /** A query date for an instant: `YYYY-MM-DD` at midnight UTC, unix seconds otherwise. */
 function queryDate(ms: number): string {

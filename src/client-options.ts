@@ -8,7 +8,17 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError } from './errors.js';
 import { DEFAULT_BASE_URL } from './internal/constants.js';
 import { readEnv } from './internal/env.js';
-import { callback, milliseconds, optionsOf, parseConfig, secrets, text, url, wholeNumber } from './internal/options.js';
+import {
+  callback,
+  lazy,
+  milliseconds,
+  optionsOf,
+  parseConfig,
+  secrets,
+  text,
+  url,
+  wholeNumber,
+} from './internal/options.js';
 
 /** Options of {@link Terra}. Every credential falls back to an environment variable. */
 export interface TerraOptions {
@@ -46,7 +56,7 @@ export const DEFAULT_MAX_RETRIES = 2;
 
 const BASE_URL_EXAMPLE = DEFAULT_BASE_URL;
 
-const schema = optionsOf<TerraOptions>()({
+const schema = optionsOf<TerraOptions>()(() => ({
   apiKey: z.optional(text('apiKey')),
   devId: z.optional(text('devId')),
   secret: z.optional(secrets()),
@@ -54,15 +64,17 @@ const schema = optionsOf<TerraOptions>()({
   timeout: z.optional(milliseconds('timeout')),
   maxRetries: z.optional(wholeNumber('maxRetries', 0, 10)),
   fetch: z.optional(callback<typeof globalThis.fetch>('fetch')),
-});
+}));
 
 /** The same checks for values read from the environment, named after their variables. */
-const environment = z.object({
-  apiKey: z.optional(text('TERRA_API_KEY')),
-  devId: z.optional(text('TERRA_DEV_ID')),
-  secret: z.optional(secrets()),
-  baseUrl: z.optional(url('TERRA_BASE_URL', 'http', BASE_URL_EXAMPLE)),
-});
+const environment = lazy(() =>
+  z.object({
+    apiKey: z.optional(text('TERRA_API_KEY')),
+    devId: z.optional(text('TERRA_DEV_ID')),
+    secret: z.optional(secrets()),
+    baseUrl: z.optional(url('TERRA_BASE_URL', 'http', BASE_URL_EXAMPLE)),
+  }),
+);
 
 /** {@link TerraOptions} resolved: every value present and checked. @internal */
 export interface ResolvedTerraOptions {

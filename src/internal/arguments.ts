@@ -16,6 +16,7 @@ import {
   abortSignal,
   convertedBy,
   flag,
+  lazy,
   milliseconds,
   optionsOf,
   parseArguments,
@@ -26,40 +27,42 @@ import {
 } from './options.js';
 
 /** `extraQuery`: query parameters as strings, from strings, finite numbers and booleans. */
-const extraQuery = convertedBy((value): Record<string, string> => {
-  const example = '{ retry_if_rate_limited: true }';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TerraInvalidArgumentError(
-      'extraQuery',
-      `extraQuery must be an object of query parameters, such as ${example}`,
-    );
-  }
-  const query: Record<string, string> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (key.trim() === '' || key.trim() !== key) {
-      throw new TerraInvalidArgumentError('extraQuery', 'extraQuery has an empty or padded parameter name');
-    }
-    if (item === undefined) continue;
-    const ok =
-      typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item));
-    if (!ok) {
+const extraQuery = lazy(() =>
+  convertedBy((value): Record<string, string> => {
+    const example = '{ retry_if_rate_limited: true }';
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new TerraInvalidArgumentError(
-        `extraQuery.${key}`,
-        `extraQuery.${key} must be a string, a finite number or a boolean`,
+        'extraQuery',
+        `extraQuery must be an object of query parameters, such as ${example}`,
       );
     }
-    query[key] = String(item);
-  }
-  return query;
-});
+    const query: Record<string, string> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (key.trim() === '' || key.trim() !== key) {
+        throw new TerraInvalidArgumentError('extraQuery', 'extraQuery has an empty or padded parameter name');
+      }
+      if (item === undefined) continue;
+      const ok =
+        typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item));
+      if (!ok) {
+        throw new TerraInvalidArgumentError(
+          `extraQuery.${key}`,
+          `extraQuery.${key} must be a string, a finite number or a boolean`,
+        );
+      }
+      query[key] = String(item);
+    }
+    return query;
+  }),
+);
 
 /** The last argument of every method. */
-export const requestOptions = optionsOf<RequestOptions>()({
+export const requestOptions = optionsOf<RequestOptions>()(() => ({
   signal: z.optional(abortSignal('signal')),
   timeout: z.optional(milliseconds('timeout')),
   maxRetries: z.optional(wholeNumber('maxRetries', 0, 10)),
   extraQuery: z.optional(extraQuery),
-});
+}));
 
 /**
  * An id Terra issued (a workout, a planned workout, a lab-report session): a string, since such ids
@@ -113,37 +116,39 @@ export function userIdOf(user: unknown, name = 'user'): string {
 const redirectUrl = (name: string) =>
   z.optional(url(name, 'any', 'https://app.example/connected or yourapp://connected'));
 
-export const authenticationUrlOptions = optionsOf<AuthenticationUrlOptions>()({
+export const authenticationUrlOptions = optionsOf<AuthenticationUrlOptions>()(() => ({
   resource: text('resource'),
   referenceId: z.optional(text('referenceId')),
   authSuccessRedirectUrl: redirectUrl('authSuccessRedirectUrl'),
   authFailureRedirectUrl: redirectUrl('authFailureRedirectUrl'),
   language: z.optional(text('language')),
-});
+}));
 
-const providerList = z.pipe(
-  z.array(
-    text('providers[]').check(
-      z.refine((name) => !name.includes(','), { error: 'a provider name cannot contain a comma' }),
+const providerList = lazy(() =>
+  z.pipe(
+    z.array(
+      text('providers[]').check(
+        z.refine((name) => !name.includes(','), { error: 'a provider name cannot contain a comma' }),
+      ),
+      { error: 'providers must be an array of provider names' },
     ),
-    { error: 'providers must be an array of provider names' },
+    // Terra takes one comma-separated string; an empty list means the dashboard's selection.
+    z.transform((names) => (names.length > 0 ? names.join(',') : undefined)),
   ),
-  // Terra takes one comma-separated string; an empty list means the dashboard's selection.
-  z.transform((names) => (names.length > 0 ? names.join(',') : undefined)),
 );
 
-export const widgetSessionOptions = optionsOf<WidgetSessionOptions>()({
+export const widgetSessionOptions = optionsOf<WidgetSessionOptions>()(() => ({
   providers: z.optional(providerList),
   referenceId: z.optional(text('referenceId')),
   authSuccessRedirectUrl: redirectUrl('authSuccessRedirectUrl'),
   authFailureRedirectUrl: redirectUrl('authFailureRedirectUrl'),
   language: z.optional(text('language')),
-});
+}));
 
-export const listUsersOptions = optionsOf<Partial<ListUsersPageOptions>>()({
+export const listUsersOptions = optionsOf<Partial<ListUsersPageOptions>>()(() => ({
   page: z.optional(wholeNumber('page', 0)),
   perPage: z.optional(wholeNumber('perPage', 1)),
-}).check(
+})).check(
   z.superRefine((options, ctx) => {
     if (options.page === undefined && options.perPage !== undefined) {
       ctx.issues.push({
@@ -156,13 +161,13 @@ export const listUsersOptions = optionsOf<Partial<ListUsersPageOptions>>()({
   }),
 );
 
-export const iterateUsersOptions = optionsOf<{ perPage?: number | undefined }>()({
+export const iterateUsersOptions = optionsOf<{ perPage?: number | undefined }>()(() => ({
   perPage: z.optional(wholeNumber('perPage', 1)),
-});
+}));
 
-export const providersDetailedOptions = optionsOf<{ sdk?: boolean | undefined }>()({
+export const providersDetailedOptions = optionsOf<{ sdk?: boolean | undefined }>()(() => ({
   sdk: z.optional(flag('sdk')),
-});
+}));
 
 const queryDate = (name: string) =>
   convertedBy((value) => {
@@ -172,12 +177,12 @@ const queryDate = (name: string) =>
     return toQueryDate(value, name);
   });
 
-export const dataOptions = optionsOf<DataRequestOptions>()({
+export const dataOptions = optionsOf<DataRequestOptions>()(() => ({
   startDate: queryDate('startDate'),
   endDate: z.optional(queryDate('endDate')),
   toWebhook: z._default(flag('toWebhook'), true),
   withSamples: z._default(flag('withSamples'), true),
-}).check(
+})).check(
   z.superRefine((options, ctx) => {
     if (options.endDate !== undefined && querySeconds(options.endDate) < querySeconds(options.startDate)) {
       ctx.issues.push({ code: 'custom', path: ['endDate'], message: 'endDate is before startDate', input: options });
@@ -185,14 +190,16 @@ export const dataOptions = optionsOf<DataRequestOptions>()({
   }),
 );
 
-export const athleteOptions = optionsOf<AthleteRequestOptions>()({
+export const athleteOptions = optionsOf<AthleteRequestOptions>()(() => ({
   toWebhook: z._default(flag('toWebhook'), true),
-});
+}));
 
 /** A list of user ids (`POST /bulkUserInfo`). */
-export const userIdList = z
-  .array(text('userIds[]'), { error: 'userIds must be a non-empty array of user ids' })
-  .check(z.minLength(1, { error: 'userIds must be a non-empty array of user ids' }));
+export const userIdList = lazy(() =>
+  z
+    .array(text('userIds[]'), { error: 'userIds must be a non-empty array of user ids' })
+    .check(z.minLength(1, { error: 'userIds must be a non-empty array of user ids' })),
+);
 
 /**
  * A model given as an argument (a workout template, records to write), checked against its schema
@@ -235,39 +242,43 @@ export function definedFields<T extends Record<string, unknown>>(
 }
 
 /** `modifyUser`: at least one of the two changes. */
-export const modifyUserOptions = optionsOf<ModifyUserOptions>()({
-  referenceId: z.optional(text('referenceId')),
-  active: z.optional(flag('active')),
-}).check(
-  z.superRefine((options, ctx) => {
-    if (options.referenceId === undefined && options.active === undefined) {
-      ctx.issues.push({
-        code: 'custom',
-        path: [],
-        message: 'modifyUser options must give referenceId, active or both: there is nothing to change',
-        input: options,
-      });
-    }
-  }),
+export const modifyUserOptions = lazy(() =>
+  optionsOf<ModifyUserOptions>()(() => ({
+    referenceId: z.optional(text('referenceId')),
+    active: z.optional(flag('active')),
+  })).check(
+    z.superRefine((options, ctx) => {
+      if (options.referenceId === undefined && options.active === undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          path: [],
+          message: 'modifyUser options must give referenceId, active or both: there is nothing to change',
+          input: options,
+        });
+      }
+    }),
+  ),
 );
 
 /** A path below the base URL for `terra.request`: no other origin, no way out of it, no query. */
-const apiPath = convertedBy((value): string => {
-  const example = 'such as /lab-reports/123/reprocess';
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) {
-    throw new TerraInvalidArgumentError('path', `path must start with a single /, below the base URL (${example})`);
-  }
-  if (/[?#\\\s]/.test(value) || /\p{Cc}/u.test(value)) {
-    throw new TerraInvalidArgumentError(
-      'path',
-      'path cannot hold ?, #, \\ or whitespace: pass parameters in query, and encode ids with encodeURIComponent',
-    );
-  }
-  if (value.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) {
-    throw new TerraInvalidArgumentError('path', 'path cannot hold . or .. segments: they would leave the base URL');
-  }
-  return value;
-});
+const apiPath = lazy(() =>
+  convertedBy((value): string => {
+    const example = 'such as /lab-reports/123/reprocess';
+    if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) {
+      throw new TerraInvalidArgumentError('path', `path must start with a single /, below the base URL (${example})`);
+    }
+    if (/[?#\\\s]/.test(value) || /\p{Cc}/u.test(value)) {
+      throw new TerraInvalidArgumentError(
+        'path',
+        'path cannot hold ?, #, \\ or whitespace: pass parameters in query, and encode ids with encodeURIComponent',
+      );
+    }
+    if (value.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) {
+      throw new TerraInvalidArgumentError('path', 'path cannot hold . or .. segments: they would leave the base URL');
+    }
+    return value;
+  }),
+);
 
 const queryValue = (name: string) =>
   z.union([z.string(), z.number().check(z.refine(Number.isFinite)), z.boolean(), z.undefined()], {
@@ -275,7 +286,7 @@ const queryValue = (name: string) =>
   });
 
 /** `terra.request`'s description of the request. */
-export const rawRequestOptions = optionsOf<TerraRequest<unknown>>()({
+export const rawRequestOptions = optionsOf<TerraRequest<unknown>>()(() => ({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], {
     error: 'method must be GET, POST, PUT, PATCH or DELETE (upper case)',
   }),
@@ -287,4 +298,4 @@ export const rawRequestOptions = optionsOf<TerraRequest<unknown>>()({
       error: 'schema must be a zod schema (such as LabReportSessionSchema)',
     }),
   ),
-});
+}));

@@ -12,6 +12,7 @@
  */
 import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
+import { lazySchema } from '../models/lazy.js';
 import { definition } from '../models/zod-internals.js';
 import { secretList, secretProblem } from './secrets.js';
 
@@ -22,11 +23,18 @@ type Issue = z.core.$ZodIssue;
 
 /**
  * The options object of a method or constructor whose options interface is `I`: strict (unknown keys
- * are refused with a hint), absent counts as `{}`, and every key of `I` must have a schema.
+ * are refused with a hint), absent counts as `{}`, and every key of `I` must have a schema. The
+ * shape is given as a function and built on first use: building every checker at import would
+ * cost each cold start several milliseconds of zod constructors.
  */
 export function optionsOf<I>() {
-  return <S extends { [K in keyof Required<I>]: z.core.$ZodType }>(shape: S) =>
-    z.prefault(z.strictObject(shape), {} as never);
+  return <S extends { [K in keyof Required<I>]: z.core.$ZodType }>(shape: () => S) =>
+    lazy(() => z.prefault(z.strictObject(shape()), {} as never));
+}
+
+/** A schema built by `build` on first use (the models' stand-in, without a model name). */
+export function lazy<T extends object>(build: () => T): T {
+  return lazySchema('options', build);
 }
 
 /** An issue with `message` as the whole sentence the user reads. */

@@ -13,7 +13,6 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import { $ZodError } from 'zod/v4/core';
 import { checkFor, MAX_DEPTH, nestsDeeperThan, TOO_DEEP } from './validate.js';
 
 const builders = new WeakMap<object, () => object>();
@@ -80,16 +79,18 @@ interface ZodParsers {
 }
 const PARSERS = { parse: 1, safeParse: 1, parseAsync: 1, safeParseAsync: 1 };
 
-/** The issue of a value nested deeper than {@link MAX_DEPTH}. */
+/**
+ * The error for a value nested deeper than {@link MAX_DEPTH}: zod's own error class, made by zod
+ * from a check that always fails (reaching the class through `z.core` would pull all of zod's
+ * locales into bundles).
+ */
 const tooDeep = () =>
-  new $ZodError([
-    {
-      code: 'custom',
-      message: `nests arrays and objects more than ${MAX_DEPTH} levels deep, far beyond any Terra payload`,
-      path: [],
-      input: undefined,
-    },
-  ]);
+  z.safeParse(
+    z.custom(() => false, {
+      error: `nests arrays and objects more than ${MAX_DEPTH} levels deep, far beyond any Terra payload`,
+    }),
+    undefined,
+  ).error as z.core.$ZodError;
 
 /** `parse` and friends of a real schema, with the in-place check first. */
 function fastParsers(real: ZodParsers): ZodParsers {

@@ -47,10 +47,10 @@ export interface ParseModelOptions {
   onDrift?: DriftListener | undefined;
 }
 
-const parseModelOptions = optionsOf<ParseModelOptions>()({
+const parseModelOptions = optionsOf<ParseModelOptions>()(() => ({
   subject: z.optional(z.string()),
   onDrift: z.optional(callback<DriftListener>('onDrift')),
-});
+}));
 
 /**
  * Validates `value` against a model schema and returns it typed, or throws a

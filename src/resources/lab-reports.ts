@@ -10,7 +10,7 @@ import { TerraAbortError, TerraInvalidArgumentError, TerraWaitTimeoutError } fro
 import { calendarDay, pathSegment, requestOptions, terraId } from '../internal/arguments.js';
 import type { Caller } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
-import { abortSignal, milliseconds, optionsOf, parseArguments, text } from '../internal/options.js';
+import { abortSignal, lazy, milliseconds, optionsOf, parseArguments, text } from '../internal/options.js';
 import { contentTypeOf, defaultFilename, readUploadFile, type UploadFile } from '../internal/upload.js';
 import {
   type LabReportDeliveriesResponse,
@@ -50,7 +50,7 @@ export interface LabReportUploadOptions {
   contentType?: string | undefined;
 }
 
-const uploadOptions = optionsOf<LabReportUploadOptions>()({
+const uploadOptions = optionsOf<LabReportUploadOptions>()(() => ({
   referenceId: z.optional(text('referenceId')),
   filename: z.optional(text('filename')),
   contentType: z.optional(
@@ -58,7 +58,7 @@ const uploadOptions = optionsOf<LabReportUploadOptions>()({
       z.regex(/^[\w.+-]+\/[\w.+-]+$/, { error: 'contentType must be a media type such as application/pdf' }),
     ),
   ),
-});
+}));
 
 /** Filters of {@link LabReports.list}; every date is `YYYY-MM-DD` and every range inclusive. */
 export interface LabReportListFilters {
@@ -76,14 +76,14 @@ export interface LabReportListFilters {
   uploadedAtTo?: string | undefined;
 }
 
-const listFilters = optionsOf<LabReportListFilters>()({
+const listFilters = optionsOf<LabReportListFilters>()(() => ({
   referenceId: z.optional(text('referenceId')),
   uploadId: z.optional(text('uploadId')),
   reportDateFrom: z.optional(calendarDay('reportDateFrom')),
   reportDateTo: z.optional(calendarDay('reportDateTo')),
   uploadedAtFrom: z.optional(calendarDay('uploadedAtFrom')),
   uploadedAtTo: z.optional(calendarDay('uploadedAtTo')),
-}).check(
+})).check(
   z.superRefine((filters, ctx) => {
     for (const [from, to] of [
       ['reportDateFrom', 'reportDateTo'],
@@ -101,10 +101,12 @@ const listFilters = optionsOf<LabReportListFilters>()({
 const pollIntervalMessage =
   `pollIntervalMs must be a number of milliseconds from ${LAB_REPORT_MIN_POLL_INTERVAL_MS} ` +
   '(Terra asks clients not to poll a session faster) to 3600000';
-const pollInterval = z.number({ error: pollIntervalMessage }).check(
-  z.refine((ms) => Number.isFinite(ms) && ms >= LAB_REPORT_MIN_POLL_INTERVAL_MS && ms <= 3_600_000, {
-    error: pollIntervalMessage,
-  }),
+const pollInterval = lazy(() =>
+  z.number({ error: pollIntervalMessage }).check(
+    z.refine((ms) => Number.isFinite(ms) && ms >= LAB_REPORT_MIN_POLL_INTERVAL_MS && ms <= 3_600_000, {
+      error: pollIntervalMessage,
+    }),
+  ),
 );
 
 /** Options of {@link LabReports.waitForResult}. */
@@ -117,13 +119,13 @@ export interface WaitForResultOptions {
   signal?: AbortSignal | undefined;
 }
 
-const waitOptions = optionsOf<WaitForResultOptions>()({
+const waitOptions = optionsOf<WaitForResultOptions>()(() => ({
   pollIntervalMs: z._default(pollInterval, LAB_REPORT_MIN_POLL_INTERVAL_MS),
   timeout: z._default(milliseconds('timeout'), 600_000),
   signal: z.optional(abortSignal('signal')),
-});
+}));
 
-const sessionIdSchema = terraId('sessionId');
+const sessionIdSchema = lazy(() => terraId('sessionId'));
 const sessionSegment = (sessionId: unknown) => pathSegment(sessionIdSchema, sessionId, 'sessionId');
 const sessionPath = (sessionId: unknown, suffix = '') => `/lab-reports/${sessionSegment(sessionId)}${suffix}`;
 

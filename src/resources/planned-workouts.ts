@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { calendarDay, pathSegment, terraId, userIdOf } from '../internal/arguments.js';
 import type { Caller } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
-import { optionsOf, parseArguments } from '../internal/options.js';
+import { lazy, optionsOf, parseArguments } from '../internal/options.js';
 import {
   type PlannedWorkout,
   PlannedWorkoutSchema,
@@ -31,10 +31,10 @@ export interface PlannedWorkoutListOptions {
   endDate?: string | undefined;
 }
 
-const listOptions = optionsOf<PlannedWorkoutListOptions>()({
+const listOptions = optionsOf<PlannedWorkoutListOptions>()(() => ({
   startDate: z.optional(calendarDay('startDate')),
   endDate: z.optional(calendarDay('endDate')),
-}).check(
+})).check(
   z.superRefine((options, ctx) => {
     const { startDate, endDate } = options;
     if ((startDate === undefined) !== (endDate === undefined)) {
@@ -51,8 +51,8 @@ const listOptions = optionsOf<PlannedWorkoutListOptions>()({
   }),
 );
 
-const plannedWorkoutIdSchema = terraId('plannedWorkoutId');
-const PlannedWorkoutListSchema = listOf(PlannedWorkoutSchema);
+const plannedWorkoutIdSchema = lazy(() => terraId('plannedWorkoutId'));
+const PlannedWorkoutListSchema = lazy(() => listOf(PlannedWorkoutSchema));
 
 /**
  * The workouts on a user's calendar (`terra.plannedWorkouts`). Every call names the user (a `User`

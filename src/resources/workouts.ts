@@ -17,7 +17,7 @@ import {
 } from '../internal/arguments.js';
 import type { Caller } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
-import { optionsOf, parseArguments } from '../internal/options.js';
+import { lazy, optionsOf, parseArguments } from '../internal/options.js';
 import {
   type CreateWorkoutResponse,
   CreateWorkoutResponseSchema,
@@ -50,7 +50,7 @@ export interface PlanWorkoutOptions {
   poolLengthMeters?: number | undefined;
 }
 
-const planOptions = optionsOf<PlanWorkoutOptions>()({
+const planOptions = optionsOf<PlanWorkoutOptions>()(() => ({
   user: z.unknown(),
   plannedDate: calendarDay('plannedDate'),
   ftp: optionalNumber('ftp'),
@@ -58,10 +58,10 @@ const planOptions = optionsOf<PlanWorkoutOptions>()({
   thresholdHeartRate: optionalNumber('thresholdHeartRate'),
   thresholdSpeed: optionalNumber('thresholdSpeed'),
   poolLengthMeters: optionalNumber('poolLengthMeters'),
-});
+}));
 
-const workoutIdSchema = terraId('workoutId');
-const WorkoutTemplateListSchema = listOf(WorkoutTemplateSchema);
+const workoutIdSchema = lazy(() => terraId('workoutId'));
+const WorkoutTemplateListSchema = lazy(() => listOf(WorkoutTemplateSchema));
 
 /**
  * Workout templates and their plans (`terra.workouts`). Templates belong to your developer account;

@@ -76,28 +76,30 @@ export interface SandboxOptions {
   onDelivery?: ((attempt: DeliveryAttempt) => void) | undefined;
 }
 
-const retryOptions = z.pipe(
-  optionsOf<RetryOptions>()({
-    retries: z._default(wholeNumber('retry.retries', 0, 100), 8),
-    scale: z._default(positiveNumber('retry.scale'), 0.001),
-    timeout: z.optional(milliseconds('retry.timeout')),
-    timeoutMs: z.optional(milliseconds('retry.timeoutMs')),
-  }),
-  // Terra waits about 8 s for an answer.
-  z.transform((retry) => ({ ...retry, timeout: retry.timeout ?? retry.timeoutMs ?? 8_000 })),
-);
+/** `retry`: the redelivery schedule, with `timeout` resolved (Terra waits about 8 s for an answer). */
+const retryOptions = () =>
+  z.pipe(
+    optionsOf<RetryOptions>()(() => ({
+      retries: z._default(wholeNumber('retry.retries', 0, 100), 8),
+      scale: z._default(positiveNumber('retry.scale'), 0.001),
+      timeout: z.optional(milliseconds('retry.timeout')),
+      timeoutMs: z.optional(milliseconds('retry.timeoutMs')),
+    })),
+    z.transform((retry) => ({ ...retry, timeout: retry.timeout ?? retry.timeoutMs ?? 8_000 })),
+  );
 
-// The sandbox runs the emulator on the real clock and sends its events itself.
-const { now: _now, onEvent: _onEvent, ...sharedEmulatorOptions } = emulatorOptionsShape;
-
-const sandboxOptions = optionsOf<SandboxOptions>()({
-  ...sharedEmulatorOptions,
-  port: z._default(wholeNumber('port', 0, 65_535), 0),
-  webhookUrl: z.optional(url('webhookUrl', 'http', 'http://localhost:3000/webhooks/terra')),
-  secret: z.optional(text('secret')),
-  retry: retryOptions,
-  onRequest: z.optional(callback<(request: SandboxRequest) => void>('onRequest')),
-  onDelivery: z.optional(callback<(attempt: DeliveryAttempt) => void>('onDelivery')),
+const sandboxOptions = optionsOf<SandboxOptions>()(() => {
+  // The sandbox runs the emulator on the real clock and sends its events itself.
+  const { now: _now, onEvent: _onEvent, ...sharedEmulatorOptions } = emulatorOptionsShape();
+  return {
+    ...sharedEmulatorOptions,
+    port: z._default(wholeNumber('port', 0, 65_535), 0),
+    webhookUrl: z.optional(url('webhookUrl', 'http', 'http://localhost:3000/webhooks/terra')),
+    secret: z.optional(text('secret')),
+    retry: retryOptions(),
+    onRequest: z.optional(callback<(request: SandboxRequest) => void>('onRequest')),
+    onDelivery: z.optional(callback<(attempt: DeliveryAttempt) => void>('onDelivery')),
+  };
 });
 
 /** An API request the sandbox answered. */

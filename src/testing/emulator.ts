@@ -157,7 +157,7 @@ export interface TerraEmulatorOptions {
 }
 
 /** The emulator's options; the sandbox takes the same ones. @internal */
-export const emulatorOptionsShape = {
+export const emulatorOptionsShape = () => ({
   apiKey: z.optional(text('apiKey')),
   devId: z.optional(text('devId')),
   seed: z._default(wholeNumber('seed', -(2 ** 31), 2 ** 32 - 1), 1),
@@ -171,12 +171,12 @@ export const emulatorOptionsShape = {
   plannedWorkouts: z._default(flag('plannedWorkouts'), true),
   labReports: z._default(flag('labReports'), true),
   labReportStepMs: z._default(wholeNumber('labReportStepMs', 1, 3_600_000), 2_000),
-};
-
-const emulatorOptions = optionsOf<TerraEmulatorOptions>()({
-  ...emulatorOptionsShape,
-  baseUrl: z._default(url('baseUrl', 'http', DEFAULT_BASE_URL), DEFAULT_BASE_URL),
 });
+
+const emulatorOptions = optionsOf<TerraEmulatorOptions>()(() => ({
+  ...emulatorOptionsShape(),
+  baseUrl: z._default(url('baseUrl', 'http', DEFAULT_BASE_URL), DEFAULT_BASE_URL),
+}));
 
 interface Flow {
   id: string;

@@ -373,7 +373,9 @@ export interface ParseEventOptions {
   onDrift?: DriftListener | undefined;
 }
 
-const parseEventOptions = optionsOf<ParseEventOptions>()({ onDrift: z.optional(callback<DriftListener>('onDrift')) });
+const parseEventOptions = optionsOf<ParseEventOptions>()(() => ({
+  onDrift: z.optional(callback<DriftListener>('onDrift')),
+}));
 
 /**
  * Reads a webhook event (the JSON body of a verified delivery) into its typed form.

@@ -238,9 +238,9 @@ function defaultOnDrift(now: () => number): WebhookDriftListener {
   };
 }
 
-const handlerOptions = optionsOf<WebhookHandlerOptions>()({
+const handlerOptions = optionsOf<WebhookHandlerOptions>()(() => ({
   secret: z.optional(secrets()),
-  ...verifySettingsShape,
+  ...verifySettingsShape(),
   deadlineMs: z.optional(milliseconds('deadlineMs')),
   onError: z.optional(callback<WebhookErrorListener>('onError')),
   maxBodyBytes: z.optional(wholeNumber('maxBodyBytes', 1)),
@@ -248,7 +248,7 @@ const handlerOptions = optionsOf<WebhookHandlerOptions>()({
   maxLateListeners: z.optional(wholeNumber('maxLateListeners', 0)),
   store: z.optional(methods<WebhookStore>('store', ['apply', 'markHandled'])),
   onDrift: z.optional(callback<WebhookDriftListener>('onDrift')),
-});
+}));
 
 /**
  * Receives Terra webhooks: verifies each delivery, parses its event and calls the listener registered

@@ -48,12 +48,12 @@ export const DEFAULT_S3_TIMEOUT_MS = 30_000;
 /** Where errors say the request went: never the URL itself, which carries a credential. */
 const PATH = 's3_payload url';
 
-const optionsSchema = optionsOf<FetchS3PayloadOptions>()({
+const optionsSchema = optionsOf<FetchS3PayloadOptions>()(() => ({
   fetch: z.optional(callback<typeof fetch>('fetch')),
   signal: z.optional(abortSignal('signal')),
   timeout: z.optional(milliseconds('timeout')),
   maxBodyBytes: z.optional(wholeNumber('maxBodyBytes', 1)),
-});
+}));
 
 const tooLarge = (maxBytes: number) =>
   new TerraValidationError({

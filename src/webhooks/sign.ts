@@ -52,7 +52,7 @@ const headerValue = (name: string) =>
     }),
   );
 
-const signWebhookOptions = optionsOf<SignWebhookOptions>()({
+const signWebhookOptions = optionsOf<SignWebhookOptions>()(() => ({
   payload: z.custom<unknown>((value) => value !== undefined && value !== null, {
     error: 'payload is required: the event to send, as an object or a JSON string (fixtures.event(...) makes one).',
   }),
@@ -63,7 +63,7 @@ const signWebhookOptions = optionsOf<SignWebhookOptions>()({
   traceId: z.optional(headerValue('traceId')),
   reference: z.optional(headerValue('reference')),
   orderingTimestamp: z.optional(wholeNumber('orderingTimestamp', 0)),
-});
+}));
 
 /**
  * Builds a webhook delivery as Terra sends it: the body, signed with `secret`, and Terra's delivery

@@ -163,11 +163,11 @@ function toleranceSeconds(name: string) {
 }
 
 /** The verification settings shared by {@link verifySignature} and the webhook handler. @internal */
-export const verifySettingsShape = {
+export const verifySettingsShape = () => ({
   toleranceSeconds: z.optional(toleranceSeconds('toleranceSeconds')),
   tolerance: z.optional(toleranceSeconds('tolerance')),
   now: z.optional(callback<() => number>('now')),
-};
+});
 
 const verifySettings = optionsOf<Omit<VerifyOptions, 'secret'>>()(verifySettingsShape);
 
