@@ -101,7 +101,7 @@ export {
   type WebhookHandlerOptions,
   type WebhookListener,
 } from './handler.js';
-export { type FetchS3PayloadOptions, fetchS3Payload } from './s3.js';
+export { DEFAULT_S3_TIMEOUT_MS, type FetchS3PayloadOptions, fetchS3Payload } from './s3.js';
 export { type SignedWebhook, type SignOptions, type SignWebhookOptions, signPayload, signWebhook } from './sign.js';
 export {
   DEFAULT_TOLERANCE_SECONDS,
