@@ -19,19 +19,8 @@ const decoder = /* @__PURE__ */ new TextDecoder();
 /** Encodes text as UTF-8. */
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 
-/** Node's and Bun's `Buffer`, where there is one: looked up, never imported. */
-const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer;
-
-/**
- * Decodes UTF-8 (a byte order mark is dropped, invalid sequences become U+FFFD). Where `Buffer`
- * exists its decoder is used: on Node 20 it is several times faster than `TextDecoder` on large
- * bodies, with the same result.
- */
-export function fromUtf8(bytes: Uint8Array): string {
-  if (NodeBuffer === undefined) return decoder.decode(bytes);
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  return NodeBuffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString();
-}
+/** Decodes UTF-8 (a byte order mark is dropped, invalid sequences become U+FFFD). */
+export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 
 const isArrayBuffer = (value: unknown): value is ArrayBuffer =>
   // `instanceof` fails for buffers made in another realm (a vm context, a worker's transfer).
