@@ -10,7 +10,7 @@ import { brokenOff, contentLength, readWebStream, tooLarge, tooSlow } from './bo
 import { startDeadline } from './deadline.js';
 import { bodyAlreadyRead, type TerraWebhookResponse } from './delivery.js';
 import type { TerraWebhookEvent } from './events.js';
-import type { WebhookErrorContext, WebhookHandler } from './handler.js';
+import type { WebhookErrorContext, WebhookErrorPhase, WebhookHandler } from './handler.js';
 import { getHeader, type HeadersLike, missingSignature, type SignatureEngine } from './signature.js';
 
 /** Lets a runtime keep work alive after the response is sent. */
@@ -250,17 +250,15 @@ export async function answerWebhook(
       : unverified(handler, request, options, error);
   }
 
+  // Failures from here on are about a verified delivery, before any answer is sent.
+  const failed = (error: unknown, phase: WebhookErrorPhase, status: number, json: unknown) =>
+    report(handler, request, options, error, { phase, status, afterResponse: false, webhook, json });
+
   let body: unknown;
   try {
     body = webhook.getJson();
   } catch (error) {
-    report(handler, request, options, error, {
-      phase: 'body',
-      status: 400,
-      afterResponse: false,
-      webhook,
-      json: undefined,
-    });
+    failed(error, 'body', 400, undefined);
     return answer(400, 'malformed_body');
   }
 
@@ -268,13 +266,7 @@ export async function answerWebhook(
   try {
     event = webhook.getParsedResponse();
   } catch (error) {
-    report(handler, request, options, error, {
-      phase: 'event',
-      status: 200,
-      afterResponse: false,
-      webhook,
-      json: body,
-    });
+    failed(error, 'event', 200, body);
     return RECEIVED;
   }
   if (webhook.drift.length > 0) {
@@ -293,7 +285,7 @@ export async function answerWebhook(
     } catch (error) {
       // An event the store cannot use will not become usable on a retry; anything else may.
       const status = error instanceof TerraInvalidArgumentError ? 200 : 500;
-      report(handler, request, options, error, { phase: 'store', status, afterResponse: false, webhook, json: body });
+      failed(error, 'store', status, body);
       return status === 200 ? RECEIVED : answer(500, 'store_failed');
     }
     if (traceId !== undefined) {
@@ -318,13 +310,7 @@ export async function answerWebhook(
   try {
     started = handler.start(event, webhook);
   } catch (error) {
-    report(handler, request, options, error, {
-      phase: 'handler',
-      status: 500,
-      afterResponse: false,
-      webhook,
-      json: body,
-    });
+    failed(error, 'handler', 500, body);
     return answer(500, 'handler_failed');
   }
   // A listener that is not async is done: no deadline to set.
@@ -364,13 +350,7 @@ export async function answerWebhook(
     return RECEIVED;
   }
   if (outcome) {
-    report(handler, request, options, outcome.error, {
-      phase: 'handler',
-      status: 500,
-      afterResponse: false,
-      webhook,
-      json: body,
-    });
+    failed(outcome.error, 'handler', 500, body);
     return answer(500, 'handler_failed');
   }
   await handled?.(false);
