@@ -7,19 +7,7 @@ import type { TerraUser } from '../../src/models/index.js';
 import { fixtures } from '../../src/testing/fixtures.js';
 import { parseEvent } from '../../src/webhooks/events.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
-
-const DATA_TYPES = [
-  'activity',
-  'body',
-  'daily',
-  'sleep',
-  'nutrition',
-  'menstruation',
-  'athlete',
-  'planned_workout',
-  'hormone',
-  'health_observation',
-] as const;
+import { DATA_TYPES } from './support/stream.js';
 
 let trace = 0;
 /** A delivery with a fresh trace id. */

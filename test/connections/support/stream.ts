@@ -38,7 +38,8 @@ export interface Delivery {
 const USERS = 8;
 const PROVIDERS = ['GARMIN', 'FITBIT', 'OURA', 'WHOOP'];
 const SCOPES = ['activity', 'sleep', 'daily', 'body', 'nutrition'];
-const DATA_TYPES = [
+/** Every data event type: each advances `last_sync` (written out here, not read from the store). */
+export const DATA_TYPES = [
   'activity',
   'body',
   'daily',
@@ -49,7 +50,7 @@ const DATA_TYPES = [
   'planned_workout',
   'hormone',
   'health_observation',
-];
+] as const;
 const START = Date.UTC(2026, 6, 1);
 
 function scopesOf(bits: number): string {
