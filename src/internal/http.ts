@@ -19,6 +19,7 @@
  */
 import type { KyInstance, Options as KyOptions } from 'ky';
 import { TerraAbortError, TerraConnectionError, TerraError, TerraTimeoutError } from '../errors.js';
+import { stopAfter } from './attempt.js';
 import { errorFromAnswer, requestIdOf } from './error-body.js';
 import { systemCause } from './network-error.js';
 import { followRedirect, isRedirect } from './redirects.js';
@@ -171,17 +172,10 @@ export class HttpClient {
     signal: AbortSignal | undefined,
   ): Promise<Answer | Failure> {
     const { method, path } = req;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeout);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stop = stopAfter(timeout, signal);
     // Rejects once the attempt is stopped, so a fetch or a body that ignores the signal still ends.
     const stopped = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(STOPPED), { once: true });
+      stop.signal.addEventListener('abort', () => reject(STOPPED), { once: true });
     });
     stopped.catch(() => undefined);
     let response: Response | undefined;
@@ -192,7 +186,7 @@ export class HttpClient {
         const options: KyOptions = {
           method: hop.method,
           headers: req.apiKey === false ? {} : { 'x-api-key': this.#config.apiKey },
-          signal: controller.signal,
+          signal: stop.signal,
           ...(!hop.withBody
             ? {}
             : req.form !== undefined
@@ -219,7 +213,7 @@ export class HttpClient {
     } catch (error) {
       void response?.body?.cancel().catch(() => undefined);
       if (signal?.aborted) return { error: new TerraAbortError(method, path), retried: false };
-      if (timedOut) return { error: new TerraTimeoutError(method, path, timeout), retried: true };
+      if (stop.timedOut()) return { error: new TerraTimeoutError(method, path, timeout), retried: true };
       if (error instanceof TerraError) return { error, retried: false };
       const cause = systemCause(error);
       const code = (cause as { code?: string } | undefined)?.code;
@@ -231,8 +225,7 @@ export class HttpClient {
           : 'the connection failed while reading the response';
       return { error: new TerraConnectionError(method, path, reason, { cause }), retried: true };
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      stop.end();
     }
   }
 }

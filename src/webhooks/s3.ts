@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+
 import * as z from 'zod/mini';
 import {
   TerraAbortError,
@@ -14,6 +15,7 @@ import {
   TerraValidationError,
   TerraWebhookRequestError,
 } from '../errors.js';
+import { stopAfter } from '../internal/attempt.js';
 import { describeKind } from '../internal/describe.js';
 import { parseJson } from '../internal/json.js';
 import { systemCause } from '../internal/network-error.js';
@@ -107,24 +109,17 @@ export async function fetchS3Payload(
   const { signal } = given;
   if (signal?.aborted) throw new TerraAbortError('GET', PATH);
   const started = Date.now();
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeout);
-  const onAbort = () => controller.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const stop = stopAfter(timeout, signal);
   const stopped = () =>
     signal?.aborted
       ? new TerraAbortError('GET', PATH)
-      : timedOut
+      : stop.timedOut()
         ? new TerraTimeoutError('GET', PATH, timeout)
         : undefined;
   try {
     let response: Response;
     try {
-      response = await (given.fetch ?? globalThis.fetch)(url, { method: 'GET', signal: controller.signal });
+      response = await (given.fetch ?? globalThis.fetch)(url, { method: 'GET', signal: stop.signal });
     } catch (error) {
       throw (
         stopped() ??
@@ -166,7 +161,6 @@ export async function fetchS3Payload(
     }
     return parseEvent(parseJson(new TextDecoder().decode(bytes), 'The s3_payload download'));
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    stop.end();
   }
 }
