@@ -1,6 +1,6 @@
 /**
  * Signatures with node:crypto, for adapters running where it exists: it hashes `<t>.` and the body
- * without copying them into one buffer, with the key made once per secret, and answers without Web
+ * without copying them into one buffer, with the key encoded once per secret, and answers without Web
  * Crypto's hop to a thread pool. Digests are compared with `timingSafeEqual`. This module imports
  * nothing from Node: the Node adapters pass node:crypto in, and the others look it up at run time with
  * `process.getBuiltinModule` (Node 20.16 and later, Bun, Deno), keeping Web Crypto wherever it is the
@@ -9,14 +9,14 @@
  * @internal
  * @packageDocumentation
  */
+import { utf8 } from '../webhooks/bytes.js';
 import type { SignatureEngine } from '../webhooks/signature.js';
 
 /** The part of node:crypto used here. */
 export interface NodeCryptoLike {
-  createSecretKey(key: string, encoding: 'utf8'): unknown;
   createHmac(
     algorithm: 'sha256',
-    key: never,
+    key: Uint8Array,
   ): { update(data: string | Uint8Array): { update(data: string | Uint8Array): { digest(): Uint8Array } } };
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 }
@@ -25,7 +25,8 @@ export interface NodeCryptoLike {
 export function nodeCryptoEngineOf(crypto: NodeCryptoLike): SignatureEngine {
   return {
     hmac(secret) {
-      const key = crypto.createSecretKey(secret, 'utf8') as never;
+      // Bytes rather than a KeyObject: createHmac takes a KeyObject about 1 µs slower per call.
+      const key = utf8(secret);
       return (t, body) => crypto.createHmac('sha256', key).update(`${t}.`).update(body).digest();
     },
     equal: (a, b) => a.byteLength === b.byteLength && crypto.timingSafeEqual(a, b),

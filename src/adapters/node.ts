@@ -54,7 +54,6 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions =
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onBroken);
-      req.off('close', onBroken);
       if (error) {
         req.pause();
         reject(error);
@@ -74,7 +73,6 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions =
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onBroken);
-    req.on('close', onBroken);
   });
 }
 

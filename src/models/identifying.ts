@@ -107,6 +107,11 @@ export interface BrokenField {
   readonly origin?: 'string';
 }
 
+/** The rules of each model as a list, made once: this check runs on every delivery. */
+const RULE_LISTS: ReadonlyMap<string, readonly (readonly [string, IdentifyingRule])[]> = /* @__PURE__ */ new Map(
+  Object.entries(IDENTIFYING_FIELDS).map(([model, rules]) => [model, Object.entries(rules)]),
+);
+
 /** At most this many broken records of one array are listed. */
 const MAX_BROKEN_RECORDS = 5;
 
@@ -136,11 +141,11 @@ function checkRecords(value: unknown, path: readonly (string | number)[], out: B
  * when the model has no identifying fields.
  */
 export function brokenIdentifyingFields(model: string | undefined, value: unknown): BrokenField[] {
-  const rules = model !== undefined && Object.hasOwn(IDENTIFYING_FIELDS, model) ? IDENTIFYING_FIELDS[model] : undefined;
+  const rules = model !== undefined ? RULE_LISTS.get(model) : undefined;
   if (rules === undefined) return [];
   if (!isObject(value)) return [{ code: 'invalid_type', path: [], expected: 'object', input: value }];
   const out: BrokenField[] = [];
-  for (const [field, rule] of Object.entries(rules)) {
+  for (const [field, rule] of rules) {
     const found = value[field];
     switch (rule) {
       case 'string':

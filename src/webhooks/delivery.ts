@@ -13,6 +13,7 @@ import type { SchemaDrift, Tolerated } from '../models/parse.js';
 import { type RawBody, rawBodyText } from './bytes.js';
 import { readEvent, type TerraWebhookEvent } from './events.js';
 import {
+  checkSignature,
   getHeader,
   type ResolvedVerifyOptions,
   requireRawBody,
@@ -202,14 +203,33 @@ export function verifyRaw(
   options: ResolvedVerifyOptions,
   engine?: SignatureEngine,
 ): Promise<TerraWebhookResponse> {
-  return verifyWith(rawBody, header, options, engine).then(
-    (signature) =>
-      new TerraWebhookResponse({
-        rawBody: rawBodyText(requireRawBody(rawBody)),
-        signature,
-        headers: typeof header === 'object' ? header : undefined,
-      }),
-  );
+  try {
+    const verified = verifyRawNow(rawBody, header, options, engine);
+    return verified instanceof TerraWebhookResponse ? Promise.resolve(verified) : verified;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@link verifyRaw}, answered at once when the engine answers at once (node:crypto): the Node
+ * adapters' hot path. Throws, or rejects, with what {@link verifyWebhook} rejects with.
+ * @internal
+ */
+export function verifyRawNow(
+  rawBody: RawBody,
+  header: SignatureHeaderInput,
+  options: ResolvedVerifyOptions,
+  engine?: SignatureEngine,
+): TerraWebhookResponse | Promise<TerraWebhookResponse> {
+  const delivery = (signature: VerifiedSignature) =>
+    new TerraWebhookResponse({
+      rawBody: rawBodyText(requireRawBody(rawBody)),
+      signature,
+      headers: typeof header === 'object' ? header : undefined,
+    });
+  const signature = checkSignature(rawBody, header, options, engine);
+  return signature instanceof Promise ? signature.then(delivery) : delivery(signature);
 }
 
 /** {@link verifyWebhook} of a Web `Request`, with options already checked. @internal */

@@ -243,7 +243,8 @@ export async function answerWebhook(
   let webhook: TerraWebhookResponse;
   try {
     const body = await request.readBody(maxBytes, handler.bodyDeadlineMs);
-    webhook = await handler.verifyBody(body, request.headers, options.engine);
+    const verified = handler.verifyBody(body, request.headers, options.engine);
+    webhook = verified instanceof Promise ? await verified : verified;
   } catch (error) {
     return error instanceof TerraWebhookRequestError
       ? refuse(handler, request, options, error)
@@ -315,7 +316,7 @@ export async function answerWebhook(
   }
   // A listener that is not async is done: no deadline to set.
   if (!isThenable(started)) {
-    await handled?.(false);
+    if (handled) await handled(false);
     return RECEIVED;
   }
 
@@ -353,6 +354,6 @@ export async function answerWebhook(
     failed(outcome.error, 'handler', 500, body);
     return answer(500, 'handler_failed');
   }
-  await handled?.(false);
+  if (handled) await handled(false);
   return RECEIVED;
 }

@@ -11,7 +11,7 @@ import { readEnv } from '../internal/env.js';
 import { limitedLog } from '../internal/log-limit.js';
 import { callback, methods, milliseconds, optionsOf, parseConfig, secrets, wholeNumber } from '../internal/options.js';
 import { NO_DRIFT, type SchemaDrift } from '../models/parse.js';
-import { type TerraWebhookResponse, verifyRaw, verifyRequest, type WebhookDelivery } from './delivery.js';
+import { type TerraWebhookResponse, verifyRawNow, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
   isKnownEventType,
   type TerraWebhookEvent,
@@ -362,11 +362,16 @@ export class WebhookHandler {
   }
 
   /**
-   * Verifies a body already read, with its request headers; the adapters' hot path.
+   * Verifies a body already read, with its request headers; the adapters' hot path. Answers at once
+   * when the engine does (node:crypto); throws or rejects when the delivery cannot be verified.
    * @internal
    */
-  verifyBody(body: Uint8Array, headers: HeadersLike, engine?: SignatureEngine): Promise<TerraWebhookResponse> {
-    return verifyRaw(body, headers, this.#verify, engine);
+  verifyBody(
+    body: Uint8Array,
+    headers: HeadersLike,
+    engine?: SignatureEngine,
+  ): TerraWebhookResponse | Promise<TerraWebhookResponse> {
+    return verifyRawNow(body, headers, this.#verify, engine);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, request } from 'node:http';
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readRequestBody, terraWebhook, toWebRequest } from '../../src/adapters/node.js';
@@ -83,6 +84,32 @@ describe('node helpers', () => {
       });
       expect(answer).toEqual({ status: 405, allow: 'POST' });
       expect((await fetch(`${base}/`)).status).toBe(405);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('report body_incomplete at once when a real client closes its socket mid-upload', async () => {
+    const server = createServer();
+    const reported = new Promise<{ error: unknown; status: number; ms: number }>((resolve) => {
+      const started = Date.now();
+      const handler = createWebhookHandler({
+        secret: 's',
+        onError: (error, context) => resolve({ error, status: context.status, ms: Date.now() - started }),
+      });
+      server.on('request', terraWebhook(handler));
+    });
+    const base = new URL(await listen(server));
+    try {
+      const socket = connect(Number(base.port), base.hostname, () => {
+        socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nterra-signature: t=1,v1=00\r\n\r\nhalf');
+        setTimeout(() => socket.destroy(), 50);
+      });
+      const { error, status, ms } = await reported;
+      expect(error).toMatchObject({ code: 'body_incomplete' });
+      expect(status).toBe(400);
+      // Well before the 10 s body deadline: the broken upload itself ended the read.
+      expect(ms).toBeLessThan(5_000);
     } finally {
       await close(server);
     }

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nodeCryptoEngine } from '../../src/adapters/node.js';
 import { TerraConfigurationError, TerraInvalidArgumentError, TerraWebhookVerificationError } from '../../src/errors.js';
 import { signPayload } from '../../src/webhooks/sign.js';
-import { DEFAULT_TOLERANCE_SECONDS, type VerifyOptions, verifySignature } from '../../src/webhooks/signature.js';
+import {
+  checkSignature,
+  DEFAULT_TOLERANCE_SECONDS,
+  resolveVerifyOptions,
+  type SignatureEngine,
+  type VerifyOptions,
+  verifySignature,
+  webCryptoEngine,
+} from '../../src/webhooks/signature.js';
 import { hmacHex, SECRET, signatureHeader, vectors } from '../support/webhooks.js';
 
 const T = 1_700_000_000;
@@ -260,6 +269,35 @@ describe('secrets', () => {
     expect((await failure(verifySignature(BODY, header, options({ secret: ['a', 'b'] })))).code).toBe(
       'no_matching_signature',
     );
+  });
+
+  it('answers at once with node:crypto, and with a promise where an engine needs one, for every secret', async () => {
+    const rotated = resolveVerifyOptions(options({ secret: ['old-secret', SECRET] }));
+    // node:crypto hashes at once: the adapters get the result without waiting a turn.
+    expect(checkSignature(BODY, header, rotated, nodeCryptoEngine)).toEqual({ timestamp: T, secretIndex: 1 });
+    // An engine that answers at once for one secret and later for the next still finds the second.
+    let calls = 0;
+    const mixed: SignatureEngine = {
+      hmac: (secret) => {
+        const sign = nodeCryptoEngine.hmac(secret);
+        return (t, body) => (calls++ === 0 ? sign(t, body) : Promise.resolve(sign(t, body)));
+      },
+      equal: nodeCryptoEngine.equal,
+    };
+    const later = checkSignature(BODY, header, rotated, mixed);
+    expect(later).toBeInstanceOf(Promise);
+    await expect(later).resolves.toEqual({ timestamp: T, secretIndex: 1 });
+    await expect(checkSignature(BODY, header, rotated, webCryptoEngine)).resolves.toEqual({
+      timestamp: T,
+      secretIndex: 1,
+    });
+    // A mismatch is a rejection with every engine, never a thrown error or a result.
+    const wrong = resolveVerifyOptions(options({ secret: ['a', 'b'] }));
+    for (const engine of [nodeCryptoEngine, webCryptoEngine, mixed]) {
+      expect((await failure(Promise.resolve(checkSignature(BODY, header, wrong, engine)))).code).toBe(
+        'no_matching_signature',
+      );
+    }
   });
 
   it('fails with a changed byte of the secret', async () => {
