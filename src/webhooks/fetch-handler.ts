@@ -130,23 +130,25 @@ export function fromRequest(request: Request): IncomingWebhook {
 }
 
 /** A body of known length, read in one call, within the deadline. */
-async function readWhole(request: Request, maxBytes: number, deadlineMs: number): Promise<Uint8Array> {
-  let stopDeadline = () => {};
-  const late = new Promise<never>((_, reject) => {
-    stopDeadline = startDeadline(deadlineMs, () => reject(tooSlow(deadlineMs)));
+function readWhole(request: Request, maxBytes: number, deadlineMs: number): Promise<Uint8Array> {
+  // One promise settled by whichever comes first, the body or the deadline: cheaper per delivery
+  // than racing two.
+  return new Promise((resolve, reject) => {
+    const stopDeadline = startDeadline(deadlineMs, () => reject(tooSlow(deadlineMs)));
+    request.arrayBuffer().then(
+      (buffer) => {
+        stopDeadline();
+        if (buffer.byteLength > maxBytes) reject(tooLarge(maxBytes));
+        else resolve(new Uint8Array(buffer));
+      },
+      (error: unknown) => {
+        stopDeadline();
+        // fetch's words for a body a middleware already read (`await request.json()`).
+        const used = error instanceof TypeError && /unusable|already|disturbed|locked/i.test(error.message);
+        reject(used ? bodyAlreadyRead() : brokenOff());
+      },
+    );
   });
-  try {
-    const bytes = new Uint8Array(await Promise.race([request.arrayBuffer(), late]));
-    if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
-    return bytes;
-  } catch (error) {
-    if (error instanceof TerraWebhookRequestError) throw error;
-    // fetch's words for a body a middleware already read (`await request.json()`).
-    if (error instanceof TypeError && /unusable|already|disturbed|locked/i.test(error.message)) throw bodyAlreadyRead();
-    throw brokenOff();
-  } finally {
-    stopDeadline();
-  }
 }
 
 /** Options of {@link answerWebhook} that adapters set. @internal */
