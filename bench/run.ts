@@ -78,7 +78,9 @@ if (runs('breakdown')) {
 if (runs('schemas')) {
   const { costs, skipped } = measureSchemaCost();
   const worst = [...costs].sort((a, b) => b.schemaRatio - a.schemaRatio);
-  out(`\nFooSchema.parse and parseModel of every exported model (${costs.length}), vs JSON.parse (CPU, best of 5)`);
+  out(
+    `\nFooSchema.parse and parseModel of every exported model (${costs.length}), vs JSON.parse (CPU, median of 15 rounds, each against JSON.parse in the same round)`,
+  );
   if (skipped.length > 0) out(`  no sample for: ${skipped.join(', ')}`);
   out(
     `  ${'model'.padEnd(36)} ${'bytes'.padStart(8)} ${'JSON.parse'.padStart(11)} ${'.parse'.padStart(7)} ${'parseModel'.padStart(10)}`,

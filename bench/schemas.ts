@@ -2,7 +2,8 @@
  * `FooSchema.parse(JSON.parse(text))` and `parseModel(FooSchema, JSON.parse(text))` against
  * `JSON.parse(text)` alone, for every model `terra-sdk` exports. Each model gets a value built from
  * its own zod definition (every field present, arrays of 20 items near the top, recursion cut at a
- * few levels) and checked by zod before it is timed. Times are CPU time, the best of several runs.
+ * few levels) and checked by zod before it is timed. Times are CPU time, medians over rounds; ratios
+ * are taken within each round.
  */
 
 import * as models from 'terra-sdk/models';
@@ -96,23 +97,36 @@ function calibrate(fn: () => unknown): number {
 }
 
 /**
- * CPU microseconds per call of each function: runs of about 4 ms, taken in turns so that a slow
- * moment of the machine hits all of them alike, the best of `rounds`.
+ * CPU microseconds per call of each function in each round: runs of about 4 ms, taken in turns so
+ * that a slow moment of the machine hits the runs of one round alike.
  */
-function cpuUs(fns: readonly (() => unknown)[], rounds = 5): number[] {
-  const counts = fns.map((fn) => calibrate(fn) * 2);
-  const best = fns.map(() => Number.POSITIVE_INFINITY);
+function cpuUs(fns: readonly (() => unknown)[], rounds = 15): number[][] {
+  // At least 32 calls a run: a run of a few calls of a 100 kB model is decided by whether a garbage
+  // collection falls in it (single rounds ranged from 0.3x to 7x).
+  const counts = fns.map((fn) => Math.max(calibrate(fn) * 2, 32));
+  const runs: number[][] = fns.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (const [k, fn] of fns.entries()) {
       const n = counts[k] as number;
       const start = process.cpuUsage();
       for (let i = 0; i < n; i++) fn();
       const spent = process.cpuUsage(start);
-      best[k] = Math.min(best[k] as number, (spent.user + spent.system) / n);
+      (runs[k] as number[]).push((spent.user + spent.system) / n);
     }
   }
-  return best;
+  return runs;
 }
+
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+/**
+ * The median over rounds of `runs` against `base` in the same round. This machine (a 2-core VM)
+ * has slow phases of tens of milliseconds: a ratio within one round cancels them, where the best
+ * of each side's runs, taken from different rounds, swung by 1.5x for 100 kB models.
+ */
+const pairedRatio = (runs: readonly number[], base: readonly number[]) =>
+  median(runs.map((us, round) => us / (base[round] as number)));
 
 let sink: unknown;
 
@@ -137,25 +151,27 @@ export function measureSchemaCost(): { costs: SchemaCost[]; skipped: string[] } 
     }
     const text = JSON.stringify(value);
     const parse = (zodSchema as unknown as { parse(data: unknown): unknown }).parse;
-    const [jsonParseUs, schemaParseUs, parseModelUs] = cpuUs([
+    // Each call keeps nothing of the parsed value: a large value kept alive would be copied by
+    // whichever garbage collection falls in a run, which made runs of 100 kB models differ by 1.5x.
+    const [jsonRuns, schemaRuns, parseModelRuns] = cpuUs([
       () => {
-        sink = JSON.parse(text);
+        sink = typeof JSON.parse(text);
       },
       () => {
-        sink = parse(JSON.parse(text));
+        sink = typeof parse(JSON.parse(text));
       },
       () => {
-        sink = models.parseModel(zodSchema, JSON.parse(text));
+        sink = typeof models.parseModel(zodSchema, JSON.parse(text));
       },
-    ]) as [number, number, number];
+    ]) as [number[], number[], number[]];
     costs.push({
       model,
       bytes: text.length,
-      jsonParseUs,
-      schemaParseUs,
-      parseModelUs,
-      schemaRatio: schemaParseUs / jsonParseUs,
-      parseModelRatio: parseModelUs / jsonParseUs,
+      jsonParseUs: median(jsonRuns),
+      schemaParseUs: median(schemaRuns),
+      parseModelUs: median(parseModelRuns),
+      schemaRatio: pairedRatio(schemaRuns, jsonRuns),
+      parseModelRatio: pairedRatio(parseModelRuns, jsonRuns),
       scalar: typeof value !== 'object' || value === null,
     });
   }

@@ -3,7 +3,7 @@
  * would let a bad payload through typed as valid.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import {
   ActivityCollectionSchema,
@@ -14,7 +14,7 @@ import {
   TerraValidationError,
   WebhookEventTypeSchema,
 } from '../../src/index.js';
-import { checkFor } from '../../src/models/validate.js';
+import { checkFor, useGeneratedChecks } from '../../src/models/validate.js';
 import { internalsUsable } from '../../src/models/zod-internals.js';
 import { activityResponse, USER } from '../support/payloads.js';
 import { bundle, isObject, type Json } from '../support/spec.js';
@@ -92,7 +92,13 @@ function agree(schema: z.core.$ZodType, value: unknown): void {
   else expect(() => parseModel(schema, value)).toThrow(TerraValidationError);
 }
 
-describe('in-place check agrees with zod', () => {
+describe.each([
+  ['generated code (Node, Bun, Deno)', true],
+  ['closures (where eval is blocked, as on Workers)', false],
+])('in-place check as %s agrees with zod', (_, generated) => {
+  beforeAll(() => useGeneratedChecks(generated));
+  afterAll(() => useGeneratedChecks(true));
+
   it('on every spec webhook example and seed payload', () => {
     expect(seeds.length).toBeGreaterThan(15);
     for (const [name, schema, value] of seeds) {
