@@ -2,7 +2,8 @@
  * Validation in place. zod's `parse` rebuilds every object it checks, which for a payload of 100,000
  * heart-rate samples costs more than reading the JSON. Terra's models have no transforms, defaults or
  * coercions, so a valid payload parses to a copy of itself; this module checks the payload where it
- * is instead, with a closure compiled once per schema from the schema's zod definition.
+ * is instead, with a check compiled once per schema from the schema's zod definition (object checks
+ * as generated code where the runtime allows it, closures elsewhere).
  *
  * zod stays the single source of truth: only constructs whose meaning is mirrored exactly here are
  * compiled (strings with at most a `min(1)`, numbers, booleans, null, unknown, literals, optional,
