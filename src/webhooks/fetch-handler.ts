@@ -135,7 +135,14 @@ function readWhole(request: Request, maxBytes: number, deadlineMs: number): Prom
   // than racing two.
   return new Promise((resolve, reject) => {
     const stopDeadline = startDeadline(deadlineMs, () => reject(tooSlow(deadlineMs)));
-    request.arrayBuffer().then(
+    let reading: Promise<ArrayBuffer>;
+    try {
+      reading = request.arrayBuffer();
+    } catch (error) {
+      // A Request-like object of a framework may throw rather than reject.
+      reading = Promise.reject(error);
+    }
+    reading.then(
       (buffer) => {
         stopDeadline();
         if (buffer.byteLength > maxBytes) reject(tooLarge(maxBytes));

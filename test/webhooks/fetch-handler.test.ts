@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TerraWebhookRequestError } from '../../src/errors.js';
-import { createFetchHandler } from '../../src/webhooks/fetch-handler.js';
+import { createFetchHandler, fromRequest } from '../../src/webhooks/fetch-handler.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
 import { describeAdapter, viaRequest } from '../support/adapter-contract.js';
 import { activityEvent, SECRET, signedRequest } from '../support/webhooks.js';
@@ -111,6 +111,18 @@ describe('setup errors', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]?.error).toBeInstanceOf(TerraWebhookRequestError);
     expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 400 });
+  });
+
+  it('rejects with body_incomplete, never throws, when a framework request throws as its body is read', async () => {
+    // With a Content-Length, the body is read in one arrayBuffer() call.
+    const request = signedRequest('{}', { 'content-length': '2' });
+    Object.defineProperty(request, 'arrayBuffer', {
+      value: () => {
+        throw new Error('socket gone');
+      },
+    });
+    const reading = fromRequest(request).readBody(1_000, 1_000);
+    await expect(reading).rejects.toMatchObject({ code: 'body_incomplete', status: 400 });
   });
 
   it('answers 500, not 401, when a middleware already read the body, and says why', async () => {
