@@ -197,18 +197,13 @@ export async function verifyWebhook(
 }
 
 /** {@link verifyWebhook} of a raw body, with options already checked. @internal */
-export function verifyRaw(
+export async function verifyRaw(
   rawBody: RawBody,
   header: SignatureHeaderInput,
   options: ResolvedVerifyOptions,
   engine?: SignatureEngine,
 ): Promise<TerraWebhookResponse> {
-  try {
-    const verified = verifyRawNow(rawBody, header, options, engine);
-    return verified instanceof TerraWebhookResponse ? Promise.resolve(verified) : verified;
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return verifyRawNow(rawBody, header, options, engine);
 }
 
 /**

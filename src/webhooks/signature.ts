@@ -389,8 +389,9 @@ export async function verifyWith(
 /**
  * The check of {@link verifyWith}, answered without a promise when the engine answers at once
  * (node:crypto) and the signature matches: what the webhook handler runs per delivery, where a
- * promise and a turn of the event loop per step cost as much as the check. Throws when the
- * delivery fails before an HMAC is needed; a mismatch is a rejected promise.
+ * promise and a turn of the event loop per step cost as much as the check. Throws what it finds
+ * without waiting (no header, a malformed one, a timestamp out of tolerance); a mismatch is a
+ * rejected promise.
  * @internal
  */
 export function checkSignature(
@@ -405,18 +406,20 @@ export function checkSignature(
   const parsed = parseSignatureHeader(value);
   const candidates = parsed.v1.map(sha256FromHex).filter((digest) => digest !== undefined);
   if (candidates.length === 0) return mismatch(engine, options, parsed.t, body, candidates);
-  const check: Check = { signers: signersFor(options, engine), engine, options, parsed, body, candidates };
+  const signers = signersFor(options, engine);
   // node:crypto answers at once: then so does this, unless a secret needs Web Crypto's answer.
-  for (let secretIndex = 0; secretIndex < check.signers.length; secretIndex++) {
-    const signed = (check.signers[secretIndex] as Signer)(parsed.t, body);
-    if (!(signed instanceof Uint8Array)) return matchLater(check, secretIndex, signed);
+  for (let secretIndex = 0; secretIndex < signers.length; secretIndex++) {
+    const signed = (signers[secretIndex] as Signer)(parsed.t, body);
+    if (!(signed instanceof Uint8Array)) {
+      return matchLater({ signers, engine, options, parsed, body, candidates }, secretIndex, signed);
+    }
     if (anyMatches(engine, signed, candidates)) return verified(parsed, secretIndex, options);
   }
   return mismatch(engine, options, parsed.t, body, candidates);
 }
 
-/** What one delivery's check needs. */
-interface Check {
+/** What the rest of one delivery's check needs. */
+interface SignatureCheck {
   signers: readonly Signer[];
   engine: SignatureEngine;
   options: ResolvedVerifyOptions;
@@ -426,7 +429,11 @@ interface Check {
 }
 
 /** The rest of {@link checkSignature} once a signer answered with a promise, from secret `from` on. */
-async function matchLater(check: Check, from: number, pending: Promise<Uint8Array>): Promise<VerifiedSignature> {
+async function matchLater(
+  check: SignatureCheck,
+  from: number,
+  pending: Promise<Uint8Array>,
+): Promise<VerifiedSignature> {
   const { signers, engine, options, parsed, body, candidates } = check;
   for (let secretIndex = from; secretIndex < signers.length; secretIndex++) {
     const digest = secretIndex === from ? await pending : await (signers[secretIndex] as Signer)(parsed.t, body);
