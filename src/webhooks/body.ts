@@ -39,8 +39,12 @@ export const brokenOff = (): TerraWebhookRequestError =>
 
 /** The `Content-Length` of a request, when it has a valid one. */
 export function contentLength(headers: HeadersLike | undefined): number | undefined {
-  const value = getHeader(headers, 'content-length');
-  return value !== undefined && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : undefined;
+  return parseContentLength(getHeader(headers, 'content-length'));
+}
+
+/** A `Content-Length` value as a number, when it is a valid one. */
+export function parseContentLength(value: unknown): number | undefined {
+  return typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : undefined;
 }
 
 /** Joins chunks into one array (the chunk itself when there is one). */

@@ -4,6 +4,9 @@
  * deadlines of a second or more share one sweep that runs every {@link SWEEP_MS} while any is
  * pending: such a deadline fires up to that much late. Shorter ones get a timer of their own.
  *
+ * Pending deadlines are a linked list rather than a `Set`: adding and removing one is a few field
+ * writes, where a `Set` hashes each new entry (an identity hash is allocated for every object).
+ *
  * @internal
  * @packageDocumentation
  */
@@ -16,20 +19,37 @@ const SHARED_FROM_MS = 1_000;
 interface Pending {
   at: number;
   expire: () => void;
+  prev: Pending | undefined;
+  next: Pending | undefined;
+  linked: boolean;
 }
 
-const pending = new Set<Pending>();
+let head: Pending | undefined;
+let tail: Pending | undefined;
 let sweeper: ReturnType<typeof setInterval> | undefined;
+
+function unlink(entry: Pending): void {
+  if (!entry.linked) return;
+  entry.linked = false;
+  if (entry.prev) entry.prev.next = entry.next;
+  else head = entry.next;
+  if (entry.next) entry.next.prev = entry.prev;
+  else tail = entry.prev;
+  entry.prev = undefined;
+  entry.next = undefined;
+}
 
 function sweep(): void {
   const now = Date.now();
-  for (const entry of pending) {
-    if (entry.at <= now) {
-      pending.delete(entry);
-      entry.expire();
-    }
+  // Due entries first, then expired: an `expire` may stop or start other deadlines.
+  const due: Pending[] = [];
+  for (let entry = head; entry !== undefined; entry = entry.next) if (entry.at <= now) due.push(entry);
+  for (const entry of due) {
+    if (!entry.linked) continue;
+    unlink(entry);
+    entry.expire();
   }
-  if (pending.size === 0 && sweeper !== undefined) {
+  if (head === undefined && sweeper !== undefined) {
     clearInterval(sweeper);
     sweeper = undefined;
   }
@@ -41,14 +61,14 @@ export function startDeadline(ms: number, expire: () => void): () => void {
     const timer = setTimeout(expire, ms);
     return () => clearTimeout(timer);
   }
-  const entry: Pending = { at: Date.now() + ms, expire };
-  pending.add(entry);
+  const entry: Pending = { at: Date.now() + ms, expire, prev: tail, next: undefined, linked: true };
+  if (tail) tail.next = entry;
+  else head = entry;
+  tail = entry;
   if (sweeper === undefined) {
     sweeper = setInterval(sweep, SWEEP_MS);
     // Node: a pending read keeps its socket, and so the process, alive; the sweep need not.
     (sweeper as { unref?: () => void }).unref?.();
   }
-  return () => {
-    pending.delete(entry);
-  };
+  return () => unlink(entry);
 }

@@ -54,4 +54,40 @@ describe('startDeadline', () => {
     vi.advanceTimersByTime(100);
     expect(expire).not.toHaveBeenCalled();
   });
+
+  it('fires the deadlines left when one in the middle is stopped, each once', () => {
+    const fired: string[] = [];
+    startDeadline(2_000, () => fired.push('first'));
+    const stopMiddle = startDeadline(2_000, () => fired.push('middle'));
+    startDeadline(2_000, () => fired.push('last'));
+    stopMiddle();
+    stopMiddle();
+    vi.advanceTimersByTime(2_000 + SWEEP_MS);
+    expect(fired).toEqual(['first', 'last']);
+    vi.advanceTimersByTime(10_000);
+    expect(fired).toEqual(['first', 'last']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('never fires a due deadline that an earlier one stopped when it fired', () => {
+    const fired: string[] = [];
+    let stopSecond: () => void = () => undefined;
+    startDeadline(1_000, () => {
+      fired.push('first');
+      stopSecond();
+    });
+    stopSecond = startDeadline(1_000, () => fired.push('second'));
+    // One started from inside an expiry is not due yet: it waits for its own time.
+    startDeadline(1_000, () => {
+      fired.push('third');
+      startDeadline(5_000, () => fired.push('late'));
+    });
+    vi.advanceTimersByTime(1_000 + SWEEP_MS);
+    expect(fired).toEqual(['first', 'third']);
+    vi.advanceTimersByTime(4_000);
+    expect(fired).toEqual(['first', 'third']);
+    vi.advanceTimersByTime(1_000 + SWEEP_MS);
+    expect(fired).toEqual(['first', 'third', 'late']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
