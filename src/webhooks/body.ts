@@ -44,7 +44,15 @@ export function contentLength(headers: HeadersLike | undefined): number | undefi
 
 /** A `Content-Length` value as a number, when it is a valid one. */
 export function parseContentLength(value: unknown): number | undefined {
-  return typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : undefined;
+  if (typeof value !== 'string') return undefined;
+  // Servers hand over the value trimmed: digits only is the usual case, checked without a regex.
+  let digits = value.length >= 1 && value.length <= 15;
+  for (let i = 0; digits && i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    digits = code >= 48 && code <= 57;
+  }
+  if (digits) return Number(value);
+  return /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : undefined;
 }
 
 /** Joins chunks into one array (the chunk itself when there is one). */

@@ -29,6 +29,8 @@ const isArrayBuffer = (value: unknown): value is ArrayBuffer =>
 /** The body as text or bytes, or `undefined` if it is not a raw body at all. */
 export function rawBodyView(body: unknown): string | Uint8Array | undefined {
   if (typeof body === 'string') return body;
+  // Bytes already (a Node Buffer is a Uint8Array too): no new view per call.
+  if (body instanceof Uint8Array) return body;
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   if (isArrayBuffer(body)) return new Uint8Array(body);
   return undefined;
