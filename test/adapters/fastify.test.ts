@@ -44,6 +44,30 @@ describe('fastify plugin', () => {
     await app.close();
   });
 
+  it('sends each answer once when the app has async onSend and onResponse hooks', async () => {
+    const app = Fastify();
+    const sends: string[] = [];
+    let responses = 0;
+    app.addHook('onSend', async (_request, _reply, payload) => {
+      sends.push(String(payload));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return payload;
+    });
+    app.addHook('onResponse', async () => {
+      responses++;
+    });
+    const handler = createWebhookHandler({ secret: SECRET, onError: () => undefined }).on('activity', () => undefined);
+    await app.register(terraWebhook(handler), { prefix: '/hooks' });
+    const ok = await app.inject({ method: 'POST', url: '/hooks', payload: body, headers: deliveryHeaders(body) });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ received: true });
+    const refused = await app.inject({ method: 'POST', url: '/hooks', payload: body });
+    expect(refused.statusCode).toBe(401);
+    expect(sends).toEqual(['{"received":true}', '{"error":"missing_header"}']);
+    expect(responses).toBe(2);
+    await app.close();
+  });
+
   it('answers 413 above the handler’s maxBodyBytes, and above the deprecated bodyLimit', async () => {
     for (const [handlerOptions, pluginOptions] of [
       [{ maxBodyBytes: 100 }, {}],
