@@ -68,6 +68,27 @@ describe('fastify plugin', () => {
     await app.close();
   });
 
+  it('hands a failure to send its answer to the app’s error handler, not to an unhandled rejection', async () => {
+    const app = Fastify();
+    app.addHook('onRequest', async (_request, reply) => {
+      reply.headers = () => {
+        throw new Error('headers refused');
+      };
+    });
+    let seen: unknown;
+    app.setErrorHandler((error, _request, reply) => {
+      seen = error;
+      return reply.code(500).send({ error: 'sent_by_app' });
+    });
+    const handler = createWebhookHandler({ secret: SECRET, onError: () => undefined }).on('activity', () => undefined);
+    await app.register(terraWebhook(handler));
+    const response = await app.inject({ method: 'POST', url: '/', payload: body, headers: deliveryHeaders(body) });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ error: 'sent_by_app' });
+    expect((seen as Error).message).toBe('headers refused');
+    await app.close();
+  });
+
   it('answers 413 above the handler’s maxBodyBytes, and above the deprecated bodyLimit', async () => {
     for (const [handlerOptions, pluginOptions] of [
       [{ maxBodyBytes: 100 }, {}],
