@@ -9,7 +9,7 @@ import { signPayload, Terra, TerraWebhookVerificationError } from '../../src/ind
 import { USER } from '../support/payloads.js';
 
 const vectors = JSON.parse(
-  readFileSync(resolve(import.meta.dirname, '../../../shared/test-vectors/webhook-signatures.json'), 'utf8'),
+  readFileSync(resolve(import.meta.dirname, '../fixtures/webhook-signatures.json'), 'utf8'),
 ) as { vectors: { name: string; secret: string; body: string; header: string; valid: boolean }[] };
 
 const SECRET = 'whsec-client-test';

@@ -93,7 +93,7 @@ function sdk(entry: CorpusEntry, json: unknown): Omit<Outcome, 'entry' | 'spec'>
 function checkCorpus(entries: readonly CorpusEntry[] = readManifest()): Outcome[] {
   return entries.map((entry) => {
     const { json } = readPayload(entry);
-    const spec = entry.specModel ? specIssues(entry.specModel, json) : undefined;
+    const spec = entry.specModel ? specIssues(entry) : undefined;
     return { entry, ...sdk(entry, json), spec };
   });
 }

@@ -1,14 +1,14 @@
 /**
  * Reading the corpus: its manifest, its payloads byte for byte, and what Terra's spec (the JSON
- * Schemas the models are generated from, read with ajv) says about each webhook payload. Shared by
+ * Schemas the models are generated from, read with ajv by `npm run generate` into
+ * test/fixtures/spec/corpus-spec-issues.json) says about each webhook payload. Shared by
  * the corpus test and the `drift.ts` report.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { loadYaml } from '../../scripts/generate-models.js';
-import { SPEC_DIR } from '../support/spec.js';
+import { corpusSpecIssues } from '../support/spec.js';
 
 /** How a payload came to be in the corpus (see SOURCES.md). */
 export type Realness =
@@ -77,50 +77,19 @@ export interface SpecIssue {
   keyword: string;
 }
 
-interface AjvError {
-  instancePath: string;
-  keyword: string;
-  params: { missingProperty?: string };
-}
-type Validate = ((value: unknown) => boolean) & { errors?: AjvError[] | null };
-
-let ajv: Ajv2020 | undefined;
-
-/** The compiled spec schema `schemas/<model>.yaml`. */
-function validator(model: string): Validate {
-  if (ajv === undefined) {
-    ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-    const dir = join(SPEC_DIR, 'schemas');
-    for (const file of readdirSync(dir)) {
-      if (file.endsWith('.yaml'))
-        ajv.addSchema({ ...(loadYaml(join(dir, file)) as object), $id: `spec:/schemas/${file}` });
-    }
-  }
-  const validate = ajv.getSchema(`spec:/schemas/${model}.yaml`) as Validate | undefined;
-  if (!validate) throw new Error(`the spec has no schema ${model}`);
-  return validate;
-}
-
-const toJsonPath = (pointer: string) =>
-  `$${pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
-    .join('')}`;
-
 /**
- * Where `value` differs from the spec's schema `model` (`schemas/<model>.yaml`), deduplicated.
- * Formats are not checked: the SDK records them without enforcing them.
+ * Where the payload of `entry` differs from the spec's schema `entry.specModel`, as ajv found it
+ * (formats not checked: the SDK records them without enforcing them). Fails when the recorded finding
+ * is missing or was made for another payload or model: `npm run generate` records it again.
  */
-export function specIssues(model: string, value: unknown): SpecIssue[] {
-  const validate = validator(model);
-  if (validate(value)) return [];
-  const seen = new Map<string, SpecIssue>();
-  for (const error of validate.errors ?? []) {
-    const base = toJsonPath(error.instancePath);
-    const path = error.keyword === 'required' ? `${base}.${error.params.missingProperty}` : base;
-    seen.set(`${path} ${error.keyword}`, { path, keyword: error.keyword });
+export function specIssues(entry: CorpusEntry): SpecIssue[] {
+  const recorded = corpusSpecIssues()[entry.file];
+  const digest = createHash('sha256').update(readPayload(entry).text).digest('hex');
+  if (!recorded || recorded.specModel !== entry.specModel || recorded.sha256 !== digest) {
+    throw new Error(
+      `test/fixtures/spec/corpus-spec-issues.json has no finding for ${entry.file} as it is now (${entry.specModel}): ` +
+        'run `npm run generate` where Terra’s spec is (../shared/terra-openapi)',
+    );
   }
-  return [...seen.values()];
+  return recorded.issues;
 }

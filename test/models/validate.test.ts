@@ -17,21 +17,11 @@ import {
 import { checkFor, useGeneratedChecks } from '../../src/models/validate.js';
 import { internalsUsable } from '../../src/models/zod-internals.js';
 import { activityResponse, USER } from '../support/payloads.js';
-import { bundle, isObject, type Json } from '../support/spec.js';
+import { type Json, specWebhooks } from '../support/spec.js';
 
-/** Every example body of the bundle's `webhooks:` section. */
+/** Every example body of the bundle's `webhooks:` section (test/fixtures/spec/webhooks.json). */
 function webhookExamples(): Json[] {
-  const out: Json[] = [];
-  for (const item of Object.values(bundle().webhooks as Record<string, Json>)) {
-    const content =
-      isObject(item) && isObject(item.post) && isObject(item.post.requestBody) ? item.post.requestBody.content : null;
-    const media = isObject(content) ? content['application/json'] : null;
-    if (!isObject(media)) continue;
-    if ('example' in media) out.push(media.example as Json);
-    if (isObject(media.examples))
-      for (const ex of Object.values(media.examples)) if (isObject(ex)) out.push(ex.value as Json);
-  }
-  return out;
+  return specWebhooks().examples.map((e) => e.value);
 }
 
 const plannedWorkout = {

@@ -1,41 +1,105 @@
 /**
- * Reads Terra's spec for tests: the schema files and the bundle, loaded with the YAML core schema so
- * unquoted timestamps stay strings, as they arrive over the wire.
+ * What the tests know of Terra's spec: the tables `npm run generate` derives from it into
+ * test/fixtures/spec/ (scripts/generate-test-data.ts), so no test needs ../shared. Each row says
+ * where in the spec it came from.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { INLINE_SCHEMAS, inlineSchemaPointer, loadYaml } from '../../scripts/generate-models.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
+/** The generated tables. */
+export const SPEC_DATA_DIR = resolve(import.meta.dirname, '../fixtures/spec');
+
+/**
+ * Terra's spec itself, beside the repository where CI runs. Only the tests of the generators read it
+ * (through the generators); they are skipped where it is absent.
+ */
 export const SPEC_DIR = resolve(import.meta.dirname, '../../../shared/terra-openapi');
+export const specPresent = existsSync(join(SPEC_DIR, 'dist', 'v2-bundled.yaml'));
 
 export const isObject = (value: Json | undefined): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function schemaFiles(): Map<string, JsonObject> {
-  const dir = join(SPEC_DIR, 'schemas');
-  const files = new Map<string, JsonObject>();
-  for (const file of readdirSync(dir).sort()) {
-    if (file.endsWith('.yaml')) files.set(file.slice(0, -'.yaml'.length), loadYaml(join(dir, file)) as JsonObject);
-  }
-  return files;
+const cache = new Map<string, unknown>();
+function table<T>(file: string): T {
+  if (!cache.has(file)) cache.set(file, JSON.parse(readFileSync(join(SPEC_DATA_DIR, file), 'utf8')));
+  return cache.get(file) as T;
 }
 
-let bundleCache: JsonObject | undefined;
-export function bundle(): JsonObject {
-  bundleCache ??= loadYaml(join(SPEC_DIR, 'dist', 'v2-bundled.yaml')) as JsonObject;
-  return bundleCache;
+/** One operation of the bundle's `paths`. */
+export interface SpecOperation {
+  method: string;
+  path: string;
+  operationId: string | null;
+  source: string;
+  /** The path item's parameters, then the operation's own. */
+  parameters: { name: string; in: string; required: boolean }[];
+  requestBody: { required: boolean; mediaTypes: string[] } | null;
+  /** Every documented status, as written (`200`, `404`). */
+  responses: string[];
 }
 
-/** Inline schema names by the JSON pointer (joined with `/`) of their place in the bundle. */
-export function inlineNamesByPointer(): Map<string, string> {
-  return new Map(Object.keys(INLINE_SCHEMAS).map((name) => [inlineSchemaPointer(name).join('/'), name]));
+export function specOperations(): SpecOperation[] {
+  return table<{ operations: SpecOperation[] }>('operations.json').operations;
 }
 
-export function refName(ref: string): string {
-  if (ref.startsWith('#/$defs/')) return ref.slice('#/$defs/'.length);
-  if (ref.startsWith('#/components/schemas/')) return ref.slice('#/components/schemas/'.length);
-  return ref.slice(ref.lastIndexOf('/') + 1).replace(/\.yaml$/, '');
+/**
+ * Where a test finds the generated schema an example illustrates: a model, the first of several
+ * models that exists, or a union of roots.
+ */
+export type ExampleRoot = { model: string } | { firstOf: string[] } | { union: ExampleRoot[] };
+
+/**
+ * A step from a schema to a part of it, named by the JSON-Schema keyword: `['properties', name]`,
+ * `['items']`, `['prefixItems', i]`, `['anyOf' | 'oneOf', i]`, `['allOf']`.
+ */
+export type ExampleStep = [string, (string | number)?];
+
+/** One example of the spec, with its place (`schemas/Foo.yaml#/pointer` or `dist/v2-bundled.yaml#/...`). */
+export interface SpecExample {
+  source: string;
+  root: ExampleRoot | null;
+  steps: ExampleStep[];
+  value: Json;
+}
+
+export function specExamples(): { schemaFiles: SpecExample[]; bundle: SpecExample[] } {
+  return table('examples.json');
+}
+
+/** A body of the bundle's `webhooks:` section. */
+export interface WebhookExample {
+  /** The section's entry (`auth`, `s3_upload`). */
+  entry: string;
+  /** `example`, or the name of the entry's example. */
+  name: string;
+  source: string;
+  value: JsonObject;
+}
+
+export function specWebhooks(): {
+  /** The `type` of each arm of WebhookEventType.yaml, with the schema it names. */
+  eventTypes: { type: string; model: string; source: string }[];
+  /** The entries of the bundle's `webhooks:` section. */
+  entries: string[];
+  examples: WebhookExample[];
+  /** For each event type without a whole example: an event built from its schema's field examples. */
+  fromFieldExamples: { model: string; source: string; value: JsonObject }[];
+} {
+  return table('webhooks.json');
+}
+
+/** The names of the spec's schema files (`schemas/<name>.yaml`). */
+export function schemaFileNames(): string[] {
+  return table<{ schemaFiles: string[] }>('schema-files.json').schemaFiles;
+}
+
+/** Where a corpus payload differs from its spec schema, by corpus file. */
+export function corpusSpecIssues(): Record<
+  string,
+  { specModel: string; sha256: string; issues: { path: string; keyword: string }[] }
+> {
+  return table<{ payloads: ReturnType<typeof corpusSpecIssues> }>('corpus-spec-issues.json').payloads;
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { TerraValidationError } from '../../src/errors.js';
 import type { AthleteEvent, AuthSuccessEvent, SchemaDrift, WebhookEventType } from '../../src/models/index.js';
@@ -14,8 +12,8 @@ import {
   type UnknownWebhookEvent,
 } from '../../src/webhooks/events.js';
 import { USER } from '../support/payloads.js';
-import { bundle, type JsonObject, SPEC_DIR } from '../support/spec.js';
-import { activityEvent, exampleFromSchema, webhookSectionExamples } from '../support/webhooks.js';
+import { specWebhooks } from '../support/spec.js';
+import { activityEvent, webhookSectionExamples } from '../support/webhooks.js';
 
 /** Reads one field of every event type: compiles only if `switch` narrows each case and covers them all. */
 function summarize(event: TerraWebhookEvent): string {
@@ -76,25 +74,18 @@ function summarize(event: TerraWebhookEvent): string {
   }
 }
 
-/** The `type` constant of each arm of the spec's WebhookEventType union, read from the YAML. */
+/** The `type` constant of each arm of the spec's WebhookEventType union (test/fixtures/spec/webhooks.json). */
 function specEventTypes(): string[] {
-  const union = readFileSync(join(SPEC_DIR, 'schemas', 'WebhookEventType.yaml'), 'utf8');
-  const files = [...union.matchAll(/\$ref: (\w+)\.yaml/g)].map((m) => m[1] as string);
-  return files.map((file) => {
-    const schema = readFileSync(join(SPEC_DIR, 'schemas', `${file}.yaml`), 'utf8');
-    return /type:\s*\n\s+type: string\s*\n\s+const: ([\w.]+)/.exec(schema)?.[1] as string;
-  });
+  return specWebhooks().eventTypes.map((t) => t.type);
 }
 
 /** An event for each spec type: the bundle's webhook examples, then field examples for the rest. */
 function specEvents(): { where: string; value: Record<string, unknown> }[] {
   const events = webhookSectionExamples().map((e) => ({ where: `webhooks.${e.entry} ${e.name}`, value: e.value }));
-  const schemas = (bundle().components as JsonObject).schemas as JsonObject;
+  const built = specWebhooks().fromFieldExamples;
   for (const name of ['PlannedWorkoutEvent', 'HormoneEvent', 'HealthObservationEvent']) {
-    events.push({
-      where: `components.schemas.${name} (field examples)`,
-      value: exampleFromSchema(schemas[name] ?? null) as JsonObject,
-    });
+    const event = built.find((e) => e.model === name);
+    events.push({ where: `components.schemas.${name} (field examples)`, value: event?.value ?? {} });
   }
   return events;
 }
@@ -134,7 +125,7 @@ describe('every event type of the spec', () => {
 
   it('covers each entry of the bundle webhooks: section, s3_upload carrying an s3_payload body', () => {
     const entries = new Set(webhookSectionExamples().map((e) => e.entry));
-    expect(entries.size).toBe(Object.keys(bundle().webhooks as JsonObject).length);
+    expect(entries.size).toBe(specWebhooks().entries.length);
     const s3 = webhookSectionExamples().find((e) => e.entry === 's3_upload');
     expect(parseEvent(s3?.value).type).toBe('s3_payload');
   });
