@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['test/**/*.test.ts'],
+    // A throwaway PostgreSQL for the store tests when it is installed and no server is given.
+    globalSetup: ['test/support/postgres-server.ts'],
     pool: 'threads',
     coverage: {
       provider: 'v8',

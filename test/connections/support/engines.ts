@@ -1,6 +1,7 @@
 /**
  * The two engines every store test runs on: PGlite in this process, and a real PostgreSQL server
- * when TERRA_TEST_DATABASE_URL names one (`eval "$(bash scripts/postgres.sh start)"`). Each test gets
+ * when TERRA_TEST_DATABASE_URL names one: given by you or .ci/run, or a throwaway cluster that the
+ * global setup (test/support/postgres-server.ts) starts when PostgreSQL is installed. Each test gets
  * a schema of its own, so tests and test files never see each other's tables.
  */
 import { PGlite } from '@electric-sql/pglite';
@@ -11,10 +12,10 @@ import { type ConnectionStore, createConnectionStore } from '../../../src/connec
 export const postgresUrl: string | undefined = process.env.TERRA_TEST_DATABASE_URL || undefined;
 export const postgresRequired = process.env.TERRA_REQUIRE_POSTGRES === '1';
 export const SKIP_MESSAGE =
-  'TERRA_TEST_DATABASE_URL is unset: the PostgreSQL half of the connection-store suite is skipped. Start a throwaway server with `eval "$(bash scripts/postgres.sh start)"` (or set TERRA_REQUIRE_POSTGRES=1 to make this a failure).';
+  'TERRA_TEST_DATABASE_URL is unset and PostgreSQL is not installed: the PostgreSQL half of the connection-store suite is skipped (install PostgreSQL, or set TERRA_TEST_DATABASE_URL).';
 
 export const REQUIRED_MESSAGE =
-  'TERRA_REQUIRE_POSTGRES=1 but TERRA_TEST_DATABASE_URL is unset: start a throwaway server first with `eval "$(bash scripts/postgres.sh start)"` (.ci/run does this).';
+  'TERRA_REQUIRE_POSTGRES=1 but there is no PostgreSQL server: install PostgreSQL (the tests then start a throwaway cluster), or set TERRA_TEST_DATABASE_URL (.ci/run starts one with scripts/postgres.sh).';
 
 export type EngineName = 'pglite' | 'postgres';
 
@@ -102,8 +103,9 @@ afterAll(async () => {
 });
 
 /**
- * Runs `suite` once per engine: always on PGlite, and on PostgreSQL when a server is configured.
- * Without one, the PostgreSQL half is skipped with a message, or fails when TERRA_REQUIRE_POSTGRES=1.
+ * Runs `suite` once per engine: always on PGlite, and on PostgreSQL when a server is there. Without
+ * one, the PostgreSQL half is collected and reported skipped, test by test (the global setup prints
+ * the one line saying how to run it), or fails when TERRA_REQUIRE_POSTGRES=1.
  */
 export function describeEngines(name: string, suite: (engine: EngineName) => void): void {
   describe(`${name} [PGlite]`, () => suite('pglite'));
@@ -116,18 +118,8 @@ export function describeEngines(name: string, suite: (engine: EngineName) => voi
       });
     });
   } else {
-    describe.skip(`${name} [PostgreSQL] (skipped: TERRA_TEST_DATABASE_URL is unset)`, () => {
-      it('needs a PostgreSQL server', () => undefined);
-    });
-    warnOnce();
+    describe.skip(`${name} [PostgreSQL] (skipped: no server)`, () => suite('postgres'));
   }
-}
-
-let warned = false;
-function warnOnce(): void {
-  if (warned) return;
-  warned = true;
-  process.stderr.write(`\n${SKIP_MESSAGE}\n`);
 }
 
 /** The columns two runs must agree on, one row per connection, in a stable order. */
