@@ -12,7 +12,7 @@ import {
   TerraError,
   TerraInvalidArgumentError,
   TerraStoreError,
-} from '../../src/connections/index.js';
+} from '../../src/store/index.js';
 import { fixtures } from '../../src/testing/fixtures.js';
 import { describeEngines, type EngineName, openDatabase, postgresUrl, type TestDatabase } from './support/engines.js';
 
