@@ -16,7 +16,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     'testing/msw': 'src/testing/msw.ts',
     sandbox: 'src/sandbox/index.ts',
-    connections: 'src/connections/index.ts',
+    connections: 'src/store/connections.ts',
     // The `terra-sdk` command (package.json `bin`); not an import entry.
     cli: 'src/cli/bin.ts',
   },

@@ -6,9 +6,9 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { terraWebhook } from '../../src/adapters/node.js';
-import { type ConnectionStore, createConnectionStore } from '../../src/connections/index.js';
 import { Terra, TerraAbortError, TerraBackfillTimeoutError } from '../../src/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { type ConnectionStore, createConnectionStore } from '../../src/store/connections.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
 import { close, listen } from '../support/loopback.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';

@@ -12,7 +12,7 @@ import {
   TerraError,
   TerraInvalidArgumentError,
   TerraStoreError,
-} from '../../src/connections/index.js';
+} from '../../src/store/connections.js';
 import { fixtures } from '../../src/testing/fixtures.js';
 import { describeEngines, type EngineName, openDatabase, postgresUrl, type TestDatabase } from './support/engines.js';
 
@@ -64,6 +64,19 @@ describe('createConnectionStore: the db and options', () => {
     expect(() => createConnectionStore({ db, retentionMs: Number.NaN })).toThrow(TerraConfigurationError);
     expect(() => createConnectionStore({ db, autoPrune: 'yes' as never })).toThrow(/autoPrune must be true or false/);
     expect(createConnectionStore({ db, retentionMs: 2 * 86_400_000, autoPrune: false }).kind).toBe('client');
+  });
+
+  it('refuses an unknown option with the one it most likely means', () => {
+    const db = { query: async () => ({ rows: [] }) };
+    let error: unknown;
+    try {
+      createConnectionStore({ db, retention: 86_400_000 } as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TerraConfigurationError);
+    expect((error as TerraConfigurationError).option).toBe('retention');
+    expect((error as Error).message).toMatch(/unknown option retention \(did you mean retentionMs\?\)/);
   });
 });
 
@@ -128,6 +141,9 @@ describeEngines('store errors', (engine: EngineName) => {
       [() => db.store.largeRequest(undefined as never), 'reference', /got undefined/],
       [() => db.store.prune({ olderThanMs: -5 }), 'olderThanMs', /at least 0/],
       [() => db.store.prune(3 as never), 'options', /must be an object/],
+      [() => db.store.activeConnections({ limt: 5 } as never), 'limt', /did you mean limit\?/],
+      [() => db.store.expectRequest('r', { expect: 2 } as never), 'expect', /did you mean expected\?/],
+      [() => db.store.prune({ olderThan: 5 } as never), 'olderThan', /did you mean olderThanMs\?/],
     ];
     for (const [call, argument, message] of cases) {
       let promise: Promise<unknown> | undefined;

@@ -3,7 +3,7 @@
  * and an app's own copy of the guide's table adopted in place.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createConnectionStore, SCHEMA_VERSION } from '../../src/connections/index.js';
+import { createConnectionStore, SCHEMA_VERSION } from '../../src/store/connections.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
 
 interface Column {

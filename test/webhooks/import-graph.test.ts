@@ -68,7 +68,7 @@ describe('import graphs', () => {
   it('webhooks takes a store by its shape and loads none of the connection store', () => {
     const { files } = graph('src/webhooks/index.ts');
     expect(files).toContain('src/webhooks/store.ts');
-    expect(files.filter((f) => f.startsWith('src/connections/'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('src/store/'))).toEqual([]);
   });
 
   it.each([

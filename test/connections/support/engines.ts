@@ -7,7 +7,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, describe, it } from 'vitest';
-import { type ConnectionStore, createConnectionStore } from '../../../src/connections/index.js';
+import { type ConnectionStore, createConnectionStore } from '../../../src/store/connections.js';
 
 export const postgresUrl: string | undefined = process.env.TERRA_TEST_DATABASE_URL || undefined;
 export const postgresRequired = process.env.TERRA_REQUIRE_POSTGRES === '1';

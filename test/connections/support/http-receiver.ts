@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { terraWebhook } from '../../../src/adapters/node.js';
-import { createConnectionStore } from '../../../src/connections/index.js';
+import { createConnectionStore } from '../../../src/store/connections.js';
 import { createWebhookHandler } from '../../../src/webhooks/handler.js';
 
 const [schema, secret] = process.argv.slice(2);

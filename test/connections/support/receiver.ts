@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { createConnectionStore } from '../../../src/connections/index.js';
+import { createConnectionStore } from '../../../src/store/connections.js';
 import type { Delivery } from './stream.js';
 
 const [file, schema] = process.argv.slice(2);

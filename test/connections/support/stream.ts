@@ -3,7 +3,7 @@
  * connection) turned into the deliveries Terra would send, each with its own trace id and a strictly
  * increasing ordering timestamp. The same steps always give the same deliveries.
  */
-import type { ConnectionStoreDelivery } from '../../../src/connections/index.js';
+import type { ConnectionStoreDelivery } from '../../../src/store/connections.js';
 
 export const STEP_KINDS = [
   'auth',

@@ -5,6 +5,7 @@
 import { TerraConfigurationError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { errorCode } from './errors.js';
+import { BEGIN, COMMIT, ROLLBACK } from './sql.js';
 
 /** What a query resolves to: the result rows. Both `pg` and PGlite return this shape. */
 export interface SqlQueryResult {
@@ -69,16 +70,19 @@ function isFunction(value: unknown): value is (...args: never[]) => unknown {
   return typeof value === 'function';
 }
 
+/** What is wrong with `db` as a database, or `undefined` when it is one of the accepted kinds. @internal */
+export function databaseProblem(db: unknown): string | undefined {
+  if ((typeof db !== 'object' && typeof db !== 'function') || db === null || !isFunction((db as SqlQueryable).query))
+    return `db must be a pg Pool, a connected pg Client or a PGlite instance (an object with a query(text, params) method); got ${describeKind(db)}${
+      typeof db === 'object' && db !== null ? ' without a query method' : ''
+    }.`;
+  return undefined;
+}
+
 /** Tells which shape `db` has; throws {@link TerraConfigurationError} for none. @internal */
 export function databaseKind(db: unknown): DatabaseKind {
-  if ((typeof db !== 'object' && typeof db !== 'function') || db === null || !isFunction((db as SqlQueryable).query)) {
-    throw new TerraConfigurationError(
-      'db',
-      `db must be a pg Pool, a connected pg Client or a PGlite instance (an object with a query(text, params) method); got ${describeKind(db)}${
-        typeof db === 'object' && db !== null ? ' without a query method' : ''
-      }.`,
-    );
-  }
+  const problem = databaseProblem(db);
+  if (problem !== undefined) throw new TerraConfigurationError('db', problem);
   if (isFunction((db as PGliteDatabase).transaction)) return 'pglite';
   if (isFunction((db as SqlPool).connect) && typeof (db as SqlPool).totalCount === 'number') return 'pool';
   return 'client';
@@ -171,14 +175,14 @@ async function onConnection<T>(
   named: boolean,
   work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
 ): Promise<T> {
-  await connection.query('BEGIN');
+  await connection.query(BEGIN);
   try {
     const result = await work((text, params) => run(connection, named, text, params));
-    await connection.query('COMMIT');
+    await connection.query(COMMIT);
     return result;
   } catch (error) {
     try {
-      await connection.query('ROLLBACK');
+      await connection.query(ROLLBACK);
     } catch {
       // The connection may be gone; the first error is the one to report.
     }

@@ -3,6 +3,10 @@
  * `terra_migrations`; `migrate()` applies the missing ones in order, in one transaction, under an
  * advisory lock. Never edit a released migration: add the next one.
  */
+import { TerraConfigurationError } from '../errors.js';
+import type { Runner } from './database.js';
+import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION, LOCK_MIGRATIONS, SELECT_SCHEMA_VERSION } from './sql.js';
+import type { MigrateResult } from './types.js';
 
 /** One step of the schema. @internal */
 export interface Migration {
@@ -10,19 +14,6 @@ export interface Migration {
   readonly description: string;
   readonly statements: readonly string[];
 }
-
-/**
- * Key of the advisory lock `migrate()` holds (bytes of "terra" read as a number), so that several
- * receivers starting at once migrate one after the other.
- */
-export const MIGRATION_LOCK_KEY = 500152652385;
-
-/** The statement that creates the version table (not itself a migration). @internal */
-export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS terra_migrations (
-  version INTEGER PRIMARY KEY,
-  description TEXT NOT NULL,
-  applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-)`;
 
 /** Every migration, in order. @internal */
 export const MIGRATIONS: readonly Migration[] = [
@@ -98,3 +89,29 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** The newest schema version this version of the SDK knows. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/**
+ * Brings the database to {@link SCHEMA_VERSION}: the missing migrations in order, in one transaction,
+ * while holding the advisory lock, so that receivers starting together take turns. @internal
+ */
+export function migrate(runner: Runner): Promise<MigrateResult> {
+  return runner.transaction(async (q) => {
+    await q(LOCK_MIGRATIONS);
+    await q(CREATE_MIGRATIONS_TABLE);
+    const [row] = (await q(SELECT_SCHEMA_VERSION)) as { version: unknown }[];
+    const from = Number(row?.version ?? 0);
+    if (from > SCHEMA_VERSION)
+      throw new TerraConfigurationError(
+        'db',
+        `The terra_ tables are at schema version ${from}, made by a newer terra-sdk; this version knows up to ${SCHEMA_VERSION}. Upgrade terra-sdk.`,
+      );
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= from) continue;
+      for (const statement of migration.statements) await q(statement);
+      await q(INSERT_MIGRATION, [migration.version, migration.description]);
+      applied.push(migration.version);
+    }
+    return { from, to: Math.max(from, SCHEMA_VERSION), applied };
+  });
+}

@@ -1,7 +1,9 @@
 /**
  * The rows the store reads back, typed, keyed by column name as in the tables.
  */
-import type { ConnectionStatus } from './plan.js';
+
+/** The statuses the store writes. An app may write others of its own into the column. */
+export type ConnectionStatus = 'active' | 'disconnected' | 'needs_reconnect';
 
 /**
  * One row of `terra_connections`: one connection of one person to one provider account. Keys are

@@ -31,18 +31,17 @@ export type {
   SqlQueryResult,
 } from './database.js';
 export { type ConnectionStoreOperation, TerraStoreError } from './errors.js';
-export type { ConnectionStatus } from './plan.js';
-export type { LargeRequestRow, TerraConnectionRow } from './rows.js';
-export { SCHEMA_VERSION } from './schema.js';
-export {
-  type ApplyResult,
-  type ApplyStatus,
-  type ConnectionListOptions,
-  type ConnectionStore,
-  type ConnectionStoreDelivery,
-  type ConnectionStoreOptions,
-  createConnectionStore,
-  type LargeRequestProgress,
-  type MigrateResult,
-  type PruneResult,
-} from './store.js';
+export { SCHEMA_VERSION } from './migrations.js';
+export type { ConnectionStatus, LargeRequestRow, TerraConnectionRow } from './rows.js';
+export { createConnectionStore } from './store.js';
+export type {
+  ApplyResult,
+  ApplyStatus,
+  ConnectionListOptions,
+  ConnectionStore,
+  ConnectionStoreDelivery,
+  ConnectionStoreOptions,
+  LargeRequestProgress,
+  MigrateResult,
+  PruneResult,
+} from './types.js';

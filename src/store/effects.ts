@@ -1,15 +1,16 @@
 /**
- * What one webhook event does to the store, worked out without the database: which connections it
- * writes, with which values, and which large request it advances. Reads every field defensively:
- * real deliveries leave out fields the spec requires and send `null` where it says a string.
+ * Each event's effect on the connections table, worked out without the database: which connections
+ * it writes, with which values, and which large request it advances. Whether a write may overwrite
+ * what a row holds is the order guard's (`order-guard.ts`); the statements are in `sql.ts`. Reads
+ * every field defensively: real deliveries leave out fields the spec requires and send `null` where
+ * it says a string.
  * @internal
  */
 import { TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { parseScopes } from '../models/scopes.js';
-
-/** The statuses the store writes. An app may write others of its own into the column. */
-export type ConnectionStatus = 'active' | 'disconnected' | 'needs_reconnect';
+import { orderingTime } from './order-guard.js';
+import type { ConnectionStatus } from './rows.js';
 
 /** Lifecycle state a lifecycle event sets, as a whole (gated by `last_event_at`). */
 export interface LifecycleWrite {
@@ -76,9 +77,9 @@ export const DATA_EVENT_TYPES: ReadonlySet<string> = new Set([
 /** `status` words of an `auth` event that mean no connection was made. */
 const AUTH_FAILED = new Set(['error', 'failed', 'failure', 'cancelled', 'canceled', 'denied']);
 
-const MAX_ID = 255;
+/** The longest id the tables hold (`VARCHAR(255)`). */
+export const MAX_ID = 255;
 const MAX_PROVIDER = 50;
-const MAX_TRACE_ID = 1024;
 const MAX_ERROR_MESSAGE = 1000;
 const MAX_EVENT_TYPE = 64;
 
@@ -95,7 +96,7 @@ function text(value: unknown): string | null {
   return trimmed === '' || trimmed === 'null' ? null : trimmed;
 }
 
-function limited(value: string | null, max: number, where: string, argument = 'event'): string | null {
+export function limited(value: string | null, max: number, where: string, argument = 'event'): string | null {
   if (value !== null && value.length > max)
     throw new TerraInvalidArgumentError(
       argument,
@@ -154,43 +155,6 @@ export function baseReference(reference: string): string {
   return colon === -1 ? reference : reference.slice(0, colon);
 }
 
-function optionalText(value: unknown, name: string, max: number): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.trim() === '' || value.length > max)
-    throw new TerraInvalidArgumentError(
-      'delivery',
-      `delivery.${name} must be a non-empty string of at most ${max} characters, or left out; got ${
-        typeof value === 'string' ? `a string of ${value.length} characters` : describeKind(value)
-      }.`,
-    );
-  return value.trim();
-}
-
-/** Checks the delivery argument of `apply`. */
-export function checkDelivery(delivery: unknown): CheckedDelivery {
-  if (delivery === undefined || delivery === null) return { traceId: null, reference: null, orderingTimestamp: null };
-  if (typeof delivery !== 'object')
-    throw new TerraInvalidArgumentError(
-      'delivery',
-      `delivery must be an object { traceId, reference, orderingTimestamp } (a TerraWebhookResponse works); got ${describeKind(delivery)}.`,
-    );
-  const d = delivery as { traceId?: unknown; reference?: unknown; orderingTimestamp?: unknown };
-  const ts = d.orderingTimestamp;
-  if (ts !== undefined && ts !== null && (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0 || ts > 8.64e15))
-    throw new TerraInvalidArgumentError(
-      'delivery',
-      `delivery.orderingTimestamp must be unix milliseconds (X-Terra-Ordering-Timestamp as a number), or left out; got ${
-        typeof ts === 'number' ? String(ts) : describeKind(ts)
-      }.`,
-    );
-  const reference = optionalText(d.reference, 'reference', MAX_TRACE_ID);
-  return {
-    traceId: optionalText(d.traceId, 'traceId', MAX_TRACE_ID),
-    reference: reference === null ? null : limited(baseReference(reference), MAX_ID, 'delivery.reference', 'delivery'),
-    orderingTimestamp: typeof ts === 'number' ? Math.trunc(ts) : null,
-  };
-}
-
 /**
  * Works out what `event` does. `receivedAt` stands in for a missing ordering timestamp.
  * @throws {@link TerraInvalidArgumentError} for a value that is not an event, or an event whose
@@ -206,7 +170,7 @@ export function planEvent(event: unknown, delivery: CheckedDelivery, receivedAt:
     );
   }
   const type = event.type;
-  const at = delivery.orderingTimestamp ?? receivedAt;
+  const at = orderingTime(delivery.orderingTimestamp, receivedAt);
   const receivedType = type === 'unknown' && typeof event.receivedType === 'string' ? event.receivedType : type;
   const plan: Plan = {
     eventType: receivedType.slice(0, MAX_EVENT_TYPE),

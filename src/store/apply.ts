@@ -1,0 +1,109 @@
+/**
+ * Applying a delivery, exactly once per trace id: its record and its effect (`effects.ts`) written
+ * in one statement or one transaction; and marking its listeners done.
+ * @internal
+ */
+import type { TerraWebhookEvent } from '../webhooks/events.js';
+import { checkDelivery, checkId } from './arguments.js';
+import { type Runner, withRetry } from './database.js';
+import { type ConnectionWrite, planEvent } from './effects.js';
+import { progress } from './large-requests.js';
+import { foldScopes, type ScopeFact } from './order-guard.js';
+import {
+  applyInOneStatement,
+  DELETE_SUPERSEDED_SCOPES,
+  INSERT_SCOPE_CHANGE,
+  insertDelivery,
+  iso,
+  MARK_HANDLED,
+  Params,
+  SELECT_DELIVERY_HANDLED,
+  SELECT_SCOPE_FACTS,
+  UPDATE_SCOPES,
+  upsertConnection,
+  upsertLargeRequest,
+} from './sql.js';
+import type { ApplyResult, ConnectionStoreDelivery, LargeRequestProgress } from './types.js';
+
+type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
+
+/** Records the scope fact of `write` and recomputes the connection's `scopes` from all of them. */
+async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
+  const scopes = write.scopes;
+  if (scopes === null) return;
+  const full = 'full' in scopes;
+  await q(
+    INSERT_SCOPE_CHANGE,
+    full
+      ? [write.terraUserId, iso(write.at), scopes.full, null, null]
+      : [write.terraUserId, iso(write.at), null, scopes.added, scopes.removed],
+  );
+  const facts = (await q(SELECT_SCOPE_FACTS, [write.terraUserId])) as ScopeFact[];
+  await q(UPDATE_SCOPES, [write.terraUserId, foldScopes(facts)]);
+  if (full) await q(DELETE_SUPERSEDED_SCOPES, [write.terraUserId]);
+}
+
+/** Applies `event` for `delivery` (see `ConnectionStore.apply`). */
+export async function applyEvent(
+  runner: Runner,
+  event: TerraWebhookEvent,
+  delivery: ConnectionStoreDelivery | undefined,
+): Promise<ApplyResult> {
+  const checked = checkDelivery(delivery);
+  const plan = planEvent(event, checked, Date.now());
+  const traceId = checked.traceId;
+  const applied = (largeRequest: LargeRequestProgress | undefined): ApplyResult => ({
+    status: 'applied',
+    runListeners: true,
+    deduplicated: traceId !== null,
+    traceId: traceId ?? undefined,
+    connections: plan.writes.map((w) => w.terraUserId),
+    largeRequest,
+  });
+  const repeated = async (q: Query): Promise<ApplyResult> => {
+    const [seen] = (await q(SELECT_DELIVERY_HANDLED, [traceId])) as { handled_at: unknown }[];
+    const handled = seen !== undefined && seen.handled_at !== null && seen.handled_at !== undefined;
+    return {
+      status: handled ? 'handled_before' : 'applied_before',
+      runListeners: !handled,
+      deduplicated: true,
+      traceId: traceId ?? undefined,
+      connections: [],
+      largeRequest: undefined,
+    };
+  };
+  if (plan.writes.length <= 1 && plan.writes.every((w) => w.scopes === null)) {
+    const { text, values } = applyInOneStatement(plan, checked);
+    const [row] = (await withRetry(() => runner.query(text, values))) as ({ fresh: number } & Record<
+      string,
+      unknown
+    >)[];
+    return row !== undefined && Number(row.fresh) > 0
+      ? applied(row.reference === undefined || row.reference === null ? undefined : progress(row))
+      : repeated(runner.query);
+  }
+  return runner.transaction(async (q): Promise<ApplyResult> => {
+    if (traceId !== null) {
+      const params = new Params();
+      if ((await q(insertDelivery(params, plan, checked), params.values)).length === 0) return repeated(q);
+    }
+    for (const write of plan.writes) {
+      const params = new Params();
+      await q(upsertConnection(params, write), params.values);
+      await writeScopes(q, write);
+    }
+    let largeRequest: LargeRequestProgress | undefined;
+    if (plan.largeRequest !== null) {
+      const params = new Params();
+      const [row] = await q(upsertLargeRequest(params, plan.largeRequest), params.values);
+      largeRequest = progress(row);
+    }
+    return applied(largeRequest);
+  });
+}
+
+/** Records that a delivery's listeners completed; `false` when no such delivery is recorded. */
+export async function markHandled(runner: Runner, traceId: unknown): Promise<boolean> {
+  const id = checkId(traceId, 'traceId', 1024);
+  return (await runner.query(MARK_HANDLED, [id])).length > 0;
+}

@@ -1,0 +1,82 @@
+/**
+ * The order guard: which event may overwrite which. Terra may deliver events late, out of order or
+ * again; each carries an ordering timestamp (`X-Terra-Ordering-Timestamp`), and what a row holds only
+ * gives way to an event at least as new:
+ *
+ * - an event without an ordering timestamp counts as newest: it is ordered by its time of receipt;
+ * - `provider` and `reference_id` follow the newest event naming them (`provider_at`, `reference_id_at`);
+ * - `connected_at` and `last_sync` only move forwards;
+ * - `status`, `disconnected_at`, `replaced_by` and `last_error` are the state of the newest lifecycle
+ *   event (`last_event_at`); an equal timestamp overwrites;
+ * - `scopes` is replayed from the scope facts in time order (the newest full list, then later deltas),
+ *   so any arrival order gives the same list.
+ *
+ * Row locks are taken in one order (see `effects.ts`), so that concurrent guards never deadlock.
+ * @internal
+ */
+import { applyScopeChanges } from '../models/scopes.js';
+import { textArray } from './rows.js';
+
+/** The time an event is ordered by: its ordering timestamp, or when missing, its time of receipt. */
+export function orderingTime(orderingTimestamp: number | null, receivedAt: number): number {
+  return orderingTimestamp ?? receivedAt;
+}
+
+/** Newer-or-equal test of a stored time column against the proposed one. */
+const newer = (column: string) =>
+  `EXCLUDED.${column} IS NOT NULL AND (c.${column} IS NULL OR EXCLUDED.${column} >= c.${column})`;
+
+/** A column that takes the proposed value only when `last_event_at` lets it. */
+const gated = (column: string) =>
+  `${column} = CASE WHEN ${newer('last_event_at')} THEN EXCLUDED.${column} ELSE c.${column} END`;
+
+/**
+ * The `SET` list of a connection upsert when the row exists: what the stored row keeps and what
+ * `write` may overwrite. Only the columns this write can change: a shorter statement plans faster.
+ */
+export function connectionUpdates(write: {
+  connectedAt: number | null;
+  lastSync: number | null;
+  lifecycle: object | null;
+}): string[] {
+  return [
+    `provider = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider ELSE c.provider END`,
+    `provider_at = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider_at ELSE c.provider_at END`,
+    `reference_id = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id ELSE c.reference_id END`,
+    `reference_id_at = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id_at ELSE c.reference_id_at END`,
+    ...(write.connectedAt === null ? [] : ['connected_at = GREATEST(c.connected_at, EXCLUDED.connected_at)']),
+    ...(write.lastSync === null ? [] : ['last_sync = GREATEST(c.last_sync, EXCLUDED.last_sync)']),
+    ...(write.lifecycle === null
+      ? []
+      : ['status', 'disconnected_at', 'replaced_by', 'last_error', 'last_event_at'].map(gated)),
+    'updated_at = now()',
+  ];
+}
+
+/** One row of `terra_scope_changes`, as read back. */
+export interface ScopeFact {
+  scopes: unknown;
+  scopes_added: unknown;
+  scopes_removed: unknown;
+}
+
+function asArray(value: unknown): string[] {
+  return textArray(value) ?? [];
+}
+
+/**
+ * The scopes a connection has, from its facts in time order (as `SELECT_SCOPE_FACTS` reads them):
+ * a full list replaces, a delta adds and removes.
+ */
+export function foldScopes(facts: readonly ScopeFact[]): string[] {
+  let current: string[] = [];
+  for (const fact of facts) {
+    if (fact.scopes !== null && fact.scopes !== undefined) current = asArray(fact.scopes);
+    else
+      current = applyScopeChanges(current, {
+        scopes_added: asArray(fact.scopes_added).join(','),
+        scopes_removed: asArray(fact.scopes_removed).join(','),
+      });
+  }
+  return current;
+}
