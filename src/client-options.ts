@@ -49,6 +49,16 @@ export interface TerraOptions {
   fetch?: typeof globalThis.fetch | undefined;
 }
 
+/** What `JSON.stringify(terra)` shows: the settings, never the credentials. */
+export interface TerraSummary {
+  /** The API's base URL. */
+  baseUrl: string;
+  /** Time limit of each attempt, in milliseconds. */
+  timeout: number;
+  /** Retries of a failed GET or DELETE. */
+  maxRetries: number;
+}
+
 /** The default time limit of each attempt, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /** The default number of retries of a failed GET or DELETE. */
