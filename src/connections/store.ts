@@ -1,4 +1,5 @@
 import { TerraConfigurationError, TerraError, TerraInvalidArgumentError } from '../errors.js';
+import { DAY_MS } from '../internal/dates.js';
 import { describeKind } from '../internal/describe.js';
 import { applyScopeChanges } from '../models/scopes.js';
 import type { TerraWebhookEvent } from '../webhooks/events.js';
@@ -194,7 +195,6 @@ export interface ConnectionStore {
   }): Promise<PruneResult>;
 }
 
-const DAY_MS = 86_400_000;
 const DEFAULT_RETENTION_MS = 7 * DAY_MS;
 const PRUNE_EVERY = 1000;
 const PRUNE_BATCH = 1000;
