@@ -58,6 +58,8 @@ export class Terra implements UserDataSource {
   /** The API's base URL. */
   readonly baseUrl: string;
   /** Time limit of each attempt, in milliseconds. */
+  readonly timeoutMs: number;
+  /** @deprecated Use {@link Terra.timeoutMs}; removed in 0.3. */
   readonly timeout: number;
   /** Retries of a failed GET or DELETE. */
   readonly maxRetries: number;
@@ -84,7 +86,7 @@ export class Terra implements UserDataSource {
   constructor(options: TerraOptions = {}) {
     const resolved = resolveTerraOptions(options);
     this.baseUrl = resolved.baseUrl;
-    this.timeout = resolved.timeout;
+    this.timeoutMs = this.timeout = resolved.timeout;
     this.maxRetries = resolved.maxRetries;
     const { apiKey, devId, baseUrl, timeout, maxRetries, fetch } = resolved;
     this.#caller = new Caller(new HttpClient({ apiKey, devId, baseUrl, timeout, maxRetries, fetch }));
