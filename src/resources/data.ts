@@ -136,12 +136,14 @@ export function addRangeReads<C>(
 ): void {
   for (const type of RANGE_DATA_TYPES) {
     const capitalized = `${type.charAt(0).toUpperCase()}${type.slice(1)}` as Capitalize<RangeDataType>;
-    Object.defineProperty(prototype, name(capitalized), {
-      value(this: C, ...args: never[]) {
+    const key = name(capitalized);
+    // A computed key names the function after the method, for stack traces. The arguments are typed
+    // `never` here: the mapped types give each method its real signature.
+    const method = {
+      [key](this: C, ...args: never[]) {
         return read.call(this, type, capitalized, ...args);
       },
-      writable: true,
-      configurable: true,
-    });
+    }[key];
+    Object.defineProperty(prototype, key, { value: method, writable: true, configurable: true });
   }
 }
