@@ -6,6 +6,7 @@
 
 export { DEFAULT_BASE_URL, Terra, type TerraOptions, type TerraSummary } from './client.js';
 export * from './errors.js';
+export type { UserRef } from './internal/arguments.js';
 export type { RequestOptions } from './internal/http.js';
 export { MAX_REDIRECTS } from './internal/redirects.js';
 export * from './models/index.js';
