@@ -36,8 +36,14 @@ export interface TerraOptions {
   /**
    * Time limit of each attempt, in milliseconds, from sending the request to the last byte of the
    * answer (redirects on the API's origin included). Default 60,000. A call takes at most
-   * `timeout × (maxRetries + 1)` plus the waits between attempts, each at most 60 s (`Retry-After`)
-   * or 8 s (backoff); a POST, which is never retried, at most `timeout`.
+   * `timeoutMs × (maxRetries + 1)` plus the waits between attempts, each at most 60 s (`Retry-After`)
+   * or 8 s (backoff); a POST, which is never retried, at most `timeoutMs`.
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * The former name of {@link TerraOptions.timeoutMs}, still accepted; giving both with different
+   * values is a `TerraConfigurationError`.
+   * @deprecated Use `timeoutMs`; `timeout` is removed in 0.3.
    */
   timeout?: number | undefined;
   /**
@@ -47,6 +53,16 @@ export interface TerraOptions {
   maxRetries?: number | undefined;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof globalThis.fetch | undefined;
+}
+
+/** What `JSON.stringify(terra)` shows: the settings, never the credentials. */
+export interface TerraSummary {
+  /** The API's base URL. */
+  baseUrl: string;
+  /** Time limit of each attempt, in milliseconds. */
+  timeout: number;
+  /** Retries of a failed GET or DELETE. */
+  maxRetries: number;
 }
 
 /** The default time limit of each attempt, in milliseconds. */
@@ -61,6 +77,7 @@ const schema = optionsOf<TerraOptions>()(() => ({
   devId: z.optional(text('devId')),
   secret: z.optional(secrets()),
   baseUrl: z.optional(url('baseUrl', 'http', BASE_URL_EXAMPLE)),
+  timeoutMs: z.optional(milliseconds('timeoutMs')),
   timeout: z.optional(milliseconds('timeout')),
   maxRetries: z.optional(wholeNumber('maxRetries', 0, 10)),
   fetch: z.optional(callback<typeof globalThis.fetch>('fetch')),
@@ -106,6 +123,12 @@ export function resolveTerraOptions(options: unknown): ResolvedTerraOptions {
     },
     'the environment',
   );
+  if (given.timeoutMs !== undefined && given.timeout !== undefined && given.timeoutMs !== given.timeout) {
+    throw new TerraConfigurationError(
+      'timeoutMs',
+      `timeoutMs (${given.timeoutMs}) and its deprecated alias timeout (${given.timeout}) differ: pass timeoutMs only`,
+    );
+  }
   const credential = (option: 'apiKey' | 'devId', variable: string): string => {
     const value = given[option] ?? env[option];
     if (value === undefined) {
@@ -121,7 +144,7 @@ export function resolveTerraOptions(options: unknown): ResolvedTerraOptions {
     devId: credential('devId', 'TERRA_DEV_ID'),
     secrets: given.secret ?? env.secret,
     baseUrl: (given.baseUrl ?? env.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
-    timeout: given.timeout ?? DEFAULT_TIMEOUT_MS,
+    timeout: given.timeoutMs ?? given.timeout ?? DEFAULT_TIMEOUT_MS,
     maxRetries: given.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: given.fetch,
   };

@@ -209,15 +209,12 @@ export class TerraRateLimitError extends TerraApiError {
 export type TerraRedirectReason =
   /** It pointed to another origin (scheme, host or port): your credentials are never sent there. */
   | 'cross_origin'
-  /** More than {@link MAX_REDIRECTS} redirects in a row. */
+  /** More redirects in a row than the client follows ({@link MAX_REDIRECTS}). */
   | 'too_many'
   /** A 307 or 308 asked to send the body again, and the body was a stream that cannot be replayed. */
   | 'body_not_replayable'
   /** The runtime hides redirects (a browser's opaque redirect), so where it pointed is unknown. */
   | 'hidden';
-
-/** The most redirects followed in a row, all on the API's own origin. */
-export const MAX_REDIRECTS = 5;
 
 /** What a {@link TerraRedirectError} knows beyond the common fields. */
 export interface TerraRedirectInit extends TerraApiErrorInit {
@@ -225,6 +222,8 @@ export interface TerraRedirectInit extends TerraApiErrorInit {
   reason: TerraRedirectReason;
   /** The host the redirect pointed to (`host:port` when a port is given), when known. */
   targetHost: string | undefined;
+  /** For `too_many`: how many redirects in a row the client follows, for the message. */
+  maxRedirects?: number | undefined;
 }
 
 /**
@@ -243,7 +242,8 @@ export class TerraRedirectError extends TerraApiError {
 
   constructor(init: TerraRedirectInit) {
     const to = init.targetHost ? ` (${init.targetHost})` : '';
-    super(init, REDIRECT_HINT[init.reason].replace('$to', to));
+    const limit = init.maxRedirects === undefined ? 'the allowed number of' : String(init.maxRedirects);
+    super(init, REDIRECT_HINT[init.reason].replace('$to', to).replace('$limit', limit));
     this.reason = init.reason;
     this.targetHost = init.targetHost;
   }
@@ -252,7 +252,7 @@ export class TerraRedirectError extends TerraApiError {
 const REDIRECT_HINT: Record<TerraRedirectReason, string> = {
   cross_origin:
     'The answer redirects to another origin$to. The client follows redirects only on the API’s own origin, so nothing was sent there; check baseUrl',
-  too_many: `The answer redirects more than ${MAX_REDIRECTS} times in a row$to; check baseUrl`,
+  too_many: 'The answer redirects more than $limit times in a row$to; check baseUrl',
   body_not_replayable:
     'The answer asks for the body to be sent again$to, and it was a stream that cannot be replayed; send it as bytes or a Blob',
   hidden:

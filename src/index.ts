@@ -3,6 +3,19 @@
  *
  * @module terra-sdk
  */
+
+export { DEFAULT_BASE_URL, Terra, type TerraOptions, type TerraSummary } from './client.js';
+export * from './errors.js';
+export type { UserRef } from './internal/arguments.js';
+export type { RequestOptions } from './internal/http.js';
+export { MAX_REDIRECTS } from './internal/redirects.js';
+export * from './models/index.js';
+export {
+  Auth,
+  type AuthenticationUrlOptions,
+  type DetailedProvidersResponse,
+  type WidgetSessionOptions,
+} from './resources/auth.js';
 export {
   type Backfill,
   type BackfillDataType,
@@ -12,22 +25,8 @@ export {
   type BackfillResult,
   type BackfillStore,
   TerraBackfillTimeoutError,
-} from './backfill.js';
-export {
-  type AuthenticationUrlOptions,
-  DEFAULT_BASE_URL,
-  type DetailedProvidersResponse,
-  type ListUsersPageOptions,
-  Terra,
-  type TerraOptions,
-  type TerraRequest,
-  type TerraSummary,
-  type WebhookVerifyOptions,
-  type WidgetSessionOptions,
-} from './client.js';
-export * from './errors.js';
-export type { RequestOptions } from './internal/http.js';
-export * from './models/index.js';
+} from './resources/backfill.js';
+export type { AthleteRequestOptions, DataRequestOptions, RangeDataModels, RangeRead } from './resources/data.js';
 export {
   LAB_REPORT_MAX_BYTES,
   LAB_REPORT_MIN_POLL_INTERVAL_MS,
@@ -39,7 +38,11 @@ export {
   type WaitForResultOptions,
 } from './resources/lab-reports.js';
 export { type PlannedWorkoutListOptions, PlannedWorkouts } from './resources/planned-workouts.js';
+export type { TerraRequest } from './resources/requests.js';
+export { type ListUsersPageOptions, Users } from './resources/users.js';
+export type { WebhookVerifyOptions } from './resources/webhooks.js';
 export { type PlanWorkoutOptions, Workouts } from './resources/workouts.js';
+export { Writes } from './resources/writes.js';
 export {
   type DataResult,
   type DataResultFor,
@@ -50,6 +53,7 @@ export {
   type InlineRequest,
   type NoDataReturned,
   type PartlyDeleted,
+  type RangeDataType,
   type RateLimitInfo,
   type RequestProcessing,
   type SentToWebhook,
@@ -61,12 +65,13 @@ export {
   type WorkoutDeleteResult,
 } from './response.js';
 export {
-  type AthleteRequestOptions,
   type BoundSubscribedUsers,
   type BoundSubscribedUsersPage,
-  type DataRequestOptions,
   type ModifyUserOptions,
   type ModifyUserResult,
   User,
+  type UserDataReads,
+  type UserDataSource,
+  type UserRangeReads,
 } from './user.js';
 export * from './webhooks/index.js';

@@ -11,8 +11,22 @@ import { NO_DRIFT, type SchemaDrift } from './models/parse.js';
 
 export type { RateLimitInfo };
 
+/**
+ * The data types, declared once: every other list (the data reads, `User`'s `get<Type>` methods,
+ * backfill's types) is derived from this one. @internal
+ */
+export const TERRA_DATA_TYPES = ['activity', 'body', 'daily', 'sleep', 'nutrition', 'menstruation', 'athlete'] as const;
+
 /** The kinds of data a data request asks for. */
-export type TerraDataType = 'activity' | 'athlete' | 'body' | 'daily' | 'menstruation' | 'nutrition' | 'sleep';
+export type TerraDataType = (typeof TERRA_DATA_TYPES)[number];
+
+/** The data types read over a date range: all but the athlete profile. */
+export type RangeDataType = Exclude<TerraDataType, 'athlete'>;
+
+/** {@link RangeDataType} as a list, in the order of {@link TERRA_DATA_TYPES}. @internal */
+export const RANGE_DATA_TYPES: readonly RangeDataType[] = TERRA_DATA_TYPES.filter(
+  (type): type is RangeDataType => type !== 'athlete',
+);
 
 /** What a response holds (the request that produced it): a data type, or one of the other calls. */
 export type TerraResponseType =

@@ -1,45 +1,30 @@
-import type { Terra } from './client.js';
+/**
+ * `User`: one Terra connection bound to what can read its data. It depends on {@link UserDataSource},
+ * a small interface the client satisfies, never on the client itself.
+ *
+ * @packageDocumentation
+ */
+import * as z from 'zod/mini';
 import type { RequestOptions } from './internal/http.js';
+import { flag, lazy, optionsOf, text } from './internal/options.js';
 import type {
-  Activity,
   Athlete,
-  Body,
-  Daily,
-  Menstruation,
   ModifyUserResponse,
-  Nutrition,
-  Sleep,
   SubscribedUsers,
   SubscribedUsersPage,
   SubscribedUsersPageData,
   TerraUser,
+  UserDeauthResp,
+  UserInfo,
 } from './models/index.js';
 import { parseScopes } from './models/scopes.js';
-import type { DataResultFor, TerraApiResponse } from './response.js';
-
-/** Options of a data request (`getActivity`, `getSleep`, ...). */
-export interface DataRequestOptions {
-  /**
-   * First day or instant to read: a `Date` (sent as unix seconds), a `YYYY-MM-DD` date (read by
-   * Terra as 00:00 UTC), or unix seconds.
-   */
-  readonly startDate: Date | string | number;
-  /** End of the range, exclusive, in the same forms. Omitted, the range is one day. */
-  readonly endDate?: Date | string | number | undefined;
-  /**
-   * `true` (the default): Terra sends the data to your webhook and the response is a
-   * `SentToWebhook` acknowledgement. `false`: the data comes back in the response.
-   */
-  readonly toWebhook?: boolean | undefined;
-  /** Include time series (heart-rate samples, GPS, ...). Default `true`. */
-  readonly withSamples?: boolean | undefined;
-}
-
-/** Options of an athlete (profile) request. */
-export interface AthleteRequestOptions {
-  /** As for data requests: `true` (the default) sends the profile to your webhook. */
-  readonly toWebhook?: boolean | undefined;
-}
+import {
+  type AthleteRequestOptions,
+  addRangeReads,
+  type DataRequestOptions,
+  type RangeRead,
+} from './resources/data.js';
+import type { DataResultFor, RangeDataType, TerraApiResponse } from './response.js';
 
 /** Options of {@link Terra.modifyUser} and {@link User.modify}: what to change (at least one). */
 export interface ModifyUserOptions {
@@ -48,6 +33,25 @@ export interface ModifyUserOptions {
   /** `false` to stop Terra receiving this connection's data, `true` to resume. */
   active?: boolean | undefined;
 }
+
+/** `modifyUser`: at least one of the two changes. @internal */
+export const modifyUserOptions = lazy(() =>
+  optionsOf<ModifyUserOptions>()(() => ({
+    referenceId: z.optional(text('referenceId')),
+    active: z.optional(flag('active')),
+  })).check(
+    z.superRefine((options, ctx) => {
+      if (options.referenceId === undefined && options.active === undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          path: [],
+          message: 'modifyUser options must give referenceId, active or both: there is nothing to change',
+          input: options,
+        });
+      }
+    }),
+  ),
+);
 
 /** What {@link Terra.modifyUser} returns: Terra's answer, its `user` bound to the client. */
 export type ModifyUserResult = Omit<ModifyUserResponse, 'user'> & {
@@ -73,13 +77,73 @@ export type BoundSubscribedUsersPage = Omit<SubscribedUsersPage, 'data'> & {
 };
 
 /**
+ * The client's date-range reads, one per data type, made from the one list of data types:
+ * `getActivityForUser` (workouts and other sessions with a start and an end, `GET /activity`),
+ * `getBodyForUser` (weight, blood pressure, glucose, ..., `GET /body`), `getDailyForUser` (daily
+ * summaries, `GET /daily`), `getSleepForUser` (`GET /sleep`), `getNutritionForUser` (meals and
+ * drinks, `GET /nutrition`) and `getMenstruationForUser` (`GET /menstruation`).
+ *
+ * Each takes a user (a {@link User} or a user id), {@link DataRequestOptions} and request options.
+ * By default Terra sends the data to your webhook (`SentToWebhook`); with `toWebhook: false` it
+ * comes back in the response, and the result type follows that literal.
+ *
+ * @example
+ * ```ts
+ * const sleep = await terra.getSleepForUser(userId, { startDate: '2026-07-01', toWebhook: false });
+ * ```
+ */
+export type UserRangeReads = {
+  [K in RangeDataType as `get${Capitalize<K>}ForUser`]: <const O extends DataRequestOptions>(
+    user: User | string,
+    options: O,
+    request?: RequestOptions,
+  ) => RangeRead<K, O>;
+};
+
+/**
+ * What a {@link User} needs: the client's reads and user calls. A `Terra` client is one; so is any
+ * object with these methods (a test double, a wrapper that adds logging).
+ */
+export interface UserDataSource extends UserRangeReads {
+  getAthleteForUser<const O extends AthleteRequestOptions = Record<never, never>>(
+    user: User | string,
+    options?: O,
+    request?: RequestOptions,
+  ): Promise<TerraApiResponse<DataResultFor<O, Athlete>>>;
+  getUserInfo(user: User | string, request?: RequestOptions): Promise<TerraApiResponse<UserInfo>>;
+  modifyUser(
+    user: User | string,
+    options: ModifyUserOptions,
+    request?: RequestOptions,
+  ): Promise<TerraApiResponse<ModifyUserResult>>;
+  deauthenticateUser(user: User | string, request?: RequestOptions): Promise<TerraApiResponse<UserDeauthResp>>;
+}
+
+/**
+ * A user's date-range reads, one per data type, each the client's `get<Type>ForUser` for this user:
+ * `getActivity` (workouts and other sessions), `getBody` (weight, blood pressure, glucose, ...),
+ * `getDaily` (steps, calories, ...), `getSleep`, `getNutrition` (meals and drinks) and
+ * `getMenstruation`. See {@link Terra.getActivityForUser}.
+ */
+export type UserDataReads = {
+  [K in RangeDataType as `get${Capitalize<K>}`]: <const O extends DataRequestOptions>(
+    options: O,
+    request?: RequestOptions,
+  ) => RangeRead<K, O>;
+};
+
+/** The date-range reads, added to the class by its static block from the one list of data types. */
+export interface User extends UserDataReads {}
+
+/**
  * A Terra user: one connection of one of your users to one provider account, bound to the client
- * that fetched it. Read its data with `getActivity`, `getSleep`, ... Fields are Terra's own
- * (`user_id`, `provider`, `reference_id`, ...).
+ * that fetched it. Read its data with `getActivity`, `getSleep`, ... ({@link UserDataReads}). Fields
+ * are Terra's own (`user_id`, `provider`, `reference_id`, ...).
  *
  * The `user_id` changes when the person reconnects the same account (a `user_reauth` event tells
  * you); key your records by your own id (`reference_id`).
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class User implements TerraUser {
   /** Terra's id of this connection. */
   readonly user_id: string;
@@ -95,13 +159,23 @@ export class User implements TerraUser {
   readonly created_at: string | null | undefined;
   /** When Terra last sent a webhook for this connection. */
   readonly last_webhook_update: string | null | undefined;
-  readonly #client: Terra;
+  readonly #client: UserDataSource;
+
+  static {
+    addRangeReads(
+      User.prototype,
+      (name) => `get${name}`,
+      function (_type, name, options, request) {
+        return this.#client[`get${name}ForUser`](this, options, request);
+      },
+    );
+  }
 
   /**
-   * Binds a Terra user record to a client. Usually you get users from `terra.fromUserId` or
-   * `terra.iterateUsers` instead.
+   * Binds a Terra user record to a client (or any {@link UserDataSource}). Usually you get users
+   * from `terra.fromUserId` or `terra.iterateUsers` instead.
    */
-  constructor(client: Terra, user: TerraUser) {
+  constructor(client: UserDataSource, user: TerraUser) {
     this.#client = client;
     this.user_id = user.user_id;
     this.provider = user.provider;
@@ -117,54 +191,6 @@ export class User implements TerraUser {
     return parseScopes(this.scopes);
   }
 
-  /** Workouts and other sessions with a start and an end. See {@link Terra.getActivityForUser}. */
-  getActivity<const O extends DataRequestOptions>(
-    options: O,
-    request?: RequestOptions,
-  ): Promise<TerraApiResponse<DataResultFor<O, Activity[]>>> {
-    return this.#client.getActivityForUser(this, options, request);
-  }
-
-  /** Body measurements (weight, blood pressure, glucose, ...). See {@link Terra.getBodyForUser}. */
-  getBody<const O extends DataRequestOptions>(
-    options: O,
-    request?: RequestOptions,
-  ): Promise<TerraApiResponse<DataResultFor<O, Body[]>>> {
-    return this.#client.getBodyForUser(this, options, request);
-  }
-
-  /** Daily summaries (steps, calories, ...). See {@link Terra.getDailyForUser}. */
-  getDaily<const O extends DataRequestOptions>(
-    options: O,
-    request?: RequestOptions,
-  ): Promise<TerraApiResponse<DataResultFor<O, Daily[]>>> {
-    return this.#client.getDailyForUser(this, options, request);
-  }
-
-  /** Sleep sessions. See {@link Terra.getSleepForUser}. */
-  getSleep<const O extends DataRequestOptions>(
-    options: O,
-    request?: RequestOptions,
-  ): Promise<TerraApiResponse<DataResultFor<O, Sleep[]>>> {
-    return this.#client.getSleepForUser(this, options, request);
-  }
-
-  /** Meals and drinks. See {@link Terra.getNutritionForUser}. */
-  getNutrition<const O extends DataRequestOptions>(
-    options: O,
-    request?: RequestOptions,
-  ): Promise<TerraApiResponse<DataResultFor<O, Nutrition[]>>> {
-    return this.#client.getNutritionForUser(this, options, request);
-  }
-
-  /** Menstrual cycle data. See {@link Terra.getMenstruationForUser}. */
-  getMenstruation<const O extends DataRequestOptions>(
-    options: O,
-    request?: RequestOptions,
-  ): Promise<TerraApiResponse<DataResultFor<O, Menstruation[]>>> {
-    return this.#client.getMenstruationForUser(this, options, request);
-  }
-
   /** The profile (name, birth date, ...). See {@link Terra.getAthleteForUser}. */
   getAthlete<const O extends AthleteRequestOptions = Record<never, never>>(
     options?: O,
@@ -174,7 +200,7 @@ export class User implements TerraUser {
   }
 
   /** This user's current record. See {@link Terra.getUserInfo}. */
-  getInfo(request?: RequestOptions): ReturnType<Terra['getUserInfo']> {
+  getInfo(request?: RequestOptions): Promise<TerraApiResponse<UserInfo>> {
     return this.#client.getUserInfo(this, request);
   }
 
@@ -182,12 +208,12 @@ export class User implements TerraUser {
    * Changes this user's `reference_id` or `active` flag on Terra. This object keeps its values: use
    * the answer's `user`. See {@link Terra.modifyUser}.
    */
-  modify(options: ModifyUserOptions, request?: RequestOptions): ReturnType<Terra['modifyUser']> {
+  modify(options: ModifyUserOptions, request?: RequestOptions): Promise<TerraApiResponse<ModifyUserResult>> {
     return this.#client.modifyUser(this, options, request);
   }
 
   /** Disconnects this user and deletes what Terra holds for it. See {@link Terra.deauthenticateUser}. */
-  deauthenticate(request?: RequestOptions): ReturnType<Terra['deauthenticateUser']> {
+  deauthenticate(request?: RequestOptions): Promise<TerraApiResponse<UserDeauthResp>> {
     return this.#client.deauthenticateUser(this, request);
   }
 

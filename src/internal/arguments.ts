@@ -1,28 +1,24 @@
 /**
- * The arguments and options of the client's methods, as schemas for the one options checker: what
- * each accepts, the messages for what it refuses, and the values each resolves to (defaults, query
- * dates), so the methods themselves only build requests.
+ * The argument checks every resource shares (request options, Terra ids, users, dates, models), as
+ * schemas for the one options checker. Each resource's own options and their schemas live beside
+ * its calls in `src/resources/`.
  * @internal
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import type { AuthenticationUrlOptions, ListUsersPageOptions, TerraRequest, WidgetSessionOptions } from '../client.js';
 import { TerraInvalidArgumentError, TerraValidationError } from '../errors.js';
 import { parseStrict } from '../models/parse.js';
-import type { AthleteRequestOptions, DataRequestOptions, ModifyUserOptions } from '../user.js';
-import { querySeconds, toQueryDate } from './dates.js';
+import { toQueryDate } from './dates.js';
 import type { RequestOptions } from './http.js';
 import {
   abortSignal,
   convertedBy,
-  flag,
   lazy,
   milliseconds,
   optionsOf,
   parseArguments,
   positiveNumber,
   text,
-  url,
   wholeNumber,
 } from './options.js';
 
@@ -106,100 +102,15 @@ export function calendarDay(name: string) {
   });
 }
 
+/** A user as the calls take it: a `User` (or any record with a `user_id`), or the user id itself. */
+export type UserRef = string | { readonly user_id: string };
+
 /** A user given as a `User`, a record with a `user_id`, or the user id itself. */
 export function userIdOf(user: unknown, name = 'user'): string {
   const id =
     typeof user === 'object' && user !== null && 'user_id' in user ? (user as { user_id: unknown }).user_id : user;
   return parseArguments(text(typeof user === 'object' && user !== null ? `${name}.user_id` : name), id, name);
 }
-
-const redirectUrl = (name: string) =>
-  z.optional(url(name, 'any', 'https://app.example/connected or yourapp://connected'));
-
-export const authenticationUrlOptions = optionsOf<AuthenticationUrlOptions>()(() => ({
-  resource: text('resource'),
-  referenceId: z.optional(text('referenceId')),
-  authSuccessRedirectUrl: redirectUrl('authSuccessRedirectUrl'),
-  authFailureRedirectUrl: redirectUrl('authFailureRedirectUrl'),
-  language: z.optional(text('language')),
-}));
-
-const providerList = lazy(() =>
-  z.pipe(
-    z.array(
-      text('providers[]').check(
-        z.refine((name) => !name.includes(','), { error: 'a provider name cannot contain a comma' }),
-      ),
-      { error: 'providers must be an array of provider names' },
-    ),
-    // Terra takes one comma-separated string; an empty list means the dashboard's selection.
-    z.transform((names) => (names.length > 0 ? names.join(',') : undefined)),
-  ),
-);
-
-export const widgetSessionOptions = optionsOf<WidgetSessionOptions>()(() => ({
-  providers: z.optional(providerList),
-  referenceId: z.optional(text('referenceId')),
-  authSuccessRedirectUrl: redirectUrl('authSuccessRedirectUrl'),
-  authFailureRedirectUrl: redirectUrl('authFailureRedirectUrl'),
-  language: z.optional(text('language')),
-}));
-
-export const listUsersOptions = optionsOf<Partial<ListUsersPageOptions>>()(() => ({
-  page: z.optional(wholeNumber('page', 0)),
-  perPage: z.optional(wholeNumber('perPage', 1)),
-})).check(
-  z.superRefine((options, ctx) => {
-    if (options.page === undefined && options.perPage !== undefined) {
-      ctx.issues.push({
-        code: 'custom',
-        path: ['perPage'],
-        message: 'perPage needs page (Terra pages only when page is given)',
-        input: options,
-      });
-    }
-  }),
-);
-
-export const iterateUsersOptions = optionsOf<{ perPage?: number | undefined }>()(() => ({
-  perPage: z.optional(wholeNumber('perPage', 1)),
-}));
-
-export const providersDetailedOptions = optionsOf<{ sdk?: boolean | undefined }>()(() => ({
-  sdk: z.optional(flag('sdk')),
-}));
-
-const queryDate = (name: string) =>
-  convertedBy((value) => {
-    if (value === undefined) {
-      throw new TerraInvalidArgumentError(name, `${name} is required: a Date, a YYYY-MM-DD date or unix seconds`);
-    }
-    return toQueryDate(value, name);
-  });
-
-export const dataOptions = optionsOf<DataRequestOptions>()(() => ({
-  startDate: queryDate('startDate'),
-  endDate: z.optional(queryDate('endDate')),
-  toWebhook: z._default(flag('toWebhook'), true),
-  withSamples: z._default(flag('withSamples'), true),
-})).check(
-  z.superRefine((options, ctx) => {
-    if (options.endDate !== undefined && querySeconds(options.endDate) < querySeconds(options.startDate)) {
-      ctx.issues.push({ code: 'custom', path: ['endDate'], message: 'endDate is before startDate', input: options });
-    }
-  }),
-);
-
-export const athleteOptions = optionsOf<AthleteRequestOptions>()(() => ({
-  toWebhook: z._default(flag('toWebhook'), true),
-}));
-
-/** A list of user ids (`POST /bulkUserInfo`). */
-export const userIdList = lazy(() =>
-  z
-    .array(text('userIds[]'), { error: 'userIds must be a non-empty array of user ids' })
-    .check(z.minLength(1, { error: 'userIds must be a non-empty array of user ids' })),
-);
 
 /**
  * A model given as an argument (a workout template, records to write), checked against its schema
@@ -241,61 +152,8 @@ export function definedFields<T extends Record<string, unknown>>(
   };
 }
 
-/** `modifyUser`: at least one of the two changes. */
-export const modifyUserOptions = lazy(() =>
-  optionsOf<ModifyUserOptions>()(() => ({
-    referenceId: z.optional(text('referenceId')),
-    active: z.optional(flag('active')),
-  })).check(
-    z.superRefine((options, ctx) => {
-      if (options.referenceId === undefined && options.active === undefined) {
-        ctx.issues.push({
-          code: 'custom',
-          path: [],
-          message: 'modifyUser options must give referenceId, active or both: there is nothing to change',
-          input: options,
-        });
-      }
-    }),
-  ),
-);
-
-/** A path below the base URL for `terra.request`: no other origin, no way out of it, no query. */
-const apiPath = lazy(() =>
-  convertedBy((value): string => {
-    const example = 'such as /lab-reports/123/reprocess';
-    if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//')) {
-      throw new TerraInvalidArgumentError('path', `path must start with a single /, below the base URL (${example})`);
-    }
-    if (/[?#\\\s]/.test(value) || /\p{Cc}/u.test(value)) {
-      throw new TerraInvalidArgumentError(
-        'path',
-        'path cannot hold ?, #, \\ or whitespace: pass parameters in query, and encode ids with encodeURIComponent',
-      );
-    }
-    if (value.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) {
-      throw new TerraInvalidArgumentError('path', 'path cannot hold . or .. segments: they would leave the base URL');
-    }
-    return value;
-  }),
-);
-
-const queryValue = (name: string) =>
-  z.union([z.string(), z.number().check(z.refine(Number.isFinite)), z.boolean(), z.undefined()], {
-    error: `${name} values must be strings, finite numbers or booleans`,
-  });
-
-/** `terra.request`'s description of the request. */
-export const rawRequestOptions = optionsOf<TerraRequest<unknown>>()(() => ({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], {
-    error: 'method must be GET, POST, PUT, PATCH or DELETE (upper case)',
-  }),
-  path: apiPath,
-  query: z.optional(z.record(z.string(), queryValue('query'), { error: 'query must be an object of parameters' })),
-  body: z.optional(z.unknown()),
-  schema: z.optional(
-    z.custom<z.core.$ZodType<unknown>>((value) => typeof value === 'object' && value !== null && '_zod' in value, {
-      error: 'schema must be a zod schema (such as LabReportSessionSchema)',
-    }),
-  ),
-}));
+/** A non-empty list of ids (user ids, record ids to delete). */
+export const idList = (name: string, what = 'ids') =>
+  z
+    .array(text(`${name}[]`), { error: `${name} must be a non-empty array of ${what}` })
+    .check(z.minLength(1, { error: `${name} must be a non-empty array of ${what}` }));

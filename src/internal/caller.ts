@@ -40,7 +40,22 @@ export interface CallOptions {
   notFoundInBody?: boolean | undefined;
 }
 
-export class Caller {
+/**
+ * What a resource needs to make its calls: the small interface resources depend on, never the
+ * client itself.
+ */
+export interface Requester {
+  /** Sends a request and validates its answer (see {@link Caller.call}). */
+  call<T>(
+    dtype: TerraResponseType,
+    req: HttpRequest,
+    request: RequestOptions | undefined,
+    parse: Parse<T>,
+    options?: CallOptions,
+  ): Promise<TerraApiResponse<T>>;
+}
+
+export class Caller implements Requester {
   readonly #http: HttpClient;
 
   constructor(http: HttpClient) {

@@ -23,8 +23,9 @@ import { stopAfter } from './attempt.js';
 import { errorFromAnswer, requestIdOf } from './error-body.js';
 import { systemCause } from './network-error.js';
 import { followRedirect, isRedirect } from './redirects.js';
-import { isRetriedStatus, RETRIED_METHODS, retryDelayMs, sleep } from './retry.js';
+import { isRetriedStatus, RETRIED_METHODS, retryDelayMs } from './retry.js';
 import { USER_AGENT } from './version.js';
+import { sleep } from './wait.js';
 
 export { MAX_RETRY_AFTER_MS } from './retry.js';
 

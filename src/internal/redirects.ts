@@ -12,8 +12,11 @@
  * @internal
  * @packageDocumentation
  */
-import { MAX_REDIRECTS, TerraRedirectError, type TerraRedirectReason } from '../errors.js';
+import { TerraRedirectError, type TerraRedirectReason } from '../errors.js';
 import { requestIdOf } from './error-body.js';
+
+/** The most redirects followed in a row, all on the API's own origin. */
+export const MAX_REDIRECTS = 5;
 
 /** What to send next after a redirect. */
 export interface RedirectHop {
@@ -43,6 +46,7 @@ export function followRedirect(
     new TerraRedirectError({
       reason,
       targetHost,
+      maxRedirects: MAX_REDIRECTS,
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,

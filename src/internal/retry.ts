@@ -47,24 +47,3 @@ export function retryDelayMs(
   }
   return backoffMs(retry, random);
 }
-
-/**
- * Resolves after `ms`, or rejects with `abortError()` as soon as `signal` aborts.
- */
-export function sleep(ms: number, signal: AbortSignal | undefined, abortError: () => Error): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -8,10 +8,11 @@
 import * as z from 'zod/mini';
 import { TerraAbortError, TerraInvalidArgumentError, TerraWaitTimeoutError } from '../errors.js';
 import { calendarDay, pathSegment, requestOptions, terraId } from '../internal/arguments.js';
-import type { Caller } from '../internal/caller.js';
+import type { Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { abortSignal, lazy, milliseconds, optionsOf, parseArguments, text } from '../internal/options.js';
 import { contentTypeOf, defaultFilename, readUploadFile, type UploadFile } from '../internal/upload.js';
+import { poll } from '../internal/wait.js';
 import {
   type LabReportDeliveriesResponse,
   LabReportDeliveriesResponseSchema,
@@ -129,25 +130,6 @@ const sessionIdSchema = lazy(() => terraId('sessionId'));
 const sessionSegment = (sessionId: unknown) => pathSegment(sessionIdSchema, sessionId, 'sessionId');
 const sessionPath = (sessionId: unknown, suffix = '') => `/lab-reports/${sessionSegment(sessionId)}${suffix}`;
 
-/** Waits `ms`, or rejects with the abort error as soon as `signal` fires. */
-function sleep(ms: number, signal: AbortSignal | undefined, aborted: () => Error): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(aborted());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * Lab reports (`terra.labReports`): upload a file, then read the session(s) Terra makes of it. A
  * session goes `processing` → `processed` → `standardizing` → `standardized` → `sending` → `sent`
@@ -164,10 +146,10 @@ function sleep(ms: number, signal: AbortSignal | undefined, aborted: () => Error
  * ```
  */
 export class LabReports {
-  readonly #caller: Caller;
+  readonly #caller: Requester;
 
   /** @internal Made by the client: use `terra.labReports`. */
-  constructor(caller: Caller) {
+  constructor(caller: Requester) {
     this.#caller = caller;
   }
 
@@ -322,16 +304,21 @@ export class LabReports {
       throw new TerraInvalidArgumentError('signal', 'pass signal once: in the wait options, or in the request options');
     }
     const signal = waitSignal ?? checked.signal;
-    const poll: RequestOptions = { ...checked, signal };
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const response = await this.get(sessionId, poll);
-      const status = response.getParsedResponse().current_status;
-      if (LAB_REPORT_TERMINAL_STATUSES.includes(status)) return response;
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new TerraWaitTimeoutError(`Lab-report session ${sessionSegment(sessionId)}`, status, timeout);
-      await sleep(Math.min(pollIntervalMs, left), signal, () => new TerraAbortError('GET', path));
-    }
+    const each: RequestOptions = { ...checked, signal };
+    let status = '';
+    return poll(
+      async () => {
+        const response = await this.get(sessionId, each);
+        status = response.getParsedResponse().current_status;
+        return LAB_REPORT_TERMINAL_STATUSES.includes(status) ? response : undefined;
+      },
+      {
+        intervalMs: pollIntervalMs,
+        maxWaitMs: timeout,
+        signal,
+        aborted: () => new TerraAbortError('GET', path),
+        timedOut: () => new TerraWaitTimeoutError(`Lab-report session ${sessionSegment(sessionId)}`, status, timeout),
+      },
+    );
   }
 }

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { calendarDay, pathSegment, terraId, userIdOf } from '../internal/arguments.js';
-import type { Caller } from '../internal/caller.js';
+import type { Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { lazy, optionsOf, parseArguments } from '../internal/options.js';
 import {
@@ -65,10 +65,10 @@ const PlannedWorkoutListSchema = lazy(() => listOf(PlannedWorkoutSchema));
  * ```
  */
 export class PlannedWorkouts {
-  readonly #caller: Caller;
+  readonly #caller: Requester;
 
   /** @internal Made by the client: use `terra.plannedWorkouts`. */
-  constructor(caller: Caller) {
+  constructor(caller: Requester) {
     this.#caller = caller;
   }
 

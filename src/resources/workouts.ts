@@ -15,7 +15,7 @@ import {
   terraId,
   userIdOf,
 } from '../internal/arguments.js';
-import type { Caller } from '../internal/caller.js';
+import type { Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { lazy, optionsOf, parseArguments } from '../internal/options.js';
 import {
@@ -77,10 +77,10 @@ const WorkoutTemplateListSchema = lazy(() => listOf(WorkoutTemplateSchema));
  * ```
  */
 export class Workouts {
-  readonly #caller: Caller;
+  readonly #caller: Requester;
 
   /** @internal Made by the client: use `terra.workouts`. */
-  constructor(caller: Caller) {
+  constructor(caller: Requester) {
     this.#caller = caller;
   }
 

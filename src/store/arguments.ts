@@ -6,13 +6,13 @@
  */
 import * as z from 'zod/mini';
 import { TerraInvalidArgumentError } from '../errors.js';
+import { DAY_MS } from '../internal/dates.js';
 import { describeKind } from '../internal/describe.js';
 import { flag, lazy, optionsOf, parseArguments, parseConfig, wholeNumber } from '../internal/options.js';
 import { type ConnectionStoreDatabase, databaseProblem } from './database.js';
 import { baseReference, type CheckedDelivery, limited, MAX_ID } from './effects.js';
 import type { ConnectionListOptions, ConnectionStore, ConnectionStoreOptions } from './types.js';
 
-const DAY_MS = 86_400_000;
 /** The longest page of `activeConnections` and `needingReconnect`. */
 const MAX_LIST = 10_000;
 /** The longest trace id or reference a delivery may carry (`terra_deliveries` stores them as TEXT). */

@@ -8,6 +8,7 @@
  * `database.ts`.
  */
 import { TerraError } from '../errors.js';
+import { DAY_MS } from '../internal/dates.js';
 import { applyEvent, markHandled } from './apply.js';
 import { checkStoreOptions } from './arguments.js';
 import { createRunner } from './database.js';
@@ -18,7 +19,7 @@ import { autoPruner, prune } from './prune.js';
 import { connectionsFor, connectionsWithStatus, getConnection, largeRequest } from './queries.js';
 import type { ConnectionStore, ConnectionStoreOptions } from './types.js';
 
-const DEFAULT_RETENTION_MS = 7 * 86_400_000;
+const DEFAULT_RETENTION_MS = 7 * DAY_MS;
 
 /** Runs `body`, turning any failure (a synchronous throw included) into a typed rejection. */
 async function guard<T>(operation: ConnectionStoreOperation, body: () => Promise<T>): Promise<T> {

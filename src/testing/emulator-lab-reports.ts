@@ -5,6 +5,7 @@
  * @internal
  * @packageDocumentation
  */
+import { DAY_MS } from '../internal/dates.js';
 import type {
   LabReportDelivery,
   LabReportEventResult,
@@ -188,7 +189,7 @@ export class LabReportsEmulator {
 
   /** What Terra read from the report: the same for a session every time. */
   #content(session: Session): { date: string; results: LabReportEventResult[] } {
-    const date = isoTime(session.uploadedAt - 2 * 86_400_000).slice(0, 10);
+    const date = isoTime(session.uploadedAt - 2 * DAY_MS).slice(0, 10);
     return { date, results: labResults(new Random(session.seed), date) };
   }
 

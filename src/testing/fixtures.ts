@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { TerraInvalidArgumentError } from '../errors.js';
+import { DAY_MS } from '../internal/dates.js';
 import { describeKind } from '../internal/describe.js';
 import type {
   Activity,
@@ -74,8 +75,6 @@ export interface UserFixtureOptions {
   /** Whether the connection is active. Default `true`. */
   active?: boolean | undefined;
 }
-
-const DAY_MS = 86_400_000;
 
 interface Resolved {
   random: Random;

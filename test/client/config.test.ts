@@ -51,6 +51,14 @@ describe('construction', () => {
     expect(client).toMatchObject({ timeout: 60_000, maxRetries: 2 });
   });
 
+  it('takes the attempt time limit as timeoutMs, or as its deprecated alias timeout', () => {
+    const base = { apiKey: API_KEY, devId: DEV_ID };
+    expect(new Terra({ ...base, timeoutMs: 5_000 })).toMatchObject({ timeoutMs: 5_000, timeout: 5_000 });
+    expect(new Terra({ ...base, timeout: 7_000 })).toMatchObject({ timeoutMs: 7_000, timeout: 7_000 });
+    expect(new Terra({ ...base, timeoutMs: 8_000, timeout: 8_000 })).toMatchObject({ timeoutMs: 8_000 });
+    expect(new Terra(base)).toMatchObject({ timeoutMs: 60_000 });
+  });
+
   it('rejects options of the wrong kind, and unknown options', () => {
     const base = { apiKey: API_KEY, devId: DEV_ID };
     const cases: [Record<string, unknown>, string, RegExp][] = [
@@ -59,6 +67,8 @@ describe('construction', () => {
       [{ timeout: 0 }, 'timeout', /milliseconds between 1 and/],
       [{ timeout: Number.POSITIVE_INFINITY }, 'timeout', /milliseconds/],
       [{ timeout: '5000' }, 'timeout', /milliseconds/],
+      [{ timeoutMs: 0 }, 'timeoutMs', /milliseconds between 1 and/],
+      [{ timeoutMs: 5_000, timeout: 6_000 }, 'timeoutMs', /differ: pass timeoutMs only/],
       [{ maxRetries: -1 }, 'maxRetries', /0 to 10/],
       [{ maxRetries: 1.5 }, 'maxRetries', /0 to 10/],
       [{ fetch: 'fetch' }, 'fetch', /function/],

@@ -6,7 +6,17 @@
  * covered without being listed here.
  */
 import { describe, expect, it } from 'vitest';
-import { LabReports, PlannedWorkouts, Terra, TerraError, User, Workouts } from '../../src/index.js';
+import {
+  Auth,
+  LabReports,
+  PlannedWorkouts,
+  Terra,
+  TerraError,
+  User,
+  Users,
+  Workouts,
+  Writes,
+} from '../../src/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import * as testing from '../../src/testing/index.js';
 import * as webhooks from '../../src/webhooks/index.js';
@@ -100,6 +110,9 @@ describe('every public async function rejects on bad arguments, before any reque
   });
 
   const NAMESPACES = [
+    ['users', Users.prototype],
+    ['auth', Auth.prototype],
+    ['writes', Writes.prototype],
     ['workouts', Workouts.prototype],
     ['plannedWorkouts', PlannedWorkouts.prototype],
     ['labReports', LabReports.prototype],

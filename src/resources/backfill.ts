@@ -5,10 +5,9 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import type { Terra } from './client.js';
-import { TerraAbortError, TerraError, TerraInvalidArgumentError, TerraRateLimitError } from './errors.js';
-import { userIdOf } from './internal/arguments.js';
-import { DAY_MS, querySeconds, toQueryDate } from './internal/dates.js';
+import { TerraAbortError, TerraError, TerraInvalidArgumentError, TerraRateLimitError } from '../errors.js';
+import { type UserRef, userIdOf } from '../internal/arguments.js';
+import { DAY_MS, querySeconds, toQueryDate } from '../internal/dates.js';
 import {
   abortSignal,
   convertedBy,
@@ -18,14 +17,15 @@ import {
   optionsOf,
   parseArguments,
   wholeNumber,
-} from './internal/options.js';
-import type { DataResult, TerraApiResponse } from './response.js';
-import type { User } from './user.js';
+} from '../internal/options.js';
+import { poll, sleep } from '../internal/wait.js';
+import { type DataResult, RANGE_DATA_TYPES, type RangeDataType, type TerraApiResponse } from '../response.js';
+import type { DataReads } from './data.js';
 
 /** The data types a backfill can request: those read over a date range. */
-export type BackfillDataType = 'activity' | 'body' | 'daily' | 'sleep' | 'nutrition' | 'menstruation';
+export type BackfillDataType = RangeDataType;
 
-const BACKFILL_TYPES: readonly BackfillDataType[] = ['activity', 'body', 'daily', 'sleep', 'nutrition', 'menstruation'];
+const BACKFILL_TYPES = RANGE_DATA_TYPES;
 
 /** How far a request's data has arrived, as a store reports it. */
 export interface BackfillProgress {
@@ -221,45 +221,11 @@ export function backfillRanges(fromMs: number, toMs: number, chunkDays = MONTHS)
   return ranges;
 }
 
-/** Waits `ms`, or rejects with {@link TerraAbortError} when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new TerraAbortError('WAIT', what));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new TerraAbortError('WAIT', what));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-type Fetch = (
-  user: string,
-  options: { startDate: string | number; endDate: string | number; toWebhook: true; withSamples: boolean },
-  request: { signal?: AbortSignal | undefined },
-) => Promise<TerraApiResponse<DataResult<unknown>>>;
-
-function reader(terra: Terra, type: BackfillDataType): Fetch {
-  const methods: Record<BackfillDataType, Fetch> = {
-    activity: (u, o, r) => terra.getActivityForUser(u, o, r),
-    body: (u, o, r) => terra.getBodyForUser(u, o, r),
-    daily: (u, o, r) => terra.getDailyForUser(u, o, r),
-    sleep: (u, o, r) => terra.getSleepForUser(u, o, r),
-    nutrition: (u, o, r) => terra.getNutritionForUser(u, o, r),
-    menstruation: (u, o, r) => terra.getMenstruationForUser(u, o, r),
-  };
-  return methods[type];
-}
+/** The abort error of a backfill's waits. */
+const aborted = (what: string) => () => new TerraAbortError('WAIT', what);
 
 /** Runs a backfill: the body of {@link Terra.backfill}. @internal */
-export async function runBackfill(terra: Terra, user: User | string, options: BackfillOptions): Promise<Backfill> {
+export async function runBackfill(data: DataReads, user: UserRef, options: BackfillOptions): Promise<Backfill> {
   const userId = userIdOf(user);
   const given = parseArguments(backfillOptions, options, 'backfill options');
   const toMs = given.to ?? (Math.floor(Date.now() / DAY_MS) + 1) * DAY_MS;
@@ -284,12 +250,13 @@ export async function runBackfill(terra: Terra, user: User | string, options: Ba
           window = undefined;
           if (wait > 0) {
             if (rateLimitWaits++ >= given.maxRateLimitWaits) throw tooManyWaits(type, startDate);
-            await sleep(Math.min(wait, MAX_WAIT_STEP_MS), signal, what);
+            await sleep(Math.min(wait, MAX_WAIT_STEP_MS), signal, aborted(what));
           }
         }
         let response: TerraApiResponse<DataResult<unknown>>;
         try {
-          response = await reader(terra, type)(
+          response = await data.range(
+            type,
             userId,
             { startDate: asSent(startDate), endDate: asSent(endDate), toWebhook: true, withSamples: given.withSamples },
             { signal },
@@ -298,7 +265,11 @@ export async function runBackfill(terra: Terra, user: User | string, options: Ba
           // Rule r1 cannot be waited out; r2 can, for as long as Terra says.
           if (!(error instanceof TerraRateLimitError) || error.rule === 'r1') throw error;
           if (rateLimitWaits++ >= given.maxRateLimitWaits) throw error;
-          await sleep(Math.min(error.retryAfterMs ?? error.resetAfterMs ?? 60_000, MAX_WAIT_STEP_MS), signal, what);
+          await sleep(
+            Math.min(error.retryAfterMs ?? error.resetAfterMs ?? 60_000, MAX_WAIT_STEP_MS),
+            signal,
+            aborted(what),
+          );
           continue;
         }
         const limits = response.rateLimit;
@@ -311,7 +282,7 @@ export async function runBackfill(terra: Terra, user: User | string, options: Ba
             throw new TerraError(
               `backfill: Terra still answered "processing" to GET /${type} from ${startDate} after ${MAX_PROCESSING_WAITS} waits; run the backfill again later.`,
             );
-          await sleep(Math.min((result.retry_after_seconds ?? 10) * 1000, MAX_WAIT_STEP_MS), signal, what);
+          await sleep(Math.min((result.retry_after_seconds ?? 10) * 1000, MAX_WAIT_STEP_MS), signal, aborted(what));
           continue;
         }
         const reference = result.kind === 'SentToWebhook' ? result.reference : undefined;
@@ -363,24 +334,28 @@ async function waitForData(
       'store',
       'backfill.done needs a store to tell when the data arrived: pass { store } (the one your webhook handler writes to) to backfill.',
     );
-  const started = Date.now();
   const received = new Map<string, number>();
   let pending = [...new Set(tracked)];
-  for (;;) {
-    const still: string[] = [];
-    for (const reference of pending) {
-      const progress = await store.largeRequest(reference);
-      received.set(reference, progress?.received ?? 0);
-      if (!progress?.complete) still.push(reference);
-    }
-    pending = still;
-    if (pending.length === 0) {
+  return poll(
+    async () => {
+      const still: string[] = [];
+      for (const reference of pending) {
+        const progress = await store.largeRequest(reference);
+        received.set(reference, progress?.received ?? 0);
+        if (!progress?.complete) still.push(reference);
+      }
+      pending = still;
+      if (pending.length > 0) return undefined;
       let payloads = 0;
       for (const count of received.values()) payloads += count;
       return { requests, payloads };
-    }
-    const left = started + maxWaitMs - Date.now();
-    if (left <= 0) throw new TerraBackfillTimeoutError(pending, maxWaitMs);
-    await sleep(Math.min(pollIntervalMs, left), signal, 'backfill.done');
-  }
+    },
+    {
+      intervalMs: pollIntervalMs,
+      maxWaitMs,
+      signal,
+      aborted: aborted('backfill.done'),
+      timedOut: () => new TerraBackfillTimeoutError(pending, maxWaitMs),
+    },
+  );
 }
