@@ -18,6 +18,7 @@ import {
   type TerraWebhookEventName,
   type TerraWebhookEventOf,
 } from './events.js';
+import { DEFAULT_LOG_LINES_PER_MINUTE, rateLimitedLogger } from './log.js';
 import {
   type HeadersLike,
   type ResolvedVerifyOptions,
@@ -27,6 +28,8 @@ import {
   type WebhookSecret,
 } from './signature.js';
 import type { WebhookStore } from './store.js';
+
+export { DEFAULT_LOG_LINES_PER_MINUTE, logLine, rateLimitedLogger } from './log.js';
 
 /** Handles the events of one type. May be async; the adapters wait for it up to `deadlineMs`. */
 export type WebhookListener<E extends TerraWebhookEvent = TerraWebhookEvent> = (
@@ -126,7 +129,8 @@ export interface WebhookHandlerOptions {
    * Called for every delivery that failed: a request refused before verification, a bad signature,
    * a body that is not JSON, an event that breaks its schema (with its JSON, since it was answered
    * 200 and will not come again), or a listener that threw. Without it, each failure is logged as one
-   * line (phase, status, code, trace id; no stack, no payload value), at most
+   * line (phase, status, code, trace id, and the fix when the fault is in your setup, such as
+   * `express.json()` reading the body first; no stack, no payload value), at most
    * {@link DEFAULT_LOG_LINES_PER_MINUTE} lines a minute, then one line counting those left out. Pass
    * your own to log more, or to your logger.
    */
@@ -177,43 +181,6 @@ export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_BODY_DEADLINE_MS = 10_000;
 /** The default number of listeners that may still run after their deadline. */
 export const DEFAULT_MAX_LATE_LISTENERS = 64;
-/** How many lines the default error logger writes a minute, at most. */
-export const DEFAULT_LOG_LINES_PER_MINUTE = 10;
-
-/** A short token for a log line: word characters, dots, colons and dashes only, at most 64. */
-const token = (value: unknown): string =>
-  typeof value === 'string' && value !== '' ? value.replace(/[^\w.:-]/g, '_').slice(0, 64) : '-';
-
-/** What the default logger writes for one failure: one line, without the message or stack. @internal */
-export function logLine(error: unknown, context: WebhookErrorContext): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const name = (error as { name?: unknown } | null)?.name;
-  const when = context.afterResponse ? ' after answering' : '';
-  return `terra-sdk: webhook delivery failed${when}: phase=${context.phase} status=${context.status} code=${token(typeof code === 'string' ? code : name)} trace=${token(context.traceId)}`;
-}
-
-/**
- * The logger used without `onError`: one line per failure, at most `perMinute` lines in a minute,
- * then one line counting the failures left out.
- * @internal
- */
-export function rateLimitedLogger(
-  write: (line: string) => void = (line) => console.error(line),
-  perMinute = DEFAULT_LOG_LINES_PER_MINUTE,
-  now: () => number = Date.now,
-): WebhookErrorListener {
-  const log = limitedLog({
-    write,
-    perMinute,
-    now,
-    leftOut: (count) =>
-      `terra-sdk: ${count} more failed webhook deliveries in the last minute were not logged (pass onError to see each one)`,
-  });
-  return (error, context) => {
-    log(logLine(error, context));
-  };
-}
-
 /** Lines a minute the default `onDrift` writes at most. */
 const DRIFT_LINES_PER_MINUTE = 10;
 
