@@ -11,22 +11,22 @@ import { readEnv } from '../internal/env.js';
 import { limitedLog } from '../internal/log-limit.js';
 import { callback, methods, milliseconds, optionsOf, parseConfig, secrets, wholeNumber } from '../internal/options.js';
 import { NO_DRIFT, type SchemaDrift } from '../models/parse.js';
-import { type TerraWebhookResponse, verifyRawNow, verifyRequest, type WebhookDelivery } from './delivery.js';
+import { type TerraWebhookResponse, verifyDelivery, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
   isKnownEventType,
   type TerraWebhookEvent,
   type TerraWebhookEventName,
   type TerraWebhookEventOf,
 } from './events.js';
+import type { HeadersLike } from './headers.js';
 import { DEFAULT_LOG_LINES_PER_MINUTE, rateLimitedLogger } from './log.js';
+import type { SignatureEngine } from './signature/engines.js';
 import {
-  type HeadersLike,
   type ResolvedVerifyOptions,
   resolveTolerance,
-  type SignatureEngine,
   verifySettingsShape,
   type WebhookSecret,
-} from './signature.js';
+} from './signature/verify.js';
 import type { WebhookStore } from './store.js';
 
 export { DEFAULT_LOG_LINES_PER_MINUTE, logLine, rateLimitedLogger } from './log.js';
@@ -338,7 +338,7 @@ export class WebhookHandler {
     headers: HeadersLike,
     engine?: SignatureEngine,
   ): TerraWebhookResponse | Promise<TerraWebhookResponse> {
-    return verifyRawNow(body, headers, this.#verify, engine);
+    return verifyDelivery(body, headers, this.#verify, engine);
   }
 
   /**

@@ -5,6 +5,8 @@
  *
  * @module terra-sdk/webhooks
  */
+
+export { createFetchHandler, type FetchHandler } from '../adapters/fetch.js';
 export {
   TerraApiError,
   TerraConfigurationError,
@@ -80,12 +82,6 @@ export {
   type UnknownWebhookEvent,
 } from './events.js';
 export {
-  createFetchHandler,
-  type FetchHandler,
-  OVERLOADED_RETRY_AFTER_SECONDS,
-  type WaitUntil,
-} from './fetch-handler.js';
-export {
   createWebhookHandler,
   DEFAULT_BODY_DEADLINE_MS,
   DEFAULT_DEADLINE_MS,
@@ -101,16 +97,15 @@ export {
   type WebhookHandlerOptions,
   type WebhookListener,
 } from './handler.js';
+export { type HeadersLike, SIGNATURE_HEADER_NAMES, type SignatureHeaderInput } from './headers.js';
+export { OVERLOADED_RETRY_AFTER_SECONDS, type WaitUntil } from './receive.js';
 export { DEFAULT_S3_TIMEOUT_MS, type FetchS3PayloadOptions, fetchS3Payload } from './s3.js';
 export { type SignedWebhook, type SignOptions, type SignWebhookOptions, signPayload, signWebhook } from './sign.js';
 export {
   DEFAULT_TOLERANCE_SECONDS,
-  type HeadersLike,
-  SIGNATURE_HEADER_NAMES,
-  type SignatureHeaderInput,
   type VerifiedSignature,
   type VerifyOptions,
   verifySignature,
   type WebhookSecret,
-} from './signature.js';
+} from './signature/verify.js';
 export type { WebhookStore, WebhookStoreResult } from './store.js';
