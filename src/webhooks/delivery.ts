@@ -9,7 +9,7 @@ import { TerraInvalidArgumentError, TerraWebhookVerificationError } from '../err
 import { describeKind } from '../internal/describe.js';
 import { parseJson } from '../internal/json.js';
 import { isWebRequest } from '../internal/web-request.js';
-import type { SchemaDrift, Tolerated } from '../models/parse.js';
+import type { SchemaDrift, Tolerated } from '../models/drift.js';
 import { type RawBody, rawBodyText } from './bytes.js';
 import { readEvent, type TerraWebhookEvent } from './events.js';
 import { orderingTimestampOf, referenceOf, type SignatureHeaderInput, traceIdOf } from './headers.js';

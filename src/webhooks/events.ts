@@ -37,11 +37,12 @@ import {
   type RequestCompletedEvent,
   type RequestProcessingEvent,
 } from '../models/beyond-spec.js';
+import { type DriftListener, NO_DRIFT, type Tolerated } from '../models/drift.js';
 import { EVENT_REGISTRY } from '../models/event-registry.js';
 import type { AuthErrorEvent } from '../models/generated/AuthErrorEvent.js';
 import { WebhookEventSchema } from '../models/generated/WebhookEvent.js';
 import type { WebhookEventType } from '../models/generated/WebhookEventType.js';
-import { type DriftListener, NO_DRIFT, parseWithDrift, type Tolerated } from '../models/parse.js';
+import { parseWithDrift } from '../models/parse.js';
 
 export {
   type GoogleNoDatasourceEvent,

@@ -8,9 +8,8 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { readEnv } from '../internal/env.js';
-import { limitedLog } from '../internal/log-limit.js';
 import { callback, methods, milliseconds, optionsOf, parseConfig, secrets, wholeNumber } from '../internal/options.js';
-import { NO_DRIFT, type SchemaDrift } from '../models/parse.js';
+import { driftLog, NO_DRIFT, type SchemaDrift } from '../models/drift.js';
 import { type TerraWebhookResponse, verifyDelivery, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
   isKnownEventType,
@@ -181,28 +180,10 @@ export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_BODY_DEADLINE_MS = 10_000;
 /** The default number of listeners that may still run after their deadline. */
 export const DEFAULT_MAX_LATE_LISTENERS = 64;
-/** Lines a minute the default `onDrift` writes at most. */
-const DRIFT_LINES_PER_MINUTE = 10;
-
-/** The paths named in a drift log line; the rest are counted. */
-const DRIFT_PATHS_IN_LINE = 3;
-
 /** The default `onDrift`: one line per delivery, rate-limited, paths and codes only. */
 function defaultOnDrift(now: () => number): WebhookDriftListener {
-  const log = limitedLog({
-    write: (line) => console.warn(line),
-    perMinute: DRIFT_LINES_PER_MINUTE,
-    now,
-    leftOut: (count) =>
-      `terra-sdk: ${count} more webhooks that differ from their schema in the last minute were not logged (see delivery.drift, or pass onDrift)`,
-  });
-  return (drift, context) => {
-    const shown = drift.slice(0, DRIFT_PATHS_IN_LINE).map((d) => `${d.path} (${d.code})`);
-    const more = drift.length > DRIFT_PATHS_IN_LINE ? ` and ${drift.length - DRIFT_PATHS_IN_LINE} more` : '';
-    log(
-      `terra-sdk: delivered a ${context.eventType} webhook that differs from its schema at ${shown.join(', ')}${more}; see delivery.drift, or pass onDrift`,
-    );
-  };
+  const log = driftLog({ now, hint: 'see delivery.drift, or pass onDrift' });
+  return (drift, context) => log(`a ${context.eventType} webhook`, drift);
 }
 
 const handlerOptions = optionsOf<WebhookHandlerOptions>()(() => ({

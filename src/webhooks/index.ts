@@ -20,6 +20,7 @@ export {
   TerraWebhookVerificationError,
   type TerraWebhookVerificationErrorCode,
 } from '../errors.js';
+export type { DriftListener, SchemaDrift } from '../models/drift.js';
 export type { AccessRevokedEvent } from '../models/generated/AccessRevokedEvent.js';
 export type { ActivityEvent } from '../models/generated/ActivityEvent.js';
 export type { AthleteEvent } from '../models/generated/AthleteEvent.js';
@@ -43,7 +44,6 @@ export type { S3PayloadEvent } from '../models/generated/S3PayloadEvent.js';
 export type { SleepEvent } from '../models/generated/SleepEvent.js';
 export type { TerraUser } from '../models/generated/TerraUser.js';
 export type { UserReauthEvent } from '../models/generated/UserReauthEvent.js';
-export type { DriftListener, SchemaDrift } from '../models/parse.js';
 export type { RawBody } from './bytes.js';
 export {
   checkTerraSignature,
