@@ -38,7 +38,7 @@ import {
   type RequestProcessingEvent,
 } from '../models/beyond-spec.js';
 import { type DriftListener, NO_DRIFT, type Tolerated } from '../models/drift.js';
-import { EVENT_REGISTRY } from '../models/event-registry.js';
+import { EVENT_SCHEMAS } from '../models/event-registry.js';
 import type { AuthErrorEvent } from '../models/generated/AuthErrorEvent.js';
 import { WebhookEventSchema } from '../models/generated/WebhookEvent.js';
 import type { WebhookEventType } from '../models/generated/WebhookEventType.js';
@@ -116,18 +116,13 @@ type SchemaTable = { [T in KnownWebhookEventName]: z.ZodMiniType<TerraWebhookEve
 /**
  * The schema of each known type, from the event registry (`models/event-registry.ts`), typed by the
  * union: the registry must have a row for every known type, whose schema reads that type's event.
- * `auth` is the success; failures are picked by `status` below. Made once: read on every delivery.
+ * `auth` is the success; failures are picked by `status` below.
  */
-const SCHEMAS: SchemaTable = /* @__PURE__ */ (() => {
-  const table: Record<string, unknown> = {};
-  for (const [type, row] of Object.entries(EVENT_REGISTRY)) table[type] = row.schema;
-  return table as SchemaTable;
-})();
+const SCHEMAS: SchemaTable = EVENT_SCHEMAS;
 
 // And no row of a type the union leaves out: a row is not enough to type an event.
-type UntypedRows = Exclude<keyof typeof EVENT_REGISTRY, KnownWebhookEventName>;
+type UntypedRows = Exclude<keyof typeof EVENT_SCHEMAS, KnownWebhookEventName>;
 true satisfies [UntypedRows] extends [never] ? true : false;
-EVENT_REGISTRY satisfies { [T in KnownWebhookEventName]: { readonly schema: z.ZodMiniType<TerraWebhookEventOf<T>> } };
 
 /** Every event type the SDK knows, in no particular order. */
 export const KNOWN_WEBHOOK_EVENT_TYPES: readonly KnownWebhookEventName[] = /* @__PURE__ */ Object.freeze(

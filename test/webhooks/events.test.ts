@@ -5,7 +5,9 @@ import { TerraValidationError } from '../../src/errors.js';
 import {
   DATA_EVENT_TYPES,
   EVENT_REGISTRY,
+  EVENT_SCHEMAS,
   eventKind,
+  type IdentifyingRules,
   LARGE_REQUEST_EVENT_TYPES,
   LIFECYCLE_EVENT_TYPES,
   REGISTERED_EVENT_TYPES,
@@ -325,6 +327,7 @@ function catchError(fn: () => unknown): TerraValidationError {
 describe('the event registry', () => {
   it('has one row per known type, and is where every list of types comes from', () => {
     expect(Object.keys(EVENT_REGISTRY)).toEqual([...KNOWN_WEBHOOK_EVENT_TYPES]);
+    expect(Object.keys(EVENT_SCHEMAS)).toEqual(Object.keys(EVENT_REGISTRY));
     for (const [type, row] of Object.entries(EVENT_REGISTRY)) {
       expect(IDENTIFYING_FIELDS[row.model], type).toBe(row.identifying);
       expect(eventKind(type)).toBe(row.kind);
@@ -338,11 +341,11 @@ describe('the event registry', () => {
 
   it('tells data events by their identifying records', () => {
     for (const type of DATA_EVENT_TYPES) {
-      const { identifying } = EVENT_REGISTRY[type];
+      const identifying: IdentifyingRules = EVENT_REGISTRY[type].identifying;
       expect(identifying.data === 'records' || identifying.athlete === 'object', type).toBe(true);
     }
     for (const type of REGISTERED_EVENT_TYPES.filter((t) => eventKind(t) !== 'data')) {
-      expect(EVENT_REGISTRY[type].identifying.data, type).toBeUndefined();
+      expect((EVENT_REGISTRY[type].identifying as IdentifyingRules).data, type).toBeUndefined();
     }
   });
 
