@@ -5,11 +5,12 @@
  * replaced them.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { nodeCryptoEngine } from '../src/adapters/node.js';
+import { createFetchHandler } from '../src/adapters/fetch.js';
+import { nodeCryptoEngine } from '../src/adapters/node-io.js';
 import { fixtures } from '../src/testing/fixtures.js';
 import { parseEvent } from '../src/webhooks/events.js';
-import { answerWebhook, createFetchHandler } from '../src/webhooks/fetch-handler.js';
 import { createWebhookHandler } from '../src/webhooks/handler.js';
+import { answerWebhook } from '../src/webhooks/receive.js';
 
 export interface Stage {
   name: string;

@@ -6,9 +6,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TerraWebhookVerificationError } from '../errors.js';
 import { tooLarge } from '../webhooks/body.js';
-import { answerWebhook, type IncomingWebhook, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
-import { fromNodeRequest, nodeCryptoEngine, sendAnswer } from './node.js';
+import { answerWebhook, type IncomingWebhook, type WaitUntil } from '../webhooks/receive.js';
+import { fromNodeRequest, nodeCryptoEngine, sendAnswer } from './node-io.js';
 
 /** The parts of an Express request the middleware reads: Node's request, plus `body` if a parser ran. */
 export type ExpressRequestLike = IncomingMessage & {

@@ -4,9 +4,9 @@
  * @module terra-sdk/fastify
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { answerWebhook, type WaitUntil } from '../webhooks/fetch-handler.js';
 import { DEFAULT_MAX_BODY_BYTES, type WebhookHandler } from '../webhooks/handler.js';
-import { closeAfterAnswer, fromNodeRequest, nodeCryptoEngine } from './node.js';
+import { answerWebhook, type WaitUntil } from '../webhooks/receive.js';
+import { closeAfterAnswer, fromNodeRequest, nodeCryptoEngine } from './node-io.js';
 
 /** Options of the Fastify plugin. */
 export interface FastifyWebhookOptions extends WaitUntil {

@@ -4,9 +4,10 @@
  * @module terra-sdk/hono
  */
 
-import { answerWebhook, fromRequest, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
-import { builtinCryptoEngine } from './crypto-engine.js';
+import { answerWebhook, type WaitUntil } from '../webhooks/receive.js';
+import { builtinCryptoEngine } from '../webhooks/signature/engines.js';
+import { fromRequest } from './fetch.js';
 
 /** The parts of Hono's `Context` the handler reads. */
 export interface HonoContextLike {

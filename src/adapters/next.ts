@@ -4,8 +4,9 @@
  * @module terra-sdk/next
  */
 
-import { createFetchHandler, type WaitUntil } from '../webhooks/fetch-handler.js';
 import type { WebhookHandler } from '../webhooks/handler.js';
+import type { WaitUntil } from '../webhooks/receive.js';
+import { createFetchHandler } from './fetch.js';
 
 /**
  * A route handler for `app/.../route.ts` that receives Terra webhooks with `handler`. Pass

@@ -14,68 +14,31 @@
  *   delivered, typed, exactly as received, with where it differs from its schema listed as drift
  *   (JSON paths and issue codes, never values).
  *
- * This module is the one table of identifying fields, keyed by model name. The generator reads it
- * too, and refuses an override (`OVERRIDES` in `scripts/generate-models.ts`) that would relax one.
+ * This module is the one table of identifying fields, keyed by model name (an event's come from its
+ * row of the event registry, `event-registry.ts`). The generator reads it too, and refuses an override (`OVERRIDES` in `scripts/generate-models.ts`) that would relax one.
  *
  * @internal
  * @packageDocumentation
  */
 
-/** What an identifying field must be. */
-export type IdentifyingRule =
-  /** A string. */
-  | 'string'
-  /** A non-empty string. */
-  | 'id'
-  /** An object whose `user_id` is a non-empty string. */
-  | 'user'
-  /** An object (not null, not an array). */
-  | 'object'
-  /** An array whose items are all objects. */
-  | 'records'
-  /** Absent, or an array whose items are all objects. */
-  | 'records-if-present';
+import { EVENT, EVENT_REGISTRY, type IdentifyingRule, type IdentifyingRules } from './event-registry.js';
 
-type Rules = Readonly<Record<string, IdentifyingRule>>;
+export type { IdentifyingRule } from './event-registry.js';
 
-const EVENT: Rules = { type: 'string' };
-const USER_EVENT: Rules = { type: 'string', user: 'user' };
-const DATA_EVENT: Rules = { type: 'string', user: 'user', data: 'records' };
-const LAB_REPORT_EVENT: Rules = { type: 'string', event_id: 'id' };
+type Rules = IdentifyingRules;
+
 const COLLECTION: Rules = { data: 'records-if-present' };
 
-/** The identifying fields of each model, by model name. A model not listed has none but its root. */
+/**
+ * The identifying fields of each model, by model name: each event's from its row of the event
+ * registry, and the shapes that are no event type of their own. A model not listed has none but its
+ * root.
+ */
 export const IDENTIFYING_FIELDS: Readonly<Record<string, Rules>> = {
   WebhookEvent: EVENT,
-  AuthSuccessEvent: USER_EVENT,
-  AuthErrorEvent: EVENT,
+  // The older shape of a failed `auth`, picked by `status` rather than by `type`.
   LegacyAuthErrorEvent: EVENT,
-  DeauthEvent: USER_EVENT,
-  UserReauthEvent: { type: 'string', new_user: 'user' },
-  AccessRevokedEvent: USER_EVENT,
-  ConnectionErrorEvent: USER_EVENT,
-  PermissionChangeEvent: USER_EVENT,
-  LargeRequestProcessingEvent: USER_EVENT,
-  LargeRequestSendingEvent: USER_EVENT,
-  ProcessingEvent: USER_EVENT,
-  RateLimitHitEvent: USER_EVENT,
-  GoogleNoDatasourceEvent: USER_EVENT,
-  RequestProcessingEvent: USER_EVENT,
-  RequestCompletedEvent: USER_EVENT,
-  HealthcheckEvent: EVENT,
-  ActivityEvent: DATA_EVENT,
-  BodyEvent: DATA_EVENT,
-  DailyEvent: DATA_EVENT,
-  MenstruationEvent: DATA_EVENT,
-  NutritionEvent: DATA_EVENT,
-  SleepEvent: DATA_EVENT,
-  PlannedWorkoutEvent: DATA_EVENT,
-  HormoneEvent: DATA_EVENT,
-  HealthObservationEvent: DATA_EVENT,
-  AthleteEvent: { type: 'string', user: 'user', athlete: 'object' },
-  LabReportCompletedEvent: LAB_REPORT_EVENT,
-  LabReportFailedEvent: LAB_REPORT_EVENT,
-  S3PayloadEvent: { type: 'string', url: 'id' },
+  ...Object.fromEntries(Object.values(EVENT_REGISTRY).map((row) => [row.model, row.identifying])),
   ActivityCollection: COLLECTION,
   BodyCollection: COLLECTION,
   DailyCollection: COLLECTION,

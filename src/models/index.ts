@@ -16,8 +16,9 @@ export {
   type WriteDataResponse,
   WriteDataResponseSchema,
 } from './beyond-spec.js';
+export type { DriftListener, SchemaDrift } from './drift.js';
 export { enumLabel } from './enums.js';
 export * from './generated/index.js';
-export { type DriftListener, type ParseModelOptions, parseModel, type SchemaDrift } from './parse.js';
+export { type ParseModelOptions, parseModel } from './parse.js';
 export { applyScopeChanges, parseScopes } from './scopes.js';
 export { calendarDate, parseTerraTimestamp, type TerraTimestamp, terraTimestampToDate } from './timestamps.js';

@@ -2,34 +2,13 @@ import * as z from 'zod/mini';
 import { type TerraValidationError as ErrorClass, TerraValidationError } from '../errors.js';
 import { formatJsonPath } from '../internal/json-path.js';
 import { callback, optionsOf, parseArguments } from '../internal/options.js';
+import { type DriftListener, driftOf, NO_DRIFT, type Tolerated } from './drift.js';
 import { type BrokenField, brokenIdentifyingFields } from './identifying.js';
 import { modelName } from './lazy.js';
 import { checkFor, MAX_DEPTH, nestsDeeperThan, TOO_DEEP } from './validate.js';
 
-/**
- * One place where a payload differs from its schema, outside its identifying fields: where (a JSON
- * path) and how (an issue code and words for what was expected). Never the value found there.
- *
- * Drift is what real traffic shows beyond the spec: a field Terra left out, a null, another word. The
- * payload is still delivered, exactly as received; at a drifted path its value is not what the type
- * says, so code reading that field should expect anything.
- */
-export interface SchemaDrift {
-  /** Where, as a JSON path from the root of the payload: `$.data[0].metadata.type`. */
-  readonly path: string;
-  /** The same place as a list of keys and indexes. */
-  readonly pathSegments: readonly (string | number)[];
-  /**
-   * What kind of difference (zod's issue code): `invalid_type` (missing or another kind of value),
-   * `too_small`, `invalid_union`, ...; `truncated` for the last entry of a list cut short.
-   */
-  readonly code: string;
-  /** What the schema expected, in words. Never contains the value received. */
-  readonly message: string;
-}
-
-/** Receives the drift of one payload (never empty). */
-export type DriftListener = (drift: readonly SchemaDrift[]) => unknown;
+// Drift (what it is, how it is kept) lives in drift.ts; re-exported for those importing it from here.
+export { type DriftListener, MAX_DRIFT, NO_DRIFT, type SchemaDrift, type Tolerated } from './drift.js';
 
 /** Options of {@link parseModel}. */
 export interface ParseModelOptions {
@@ -116,20 +95,6 @@ function checksInPlace(schema: z.core.$ZodType, value: unknown, subject: string)
   return false;
 }
 
-/** What {@link parseWithDrift} gives: the value as received, and its drift. @internal */
-export interface Tolerated<T> {
-  /** The value, the same object as given. */
-  readonly value: T;
-  /** Where it differs from the schema; empty when it matches. */
-  readonly drift: readonly SchemaDrift[];
-}
-
-/** No drift: shared, frozen. @internal */
-export const NO_DRIFT: readonly SchemaDrift[] = Object.freeze([]);
-
-/** The most drift entries kept for one payload; the last one then counts the rest. */
-export const MAX_DRIFT = 50;
-
 /**
  * The policy of DESIGN §2: throws only when an identifying field of the schema's model is broken (or
  * the value is not even of the schema's kind); otherwise returns the value as received (never a copy)
@@ -148,21 +113,6 @@ export function parseWithDrift<T>(schema: z.core.$ZodType<T>, value: unknown, su
   // An issue at the root: the value is not even an object (or matches no arm of a union).
   if (issues.some((issue) => issue.path.length === 0)) throw validationError(issues, subject, model);
   return { value: value as T, drift: driftOf(issues) };
-}
-
-function driftOf(issues: readonly z.core.$ZodIssue[]): readonly SchemaDrift[] {
-  const kept = issues.length > MAX_DRIFT ? issues.slice(0, MAX_DRIFT - 1) : issues;
-  const drift: SchemaDrift[] = kept.map((issue) => ({
-    path: formatJsonPath(issue.path),
-    pathSegments: issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment))),
-    code: issue.code,
-    message: issue.message,
-  }));
-  if (issues.length > MAX_DRIFT) {
-    const more = issues.length - kept.length;
-    drift.push({ path: '$', pathSegments: [], code: 'truncated', message: `and ${more} more place(s)` });
-  }
-  return Object.freeze(drift);
 }
 
 function issueOf(broken: BrokenField): z.core.$ZodIssue {

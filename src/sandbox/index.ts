@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod/mini';
-import { readRequestBody, sendWebResponse, toWebRequest } from '../adapters/node.js';
+import { readRequestBody, sendWebResponse, toWebRequest } from '../adapters/node-io.js';
 import { TerraConfigurationError, TerraWebhookRequestError } from '../errors.js';
 import {
   callback,

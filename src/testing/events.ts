@@ -4,6 +4,8 @@
  * @internal
  * @packageDocumentation
  */
+
+import { DATA_EVENT_TYPES, type DataEventType as RegistryDataEventType } from '../models/event-registry.js';
 import type {
   AccessRevokedEvent,
   AuthSuccessEvent,
@@ -17,17 +19,11 @@ import type {
 /** The `version` Terra stamps on data and lifecycle events. */
 export const EVENT_VERSION = '2022-03-16';
 
-/** The data types whose events carry a `data` array of records. */
-export type DataEventType =
-  | 'activity'
-  | 'body'
-  | 'daily'
-  | 'menstruation'
-  | 'nutrition'
-  | 'sleep'
-  | 'planned_workout'
-  | 'hormone'
-  | 'health_observation';
+/**
+ * The data types whose events carry a `data` array of records: the registry's data events but
+ * `athlete`, which carries one `athlete` object.
+ */
+export type DataEventType = Exclude<RegistryDataEventType, 'athlete'>;
 
 /** A connection succeeded. Terra also sends `reference_id` and `version`, which its schema leaves out. */
 export function authEvent(
@@ -118,19 +114,8 @@ const WITHOUT_MESSAGE = new Set([
   'large_request_sending',
 ]);
 
-/** Events that carry data (records or a profile). */
-const DATA_TYPES = new Set([
-  'activity',
-  'athlete',
-  'body',
-  'daily',
-  'menstruation',
-  'nutrition',
-  'sleep',
-  'planned_workout',
-  'hormone',
-  'health_observation',
-]);
+/** Events that carry data (records or a profile), from the event registry. */
+const DATA_TYPES: ReadonlySet<string> = new Set(DATA_EVENT_TYPES);
 
 /**
  * An event as real deliveries show it rather than as Terra's spec writes it (each change is seen in

@@ -7,7 +7,6 @@
  */
 import { TerraWebhookRequestError, type TerraWebhookRequestErrorCode } from '../errors.js';
 import { startDeadline } from './deadline.js';
-import { getHeader, type HeadersLike } from './signature.js';
 
 /** The status each refusal is answered with. */
 export const REFUSAL_STATUS: Readonly<Record<TerraWebhookRequestErrorCode, number>> = {
@@ -36,24 +35,6 @@ export const tooSlow = (deadlineMs: number): TerraWebhookRequestError =>
 /** The error for an upload the client broke off. */
 export const brokenOff = (): TerraWebhookRequestError =>
   new TerraWebhookRequestError('body_incomplete', 400, 'The client broke off the upload before the body was complete.');
-
-/** The `Content-Length` of a request, when it has a valid one. */
-export function contentLength(headers: HeadersLike | undefined): number | undefined {
-  return parseContentLength(getHeader(headers, 'content-length'));
-}
-
-/** A `Content-Length` value as a number, when it is a valid one. */
-export function parseContentLength(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  // Servers hand over the value trimmed: digits only is the usual case, checked without a regex.
-  let digits = value.length >= 1 && value.length <= 15;
-  for (let i = 0; digits && i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    digits = code >= 48 && code <= 57;
-  }
-  if (digits) return Number(value);
-  return /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : undefined;
-}
 
 /** Joins chunks into one array (the chunk itself when there is one). */
 export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {

@@ -9,21 +9,19 @@ import { TerraInvalidArgumentError, TerraWebhookVerificationError } from '../err
 import { describeKind } from '../internal/describe.js';
 import { parseJson } from '../internal/json.js';
 import { isWebRequest } from '../internal/web-request.js';
-import type { SchemaDrift, Tolerated } from '../models/parse.js';
+import type { SchemaDrift, Tolerated } from '../models/drift.js';
 import { type RawBody, rawBodyText } from './bytes.js';
 import { readEvent, type TerraWebhookEvent } from './events.js';
+import { orderingTimestampOf, referenceOf, type SignatureHeaderInput, traceIdOf } from './headers.js';
+import type { SignatureEngine } from './signature/engines.js';
 import {
   checkSignature,
-  getHeader,
   type ResolvedVerifyOptions,
   requireRawBody,
   resolveVerifyOptions,
-  type SignatureEngine,
-  type SignatureHeaderInput,
   type VerifiedSignature,
   type VerifyOptions,
-  verifyWith,
-} from './signature.js';
+} from './signature/verify.js';
 
 /** The delivery headers Terra sends with each webhook, read from the request. */
 export interface WebhookDelivery {
@@ -61,11 +59,6 @@ export interface TerraWebhookResponseInit {
   headers?: unknown;
 }
 
-function orderingTimestamp(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\s*\d{1,16}\s*$/.test(value)) return undefined;
-  return Number(value);
-}
-
 /**
  * A verified webhook delivery: its body, its delivery headers and, on demand, its typed event.
  * Made by {@link handleWebhook} and {@link handleWebhookRequest}, only after the signature checks out.
@@ -90,9 +83,9 @@ export class TerraWebhookResponse implements WebhookDelivery {
   constructor(init: TerraWebhookResponseInit) {
     this.#rawBody = init.rawBody;
     this.signature = init.signature;
-    this.traceId = getHeader(init.headers, 'x-terra-trace-id');
-    this.reference = getHeader(init.headers, 'terra-reference');
-    this.orderingTimestamp = orderingTimestamp(getHeader(init.headers, 'x-terra-ordering-timestamp'));
+    this.traceId = traceIdOf(init.headers);
+    this.reference = referenceOf(init.headers);
+    this.orderingTimestamp = orderingTimestampOf(init.headers);
   }
 
   /** The body as Terra sent it (health data: keep it out of logs). */
@@ -193,25 +186,17 @@ export async function verifyWebhook(
       'verifyWebhook(rawBody, headers, options) takes the request headers (or the signature header value) second and the options third; only a Web Request comes with its own headers.',
     );
   }
-  return verifyRaw(input, headerOrOptions as SignatureHeaderInput, resolveVerifyOptions(options));
-}
-
-/** {@link verifyWebhook} of a raw body, with options already checked. @internal */
-export async function verifyRaw(
-  rawBody: RawBody,
-  header: SignatureHeaderInput,
-  options: ResolvedVerifyOptions,
-  engine?: SignatureEngine,
-): Promise<TerraWebhookResponse> {
-  return verifyRawNow(rawBody, header, options, engine);
+  return verifyDelivery(input, headerOrOptions as SignatureHeaderInput, resolveVerifyOptions(options));
 }
 
 /**
- * {@link verifyRaw}, answered at once when the engine answers at once (node:crypto): the Node
- * adapters' hot path. Throws, or rejects, with what {@link verifyWebhook} rejects with.
+ * The one verify path: checks the signature ({@link checkSignature}) and makes the verified delivery.
+ * Every public spelling ({@link verifyWebhook}, `handleWebhook`, the deprecated ones, the webhook
+ * handler) ends here. Answered at once when the engine answers at once (node:crypto), the adapters'
+ * hot path; throws, or rejects, with what {@link verifyWebhook} rejects with.
  * @internal
  */
-export function verifyRawNow(
+export function verifyDelivery(
   rawBody: RawBody,
   header: SignatureHeaderInput,
   options: ResolvedVerifyOptions,
@@ -236,7 +221,7 @@ export async function verifyRequest(request: Request, options: ResolvedVerifyOpt
     );
   }
   if (request.bodyUsed) throw bodyAlreadyRead();
-  return verifyRaw(new Uint8Array(await request.arrayBuffer()), request.headers, options);
+  return verifyDelivery(new Uint8Array(await request.arrayBuffer()), request.headers, options);
 }
 
 /** The error for a Web `Request` whose body was read before verification. @internal */
@@ -288,7 +273,7 @@ export async function checkTerraSignature(
 ): Promise<boolean> {
   const resolved = resolveVerifyOptions(options);
   try {
-    await verifyWith(rawBody, header, resolved);
+    await checkSignature(rawBody, header, resolved);
     return true;
   } catch (error) {
     if (error instanceof TerraWebhookVerificationError && error.code !== 'body_not_raw') return false;

@@ -27,247 +27,39 @@
  */
 import * as z from 'zod/mini';
 import { callback, optionsOf, parseArguments } from '../internal/options.js';
-import { AccessRevokedEventSchema } from '../models/generated/AccessRevokedEvent.js';
-import { ActivityEventSchema } from '../models/generated/ActivityEvent.js';
-import { AthleteEventSchema } from '../models/generated/AthleteEvent.js';
-import { type AuthErrorEvent, AuthErrorEventSchema } from '../models/generated/AuthErrorEvent.js';
-import { AuthSuccessEventSchema } from '../models/generated/AuthSuccessEvent.js';
-import { BodyEventSchema } from '../models/generated/BodyEvent.js';
-import { ConnectionErrorEventSchema } from '../models/generated/ConnectionErrorEvent.js';
-import { DailyEventSchema } from '../models/generated/DailyEvent.js';
-import { DeauthEventSchema } from '../models/generated/DeauthEvent.js';
-import { HealthObservationEventSchema } from '../models/generated/HealthObservationEvent.js';
-import { HormoneEventSchema } from '../models/generated/HormoneEvent.js';
-import { LabReportCompletedEventSchema } from '../models/generated/LabReportCompletedEvent.js';
-import { LabReportFailedEventSchema } from '../models/generated/LabReportFailedEvent.js';
-import { LargeRequestProcessingEventSchema } from '../models/generated/LargeRequestProcessingEvent.js';
-import { LargeRequestSendingEventSchema } from '../models/generated/LargeRequestSendingEvent.js';
-import { MenstruationEventSchema } from '../models/generated/MenstruationEvent.js';
-import { NutritionEventSchema } from '../models/generated/NutritionEvent.js';
-import { PermissionChangeEventSchema } from '../models/generated/PermissionChangeEvent.js';
-import { PlannedWorkoutEventSchema } from '../models/generated/PlannedWorkoutEvent.js';
-import { S3PayloadEventSchema } from '../models/generated/S3PayloadEvent.js';
-import { SleepEventSchema } from '../models/generated/SleepEvent.js';
-import { type TerraUser, TerraUserSchema } from '../models/generated/TerraUser.js';
-import { UserReauthEventSchema } from '../models/generated/UserReauthEvent.js';
+import {
+  type GoogleNoDatasourceEvent,
+  type HealthcheckEvent,
+  type LegacyAuthErrorEvent,
+  LegacyAuthErrorEventSchema,
+  type ProcessingEvent,
+  type RateLimitHitEvent,
+  type RequestCompletedEvent,
+  type RequestProcessingEvent,
+} from '../models/beyond-spec.js';
+import { type DriftListener, NO_DRIFT, type Tolerated } from '../models/drift.js';
+import { EVENT_SCHEMAS } from '../models/event-registry.js';
+import type { AuthErrorEvent } from '../models/generated/AuthErrorEvent.js';
 import { WebhookEventSchema } from '../models/generated/WebhookEvent.js';
 import type { WebhookEventType } from '../models/generated/WebhookEventType.js';
-import { lazySchema, ref } from '../models/lazy.js';
-import { type DriftListener, NO_DRIFT, parseWithDrift, type Tolerated } from '../models/parse.js';
+import { parseWithDrift } from '../models/parse.js';
 
-/**
- * A failed authentication in the older shape: `type: "auth"` with `status: "error"`, where newer
- * deliveries send `type: "auth_cancelled"` ({@link AuthErrorEvent}). Tell it from a success by
- * `status`, or use {@link isAuthFailure} for both failure shapes.
- */
-export interface LegacyAuthErrorEvent {
-  /** The event type, always `'auth'`. */
-  type: 'auth';
-  /** Always `'error'` in this shape. */
-  status: 'error';
-  /** Why the authentication failed, such as `access_denied`. */
-  reason?: string | null | undefined;
-  /** Terra's explanation, for people. */
-  message?: string | null | undefined;
-  /** The reference id you passed when starting the authentication. */
-  reference_id?: string | null | undefined;
-  /** The widget session the person used, if any. */
-  widget_session_id?: string | null | undefined;
-  /** The provider that was being connected. */
-  provider?: string | null | undefined;
-  /** The connection that was being made, when Terra includes it. */
-  user?: TerraUser | null | undefined;
-}
-
-/** Schema of {@link LegacyAuthErrorEvent}, built on first use. */
-export const LegacyAuthErrorEventSchema: z.ZodMiniType<LegacyAuthErrorEvent> = /* @__PURE__ */ lazySchema(
-  'LegacyAuthErrorEvent',
-  () =>
-    z.looseObject({
-      type: z.literal('auth'),
-      status: z.literal('error'),
-      reason: z.nullish(z.string()),
-      message: z.nullish(z.string()),
-      reference_id: z.nullish(z.string()),
-      widget_session_id: z.nullish(z.string()),
-      provider: z.nullish(z.string()),
-      user: z.nullish(ref(TerraUserSchema)),
-    }),
-);
-
-/**
- * Terra checking that your endpoint answers. Not in Terra's spec; fields typed as Terra's other SDKs
- * describe them, and optional here in case a delivery leaves one out.
- */
-export interface HealthcheckEvent {
-  /** The event type, always `'healthcheck'`. */
-  type: 'healthcheck';
-  /** Terra's status for the event, when it sends one. */
-  status?: string | null | undefined;
-  /** When the check was sent. */
-  creation_timestamp?: string | null | undefined;
-  /** Change in delivery volume, in percent. */
-  trend_percentage?: number | null | undefined;
-  /** How many webhooks Terra sent you in the last hour. */
-  sent_webhooks_last_hour?: number | null | undefined;
-}
-
-/** Schema of {@link HealthcheckEvent}, built on first use. */
-export const HealthcheckEventSchema: z.ZodMiniType<HealthcheckEvent> = /* @__PURE__ */ lazySchema(
-  'HealthcheckEvent',
-  () =>
-    z.looseObject({
-      type: z.literal('healthcheck'),
-      status: z.nullish(z.string()),
-      creation_timestamp: z.nullish(z.string()),
-      trend_percentage: z.nullish(z.number()),
-      sent_webhooks_last_hour: z.nullish(z.number()),
-    }),
-);
-
-/** Data for a user is still being fetched; it will follow. Not in Terra's spec. */
-export interface ProcessingEvent {
-  /** The event type, always `'processing'`. */
-  type: 'processing';
-  /** Terra's status for the event, when it sends one. */
-  status?: string | null | undefined;
-  /** Terra's explanation, for people. */
-  message?: string | null | undefined;
-  /** The connection the event is about. */
-  user: TerraUser;
-  /** How long Terra expects to take, in seconds. */
-  retry_after_seconds?: number | null | undefined;
-}
-
-/** Schema of {@link ProcessingEvent}, built on first use. */
-export const ProcessingEventSchema: z.ZodMiniType<ProcessingEvent> = /* @__PURE__ */ lazySchema('ProcessingEvent', () =>
-  z.looseObject({
-    type: z.literal('processing'),
-    status: z.nullish(z.string()),
-    message: z.nullish(z.string()),
-    user: ref(TerraUserSchema),
-    retry_after_seconds: z.nullish(z.number()),
-  }),
-);
-
-/**
- * A provider rate-limited Terra while it fetched a user's data; Terra retries by itself at
- * `retrying_at`. Not in Terra's spec.
- */
-export interface RateLimitHitEvent {
-  /** The event type, always `'rate_limit_hit'`. */
-  type: 'rate_limit_hit';
-  /** Terra's status for the event, when it sends one. */
-  status?: string | null | undefined;
-  /** The connection the event is about. */
-  user: TerraUser;
-  /** Start of the range being fetched. */
-  start_date?: string | null | undefined;
-  /** End of the range being fetched. */
-  end_date?: string | null | undefined;
-  /** When Terra will try again. */
-  retrying_at?: string | null | undefined;
-  /** Terra's explanation, for people. */
-  message?: string | null | undefined;
-}
-
-/** Schema of {@link RateLimitHitEvent}, built on first use. */
-export const RateLimitHitEventSchema: z.ZodMiniType<RateLimitHitEvent> = /* @__PURE__ */ lazySchema(
-  'RateLimitHitEvent',
-  () =>
-    z.looseObject({
-      type: z.literal('rate_limit_hit'),
-      status: z.nullish(z.string()),
-      user: ref(TerraUserSchema),
-      start_date: z.nullish(z.string()),
-      end_date: z.nullish(z.string()),
-      retrying_at: z.nullish(z.string()),
-      message: z.nullish(z.string()),
-    }),
-);
-
-/** A Google Fit user has no data source Terra can read. Not in Terra's spec. */
-export interface GoogleNoDatasourceEvent {
-  /** The event type, always `'google_no_datasource'`. */
-  type: 'google_no_datasource';
-  /** Terra's status for the event, when it sends one. */
-  status?: string | null | undefined;
-  /** The connection the event is about. */
-  user: TerraUser;
-  /** Terra's explanation, for people. */
-  message?: string | null | undefined;
-}
-
-/** Schema of {@link GoogleNoDatasourceEvent}, built on first use. */
-export const GoogleNoDatasourceEventSchema: z.ZodMiniType<GoogleNoDatasourceEvent> = /* @__PURE__ */ lazySchema(
-  'GoogleNoDatasourceEvent',
-  () =>
-    z.looseObject({
-      type: z.literal('google_no_datasource'),
-      status: z.nullish(z.string()),
-      user: ref(TerraUserSchema),
-      message: z.nullish(z.string()),
-    }),
-);
-
-/**
- * terra-python's `request_processing` event: Terra started on a data request for a user. An older
- * event, typed as terra-python read it (`RequestProcessingHookResponse`); everything but `type` and
- * `user` may be missing.
- */
-export interface RequestProcessingEvent {
-  /** The event type, always `'request_processing'`. */
-  type: 'request_processing';
-  /** Terra's status for the event, when it sends one. */
-  status?: string | null | undefined;
-  /** Terra's explanation, for people. */
-  message?: string | null | undefined;
-  /** The connection the request is for. */
-  user: TerraUser;
-}
-
-/** Schema of {@link RequestProcessingEvent}, built on first use. */
-export const RequestProcessingEventSchema: z.ZodMiniType<RequestProcessingEvent> = /* @__PURE__ */ lazySchema(
-  'RequestProcessingEvent',
-  () =>
-    z.looseObject({
-      type: z.literal('request_processing'),
-      status: z.nullish(z.string()),
-      message: z.nullish(z.string()),
-      user: ref(TerraUserSchema),
-    }),
-);
-
-/**
- * terra-python's `request_completed` event: every payload of a data request was sent. An older event,
- * typed as terra-python read it (`RequestCompletedHookResponse`); everything but `type` and `user` may
- * be missing.
- */
-export interface RequestCompletedEvent {
-  /** The event type, always `'request_completed'`. */
-  type: 'request_completed';
-  /** Terra's status for the event, when it sends one. */
-  status?: string | null | undefined;
-  /** Terra's explanation, for people. */
-  message?: string | null | undefined;
-  /** The request this completes: the `reference` its answer gave, and the deliveries' `terra-reference`. */
-  reference?: string | null | undefined;
-  /** The connection the request was for. */
-  user: TerraUser;
-}
-
-/** Schema of {@link RequestCompletedEvent}, built on first use. */
-export const RequestCompletedEventSchema: z.ZodMiniType<RequestCompletedEvent> = /* @__PURE__ */ lazySchema(
-  'RequestCompletedEvent',
-  () =>
-    z.looseObject({
-      type: z.literal('request_completed'),
-      status: z.nullish(z.string()),
-      message: z.nullish(z.string()),
-      reference: z.nullish(z.string()),
-      user: ref(TerraUserSchema),
-    }),
-);
+export {
+  type GoogleNoDatasourceEvent,
+  GoogleNoDatasourceEventSchema,
+  type HealthcheckEvent,
+  HealthcheckEventSchema,
+  type LegacyAuthErrorEvent,
+  LegacyAuthErrorEventSchema,
+  type ProcessingEvent,
+  ProcessingEventSchema,
+  type RateLimitHitEvent,
+  RateLimitHitEventSchema,
+  type RequestCompletedEvent,
+  RequestCompletedEventSchema,
+  type RequestProcessingEvent,
+  RequestProcessingEventSchema,
+} from '../models/beyond-spec.js';
 
 /**
  * An event whose `type` this version of the SDK does not know (Terra added it later). It is
@@ -321,37 +113,16 @@ export type TerraWebhookEventOf<T extends TerraWebhookEventName> = Extract<
 
 type SchemaTable = { [T in KnownWebhookEventName]: z.ZodMiniType<TerraWebhookEventOf<T>> };
 
-/** The schema of each known type. `auth` is the success; failures are picked by `status` below. */
-const SCHEMAS = {
-  auth: AuthSuccessEventSchema,
-  auth_cancelled: AuthErrorEventSchema,
-  deauth: DeauthEventSchema,
-  user_reauth: UserReauthEventSchema,
-  access_revoked: AccessRevokedEventSchema,
-  connection_error: ConnectionErrorEventSchema,
-  permission_change: PermissionChangeEventSchema,
-  large_request_processing: LargeRequestProcessingEventSchema,
-  large_request_sending: LargeRequestSendingEventSchema,
-  activity: ActivityEventSchema,
-  athlete: AthleteEventSchema,
-  body: BodyEventSchema,
-  daily: DailyEventSchema,
-  menstruation: MenstruationEventSchema,
-  nutrition: NutritionEventSchema,
-  sleep: SleepEventSchema,
-  planned_workout: PlannedWorkoutEventSchema,
-  hormone: HormoneEventSchema,
-  health_observation: HealthObservationEventSchema,
-  'lab_report.completed': LabReportCompletedEventSchema,
-  'lab_report.failed': LabReportFailedEventSchema,
-  s3_payload: S3PayloadEventSchema,
-  healthcheck: HealthcheckEventSchema,
-  processing: ProcessingEventSchema,
-  rate_limit_hit: RateLimitHitEventSchema,
-  google_no_datasource: GoogleNoDatasourceEventSchema,
-  request_processing: RequestProcessingEventSchema,
-  request_completed: RequestCompletedEventSchema,
-} satisfies SchemaTable;
+/**
+ * The schema of each known type, from the event registry (`models/event-registry.ts`), typed by the
+ * union: the registry must have a row for every known type, whose schema reads that type's event.
+ * `auth` is the success; failures are picked by `status` below.
+ */
+const SCHEMAS: SchemaTable = EVENT_SCHEMAS;
+
+// And no row of a type the union leaves out: a row is not enough to type an event.
+type UntypedRows = Exclude<keyof typeof EVENT_SCHEMAS, KnownWebhookEventName>;
+true satisfies [UntypedRows] extends [never] ? true : false;
 
 /** Every event type the SDK knows, in no particular order. */
 export const KNOWN_WEBHOOK_EVENT_TYPES: readonly KnownWebhookEventName[] = /* @__PURE__ */ Object.freeze(

@@ -8,25 +8,27 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { readEnv } from '../internal/env.js';
-import { limitedLog } from '../internal/log-limit.js';
 import { callback, methods, milliseconds, optionsOf, parseConfig, secrets, wholeNumber } from '../internal/options.js';
-import { NO_DRIFT, type SchemaDrift } from '../models/parse.js';
-import { type TerraWebhookResponse, verifyRawNow, verifyRequest, type WebhookDelivery } from './delivery.js';
+import { driftLog, NO_DRIFT, type SchemaDrift } from '../models/drift.js';
+import { type TerraWebhookResponse, verifyDelivery, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
   isKnownEventType,
   type TerraWebhookEvent,
   type TerraWebhookEventName,
   type TerraWebhookEventOf,
 } from './events.js';
+import type { HeadersLike } from './headers.js';
+import { DEFAULT_LOG_LINES_PER_MINUTE, rateLimitedLogger } from './log.js';
+import type { SignatureEngine } from './signature/engines.js';
 import {
-  type HeadersLike,
   type ResolvedVerifyOptions,
   resolveTolerance,
-  type SignatureEngine,
   verifySettingsShape,
   type WebhookSecret,
-} from './signature.js';
+} from './signature/verify.js';
 import type { WebhookStore } from './store.js';
+
+export { DEFAULT_LOG_LINES_PER_MINUTE, logLine, rateLimitedLogger } from './log.js';
 
 /** Handles the events of one type. May be async; the adapters wait for it up to `deadlineMs`. */
 export type WebhookListener<E extends TerraWebhookEvent = TerraWebhookEvent> = (
@@ -126,7 +128,8 @@ export interface WebhookHandlerOptions {
    * Called for every delivery that failed: a request refused before verification, a bad signature,
    * a body that is not JSON, an event that breaks its schema (with its JSON, since it was answered
    * 200 and will not come again), or a listener that threw. Without it, each failure is logged as one
-   * line (phase, status, code, trace id; no stack, no payload value), at most
+   * line (phase, status, code, trace id, and the fix when the fault is in your setup, such as
+   * `express.json()` reading the body first; no stack, no payload value), at most
    * {@link DEFAULT_LOG_LINES_PER_MINUTE} lines a minute, then one line counting those left out. Pass
    * your own to log more, or to your logger.
    */
@@ -177,65 +180,10 @@ export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_BODY_DEADLINE_MS = 10_000;
 /** The default number of listeners that may still run after their deadline. */
 export const DEFAULT_MAX_LATE_LISTENERS = 64;
-/** How many lines the default error logger writes a minute, at most. */
-export const DEFAULT_LOG_LINES_PER_MINUTE = 10;
-
-/** A short token for a log line: word characters, dots, colons and dashes only, at most 64. */
-const token = (value: unknown): string =>
-  typeof value === 'string' && value !== '' ? value.replace(/[^\w.:-]/g, '_').slice(0, 64) : '-';
-
-/** What the default logger writes for one failure: one line, without the message or stack. @internal */
-export function logLine(error: unknown, context: WebhookErrorContext): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const name = (error as { name?: unknown } | null)?.name;
-  const when = context.afterResponse ? ' after answering' : '';
-  return `terra-sdk: webhook delivery failed${when}: phase=${context.phase} status=${context.status} code=${token(typeof code === 'string' ? code : name)} trace=${token(context.traceId)}`;
-}
-
-/**
- * The logger used without `onError`: one line per failure, at most `perMinute` lines in a minute,
- * then one line counting the failures left out.
- * @internal
- */
-export function rateLimitedLogger(
-  write: (line: string) => void = (line) => console.error(line),
-  perMinute = DEFAULT_LOG_LINES_PER_MINUTE,
-  now: () => number = Date.now,
-): WebhookErrorListener {
-  const log = limitedLog({
-    write,
-    perMinute,
-    now,
-    leftOut: (count) =>
-      `terra-sdk: ${count} more failed webhook deliveries in the last minute were not logged (pass onError to see each one)`,
-  });
-  return (error, context) => {
-    log(logLine(error, context));
-  };
-}
-
-/** Lines a minute the default `onDrift` writes at most. */
-const DRIFT_LINES_PER_MINUTE = 10;
-
-/** The paths named in a drift log line; the rest are counted. */
-const DRIFT_PATHS_IN_LINE = 3;
-
 /** The default `onDrift`: one line per delivery, rate-limited, paths and codes only. */
 function defaultOnDrift(now: () => number): WebhookDriftListener {
-  const log = limitedLog({
-    write: (line) => console.warn(line),
-    perMinute: DRIFT_LINES_PER_MINUTE,
-    now,
-    leftOut: (count) =>
-      `terra-sdk: ${count} more webhooks that differ from their schema in the last minute were not logged (see delivery.drift, or pass onDrift)`,
-  });
-  return (drift, context) => {
-    const shown = drift.slice(0, DRIFT_PATHS_IN_LINE).map((d) => `${d.path} (${d.code})`);
-    const more = drift.length > DRIFT_PATHS_IN_LINE ? ` and ${drift.length - DRIFT_PATHS_IN_LINE} more` : '';
-    log(
-      `terra-sdk: delivered a ${context.eventType} webhook that differs from its schema at ${shown.join(', ')}${more}; see delivery.drift, or pass onDrift`,
-    );
-  };
+  const log = driftLog({ now, hint: 'see delivery.drift, or pass onDrift' });
+  return (drift, context) => log(`a ${context.eventType} webhook`, drift);
 }
 
 const handlerOptions = optionsOf<WebhookHandlerOptions>()(() => ({
@@ -371,7 +319,7 @@ export class WebhookHandler {
     headers: HeadersLike,
     engine?: SignatureEngine,
   ): TerraWebhookResponse | Promise<TerraWebhookResponse> {
-    return verifyRawNow(body, headers, this.#verify, engine);
+    return verifyDelivery(body, headers, this.#verify, engine);
   }
 
   /**

@@ -5,6 +5,8 @@
  *
  * @module terra-sdk/webhooks
  */
+
+export { createFetchHandler, type FetchHandler } from '../adapters/fetch.js';
 export {
   TerraApiError,
   TerraConfigurationError,
@@ -18,6 +20,7 @@ export {
   TerraWebhookVerificationError,
   type TerraWebhookVerificationErrorCode,
 } from '../errors.js';
+export type { DriftListener, SchemaDrift } from '../models/drift.js';
 export type { AccessRevokedEvent } from '../models/generated/AccessRevokedEvent.js';
 export type { ActivityEvent } from '../models/generated/ActivityEvent.js';
 export type { AthleteEvent } from '../models/generated/AthleteEvent.js';
@@ -41,7 +44,6 @@ export type { S3PayloadEvent } from '../models/generated/S3PayloadEvent.js';
 export type { SleepEvent } from '../models/generated/SleepEvent.js';
 export type { TerraUser } from '../models/generated/TerraUser.js';
 export type { UserReauthEvent } from '../models/generated/UserReauthEvent.js';
-export type { DriftListener, SchemaDrift } from '../models/parse.js';
 export type { RawBody } from './bytes.js';
 export {
   checkTerraSignature,
@@ -80,12 +82,6 @@ export {
   type UnknownWebhookEvent,
 } from './events.js';
 export {
-  createFetchHandler,
-  type FetchHandler,
-  OVERLOADED_RETRY_AFTER_SECONDS,
-  type WaitUntil,
-} from './fetch-handler.js';
-export {
   createWebhookHandler,
   DEFAULT_BODY_DEADLINE_MS,
   DEFAULT_DEADLINE_MS,
@@ -101,16 +97,15 @@ export {
   type WebhookHandlerOptions,
   type WebhookListener,
 } from './handler.js';
+export { type HeadersLike, SIGNATURE_HEADER_NAMES, type SignatureHeaderInput } from './headers.js';
+export { OVERLOADED_RETRY_AFTER_SECONDS, type WaitUntil } from './receive.js';
 export { DEFAULT_S3_TIMEOUT_MS, type FetchS3PayloadOptions, fetchS3Payload } from './s3.js';
 export { type SignedWebhook, type SignOptions, type SignWebhookOptions, signPayload, signWebhook } from './sign.js';
 export {
   DEFAULT_TOLERANCE_SECONDS,
-  type HeadersLike,
-  SIGNATURE_HEADER_NAMES,
-  type SignatureHeaderInput,
   type VerifiedSignature,
   type VerifyOptions,
   verifySignature,
   type WebhookSecret,
-} from './signature.js';
+} from './signature/verify.js';
 export type { WebhookStore, WebhookStoreResult } from './store.js';

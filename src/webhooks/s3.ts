@@ -21,9 +21,10 @@ import { parseJson } from '../internal/json.js';
 import { systemCause } from '../internal/network-error.js';
 import { abortSignal, callback, milliseconds, optionsOf, parseArguments, wholeNumber } from '../internal/options.js';
 import type { S3PayloadEvent } from '../models/generated/S3PayloadEvent.js';
-import { contentLength, readWebStream } from './body.js';
+import { readWebStream } from './body.js';
 import { parseEvent, type TerraWebhookEvent } from './events.js';
 import { DEFAULT_MAX_BODY_BYTES } from './handler.js';
+import { contentLength } from './headers.js';
 
 /** Options of {@link fetchS3Payload}. */
 export interface FetchS3PayloadOptions {

@@ -9,7 +9,7 @@ import { TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { optionsOf, parseArguments, wholeNumber } from '../internal/options.js';
 import { type RawBody, rawBodyText, rawBodyView, toHex } from './bytes.js';
-import { hmac, signedMessage, subtleCrypto } from './signature.js';
+import { hmac, signedMessage, subtleCrypto } from './signature/engines.js';
 import { terraJson } from './terra-json.js';
 
 /** Options of {@link signWebhook}. */

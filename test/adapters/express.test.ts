@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import express from 'express';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { terraWebhook } from '../../src/adapters/express.js';
 import { TerraWebhookVerificationError } from '../../src/errors.js';
 import { createWebhookHandler, type WebhookErrorContext, type WebhookHandler } from '../../src/webhooks/handler.js';
@@ -95,6 +95,33 @@ describe('express body parsers', () => {
       /express\.json\(\).*before app\.use\(express\.json\(\)\)/,
     );
     expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 500 });
+  });
+
+  it('without onError, logs one line that carries the fix when express.json() ran first', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const app = express();
+      app.use(express.json());
+      app.post('/webhooks/terra', terraWebhook(createWebhookHandler({ secret: SECRET })));
+      const mounted = await serve(app);
+      try {
+        expect((await send(mounted.base)).status).toBe(500);
+      } finally {
+        await mounted.close?.();
+      }
+      expect(log).toHaveBeenCalledTimes(1);
+      const line = String(log.mock.calls[0]?.[0]);
+      expect(line).toMatch(
+        /^terra-sdk: webhook delivery failed: phase=verify status=500 code=body_not_raw trace=\S+; fix: /,
+      );
+      expect(line).toContain('before app.use(express.json())');
+      expect(line).toContain('express.raw({ type: "application/json" })');
+      expect(line).not.toContain('\n');
+      // No payload value in the line: the body's user id stays out.
+      expect(line).not.toContain(JSON.parse(body).user.user_id);
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it('refuses a Buffer from express.raw() over maxBodyBytes with 413', async () => {

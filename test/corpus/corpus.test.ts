@@ -9,12 +9,12 @@
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { EVIDENCE, OVERRIDES } from '../../scripts/generate-models.js';
+import { createFetchHandler } from '../../src/adapters/fetch.js';
 import type { TerraApiResponse } from '../../src/index.js';
 import { TerraValidationError } from '../../src/index.js';
 import type { SchemaDrift } from '../../src/models/index.js';
 import { fixtures } from '../../src/testing/fixtures.js';
 import { KNOWN_WEBHOOK_EVENT_TYPES, type TerraWebhookEvent } from '../../src/webhooks/events.js';
-import { createFetchHandler } from '../../src/webhooks/fetch-handler.js';
 import {
   createWebhookHandler,
   type WebhookDriftContext,

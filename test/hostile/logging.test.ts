@@ -3,7 +3,8 @@
  * status, code, trace id; no message, no stack), at most ten a minute, then one line counting the rest.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createWebhookHandler, rateLimitedLogger } from '../../src/webhooks/handler.js';
+import { createWebhookHandler } from '../../src/webhooks/handler.js';
+import { logLine, rateLimitedLogger } from '../../src/webhooks/log.js';
 import { ADAPTERS, send, serveWith } from './support.js';
 
 afterEach(() => {
@@ -57,5 +58,22 @@ describe('rate limiting of the default logger', () => {
     log(new Error('x'), context);
     expect(lines).toHaveLength(12);
     expect(lines[11]).toMatch(/^terra-sdk: webhook delivery failed: phase=verify status=401 code=Error trace=-$/);
+  });
+});
+
+describe('the fix in the default line', () => {
+  const context = { phase: 'verify', status: 500, afterResponse: false } as const;
+
+  it('names the fix of a setup fault, and none for a fault of the sender', () => {
+    expect(logLine({ code: 'missing_secret' }, context)).toMatch(
+      /code=missing_secret trace=-; fix: .*TERRA_WEBHOOK_SECRET/,
+    );
+    expect(logLine({ name: 'TerraConfigurationError', option: 'crypto' }, context)).toMatch(/; fix: Web Crypto/);
+    expect(logLine({ code: 'body_too_large' }, { ...context, phase: 'receive', status: 413 })).toMatch(
+      /; fix: raise maxBodyBytes/,
+    );
+    expect(logLine({ code: 'missing_header' }, { ...context, status: 401 })).toBe(
+      'terra-sdk: webhook delivery failed: phase=verify status=401 code=missing_header trace=-',
+    );
   });
 });

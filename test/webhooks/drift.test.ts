@@ -3,6 +3,7 @@
  * the body), what `onDrift` gets and what it logs by default, and that types still narrow by `type`.
  */
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { createFetchHandler } from '../../src/adapters/fetch.js';
 import { TerraConfigurationError, TerraInvalidArgumentError, TerraValidationError } from '../../src/errors.js';
 import type { AuthErrorEvent, DeauthEvent, SchemaDrift } from '../../src/models/index.js';
 import { fixtures } from '../../src/testing/fixtures.js';
@@ -13,7 +14,6 @@ import {
   parseEvent,
   type TerraWebhookEvent,
 } from '../../src/webhooks/events.js';
-import { createFetchHandler } from '../../src/webhooks/fetch-handler.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
 import { deliveryHeaders, SECRET, signedRequest } from '../support/webhooks.js';
 

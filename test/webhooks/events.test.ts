@@ -1,5 +1,16 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { TerraValidationError } from '../../src/errors.js';
+import {
+  DATA_EVENT_TYPES,
+  EVENT_REGISTRY,
+  EVENT_SCHEMAS,
+  eventKind,
+  type IdentifyingRules,
+  LARGE_REQUEST_EVENT_TYPES,
+  LIFECYCLE_EVENT_TYPES,
+  REGISTERED_EVENT_TYPES,
+} from '../../src/models/event-registry.js';
+import { IDENTIFYING_FIELDS } from '../../src/models/identifying.js';
 import type { AthleteEvent, AuthSuccessEvent, SchemaDrift, WebhookEventType } from '../../src/models/index.js';
 import {
   isAuthFailure,
@@ -303,3 +314,42 @@ function catchError(fn: () => unknown): TerraValidationError {
   }
   throw new Error('expected a TerraValidationError');
 }
+
+describe('the event registry', () => {
+  it('has one row per known type, and is where every list of types comes from', () => {
+    expect(Object.keys(EVENT_REGISTRY)).toEqual([...KNOWN_WEBHOOK_EVENT_TYPES]);
+    expect(Object.keys(EVENT_SCHEMAS)).toEqual(Object.keys(EVENT_REGISTRY));
+    for (const [type, row] of Object.entries(EVENT_REGISTRY)) {
+      expect(IDENTIFYING_FIELDS[row.model], type).toBe(row.identifying);
+      expect(eventKind(type)).toBe(row.kind);
+    }
+    const kinds = [...LIFECYCLE_EVENT_TYPES, ...DATA_EVENT_TYPES, ...LARGE_REQUEST_EVENT_TYPES];
+    expect(new Set(kinds).size).toBe(kinds.length);
+    for (const type of kinds) expect(isKnownEventType(type)).toBe(true);
+    expect(eventKind('route')).toBeUndefined();
+    expect(eventKind('toString')).toBeUndefined();
+  });
+
+  it('tells data events by their identifying records', () => {
+    for (const type of DATA_EVENT_TYPES) {
+      const identifying: IdentifyingRules = EVENT_REGISTRY[type].identifying;
+      expect(identifying.data === 'records' || identifying.athlete === 'object', type).toBe(true);
+    }
+    for (const type of REGISTERED_EVENT_TYPES.filter((t) => eventKind(t) !== 'data')) {
+      expect((EVENT_REGISTRY[type].identifying as IdentifyingRules).data, type).toBeUndefined();
+    }
+  });
+
+  it('has a lifecycle event for each way a connection is made, changed or lost', () => {
+    expect([...LIFECYCLE_EVENT_TYPES].sort()).toEqual([
+      'access_revoked',
+      'auth',
+      'auth_cancelled',
+      'connection_error',
+      'deauth',
+      'permission_change',
+      'user_reauth',
+    ]);
+    expect([...LARGE_REQUEST_EVENT_TYPES].sort()).toEqual(['large_request_processing', 'large_request_sending']);
+  });
+});

@@ -1,16 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { nodeCryptoEngine } from '../../src/adapters/node.js';
+import { nodeCryptoEngine } from '../../src/adapters/node-io.js';
 import { TerraConfigurationError, TerraInvalidArgumentError, TerraWebhookVerificationError } from '../../src/errors.js';
 import { signPayload } from '../../src/webhooks/sign.js';
+import { type SignatureEngine, webCryptoEngine } from '../../src/webhooks/signature/engines.js';
 import {
   checkSignature,
   DEFAULT_TOLERANCE_SECONDS,
   resolveVerifyOptions,
-  type SignatureEngine,
   type VerifyOptions,
   verifySignature,
-  webCryptoEngine,
-} from '../../src/webhooks/signature.js';
+} from '../../src/webhooks/signature/verify.js';
 import { hmacHex, SECRET, signatureHeader, vectors } from '../support/webhooks.js';
 
 const T = 1_700_000_000;

@@ -3,8 +3,8 @@
  * behaviour, which every adapter inherits from it.
  */
 import { describe, expect, it } from 'vitest';
+import { createFetchHandler, fromRequest } from '../../src/adapters/fetch.js';
 import { TerraWebhookRequestError } from '../../src/errors.js';
-import { createFetchHandler, fromRequest } from '../../src/webhooks/fetch-handler.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
 import { describeAdapter, viaRequest } from '../support/adapter-contract.js';
 import { activityEvent, SECRET, signedRequest } from '../support/webhooks.js';

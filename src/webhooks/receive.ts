@@ -1,17 +1,20 @@
 /**
- * The one Request-to-Response core every adapter wraps. Bun, Deno, Cloudflare Workers and any other
- * fetch-style server use it directly; the Node adapters feed it Node's request without building a
- * Web `Request`.
+ * Receiving one webhook: the request-to-answer core every adapter (`adapters/`: fetch, Node,
+ * Express, Fastify, Hono, Next.js) wraps. It refuses what it must before reading (method, overload,
+ * no signature, a declared length over the limit), reads the body within bounds, verifies it, reads
+ * the event, applies it to the store, runs the listener within its deadline, and turns every failure
+ * into an answer and a call of `onError`.
  *
  * @packageDocumentation
  */
 import { TerraInvalidArgumentError, TerraWebhookRequestError, TerraWebhookVerificationError } from '../errors.js';
-import { brokenOff, contentLength, readWebStream, tooLarge, tooSlow } from './body.js';
-import { startDeadline } from './deadline.js';
-import { bodyAlreadyRead, type TerraWebhookResponse } from './delivery.js';
+import { tooLarge } from './body.js';
+import type { TerraWebhookResponse } from './delivery.js';
 import type { TerraWebhookEvent } from './events.js';
 import type { WebhookErrorContext, WebhookErrorPhase, WebhookHandler } from './handler.js';
-import { getHeader, type HeadersLike, missingSignature, type SignatureEngine } from './signature.js';
+import { contentLength, type HeadersLike, traceIdOf } from './headers.js';
+import type { SignatureEngine } from './signature/engines.js';
+import { missingSignature } from './signature/header.js';
 
 /** Lets a runtime keep work alive after the response is sent. */
 export interface WaitUntil {
@@ -21,9 +24,6 @@ export interface WaitUntil {
    */
   waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
-
-/** Handles one webhook request: `(request, context?) => Promise<Response>`. */
-export type FetchHandler = (request: Request, context?: WaitUntil) => Promise<Response>;
 
 /** A webhook request as the core reads it, whatever the runtime or framework. @internal */
 export interface IncomingWebhook {
@@ -75,89 +75,6 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null &&
   typeof (value as { then?: unknown }).then === 'function';
 
-/**
- * Makes a fetch handler from a {@link WebhookHandler}. For each request it:
- *
- * - answers 405 (with `Allow: POST`) to anything but POST, without reading it;
- * - answers 503 with `Retry-After` while `maxLateListeners` listeners are still running;
- * - answers 401 to a request without a signature header, without reading its body;
- * - reads the body within `maxBodyBytes` (413 beyond, from `Content-Length` before reading or once
- *   that much arrived) and `bodyDeadlineMs` (408);
- * - verifies the signature: 401 if it fails (500 if the body was already read, a setup error);
- * - reads the JSON: 400 if the body is not JSON;
- * - parses the event: an unknown type is an `unknown` event; an event whose identifying fields are
- *   broken is answered 200 (Terra would retry it for a day, to no avail) and handed to `onError` with
- *   its JSON; an event that differs from its schema elsewhere is delivered, and its drift handed to
- *   `onDrift`;
- * - with a `store`, applies the event to it first: 500 if the store fails (Terra retries), 200 without
- *   running the listener for a delivery seen before and handled;
- * - runs the listener: 200 when it finishes, 500 if it throws (Terra retries), and 200 at
- *   `deadlineMs` if it is still running, letting it finish in the background. With a `store`, a
- *   listener that completed marks its delivery handled.
- *
- * @example
- * ```ts
- * // Bun, Deno, or a Worker
- * const webhook = createFetchHandler(handler);
- * export default { fetch: (request, env, ctx) => webhook(request, ctx) };
- * ```
- */
-export function createFetchHandler(handler: WebhookHandler, defaults: WaitUntil = {}): FetchHandler {
-  return async (request, context) => {
-    const result = await answerWebhook(handler, fromRequest(request), {
-      waitUntil: context?.waitUntil ?? defaults.waitUntil,
-    });
-    return new Response(result.body, { status: result.status, headers: result.headers });
-  };
-}
-
-/** A Web `Request` as an {@link IncomingWebhook}. @internal */
-export function fromRequest(request: Request): IncomingWebhook {
-  return {
-    method: request.method,
-    headers: request.headers,
-    readBody: (maxBytes, deadlineMs) => {
-      // With a Content-Length within the limit, the server cuts the body at that length: read it
-      // whole, within the deadline. @hono/node-server reads such a body straight from Node's request,
-      // and builds no Web stream unless `body` or `bodyUsed` is touched, so neither is, here.
-      const declared = contentLength(request.headers);
-      if (declared !== undefined && declared <= maxBytes) return readWhole(request, maxBytes, deadlineMs);
-      if (request.bodyUsed) return Promise.reject(bodyAlreadyRead());
-      if (!request.body) return Promise.resolve(new Uint8Array(0));
-      return readWebStream(request.body, maxBytes, deadlineMs);
-    },
-  };
-}
-
-/** A body of known length, read in one call, within the deadline. */
-function readWhole(request: Request, maxBytes: number, deadlineMs: number): Promise<Uint8Array> {
-  // One promise settled by whichever comes first, the body or the deadline: cheaper per delivery
-  // than racing two.
-  return new Promise((resolve, reject) => {
-    const stopDeadline = startDeadline(deadlineMs, () => reject(tooSlow(deadlineMs)));
-    let reading: Promise<ArrayBuffer>;
-    try {
-      reading = request.arrayBuffer();
-    } catch (error) {
-      // A Request-like object of a framework may throw rather than reject.
-      reading = Promise.reject(error);
-    }
-    reading.then(
-      (buffer) => {
-        stopDeadline();
-        if (buffer.byteLength > maxBytes) reject(tooLarge(maxBytes));
-        else resolve(new Uint8Array(buffer));
-      },
-      (error: unknown) => {
-        stopDeadline();
-        // fetch's words for a body a middleware already read (`await request.json()`).
-        const used = error instanceof TypeError && /unusable|already|disturbed|locked/i.test(error.message);
-        reject(used ? bodyAlreadyRead() : brokenOff());
-      },
-    );
-  });
-}
-
 /** Options of {@link answerWebhook} that adapters set. @internal */
 export interface AnswerOptions {
   /** Keeps a late listener alive on serverless runtimes. */
@@ -176,7 +93,7 @@ function report(
   error: unknown,
   context: Omit<WebhookErrorContext, 'traceId'>,
 ): void {
-  const done = handler.reportError(error, { ...context, traceId: getHeader(request.headers, 'x-terra-trace-id') });
+  const done = handler.reportError(error, { ...context, traceId: traceIdOf(request.headers) });
   options.waitUntil?.(done);
 }
 
@@ -351,7 +268,7 @@ export async function answerWebhook(
           afterResponse: true,
           webhook,
           json: body,
-          traceId: getHeader(request.headers, 'x-terra-trace-id'),
+          traceId: traceIdOf(request.headers),
         });
       }
       return handled?.(true);

@@ -3,7 +3,7 @@
  * them allowed); anything else is no length at all, and the body is then bounded while it streams.
  */
 import { describe, expect, it } from 'vitest';
-import { contentLength, parseContentLength } from '../../src/webhooks/body.js';
+import { contentLength, parseContentLength } from '../../src/webhooks/headers.js';
 
 describe('parseContentLength', () => {
   it.each([
