@@ -32,7 +32,7 @@ import type {
 } from './user.js';
 import type { RawBody } from './webhooks/bytes.js';
 import type { TerraWebhookResponse } from './webhooks/delivery.js';
-import type { SignatureHeaderInput } from './webhooks/signature.js';
+import type { SignatureHeaderInput } from './webhooks/signature/verify.js';
 
 export type { TerraOptions, TerraSummary };
 export { DEFAULT_BASE_URL };

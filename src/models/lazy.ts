@@ -13,10 +13,10 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
+import { registerStandIn } from './stand-ins.js';
 import { checkFor, MAX_DEPTH, nestsDeeperThan, TOO_DEEP } from './validate.js';
 
-const builders = new WeakMap<object, () => object>();
-const names = new WeakMap<object, string>();
+export { modelName, ref } from './stand-ins.js';
 
 /**
  * Returns a stand-in for the schema `build` makes, calling `build` once, on first use. `name` is the
@@ -35,7 +35,7 @@ export function lazySchema<T extends object>(name: string, build: () => T): T {
       building = true;
       try {
         schema = build();
-        names.set(schema, name);
+        registerStandIn(schema, name);
       } finally {
         building = false;
       }
@@ -65,8 +65,7 @@ export function lazySchema<T extends object>(name: string, build: () => T): T {
     deleteProperty: (_, key) => Reflect.deleteProperty(resolve(), key),
     getPrototypeOf: () => Reflect.getPrototypeOf(resolve()),
   });
-  builders.set(proxy, resolve);
-  names.set(proxy, name);
+  registerStandIn(proxy, name, resolve);
   return proxy;
 }
 
@@ -133,24 +132,6 @@ function fastParsers(real: ZodParsers): ZodParsers {
       return real.safeParseAsync(data, params);
     },
   };
-}
-
-/**
- * The model name of a generated schema (its stand-in or the real one), if it is one.
- * @internal
- */
-export function modelName(schema: object): string | undefined {
-  return names.get(schema);
-}
-
-/**
- * The real schema behind a stand-in (or the argument itself if it is not one). Generated schemas
- * compose through this, so parsing never pays the stand-in's indirection.
- * @internal
- */
-export function ref<T>(schema: T): T {
-  const resolve = builders.get(schema as object);
-  return resolve ? (resolve() as T) : schema;
 }
 
 /**

@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import { ref } from './lazy.js';
+import { ref } from './stand-ins.js';
 import {
   acceptsAbsence,
   constantValues,

@@ -8,7 +8,7 @@ import { optionsOf, parseArguments } from '../internal/options.js';
 import { isWebRequest } from '../internal/web-request.js';
 import type { RawBody } from '../webhooks/bytes.js';
 import { checkTerraSignature, type TerraWebhookResponse, verifyWebhook } from '../webhooks/delivery.js';
-import { type SignatureHeaderInput, type VerifyOptions, verifySettingsShape } from '../webhooks/signature.js';
+import { type SignatureHeaderInput, type VerifyOptions, verifySettingsShape } from '../webhooks/signature/verify.js';
 
 /** Options of {@link Terra.handleWebhook} and {@link Terra.checkTerraSignature}; the secret is the client's. */
 export type WebhookVerifyOptions = Omit<VerifyOptions, 'secret'>;

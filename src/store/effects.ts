@@ -8,6 +8,7 @@
  */
 import { TerraInvalidArgumentError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
+import { DATA_EVENT_TYPES as REGISTERED_DATA_EVENT_TYPES } from '../models/event-registry.js';
 import { parseScopes } from '../models/scopes.js';
 import { orderingTime } from './order-guard.js';
 import type { ConnectionStatus } from './rows.js';
@@ -60,19 +61,8 @@ export interface CheckedDelivery {
   orderingTimestamp: number | null;
 }
 
-/** Event types whose deliveries carry data records for one connection. */
-export const DATA_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'activity',
-  'body',
-  'daily',
-  'sleep',
-  'nutrition',
-  'menstruation',
-  'athlete',
-  'planned_workout',
-  'hormone',
-  'health_observation',
-]);
+/** Event types whose deliveries carry data records for one connection (from the event registry). */
+export const DATA_EVENT_TYPES: ReadonlySet<string> = new Set(REGISTERED_DATA_EVENT_TYPES);
 
 /** `status` words of an `auth` event that mean no connection was made. */
 const AUTH_FAILED = new Set(['error', 'failed', 'failure', 'cancelled', 'canceled', 'denied']);

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TerraWebhookVerificationError } from '../../src/errors.js';
 import { signPayload } from '../../src/webhooks/sign.js';
-import { verifySignature } from '../../src/webhooks/signature.js';
+import { verifySignature } from '../../src/webhooks/signature/verify.js';
 import { hmacHex } from '../support/webhooks.js';
 
 const T = 1_700_000_000;
