@@ -15,7 +15,8 @@ export const MAIN_HELP = `terra-sdk ${VERSION}: test a Terra integration without
 
 Usage:
   terra-sdk sandbox [options]                  Run a local Terra API on 127.0.0.1
-  terra-sdk sandbox connect <PROVIDER> ...     Connect, reauth, deauth or revoke on a running sandbox
+  terra-sdk sandbox connect <PROVIDER> ...     Connect, reauth, deauth, revoke, fail or change
+                                               permissions of a connection on a running sandbox
   terra-sdk trigger <event> --url <url> ...    Send one signed test event to your webhook endpoint
   terra-sdk --help                             Show this help
   terra-sdk --version                          Show the version

@@ -10,8 +10,9 @@ import * as z from 'zod/mini';
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 import { DEFAULT_BASE_URL } from '../internal/constants.js';
 import { DAY_MS } from '../internal/dates.js';
-import { callback, flag, optionsOf, parseConfig, text, url, wholeNumber } from '../internal/options.js';
+import { callback, flag, optionsOf, parseArguments, parseConfig, text, url, wholeNumber } from '../internal/options.js';
 import type { TerraUser } from '../models/index.js';
+import { parseScopes } from '../models/scopes.js';
 import type { TerraDataType } from '../response.js';
 import type { EmulatedProvider, EmulatorContext, Route } from './emulator-context.js';
 import { MAX_STORED } from './emulator-context.js';
@@ -178,6 +179,24 @@ const emulatorOptions = optionsOf<TerraEmulatorOptions>()(() => ({
   baseUrl: z._default(url('baseUrl', 'http', DEFAULT_BASE_URL), DEFAULT_BASE_URL),
 }));
 
+const connectionMessage = text('message');
+
+/** Scope names: non-empty, no commas (Terra joins them with commas). */
+const scopeList = (name: string) =>
+  z._default(
+    z.array(
+      z.string().check(
+        z.refine((scope) => scope.trim() !== '' && !scope.includes(','), {
+          error: `${name} must be a list of scope names, such as ['sleep', 'heartrate']`,
+        }),
+      ),
+      { error: `${name} must be a list of scope names, such as ['sleep', 'heartrate']` },
+    ),
+    [],
+  );
+
+const permissionChange = z.strictObject({ added: scopeList('added'), removed: scopeList('removed') });
+
 interface Flow {
   id: string;
   kind: 'widget' | 'direct';
@@ -260,6 +279,8 @@ export class TerraEmulator {
   readonly #random: Random;
   readonly #now: () => number;
   readonly #down = new Set<string>();
+  /** Connections whose credentials the provider refused (`connection_error`) since they connected. */
+  readonly #failed = new Set<string>();
   /** Ids of records written (`POST /activity`, ...), for the deletes; the oldest go first past the cap. */
   readonly #written = new Set<string>();
   readonly #workouts: WorkoutsEmulator;
@@ -358,8 +379,54 @@ export class TerraEmulator {
   disconnect(which: ConnectionSelector, how: 'deauth' | 'revoke' = 'deauth'): TerraUser {
     const user = this.#find(which);
     this.#users.delete(user.user_id);
+    this.#failed.delete(user.user_id);
     this.#emit(how === 'deauth' ? deauthEvent(user) : accessRevokedEvent(user));
     return { ...user, active: false };
+  }
+
+  /**
+   * The provider refuses the connection's stored credentials, as when the person changed their
+   * password: Terra sends `connection_error`, and the connection stays listed but is no longer
+   * authenticated (`userInfo` answers `is_authenticated: false`) until the person connects again.
+   * @throws {@link TerraInvalidArgumentError} when no active connection matches.
+   */
+  failConnection(
+    which: ConnectionSelector,
+    message = 'The provider refused the stored credentials: ask the user to connect again',
+  ): TerraUser {
+    const user = this.#find(which);
+    const text = parseArguments(connectionMessage, message, 'message');
+    this.#failed.add(user.user_id);
+    this.#emit({ type: 'connection_error', status: 'warning', message: text, user: { ...user } });
+    return { ...user };
+  }
+
+  /**
+   * The person changes what they allow at the provider: the connection's scopes gain `added` and lose
+   * `removed`, and Terra sends `permission_change` with both lists.
+   * @throws {@link TerraInvalidArgumentError} when no active connection matches or no scope changes.
+   */
+  changePermissions(
+    which: ConnectionSelector,
+    change: { added?: readonly string[] | undefined; removed?: readonly string[] | undefined },
+  ): TerraUser {
+    const user = this.#find(which);
+    const { added, removed } = parseArguments(permissionChange, change, 'the permission change');
+    if (added.length + removed.length === 0) {
+      throw new TerraInvalidArgumentError('change', 'name at least one scope added or removed');
+    }
+    const kept = parseScopes(user.scopes ?? null).filter((scope) => !removed.includes(scope));
+    user.scopes = [...kept, ...added.filter((scope) => !kept.includes(scope))].join(',');
+    this.#emit({
+      type: 'permission_change',
+      status: 'warning',
+      message: 'User changed the permissions they granted',
+      user: { ...user },
+      version: EVENT_VERSION,
+      scopes_added: added.join(','),
+      scopes_removed: removed.join(','),
+    });
+    return { ...user };
   }
 
   #find(which: ConnectionSelector): TerraUser & { provider: string } {
@@ -473,7 +540,10 @@ export class TerraEmulator {
       created_at: utc(now),
       last_webhook_update: null,
     };
-    if (previous) this.#users.delete(previous.user_id);
+    if (previous) {
+      this.#users.delete(previous.user_id);
+      this.#failed.delete(previous.user_id);
+    }
     this.#users.set(user.user_id, user);
     this.#emit(authEvent(user, { widgetSessionId }));
     if (previous) this.#emit(reauthEvent(previous, user));
@@ -732,7 +802,7 @@ export class TerraEmulator {
       return ok({
         user: { ...user, last_polled_at: utc(this.#now() - 600_000), most_recent_data_at: user.last_webhook_update },
         status: 'success',
-        is_authenticated: user.active === true,
+        is_authenticated: user.active === true && !this.#failed.has(user.user_id),
       });
     }
     if (referenceId) return ok([...this.#users.values()].filter((u) => u.reference_id === referenceId));
