@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { nodeCryptoEngine } from '../src/adapters/node.js';
-import { fixtures } from '../src/testing/fixtures.js';
+import { fixtures } from '../src/testing/fixtures/index.js';
 import { parseEvent } from '../src/webhooks/events.js';
 import { answerWebhook, createFetchHandler } from '../src/webhooks/fetch-handler.js';
 import { createWebhookHandler } from '../src/webhooks/handler.js';

@@ -6,7 +6,7 @@
 
 import type { TerraUser } from '../models/index.js';
 import { describeNetworkError } from '../sandbox/delivery.js';
-import { fixtures } from '../testing/fixtures.js';
+import { fixtures } from '../testing/fixtures/index.js';
 import type { KnownWebhookEventName } from '../webhooks/events.js';
 import { isKnownEventType, KNOWN_WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
 import { signWebhook } from '../webhooks/sign.js';

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { TerraDataType } from '../response.js';
-import { fixtures } from './fixtures.js';
+import { fixtures } from './fixtures/index.js';
 
 const DAY_MS = 86_400_000;
 

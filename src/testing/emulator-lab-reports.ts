@@ -13,7 +13,7 @@ import type {
 } from '../models/index.js';
 import { type EmulatorContext, isoTime, MAX_STORED, type Route, snowflakeId } from './emulator-context.js';
 import { isCalendarDate, noContent, ok, problem } from './emulator-http.js';
-import { LAB_PANELS, labResults } from './fixtures.js';
+import { LAB_PANELS, labResults } from './fixtures/index.js';
 import { Random } from './random.js';
 
 /** The statuses a readable report goes through, one `stepMs` apart. */

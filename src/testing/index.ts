@@ -28,4 +28,4 @@ export {
   type FixtureOptions,
   fixtures,
   type UserFixtureOptions,
-} from './fixtures.js';
+} from './fixtures/index.js';

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { TerraConfigurationError } from '../../src/errors.js';
 import type { TerraUser } from '../../src/models/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createFetchHandler } from '../../src/webhooks/fetch-handler.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
 import { SECRET, signedRequest } from '../support/webhooks.js';
