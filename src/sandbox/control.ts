@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import { TerraInvalidArgumentError } from '../errors.js';
-import type { ConnectionSelector, TerraEmulator } from '../testing/emulator.js';
+import type { ConnectionSelector, TerraEmulator } from '../testing/emulator/index.js';
 
 /** Where the control API lives on the sandbox. */
 export const CONTROL_PATH = '/_sandbox';

@@ -20,7 +20,7 @@ export {
   type FlowResult,
   TerraEmulator,
   type TerraEmulatorOptions,
-} from './emulator.js';
+} from './emulator/index.js';
 export {
   type ActivityFixtureOptions,
   type EventFixture,

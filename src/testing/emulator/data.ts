@@ -4,8 +4,8 @@
  * @internal
  * @packageDocumentation
  */
-import type { TerraDataType } from '../response.js';
-import { fixtures } from './fixtures/index.js';
+import type { TerraDataType } from '../../response.js';
+import { fixtures } from '../fixtures/index.js';
 
 const DAY_MS = 86_400_000;
 
