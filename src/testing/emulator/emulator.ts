@@ -7,7 +7,7 @@
  */
 
 import { TerraConfigurationError, TerraInvalidArgumentError } from '../../errors.js';
-import { parseArguments, parseConfig } from '../../internal/options.js';
+import { flag, parseArguments, parseConfig } from '../../internal/options.js';
 import type { TerraUser } from '../../models/index.js';
 import { parseScopes } from '../../models/scopes.js';
 import type { TerraDataType } from '../../response.js';
@@ -22,13 +22,14 @@ import { LabReportsEmulator } from './lab-reports.js';
 import {
   type ConnectionSelector,
   connectionMessage,
+  connectOptions,
   type EmulatorDelivery,
   emulatorOptions,
   type FlowResult,
   permissionChange,
   type TerraEmulatorOptions,
 } from './options.js';
-import { PROVIDERS } from './providers.js';
+import { PROVIDERS, providerName } from './providers.js';
 import { modifyUser, subscriptions, userInfo } from './users-api.js';
 import { WorkoutsEmulator } from './workouts.js';
 import { deleteWritten, writeData } from './writes-api.js';
@@ -97,12 +98,8 @@ export class TerraEmulator {
    * provider's API is out.
    */
   setProviderOutage(provider: string, down: boolean): void {
-    const name = typeof provider === 'string' ? provider.toUpperCase() : '';
-    if (!Object.hasOwn(PROVIDERS, name)) {
-      throw new TerraInvalidArgumentError('provider', `unknown provider; known: ${Object.keys(PROVIDERS).join(', ')}`);
-    }
-    if (typeof down !== 'boolean') throw new TerraInvalidArgumentError('down', 'down must be true or false');
-    if (down) this.#down.add(name);
+    const name = parseArguments(providerName, provider, 'provider');
+    if (parseArguments(flag('down'), down, 'down')) this.#down.add(name);
     else this.#down.delete(name);
   }
 
@@ -126,19 +123,8 @@ export class TerraEmulator {
    * reference id).
    */
   connect(options: { provider: string; referenceId?: string | null | undefined; widgetSessionId?: string }): TerraUser {
-    const given = (options as Partial<typeof options> | null | undefined)?.provider;
-    const provider = typeof given === 'string' ? given.toUpperCase() : '';
-    if (!Object.hasOwn(PROVIDERS, provider)) {
-      throw new TerraInvalidArgumentError(
-        'provider',
-        `${typeof given === 'string' ? 'unknown provider' : 'provider must be a string'}; known: ${Object.keys(PROVIDERS).join(', ')}`,
-      );
-    }
-    const referenceId = options.referenceId ?? null;
-    if (referenceId !== null && (typeof referenceId !== 'string' || referenceId === '')) {
-      throw new TerraInvalidArgumentError('referenceId', 'referenceId must be a non-empty string, or null');
-    }
-    return { ...this.#connect(provider, referenceId, undefined, options.widgetSessionId) };
+    const { provider, referenceId, widgetSessionId } = parseArguments(connectOptions, options, 'options');
+    return { ...this.#connect(provider, referenceId, undefined, widgetSessionId) };
   }
 
   /**

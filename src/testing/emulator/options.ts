@@ -6,8 +6,9 @@
  */
 import * as z from 'zod/mini';
 import { DEFAULT_BASE_URL } from '../../internal/constants.js';
-import { callback, flag, optionsOf, text, url, wholeNumber } from '../../internal/options.js';
+import { callback, flag, lazy, optionsOf, text, url, wholeNumber } from '../../internal/options.js';
 import type { TerraUser } from '../../models/index.js';
+import { providerName } from './providers.js';
 
 /** One webhook delivery the emulator wants made, with the headers Terra would send. */
 export interface EmulatorDelivery {
@@ -137,3 +138,23 @@ export interface ResolvedOptions {
   labReports: boolean;
   labReportStepMs: number;
 }
+
+/** What {@link TerraEmulator}.connect takes (other keys are ignored, as before). */
+export const connectOptions = lazy(() =>
+  // Absent counts as {}: the missing provider is what the person hears about.
+  z.prefault(
+    z.object({
+      provider: providerName,
+      referenceId: z._default(
+        z.nullable(
+          z.string({ error: REFERENCE_MESSAGE }).check(z.refine((value) => value !== '', { error: REFERENCE_MESSAGE })),
+        ),
+        null,
+      ),
+      widgetSessionId: z.optional(z.string({ error: 'widgetSessionId must be a string' })),
+    }),
+    {} as never,
+  ),
+);
+
+const REFERENCE_MESSAGE = 'referenceId must be a non-empty string, or null';

@@ -4,6 +4,8 @@
  * @internal
  * @packageDocumentation
  */
+import * as z from 'zod/mini';
+import { lazy } from '../../internal/options.js';
 import type { TerraDataType } from '../../response.js';
 import type { EmulatedProvider } from './context.js';
 
@@ -77,3 +79,18 @@ export const WRITERS: Partial<Record<TerraDataType, string>> = {
   body: 'GOOGLE',
   nutrition: 'FITBIT',
 };
+
+const known = () => Object.keys(PROVIDERS).join(', ');
+
+/** A provider the emulator offers, in any case; parsed to its upper-case name. */
+export const providerName = lazy(() =>
+  z.pipe(
+    z.string({ error: () => `provider must be a string; known: ${known()}` }),
+    z.transform((value: string, ctx) => {
+      const name = value.toUpperCase();
+      if (Object.hasOwn(PROVIDERS, name)) return name;
+      ctx.issues.push({ code: 'custom', message: `unknown provider; known: ${known()}`, input: value });
+      return z.NEVER;
+    }),
+  ),
+);
