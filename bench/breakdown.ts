@@ -7,7 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createFetchHandler } from '../src/adapters/fetch.js';
 import { nodeCryptoEngine } from '../src/adapters/node-io.js';
-import { fixtures } from '../src/testing/fixtures.js';
+import { fixtures } from '../src/testing/fixtures/index.js';
 import { parseEvent } from '../src/webhooks/events.js';
 import { createWebhookHandler } from '../src/webhooks/handler.js';
 import { answerWebhook } from '../src/webhooks/receive.js';

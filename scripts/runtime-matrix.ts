@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { startSandbox } from '../src/sandbox/index.js';
-import { fixtures } from '../src/testing/fixtures.js';
+import { fixtures } from '../src/testing/fixtures/index.js';
 import { bundle } from './lib/bundle.js';
 import { fail, packAndInstall, root } from './lib/package.js';
 

@@ -32,8 +32,9 @@ Runs a local Terra API on 127.0.0.1 until you press Ctrl+C. Point your client at
 or set TERRA_BASE_URL. Any non-empty x-api-key and dev-id are accepted; requests without them get 401.
 People connect through the widget and authentication pages it serves. Data is generated from the
 seed, the same for the same user and dates. With --webhook-url, every event Terra would send (auth,
-user_reauth, deauth, data, large-request chunks) is signed and POSTed there with Terra's delivery
-headers, and failed deliveries are retried with Terra's backoff, scaled down.
+user_reauth, deauth, access_revoked, connection_error, permission_change, data, large-request
+chunks) is signed and POSTed there with Terra's delivery headers, and failed deliveries are
+retried with Terra's backoff, scaled down.
 
 Options:
   --port <n>            Port on 127.0.0.1 (default ${DEFAULT_SANDBOX_PORT}; 0 picks a free port)
@@ -53,7 +54,9 @@ While it runs, script what a person does, from another shell (see "terra-sdk san
   terra-sdk sandbox reauth GARMIN --reference-id person-1      auth and user_reauth (new user id)
   terra-sdk sandbox deauth GARMIN --reference-id person-1      deauth
   terra-sdk sandbox revoke GARMIN --reference-id person-1      access_revoked
-  terra-sdk sandbox connections                                the connections that exist
+  terra-sdk sandbox error <USER_ID>                            connection_error (must reconnect)
+  terra-sdk sandbox permissions <USER_ID> --add sleep          permission_change
+  terra-sdk sandbox connections [--json]                       the connections that exist
 Each takes --url of the sandbox (default http://127.0.0.1:${DEFAULT_SANDBOX_PORT}).
 
 Example:

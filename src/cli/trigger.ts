@@ -3,11 +3,22 @@
  * @internal
  * @packageDocumentation
  */
+
+import type { TerraUser } from '../models/index.js';
 import { describeNetworkError } from '../sandbox/delivery.js';
-import { fixtures } from '../testing/fixtures.js';
+import { fixtures } from '../testing/fixtures/index.js';
+import type { KnownWebhookEventName } from '../webhooks/events.js';
 import { isKnownEventType, KNOWN_WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
 import { signWebhook } from '../webhooks/sign.js';
-import { integerOption, parseArgs, positiveOption, printableUrl, UsageError, urlOption } from './args.js';
+import {
+  integerOption,
+  type ParsedArgs,
+  parseArgs,
+  positiveOption,
+  printableUrl,
+  UsageError,
+  urlOption,
+} from './args.js';
 import { type CliIO, EXIT, secretFrom } from './io.js';
 import { bodyStart, withoutCredentials } from './remote.js';
 
@@ -16,6 +27,9 @@ const OPTIONS = {
   secret: 'string',
   seed: 'string',
   timeout: 'string',
+  'user-id': 'string',
+  'reference-id': 'string',
+  provider: 'string',
   realistic: 'boolean',
   help: 'boolean',
 } as const;
@@ -47,6 +61,10 @@ Options:
                        (default: the TERRA_WEBHOOK_SECRET environment variable)
   --seed <n>           Seed of the event's data: the same seed sends the same event (default 1)
   --timeout <ms>       How long to wait for the answer (default 10000)
+  --user-id <id>       The Terra user id of the connection the event is about (default: made up
+                       from the seed), to send an event about one of your own connections
+  --reference-id <id>  Its reference id (your id for the person)
+  --provider <name>    Its provider, such as GARMIN
   --realistic          Send the event as real deliveries look, not as the spec writes it: no
                        version, no message, provider null on deauth, other status words
   -h, --help           Show this help
@@ -54,11 +72,40 @@ Options:
 Events:
 ${eventList('  ')}
 
-Example:
-  terra-sdk trigger activity --url http://localhost:3000/webhooks/terra --secret "$TERRA_WEBHOOK_SECRET"`;
+Examples:
+  terra-sdk trigger activity --url http://localhost:3000/webhooks/terra --secret "$TERRA_WEBHOOK_SECRET"
+  terra-sdk trigger connection_error --user-id 6f1d... --reference-id person-1 --provider GARMIN --url ...`;
 
 /** How much of an error answer is shown, in characters; only as much is read. */
 const SHOWN_CHARS = 300;
+
+/** Events that name the person by reference id only (no user object). */
+const REFERENCE_ONLY: readonly string[] = ['auth_cancelled', 'lab_report.completed', 'lab_report.failed'];
+
+/**
+ * The connection `--user-id`, `--reference-id` and `--provider` describe (the rest made up from the
+ * seed), or `undefined` when none is given.
+ * @throws {@link UsageError} when the event carries no user, or only a reference id, and more is given.
+ */
+function userOf(type: string, values: ParsedArgs['values'], seed: number): TerraUser | undefined {
+  const given = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const [userId, referenceId, provider] = [given('user-id'), given('reference-id'), given('provider')];
+  if (userId === undefined && referenceId === undefined && provider === undefined) return undefined;
+  const sample = fixtures.event(type as KnownWebhookEventName, { seed }) as object;
+  const carriesUser = 'user' in sample || 'new_user' in sample;
+  if (!carriesUser && !REFERENCE_ONLY.includes(type))
+    throw new UsageError(
+      `a ${type} event is about no connection; --user-id, --reference-id and --provider do not apply`,
+    );
+  if (!carriesUser && (userId !== undefined || provider !== undefined))
+    throw new UsageError(`a ${type} event names the person by reference id only; give --reference-id`);
+  const made = fixtures.user({ seed, ...(provider === undefined ? {} : { provider: provider.toUpperCase() }) });
+  return {
+    ...made,
+    ...(userId === undefined ? {} : { user_id: userId }),
+    ...(referenceId === undefined ? {} : { reference_id: referenceId }),
+  };
+}
 
 /** Runs `terra-sdk trigger`. */
 export async function trigger(argv: readonly string[], io: CliIO): Promise<number> {
@@ -85,7 +132,11 @@ export async function trigger(argv: readonly string[], io: CliIO): Promise<numbe
   const seed = integerOption(values, 'seed', -(2 ** 31), 2 ** 32 - 1) ?? 1;
   const timeoutMs = positiveOption(values, 'timeout') ?? 10_000;
 
-  const payload = fixtures.event(type, { seed, realistic: values.realistic === true });
+  const payload = fixtures.event(type, {
+    seed,
+    realistic: values.realistic === true,
+    user: userOf(type, values, seed),
+  });
   const reference = 'reference' in payload && typeof payload.reference === 'string' ? payload.reference : undefined;
   const { body, headers } = await signWebhook({ payload, secret, reference });
   const traceId = headers['x-terra-trace-id'];

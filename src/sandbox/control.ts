@@ -8,12 +8,14 @@
  *   POST /_sandbox/connections/reauth           { user_id } or { provider, reference_id }: connect again (new user id)
  *   POST /_sandbox/connections/deauth           the same: remove the connection (deauth)
  *   POST /_sandbox/connections/revoke           the same: the person revokes access at the provider (access_revoked)
+ *   POST /_sandbox/connections/error            the same, and message?: the provider refuses the credentials (connection_error)
+ *   POST /_sandbox/connections/permissions      the same, and scopes_added?, scopes_removed? (lists): permission_change
  *
  * @internal
  * @packageDocumentation
  */
 import { TerraInvalidArgumentError } from '../errors.js';
-import type { ConnectionSelector, TerraEmulator } from '../testing/emulator.js';
+import type { ConnectionSelector, TerraEmulator } from '../testing/emulator/index.js';
 
 /** Where the control API lives on the sandbox. */
 export const CONTROL_PATH = '/_sandbox';
@@ -30,17 +32,28 @@ const problem = (status: number, title: string, detail: string) =>
 const field = (body: Record<string, unknown>, key: string): string | undefined =>
   typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : undefined;
 
+/**
+ * The emulator's message in the words of someone driving the sandbox from a shell: it names the
+ * emulator's methods and options, which the person never called.
+ */
+function inCommandWords(message: string): string {
+  return message
+    .replace('list them with users()', 'list them with terra-sdk sandbox connections')
+    .replace('name one by userId', 'name one by its user id (--user-id)')
+    .replace('by userId, or by provider and referenceId', 'by its user id, or by provider and reference id');
+}
+
 /** Answers one request under {@link CONTROL_PATH}. */
 export async function control(emulator: TerraEmulator, request: Request): Promise<Response> {
   const path = new URL(request.url).pathname.slice(CONTROL_PATH.length).replace(/\/+$/, '');
   const route = `${request.method} ${path}`;
   if (route === 'GET /connections') return answer(200, { connections: emulator.users() });
-  const action = /^POST \/connections(?:\/(reauth|deauth|revoke))?$/.exec(route);
+  const action = /^POST \/connections(?:\/(reauth|deauth|revoke|error|permissions))?$/.exec(route);
   if (!action) {
     return problem(
       404,
       'not found',
-      `no such control: ${route}. Known: GET /_sandbox/connections, POST /_sandbox/connections[/reauth|/deauth|/revoke]`,
+      `no such control: ${route}. Known: GET /_sandbox/connections, POST /_sandbox/connections[/reauth|/deauth|/revoke|/error|/permissions]`,
     );
   }
   let body: unknown;
@@ -64,6 +77,16 @@ export async function control(emulator: TerraEmulator, request: Request): Promis
     referenceId: field(given, 'reference_id'),
   };
   try {
+    if (action[1] === 'error') {
+      return answer(200, { user: emulator.failConnection(which, given.message as string | undefined) });
+    }
+    if (action[1] === 'permissions') {
+      const change = { added: given.scopes_added, removed: given.scopes_removed } as {
+        added?: string[];
+        removed?: string[];
+      };
+      return answer(200, { user: emulator.changePermissions(which, change) });
+    }
     if (action[1] === 'deauth' || action[1] === 'revoke')
       return answer(200, { user: emulator.disconnect(which, action[1] === 'revoke' ? 'revoke' : 'deauth') });
     // A connection to a provider the person already has (same reference id) replaces it: say which.
@@ -78,6 +101,6 @@ export async function control(emulator: TerraEmulator, request: Request): Promis
   } catch (error) {
     if (!(error instanceof TerraInvalidArgumentError)) throw error;
     const missing = /no active connection/.test(error.message);
-    return problem(missing ? 404 : 400, missing ? 'not found' : 'bad request', error.message);
+    return problem(missing ? 404 : 400, missing ? 'not found' : 'bad request', inCommandWords(error.message));
   }
 }

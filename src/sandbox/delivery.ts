@@ -4,7 +4,7 @@
  * @internal
  * @packageDocumentation
  */
-import type { EmulatorDelivery } from '../testing/emulator.js';
+import type { EmulatorDelivery } from '../testing/emulator/index.js';
 import { signWebhook } from '../webhooks/sign.js';
 import { terraJson } from '../webhooks/terra-json.js';
 

@@ -20,12 +20,17 @@ import {
   url,
   wholeNumber,
 } from '../internal/options.js';
-import { emulatorOptionsShape, TerraEmulator } from '../testing/emulator.js';
+import { emulatorOptionsShape, TerraEmulator } from '../testing/emulator/index.js';
 import { CONTROL_PATH, control } from './control.js';
 import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delivery.js';
 
 export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
-export { type ConnectionSelector, type EmulatorDelivery, type FlowResult, TerraEmulator } from '../testing/emulator.js';
+export {
+  type ConnectionSelector,
+  type EmulatorDelivery,
+  type FlowResult,
+  TerraEmulator,
+} from '../testing/emulator/index.js';
 export { type DeliveryAttempt, type RetryOptions, TERRA_RETRY_SCHEDULE_MS } from './delivery.js';
 
 /** Options of {@link startSandbox}. */

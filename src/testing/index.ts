@@ -20,7 +20,7 @@ export {
   type FlowResult,
   TerraEmulator,
   type TerraEmulatorOptions,
-} from './emulator.js';
+} from './emulator/index.js';
 export {
   type ActivityFixtureOptions,
   type EventFixture,
@@ -28,4 +28,4 @@ export {
   type FixtureOptions,
   fixtures,
   type UserFixtureOptions,
-} from './fixtures.js';
+} from './fixtures/index.js';

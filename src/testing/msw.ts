@@ -6,7 +6,7 @@
  * @module terra-sdk/testing/msw
  */
 import { type HttpHandler, http } from 'msw';
-import { TerraEmulator, type TerraEmulatorOptions } from './emulator.js';
+import { TerraEmulator, type TerraEmulatorOptions } from './emulator/index.js';
 
 /**
  * msw handlers that answer like Terra, for unit tests: the API under the emulator's `baseUrl`

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { terraWebhook } from '../../src/adapters/node.js';
 import { createWebhookHandler, Terra, type TerraWebhookEvent } from '../../src/index.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { close, listen } from '../support/loopback.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -101,5 +102,34 @@ describe('the terra-sdk process', { timeout: 30_000 }, () => {
     }
     expect(await exited).toBe(0);
     expect(output.text.trim().split('\n').at(-1)).toBe('Sandbox stopped.');
+  });
+
+  it('sandbox error | permissions | connections --json and trigger --user-id, through the binary', async () => {
+    const sandbox = await startSandbox({ webhookUrl: url, secret: SECRET, retry: { scale: 1 / 100_000 } });
+    try {
+      const user = sandbox.emulator.connect({ provider: 'GARMIN', referenceId: 'process-person' });
+      const failed = await run(['sandbox', 'error', user.user_id, '--url', sandbox.url]);
+      expect(failed.code, failed.stderr).toBe(0);
+      const changed = await run(['sandbox', 'permissions', user.user_id, '--add', 'sleep', '--url', sandbox.url]);
+      expect(changed.code, changed.stderr).toBe(0);
+      await sandbox.idle();
+      expect(received.slice(-2)).toMatchObject([
+        { type: 'connection_error', user: { user_id: user.user_id } },
+        { type: 'permission_change', scopes_added: 'sleep', user: { user_id: user.user_id } },
+      ]);
+      const list = await run(['sandbox', 'connections', '--json', '--url', sandbox.url]);
+      expect(list.code, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toMatchObject([{ user_id: user.user_id, provider: 'GARMIN' }]);
+
+      const mine = ['--user-id', user.user_id, '--reference-id', 'process-person', '--provider', 'GARMIN'];
+      const sent = await run(['trigger', 'connection_error', ...mine, '--url', url, '--secret', SECRET]);
+      expect(sent.code, sent.stderr).toBe(0);
+      expect(received.at(-1)).toMatchObject({
+        type: 'connection_error',
+        user: { user_id: user.user_id, reference_id: 'process-person', provider: 'GARMIN' },
+      });
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -128,4 +128,42 @@ describe('terra-sdk trigger', () => {
       await close(silent);
     }
   });
+
+  it('--user-id, --reference-id and --provider: an event about one of your own connections', async () => {
+    const who = ['--user-id', 'my-user-1', '--reference-id', 'person-9', '--provider', 'oura'];
+    for (const type of ['connection_error', 'permission_change', 'deauth', 'activity'] as const) {
+      const before = received.length;
+      const run = await cli(['trigger', type, ...who, '--url', url, '--secret', SECRET]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(
+        received.slice(before).map((r) => r.event),
+        type,
+      ).toMatchObject([{ type, user: { user_id: 'my-user-1', reference_id: 'person-9', provider: 'OURA' } }]);
+    }
+    const reauth = await cli(['trigger', 'user_reauth', '--user-id', 'new-id', '--url', url, '--secret', SECRET]);
+    expect(reauth.code).toBe(0);
+    expect(received.at(-1)?.event).toMatchObject({ type: 'user_reauth', new_user: { user_id: 'new-id' } });
+    const cancelled = await cli([
+      'trigger',
+      'auth_cancelled',
+      '--reference-id',
+      'person-9',
+      '--url',
+      url,
+      '--secret',
+      SECRET,
+    ]);
+    expect(cancelled.code).toBe(0);
+    expect(received.at(-1)?.event).toMatchObject({ type: 'auth_cancelled', reference_id: 'person-9' });
+  });
+
+  it.each([
+    [['healthcheck', '--user-id', 'u'], 'a healthcheck event is about no connection'],
+    [['auth_cancelled', '--user-id', 'u'], 'names the person by reference id only'],
+    [['deauth', '--user-id'], '--user-id needs a value'],
+  ])('%j is a usage mistake (exit 2)', async (args, message) => {
+    const run = await cli(['trigger', ...args, '--url', url, '--secret', SECRET]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
 });

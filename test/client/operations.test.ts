@@ -20,7 +20,7 @@ import {
   TerraRateLimitError,
   TerraServerError,
 } from '../../src/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { PLANNED_WORKOUT_ID, SESSION_ID, TEMPLATE, USER, WORKOUT_ID } from '../support/payloads.js';
 import { type Json, type SpecOperation, specOperations } from '../support/spec.js';
 import { BASE, server, terra } from './support.js';

@@ -18,7 +18,7 @@ import {
   TerraValidationError,
   type WebhookDataResult,
 } from '../../src/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { USER } from '../support/payloads.js';
 import { json, record, terra } from './support.js';
 

@@ -14,7 +14,7 @@ import {
   TerraValidationError,
   User,
 } from '../../src/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { SESSION_ID, USER, WORKOUT_ID } from '../support/payloads.js';
 import { API_KEY, DEV_ID, json, record, terra } from './support.js';
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TerraUser } from '../../src/models/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { parseEvent } from '../../src/webhooks/events.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
 import { DATA_TYPES } from './support/stream.js';

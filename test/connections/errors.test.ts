@@ -13,7 +13,7 @@ import {
   TerraInvalidArgumentError,
   TerraStoreError,
 } from '../../src/store/connections.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { describeEngines, type EngineName, openDatabase, postgresUrl, type TestDatabase } from './support/engines.js';
 
 /** Resolves to what `promise` rejected with (and fails if it resolved). */

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createFetchHandler } from '../../src/adapters/fetch.js';
 import { TerraConfigurationError } from '../../src/errors.js';
 import type { TerraUser } from '../../src/models/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
 import { SECRET, signedRequest } from '../support/webhooks.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';

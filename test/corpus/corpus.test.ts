@@ -13,7 +13,7 @@ import { createFetchHandler } from '../../src/adapters/fetch.js';
 import type { TerraApiResponse } from '../../src/index.js';
 import { TerraValidationError } from '../../src/index.js';
 import type { SchemaDrift } from '../../src/models/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { KNOWN_WEBHOOK_EVENT_TYPES, type TerraWebhookEvent } from '../../src/webhooks/events.js';
 import {
   createWebhookHandler,

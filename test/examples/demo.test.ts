@@ -1,9 +1,10 @@
 /**
- * `npm run demo` as a newcomer runs it: the whole life of a connection against the sandbox, the
+ * `npm run demo` and `terra-sdk demo` as a newcomer runs them: the whole life of a connection against the sandbox, the
  * connections table on an embedded PGlite (or the PostgreSQL DATABASE_URL names) printed at the end,
  * exit 0; and a clear failure, exit 1, when the endpoint verifies with the wrong secret.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -11,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { postgresRequired, postgresUrl, REQUIRED_MESSAGE } from '../connections/support/engines.js';
 
 const root = resolve(import.meta.dirname, '../..');
+/** The `terra-sdk` executable from sources, as test/cli/process.test.ts runs it. */
+const BIN = ['--import', 'tsx', 'src/cli/bin.ts'];
 
 async function run(command: string, args: string[], env: Record<string, string> = {}) {
   try {
@@ -113,9 +116,8 @@ describe('npm run demo', { timeout: 90_000 }, () => {
 
   it('with an endpoint on the wrong secret, stops at the auth webhook and says why, exit 1', async () => {
     const { code, stdout } = await run(process.execPath, [
-      '--import',
-      'tsx',
-      'examples/demo.ts',
+      ...BIN,
+      'demo',
       '--receiver-secret',
       'not-the-sandbox-secret',
     ]);
@@ -130,8 +132,19 @@ describe('npm run demo', { timeout: 90_000 }, () => {
   });
 
   it('refuses arguments it does not know, exit 2', async () => {
-    const { code, stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/demo.ts', '--fast']);
+    const { code, stdout } = await run(process.execPath, [...BIN, 'demo', '--fast']);
     expect(code).toBe(2);
-    expect(stdout).toContain('Unknown arguments. Usage: npm run demo [-- --receiver-secret <secret>]');
+    expect(stdout).toContain('terra-sdk demo: unknown option --fast');
+    expect(stdout).toContain('Run "terra-sdk demo --help" for the options.');
   });
+
+  // From an install there are no sources and no tsx: the command runs from the built package.
+  it.skipIf(!existsSync(resolve(root, 'dist/cli.js')))(
+    'runs from the built package (dist/cli.js, no tsx) after npm run build',
+    async () => {
+      const { code, stdout } = await run(process.execPath, ['dist/cli.js', 'demo']);
+      expect(code, stdout).toBe(0);
+      expectTheWholeLife(stdout, /^Connections {5}terra_connections on PGlite, embedded in this process$/m);
+    },
+  );
 });

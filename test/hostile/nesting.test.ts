@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { TerraValidationError } from '../../src/errors.js';
 import { PlannedWorkoutDetailsStepSchema, PlannedWorkoutEventSchema, parseModel } from '../../src/models/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { constructEvent } from '../../src/webhooks/delivery.js';
 import { parseEvent } from '../../src/webhooks/events.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';

@@ -22,7 +22,7 @@ import {
 import { modelName } from '../../src/models/lazy.js';
 import { MAX_DRIFT } from '../../src/models/parse.js';
 import { mayBeAbsent } from '../../src/models/zod-internals.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 
 /** Runs parseModel with onDrift and gives what it returned and every drift report. */
 function tolerant<T>(schema: z.core.$ZodType<T>, value: unknown) {

@@ -20,7 +20,7 @@ import {
   UserReauthEventSchema,
   WebhookEventTypeSchema,
 } from '../../src/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { activityResponse, USER } from '../support/payloads.js';
 
 const metadata = {

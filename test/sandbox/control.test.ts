@@ -1,6 +1,6 @@
 /**
  * Scripting a connection on a running sandbox without the widget: the control API under /_sandbox/
- * and the `terra-sdk sandbox connect|reauth|deauth|revoke|connections` commands that call it; and
+ * and the `terra-sdk sandbox connect|reauth|deauth|revoke|error|permissions|connections` commands that call it; and
  * trace ids that a restarted sandbox never repeats.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,62 @@ describe('terra-sdk sandbox connect | reauth | deauth | revoke', () => {
     expect(sandbox.emulator.users().filter((u) => u.reference_id === 'cli-person')).toEqual([]);
   });
 
+  it('error and permissions: send connection_error and permission_change, and set the connection’s state', async () => {
+    const connected = await run('connect', 'GARMIN', '--reference-id', 'state-person');
+    const userId = /user ([0-9a-f-]{36})/.exec(connected.stdout)?.[1] as string;
+
+    const failed = await run('error', userId, '--message', 'password changed at Garmin');
+    expect(failed.code, failed.stderr).toBe(0);
+    expect(failed.stdout).toContain(`GARMIN user ${userId} (reference id state-person): connection_error sent`);
+    expect(failed.events).toMatchObject([
+      { type: 'connection_error', message: 'password changed at Garmin', user: { user_id: userId } },
+    ]);
+    const info = await fetch(`${sandbox.baseUrl}/userInfo?user_id=${userId}`, {
+      headers: { 'x-api-key': 'k', 'dev-id': 'd' },
+    });
+    expect(await info.json()).toMatchObject({ is_authenticated: false });
+
+    const changed = await run('permissions', userId, '--add', 'sleep,heartrate', '--remove', 'ACTIVITY_EXPORT');
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain('permission_change sent; scopes now HEALTH_EXPORT,sleep,heartrate');
+    expect(changed.events).toMatchObject([
+      {
+        type: 'permission_change',
+        scopes_added: 'sleep,heartrate',
+        scopes_removed: 'ACTIVITY_EXPORT',
+        user: { user_id: userId, scopes: 'HEALTH_EXPORT,sleep,heartrate' },
+      },
+    ]);
+
+    // By provider and reference id too; a reconnection makes the new connection authenticated again.
+    const again = await run('error', 'GARMIN', '--reference-id', 'state-person');
+    expect(again.events.map((e) => e.type)).toEqual(['connection_error']);
+    const reauth = await run('reauth', '--user-id', userId);
+    const newId = /user ([0-9a-f-]{36})/.exec(reauth.stdout)?.[1] as string;
+    const fresh = await fetch(`${sandbox.baseUrl}/userInfo?user_id=${newId}`, {
+      headers: { 'x-api-key': 'k', 'dev-id': 'd' },
+    });
+    expect(await fresh.json()).toMatchObject({ is_authenticated: true });
+  });
+
+  it('connections --json prints the list as JSON; other actions print the answer', async () => {
+    const connected = await run('connect', 'FITBIT', '--reference-id', 'json-person', '--json');
+    expect(connected.code, connected.stderr).toBe(0);
+    const answer = JSON.parse(connected.stdout) as { user: { user_id: string }; replaced: null };
+    expect(answer).toMatchObject({ user: { provider: 'FITBIT', reference_id: 'json-person' }, replaced: null });
+    const list = await run('connections', '--json');
+    expect(list.code, list.stderr).toBe(0);
+    const connections = JSON.parse(list.stdout) as { user_id: string }[];
+    expect(connections.map((c) => c.user_id)).toContain(answer.user.user_id);
+  });
+
+  it('names the command to list connections, not a function', async () => {
+    const result = await run('error', '00000000-0000-0000-0000-000000000000');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no active connection matches; list them with terra-sdk sandbox connections');
+    expect(result.stderr).not.toContain('users()');
+  });
+
   it('says which connection is missing, and exits 1', async () => {
     const result = await run('deauth', 'WHOOP', '--reference-id', 'nobody');
     expect(result.code).toBe(1);
@@ -90,7 +146,12 @@ describe('terra-sdk sandbox connect | reauth | deauth | revoke', () => {
     [['connect', 'GARMIN', '--user-id', 'u'], '--user-id is for reauth, deauth and revoke'],
     [['reauth', 'GARMIN'], 'name the connection: reauth PROVIDER --reference-id <id>, or reauth --user-id <id>'],
     [['connections', 'GARMIN'], 'connections takes no provider'],
-    [['connect', 'GARMIN', 'OURA'], 'one provider at a time'],
+    [['connect', 'GARMIN', 'OURA'], 'one connection at a time'],
+    [['error'], 'name the connection: error <USER_ID>, or error PROVIDER --reference-id <id>'],
+    [['permissions', 'u'], 'which scopes changed?'],
+    [['permissions', 'u', '--add', ','], '--add needs scope names'],
+    [['deauth', '--user-id', 'u', '--add', 'sleep'], '--add and --remove are for permissions'],
+    [['error', 'u', '--user-id', 'u'], 'give the user id once'],
   ])('%j is a usage mistake (exit 2)', async (args, message) => {
     const result = await cli(['sandbox', ...args, '--url', sandbox.url]);
     expect(result.code).toBe(2);

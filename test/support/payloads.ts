@@ -3,7 +3,7 @@
  * use the same realistic records users get.
  */
 import type { WorkoutTemplate } from '../../src/models/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 
 /** The Terra user most tests are about: a Garmin connection of `user-123`. */
 export const USER = fixtures.user({ provider: 'GARMIN', referenceId: 'user-123' });

@@ -15,7 +15,7 @@ import {
   TerraProviderError,
   type WorkoutTemplate,
 } from '../../src/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { TerraEmulator, type TerraEmulatorOptions } from '../../src/testing/index.js';
 import { terraHandlers } from '../../src/testing/msw.js';
 import { TEMPLATE } from '../support/payloads.js';

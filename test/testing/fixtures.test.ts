@@ -18,7 +18,7 @@ import {
   TerraInvalidArgumentError,
   TerraUserSchema,
 } from '../../src/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { fixtureOptions } from '../support/arbitraries.js';
 
 const builders: [string, (o: { seed: number; date: string; offsetMinutes: number }) => unknown, z.core.$ZodType][] = [

@@ -39,7 +39,11 @@ describe('testing kit import graph', () => {
   });
 
   it('only src/testing/msw.ts imports msw', () => {
-    for (const file of readdirSync(resolve(ROOT, 'src/testing'))) {
+    const files = readdirSync(resolve(ROOT, 'src/testing'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.ts'),
+    );
+    expect(files).toContain('fixtures/index.ts');
+    for (const file of files) {
       const imports = [...(runtimeImports(`src/testing/${file}`).get(`src/testing/${file}`) ?? [])];
       expect(imports.filter((s) => s === 'msw').length > 0, file).toBe(file === 'msw.ts');
       expect(

@@ -4,7 +4,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Terra, TerraAuthenticationError, TerraNotFoundError } from '../../src/index.js';
-import { TerraEmulator } from '../../src/testing/emulator.js';
+import { TerraEmulator } from '../../src/testing/emulator/index.js';
 import { terraHandlers } from '../../src/testing/msw.js';
 
 const emulator = new TerraEmulator({ apiKey: 'key', devId: 'dev', now: () => Date.UTC(2026, 6, 10) });

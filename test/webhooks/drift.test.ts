@@ -6,7 +6,7 @@ import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { createFetchHandler } from '../../src/adapters/fetch.js';
 import { TerraConfigurationError, TerraInvalidArgumentError, TerraValidationError } from '../../src/errors.js';
 import type { AuthErrorEvent, DeauthEvent, SchemaDrift } from '../../src/models/index.js';
-import { fixtures } from '../../src/testing/fixtures.js';
+import { fixtures } from '../../src/testing/fixtures/index.js';
 import { handleWebhook, type WebhookDelivery } from '../../src/webhooks/delivery.js';
 import {
   isAuthFailure,

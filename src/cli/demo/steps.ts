@@ -2,15 +2,10 @@
  * The whole life of a Terra connection, end to end, without Terra: a local Terra sandbox, a webhook
  * endpoint built with terra-sdk/node that keeps the connections table (terra-sdk/connections), and
  * the client calls an app makes, checked step by step. Ends with the table as the events left it.
- *
- *   npm run demo                                        # the table on PGlite, in this process
- *   DATABASE_URL=postgres://... npm run demo            # the same on your PostgreSQL
- *   npm run demo -- --receiver-secret wrong             # see how an endpoint with the wrong secret fails
- *
- * Exits 0 when every step did what Terra would do, 1 with the reason otherwise.
+ * Run by `terra-sdk demo`.
+ * @internal
+ * @packageDocumentation
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   ActivityTypeLabels,
   calendarDate,
@@ -19,190 +14,25 @@ import {
   TerraNotFoundError,
   TerraRateLimitError,
   type User,
-} from 'terra-sdk';
-import { type ConnectionStore, createConnectionStore, type TerraConnectionRow } from 'terra-sdk/connections';
-import { terraWebhook } from 'terra-sdk/node';
-import { startSandbox } from 'terra-sdk/sandbox';
+} from '../../index.js';
+import { startSandbox } from '../../sandbox/index.js';
+import { isAuthFailure, type TerraWebhookEvent } from '../../webhooks/index.js';
 import {
-  createWebhookHandler,
-  isAuthFailure,
-  type TerraWebhookEvent,
-  TerraWebhookVerificationError,
-  type WebhookDelivery,
-} from 'terra-sdk/webhooks';
-
-const SECRET = 'demo-signing-secret';
-const PERSON = 'demo-user-1'; // your app's id for the person: Terra's reference_id
-const WAIT_MS = 5_000;
-
-/** A step that did not do what Terra would do. */
-class StepFailed extends Error {}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new StepFailed(message);
-}
-
-const short = (id: string) => `${id.slice(0, 8)}…`;
-
-// ------------------------------------------------------------------------------------------------
-// Your webhook endpoint: a node:http server with terra-sdk/node. Every event that passes signature
-// verification is recorded, so the demo can check what arrived.
-
-interface Received {
-  event: TerraWebhookEvent;
-  delivery: WebhookDelivery;
-}
-
-interface Endpoint {
-  url: string;
-  received: Received[];
-  /** Deliveries the endpoint refused, with the reason (a bad signature, ...). */
-  refused: string[];
-  /** Makes the next `n` deliveries fail with 503, as an outage would. */
-  failNext(n: number): void;
-  /** Whether Terra gave up on a delivery (after its retries): then waiting longer is pointless. */
-  gaveUp: () => boolean;
-  server: Server;
-}
-
-async function startEndpoint(secret: string, store: ConnectionStore): Promise<Endpoint> {
-  const received: Received[] = [];
-  const refused: string[] = [];
-  let outages = 0;
-  const handler = createWebhookHandler({
-    secret,
-    // Each verified event updates the connections table first, once per delivery, then the listeners run.
-    store,
-    onError: (error, context) => {
-      const code = error instanceof TerraWebhookVerificationError ? error.code : context.phase;
-      refused.push(`${context.status} ${code}`);
-    },
-  })
-    // An app registers .on('auth', ...), .on('activity', ...) and so on; the demo records them all.
-    .onUnhandled((event, delivery) => {
-      received.push({ event, delivery });
-    });
-  const webhook = terraWebhook(handler);
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/webhooks/terra') {
-      if (outages > 0) {
-        outages--;
-        req.resume();
-        res.writeHead(503).end();
-        return;
-      }
-      void webhook(req, res);
-    } else if (path === '/connected') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Your device is connected</h1>');
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    refused,
-    failNext: (n) => {
-      outages = n;
-    },
-    gaveUp: () => false,
-    server,
-  };
-}
-
-/** Waits for the first event that matches, or fails the step saying what went wrong. */
-async function waitFor<E extends TerraWebhookEvent>(
-  endpoint: Endpoint,
-  what: string,
-  match: (event: TerraWebhookEvent, delivery: WebhookDelivery) => event is E,
-): Promise<{ event: E; delivery: WebhookDelivery }> {
-  const deadline = Date.now() + WAIT_MS;
-  while (Date.now() < deadline) {
-    const found = endpoint.received.find((r) => match(r.event, r.delivery));
-    if (found) return found as { event: E; delivery: WebhookDelivery };
-    if (endpoint.gaveUp()) break;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  const refused = endpoint.refused.length
-    ? ` Your endpoint refused ${endpoint.refused.length} deliveries (${[...new Set(endpoint.refused)].join(', ')}): ${
-        endpoint.refused.some((r) => r.includes('no_matching_signature'))
-          ? 'it verifies with another secret than the one Terra signs with.'
-          : 'see its onError log.'
-      }`
-    : '';
-  const when = endpoint.gaveUp() ? 'and Terra stopped retrying' : `within ${WAIT_MS / 1000} s`;
-  throw new StepFailed(`${what} did not arrive ${when}.${refused}`);
-}
-
-/** Finds every event that matches, once `count` of them have arrived. */
-async function waitForAll<E extends TerraWebhookEvent>(
-  endpoint: Endpoint,
-  what: string,
-  count: number,
-  match: (event: TerraWebhookEvent, delivery: WebhookDelivery) => event is E,
-): Promise<{ event: E; delivery: WebhookDelivery }[]> {
-  const all = () =>
-    endpoint.received.filter((r) => match(r.event, r.delivery)) as { event: E; delivery: WebhookDelivery }[];
-  await waitFor(endpoint, what, (e, d): e is E => match(e, d) && all().length >= count);
-  return all();
-}
-
-// ------------------------------------------------------------------------------------------------
-// The connections table: PGlite (PostgreSQL in WebAssembly, in this process) unless DATABASE_URL
-// names a PostgreSQL server.
-
-interface Database {
-  store: ConnectionStore;
-  where: string;
-  close(): Promise<void>;
-}
-
-async function openDatabase(url: string | undefined): Promise<Database> {
-  if (url) {
-    const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
-    const store = createConnectionStore({ db: pool });
-    await store.migrate();
-    return { store, where: `PostgreSQL at ${new URL(url).host}`, close: () => pool.end() };
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const lite = await PGlite.create();
-  const store = createConnectionStore({ db: lite });
-  await store.migrate();
-  return { store, where: 'PGlite, embedded in this process', close: () => lite.close() };
-}
-
-/** The rows as a person reads them: one line each, ids shortened, times to the minute. */
-function connectionsTable(rows: readonly TerraConnectionRow[]): string[] {
-  const minute = (date: Date | null) => (date ? date.toISOString().slice(0, 16).replace('T', ' ') : '');
-  const lines = rows.map((row) => [
-    short(row.terra_user_id),
-    row.provider ?? '',
-    row.reference_id ?? '',
-    row.status ?? '',
-    (row.scopes ?? []).join(','),
-    minute(row.last_sync),
-    row.replaced_by
-      ? `replaced by ${short(row.replaced_by)}`
-      : row.disconnected_at
-        ? `ended ${minute(row.disconnected_at)}`
-        : '',
-  ]);
-  const header = ['terra_user_id', 'provider', 'reference_id', 'status', 'scopes', 'last_sync', 'note'];
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const format = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd();
-  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)];
-}
+  check,
+  connectionsTable,
+  openDatabase,
+  PERSON,
+  SECRET,
+  StepFailed,
+  short,
+  startEndpoint,
+  WAIT_MS,
+  waitFor,
+  waitForAll,
+} from './support.js';
 
 /** What a person reads; returns whether every step did what Terra would do. */
-async function runDemo(
+export async function runDemo(
   options: {
     receiverSecret?: string | undefined;
     databaseUrl?: string | undefined;
@@ -573,20 +403,3 @@ async function runDemo(
     await database.close();
   }
 }
-
-const USAGE = 'Usage: npm run demo [-- --receiver-secret <secret>]';
-
-async function main(argv: string[]): Promise<number> {
-  let receiverSecret: string | undefined;
-  if (argv[0] === '--receiver-secret' && argv[1] && argv.length === 2) receiverSecret = argv[1];
-  else if (argv[0] === '--help' || argv[0] === '-h') {
-    console.log(USAGE);
-    return 0;
-  } else if (argv.length > 0) {
-    console.error(`Unknown arguments. ${USAGE}`);
-    return 2;
-  }
-  return (await runDemo({ receiverSecret, databaseUrl: process.env.DATABASE_URL || undefined })) ? 0 : 1;
-}
-
-process.exitCode = await main(process.argv.slice(2));

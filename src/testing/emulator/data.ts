@@ -4,9 +4,9 @@
  * @internal
  * @packageDocumentation
  */
-import { DAY_MS } from '../internal/dates.js';
-import type { TerraDataType } from '../response.js';
-import { fixtures } from './fixtures.js';
+import { DAY_MS } from '../../internal/dates.js';
+import type { TerraDataType } from '../../response.js';
+import { fixtures } from '../fixtures/index.js';
 
 /** A number from a string, for seeding (FNV-1a). */
 export function hashSeed(...parts: (string | number)[]): number {

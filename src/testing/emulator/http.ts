@@ -48,3 +48,21 @@ export function isCalendarDate(value: unknown): value is string {
   const ms = Date.parse(`${value}T00:00:00Z`);
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
 }
+
+/** A query date: unix seconds or `YYYY-MM-DD` (00:00 UTC). */
+export function parseDate(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  if (/^\d{1,10}$/.test(value)) return Number(value) * 1000;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value ? undefined : ms;
+  }
+  return undefined;
+}
+
+/** `target` with the query parameters that are not null. */
+export function withQuery(target: string, params: Record<string, string | null>): string {
+  const url = new URL(target);
+  for (const [key, value] of Object.entries(params)) if (value !== null) url.searchParams.set(key, value);
+  return url.href;
+}

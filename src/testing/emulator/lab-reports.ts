@@ -5,17 +5,18 @@
  * @internal
  * @packageDocumentation
  */
-import { DAY_MS } from '../internal/dates.js';
+
+import { DAY_MS } from '../../internal/dates.js';
 import type {
   LabReportDelivery,
   LabReportEventResult,
   LabReportSession,
   LabReportStatusEntry,
-} from '../models/index.js';
-import { type EmulatorContext, isoTime, MAX_STORED, type Route, snowflakeId } from './emulator-context.js';
-import { isCalendarDate, noContent, ok, problem } from './emulator-http.js';
-import { LAB_PANELS, labResults } from './fixtures.js';
-import { Random } from './random.js';
+} from '../../models/index.js';
+import { LAB_PANELS, labResults } from '../fixtures/index.js';
+import { Random } from '../random.js';
+import { type EmulatorContext, isoTime, MAX_STORED, type Route, snowflakeId } from './context.js';
+import { isCalendarDate, noContent, ok, problem } from './http.js';
 
 /** The statuses a readable report goes through, one `stepMs` apart. */
 const LIFECYCLE = ['processing', 'processed', 'standardizing', 'standardized', 'sending', 'sent'] as const;

@@ -4,17 +4,10 @@
  * @internal
  * @packageDocumentation
  */
-import type { CoercionWarning, PlannedWorkout, PlannedWorkoutSummary } from '../models/index.js';
-import {
-  type EmulatedUser,
-  type EmulatorContext,
-  isoTime,
-  MAX_STORED,
-  type Route,
-  snowflakeId,
-} from './emulator-context.js';
-import { isCalendarDate, isRecord, type Json, noContent, ok, problem, readJson } from './emulator-http.js';
-import { EVENT_VERSION } from './events.js';
+import type { CoercionWarning, PlannedWorkout, PlannedWorkoutSummary } from '../../models/index.js';
+import { EVENT_VERSION } from '../events.js';
+import { type EmulatedUser, type EmulatorContext, isoTime, MAX_STORED, type Route, snowflakeId } from './context.js';
+import { isCalendarDate, isRecord, type Json, noContent, ok, problem, readJson } from './http.js';
 
 interface Plan {
   planned_workout_id: string;
