@@ -14,6 +14,7 @@ import {
   milliseconds,
   optionsOf,
   parseConfig,
+  renamedOption,
   secrets,
   text,
   url,
@@ -123,12 +124,8 @@ export function resolveTerraOptions(options: unknown): ResolvedTerraOptions {
     },
     'the environment',
   );
-  if (given.timeoutMs !== undefined && given.timeout !== undefined && given.timeoutMs !== given.timeout) {
-    throw new TerraConfigurationError(
-      'timeoutMs',
-      `timeoutMs (${given.timeoutMs}) and its deprecated alias timeout (${given.timeout}) differ: pass timeoutMs only`,
-    );
-  }
+  const timeoutMs = renamedOption<number>(given, 'timeoutMs', 'timeout');
+  if (timeoutMs.conflict !== undefined) throw new TerraConfigurationError('timeoutMs', timeoutMs.conflict);
   const credential = (option: 'apiKey' | 'devId', variable: string): string => {
     const value = given[option] ?? env[option];
     if (value === undefined) {
@@ -144,7 +141,7 @@ export function resolveTerraOptions(options: unknown): ResolvedTerraOptions {
     devId: credential('devId', 'TERRA_DEV_ID'),
     secrets: given.secret ?? env.secret,
     baseUrl: (given.baseUrl ?? env.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
-    timeout: given.timeoutMs ?? given.timeout ?? DEFAULT_TIMEOUT_MS,
+    timeout: timeoutMs.value ?? DEFAULT_TIMEOUT_MS,
     maxRetries: given.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: given.fetch,
   };

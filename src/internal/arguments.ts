@@ -18,6 +18,7 @@ import {
   optionsOf,
   parseArguments,
   positiveNumber,
+  renamedOption,
   text,
   wholeNumber,
 } from './options.js';
@@ -55,10 +56,19 @@ const extraQuery = lazy(() =>
 /** The last argument of every method. */
 export const requestOptions = optionsOf<RequestOptions>()(() => ({
   signal: z.optional(abortSignal('signal')),
+  timeoutMs: z.optional(milliseconds('timeoutMs')),
   timeout: z.optional(milliseconds('timeout')),
   maxRetries: z.optional(wholeNumber('maxRetries', 0, 10)),
   extraQuery: z.optional(extraQuery),
 }));
+
+/** Checks the last argument of a method: {@link requestOptions}, with `timeout` read as `timeoutMs`. */
+export function checkRequestOptions(request: unknown) {
+  const checked = parseArguments(requestOptions, request, 'request options');
+  const timeoutMs = renamedOption<number>(checked, 'timeoutMs', 'timeout');
+  if (timeoutMs.conflict !== undefined) throw new TerraInvalidArgumentError('timeoutMs', timeoutMs.conflict);
+  return { ...checked, timeoutMs: timeoutMs.value, timeout: undefined };
+}
 
 /**
  * An id Terra issued (a workout, a planned workout, a lab-report session): a string, since such ids

@@ -10,7 +10,7 @@ import type * as z from 'zod/mini';
 import { TerraInvalidArgumentError } from '../errors.js';
 import { NO_DRIFT, parseStrict, type SchemaDrift, type Tolerated } from '../models/parse.js';
 import { TerraApiResponse, type TerraResponseType } from '../response.js';
-import { requestOptions } from './arguments.js';
+import { checkRequestOptions } from './arguments.js';
 import { legacyErrorInBody } from './error-body.js';
 import type { HttpClient, HttpRequest, RequestOptions } from './http.js';
 import { parseJson } from './json.js';
@@ -74,7 +74,7 @@ export class Caller implements Requester {
     parse: Parse<T>,
     options: CallOptions = {},
   ): Promise<TerraApiResponse<T>> {
-    const checked = parseArguments(requestOptions, request, 'request options');
+    const checked = checkRequestOptions(request);
     const sent = withExtraQuery(req, checked.extraQuery);
     const response = await this.#http.request(sent, checked);
     const subject = `The ${req.method} ${req.path} response`;

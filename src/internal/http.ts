@@ -37,6 +37,12 @@ export interface RequestOptions {
    * Time limit of each attempt, in milliseconds, instead of the client's: the answer and its body
    * must arrive within it.
    */
+  timeoutMs?: number | undefined;
+  /**
+   * The former name of {@link RequestOptions.timeoutMs}, still accepted; giving both with different
+   * values is a `TerraInvalidArgumentError`.
+   * @deprecated Use `timeoutMs`; `timeout` is removed in 0.3.
+   */
   timeout?: number | undefined;
   /** Retries for this call instead of the client's (GET and DELETE only). */
   maxRetries?: number | undefined;
@@ -133,7 +139,7 @@ export class HttpClient {
     const { method, path } = req;
     const signal = options.signal;
     if (signal?.aborted) throw new TerraAbortError(method, path);
-    const timeout = options.timeout ?? this.#config.timeout;
+    const timeout = options.timeoutMs ?? options.timeout ?? this.#config.timeout;
     const retries = RETRIED_METHODS.has(method) ? (options.maxRetries ?? this.#config.maxRetries) : 0;
     const url = new URL(`${this.#config.baseUrl}${path}`);
     const searchParams = new URLSearchParams();

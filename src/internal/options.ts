@@ -94,6 +94,26 @@ export function milliseconds(name: string) {
     .check(z.refine((value) => Number.isFinite(value) && value >= 1 && value <= MAX_TIMEOUT_MS, { error: message }));
 }
 
+/**
+ * The value of an option that gained its unit in its name (`timeoutMs`, formerly `timeout`): the new
+ * name, else the deprecated alias. Both given with different values is `{ conflict }`, the sentence
+ * to throw, with the kind of error the caller throws (configuration or argument).
+ */
+export function renamedOption<T>(
+  given: { readonly [key: string]: unknown },
+  name: string,
+  alias: string,
+): { value: T | undefined; conflict?: undefined } | { value?: undefined; conflict: string } {
+  const current = given[name] as T | undefined;
+  const former = given[alias] as T | undefined;
+  if (current !== undefined && former !== undefined && current !== former) {
+    return {
+      conflict: `${name} (${String(current)}) and its deprecated alias ${alias} (${String(former)}) differ: pass ${name} only`,
+    };
+  }
+  return { value: current ?? former };
+}
+
 /** A function. */
 export function callback<F>(name: string) {
   return z.custom<F>((value) => typeof value === 'function', { error: `${name} must be a function` });

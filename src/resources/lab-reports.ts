@@ -7,10 +7,18 @@
  */
 import * as z from 'zod/mini';
 import { TerraAbortError, TerraInvalidArgumentError, TerraWaitTimeoutError } from '../errors.js';
-import { calendarDay, pathSegment, requestOptions, terraId } from '../internal/arguments.js';
+import { calendarDay, checkRequestOptions, pathSegment, terraId } from '../internal/arguments.js';
 import type { Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
-import { abortSignal, lazy, milliseconds, optionsOf, parseArguments, text } from '../internal/options.js';
+import {
+  abortSignal,
+  lazy,
+  milliseconds,
+  optionsOf,
+  parseArguments,
+  renamedOption,
+  text,
+} from '../internal/options.js';
 import { contentTypeOf, defaultFilename, readUploadFile, type UploadFile } from '../internal/upload.js';
 import { poll } from '../internal/wait.js';
 import {
@@ -115,14 +123,23 @@ export interface WaitForResultOptions {
   /** Time between two looks at the session, in milliseconds: at least 5,000 (Terra's floor), the default. */
   pollIntervalMs?: number | undefined;
   /** How long to wait in all, in milliseconds, before rejecting with `TerraWaitTimeoutError`. Default 10 minutes. */
+  timeoutMs?: number | undefined;
+  /**
+   * The former name of {@link WaitForResultOptions.timeoutMs}.
+   * @deprecated Use `timeoutMs`; `timeout` is removed in 0.3.
+   */
   timeout?: number | undefined;
   /** Stops waiting (and any request under way); the call rejects with `TerraAbortError`. */
   signal?: AbortSignal | undefined;
 }
 
+/** How long `waitForResult` waits by default: 10 minutes. */
+const DEFAULT_WAIT_MS = 600_000;
+
 const waitOptions = optionsOf<WaitForResultOptions>()(() => ({
   pollIntervalMs: z._default(pollInterval, LAB_REPORT_MIN_POLL_INTERVAL_MS),
-  timeout: z._default(milliseconds('timeout'), 600_000),
+  timeoutMs: z.optional(milliseconds('timeoutMs')),
+  timeout: z.optional(milliseconds('timeout')),
   signal: z.optional(abortSignal('signal')),
 }));
 
@@ -284,7 +301,7 @@ export class LabReports {
    * const session = done.getParsedResponse();
    * if (session.current_status === 'sent') console.log(`${session.results?.length ?? 0} results`);
    * ```
-   * @throws {@link TerraWaitTimeoutError} when `timeout` (default 10 minutes) passes first.
+   * @throws {@link TerraWaitTimeoutError} when `timeoutMs` (default 10 minutes) passes first.
    * @throws {@link TerraAbortError} when `signal` fires.
    * @throws {@link TerraNotFoundError} when there is no session with this id.
    */
@@ -294,12 +311,12 @@ export class LabReports {
     request?: RequestOptions,
   ): Promise<TerraApiResponse<LabReportSession>> {
     const path = sessionPath(sessionId);
-    const {
-      pollIntervalMs,
-      timeout,
-      signal: waitSignal,
-    } = parseArguments(waitOptions, options, 'waitForResult options');
-    const checked = parseArguments(requestOptions, request, 'request options');
+    const waitFor = parseArguments(waitOptions, options, 'waitForResult options');
+    const { pollIntervalMs, signal: waitSignal } = waitFor;
+    const renamed = renamedOption<number>(waitFor, 'timeoutMs', 'timeout');
+    if (renamed.conflict !== undefined) throw new TerraInvalidArgumentError('timeoutMs', renamed.conflict);
+    const timeout = renamed.value ?? DEFAULT_WAIT_MS;
+    const checked = checkRequestOptions(request);
     if (waitSignal !== undefined && checked.signal !== undefined) {
       throw new TerraInvalidArgumentError('signal', 'pass signal once: in the wait options, or in the request options');
     }

@@ -26,12 +26,12 @@ export interface RetryOptions {
    */
   scale?: number | undefined;
   /** How long to wait for the receiver's answer, in milliseconds. Default 8,000, Terra's window. */
-  timeout?: number | undefined;
-  /**
-   * The old name of {@link RetryOptions.timeout}.
-   * @deprecated Use `timeout`; `timeoutMs` will be removed in 0.3.
-   */
   timeoutMs?: number | undefined;
+  /**
+   * Another name of {@link RetryOptions.timeoutMs}, accepted for code written for 0.2.
+   * @deprecated Use `timeoutMs` (every duration names its unit); `timeout` is removed in 0.3.
+   */
+  timeout?: number | undefined;
 }
 
 /** One attempt to deliver an event, as the sandbox made it. */

@@ -16,6 +16,7 @@ import {
   optionsOf,
   parseConfig,
   positiveNumber,
+  renamedOption,
   text,
   url,
   wholeNumber,
@@ -81,16 +82,22 @@ export interface SandboxOptions {
   onDelivery?: ((attempt: DeliveryAttempt) => void) | undefined;
 }
 
-/** `retry`: the redelivery schedule, with `timeout` resolved (Terra waits about 8 s for an answer). */
+/** `retry`: the redelivery schedule, with its time limit resolved (Terra waits about 8 s for an answer). */
 const retryOptions = () =>
   z.pipe(
     optionsOf<RetryOptions>()(() => ({
       retries: z._default(wholeNumber('retry.retries', 0, 100), 8),
       scale: z._default(positiveNumber('retry.scale'), 0.001),
-      timeout: z.optional(milliseconds('retry.timeout')),
       timeoutMs: z.optional(milliseconds('retry.timeoutMs')),
+      timeout: z.optional(milliseconds('retry.timeout')),
     })),
-    z.transform((retry) => ({ ...retry, timeout: retry.timeout ?? retry.timeoutMs ?? 8_000 })),
+    z.transform((retry, ctx) => {
+      const renamed = renamedOption<number>(retry, 'timeoutMs', 'timeout');
+      if (renamed.conflict !== undefined) {
+        ctx.issues.push({ code: 'custom', message: `retry.${renamed.conflict}`, input: retry, path: ['timeoutMs'] });
+      }
+      return { ...retry, timeout: renamed.value ?? 8_000 };
+    }),
   );
 
 const sandboxOptions = optionsOf<SandboxOptions>()(() => {

@@ -19,7 +19,15 @@ import { stopAfter } from '../internal/attempt.js';
 import { describeKind } from '../internal/describe.js';
 import { parseJson } from '../internal/json.js';
 import { systemCause } from '../internal/network-error.js';
-import { abortSignal, callback, milliseconds, optionsOf, parseArguments, wholeNumber } from '../internal/options.js';
+import {
+  abortSignal,
+  callback,
+  milliseconds,
+  optionsOf,
+  parseArguments,
+  renamedOption,
+  wholeNumber,
+} from '../internal/options.js';
 import type { S3PayloadEvent } from '../models/generated/S3PayloadEvent.js';
 import { readWebStream } from './body.js';
 import { parseEvent, type TerraWebhookEvent } from './events.js';
@@ -35,6 +43,11 @@ export interface FetchS3PayloadOptions {
   /**
    * Time limit of the whole download (the answer and its body), in milliseconds. Default
    * {@link DEFAULT_S3_TIMEOUT_MS}; past it the call rejects with `TerraTimeoutError`.
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * The former name of {@link FetchS3PayloadOptions.timeoutMs}.
+   * @deprecated Use `timeoutMs`; `timeout` is removed in 0.3.
    */
   timeout?: number | undefined;
   /**
@@ -54,6 +67,7 @@ const PATH = 's3_payload url';
 const optionsSchema = optionsOf<FetchS3PayloadOptions>()(() => ({
   fetch: z.optional(callback<typeof fetch>('fetch')),
   signal: z.optional(abortSignal('signal')),
+  timeoutMs: z.optional(milliseconds('timeoutMs')),
   timeout: z.optional(milliseconds('timeout')),
   maxBodyBytes: z.optional(wholeNumber('maxBodyBytes', 1)),
 }));
@@ -86,7 +100,7 @@ const tooLarge = (maxBytes: number) =>
  * });
  * ```
  * @throws {@link TerraConnectionError} if the download fails on the network.
- * @throws {@link TerraTimeoutError} if it takes longer than `timeout`.
+ * @throws {@link TerraTimeoutError} if it takes longer than `timeoutMs`.
  * @throws {@link TerraAbortError} if `signal` aborts it.
  * @throws {@link TerraApiError} if the storage answers with an error status (403 once the URL expired).
  * @throws {@link TerraValidationError} if the download is larger than `maxBodyBytes`, not JSON or not
@@ -105,7 +119,9 @@ export async function fetchS3Payload(
     );
   }
   const given = parseArguments(optionsSchema, options, 'fetchS3Payload options');
-  const timeout = given.timeout ?? DEFAULT_S3_TIMEOUT_MS;
+  const renamed = renamedOption<number>(given, 'timeoutMs', 'timeout');
+  if (renamed.conflict !== undefined) throw new TerraInvalidArgumentError('timeoutMs', renamed.conflict);
+  const timeout = renamed.value ?? DEFAULT_S3_TIMEOUT_MS;
   const maxBytes = given.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { signal } = given;
   if (signal?.aborted) throw new TerraAbortError('GET', PATH);
