@@ -13,7 +13,7 @@ export type { RateLimitInfo };
 
 /**
  * The data types, declared once: every other list (the data reads, `User`'s `get<Type>` methods,
- * backfill's types) is derived from this one. @internal
+ * backfill's types) is derived from this one.
  */
 export const TERRA_DATA_TYPES = ['activity', 'body', 'daily', 'sleep', 'nutrition', 'menstruation', 'athlete'] as const;
 

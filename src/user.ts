@@ -92,30 +92,62 @@ export type BoundSubscribedUsersPage = Omit<SubscribedUsersPage, 'data'> & {
  * const sleep = await terra.getSleepForUser(userId, { startDate: '2026-07-01', toWebhook: false });
  * ```
  */
-export type UserRangeReads = {
-  [K in RangeDataType as `get${Capitalize<K>}ForUser`]: <const O extends DataRequestOptions>(
-    user: User | string,
-    options: O,
-    request?: RequestOptions,
-  ) => RangeRead<K, O>;
-};
+export interface UserRangeReads {
+  /** Workouts and other sessions (`GET /activity`) of a user, from `startDate` to `endDate`. */
+  getActivityForUser: RangeReadForUser<'activity'>;
+  /** Body measurements (`GET /body`: weight, blood pressure, glucose, ...) of a user. */
+  getBodyForUser: RangeReadForUser<'body'>;
+  /** Daily summaries (`GET /daily`: steps, calories, heart rate, ...) of a user. */
+  getDailyForUser: RangeReadForUser<'daily'>;
+  /** Sleep sessions (`GET /sleep`) of a user. */
+  getSleepForUser: RangeReadForUser<'sleep'>;
+  /** Meals and drinks (`GET /nutrition`) of a user. */
+  getNutritionForUser: RangeReadForUser<'nutrition'>;
+  /** Menstrual cycles (`GET /menstruation`) of a user. */
+  getMenstruationForUser: RangeReadForUser<'menstruation'>;
+}
+
+/** A client's date-range read of one data type, for a user. */
+export type RangeReadForUser<K extends RangeDataType> = <const O extends DataRequestOptions>(
+  user: User | string,
+  options: O,
+  request?: RequestOptions,
+) => RangeRead<K, O>;
+
+/** A user's own date-range read of one data type. */
+export type RangeReadOfUser<K extends RangeDataType> = <const O extends DataRequestOptions>(
+  options: O,
+  request?: RequestOptions,
+) => RangeRead<K, O>;
+
+// The interfaces above are written out for their documentation; these fail to compile if the list of
+// data types and the interfaces ever disagree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const rangeReadsMatchTheList: Same<keyof UserRangeReads, `get${Capitalize<RangeDataType>}ForUser`> = true;
+const userReadsMatchTheList: Same<keyof UserDataReads, `get${Capitalize<RangeDataType>}`> = true;
+void rangeReadsMatchTheList;
+void userReadsMatchTheList;
 
 /**
  * What a {@link User} needs: the client's reads and user calls. A `Terra` client is one; so is any
  * object with these methods (a test double, a wrapper that adds logging).
  */
 export interface UserDataSource extends UserRangeReads {
+  /** The athlete profile of a user (`GET /athlete`). */
   getAthleteForUser<const O extends AthleteRequestOptions = Record<never, never>>(
     user: User | string,
     options?: O,
     request?: RequestOptions,
   ): Promise<TerraApiResponse<DataResultFor<O, Athlete>>>;
+  /** A user's connection as Terra knows it now (`GET /userInfo`). */
   getUserInfo(user: User | string, request?: RequestOptions): Promise<TerraApiResponse<UserInfo>>;
+  /** Changes a user's reference id or pauses its data (`PATCH /users/{id}`). */
   modifyUser(
     user: User | string,
     options: ModifyUserOptions,
     request?: RequestOptions,
   ): Promise<TerraApiResponse<ModifyUserResult>>;
+  /** Ends a user's connection (`DELETE /auth/deauthenticateUser`). */
   deauthenticateUser(user: User | string, request?: RequestOptions): Promise<TerraApiResponse<UserDeauthResp>>;
 }
 
@@ -125,12 +157,20 @@ export interface UserDataSource extends UserRangeReads {
  * `getDaily` (steps, calories, ...), `getSleep`, `getNutrition` (meals and drinks) and
  * `getMenstruation`. See {@link Terra.getActivityForUser}.
  */
-export type UserDataReads = {
-  [K in RangeDataType as `get${Capitalize<K>}`]: <const O extends DataRequestOptions>(
-    options: O,
-    request?: RequestOptions,
-  ) => RangeRead<K, O>;
-};
+export interface UserDataReads {
+  /** This user's workouts and other sessions, from `startDate` to `endDate`. See {@link Terra.getActivityForUser}. */
+  getActivity: RangeReadOfUser<'activity'>;
+  /** This user's body measurements. See {@link Terra.getBodyForUser}. */
+  getBody: RangeReadOfUser<'body'>;
+  /** This user's daily summaries. See {@link Terra.getDailyForUser}. */
+  getDaily: RangeReadOfUser<'daily'>;
+  /** This user's sleep sessions. See {@link Terra.getSleepForUser}. */
+  getSleep: RangeReadOfUser<'sleep'>;
+  /** This user's meals and drinks. See {@link Terra.getNutritionForUser}. */
+  getNutrition: RangeReadOfUser<'nutrition'>;
+  /** This user's menstrual cycles. See {@link Terra.getMenstruationForUser}. */
+  getMenstruation: RangeReadOfUser<'menstruation'>;
+}
 
 /** The date-range reads, added to the class by its static block from the one list of data types. */
 export interface User extends UserDataReads {}

@@ -113,7 +113,12 @@ export function calendarDay(name: string) {
 }
 
 /** A user as the calls take it: a `User` (or any record with a `user_id`), or the user id itself. */
-export type UserRef = string | { readonly user_id: string };
+export type UserRef =
+  | string
+  | {
+      /** The Terra user id. */
+      readonly user_id: string;
+    };
 
 /** A user given as a `User`, a record with a `user_id`, or the user id itself. */
 export function userIdOf(user: unknown, name = 'user'): string {

@@ -96,6 +96,7 @@ const providersDetailedOptions = optionsOf<{ sdk?: boolean | undefined }>()(() =
 export class Auth {
   readonly #caller: Requester;
 
+  /** @internal Made by the client: use `terra.auth`. */
   constructor(caller: Requester) {
     this.#caller = caller;
   }

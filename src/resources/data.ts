@@ -42,11 +42,17 @@ export interface AthleteRequestOptions {
 
 /** The model of each date-range data type's records. */
 export interface RangeDataModels {
+  /** A workout or other session. */
   activity: Activity;
+  /** Body measurements of one day. */
   body: Body;
+  /** The summary of one day. */
   daily: Daily;
+  /** One sleep session. */
   sleep: Sleep;
+  /** The meals and drinks of one day. */
   nutrition: Nutrition;
+  /** One menstrual cycle's data. */
   menstruation: Menstruation;
 }
 
@@ -82,6 +88,7 @@ const athleteOptions = optionsOf<AthleteRequestOptions>()(() => ({
 export class DataReads {
   readonly #caller: Requester;
 
+  /** @internal Made by the client: use `the client's data reads`. */
   constructor(caller: Requester) {
     this.#caller = caller;
   }

@@ -72,7 +72,7 @@ export class Users {
   readonly #caller: Requester;
   readonly #source: UserDataSource;
 
-  /** @param source what the users returned are bound to: the client. */
+  /** @internal Made by the client (use `terra.users`); `source` is what the users returned are bound to. */
   constructor(caller: Requester, source: UserDataSource) {
     this.#caller = caller;
     this.#source = source;

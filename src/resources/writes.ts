@@ -29,6 +29,7 @@ import type { TerraApiResponse } from '../response.js';
 export class Writes {
   readonly #caller: Requester;
 
+  /** @internal Made by the client: use `terra.writes`. */
   constructor(caller: Requester) {
     this.#caller = caller;
   }
