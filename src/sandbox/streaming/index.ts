@@ -1,0 +1,15 @@
+/**
+ * The sandbox's streaming gateway: a local `ws.tryterra.co` for tests and demos.
+ *
+ * @packageDocumentation
+ */
+export {
+  createStreamingGateway,
+  type GatewayDispatch,
+  type MountableStreamingGateway,
+  type StreamingGateway,
+  type StreamingGatewayFaults,
+  type StreamingGatewayOptions,
+  type StreamingGatewayStats,
+  startStreamingGateway,
+} from './gateway.js';
