@@ -37,6 +37,7 @@ import {
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   dispatchItem,
   helloIntervalMs,
+  MAX_SEQ,
   PROTOCOL_ERROR_CODES,
   readFrame,
   StreamCloseCode,
@@ -81,6 +82,12 @@ export interface StreamConnectOptions {
   maxReconnectDelayMs?: number | undefined;
   /** Time from opening a socket to READY, in milliseconds, before trying another. Default 15,000. */
   handshakeTimeoutMs?: number | undefined;
+  /**
+   * After a reconnect the missed frames are replayed up to the first live frame. When none comes
+   * within this many milliseconds (a quiet stream), the consumer replays up to the newest instead,
+   * holding every frame until the replay ends and sorting them. Default 1,000.
+   */
+  quietReplayDelayMs?: number | undefined;
   /**
    * Told about what the stream survived: frames set aside (not JSON, no `seq`, an unknown opcode),
    * replayed frames that came too late to keep the order, closes and reconnects. Never told payloads.
@@ -148,8 +155,9 @@ interface Session {
   ready: boolean;
   /** `awaiting`: READY seen, waiting for the first live frame to bound a REPLAY. */
   phase: 'handshake' | 'awaiting' | 'replaying' | 'live';
-  /** The first live seq (REPLAY's `before`). */
+  /** The first live seq (REPLAY's `before`); undefined for a replay up to the newest (a quiet stream). */
   before: string | undefined;
+  quietTimer: ReturnType<typeof setTimeout> | undefined;
   /** Live frames held while the replay runs. */
   held: StreamItem[];
   heartbeatsSent: number;
@@ -194,6 +202,7 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
   readonly #minDelay: number;
   readonly #maxDelay: number;
   readonly #handshakeTimeout: number;
+  readonly #quietDelay: number;
   readonly #onWarning: ((warning: StreamWarning) => void) | undefined;
   readonly #after: string | undefined;
 
@@ -235,6 +244,7 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
     this.#minDelay = checkCount('minReconnectDelayMs', options.minReconnectDelayMs, 500, 0);
     this.#maxDelay = checkCount('maxReconnectDelayMs', options.maxReconnectDelayMs, 30_000, 0);
     this.#handshakeTimeout = checkCount('handshakeTimeoutMs', options.handshakeTimeoutMs, 15_000, 1);
+    this.#quietDelay = checkCount('quietReplayDelayMs', options.quietReplayDelayMs, 1_000, 0);
     this.#onWarning = options.onWarning;
     if (options.after !== undefined) {
       const after = toSeq(options.after);
@@ -510,6 +520,7 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
         ready: false,
         phase: 'handshake',
         before: undefined,
+        quietTimer: undefined,
         held: [],
         heartbeatsSent: 0,
         acks: 0,
@@ -550,6 +561,7 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
     session.ended = true;
     clearInterval(session.timer);
     clearTimeout(session.handshakeTimer);
+    clearTimeout(session.quietTimer);
     // Held live frames come back through the next REPLAY: keeping them would open a gap before them.
     session.held = [];
     if (this.#session === session) this.#session = undefined;
@@ -605,6 +617,8 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
         session.ready = true;
         clearTimeout(session.handshakeTimer);
         session.phase = this.#seen === undefined ? 'live' : 'awaiting';
+        if (session.phase === 'awaiting')
+          session.quietTimer = setTimeout(() => this.#quietReplay(session), this.#quietDelay);
         return;
       default: {
         this.#issue('unexpected_op');
@@ -652,7 +666,17 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
         this.#keep(session, item, false);
         return;
       case 'replaying': {
-        const before = session.before as string;
+        const before = session.before;
+        if (before === undefined) {
+          // A replay up to the newest: replayed and live frames are told apart only by sorting.
+          if (this.buffered >= this.#max) {
+            this.#quietOverflow(session);
+            return;
+          }
+          session.held.push(item);
+          if (this.buffered > this.#stats.maxBuffered) this.#stats.maxBuffered = this.buffered;
+          return;
+        }
         if (compareSeq(item.seq, before) < 0) {
           if (seen !== undefined && compareSeq(item.seq, seen) <= 0) {
             this.#stats.duplicates++;
@@ -676,6 +700,7 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
           return;
         }
         // The first live frame bounds the gap: fetch (seen, item.seq), then a heartbeat as a barrier.
+        clearTimeout(session.quietTimer);
         session.phase = 'replaying';
         session.before = item.seq;
         session.held.push(item);
@@ -698,11 +723,49 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
     session.phase = 'live';
     const held = session.held;
     session.held = [];
+    const quiet = session.before === undefined;
+    if (quiet) {
+      held.sort((a, b) => compareSeq(a.seq, b.seq));
+      // Later frames above this are live; a late replayed frame is one below it.
+      session.before = held.at(-1)?.seq;
+    }
     for (const item of held) {
       if (this.#seen !== undefined && compareSeq(item.seq, this.#seen) <= 0) this.#stats.duplicates++;
-      else this.#keep(session, item as StreamItem<T>, false);
+      else this.#keep(session, item as StreamItem<T>, quiet);
       if (session.ended) return;
     }
+  }
+
+  /** No live frame came to bound the gap: replay up to the newest frame the gateway keeps. */
+  #quietReplay(session: Session): void {
+    if (session.ended || session.phase !== 'awaiting' || this.#seen === undefined) return;
+    session.phase = 'replaying';
+    session.before = undefined;
+    try {
+      session.socket.send(clientFrame.replay(this.#seen, MAX_SEQ));
+    } catch {
+      return;
+    }
+    this.#sendHeartbeat(session);
+    session.barrier = session.heartbeatsSent;
+  }
+
+  /**
+   * A replay up to the newest filled the buffer before it ended: keep the lower half of what came
+   * (sorted), which the replay covers completely unless live frames took more than half the buffer
+   * during it, and resume from there later.
+   */
+  #quietOverflow(session: Session): void {
+    const held = session.held;
+    session.held = [];
+    held.sort((a, b) => compareSeq(a.seq, b.seq));
+    const keep = held.slice(0, Math.max(1, Math.floor(held.length / 2)));
+    for (const item of keep) {
+      if (this.#seen !== undefined && compareSeq(item.seq, this.#seen) <= 0) this.#stats.duplicates++;
+      else this.#keep(session, item as StreamItem<T>, true);
+      if (session.ended) return;
+    }
+    this.#overflow(session);
   }
 
   /** Keeps a frame that is new: queues it for the caller (or skips it, synthetic) and moves `seen`. */
