@@ -568,8 +568,13 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
     if (this.#paused) this.#paused = false;
     if (close && session.socket !== undefined) {
       try {
-        if (end.code === StreamCloseCode.NORMAL) session.socket.close(StreamCloseCode.NORMAL, 'closed by the client');
-        else if (end.dropped === 'overflow') session.socket.close(StreamCloseCode.CLIENT_RECONNECT, 'consumer behind');
+        if (end.code === StreamCloseCode.NORMAL) {
+          // A paused socket would never read the gateway's answer to the close.
+          session.socket.resume?.();
+          session.socket.close(StreamCloseCode.NORMAL, 'closed by the client');
+        }
+        // Dropped at once: a paused socket would not read the gateway's half of a close handshake,
+        // and the gateway would count the session against the consumer limit meanwhile.
         else session.socket.terminate();
       } catch {
         // The socket is gone either way.
