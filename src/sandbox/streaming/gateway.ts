@@ -220,6 +220,25 @@ export function createStreamingGateway(options: StreamingGatewayOptions = {}): M
 
   const stalled = (): boolean => Date.now() < stalledUntil;
 
+  // Frames sent in one turn of the event loop leave in one write: the gateway should outrun any
+  // consumer measured against it, not spend a system call per frame.
+  const corked = new Set<WebSocket>();
+  const uncork = (): void => {
+    for (const ws of corked) (ws as unknown as { _socket?: { uncork(): void } })._socket?.uncork();
+    corked.clear();
+  };
+  function send(ws: WebSocket, text: string): void {
+    if (!corked.has(ws)) {
+      const socket = (ws as unknown as { _socket?: { cork(): void } })._socket;
+      if (socket !== undefined) {
+        socket.cork();
+        if (corked.size === 0) process.nextTick(uncork);
+        corked.add(ws);
+      }
+    }
+    ws.send(text);
+  }
+
   function armDeadline(connection: Connection): void {
     clearTimeout(connection.deadline);
     connection.deadline = setTimeout(() => {
@@ -270,7 +289,7 @@ export function createStreamingGateway(options: StreamingGatewayOptions = {}): M
       if (repeat > 0) repeat--;
       for (const consumer of readyConsumers) {
         for (let i = 0; i < times; i++) {
-          consumer.ws.send(text);
+          send(consumer.ws, text);
           stats.sentLive++;
         }
       }
@@ -289,7 +308,7 @@ export function createStreamingGateway(options: StreamingGatewayOptions = {}): M
       else hi = mid;
     }
     for (let i = lo; i < historySeq.length && (historySeq[i] as bigint) < before; i++) {
-      connection.ws.send(historyText[i] as string);
+      send(connection.ws, historyText[i] as string);
       stats.replayed++;
     }
   }
