@@ -96,11 +96,11 @@ export class StreamingResource {
   /**
    * Opens the consumer stream: every user's live samples, in `seq` order, each exactly once across
    * reconnects (a fresh token each time, REPLAY for what was missed). Nothing is opened until the
-   * first `next()` (the first turn of `for await`). See {@link StreamConnectOptions}.
-   * @throws {@link TerraInvalidArgumentError} synchronously for an invalid option.
+   * first `next()` (the first turn of `for await`), which rejects with `TerraInvalidArgumentError`
+   * for an invalid option. See {@link StreamConnectOptions}.
    */
-  connect<T = unknown>(options: StreamConnectOptions = {}): TerraStream<T> {
-    const signal = options.signal;
+  connect<T = unknown>(options?: StreamConnectOptions): TerraStream<T> {
+    const signal = typeof options === 'object' && options !== null ? options.signal : undefined;
     return openStream<T>(
       {
         socketUrl: this.#socketUrl,
@@ -119,6 +119,13 @@ export class StreamingResource {
    * once the gateway says READY. It does not reconnect.
    */
   async produce(options: StreamProduceOptions): Promise<TerraStreamProducer> {
+    if (typeof options !== 'object' || options === null)
+      throw new TerraInvalidArgumentError('options', 'produce() takes { userId } or { token }');
+    for (const key of Object.keys(options))
+      if (!['userId', 'token', 'signal', 'handshakeTimeoutMs'].includes(key))
+        throw new TerraInvalidArgumentError(key, `produce() has no option ${key}`);
+    if (options.token !== undefined && (typeof options.token !== 'string' || options.token === ''))
+      throw new TerraInvalidArgumentError('token', 'token must be a non-empty string');
     let token = options.token;
     if (token === undefined) {
       if (options.userId === undefined)

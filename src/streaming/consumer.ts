@@ -172,11 +172,74 @@ interface Session {
   ended: boolean;
 }
 
-function checkCount(name: string, value: number | undefined, fallback: number, min: number): number {
+function checkCount(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
     throw new TerraInvalidArgumentError(name, `${name} must be a number of at least ${min}`);
   return value;
+}
+
+const OPTION_NAMES: ReadonlySet<string> = new Set([
+  'after',
+  'signal',
+  'includeSynthetic',
+  'cursorStore',
+  'maxBufferedFrames',
+  'minReconnectDelayMs',
+  'maxReconnectDelayMs',
+  'handshakeTimeoutMs',
+  'quietReplayDelayMs',
+  'onWarning',
+]);
+
+interface CheckedOptions {
+  after: string | undefined;
+  signal: AbortSignal | undefined;
+  includeSynthetic: boolean;
+  cursorStore: StreamCursorStore | undefined;
+  maxBufferedFrames: number;
+  minReconnectDelayMs: number;
+  maxReconnectDelayMs: number;
+  handshakeTimeoutMs: number;
+  quietReplayDelayMs: number;
+  onWarning: ((warning: StreamWarning) => void) | undefined;
+}
+
+/** The options of `connect()`, checked. @throws {@link TerraInvalidArgumentError} */
+function checkOptions(given: unknown): CheckedOptions {
+  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given)))
+    throw new TerraInvalidArgumentError('options', 'connect() takes an options object');
+  const options = (given ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(options))
+    if (!OPTION_NAMES.has(key)) throw new TerraInvalidArgumentError(key, `connect() has no option ${key}`);
+  const { signal, cursorStore, onWarning, includeSynthetic } = options;
+  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && 'aborted' in signal))
+    throw new TerraInvalidArgumentError('signal', 'signal must be an AbortSignal');
+  const store = cursorStore as { get?: unknown; set?: unknown } | undefined;
+  if (store !== undefined && (typeof store?.get !== 'function' || typeof store?.set !== 'function'))
+    throw new TerraInvalidArgumentError('cursorStore', 'cursorStore must have get() and set(seq) methods');
+  if (onWarning !== undefined && typeof onWarning !== 'function')
+    throw new TerraInvalidArgumentError('onWarning', 'onWarning must be a function');
+  if (includeSynthetic !== undefined && typeof includeSynthetic !== 'boolean')
+    throw new TerraInvalidArgumentError('includeSynthetic', 'includeSynthetic must be true or false');
+  let after: string | undefined;
+  if (options.after !== undefined) {
+    after = toSeq(options.after);
+    if (after === undefined)
+      throw new TerraInvalidArgumentError('after', 'after must be a seq: decimal digits, a bigint or a safe integer');
+  }
+  return {
+    after,
+    signal: signal as AbortSignal | undefined,
+    includeSynthetic: includeSynthetic === true,
+    cursorStore: cursorStore as StreamCursorStore | undefined,
+    maxBufferedFrames: checkCount('maxBufferedFrames', options.maxBufferedFrames, DEFAULT_MAX_BUFFERED_FRAMES, 4),
+    minReconnectDelayMs: checkCount('minReconnectDelayMs', options.minReconnectDelayMs, 500, 0),
+    maxReconnectDelayMs: checkCount('maxReconnectDelayMs', options.maxReconnectDelayMs, 30_000, 0),
+    handshakeTimeoutMs: checkCount('handshakeTimeoutMs', options.handshakeTimeoutMs, 15_000, 1),
+    quietReplayDelayMs: checkCount('quietReplayDelayMs', options.quietReplayDelayMs, 1_000, 0),
+    onWarning: onWarning as ((warning: StreamWarning) => void) | undefined,
+  };
 }
 
 const ITERATOR_DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -235,23 +298,28 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
   };
 
   /** @internal Built by `terra.streaming.connect()`. */
-  constructor(endpoint: StreamEndpoint, options: StreamConnectOptions = {}) {
+  constructor(endpoint: StreamEndpoint, options?: StreamConnectOptions) {
     this.#endpoint = endpoint;
-    this.#signal = options.signal;
-    this.#includeSynthetic = options.includeSynthetic === true;
-    this.#store = options.cursorStore;
-    this.#max = checkCount('maxBufferedFrames', options.maxBufferedFrames, DEFAULT_MAX_BUFFERED_FRAMES, 4);
-    this.#minDelay = checkCount('minReconnectDelayMs', options.minReconnectDelayMs, 500, 0);
-    this.#maxDelay = checkCount('maxReconnectDelayMs', options.maxReconnectDelayMs, 30_000, 0);
-    this.#handshakeTimeout = checkCount('handshakeTimeoutMs', options.handshakeTimeoutMs, 15_000, 1);
-    this.#quietDelay = checkCount('quietReplayDelayMs', options.quietReplayDelayMs, 1_000, 0);
-    this.#onWarning = options.onWarning;
-    if (options.after !== undefined) {
-      const after = toSeq(options.after);
-      if (after === undefined)
-        throw new TerraInvalidArgumentError('after', 'after must be a seq: decimal digits, a bigint or a safe integer');
-      this.#after = after;
+    let checked: CheckedOptions;
+    try {
+      checked = checkOptions(options);
+    } catch (error) {
+      // Refused through the first next(), as every async call of the SDK rejects rather than throws.
+      checked = checkOptions(undefined);
+      this.#error = error as Error;
+      this.#started = true;
+      this.#stopped = true;
     }
+    this.#signal = checked.signal;
+    this.#includeSynthetic = checked.includeSynthetic;
+    this.#store = checked.cursorStore;
+    this.#max = checked.maxBufferedFrames;
+    this.#minDelay = checked.minReconnectDelayMs;
+    this.#maxDelay = checked.maxReconnectDelayMs;
+    this.#handshakeTimeout = checked.handshakeTimeoutMs;
+    this.#quietDelay = checked.quietReplayDelayMs;
+    this.#onWarning = checked.onWarning;
+    this.#after = checked.after;
   }
 
   /** The `seq` of the last item delivered (or the starting cursor); `undefined` before any. */
@@ -825,9 +893,8 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
 
 /**
  * Opens a consumer stream to the gateway at `endpoint`. `terra.streaming.connect()` is the public
- * way; this is what it calls.
- * @throws {@link TerraInvalidArgumentError} for an invalid option (synchronously: nothing is opened
- *   before the first `next()`).
+ * way; this is what it calls. An invalid option rejects the first `next()` with
+ * {@link TerraInvalidArgumentError}; nothing is opened before the first `next()`.
  * @internal
  */
 export function openStream<T = unknown>(endpoint: StreamEndpoint, options?: StreamConnectOptions): TerraStream<T> {

@@ -55,3 +55,22 @@ describe('URLs', () => {
     expect(() => resolveStreamingBaseUrl('not a url')).toThrow(TerraConfigurationError);
   });
 });
+
+describe('connect() options', () => {
+  it('an invalid option rejects the first next(), never throws, and opens nothing', async () => {
+    const { openStream } = await import('../../src/streaming/consumer.js');
+    let tokens = 0;
+    const endpoint = {
+      socketUrl: 'ws://127.0.0.1:9/connect',
+      token: async () => {
+        tokens++;
+        return 't';
+      },
+    };
+    for (const options of ['', 42, { bogus: true }, { after: 'x' }, { maxBufferedFrames: 1 }, { cursorStore: {} }])
+      await expect(openStream(endpoint, options as never).next()).rejects.toMatchObject({
+        name: 'TerraInvalidArgumentError',
+      });
+    expect(tokens).toBe(0);
+  });
+});
