@@ -348,7 +348,14 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
       this.#unsaved = undefined;
       return Promise.resolve()
         .then(() => this.#store?.set(seq))
-        .then(() => this.next());
+        .then(
+          () => this.next(),
+          (error: unknown) => {
+            // A cursor that cannot be saved ends the stream: going on would lose the position.
+            this.#stop(error instanceof Error ? error : new TerraStreamError('The cursor store failed'));
+            throw error;
+          },
+        );
     }
     if (!this.#started) this.#start();
     if (this.#head < this.#queue.length) return Promise.resolve({ done: false, value: this.#take() });

@@ -187,3 +187,29 @@ describe('what the stream survives', () => {
     await stream.close();
   });
 });
+
+describe('a cursor store that fails', () => {
+  it('ends the stream with its error and closes the socket', async () => {
+    gateway = await startStreamingGateway({ heartbeatIntervalMs: 200 });
+    const g = gateway;
+    g.dispatchMany(3);
+    const stream = streamingFor(g).connect({
+      ...FAST,
+      after: '0',
+      quietReplayDelayMs: 10,
+      cursorStore: {
+        get: () => undefined,
+        set: async () => {
+          throw new Error('disk full');
+        },
+      },
+    });
+    const taken: string[] = [];
+    const error = await (async () => {
+      for await (const item of stream) taken.push(item.seq);
+    })().catch((e: unknown) => e);
+    expect((error as Error).message).toBe('disk full');
+    expect(taken).toEqual(['1']);
+    await until(() => g.consumers === 0, 2_000, 'the socket to close');
+  });
+});
