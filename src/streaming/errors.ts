@@ -49,8 +49,10 @@ export class TerraStreamTokenError extends TerraStreamError {
 }
 
 /**
- * The runtime has no global `WebSocket` (Node 20) and the `ws` package is not installed. Install it:
- * `npm install ws`. It is an optional peer dependency, used only where no global `WebSocket` exists.
+ * The runtime has no global `WebSocket` (Node 20) and the `ws` package is not installed, or the local
+ * streaming gateway (which needs `ws` on every Node) was started without it. Install it:
+ * `npm install ws`. It is an optional peer dependency, used by the client only where no global
+ * `WebSocket` exists.
  */
 export class TerraWebSocketUnavailableError extends TerraError {
   /** Always `'TerraWebSocketUnavailableError'`, the class name, as in stack traces. */
@@ -58,10 +60,13 @@ export class TerraWebSocketUnavailableError extends TerraError {
   /** The package to install: `ws`. */
   readonly packageName = 'ws';
 
-  constructor(options?: { cause?: unknown }) {
+  /** @param options.server - The local gateway (a WebSocket server) needed it, not the client. */
+  constructor(options?: { cause?: unknown; server?: boolean }) {
     super(
-      'This runtime has no global WebSocket and the "ws" package is not installed: run `npm install ws` (an optional peer dependency of terra-sdk, needed on Node 20)',
-      options,
+      options?.server
+        ? 'The local streaming gateway needs the "ws" package (a WebSocket server) and it is not installed: run `npm install --save-dev ws`'
+        : 'This runtime has no global WebSocket and the "ws" package is not installed: run `npm install ws` (an optional peer dependency of terra-sdk, needed on Node 20)',
+      { cause: options?.cause },
     );
   }
 }

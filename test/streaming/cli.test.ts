@@ -29,23 +29,24 @@ describe('terra-sdk stream', () => {
       { seq: '4', userId: 'u1', type: 'steps', data: { n: 3 }, synthetic: false },
       { seq: '5', userId: 'u1', type: 'steps', data: { n: 4 }, synthetic: false },
     ]);
-  });
+  }, 15_000);
 
   it('prints readable lines and stops on Ctrl+C', async () => {
     gateway = await startStreamingGateway({ heartbeatIntervalMs: 200 });
     const g = gateway;
-    g.generateTestData({ count: 2, userId: 'demo' });
     let stop: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => {
       stop = resolve;
     });
     const run = io({}, () => stopped);
-    const running = stream(['--url', g.url, '--dev-id', 'd', '--api-key', 'k', '--after', '0', '--synthetic'], run.io);
+    const running = stream(['--url', g.url, '--dev-id', 'd', '--api-key', 'k', '--synthetic'], run.io);
+    while (g.consumers === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    g.generateTestData({ count: 2, userId: 'demo' });
     while (run.out.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     stop();
     expect(await running).toBe(0);
     expect(run.out[0]).toBe('1  demo  heart_rate (synthetic)  {"bpm":60}');
-  });
+  }, 15_000);
 
   it('needs credentials; fails with exit 1 on a refused token', async () => {
     await expect(stream([], io({}).io)).rejects.toBeInstanceOf(UsageError);

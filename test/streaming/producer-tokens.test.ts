@@ -135,3 +135,33 @@ describe('the producer', () => {
     await expect(streamingFor(gateway).produce({})).rejects.toBeInstanceOf(TerraInvalidArgumentError);
   });
 });
+
+describe('a gateway mounted on your own server', () => {
+  it('answers its token paths and upgrades /connect, and leaves the rest to you', async () => {
+    const { createServer } = await import('node:http');
+    const { createStreamingGateway } = await import('../../src/sandbox/streaming/index.js');
+    const mounted = await createStreamingGateway({ heartbeatIntervalMs: 200 });
+    const server = createServer((req, res) => {
+      if (!mounted.handleRequest(req, res)) res.writeHead(418).end();
+    });
+    server.on('upgrade', (req, socket, head) => {
+      if (!mounted.handleUpgrade(req, socket, head)) socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      expect((await fetch(`${url}/other`)).status).toBe(418);
+      const stream = streamingFor({ url }).connect({ ...FAST });
+      const first = stream.next();
+      await until(() => mounted.consumers === 1);
+      mounted.dispatch({ userId: 'u', type: 't', data: 1 });
+      expect((await first).value).toMatchObject({ seq: '1', data: 1 });
+      await stream.close();
+    } finally {
+      await mounted.closeSockets();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

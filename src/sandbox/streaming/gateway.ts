@@ -5,7 +5,8 @@
  * REPLAY from a bounded history, STATUS presence, the close codes, synthetic test traffic, and
  * faults to inject in tests (drop sockets, skip or repeat a `seq`, stall, refuse an IDENTIFY).
  *
- * Uses the `ws` package (a WebSocket server) on every Node version.
+ * Uses the `ws` package (a WebSocket server) on every Node version, imported when a gateway is made
+ * so that the rest of the sandbox works without it.
  *
  * @packageDocumentation
  */
@@ -13,8 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { TerraInvalidArgumentError } from '../../errors.js';
+import { TerraWebSocketUnavailableError } from '../../streaming/errors.js';
 import { StreamCloseCode, StreamOp, StreamRole, toSeq } from '../../streaming/protocol.js';
 
 /** Options of {@link startStreamingGateway} and {@link createStreamingGateway}. */
@@ -177,11 +179,29 @@ function replayBounds(text: string, d: unknown): { after: bigint; before: bigint
   return bounds;
 }
 
+type WsServerModule = { WebSocketServer: typeof WebSocketServer };
+
+/** `ws`'s server class, imported on first use. */
+async function loadWsServer(): Promise<typeof WebSocketServer> {
+  try {
+    const loaded = (await import('ws')) as Partial<WsServerModule> & { default?: Partial<WsServerModule> };
+    const Server = loaded.WebSocketServer ?? loaded.default?.WebSocketServer;
+    if (typeof Server !== 'function') throw new TypeError('ws has no WebSocketServer export');
+    return Server;
+  } catch (cause) {
+    throw new TerraWebSocketUnavailableError({ cause, server: true });
+  }
+}
+
 /**
  * A streaming gateway without its own server: mount it on a `node:http` server with
  * `handleRequest` and `handleUpgrade` (the sandbox does).
+ * @throws {@link TerraWebSocketUnavailableError} (as a rejection) without the `ws` package.
  */
-export function createStreamingGateway(options: StreamingGatewayOptions = {}): MountableStreamingGateway {
+export async function createStreamingGateway(
+  options: StreamingGatewayOptions = {},
+): Promise<MountableStreamingGateway> {
+  const WebSocketServerClass = await loadWsServer();
   const interval = positive('heartbeatIntervalMs', options.heartbeatIntervalMs, 40_000);
   const deadlineMs = positive('heartbeatDeadlineMs', options.heartbeatDeadlineMs, interval * 1.5);
   const identifyTimeout = positive('identifyTimeoutMs', options.identifyTimeoutMs, 10_000);
@@ -193,7 +213,7 @@ export function createStreamingGateway(options: StreamingGatewayOptions = {}): M
     throw new TerraInvalidArgumentError('firstSeq', 'firstSeq must be a seq (decimal digits)');
   const users = options.userIds === undefined ? undefined : new Set(options.userIds);
 
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServerClass({ noServer: true, perMessageDeflate: false, maxPayload: 1024 * 1024 });
   const tokens = new Map<string, TokenGrant>();
   const connections = new Set<Connection>();
   const readyConsumers = new Set<Connection>();
@@ -589,7 +609,7 @@ export function createStreamingGateway(options: StreamingGatewayOptions = {}): M
  * ```
  */
 export async function startStreamingGateway(options: StreamingGatewayOptions = {}): Promise<StreamingGateway> {
-  const gateway = createStreamingGateway(options);
+  const gateway = await createStreamingGateway(options);
   const server: Server = createServer((req, res) => {
     if (!gateway.handleRequest(req, res)) {
       res.writeHead(404, { 'content-type': 'application/json' });
