@@ -337,6 +337,7 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
     return this.#queue.length - this.#head + (this.#session?.held.length ?? 0);
   }
 
+  /** The stream itself: it is its own iterator, to be iterated once. */
   [Symbol.asyncIterator](): this {
     return this;
   }

@@ -87,6 +87,14 @@ export interface StreamingGatewayFaults {
   sendRaw(text: string): void;
 }
 
+/** A producer's last STATUS report. */
+export interface GatewayPresence {
+  /** Whether its device link was up. */
+  connected: boolean;
+  /** The device it named, if any. */
+  deviceId?: string | undefined;
+}
+
 /** What a dispatch is made of. */
 export interface GatewayDispatch {
   /** The producing user's id. */
@@ -112,7 +120,7 @@ export interface StreamingGateway {
   /** The `seq` of the last dispatch, if any. */
   readonly lastSeq: string | undefined;
   /** The latest STATUS of each producing user. */
-  readonly presence: ReadonlyMap<string, { connected: boolean; deviceId?: string | undefined }>;
+  readonly presence: ReadonlyMap<string, GatewayPresence>;
   /** Faults for tests. */
   readonly faults: StreamingGatewayFaults;
   /** Produces one dispatch (kept in history, sent to every consumer); returns its `seq`. */
@@ -196,7 +204,7 @@ async function loadWsServer(): Promise<typeof WebSocketServer> {
 /**
  * A streaming gateway without its own server: mount it on a `node:http` server with
  * `handleRequest` and `handleUpgrade` (the sandbox does).
- * @throws {@link TerraWebSocketUnavailableError} (as a rejection) without the `ws` package.
+ * @throws `TerraWebSocketUnavailableError` (as a rejection) without the `ws` package.
  */
 export async function createStreamingGateway(
   options: StreamingGatewayOptions = {},
@@ -217,7 +225,7 @@ export async function createStreamingGateway(
   const tokens = new Map<string, TokenGrant>();
   const connections = new Set<Connection>();
   const readyConsumers = new Set<Connection>();
-  const presence = new Map<string, { connected: boolean; deviceId?: string | undefined }>();
+  const presence = new Map<string, GatewayPresence>();
   /** History as a ring of `{seq, text}`, oldest at `start`. */
   const historySeq: bigint[] = [];
   const historyText: string[] = [];

@@ -6,6 +6,7 @@
 export {
   createStreamingGateway,
   type GatewayDispatch,
+  type GatewayPresence,
   type MountableStreamingGateway,
   type StreamingGateway,
   type StreamingGatewayFaults,
