@@ -100,14 +100,11 @@ export class StreamingResource {
    * for an invalid option. See {@link StreamConnectOptions}.
    */
   connect<T = unknown>(options?: StreamConnectOptions): TerraStream<T> {
-    const signal = typeof options === 'object' && options !== null ? options.signal : undefined;
     return openStream<T>(
       {
         socketUrl: this.#socketUrl,
-        token: async (tokenSignal) =>
-          (
-            await this.generateDeveloperToken((tokenSignal ?? signal) ? { signal: tokenSignal ?? signal } : undefined)
-          ).getParsedResponse().token,
+        // The stream's own signal: aborted by the caller's signal and by close().
+        token: async (signal) => (await this.generateDeveloperToken({ signal })).getParsedResponse().token,
         socketFactory: this.#socketFactory,
       },
       options,

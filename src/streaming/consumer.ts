@@ -133,8 +133,8 @@ export interface StreamStats {
 export interface StreamEndpoint {
   /** `wss://.../connect`. */
   socketUrl: string;
-  /** A fresh single-use consumer token; called once per socket. */
-  token: (signal: AbortSignal | undefined) => Promise<string>;
+  /** A fresh single-use consumer token; called once per socket, with the stream's own signal. */
+  token: (signal: AbortSignal) => Promise<string>;
   /** The socket implementation (tests); default: the runtime's. */
   socketFactory?: SocketFactory | undefined;
 }
@@ -280,6 +280,7 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
   #waiter: { resolve: () => void } | undefined;
   #drained: (() => void) | undefined;
   #paused = false;
+  readonly #stopping = new AbortController();
   #started = false;
   #stopped = false;
   #error: Error | undefined;
@@ -454,6 +455,8 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
     if (this.#stopped) return;
     this.#stopped = true;
     if (error !== undefined) this.#error = error;
+    // Ends a wait before reconnecting and a token request in flight: nothing outlives close().
+    this.#stopping.abort();
     const session = this.#session;
     if (session !== undefined)
       this.#endSession(session, { code: StreamCloseCode.NORMAL, reason: 'closed', ready: session.ready }, true);
@@ -502,7 +505,7 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
       if (this.#stopped) return;
       let token: string;
       try {
-        token = await this.#endpoint.token(this.#signal);
+        token = await this.#endpoint.token(this.#stopping.signal);
       } catch (error) {
         if (this.#stopped) return;
         const retried =
@@ -578,7 +581,7 @@ export class TerraStream<T = unknown> implements AsyncIterableIterator<StreamIte
     return new Promise((resolve) => {
       if (this.#stopped) return resolve();
       const timer = setTimeout(done, ms);
-      const signal = this.#signal;
+      const signal = this.#stopping.signal;
       function done(): void {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);
