@@ -132,6 +132,21 @@ describe('close codes', () => {
     expect(g.stats.tokensIssued).toBe(g.stats.connections);
   });
 
+  it('close() during the wait before a reconnect ends it: no further token, no timer left', async () => {
+    gateway = await startStreamingGateway({ heartbeatIntervalMs: 200 });
+    const g = gateway;
+    g.faults.closeNextIdentify(4000, 100);
+    const stream = streamingFor(g).connect({ minReconnectDelayMs: 60_000, maxReconnectDelayMs: 60_000 });
+    const pending = stream.next();
+    await until(() => g.stats.closes[4000] === 1);
+    const started = Date.now();
+    await stream.close();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(g.stats.tokensIssued).toBe(1);
+  });
+
   it('an abort closes the socket with 1000 and rejects with TerraAbortError', async () => {
     gateway = await startStreamingGateway({ heartbeatIntervalMs: 200 });
     const g = gateway;
