@@ -69,6 +69,7 @@ import {
 import { parseStrict } from './models/parse.js';
 import { LabReports } from './resources/lab-reports.js';
 import { PlannedWorkouts } from './resources/planned-workouts.js';
+import { StreamingResource } from './resources/streaming.js';
 import { Workouts } from './resources/workouts.js';
 import type { DataResultFor, TerraApiResponse, TerraDataType, TerraResponseType } from './response.js';
 import {
@@ -185,6 +186,8 @@ export class Terra {
   readonly plannedWorkouts: PlannedWorkouts;
   /** Lab reports: upload, follow the processing, read the results. See {@link LabReports}. */
   readonly labReports: LabReports;
+  /** Terra's real-time stream: tokens, the consumer stream, the producer. See {@link StreamingResource}. */
+  readonly streaming: StreamingResource;
   readonly #caller: Caller;
   readonly #secrets: readonly string[] | undefined;
 
@@ -203,6 +206,11 @@ export class Terra {
     this.workouts = new Workouts(this.#caller);
     this.plannedWorkouts = new PlannedWorkouts(this.#caller);
     this.labReports = new LabReports(this.#caller);
+    const { streamingBaseUrl } = resolved;
+    this.streaming = new StreamingResource({
+      caller: new Caller(new HttpClient({ apiKey, devId, baseUrl: streamingBaseUrl, timeout, maxRetries, fetch })),
+      streamingBaseUrl,
+    });
   }
 
   // ----------------------------------------------------------------------------------------------

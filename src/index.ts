@@ -39,6 +39,7 @@ export {
   type WaitForResultOptions,
 } from './resources/lab-reports.js';
 export { type PlannedWorkoutListOptions, PlannedWorkouts } from './resources/planned-workouts.js';
+export { StreamingResource, type StreamingResourceInit, type StreamToken } from './resources/streaming.js';
 export { type PlanWorkoutOptions, Workouts } from './resources/workouts.js';
 export {
   type DataResult,
@@ -60,6 +61,7 @@ export {
   type WebhookRequest,
   type WorkoutDeleteResult,
 } from './response.js';
+export * from './streaming/index.js';
 export {
   type AthleteRequestOptions,
   type BoundSubscribedUsers,

@@ -6,7 +6,7 @@
  * covered without being listed here.
  */
 import { describe, expect, it } from 'vitest';
-import { LabReports, PlannedWorkouts, Terra, TerraError, User, Workouts } from '../../src/index.js';
+import { LabReports, PlannedWorkouts, StreamingResource, Terra, TerraError, User, Workouts } from '../../src/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import * as testing from '../../src/testing/index.js';
 import * as webhooks from '../../src/webhooks/index.js';
@@ -103,6 +103,7 @@ describe('every public async function rejects on bad arguments, before any reque
     ['workouts', Workouts.prototype],
     ['plannedWorkouts', PlannedWorkouts.prototype],
     ['labReports', LabReports.prototype],
+    ['streaming', StreamingResource.prototype],
   ] as const;
 
   it('finds every namespace of the client it walks', () => {
