@@ -27,6 +27,7 @@ import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delive
 export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 export { type ConnectionSelector, type EmulatorDelivery, type FlowResult, TerraEmulator } from '../testing/emulator.js';
 export { type DeliveryAttempt, type RetryOptions, TERRA_RETRY_SCHEDULE_MS } from './delivery.js';
+export * from './streaming/index.js';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
