@@ -1,5 +1,5 @@
 /**
- * The `terra-sdk` command: `sandbox`, `trigger`, `--help`, `--version`.
+ * The `terra-sdk` command: `sandbox`, `trigger`, `stream`, `--help`, `--version`.
  * @internal
  * @packageDocumentation
  */
@@ -7,6 +7,7 @@ import { VERSION } from '../internal/version.js';
 import { UsageError } from './args.js';
 import { type CliIO, EXIT } from './io.js';
 import { sandbox } from './sandbox.js';
+import { stream } from './stream.js';
 import { trigger } from './trigger.js';
 
 export type { CliIO } from './io.js';
@@ -17,6 +18,7 @@ Usage:
   terra-sdk sandbox [options]                  Run a local Terra API on 127.0.0.1
   terra-sdk sandbox connect <PROVIDER> ...     Connect, reauth, deauth or revoke on a running sandbox
   terra-sdk trigger <event> --url <url> ...    Send one signed test event to your webhook endpoint
+  terra-sdk stream [--url <url>] [--json]      Tail the real-time stream (Terra's or a local gateway)
   terra-sdk --help                             Show this help
   terra-sdk --version                          Show the version
 
@@ -25,6 +27,7 @@ Run "terra-sdk <command> --help" for a command's options.`;
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => Promise<number>>> = {
   sandbox,
   trigger,
+  stream,
 };
 
 /** Runs the command line `argv` (without `node` and the script) and returns the exit code. */
@@ -43,7 +46,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.err(
       command.startsWith('-')
         ? `terra-sdk: unknown option ${command}. Run "terra-sdk --help" for usage.`
-        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger. Run "terra-sdk --help" for usage.`,
+        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger, stream. Run "terra-sdk --help" for usage.`,
     );
     return EXIT.usage;
   }

@@ -66,3 +66,11 @@ describe('terra-sdk stream', () => {
     ).toMatch(/^Usage: terra-sdk stream/);
   });
 });
+
+describe('terra-sdk stream through the command line', () => {
+  it('is a command of terra-sdk', async () => {
+    const { cli } = await import('../cli/support.js');
+    expect((await cli(['stream', '--help'])).stdout).toMatch(/^Usage: terra-sdk stream/);
+    expect(await cli(['stream'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--dev-id/) });
+  });
+});
