@@ -3,7 +3,7 @@
  * run. Prints the tables and exits 1 if a ratio is over its budget. Figures are in bench/README.md.
  *
  * `BENCH_ONLY=throughput,schemas` runs some parts only (import, parse, webhooks, breakdown, schemas,
- * throughput, connections); `BENCH_SECONDS` (default 3) and `BENCH_ROUNDS` (default 5) set the length and number
+ * throughput, connections, streaming); `BENCH_SECONDS` (default 3) and `BENCH_ROUNDS` (default 5) set the length and number
  * of the throughput runs.
  */
 import { measureBreakdown } from './breakdown.js';
@@ -11,6 +11,7 @@ import { measureConnectionCost } from './connections.js';
 import { measureImportCost } from './import-cost.js';
 import { measureParseCost } from './parse.js';
 import { measureSchemaCost } from './schemas.js';
+import { measureStreamingCost } from './streaming.js';
 import { measureThroughput, pinned } from './throughput.js';
 import { measureWebhookCost } from './webhooks.js';
 
@@ -165,6 +166,17 @@ if (runs('connections')) {
     });
   }
   for (const skipped of connections.skipped) out(`skipped: ${skipped}`);
+}
+
+if (runs('streaming')) {
+  const cost = await measureStreamingCost();
+  rows.push({
+    name: `streaming: ${cost.frames.toLocaleString('en')} frames through connect() vs a bare ws client that JSON.parses them`,
+    measured: `${cost.sdkPerSecond.toFixed(0)}/s vs ${cost.barePerSecond.toFixed(0)}/s`,
+    ratio: cost.ratio,
+    budget: 0.8,
+    direction: 'min',
+  });
 }
 
 const width = Math.max(...rows.map((r) => r.name.length));

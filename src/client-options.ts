@@ -20,6 +20,7 @@ import {
   url,
   wholeNumber,
 } from './internal/options.js';
+import { DEFAULT_STREAMING_BASE_URL } from './streaming/url.js';
 
 /** Options of {@link Terra}. Every credential falls back to an environment variable. */
 export interface TerraOptions {
@@ -54,6 +55,11 @@ export interface TerraOptions {
   maxRetries?: number | undefined;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof globalThis.fetch | undefined;
+  /**
+   * The real-time streaming gateway (its token endpoints; the socket is this address with `wss`/`ws`
+   * and `/connect`). Default: env `TERRA_STREAMING_BASE_URL`, else `https://ws.tryterra.co`.
+   */
+  streamingBaseUrl?: string | undefined;
 }
 
 /** What `JSON.stringify(terra)` shows: the settings, never the credentials. */
@@ -82,6 +88,7 @@ const schema = optionsOf<TerraOptions>()(() => ({
   timeout: z.optional(milliseconds('timeout')),
   maxRetries: z.optional(wholeNumber('maxRetries', 0, 10)),
   fetch: z.optional(callback<typeof globalThis.fetch>('fetch')),
+  streamingBaseUrl: z.optional(url('streamingBaseUrl', 'http', DEFAULT_STREAMING_BASE_URL)),
 }));
 
 /** The same checks for values read from the environment, named after their variables. */
@@ -91,6 +98,7 @@ const environment = lazy(() =>
     devId: z.optional(text('TERRA_DEV_ID')),
     secret: z.optional(secrets()),
     baseUrl: z.optional(url('TERRA_BASE_URL', 'http', BASE_URL_EXAMPLE)),
+    streamingBaseUrl: z.optional(url('TERRA_STREAMING_BASE_URL', 'http', DEFAULT_STREAMING_BASE_URL)),
   }),
 );
 
@@ -105,6 +113,8 @@ export interface ResolvedTerraOptions {
   timeout: number;
   maxRetries: number;
   fetch: typeof globalThis.fetch | undefined;
+  /** Without a trailing slash. */
+  streamingBaseUrl: string;
 }
 
 /**
@@ -121,6 +131,7 @@ export function resolveTerraOptions(options: unknown): ResolvedTerraOptions {
       devId: given.devId === undefined ? readEnv('TERRA_DEV_ID') : undefined,
       secret: given.secret === undefined ? readEnv('TERRA_WEBHOOK_SECRET') : undefined,
       baseUrl: given.baseUrl === undefined ? readEnv('TERRA_BASE_URL') : undefined,
+      streamingBaseUrl: given.streamingBaseUrl === undefined ? readEnv('TERRA_STREAMING_BASE_URL') : undefined,
     },
     'the environment',
   );
@@ -144,5 +155,9 @@ export function resolveTerraOptions(options: unknown): ResolvedTerraOptions {
     timeout: timeoutMs.value ?? DEFAULT_TIMEOUT_MS,
     maxRetries: given.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: given.fetch,
+    streamingBaseUrl: (given.streamingBaseUrl ?? env.streamingBaseUrl ?? DEFAULT_STREAMING_BASE_URL).replace(
+      /\/+$/,
+      '',
+    ),
   };
 }

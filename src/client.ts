@@ -17,6 +17,7 @@ import { type AthleteRequestOptions, addRangeReads, DataReads } from './resource
 import { LabReports } from './resources/lab-reports.js';
 import { PlannedWorkouts } from './resources/planned-workouts.js';
 import { sendRawRequest, type TerraRequest } from './resources/requests.js';
+import { StreamingResource } from './resources/streaming.js';
 import { type ListUsersPageOptions, Users } from './resources/users.js';
 import { WebhookChecks, type WebhookVerifyOptions } from './resources/webhooks.js';
 import { Workouts } from './resources/workouts.js';
@@ -75,6 +76,8 @@ export class Terra implements UserDataSource {
   readonly plannedWorkouts: PlannedWorkouts;
   /** Lab reports: upload, follow the processing, read the results. See {@link LabReports}. */
   readonly labReports: LabReports;
+  /** Terra's real-time stream: tokens, the consumer stream, the producer. See {@link StreamingResource}. */
+  readonly streaming: StreamingResource;
   readonly #caller: Caller;
   readonly #data: DataReads;
   readonly #webhooks: WebhookChecks;
@@ -98,6 +101,9 @@ export class Terra implements UserDataSource {
     this.workouts = new Workouts(this.#caller);
     this.plannedWorkouts = new PlannedWorkouts(this.#caller);
     this.labReports = new LabReports(this.#caller);
+    const streamingBaseUrl = resolved.streamingBaseUrl;
+    const tokens = new HttpClient({ apiKey, devId, baseUrl: streamingBaseUrl, timeout, maxRetries, fetch });
+    this.streaming = new StreamingResource({ caller: new Caller(tokens), streamingBaseUrl });
   }
 
   // Integrations and connecting users (terra.auth)
@@ -258,16 +264,10 @@ export class Terra implements UserDataSource {
   }
 
   /**
-   * Calls any path of Terra's API, for what this version has no method for (Terra's
-   * `POST /lab-reports/{id}/reprocess`, a parameter in beta). The call gets what every method gets:
-   * the credentials, the retry rules (GET and DELETE only), time limits, typed errors and a
-   * {@link TerraApiResponse}; with `schema`, the answer is validated and typed.
-   *
-   * @example
-   * ```ts
-   * const path = `/lab-reports/${encodeURIComponent(sessionId)}/reprocess`;
-   * const again = await terra.request({ method: 'POST', path, schema: LabReportReprocessResponseSchema });
-   * ```
+   * Calls any path of Terra's API, for what this version has no method for (a parameter in beta). The
+   * call gets what every method gets: the credentials, the retry rules (GET and DELETE only), time
+   * limits, typed errors and a {@link TerraApiResponse}; with `schema`, the answer is validated and typed.
+   * Example: `await terra.request({ method: 'POST', path: '/lab-reports/ID/reprocess', schema })`.
    * @throws {@link TerraInvalidArgumentError} for a path that is not below the base URL (absolute, with
    *   `..`, a query or a fragment: pass `query` instead), or a body on a GET.
    */

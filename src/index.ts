@@ -39,6 +39,7 @@ export {
 } from './resources/lab-reports.js';
 export { type PlannedWorkoutListOptions, PlannedWorkouts } from './resources/planned-workouts.js';
 export type { TerraRequest } from './resources/requests.js';
+export { StreamingResource, type StreamingResourceInit, type StreamToken } from './resources/streaming.js';
 export { type ListUsersPageOptions, Users } from './resources/users.js';
 export type { WebhookVerifyOptions } from './resources/webhooks.js';
 export { type PlanWorkoutOptions, Workouts } from './resources/workouts.js';
@@ -65,6 +66,7 @@ export {
   type WebhookRequest,
   type WorkoutDeleteResult,
 } from './response.js';
+export * from './streaming/index.js';
 export {
   type BoundSubscribedUsers,
   type BoundSubscribedUsersPage,

@@ -1,5 +1,5 @@
 /**
- * The `terra-sdk` command: `sandbox`, `trigger`, `demo`, `--help`, `--version`.
+ * The `terra-sdk` command: `sandbox`, `trigger`, `demo`, `stream`, `--help`, `--version`.
  * @internal
  * @packageDocumentation
  */
@@ -8,6 +8,7 @@ import { UsageError } from './args.js';
 import { demo } from './demo/index.js';
 import { type CliIO, EXIT } from './io.js';
 import { sandbox } from './sandbox.js';
+import { stream } from './stream.js';
 import { trigger } from './trigger.js';
 
 export type { CliIO } from './io.js';
@@ -20,6 +21,7 @@ Usage:
                                                permissions of a connection on a running sandbox
   terra-sdk trigger <event> --url <url> ...    Send one signed test event to your webhook endpoint
   terra-sdk demo                               Walk a connection through its whole life, locally
+  terra-sdk stream [--url <url>] [--json]      Tail the real-time stream (Terra's or a local gateway)
   terra-sdk --help                             Show this help
   terra-sdk --version                          Show the version
 
@@ -29,6 +31,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => 
   sandbox,
   trigger,
   demo,
+  stream,
 };
 
 /** Runs the command line `argv` (without `node` and the script) and returns the exit code. */
@@ -47,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.err(
       command.startsWith('-')
         ? `terra-sdk: unknown option ${command}. Run "terra-sdk --help" for usage.`
-        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger, demo. Run "terra-sdk --help" for usage.`,
+        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger, demo, stream. Run "terra-sdk --help" for usage.`,
     );
     return EXIT.usage;
   }

@@ -33,6 +33,7 @@ export {
   TerraEmulator,
 } from '../testing/emulator/index.js';
 export { type DeliveryAttempt, type RetryOptions, TERRA_RETRY_SCHEDULE_MS } from './delivery.js';
+export * from './streaming/index.js';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {

@@ -22,18 +22,24 @@ const slowProviders = () =>
 describe('request options: timeoutMs', () => {
   it('bounds one call by timeoutMs', async () => {
     slowProviders();
-    const error = await terra().listProviders({ timeoutMs: 50 }).catch((e: unknown) => e);
+    const error = await terra()
+      .listProviders({ timeoutMs: 50 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TerraTimeoutError);
   });
 
   it('still takes the deprecated timeout', async () => {
     slowProviders();
-    const error = await terra().listProviders({ timeout: 50 }).catch((e: unknown) => e);
+    const error = await terra()
+      .listProviders({ timeout: 50 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TerraTimeoutError);
   });
 
   it('refuses timeoutMs and timeout that differ, before any request', async () => {
-    const error = await terra().listProviders({ timeoutMs: 50, timeout: 60 }).catch((e: unknown) => e);
+    const error = await terra()
+      .listProviders({ timeoutMs: 50, timeout: 60 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TerraInvalidArgumentError);
     expect((error as TerraInvalidArgumentError).argument).toBe('timeoutMs');
     expect((error as Error).message).toContain('timeoutMs (50) and its deprecated alias timeout (60) differ');

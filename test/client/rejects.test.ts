@@ -10,6 +10,7 @@ import {
   Auth,
   LabReports,
   PlannedWorkouts,
+  StreamingResource,
   Terra,
   TerraError,
   User,
@@ -116,6 +117,7 @@ describe('every public async function rejects on bad arguments, before any reque
     ['workouts', Workouts.prototype],
     ['plannedWorkouts', PlannedWorkouts.prototype],
     ['labReports', LabReports.prototype],
+    ['streaming', StreamingResource.prototype],
   ] as const;
 
   it('finds every namespace of the client it walks', () => {

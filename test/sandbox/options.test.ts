@@ -28,7 +28,11 @@ describe('startSandbox options', () => {
     [{ retry: { scale: 0 } }, 'retry.scale', 'retry.scale must be a positive number'],
     [{ retry: { timeout: Number.POSITIVE_INFINITY } }, 'retry.timeout', 'must be a number of milliseconds'],
     [{ retry: { timeoutMs: 0 } }, 'retry.timeoutMs', 'must be a number of milliseconds'],
-    [{ retry: { timeoutMs: 500, timeout: 600 } }, 'retry.timeoutMs', 'retry.timeoutMs (500) and its deprecated alias timeout (600) differ'],
+    [
+      { retry: { timeoutMs: 500, timeout: 600 } },
+      'retry.timeoutMs',
+      'retry.timeoutMs (500) and its deprecated alias timeout (600) differ',
+    ],
     [{ chunkDays: 0 }, 'chunkDays', 'chunkDays must be a whole number'],
     [{ largeRequestDays: 2.5 }, 'largeRequestDays', 'largeRequestDays must be a whole number'],
     [{ daysPerHour: 0 }, 'daysPerHour', 'daysPerHour must be a whole number'],
