@@ -368,6 +368,41 @@ export class TerraValidationError extends TerraError {
   }
 }
 
+/**
+ * A call that may have changed something at Terra (a create, plan, upload, modify, write, delete or
+ * deauthenticate) was sent and answered with a success, but the answer could not be read at all (it
+ * is not JSON). The change may have been made: look before you retry. `status` and `requestId`
+ * identify the answer for Terra's support. An answer that is JSON but differs from its schema is never
+ * an error for such a call: it is returned with `response.drift`.
+ */
+export class TerraUnreadableResponseError extends TerraValidationError {
+  /** Always `'TerraUnreadableResponseError'`, the class name, as in stack traces. */
+  override name = 'TerraUnreadableResponseError';
+  /** The HTTP method sent. */
+  readonly method: string;
+  /** The path sent, below the base URL. */
+  readonly path: string;
+  /** The HTTP status Terra answered with (a success: the request was received). */
+  readonly status: number;
+  /** The request id Terra's gateway returned, if any. */
+  readonly requestId: string | undefined;
+
+  constructor(init: { method: string; path: string; status: number; requestId: string | undefined }) {
+    const { method, path, status, requestId } = init;
+    super({
+      subject: `The ${method} ${path} response`,
+      issues: [{ path: '$', pathSegments: [], code: 'invalid_json', message: 'expected a JSON body' }],
+    });
+    this.message =
+      `${method} ${path} was sent and Terra answered ${status}${requestId ? ` (request id ${requestId})` : ''}, ` +
+      'but the answer is not JSON and cannot be read: the change may have been made at Terra, so check before retrying';
+    this.method = method;
+    this.path = path;
+    this.status = status;
+    this.requestId = requestId;
+  }
+}
+
 /** Why a webhook delivery failed verification. */
 export type TerraWebhookVerificationErrorCode =
   /** No signing secret was configured. */

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import type { Requester } from '../internal/caller.js';
+import { EFFECT, type Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { flag, lazy, optionsOf, parseArguments, text, url } from '../internal/options.js';
 import {
@@ -148,6 +148,7 @@ export class Auth {
       { method: 'POST', path: '/auth/authenticateUser', query: { resource }, body: connectionBody(given) },
       request,
       UserAuthUrlSchema,
+      EFFECT,
     );
   }
 
@@ -172,6 +173,7 @@ export class Auth {
       { method: 'POST', path: '/auth/generateWidgetSession', body },
       request,
       WidgetSessionSchema,
+      EFFECT,
     );
   }
 
@@ -186,6 +188,7 @@ export class Auth {
       { method: 'POST', path: '/auth/generateAuthToken' },
       request,
       AuthTokenSchema,
+      EFFECT,
     );
   }
 }
