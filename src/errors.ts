@@ -65,6 +65,18 @@ export interface TerraApiErrorInit {
   detail?: string | undefined;
 }
 
+/**
+ * The most characters of Terra's explanation an error message quotes; the whole of it (as read, see
+ * `MAX_ERROR_BODY_BYTES`) stays in `detail` and `body`.
+ */
+export const MAX_DETAIL_IN_MESSAGE = 1_000;
+
+/** Terra's explanation as the message quotes it: cut at {@link MAX_DETAIL_IN_MESSAGE}, saying so. */
+function cutDetail(detail: string): string {
+  if (detail.length <= MAX_DETAIL_IN_MESSAGE) return detail;
+  return `${detail.slice(0, MAX_DETAIL_IN_MESSAGE)}… (cut: ${detail.length - MAX_DETAIL_IN_MESSAGE} more characters in error.detail)`;
+}
+
 /** Terra answered with an HTTP error status. Subclasses name the common ones. */
 export class TerraApiError extends TerraError {
   /** Always `'TerraApiError'`, the class name, as in stack traces. */
@@ -89,7 +101,7 @@ export class TerraApiError extends TerraError {
 
   constructor(init: TerraApiErrorInit, hint?: string) {
     const statusText = init.statusText ? ` ${init.statusText}` : '';
-    const detail = init.detail ? `: ${init.detail}` : '';
+    const detail = init.detail ? `: ${cutDetail(init.detail)}` : '';
     const request = init.requestId ? ` (request id ${init.requestId})` : '';
     super(
       `${init.method} ${init.path} failed with ${init.status}${statusText}${detail}${request}${hint ? `. ${hint}` : ''}`,

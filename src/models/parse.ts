@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { type TerraValidationError as ErrorClass, TerraValidationError } from '../errors.js';
+import { type TerraValidationError as ErrorClass, TerraInvalidArgumentError, TerraValidationError } from '../errors.js';
+import { describeKind } from '../internal/describe.js';
 import { formatJsonPath } from '../internal/json-path.js';
 import { callback, optionsOf, parseArguments } from '../internal/options.js';
 import { type DriftListener, driftOf, MAX_DRIFT, NO_DRIFT, type Tolerated } from './drift.js';
@@ -54,15 +55,33 @@ const parseModelOptions = optionsOf<ParseModelOptions>()(() => ({
  * ```
  * @throws {@link TerraValidationError} when the value does not match (with `onDrift`: when an
  *   identifying field is broken, or the value is not even of the schema's kind).
- * @throws {@link TerraInvalidArgumentError} when an option has the wrong kind of value.
+ * @throws {@link TerraInvalidArgumentError} when `schema` is not a model schema, or an option has the
+ *   wrong kind of value.
  */
 export function parseModel<T>(schema: z.core.$ZodType<T>, value: unknown, options?: ParseModelOptions): T {
+  if (!isSchema(schema))
+    throw new TerraInvalidArgumentError(
+      'schema',
+      `parseModel needs a model schema (such as ActivitySchema) as its first argument, not ${describeKind(schema)}`,
+    );
   const given = options === undefined ? {} : parseArguments(parseModelOptions, options, 'parseModel options');
   const subject = given.subject ?? 'The value';
   if (given.onDrift === undefined) return parseStrict(schema, value, subject);
   const parsed = parseWithDrift(schema, value, subject);
   if (parsed.drift.length > 0) given.onDrift(parsed.drift);
   return parsed.value;
+}
+
+/** Whether a value is a zod schema (what every `...Schema` export is); anything else would fail deep inside. */
+function isSchema(value: unknown): boolean {
+  const internals = (value as { _zod?: unknown } | null)?._zod;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof internals === 'object' &&
+    internals !== null &&
+    typeof (internals as { def?: unknown }).def === 'object'
+  );
 }
 
 /**
