@@ -185,6 +185,11 @@ export const EVIDENCE = {
     source:
       'terra-api-facts §2.5 and §7 (tryterra/agent-skills terra-planned-workouts: “coercion_warnings is an array of {path, message}, not a string”); issue 12',
   },
+  completionOnce: {
+    seen: 'Terra’s workout docs make a block’s `completion_condition` optional: left out, the block is executed once. Its documented templates leave it out, where the spec requires it.',
+    source:
+      'issue 20 (Terra’s docs: “omitted: execute once”; its published workout templates, run through workouts.create and workouts.get, were refused by the required field)',
+  },
 } as const satisfies Record<string, { seen: string; source: string }>;
 
 /** One change to a field of the spec, in {@link OVERRIDES}. */
@@ -296,6 +301,9 @@ export const OVERRIDES: Record<string, FieldOverride> = {
   'PlanWorkoutResponse.coercion_warnings': { type: COERCION_WARNINGS, evidence: 'coercionWarningsList' },
   'PlannedWorkout.coercion_warnings': { type: COERCION_WARNINGS, evidence: 'coercionWarningsList' },
   'PlannedWorkoutSummary.coercion_warnings': { type: COERCION_WARNINGS, evidence: 'coercionWarningsList' },
+
+  // A block without a completion condition runs once (Terra's docs), as its own templates show.
+  'StepBlock.completion_condition': { presence: 'optional', evidence: 'completionOnce' },
 
   // Fields real deliveries carry that the schema lacks.
   'AuthSuccessEvent.reference_id': { add: STRING, presence: 'optional', nullable: true, evidence: 'authReferenceId' },

@@ -65,6 +65,18 @@ export interface TerraApiErrorInit {
   detail?: string | undefined;
 }
 
+/**
+ * The most characters of Terra's explanation an error message quotes; the whole of it (as read, see
+ * `MAX_ERROR_BODY_BYTES`) stays in `detail` and `body`.
+ */
+export const MAX_DETAIL_IN_MESSAGE = 1_000;
+
+/** Terra's explanation as the message quotes it: cut at {@link MAX_DETAIL_IN_MESSAGE}, saying so. */
+function cutDetail(detail: string): string {
+  if (detail.length <= MAX_DETAIL_IN_MESSAGE) return detail;
+  return `${detail.slice(0, MAX_DETAIL_IN_MESSAGE)}… (cut: ${detail.length - MAX_DETAIL_IN_MESSAGE} more characters in error.detail)`;
+}
+
 /** Terra answered with an HTTP error status. Subclasses name the common ones. */
 export class TerraApiError extends TerraError {
   /** Always `'TerraApiError'`, the class name, as in stack traces. */
@@ -89,7 +101,7 @@ export class TerraApiError extends TerraError {
 
   constructor(init: TerraApiErrorInit, hint?: string) {
     const statusText = init.statusText ? ` ${init.statusText}` : '';
-    const detail = init.detail ? `: ${init.detail}` : '';
+    const detail = init.detail ? `: ${cutDetail(init.detail)}` : '';
     const request = init.requestId ? ` (request id ${init.requestId})` : '';
     super(
       `${init.method} ${init.path} failed with ${init.status}${statusText}${detail}${request}${hint ? `. ${hint}` : ''}`,
@@ -365,6 +377,41 @@ export class TerraValidationError extends TerraError {
     super(`${subject} does not match ${against} (${count}): ${shown}${more}`);
     this.issues = issues;
     this.model = model;
+  }
+}
+
+/**
+ * A call that may have changed something at Terra (a create, plan, upload, modify, write, delete or
+ * deauthenticate) was sent and answered with a success, but the answer could not be read at all (it
+ * is not JSON). The change may have been made: look before you retry. `status` and `requestId`
+ * identify the answer for Terra's support. An answer that is JSON but differs from its schema is never
+ * an error for such a call: it is returned with `response.drift`.
+ */
+export class TerraUnreadableResponseError extends TerraValidationError {
+  /** Always `'TerraUnreadableResponseError'`, the class name, as in stack traces. */
+  override name = 'TerraUnreadableResponseError';
+  /** The HTTP method sent. */
+  readonly method: string;
+  /** The path sent, below the base URL. */
+  readonly path: string;
+  /** The HTTP status Terra answered with (a success: the request was received). */
+  readonly status: number;
+  /** The request id Terra's gateway returned, if any. */
+  readonly requestId: string | undefined;
+
+  constructor(init: { method: string; path: string; status: number; requestId: string | undefined }) {
+    const { method, path, status, requestId } = init;
+    super({
+      subject: `The ${method} ${path} response`,
+      issues: [{ path: '$', pathSegments: [], code: 'invalid_json', message: 'expected a JSON body' }],
+    });
+    this.message =
+      `${method} ${path} was sent and Terra answered ${status}${requestId ? ` (request id ${requestId})` : ''}, ` +
+      'but the answer is not JSON and cannot be read: the change may have been made at Terra, so check before retrying';
+    this.method = method;
+    this.path = path;
+    this.status = status;
+    this.requestId = requestId;
   }
 }
 

@@ -106,7 +106,11 @@ export class TerraApiResponse<T> {
     this.#parsed = init.parsed;
   }
 
-  /** The body as JSON, as Terra sent it: never changed by validation, drift or not. */
+  /**
+   * The body as JSON, as Terra sent it: never changed by validation, drift or not. Ids Terra sent as
+   * JSON numbers (keys ending in `_id`) in the answers of calls with an effect and of workout reads
+   * are read from the raw text as strings, every digit kept; `rawBody` has the text itself.
+   */
   getJson(): unknown {
     return this.#json;
   }
@@ -114,8 +118,9 @@ export class TerraApiResponse<T> {
   /**
    * The body validated against its schema and typed. Validation already happened when the request
    * completed, so this never throws: a body that breaks its schema rejected the call with a
-   * `TerraValidationError`, except data whose identifying fields hold, which came back with its
-   * {@link TerraApiResponse.drift}.
+   * `TerraValidationError`, except data whose identifying fields hold, and the answer of any call
+   * that changed something at Terra (create, plan, upload, modify, write, delete, deauthenticate,
+   * generate), which came back as received with its {@link TerraApiResponse.drift}.
    */
   getParsedResponse(): T {
     return this.#parsed;

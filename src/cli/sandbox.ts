@@ -87,6 +87,13 @@ export async function sandbox(argv: readonly string[], io: CliIO): Promise<numbe
     );
   const port = integerOption(values, 'port', 0, 65_535) ?? DEFAULT_SANDBOX_PORT;
   const webhookUrl = urlOption(values, 'webhook-url');
+  if (webhookUrl !== undefined) {
+    const target = new URL(webhookUrl);
+    if (target.username !== '' || target.password !== '')
+      throw new UsageError(
+        '--webhook-url must not hold a user name or password (user:pass@): deliveries cannot send them; Terra authenticates deliveries by their signature (--secret)',
+      );
+  }
   const secret = secretFrom(values, io.env);
   if (webhookUrl !== undefined && secret === undefined) {
     throw new UsageError(

@@ -12,6 +12,7 @@ import { toQueryDate } from './dates.js';
 import type { RequestOptions } from './http.js';
 import {
   abortSignal,
+  characterProblem,
   convertedBy,
   lazy,
   milliseconds,
@@ -90,6 +91,8 @@ export function terraId(name: string) {
     }
     // URLs resolve these two even when encoded: they would address another path.
     if (value === '.' || value === '..') throw new TerraInvalidArgumentError(name, `${name} cannot be . or ..`);
+    const problem = characterProblem(value, name, false);
+    if (problem !== undefined) throw new TerraInvalidArgumentError(name, problem);
     return value;
   });
 }

@@ -7,13 +7,13 @@
  * @packageDocumentation
  */
 import type * as z from 'zod/mini';
-import { TerraInvalidArgumentError } from '../errors.js';
-import { NO_DRIFT, parseStrict, type SchemaDrift, type Tolerated } from '../models/parse.js';
+import { TerraInvalidArgumentError, TerraUnreadableResponseError } from '../errors.js';
+import { NO_DRIFT, parseEffectAnswer, parseStrict, type SchemaDrift, type Tolerated } from '../models/parse.js';
 import { TerraApiResponse, type TerraResponseType } from '../response.js';
 import { checkRequestOptions } from './arguments.js';
 import { legacyErrorInBody } from './error-body.js';
 import type { HttpClient, HttpRequest, RequestOptions } from './http.js';
-import { parseJson } from './json.js';
+import { idNumbersAsText, parseJson } from './json.js';
 import { parseArguments } from './options.js';
 
 /** What a parser knows of the answer besides its body. */
@@ -27,6 +27,11 @@ export interface Answer {
    * response's `drift`; returns the value.
    */
   tolerate<V>(parsed: Tolerated<V>): V;
+  /**
+   * Reads a model from the answer as the call reads its answers: strictly, or, for a call with an
+   * effect at Terra, tolerantly (its drift kept for the response's `drift`, never thrown).
+   */
+  model<V>(schema: z.ZodMiniType<V>, value: unknown): V;
 }
 
 /** How an answer's body becomes `T`: a model schema, or a function for answers with several shapes. */
@@ -38,7 +43,22 @@ export interface CallOptions {
   prepare?: ((json: unknown) => unknown) | undefined;
   /** A legacy `{"status": "error"}` body means "no such user" (the `user_id` lookup). */
   notFoundInBody?: boolean | undefined;
+  /**
+   * The call changed something at Terra (created, planned, uploaded, modified, wrote, deleted,
+   * deauthenticated, generated a session): its answer is never refused for its shape, since that
+   * would lose the effect; it comes back with `drift`. Only an answer that is not JSON is an error,
+   * a {@link TerraUnreadableResponseError} saying the request was sent. Implies `idsAsText`.
+   */
+  effect?: boolean | undefined;
+  /** Ids sent as JSON numbers are read from the raw text as strings, without losing digits. */
+  idsAsText?: boolean | undefined;
 }
+
+/** The call options of every call that changes something at Terra. */
+export const EFFECT: CallOptions = Object.freeze({ effect: true });
+
+/** The call options of reads whose answers hold ids Terra may send as numbers (workouts, plans). */
+export const IDS: CallOptions = Object.freeze({ idsAsText: true });
 
 /**
  * What a resource needs to make its calls: the small interface resources depend on, never the
@@ -78,7 +98,18 @@ export class Caller implements Requester {
     const sent = withExtraQuery(req, checked.extraQuery);
     const response = await this.#http.request(sent, checked);
     const subject = `The ${req.method} ${req.path} response`;
-    const json = response.rawBody.trim() === '' ? undefined : parseJson(response.rawBody, subject);
+    const effect = options.effect === true;
+    const text = effect || options.idsAsText === true ? idNumbersAsText(response.rawBody) : response.rawBody;
+    let json: unknown;
+    if (text.trim() !== '') {
+      try {
+        json = parseJson(text, subject);
+      } catch (error) {
+        if (!effect) throw error;
+        const { status, requestId } = response;
+        throw new TerraUnreadableResponseError({ method: req.method, path: req.path, status, requestId });
+      }
+    }
     const legacy = legacyErrorInBody(json, response, req.method, req.path, options.notFoundInBody === true);
     if (legacy) throw legacy;
     const prepared = options.prepare ? options.prepare(json) : json;
@@ -87,10 +118,12 @@ export class Caller implements Requester {
       drift = tolerated.drift;
       return tolerated.value;
     };
+    const model = <V>(schema: z.ZodMiniType<V>, value: unknown): V =>
+      effect ? tolerate(parseEffectAnswer(schema, value, subject)) : parseStrict(schema, value, subject);
     const parsed =
       typeof parse === 'function'
-        ? parse(prepared, { subject, status: response.status, tolerate })
-        : parseStrict(parse, prepared, subject);
+        ? parse(prepared, { subject, status: response.status, tolerate, model })
+        : model(parse, prepared);
     return new TerraApiResponse({ ...response, dtype, json, parsed, drift });
   }
 }

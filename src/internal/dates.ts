@@ -2,7 +2,8 @@ import { TerraInvalidArgumentError } from '../errors.js';
 
 /**
  * A date for Terra's data endpoints: a `Date` (sent as unix seconds), a `YYYY-MM-DD` calendar date
- * (sent as is; Terra reads it as 00:00 UTC), or unix seconds.
+ * (sent as is; Terra reads it as 00:00 UTC), or unix seconds. Every form must fall in the years
+ * 1970-9999 (unix seconds: from 0, below 10^11).
  */
 export type TerraDate = Date | string | number;
 
@@ -13,11 +14,30 @@ const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Unix seconds beyond this (year 5138) are almost surely milliseconds. */
 const MAX_SECONDS = 1e11;
 
+/**
+ * The years a date argument may fall in: Terra's dates are unix times (none before 1970) written with
+ * four-digit years (none after 9999). Outside them, `Date.UTC` reads years 0-99 as 1900-1999, so a
+ * typo such as `0024-05-01` would become another date, or a range that never ends.
+ */
+export const MIN_YEAR = 1970;
+export const MAX_YEAR = 9999;
+
+function outOfRange(argument: string): TerraInvalidArgumentError {
+  return new TerraInvalidArgumentError(
+    argument,
+    `${argument} must fall in the years ${MIN_YEAR}-${MAX_YEAR}, the dates Terra accepts`,
+  );
+}
+
+/** Whether a year is one Terra accepts. */
+const inRange = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
+
 /** The query value for a date, or a {@link TerraInvalidArgumentError} that says what to pass instead. */
 export function toQueryDate(value: unknown, argument: string): string {
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isNaN(ms)) throw new TerraInvalidArgumentError(argument, `${argument} is an invalid Date`);
+    if (!inRange(value.getUTCFullYear())) throw outOfRange(argument);
     return String(Math.floor(ms / 1000));
   }
   if (typeof value === 'number') {
@@ -36,6 +56,7 @@ export function toQueryDate(value: unknown, argument: string): string {
     const match = CALENDAR_DATE.exec(value);
     if (match) {
       const [, y, m, d] = match.map(Number) as [number, number, number, number];
+      if (!inRange(y)) throw outOfRange(argument);
       const date = new Date(Date.UTC(2000, m - 1, d));
       date.setUTCFullYear(y);
       if (date.getUTCMonth() === m - 1 && date.getUTCDate() === d) return value;

@@ -50,12 +50,20 @@ function detailOf(body: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The most bytes of an error answer's body the client reads (64 KiB): Terra's explanations are a few
+ * hundred bytes, and a gateway or a hostile server could send gigabytes. The rest is not read.
+ */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
 /** What an error answer was: its status and headers, and its body as text. */
 export interface ErrorAnswer {
   status: number;
   statusText: string;
   headers: Headers;
   text: string;
+  /** The body was longer than {@link MAX_ERROR_BODY_BYTES}: `text` is its beginning. */
+  truncated?: boolean | undefined;
 }
 
 const CREDENTIALS_HINT =
@@ -82,7 +90,13 @@ export function errorFromAnswer(answer: ErrorAnswer, method: string, path: strin
     body,
     method,
     path,
-    detail: detailOf(body) ?? (typeof body === 'string' && text !== '' ? 'the body was not JSON' : undefined),
+    detail:
+      detailOf(body) ??
+      (answer.truncated
+        ? `the body was over ${MAX_ERROR_BODY_BYTES / 1024} KiB and not read further`
+        : typeof body === 'string' && text !== ''
+          ? 'the body was not JSON'
+          : undefined),
   };
   switch (status) {
     case 400:

@@ -20,7 +20,7 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
 import { TerraAbortError, TerraConnectionError, TerraError, TerraTimeoutError } from '../errors.js';
 import { stopAfter } from './attempt.js';
-import { errorFromAnswer, requestIdOf } from './error-body.js';
+import { errorFromAnswer, MAX_ERROR_BODY_BYTES, requestIdOf } from './error-body.js';
 import { systemCause } from './network-error.js';
 import { followRedirect, isRedirect } from './redirects.js';
 import { isRetriedStatus, RETRIED_METHODS, retryDelayMs } from './retry.js';
@@ -90,12 +90,39 @@ export interface HttpResponse {
   rawBody: string;
 }
 
-/** One attempt's answer, body read. */
+/** One attempt's answer, body read (an error's at most `MAX_ERROR_BODY_BYTES`). */
 interface Answer {
   status: number;
   statusText: string;
   headers: Headers;
   text: string;
+  truncated?: boolean;
+}
+
+/**
+ * The beginning of an error answer's body, at most {@link MAX_ERROR_BODY_BYTES}; the rest is not read
+ * (the stream is cancelled), so a huge error body costs neither memory nor a huge message.
+ */
+async function readErrorBody(response: Response): Promise<{ text: string; truncated: boolean }> {
+  const stream = response.body;
+  if (stream === null) return { text: '', truncated: false };
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let left = MAX_ERROR_BODY_BYTES;
+  try {
+    // Ends: each turn takes bytes from a finite allowance, or the stream ends.
+    while (left > 0) {
+      const { done, value } = await reader.read();
+      if (done) return { text: text + decoder.decode(), truncated: false };
+      const kept = value.byteLength > left ? value.subarray(0, left) : value;
+      left -= kept.byteLength;
+      text += decoder.decode(kept, { stream: true });
+    }
+    return { text: text + decoder.decode(), truncated: true };
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
 }
 
 /** One attempt's failure, and whether another attempt may help. */
@@ -215,8 +242,13 @@ export class HttpClient {
         void response.body?.cancel().catch(() => undefined);
         hop = { url: next.url, method: next.method, withBody: hop.withBody && next.keepBody };
       }
-      const text = await Promise.race([response.text(), stopped]);
-      return { status: response.status, statusText: response.statusText, headers: response.headers, text };
+      const { status, statusText, headers } = response;
+      if (status >= 200 && status <= 299) {
+        const text = await Promise.race([response.text(), stopped]);
+        return { status, statusText, headers, text };
+      }
+      const read = await Promise.race([readErrorBody(response), stopped]);
+      return { status, statusText, headers, ...read };
     } catch (error) {
       void response?.body?.cancel().catch(() => undefined);
       if (signal?.aborted) return { error: new TerraAbortError(method, path), retried: false };

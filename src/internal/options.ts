@@ -48,8 +48,32 @@ export function text(name: string) {
     z.superRefine((value, ctx) => {
       if (value.trim() === '') invalid(ctx, `${name} must be a non-empty string`);
       else if (value.trim() !== value) invalid(ctx, `${name} has leading or trailing whitespace; remove it`);
+      else {
+        const problem = characterProblem(value, name);
+        if (problem !== undefined) invalid(ctx, problem);
+      }
     }),
   );
+}
+
+/** A control character (C0, DEL, C1: NUL included). */
+const CONTROL = /\p{Cc}/u;
+/** Half of a surrogate pair without its other half: not a character, so not encodable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What makes a string unusable as an id or a credential, in words that never repeat it: a control
+ * character (a header cannot carry NUL, and fetch would fail as "could not reach Terra"), or a lone
+ * surrogate (UTF-8 turns each into U+FFFD, so two different ids would reach Terra as the same one).
+ * `controls: false` allows control characters (an id sent encoded in a path can hold them).
+ * @internal
+ */
+export function characterProblem(value: string, name: string, controls = true): string | undefined {
+  if (controls && CONTROL.test(value))
+    return `${name} contains a control character (such as NUL or a line break); check how it was copied`;
+  if (LONE_SURROGATE.test(value))
+    return `${name} contains half of a UTF-16 surrogate pair, which cannot be sent as UTF-8 (it would become U+FFFD and could match another value)`;
+  return undefined;
 }
 
 /** An absolute URL; `http` limits it to http(s), otherwise any scheme (app deep links) is fine. */

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
-import { type TerraValidationError as ErrorClass, TerraValidationError } from '../errors.js';
+import { type TerraValidationError as ErrorClass, TerraInvalidArgumentError, TerraValidationError } from '../errors.js';
+import { describeKind } from '../internal/describe.js';
 import { formatJsonPath } from '../internal/json-path.js';
 import { callback, optionsOf, parseArguments } from '../internal/options.js';
-import { type DriftListener, driftOf, NO_DRIFT, type Tolerated } from './drift.js';
+import { type DriftListener, driftOf, MAX_DRIFT, NO_DRIFT, type Tolerated } from './drift.js';
 import { type BrokenField, brokenIdentifyingFields } from './identifying.js';
 import { modelName } from './lazy.js';
 import { checkFor, MAX_DEPTH, nestsDeeperThan, TOO_DEEP } from './validate.js';
@@ -54,15 +55,33 @@ const parseModelOptions = optionsOf<ParseModelOptions>()(() => ({
  * ```
  * @throws {@link TerraValidationError} when the value does not match (with `onDrift`: when an
  *   identifying field is broken, or the value is not even of the schema's kind).
- * @throws {@link TerraInvalidArgumentError} when an option has the wrong kind of value.
+ * @throws {@link TerraInvalidArgumentError} when `schema` is not a model schema, or an option has the
+ *   wrong kind of value.
  */
 export function parseModel<T>(schema: z.core.$ZodType<T>, value: unknown, options?: ParseModelOptions): T {
+  if (!isSchema(schema))
+    throw new TerraInvalidArgumentError(
+      'schema',
+      `parseModel needs a model schema (such as ActivitySchema) as its first argument, not ${describeKind(schema)}`,
+    );
   const given = options === undefined ? {} : parseArguments(parseModelOptions, options, 'parseModel options');
   const subject = given.subject ?? 'The value';
   if (given.onDrift === undefined) return parseStrict(schema, value, subject);
   const parsed = parseWithDrift(schema, value, subject);
   if (parsed.drift.length > 0) given.onDrift(parsed.drift);
   return parsed.value;
+}
+
+/** Whether a value is a zod schema (what every `...Schema` export is); anything else would fail deep inside. */
+function isSchema(value: unknown): boolean {
+  const internals = (value as { _zod?: unknown } | null)?._zod;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof internals === 'object' &&
+    internals !== null &&
+    typeof (internals as { def?: unknown }).def === 'object'
+  );
 }
 
 /**
@@ -113,6 +132,31 @@ export function parseWithDrift<T>(schema: z.core.$ZodType<T>, value: unknown, su
   // An issue at the root: the value is not even an object (or matches no arm of a union).
   if (issues.some((issue) => issue.path.length === 0)) throw validationError(issues, subject, model);
   return { value: value as T, drift: driftOf(issues) };
+}
+
+/**
+ * The answer of a call that changed something at Terra: never refused for its shape, since refusing
+ * it would lose the effect (a planned workout's id, an upload's session). What {@link parseWithDrift}
+ * would refuse (a broken identifying field, a value of another kind) is drift here too.
+ * @internal
+ */
+export function parseEffectAnswer<T>(schema: z.core.$ZodType<T>, value: unknown, subject: string): Tolerated<T> {
+  try {
+    return parseWithDrift(schema, value, subject);
+  } catch (error) {
+    if (!(error instanceof TerraValidationError)) throw error;
+    const issues = error.issues;
+    const kept = issues.length > MAX_DRIFT ? issues.slice(0, MAX_DRIFT - 1) : issues;
+    const drift = kept.map(({ path, pathSegments, code, message }) => ({ path, pathSegments, code, message }));
+    if (issues.length > MAX_DRIFT)
+      drift.push({
+        path: '$',
+        pathSegments: [],
+        code: 'truncated',
+        message: `and ${issues.length - kept.length} more place(s)`,
+      });
+    return { value: value as T, drift: Object.freeze(drift) };
+  }
 }
 
 function issueOf(broken: BrokenField): z.core.$ZodIssue {

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import * as z from 'zod/mini';
-import type { Requester } from '../internal/caller.js';
+import { EFFECT, type Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { flag, lazy, optionsOf, parseArguments, text, url } from '../internal/options.js';
 import {
@@ -149,6 +149,7 @@ export class Auth {
       { method: 'POST', path: '/auth/authenticateUser', query: { resource }, body: connectionBody(given) },
       request,
       UserAuthUrlSchema,
+      EFFECT,
     );
   }
 
@@ -173,6 +174,7 @@ export class Auth {
       { method: 'POST', path: '/auth/generateWidgetSession', body },
       request,
       WidgetSessionSchema,
+      EFFECT,
     );
   }
 
@@ -187,6 +189,7 @@ export class Auth {
       { method: 'POST', path: '/auth/generateAuthToken' },
       request,
       AuthTokenSchema,
+      EFFECT,
     );
   }
 }

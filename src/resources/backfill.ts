@@ -86,6 +86,18 @@ export interface BackfillOptions {
   maxWaitMs?: number | undefined;
   /** Rate-limit waits (429 rule r2, or no days left in the window) allowed per request. Default 5. */
   maxRateLimitWaits?: number | undefined;
+  /**
+   * The most requests the backfill may send in all, retries after a rate limit or a "processing"
+   * answer included. A history that needs more (ranges × types) is refused before the first request,
+   * with a `TerraInvalidArgumentError` saying how many it needs; one that runs out on retries stops
+   * with a `TerraError`. Default 1,000 (at most 100,000): over 13 years of months for six types.
+   */
+  maxRequests?: number | undefined;
+  /**
+   * The least time between the start of two requests, in milliseconds, so a backfill never floods
+   * Terra even when its rate-limit headers say nothing. Default 100 (at most 10 requests a second); 0 to at most 60,000.
+   */
+  minIntervalMs?: number | undefined;
 }
 
 /** One request a backfill made. */
@@ -157,6 +169,9 @@ export class TerraBackfillTimeoutError extends TerraError {
 
 const MONTHS = 0;
 const DEFAULT_POLL_MS = 2_000;
+const DEFAULT_MAX_REQUESTS = 1_000;
+const MAX_MAX_REQUESTS = 100_000;
+const DEFAULT_MIN_INTERVAL_MS = 100;
 const DEFAULT_MAX_WAIT_MS = 30 * 60_000;
 /** Waits for Terra's "still processing" answer per request. */
 const MAX_PROCESSING_WAITS = 5;
@@ -194,6 +209,8 @@ const backfillOptions = optionsOf<BackfillOptions>()(() => ({
   pollIntervalMs: z._default(milliseconds('pollIntervalMs'), DEFAULT_POLL_MS),
   maxWaitMs: z._default(milliseconds('maxWaitMs'), DEFAULT_MAX_WAIT_MS),
   maxRateLimitWaits: z._default(wholeNumber('maxRateLimitWaits', 0, 100), 5),
+  maxRequests: z._default(wholeNumber('maxRequests', 1, MAX_MAX_REQUESTS), DEFAULT_MAX_REQUESTS),
+  minIntervalMs: z._default(wholeNumber('minIntervalMs', 0, 60_000), DEFAULT_MIN_INTERVAL_MS),
 }));
 
 /** A query date for an instant: `YYYY-MM-DD` at midnight UTC, unix seconds otherwise. */
@@ -204,17 +221,31 @@ function queryDate(ms: number): string {
 /** A query date as the data methods take it: a calendar date string, or unix seconds as a number. */
 const asSent = (query: string): string | number => (/^\d+$/.test(query) ? Number(query) : query);
 
-/** The ranges to request, newest first: calendar months, or `chunkDays` days each. */
-export function backfillRanges(fromMs: number, toMs: number, chunkDays = MONTHS): { start: number; end: number }[] {
+/** The first instant (UTC) of the month holding `ms`, for any year (`Date.UTC` reads 0-99 as 19xx). */
+function monthStart(ms: number): number {
+  const date = new Date(ms);
+  date.setUTCDate(1);
+  date.setUTCHours(0, 0, 0, 0);
+  return date.getTime();
+}
+
+/**
+ * The ranges to request, newest first: calendar months, or `chunkDays` days each. Stops after
+ * `limit + 1` ranges (enough to tell the caller there are too many), and on any range that would not
+ * move back in time, so it always ends.
+ */
+export function backfillRanges(
+  fromMs: number,
+  toMs: number,
+  chunkDays = MONTHS,
+  limit = Number.POSITIVE_INFINITY,
+): { start: number; end: number }[] {
   const ranges: { start: number; end: number }[] = [];
   let end = toMs;
-  while (end > fromMs) {
-    let start: number;
-    if (chunkDays === MONTHS) {
-      const last = new Date(end - 1);
-      start = Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), 1);
-    } else start = end - chunkDays * DAY_MS;
-    start = Math.max(start, fromMs);
+  while (end > fromMs && ranges.length <= limit) {
+    const start = Math.max(chunkDays === MONTHS ? monthStart(end - 1) : end - chunkDays * DAY_MS, fromMs);
+    // Only a non-finite bound could get here; a range that does not move back would repeat forever.
+    if (!(start < end)) break;
     ranges.push({ start, end });
     end = start;
   }
@@ -232,11 +263,21 @@ export async function runBackfill(data: DataReads, user: UserRef, options: Backf
   if (toMs <= given.from)
     throw new TerraInvalidArgumentError('to', 'to must be after from (to is exclusive, as Terra reads end_date)');
   const { signal, store } = given;
+  const perRequest = given.types.length;
+  const ranges = backfillRanges(given.from, toMs, given.chunkDays, Math.ceil(given.maxRequests / perRequest));
+  if (ranges.length * perRequest > given.maxRequests)
+    throw new TerraInvalidArgumentError(
+      'maxRequests',
+      `backfill: this history needs more than ${given.maxRequests} requests (maxRequests); ` +
+        'ask for a shorter range, fewer types, a larger chunkDays, or raise maxRequests',
+    );
   const requests: BackfillRequest[] = [];
   // What Terra last said of the user's rule-r2 window.
   let window: { remaining: number; resetAt: number } | undefined;
+  let sentCount = 0;
+  let lastSentAt = Number.NEGATIVE_INFINITY;
 
-  for (const range of backfillRanges(given.from, toMs, given.chunkDays)) {
+  for (const range of ranges) {
     const days = Math.max(1, Math.ceil((range.end - range.start) / DAY_MS));
     const startDate = queryDate(range.start);
     const endDate = queryDate(range.end);
@@ -253,6 +294,16 @@ export async function runBackfill(data: DataReads, user: UserRef, options: Backf
             await sleep(Math.min(wait, MAX_WAIT_STEP_MS), signal, aborted(what));
           }
         }
+        if (sentCount >= given.maxRequests)
+          throw new TerraError(
+            `backfill: stopped after ${sentCount} requests (maxRequests) while retrying GET /${type} from ${startDate}; run the backfill again later, or with a higher maxRequests.`,
+          );
+        // The pace: a wait (abortable) so requests start at least minIntervalMs apart.
+        const pause = lastSentAt + given.minIntervalMs - Date.now();
+        if (pause > 0) await sleep(pause, signal, aborted(what));
+        else if (signal?.aborted) throw aborted(what)();
+        sentCount++;
+        lastSentAt = Date.now();
         let response: TerraApiResponse<DataResult<unknown>>;
         try {
           response = await data.range(

@@ -8,7 +8,7 @@
 import * as z from 'zod/mini';
 import { TerraAbortError, TerraInvalidArgumentError, TerraWaitTimeoutError } from '../errors.js';
 import { calendarDay, checkRequestOptions, pathSegment, terraId } from '../internal/arguments.js';
-import type { Requester } from '../internal/caller.js';
+import { EFFECT, type Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import {
   abortSignal,
@@ -203,6 +203,7 @@ export class LabReports {
       { method: 'POST', path: '/lab-reports', query: { reference_id: given.referenceId }, form, errorHints },
       request,
       LabReportUploadResponseSchema,
+      EFFECT,
     );
   }
 
@@ -254,9 +255,13 @@ export class LabReports {
    * @throws {@link TerraNotFoundError} when there is no session with this id.
    */
   async delete(sessionId: string, request?: RequestOptions): Promise<TerraApiResponse<Deleted>> {
-    return this.#caller.call('lab_report', { method: 'DELETE', path: sessionPath(sessionId) }, request, () => ({
-      kind: 'Deleted',
-    }));
+    return this.#caller.call(
+      'lab_report',
+      { method: 'DELETE', path: sessionPath(sessionId) },
+      request,
+      () => ({ kind: 'Deleted' }),
+      EFFECT,
+    );
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { calendarDay, pathSegment, terraId, userIdOf } from '../internal/arguments.js';
-import type { Requester } from '../internal/caller.js';
+import { EFFECT, IDS, type Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { lazy, optionsOf, parseArguments } from '../internal/options.js';
 import {
@@ -92,6 +92,7 @@ export class PlannedWorkouts {
       { method: 'GET', path: '/plannedWorkouts', query },
       request,
       PlannedWorkoutListSchema,
+      IDS,
     );
   }
 
@@ -108,7 +109,13 @@ export class PlannedWorkouts {
   ): Promise<TerraApiResponse<PlannedWorkoutSummary>> {
     const query = { user_id: userIdOf(user) };
     const path = `/plannedWorkouts/${pathSegment(plannedWorkoutIdSchema, plannedWorkoutId, 'plannedWorkoutId')}`;
-    return this.#caller.call('planned_workout', { method: 'GET', path, query }, request, PlannedWorkoutSummarySchema);
+    return this.#caller.call(
+      'planned_workout',
+      { method: 'GET', path, query },
+      request,
+      PlannedWorkoutSummarySchema,
+      IDS,
+    );
   }
 
   /**
@@ -133,6 +140,7 @@ export class PlannedWorkouts {
       { method: 'PATCH', path, query, body, errorHints: { 403: PLANNED_WORKOUTS_ADD_ON } },
       request,
       PlannedWorkoutSummarySchema,
+      EFFECT,
     );
   }
 
@@ -150,8 +158,12 @@ export class PlannedWorkouts {
   ): Promise<TerraApiResponse<Deleted>> {
     const query = { user_id: userIdOf(user) };
     const path = `/plannedWorkouts/${pathSegment(plannedWorkoutIdSchema, plannedWorkoutId, 'plannedWorkoutId')}`;
-    return this.#caller.call('planned_workout', { method: 'DELETE', path, query }, request, () => ({
-      kind: 'Deleted',
-    }));
+    return this.#caller.call(
+      'planned_workout',
+      { method: 'DELETE', path, query },
+      request,
+      () => ({ kind: 'Deleted' }),
+      EFFECT,
+    );
   }
 }

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { TerraNotFoundError } from '../errors.js';
 import { definedFields, idList, type UserRef, userIdOf } from '../internal/arguments.js';
-import type { Answer, Parse, Requester } from '../internal/caller.js';
+import { type Answer, EFFECT, type Parse, type Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { lazy, optionsOf, parseArguments, text, wholeNumber } from '../internal/options.js';
 import {
@@ -209,14 +209,22 @@ export class Users {
     const path = `/users/${encodeURIComponent(userIdOf(user))}`;
     const given = parseArguments(modifyUserOptions, options, 'modifyUser options');
     const body = definedFields({ reference_id: given.referenceId, active: given.active });
-    return this.#caller.call('user', { method: 'PATCH', path, body }, request, (json, answer) => {
-      const { user: changed, ...rest } = parseStrict<ModifyUserResponse>(
-        ModifyUserResponseSchema,
-        json,
-        answer.subject,
-      );
-      return { ...rest, ...(changed ? { user: new User(this.#source, changed) } : {}) };
-    });
+    return this.#caller.call(
+      'user',
+      { method: 'PATCH', path, body },
+      request,
+      (json, answer) => {
+        const answered = answer.model<ModifyUserResponse>(ModifyUserResponseSchema, json);
+        // Drift may leave something other than an object, or a user without its id: bound only when usable.
+        if (typeof answered !== 'object' || answered === null) return answered as ModifyUserResult;
+        const { user: changed, ...rest } = answered;
+        const usable = typeof changed === 'object' && changed !== null && typeof changed.user_id === 'string';
+        // At a drifted path the value is not what the type says (docs/models.md): kept as received.
+        const user = usable ? new User(this.#source, changed) : (changed as unknown as User | undefined);
+        return { ...rest, ...(user ? { user } : {}) };
+      },
+      EFFECT,
+    );
   }
 
   /**
@@ -230,6 +238,7 @@ export class Users {
       { method: 'DELETE', path: '/auth/deauthenticateUser', query },
       request,
       UserDeauthRespSchema,
+      EFFECT,
     );
   }
 

@@ -15,7 +15,7 @@ import {
   terraId,
   userIdOf,
 } from '../internal/arguments.js';
-import type { Requester } from '../internal/caller.js';
+import { EFFECT, IDS, type Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { lazy, optionsOf, parseArguments } from '../internal/options.js';
 import {
@@ -27,7 +27,6 @@ import {
   type WorkoutTemplate,
   WorkoutTemplateSchema,
 } from '../models/generated/index.js';
-import { parseStrict } from '../models/parse.js';
 import type { TerraApiResponse, WorkoutDeleteResult } from '../response.js';
 import type { User } from '../user.js';
 import { listOf, PLANNED_WORKOUTS_ADD_ON } from './shared.js';
@@ -99,12 +98,13 @@ export class Workouts {
       { method: 'POST', path: '/workouts', body },
       request,
       CreateWorkoutResponseSchema,
+      EFFECT,
     );
   }
 
   /** Every template of your developer account, each with its `workout_id` (`GET /workouts`). */
   async list(request?: RequestOptions): Promise<TerraApiResponse<WorkoutTemplate[]>> {
-    return this.#caller.call('workouts', { method: 'GET', path: '/workouts' }, request, WorkoutTemplateListSchema);
+    return this.#caller.call('workouts', { method: 'GET', path: '/workouts' }, request, WorkoutTemplateListSchema, IDS);
   }
 
   /**
@@ -114,7 +114,7 @@ export class Workouts {
    */
   async get(workoutId: string, request?: RequestOptions): Promise<TerraApiResponse<WorkoutTemplate>> {
     const path = `/workouts/${pathSegment(workoutIdSchema, workoutId, 'workoutId')}`;
-    return this.#caller.call('workout', { method: 'GET', path }, request, WorkoutTemplateSchema);
+    return this.#caller.call('workout', { method: 'GET', path }, request, WorkoutTemplateSchema, IDS);
   }
 
   /**
@@ -136,11 +136,19 @@ export class Workouts {
   async delete(workoutId: string, request?: RequestOptions): Promise<TerraApiResponse<WorkoutDeleteResult>> {
     const path = `/workouts/${pathSegment(workoutIdSchema, workoutId, 'workoutId')}`;
     const errorHints = { 424: 'A provider could not delete its copy yet, so the template is kept: retry later' };
-    return this.#caller.call('workout', { method: 'DELETE', path, errorHints }, request, (json, answer) => {
-      if (answer.status !== 207) return { kind: 'Deleted' };
-      const partial = parseStrict(DeleteWorkoutPartialResponseSchema, json ?? {}, answer.subject);
-      return { ...partial, kind: 'PartlyDeleted', message: partial.message };
-    });
+    return this.#caller.call(
+      'workout',
+      { method: 'DELETE', path, errorHints },
+      request,
+      (json, answer) => {
+        if (answer.status !== 207) return { kind: 'Deleted' };
+        const partial = answer.model(DeleteWorkoutPartialResponseSchema, json ?? {});
+        // Drift may leave something other than an object: the kind is what the status says.
+        const fields = typeof partial === 'object' && partial !== null ? partial : {};
+        return { ...fields, kind: 'PartlyDeleted', message: fields.message };
+      },
+      EFFECT,
+    );
   }
 
   /**
@@ -180,6 +188,7 @@ export class Workouts {
       { method: 'POST', path: `/workouts/${id}/plan`, query, body, errorHints },
       request,
       PlanWorkoutResponseSchema,
+      EFFECT,
     );
   }
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { idList, modelListArgument, type UserRef, userIdOf } from '../internal/arguments.js';
-import type { Requester } from '../internal/caller.js';
+import { EFFECT, type Requester } from '../internal/caller.js';
 import type { RequestOptions } from '../internal/http.js';
 import { parseArguments } from '../internal/options.js';
 import {
@@ -103,10 +103,22 @@ export class Writes {
   }
 
   #write(path: string, data: unknown[], request: RequestOptions | undefined) {
-    return this.#caller.call('data_write', { method: 'POST', path, body: { data } }, request, WriteDataResponseSchema);
+    return this.#caller.call(
+      'data_write',
+      { method: 'POST', path, body: { data } },
+      request,
+      WriteDataResponseSchema,
+      EFFECT,
+    );
   }
 
   #delete(path: string, query: Record<string, string>, body: unknown, request: RequestOptions | undefined) {
-    return this.#caller.call('data_delete', { method: 'DELETE', path, query, body }, request, DeleteDataResponseSchema);
+    return this.#caller.call(
+      'data_delete',
+      { method: 'DELETE', path, query, body },
+      request,
+      DeleteDataResponseSchema,
+      EFFECT,
+    );
   }
 }

@@ -11,6 +11,12 @@
  *   POST /_sandbox/connections/error            the same, and message?: the provider refuses the credentials (connection_error)
  *   POST /_sandbox/connections/permissions      the same, and scopes_added?, scopes_removed? (lists): permission_change
  *
+ * Only the sandbox's own callers may use it, never a web page the developer happens to visit: a
+ * request whose `Host` is not the sandbox's loopback address (DNS rebinding) or whose `Origin` is
+ * another site is refused with 403, and a write must declare a JSON body (`content-type:
+ * application/json`), which a cross-site form or a "simple" `fetch` cannot send without a CORS
+ * preflight, which the sandbox never grants.
+ *
  * @internal
  * @packageDocumentation
  */
@@ -43,10 +49,44 @@ function inCommandWords(message: string): string {
     .replace('by userId, or by provider and referenceId', 'by its user id, or by provider and reference id');
 }
 
-/** Answers one request under {@link CONTROL_PATH}. */
-export async function control(emulator: TerraEmulator, request: Request): Promise<Response> {
+/** The names the sandbox answers to on its port: the loopback addresses it listens on. */
+export function loopbackHosts(port: number): ReadonlySet<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+}
+
+/** Why a request may come from another site (so is refused), or `undefined`. */
+function crossSite(request: Request, hosts: ReadonlySet<string>): string | undefined {
+  const host = request.headers.get('host')?.toLowerCase();
+  if (host === undefined || !hosts.has(host))
+    return 'the control API answers only requests addressed to the sandbox itself (Host 127.0.0.1 or localhost, with its port)';
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    let originHost: string | undefined;
+    try {
+      const parsed = new URL(origin);
+      originHost = parsed.protocol === 'http:' ? parsed.host.toLowerCase() : undefined;
+    } catch {
+      originHost = undefined;
+    }
+    if (originHost === undefined || !hosts.has(originHost))
+      return 'the control API refuses requests from web pages of other origins';
+  }
+  return undefined;
+}
+
+/**
+ * Answers one request under {@link CONTROL_PATH}. `hosts` are the `host:port` names the sandbox
+ * answers to ({@link loopbackHosts}); a request addressed elsewhere, or from another origin, is refused.
+ */
+export async function control(
+  emulator: TerraEmulator,
+  request: Request,
+  hosts: ReadonlySet<string>,
+): Promise<Response> {
   const path = new URL(request.url).pathname.slice(CONTROL_PATH.length).replace(/\/+$/, '');
   const route = `${request.method} ${path}`;
+  const refused = crossSite(request, hosts);
+  if (refused !== undefined) return problem(403, 'forbidden', refused);
   if (route === 'GET /connections') return answer(200, { connections: emulator.users() });
   const action = /^POST \/connections(?:\/(reauth|deauth|revoke|error|permissions))?$/.exec(route);
   if (!action) {
@@ -56,6 +96,13 @@ export async function control(emulator: TerraEmulator, request: Request): Promis
       `no such control: ${route}. Known: GET /_sandbox/connections, POST /_sandbox/connections[/reauth|/deauth|/revoke|/error|/permissions]`,
     );
   }
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json')
+    return problem(
+      415,
+      'unsupported media type',
+      'a control request must send its JSON body with content-type: application/json',
+    );
   let body: unknown;
   try {
     const text = await request.text();

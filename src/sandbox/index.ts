@@ -22,7 +22,7 @@ import {
   wholeNumber,
 } from '../internal/options.js';
 import { emulatorOptionsShape, TerraEmulator } from '../testing/emulator/index.js';
-import { CONTROL_PATH, control } from './control.js';
+import { CONTROL_PATH, control, loopbackHosts } from './control.js';
 import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delivery.js';
 
 export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
@@ -183,8 +183,8 @@ function listen(server: Server, port: number): Promise<number> {
  * // open session.url in a browser, or: sandbox.emulator.connect({ provider: 'GARMIN', referenceId: 'user-1' })
  * await sandbox.close();
  * ```
- * @throws {@link TerraConfigurationError} for an unusable option (a `webhookUrl` without `secret`, a
- *   port out of range, ...) or a port that is taken.
+ * @throws {@link TerraConfigurationError} for an unusable option (a `webhookUrl` without `secret` or
+ *   with `user:pass@`, a port out of range, ...) or a port that is taken.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const given = parseConfig(sandboxOptions, options, 'startSandbox options');
@@ -195,6 +195,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       'secret',
       'A webhookUrl needs a secret: the signing secret your endpoint verifies deliveries with.',
     );
+  }
+  if (webhookUrl !== undefined) {
+    const target = new URL(webhookUrl);
+    // fetch refuses a URL with credentials, which used to surface as a network error at each delivery.
+    if (target.username !== '' || target.password !== '')
+      throw new TerraConfigurationError(
+        'webhookUrl',
+        'webhookUrl must not hold a user name or password (user:pass@): deliveries cannot send them. Terra authenticates its deliveries by their signature (the secret), not by the URL.',
+      );
   }
   // The emulator's own options are checked by the emulator, once the port (its URL) is known.
   const { seed, apiKey, devId, largeRequestDays, chunkDays, daysPerHour, maxSpanDays, realistic } = options;
@@ -217,6 +226,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       : undefined;
 
   let emulator: TerraEmulator | undefined;
+  // Set once the port is known; the emulator (and so the control API) starts after it.
+  let controlHosts: ReadonlySet<string> = new Set();
   const server = createServer((req, res) => {
     void answer(req, res);
   });
@@ -236,7 +247,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
               },
             )
           : path.startsWith(`${CONTROL_PATH}/`)
-            ? await control(emulator, request)
+            ? await control(emulator, request, controlHosts)
             : await emulator.handle(request);
       status = response.status;
       await sendWebResponse(res, response);
@@ -266,6 +277,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const boundPort = await listen(server, port);
+  controlHosts = loopbackHosts(boundPort);
   const url = `http://127.0.0.1:${boundPort}`;
   try {
     emulator = new TerraEmulator({

@@ -185,9 +185,17 @@ describe('the control API', () => {
     const unknown = await fetch(`${sandbox.url}/_sandbox/people`);
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { detail: string }).detail).toContain('Known: GET /_sandbox/connections');
-    const bad = await fetch(`${sandbox.url}/_sandbox/connections`, { method: 'POST', body: '[1]' });
+    const bad = await fetch(`${sandbox.url}/_sandbox/connections`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[1]',
+    });
     expect(bad.status).toBe(400);
-    const broken = await fetch(`${sandbox.url}/_sandbox/connections/deauth`, { method: 'POST', body: '{' });
+    const broken = await fetch(`${sandbox.url}/_sandbox/connections/deauth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(broken.status).toBe(400);
   });
 });

@@ -11,8 +11,11 @@ import { type WorkoutStep, WorkoutStepSchema } from './WorkoutStep.js';
  * @category Planned workouts and workouts
  */
 export interface StepBlock {
-  /** What ends the step or block: see {@link CompletionCondition}. */
-  completion_condition: CompletionCondition;
+  /**
+   * What ends the step or block: see {@link CompletionCondition}.
+   * May be missing here, though the spec requires it. Terra’s workout docs make a block’s `completion_condition` optional: left out, the block is executed once. Its documented templates leave it out, where the spec requires it.
+   */
+  completion_condition?: CompletionCondition | undefined;
   /** A list of {@link WorkoutStep} objects. */
   steps: WorkoutStep[];
 }
@@ -23,7 +26,7 @@ export interface StepBlock {
  */
 export const StepBlockSchema: z.ZodMiniType<StepBlock> = /* @__PURE__ */ lazySchema('StepBlock', () =>
   z.looseObject({
-    completion_condition: ref(CompletionConditionSchema),
+    completion_condition: z.optional(ref(CompletionConditionSchema)),
     steps: z.array(ref(WorkoutStepSchema)),
   }),
 );
