@@ -4,7 +4,10 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createConnectionStore, SCHEMA_VERSION } from '../../src/store/connections.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
+
+const VERSIONS = MIGRATIONS.map((m) => m.version);
 
 interface Column {
   column_name: string;
@@ -31,7 +34,7 @@ describeEngines('migrate', (engine: EngineName) => {
     );
 
   it("creates the guide's terra_connections with its columns and indexes, then does nothing", async () => {
-    expect(await db.store.migrate()).toEqual({ from: 0, to: SCHEMA_VERSION, applied: [1] });
+    expect(await db.store.migrate()).toEqual({ from: 0, to: SCHEMA_VERSION, applied: VERSIONS });
     expect(await db.store.migrate()).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION, applied: [] });
     const cols = Object.fromEntries((await columns('terra_connections')).map((c) => [c.column_name, c]));
     expect(Object.keys(cols)).toEqual([
@@ -102,9 +105,9 @@ describeEngines('migrate', (engine: EngineName) => {
         ? Array.from({ length: 4 }, () => createConnectionStore({ db: db.pool(1) }))
         : Array.from({ length: 4 }, () => db.store);
     const results = await Promise.all(stores.map((s) => s.migrate()));
-    expect(results.filter((r) => r.applied.length > 0)).toEqual([{ from: 0, to: SCHEMA_VERSION, applied: [1] }]);
+    expect(results.filter((r) => r.applied.length > 0)).toEqual([{ from: 0, to: SCHEMA_VERSION, applied: VERSIONS }]);
     expect(results.filter((r) => r.applied.length === 0)).toHaveLength(3);
-    expect(await db.sql('SELECT version FROM terra_migrations')).toEqual([{ version: 1 }]);
+    expect(await db.sql('SELECT version FROM terra_migrations')).toEqual(VERSIONS.map((version) => ({ version })));
   });
 
   it("adopts an app's own copy of the guide's table, keeping its rows and foreign key", async () => {
