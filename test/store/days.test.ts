@@ -148,3 +148,51 @@ describeEngines('days', (engine) => {
     expect(await db.terra.records('daily', { referenceId: 'nobody' })).toEqual([]);
   });
 });
+
+describeEngines('days() over a year of three devices', (engine) => {
+  let db: DataTestDatabase;
+  beforeAll(async () => {
+    db = await openDataStore(engine);
+  }, 60_000);
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('reads a month quickly (the bench holds the 50 ms budget on PGlite)', async () => {
+    const devices = [ring, watch, phone];
+    const DAY = 86_400_000;
+    const at = (day: number, hour: number, minutes = 0) =>
+      new Date(Date.UTC(2025, 0, 1) + day * DAY + hour * 3_600_000 + minutes * 60_000)
+        .toISOString()
+        .replace('Z', '+00:00');
+    for (const [d, device] of devices.entries()) {
+      const nights = Array.from({ length: 365 }, (_, day) =>
+        sleepRecord(`n-${d}-${day}`, at(day, 22, d * 10), at(day + 1, 6, d * 5)),
+      );
+      const runs = Array.from({ length: 365 }, (_, day) => activity(`a-${d}-${day}`, at(day, 7, d), at(day, 8, d)));
+      const dailies = Array.from({ length: 365 }, (_, day) => dailyRecord(at(day, 0).slice(0, 10), 8000 + day));
+      for (const [type, data] of [
+        ['sleep', nights],
+        ['activity', runs],
+        ['daily', dailies],
+      ] as const)
+        await db.terra.apply(dataEvent(type, device, data as unknown[]) as never, {
+          traceId: `year-${d}-${type}`,
+          orderingTimestamp: 1,
+        });
+    }
+    const times: number[] = [];
+    let june: Awaited<ReturnType<typeof db.terra.days>> = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      june = await db.terra.days('person-1', { from: '2025-06-01', to: '2025-06-30' });
+      times.push(performance.now() - t);
+    }
+    const median = [...times].sort((a, b) => a - b)[3] as number;
+    process.stdout.write(`days() of a month, 3 devices, a year stored, ${engine}: median ${median.toFixed(1)} ms\n`);
+    expect(june).toHaveLength(30);
+    expect(june.every((d) => d.sleep.length === 1 && d.sleep[0]?.alsoFrom.length === 2)).toBe(true);
+    expect(june.every((d) => d.activities.length === 1 && d.daily?.alsoFrom.length === 2)).toBe(true);
+    expect(median).toBeLessThan(1000);
+  }, 120_000);
+});

@@ -54,7 +54,7 @@ export const DATA_MIGRATION: {
       PRIMARY KEY (type, terra_user_id, record_key)
     )`,
     'CREATE INDEX IF NOT EXISTS idx_terra_records_reference ON terra_records (reference_id, type, calendar_date)',
-    'CREATE INDEX IF NOT EXISTS idx_terra_records_user ON terra_records (terra_user_id, type, calendar_date)',
+    'CREATE INDEX IF NOT EXISTS idx_terra_records_user ON terra_records (terra_user_id, calendar_date)',
     `CREATE TABLE IF NOT EXISTS terra_erasures (
       id BIGSERIAL PRIMARY KEY,
       erased_at TIMESTAMPTZ NOT NULL DEFAULT now(),
