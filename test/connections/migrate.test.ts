@@ -92,8 +92,10 @@ describeEngines('migrate', (engine: EngineName) => {
     expect(tables.map((t) => t.table_name)).toEqual([
       'terra_connections',
       'terra_deliveries',
+      'terra_erasures',
       'terra_large_requests',
       'terra_migrations',
+      'terra_records',
       'terra_scope_changes',
     ]);
   });
@@ -129,7 +131,7 @@ describeEngines('migrate', (engine: EngineName) => {
     await db.sql(
       "INSERT INTO terra_connections (user_id, terra_user_id, provider, reference_id) VALUES (1, 'existing', 'FITBIT', 'person-1')",
     );
-    expect((await db.store.migrate()).applied).toEqual([1]);
+    expect((await db.store.migrate()).applied).toEqual(VERSIONS);
     await db.store.apply(
       { type: 'deauth', user: { user_id: 'existing', provider: 'FITBIT', reference_id: 'person-1' } } as never,
       { traceId: 't1', orderingTimestamp: Date.UTC(2026, 0, 2) },
