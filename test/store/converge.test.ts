@@ -160,6 +160,33 @@ describeEngines('data convergence', (engine) => {
     expect(await db.sql('SELECT written_at FROM terra_records')).toEqual(before);
   });
 
+  it('copies of one record within one delivery end as if they arrived one by one', async () => {
+    const a = sleepRecord('dup', '2026-04-01T23:00:00+02:00', '2026-04-02T06:00:00+02:00', {
+      data_enrichment: { sleep_score: 60, readiness_score: null },
+    });
+    const b = sleepRecord('dup', '2026-04-01T23:00:00+02:00', '2026-04-02T06:30:00+02:00', {
+      data_enrichment: { sleep_score: null, readiness_score: 55 },
+    });
+    await reset();
+    await db.terra.apply(dataEvent('sleep', USERS[0] as ReturnType<typeof user>, [a]) as never, {
+      traceId: 'one-a',
+      orderingTimestamp: 9,
+    });
+    await db.terra.apply(dataEvent('sleep', USERS[0] as ReturnType<typeof user>, [b]) as never, {
+      traceId: 'one-b',
+      orderingTimestamp: 9,
+    });
+    const separately = (await recordsSnapshot(db)).map(({ trace_id, ...rest }) => rest);
+    await reset();
+    await db.terra.apply(dataEvent('sleep', USERS[0] as ReturnType<typeof user>, [b, a]) as never, {
+      traceId: 'both',
+      orderingTimestamp: 9,
+    });
+    expect((await recordsSnapshot(db)).map(({ trace_id, ...rest }) => rest)).toEqual(separately);
+    const [stored] = await db.terra.records('sleep', { terraUserId: 'u-ring' });
+    expect(stored?.data_enrichment).toMatchObject({ sleep_score: 60, readiness_score: 55 });
+  });
+
   if (engine === 'postgres')
     it('4 receivers on one PostgreSQL converge to the one-receiver tables', async () => {
       await fc.assert(

@@ -5,6 +5,7 @@
 import { TerraInvalidArgumentError } from '../../errors.js';
 import { describeKind } from '../../internal/describe.js';
 import { type Runner, withRetry } from '../database.js';
+import type { ExtraWrite } from '../sql.js';
 import { upsertRecords } from './converge.js';
 import { type RecordRow, rowsOfEvent } from './keys.js';
 import type { DataType } from './schema.js';
@@ -15,41 +16,49 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const identity = (row: RecordRow) => `${row.type}\u0000${row.terra_user_id}\u0000${row.record_key}`;
 
+/** Whether copy `a` beats copy `b`: the greater (ordering time, tiebreak), as `converge.ts` decides. */
+const beats = (a: [number, string], b: [number, string]) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+
 /**
- * Splits rows into batches with no key twice (one statement cannot update a row twice), each batch
- * sorted by key so that concurrent writers lock rows in one order.
+ * One row per key, as the upsert would leave them had the copies arrived one by one (one statement
+ * cannot update a row twice): the winning copy, with each score from the copy that wins it. Sorted
+ * by key, so that concurrent writers lock rows in one order.
  */
-function batches(rows: readonly RecordRow[]): RecordRow[][] {
-  const out: RecordRow[][] = [];
-  const seen: Set<string>[] = [];
+export function collapse(rows: readonly RecordRow[]): RecordRow[] {
+  const byKey = new Map<string, RecordRow>();
   for (const row of rows) {
     const id = identity(row);
-    let i = 0;
-    while (seen[i]?.has(id)) i++;
-    if (out[i] === undefined) {
-      out[i] = [];
-      seen[i] = new Set();
+    const held = byKey.get(id);
+    if (held === undefined) {
+      byKey.set(id, row);
+      continue;
     }
-    out[i]?.push(row);
-    seen[i]?.add(id);
+    const rank = (r: RecordRow): [number, string] => [Date.parse(r.ordering_ts), r.tiebreak];
+    const winner = beats(rank(row), rank(held)) ? row : held;
+    const scores = { ...held.scores };
+    for (const [key, entry] of Object.entries(row.scores)) {
+      const stored = scores[key];
+      if (stored === undefined || beats([entry[1], entry[2]], [stored[1], stored[2]])) scores[key] = entry;
+    }
+    byKey.set(id, { ...winner, scores });
   }
-  for (const batch of out) batch.sort((a, b) => (identity(a) < identity(b) ? -1 : identity(a) > identity(b) ? 1 : 0));
-  return out;
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 
-/** Upserts `rows` (`converge.ts`); resolves to the number of records inserted or changed. */
+/** Upserts `rows` in one statement (`converge.ts`); resolves to the number of records inserted or changed. */
 export async function writeRows(
   runner: Runner,
   rows: readonly RecordRow[],
   skipDisconnected: boolean,
 ): Promise<number> {
-  let written = 0;
   const text = upsertRecords(skipDisconnected);
-  for (const batch of batches(rows)) {
-    const result = await withRetry(() => runner.query(text, [JSON.stringify(batch)]));
-    written += result.length;
-  }
-  return written;
+  const result = await withRetry(() => runner.query(text, [JSON.stringify(collapse(rows))]));
+  return result.length;
+}
+
+/** The records' upsert as a write of the delivery's own statement, made only when the delivery is new. */
+export function recordsWrite(rows: readonly RecordRow[], skipDisconnected: boolean): ExtraWrite {
+  return (params, fresh) => upsertRecords(skipDisconnected, params.add(JSON.stringify(collapse(rows)), 'jsonb'), fresh);
 }
 
 /** The rows of a parsed webhook event, for the kept types. */

@@ -57,19 +57,26 @@ const COLUMNS = [
 const NAMES = COLUMNS.map((c) => c.split(' ')[0]);
 
 /**
- * $1: a JSON array of record rows (`keys.ts`), no two with the same (type, terra_user_id,
- * record_key). With `skipDisconnected`, rows of a connection the store has disconnected (a `deauth`
- * or `access_revoked`, not a reauth) are not written: the store was told to delete their data.
- * Returns one row per record inserted or changed.
+ * The upsert of a JSON array of record rows (`keys.ts`), no two with the same (type, terra_user_id,
+ * record_key) (`collapse` in `apply.ts`), given as the parameter `rows`. With `skipDisconnected`,
+ * rows of a connection the store has disconnected (a `deauth` or `access_revoked`, not a reauth) are
+ * not written: the store was told to delete their data. With `condition`, rows are written only
+ * when it holds (the delivery is new). Returns one row per record inserted or changed.
  */
-export function upsertRecords(skipDisconnected: boolean): string {
-  const guard = skipDisconnected
-    ? `\nWHERE NOT EXISTS (SELECT 1 FROM terra_connections c WHERE c.terra_user_id = x.terra_user_id
-  AND c.status = 'disconnected' AND c.replaced_by IS NULL)`
-    : '';
+export function upsertRecords(skipDisconnected: boolean, rows = '$1::jsonb', condition?: string): string {
+  const conditions = [
+    ...(skipDisconnected
+      ? [
+          `NOT EXISTS (SELECT 1 FROM terra_connections c WHERE c.terra_user_id = x.terra_user_id
+  AND c.status = 'disconnected' AND c.replaced_by IS NULL)`,
+        ]
+      : []),
+    ...(condition === undefined ? [] : [condition]),
+  ];
+  const values = NAMES.map((n) => (n === 'data' ? 'terra_with_scores(x.data, x.scores)' : `x.${n}`));
   return `INSERT INTO terra_records AS r (${NAMES.join(', ')}, written_at)
-SELECT ${NAMES.map((n) => `x.${n}`).join(', ')}, now()
-FROM jsonb_to_recordset($1::jsonb) AS x(${COLUMNS.join(', ')})${guard}
+SELECT ${values.join(', ')}, now()
+FROM jsonb_to_recordset(${rows}) AS x(${COLUMNS.join(', ')})${conditions.length === 0 ? '' : `\nWHERE ${conditions.join(' AND ')}`}
 ON CONFLICT (type, terra_user_id, record_key) DO UPDATE SET
   ${WINNER_COLUMNS.map((c) => `${c} = CASE WHEN ${NEWER} THEN EXCLUDED.${c} ELSE r.${c} END`).join(',\n  ')},
   data = terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, ${MERGED}),

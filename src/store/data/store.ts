@@ -1,18 +1,15 @@
 /**
  * `createTerraStore`: the connection store plus the person's data. `apply` writes a data event's
- * records (an `s3_payload` downloaded first) before the connection store records the delivery, so
- * that a failure leaves the delivery unrecorded and Terra's retry writes them again; writing them
- * again changes nothing (`converge.ts`).
+ * records (an `s3_payload` downloaded first) in the statement that records the delivery and writes
+ * its effect on the connection: all of it or none, once per trace id.
  */
 import { TerraConfigurationError, TerraError } from '../../errors.js';
 import type { S3PayloadEvent } from '../../models/generated/S3PayloadEvent.js';
-import type { TerraWebhookEvent } from '../../webhooks/events.js';
 import { fetchS3Payload } from '../../webhooks/s3.js';
-import { checkDelivery } from '../arguments.js';
 import { createRunner } from '../database.js';
 import { type ConnectionStoreOperation, toStoreError } from '../errors.js';
-import { createConnectionStore } from '../store.js';
-import { applyResponse, rowsOfWebhookEvent, writeRows } from './apply.js';
+import { composeConnectionStore } from '../store.js';
+import { applyResponse, recordsWrite, rowsOfWebhookEvent } from './apply.js';
 import { days } from './days.js';
 import { erase, eraseDisconnected } from './erase.js';
 import { records } from './queries.js';
@@ -72,30 +69,25 @@ export function createTerraStore(options: TerraStoreOptions): TerraStore {
     throw new TerraConfigurationError('deleteAfterMs', "deleteAfterMs applies only with onDisconnect: 'delete'.");
   const deleting = onDisconnect === 'delete';
   const afterMs = deleteAfterMs ?? 0;
-  const connections = createConnectionStore(connectionOptions);
+  const connections = composeConnectionStore(connectionOptions, (event, delivery) => {
+    if (keep.size === 0) return undefined;
+    const rows = rowsOfWebhookEvent(event, keep, delivery.orderingTimestamp ?? Date.now(), delivery.traceId);
+    return rows.length === 0 ? undefined : recordsWrite(rows, deleting);
+  });
   const runner = createRunner(connectionOptions.db);
   let applied = 0;
   const sweep = () => (deleting ? eraseDisconnected(runner, afterMs) : Promise.resolve([]));
-
-  const applyData = async (event: TerraWebhookEvent, delivery: Parameters<TerraStore['apply']>[1]) => {
-    let current = event;
-    if ((current as { type?: unknown } | null)?.type === 's3_payload')
-      // A failed download rejects, so the delivery is answered 500 and Terra sends it again.
-      current = await fetchS3Payload(current as unknown as S3PayloadEvent, s3);
-    if (keep.size > 0) {
-      const checked = checkDelivery(delivery);
-      const rows = rowsOfWebhookEvent(current, keep, checked.orderingTimestamp ?? Date.now(), checked.traceId);
-      if (rows.length > 0) await writeRows(runner, rows, deleting);
-    }
-    return current;
-  };
 
   return {
     ...connections,
     dataTypes: kept,
     apply: (event, delivery) =>
       guard('apply', async () => {
-        const current = await applyData(event, delivery);
+        // A failed download rejects, so the delivery is answered 500 and Terra sends it again.
+        const current =
+          (event as { type?: unknown } | null)?.type === 's3_payload'
+            ? await fetchS3Payload(event as unknown as S3PayloadEvent, s3)
+            : event;
         const result = await connections.apply(current, delivery);
         if (deleting && result.status === 'applied') {
           applied++;
