@@ -2,6 +2,7 @@
  * The data store's central property: whatever order copies of records arrive in, however often each
  * is repeated, with re-sends carrying null scores and older copies arriving late, `terra_records`
  * ends the same, and each record is the newest copy with every score's newest non-null value.
+ * FC_RUNS sets the number of runs; FC_SEED and FC_PATH replay a counterexample fast-check printed.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -63,7 +64,10 @@ const copyArb: fc.Arbitrary<Copy> = fc
 const deliveryOf = (copy: Copy) => ({
   event: dataEvent(copy.type, USERS[copy.userIndex] as ReturnType<typeof user>, [copy.record]),
   // The same copy (same time, same JSON) is the same delivery, retried: one trace id.
-  delivery: { traceId: `t-${copy.ts}-${hashText(JSON.stringify(copy.record))}`, orderingTimestamp: copy.ts },
+  delivery: {
+    traceId: `t-${copy.type}-${copy.userIndex}-${copy.ts}-${hashText(JSON.stringify(copy.record))}`,
+    orderingTimestamp: copy.ts,
+  },
 });
 
 /** What the store must hold for one key: the newest copy, each score from the newest copy that had it. */
@@ -140,7 +144,11 @@ describeEngines('data convergence', (engine) => {
           for (const group of byKey.values()) expect(stored).toContainEqual(expected(group));
         },
       ),
-      { numRuns: engine === 'pglite' ? 30 : 30 },
+      {
+        numRuns: Number(process.env.FC_RUNS ?? 30),
+        ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}),
+        ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}),
+      },
     );
   }, 300_000);
 

@@ -82,6 +82,24 @@ describeEngines('erasure', (engine) => {
     );
   });
 
+  it('clears the raw delivery bodies kept for the person, where the deliveries keep bodies', {
+    timeout: 60_000,
+  }, async () => {
+    db = await openDataStore(engine);
+    await fill(db);
+    // As durable deliveries keep them: a nullable body beside the delivery's terra_user_id.
+    await db.sql('ALTER TABLE terra_deliveries ADD COLUMN body TEXT');
+    await db.sql("UPDATE terra_deliveries SET body = 'raw bytes'");
+    const kept = await db.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM terra_deliveries WHERE terra_user_id IN ('u-ring', 'u-watch')",
+    );
+    const audit = await db.terra.erase({ referenceId: 'person-1' });
+    expect(audit.delivery_bodies).toBe(kept[0]?.n);
+    expect(
+      await db.sql('SELECT terra_user_id FROM terra_deliveries WHERE body IS NOT NULL ORDER BY terra_user_id'),
+    ).toEqual([{ terra_user_id: 'u-other' }]);
+  });
+
   it("onDisconnect: 'delete' erases at deauth and refuses later data; a reauth keeps it", {
     timeout: 60_000,
   }, async () => {

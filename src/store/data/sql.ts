@@ -44,9 +44,10 @@ WHERE c.status = 'disconnected' AND c.replaced_by IS NULL
 ORDER BY c.terra_user_id LIMIT 100`;
 
 /**
- * Whether a raw delivery body column exists yet (the durable deliveries of issue 21 add one). The
- * erasure clears bodies only where there is such a column.
+ * The tables with a nullable raw delivery `body` column (the durable deliveries of issue 21 add
+ * one). The erasure clears bodies only where there is such a column.
  */
 export const SELECT_BODY_COLUMN = `SELECT table_name FROM information_schema.columns
-WHERE table_schema = current_schema() AND column_name = 'body' AND table_name LIKE 'terra\\_deliver%'
+WHERE table_schema = current_schema() AND column_name = 'body' AND is_nullable = 'YES'
+  AND table_name LIKE 'terra\\_deliver%'
 ORDER BY table_name`;
