@@ -17,6 +17,7 @@ export default defineConfig({
     'testing/msw': 'src/testing/msw.ts',
     sandbox: 'src/sandbox/index.ts',
     connections: 'src/store/connections.ts',
+    store: 'src/store/index.ts',
     // The `terra-sdk` command (package.json `bin`); not an import entry.
     cli: 'src/cli/bin.ts',
   },

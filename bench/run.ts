@@ -3,11 +3,12 @@
  * run. Prints the tables and exits 1 if a ratio is over its budget. Figures are in bench/README.md.
  *
  * `BENCH_ONLY=throughput,schemas` runs some parts only (import, parse, webhooks, breakdown, schemas,
- * throughput, connections, streaming); `BENCH_SECONDS` (default 3) and `BENCH_ROUNDS` (default 5) set the length and number
+ * throughput, connections, streaming, data); `BENCH_SECONDS` (default 3) and `BENCH_ROUNDS` (default 5) set the length and number
  * of the throughput runs.
  */
 import { measureBreakdown } from './breakdown.js';
 import { measureConnectionCost } from './connections.js';
+import { measureDataCost } from './data.js';
 import { measureImportCost } from './import-cost.js';
 import { measureParseCost } from './parse.js';
 import { measureSchemaCost } from './schemas.js';
@@ -177,6 +178,27 @@ if (runs('streaming')) {
     budget: 0.8,
     direction: 'min',
   });
+}
+
+if (runs('data')) {
+  const data = await measureDataCost();
+  for (const cost of data.costs) {
+    rows.push({
+      name: `data deliveries on ${cost.engine}, ${cost.records.toLocaleString('en')} sleep records: rate vs plain INSERT ... ON CONFLICT`,
+      measured: `${cost.storePerSecond.toFixed(0)}/s vs ${cost.floorPerSecond.toFixed(0)}/s`,
+      ratio: cost.ratio,
+      budget: 0.5,
+      direction: 'min',
+    });
+    if (cost.daysMs !== undefined)
+      rows.push({
+        name: 'days() of a month, 3 devices, a year stored (PGlite), ms over 50 ms',
+        measured: `${cost.daysMs.toFixed(1)} ms`,
+        ratio: cost.daysMs / 50,
+        budget: 1.0,
+      });
+  }
+  for (const skipped of data.skipped) out(`skipped: ${skipped}`);
 }
 
 const width = Math.max(...rows.map((r) => r.name.length));

@@ -6,12 +6,13 @@
 import type { TerraWebhookEvent } from '../webhooks/events.js';
 import { checkDelivery, checkId } from './arguments.js';
 import { type Runner, withRetry } from './database.js';
-import { type ConnectionWrite, planEvent } from './effects.js';
+import { type CheckedDelivery, type ConnectionWrite, planEvent } from './effects.js';
 import { progress } from './large-requests.js';
 import { foldScopes, type ScopeFact } from './order-guard.js';
 import {
   applyInOneStatement,
   DELETE_SUPERSEDED_SCOPES,
+  type ExtraWrite,
   INSERT_SCOPE_CHANGE,
   insertDelivery,
   iso,
@@ -24,6 +25,9 @@ import {
   upsertLargeRequest,
 } from './sql.js';
 import type { ApplyResult, ConnectionStoreDelivery, LargeRequestProgress } from './types.js';
+
+/** What else a delivery writes, given the event and its checked delivery (the data store's records). */
+export type ExtraWrites = (event: TerraWebhookEvent, delivery: CheckedDelivery) => ExtraWrite | undefined;
 
 type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
 
@@ -48,9 +52,11 @@ export async function applyEvent(
   runner: Runner,
   event: TerraWebhookEvent,
   delivery: ConnectionStoreDelivery | undefined,
+  extraWrites?: ExtraWrites,
 ): Promise<ApplyResult> {
   const checked = checkDelivery(delivery);
   const plan = planEvent(event, checked, Date.now());
+  const extra = extraWrites?.(event, checked);
   const traceId = checked.traceId;
   const applied = (largeRequest: LargeRequestProgress | undefined): ApplyResult => ({
     status: 'applied',
@@ -73,7 +79,7 @@ export async function applyEvent(
     };
   };
   if (plan.writes.length <= 1 && plan.writes.every((w) => w.scopes === null)) {
-    const { text, values } = applyInOneStatement(plan, checked);
+    const { text, values } = applyInOneStatement(plan, checked, extra);
     const [row] = (await withRetry(() => runner.query(text, values))) as ({ fresh: number } & Record<
       string,
       unknown
@@ -86,6 +92,10 @@ export async function applyEvent(
     if (traceId !== null) {
       const params = new Params();
       if ((await q(insertDelivery(params, plan, checked), params.values)).length === 0) return repeated(q);
+    }
+    if (extra !== undefined) {
+      const params = new Params();
+      await q(extra(params, 'true'), params.values);
     }
     for (const write of plan.writes) {
       const params = new Params();

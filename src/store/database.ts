@@ -190,8 +190,23 @@ async function onConnection<T>(
   }
 }
 
-/** A {@link Runner} for `db`. @internal */
+/**
+ * One runner per database object, so that every store made on one single connection (a `Client`
+ * or PGlite) shares its one queue and their transactions never interleave.
+ */
+const runners = new WeakMap<object, Runner>();
+
+/** The {@link Runner} for `db` (the same one for the same object). @internal */
 export function createRunner(db: ConnectionStoreDatabase): Runner {
+  let runner = runners.get(db);
+  if (runner === undefined) {
+    runner = newRunner(db);
+    runners.set(db, runner);
+  }
+  return runner;
+}
+
+function newRunner(db: ConnectionStoreDatabase): Runner {
   const kind = databaseKind(db);
   const named = isNodePostgres(db, kind);
   if (kind === 'pool') {

@@ -11,7 +11,13 @@ export type ConnectionStoreOperation =
   | 'needingReconnect'
   | 'largeRequest'
   | 'expectRequest'
-  | 'prune';
+  | 'prune'
+  // The data store (terra-sdk/store).
+  | 'applyResponse'
+  | 'records'
+  | 'days'
+  | 'erase'
+  | 'eraseDisconnected';
 
 /** Names of the SQLSTATE codes and classes the store explains, from PostgreSQL's appendix A. */
 const CODES: Record<string, string> = {

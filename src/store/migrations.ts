@@ -4,6 +4,7 @@
  * advisory lock. Never edit a released migration: add the next one.
  */
 import { TerraConfigurationError } from '../errors.js';
+import { DATA_MIGRATION } from './data/schema.js';
 import type { Runner } from './database.js';
 import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION, LOCK_MIGRATIONS, SELECT_SCHEMA_VERSION } from './sql.js';
 import type { MigrateResult } from './types.js';
@@ -85,6 +86,8 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX IF NOT EXISTS idx_terra_large_requests_updated ON terra_large_requests (updated_at)',
     ],
   },
+  // The data store's tables (src/store/data/schema.ts).
+  DATA_MIGRATION,
 ];
 
 /** The newest schema version this version of the SDK knows. */

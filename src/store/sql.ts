@@ -9,6 +9,12 @@ import type { CheckedDelivery, ConnectionWrite, LargeRequestWrite, Plan } from '
 import { connectionUpdates } from './order-guard.js';
 import { CONNECTION_COLUMNS, LARGE_REQUEST_COLUMNS } from './rows.js';
 
+/**
+ * A further write made with a delivery's effect (the data store's records), only when the delivery
+ * is new: the statement text, given the parameters and the condition that says the delivery is new.
+ */
+export type ExtraWrite = (params: Params, fresh: string) => string;
+
 /** Unix milliseconds as an ISO string for a `timestamptz` parameter. */
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -137,12 +143,17 @@ export const DELETE_SUPERSEDED_SCOPES = `DELETE FROM terra_scope_changes WHERE t
  * The whole of a simple delivery (at most one connection, no scope change) as one statement: the
  * delivery's record, and only if it is new, its writes. One round trip, atomic without BEGIN.
  */
-export function applyInOneStatement(plan: Plan, delivery: CheckedDelivery): { text: string; values: unknown[] } {
+export function applyInOneStatement(
+  plan: Plan,
+  delivery: CheckedDelivery,
+  extra?: ExtraWrite,
+): { text: string; values: unknown[] } {
   const params = new Params();
   const parts = [
     delivery.traceId === null ? 'd AS (SELECT 1 AS trace_id)' : `d AS (${insertDelivery(params, plan, delivery)})`,
   ];
   const fresh = 'EXISTS (SELECT 1 FROM d)';
+  if (extra !== undefined) parts.push(`x AS (${extra(params, fresh)})`);
   const write = plan.writes[0];
   if (write !== undefined) parts.push(`c AS (${upsertConnection(params, write, fresh)} RETURNING 1)`);
   if (plan.largeRequest !== null) parts.push(`l AS (${upsertLargeRequest(params, plan.largeRequest, fresh)})`);

@@ -9,7 +9,7 @@
  */
 import { TerraError } from '../errors.js';
 import { DAY_MS } from '../internal/dates.js';
-import { applyEvent, markHandled } from './apply.js';
+import { applyEvent, type ExtraWrites, markHandled } from './apply.js';
 import { checkStoreOptions } from './arguments.js';
 import { createRunner } from './database.js';
 import { type ConnectionStoreOperation, toStoreError } from './errors.js';
@@ -47,6 +47,14 @@ async function guard<T>(operation: ConnectionStoreOperation, body: () => Promise
  * @throws {@link TerraConfigurationError} when `db` is none of the accepted kinds, or an option is unusable.
  */
 export function createConnectionStore(options: ConnectionStoreOptions): ConnectionStore {
+  return composeConnectionStore(options);
+}
+
+/**
+ * The connection store, with `extraWrites` made in each delivery's statement or transaction (the
+ * data store's records). @internal
+ */
+export function composeConnectionStore(options: ConnectionStoreOptions, extraWrites?: ExtraWrites): ConnectionStore {
   const checked = checkStoreOptions(options);
   const runner = createRunner(checked.db);
   const retentionMs = checked.retentionMs ?? DEFAULT_RETENTION_MS;
@@ -56,7 +64,7 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
     migrate: () => guard('migrate', () => migrate(runner)),
     apply: (event, delivery) =>
       guard('apply', async () => {
-        const result = await applyEvent(runner, event, delivery);
+        const result = await applyEvent(runner, event, delivery, extraWrites);
         if (afterApply !== undefined && result.status === 'applied') await afterApply();
         return result;
       }),

@@ -1,0 +1,87 @@
+/**
+ * Which copy of a record wins, as SQL: the one upsert that makes `terra_records` the same whatever
+ * the order and duplication of the copies that reach it.
+ *
+ * - The copy with the greater (ordering timestamp, tiebreak) is the record; an older copy never
+ *   replaces it, and the same copy twice matches neither test below, so it writes nothing.
+ * - Each `data_enrichment` score is merged on its own (`terra_merge_scores`): the non-null value of
+ *   the copy with the greater (ordering timestamp, tiebreak) among the copies that had one. A newer
+ *   copy's null keeps the stored score, and an older copy arriving late fills a score the newer one
+ *   left null.
+ * - The stored JSON is the winning copy with the merged scores written into its `data_enrichment`
+ *   (`terra_with_scores`). Both are functions of the set of copies, not of their order.
+ *
+ * One statement per batch of distinct keys: PostgreSQL locks each conflicting row for the update,
+ * so concurrent receivers converge too.
+ * @internal
+ */
+
+/** The incoming copy beats the stored one. */
+const NEWER = '(EXCLUDED.ordering_ts, EXCLUDED.tiebreak) > (r.ordering_ts, r.tiebreak)';
+const MERGED = 'terra_merge_scores(r.scores, EXCLUDED.scores)';
+
+/** Columns that describe the winning copy: replaced only when the incoming copy wins. */
+const WINNER_COLUMNS = [
+  'provider',
+  'reference_id',
+  'calendar_date',
+  'start_time',
+  'end_time',
+  'start_at',
+  'end_at',
+  'summary_id',
+  'ordering_ts',
+  'tiebreak',
+  'trace_id',
+] as const;
+
+const COLUMNS = [
+  'type varchar',
+  'terra_user_id varchar',
+  'record_key text',
+  'provider varchar',
+  'reference_id varchar',
+  'calendar_date date',
+  'start_time text',
+  'end_time text',
+  'start_at timestamptz',
+  'end_at timestamptz',
+  'summary_id text',
+  'ordering_ts timestamptz',
+  'tiebreak text',
+  'data jsonb',
+  'scores jsonb',
+  'trace_id text',
+] as const;
+
+const NAMES = COLUMNS.map((c) => c.split(' ')[0]);
+
+/**
+ * The upsert of a JSON array of record rows (`keys.ts`), no two with the same (type, terra_user_id,
+ * record_key) (`collapse` in `apply.ts`), given as the parameter `rows`. With `skipDisconnected`,
+ * rows of a connection the store has disconnected (a `deauth` or `access_revoked`, not a reauth) are
+ * not written: the store was told to delete their data. With `condition`, rows are written only
+ * when it holds (the delivery is new). Returns one row per record inserted or changed.
+ */
+export function upsertRecords(skipDisconnected: boolean, rows = '$1::jsonb', condition?: string): string {
+  const conditions = [
+    ...(skipDisconnected
+      ? [
+          `NOT EXISTS (SELECT 1 FROM terra_connections c WHERE c.terra_user_id = x.terra_user_id
+  AND c.status = 'disconnected' AND c.replaced_by IS NULL)`,
+        ]
+      : []),
+    ...(condition === undefined ? [] : [condition]),
+  ];
+  const values = NAMES.map((n) => (n === 'data' ? 'terra_with_scores(x.data, x.scores)' : `x.${n}`));
+  return `INSERT INTO terra_records AS r (${NAMES.join(', ')}, written_at)
+SELECT ${values.join(', ')}, now()
+FROM jsonb_to_recordset(${rows}) AS x(${COLUMNS.join(', ')})${conditions.length === 0 ? '' : `\nWHERE ${conditions.join(' AND ')}`}
+ON CONFLICT (type, terra_user_id, record_key) DO UPDATE SET
+  ${WINNER_COLUMNS.map((c) => `${c} = CASE WHEN ${NEWER} THEN EXCLUDED.${c} ELSE r.${c} END`).join(',\n  ')},
+  data = terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, ${MERGED}),
+  scores = ${MERGED},
+  written_at = now()
+WHERE ${NEWER} OR ${MERGED} <> r.scores
+RETURNING type`;
+}
