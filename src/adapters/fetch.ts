@@ -56,7 +56,7 @@ export function fromRequest(request: Request): IncomingWebhook {
   return {
     method: request.method,
     headers: request.headers,
-    readBody: (maxBytes, deadlineMs) => {
+    readBody: (maxBytes, deadlineMs, budget) => {
       // With a Content-Length within the limit, the server cuts the body at that length: read it
       // whole, within the deadline. @hono/node-server reads such a body straight from Node's request,
       // and builds no Web stream unless `body` or `bodyUsed` is touched, so neither is, here.
@@ -64,7 +64,7 @@ export function fromRequest(request: Request): IncomingWebhook {
       if (declared !== undefined && declared <= maxBytes) return readWhole(request, maxBytes, deadlineMs);
       if (request.bodyUsed) return Promise.reject(bodyAlreadyRead());
       if (!request.body) return Promise.resolve(new Uint8Array(0));
-      return readWebStream(request.body, maxBytes, deadlineMs);
+      return readWebStream(request.body, maxBytes, deadlineMs, budget);
     },
   };
 }

@@ -14,6 +14,7 @@ import { type RawBody, rawBodyText } from './bytes.js';
 import { readEvent, type TerraWebhookEvent } from './events.js';
 import { orderingTimestampOf, referenceOf, type SignatureHeaderInput, traceIdOf } from './headers.js';
 import type { SignatureEngine } from './signature/engines.js';
+import type { ParsedHeader } from './signature/header.js';
 import {
   checkSignature,
   type ResolvedVerifyOptions,
@@ -201,6 +202,7 @@ export function verifyDelivery(
   header: SignatureHeaderInput,
   options: ResolvedVerifyOptions,
   engine?: SignatureEngine,
+  checked?: ParsedHeader,
 ): TerraWebhookResponse | Promise<TerraWebhookResponse> {
   const delivery = (signature: VerifiedSignature) =>
     new TerraWebhookResponse({
@@ -208,7 +210,7 @@ export function verifyDelivery(
       signature,
       headers: typeof header === 'object' ? header : undefined,
     });
-  const signature = checkSignature(rawBody, header, options, engine);
+  const signature = checkSignature(rawBody, header, options, engine, checked);
   return signature instanceof Promise ? signature.then(delivery) : delivery(signature);
 }
 
