@@ -50,6 +50,7 @@ export {
   constructEvent,
   handleWebhook,
   handleWebhookRequest,
+  ORDERING_TIMESTAMP_LEEWAY_MS,
   TerraWebhookResponse,
   type TerraWebhookResponseInit,
   verifyWebhook,
