@@ -78,21 +78,16 @@ function untrustedOrdering(reason: string): SchemaDrift {
 }
 
 /**
- * The ordering timestamp to trust: the header's when it is a whole number of milliseconds no later
- * than {@link ORDERING_TIMESTAMP_LEEWAY_MS} past the signed time; else the signed time, with a note.
+ * The note for an ordering timestamp that is present but not trusted (see
+ * {@link TerraWebhookResponse.orderingTimestamp}), or `undefined` when the header is absent.
  */
-function trustedOrdering(headers: unknown, signedSeconds: number): [number | undefined, SchemaDrift | undefined] {
-  const given = orderingTimestampOf(headers);
-  if (given === undefined && getHeader(headers, ORDERING_HEADER) === undefined) return [undefined, undefined];
-  const signed = signedSeconds * 1000;
-  if (given === undefined) return [signed, untrustedOrdering('is not a time in whole milliseconds')];
-  if (given > signed + ORDERING_TIMESTAMP_LEEWAY_MS) {
-    return [
-      signed,
-      untrustedOrdering(`is more than ${ORDERING_TIMESTAMP_LEEWAY_MS / 1000} s after the signed timestamp`),
-    ];
+function orderingNote(headers: unknown, given: number | undefined): SchemaDrift | undefined {
+  if (given !== undefined) {
+    return untrustedOrdering(`is more than ${ORDERING_TIMESTAMP_LEEWAY_MS / 1000} s after the signed timestamp`);
   }
-  return [given, undefined];
+  return getHeader(headers, ORDERING_HEADER) === undefined
+    ? undefined
+    : untrustedOrdering('is not a time in whole milliseconds');
 }
 
 /** What {@link TerraWebhookResponse} is made from. */
@@ -137,7 +132,16 @@ export class TerraWebhookResponse implements WebhookDelivery {
     this.signature = init.signature;
     this.traceId = traceIdOf(init.headers);
     this.reference = referenceOf(init.headers);
-    [this.orderingTimestamp, this.#headerDrift] = trustedOrdering(init.headers, init.signature.timestamp);
+    // Trusted up to the leeway past the signed time; otherwise the signed time, noted (see the field).
+    const given = orderingTimestampOf(init.headers);
+    const signed = init.signature.timestamp * 1000;
+    if (given !== undefined && given <= signed + ORDERING_TIMESTAMP_LEEWAY_MS) {
+      this.orderingTimestamp = given;
+      this.#headerDrift = undefined;
+    } else {
+      this.#headerDrift = orderingNote(init.headers, given);
+      this.orderingTimestamp = this.#headerDrift === undefined ? undefined : signed;
+    }
   }
 
   /** The body as Terra sent it (health data: keep it out of logs). */
