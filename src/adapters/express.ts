@@ -28,17 +28,19 @@ function fromExpress(req: ExpressRequestLike): IncomingWebhook {
   return {
     method: stream.method,
     headers: stream.headers,
-    readBody: async (maxBytes, deadlineMs) => {
+    readBody: async (maxBytes, deadlineMs, budget) => {
       const { body } = req;
       // express.raw() left its Buffer; express.text() its string.
       const given =
         body instanceof Uint8Array ? body : typeof body === 'string' ? Buffer.from(body, 'utf8') : undefined;
       if (given !== undefined) {
         if (given.byteLength > maxBytes) throw tooLarge(maxBytes);
+        // Already held by the parser: counted, as every body the core reads with a budget is.
+        if (budget) budget.bytes += given.byteLength;
         return given;
       }
       // No parser read it (or one that left a `{}` placeholder).
-      if (!consumed(req)) return stream.readBody(maxBytes, deadlineMs);
+      if (!consumed(req)) return stream.readBody(maxBytes, deadlineMs, budget);
       throw new TerraWebhookVerificationError(
         'body_not_raw',
         body !== undefined && body !== null

@@ -19,10 +19,13 @@ export type FetchHandler = (request: Request, context?: WaitUntil) => Promise<Re
  * Makes a fetch handler from a {@link WebhookHandler}. For each request it:
  *
  * - answers 405 (with `Allow: POST`) to anything but POST, without reading it;
- * - answers 503 with `Retry-After` while `maxLateListeners` listeners are still running;
- * - answers 401 to a request without a signature header, without reading its body;
+ * - answers 503 with `Retry-After` while `maxLateListeners` listeners are still running, or
+ *   `maxDeliveriesInFlight` deliveries are being worked on;
+ * - answers 401 to a signature header that cannot verify (missing, malformed, no `v1` in hex, a
+ *   timestamp outside the tolerance), without reading its body;
  * - reads the body within `maxBodyBytes` (413 beyond, from `Content-Length` before reading or once
- *   that much arrived) and `bodyDeadlineMs` (408);
+ *   that much arrived), `maxBytesInFlight` across deliveries (503 with `Retry-After` beyond, before
+ *   reading when the length is declared) and `bodyDeadlineMs` (408);
  * - verifies the signature: 401 if it fails (500 if the body was already read, a setup error);
  * - reads the JSON: 400 if the body is not JSON;
  * - parses the event: an unknown type is an `unknown` event; an event whose identifying fields are
@@ -56,7 +59,7 @@ export function fromRequest(request: Request): IncomingWebhook {
   return {
     method: request.method,
     headers: request.headers,
-    readBody: (maxBytes, deadlineMs) => {
+    readBody: (maxBytes, deadlineMs, budget) => {
       // With a Content-Length within the limit, the server cuts the body at that length: read it
       // whole, within the deadline. @hono/node-server reads such a body straight from Node's request,
       // and builds no Web stream unless `body` or `bodyUsed` is touched, so neither is, here.
@@ -64,7 +67,7 @@ export function fromRequest(request: Request): IncomingWebhook {
       if (declared !== undefined && declared <= maxBytes) return readWhole(request, maxBytes, deadlineMs);
       if (request.bodyUsed) return Promise.reject(bodyAlreadyRead());
       if (!request.body) return Promise.resolve(new Uint8Array(0));
-      return readWebStream(request.body, maxBytes, deadlineMs);
+      return readWebStream(request.body, maxBytes, deadlineMs, budget);
     },
   };
 }

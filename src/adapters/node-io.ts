@@ -8,7 +8,15 @@
  */
 import * as crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { brokenOff, concatChunks, tooLarge, tooSlow } from '../webhooks/body.js';
+import {
+  type ByteBudget,
+  brokenOff,
+  concatChunks,
+  overBudget,
+  passesBudget,
+  tooLarge,
+  tooSlow,
+} from '../webhooks/body.js';
 import { startDeadline } from '../webhooks/deadline.js';
 import { DEFAULT_BODY_DEADLINE_MS, DEFAULT_MAX_BODY_BYTES } from '../webhooks/handler.js';
 import { type HeadersLike, parseContentLength } from '../webhooks/headers.js';
@@ -36,7 +44,12 @@ export const nodeCryptoEngine: SignatureEngine = nodeCryptoEngineOf(crypto as un
  * @throws `TerraWebhookRequestError` (`terra-sdk/webhooks`) with code `body_too_large` past the limit,
  *   `body_timeout` past the deadline, or `body_incomplete` if the client breaks off the upload.
  */
-export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions = {}): Promise<Uint8Array> {
+export function readRequestBody(
+  req: IncomingMessage,
+  options: ReadBodyOptions = {},
+  /** @internal The handler's bytes in flight, for a body without a `Content-Length`. */
+  budget?: ByteBudget,
+): Promise<Uint8Array> {
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const deadlineMs = options.bodyDeadlineMs ?? DEFAULT_BODY_DEADLINE_MS;
   // A declared length over the limit is refused before a byte is read. Node lowercases header
@@ -46,6 +59,7 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions =
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let total = 0;
+    let charged = 0;
     let settled = false;
     const finish = (error?: Error) => {
       if (settled) return;
@@ -55,6 +69,7 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions =
       req.off('end', onEnd);
       req.off('error', onBroken);
       if (error) {
+        if (budget) budget.bytes -= charged;
         req.pause();
         reject(error);
       } else {
@@ -64,8 +79,13 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions =
     const onData = (chunk: Uint8Array | string) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       total += bytes.byteLength;
-      if (total > maxBytes) finish(tooLarge(maxBytes));
-      else chunks.push(bytes);
+      if (total > maxBytes) return finish(tooLarge(maxBytes));
+      if (budget) {
+        budget.bytes += bytes.byteLength;
+        charged += bytes.byteLength;
+        if (passesBudget(budget, charged)) return finish(overBudget(budget.maxBytes));
+      }
+      chunks.push(bytes);
     };
     const onEnd = () => finish();
     const onBroken = () => finish(brokenOff());
@@ -84,7 +104,7 @@ export function fromNodeRequest(req: IncomingMessage): IncomingWebhook {
   return {
     method: req.method ?? 'GET',
     headers: nodeHeaders(req),
-    readBody: (maxBodyBytes, bodyDeadlineMs) => readRequestBody(req, { maxBodyBytes, bodyDeadlineMs }),
+    readBody: (maxBodyBytes, bodyDeadlineMs, budget) => readRequestBody(req, { maxBodyBytes, bodyDeadlineMs }, budget),
   };
 }
 

@@ -16,13 +16,13 @@ import {
   INSERT_SCOPE_CHANGE,
   insertDelivery,
   iso,
+  largeRequestStatement,
   MARK_HANDLED,
   Params,
   SELECT_DELIVERY_HANDLED,
   SELECT_SCOPE_FACTS,
   UPDATE_SCOPES,
   upsertConnection,
-  upsertLargeRequest,
 } from './sql.js';
 import type { ApplyResult, ConnectionStoreDelivery, LargeRequestProgress } from './types.js';
 
@@ -105,7 +105,7 @@ export async function applyEvent(
     let largeRequest: LargeRequestProgress | undefined;
     if (plan.largeRequest !== null) {
       const params = new Params();
-      const [row] = await q(upsertLargeRequest(params, plan.largeRequest), params.values);
+      const [row] = await q(largeRequestStatement(params, plan.largeRequest), params.values);
       largeRequest = progress(row);
     }
     return applied(largeRequest);

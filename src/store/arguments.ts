@@ -10,7 +10,7 @@ import { DAY_MS } from '../internal/dates.js';
 import { describeKind } from '../internal/describe.js';
 import { flag, lazy, optionsOf, parseArguments, parseConfig, wholeNumber } from '../internal/options.js';
 import { type ConnectionStoreDatabase, databaseProblem } from './database.js';
-import { baseReference, type CheckedDelivery, limited, MAX_ID } from './effects.js';
+import { baseReference, type CheckedDelivery, chunkOf, limited, MAX_ID } from './effects.js';
 import type { ConnectionListOptions, ConnectionStore, ConnectionStoreOptions } from './types.js';
 
 /** The longest page of `activeConnections` and `needingReconnect`. */
@@ -150,7 +150,8 @@ function optionalText(value: unknown, name: string, max: number): string | null 
  * receivers' hot path.
  */
 export function checkDelivery(delivery: unknown): CheckedDelivery {
-  if (delivery === undefined || delivery === null) return { traceId: null, reference: null, orderingTimestamp: null };
+  if (delivery === undefined || delivery === null)
+    return { traceId: null, reference: null, chunk: null, orderingTimestamp: null };
   if (typeof delivery !== 'object')
     throw new TerraInvalidArgumentError(
       'delivery',
@@ -169,6 +170,10 @@ export function checkDelivery(delivery: unknown): CheckedDelivery {
   return {
     traceId: optionalText(d.traceId, 'traceId', MAX_TRACE_ID),
     reference: reference === null ? null : limited(baseReference(reference), MAX_ID, 'delivery.reference', 'delivery'),
+    chunk:
+      reference === null
+        ? null
+        : limited(chunkOf(reference), MAX_ID, 'delivery.reference after its first ":"', 'delivery'),
     orderingTimestamp: typeof ts === 'number' ? Math.trunc(ts) : null,
   };
 }

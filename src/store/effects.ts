@@ -44,6 +44,12 @@ export interface LargeRequestWrite {
   kind: 'announce' | 'payload' | 'processing';
   /** `announce`: the expected number of payloads, when usable. */
   expected: number | null;
+  /**
+   * `payload`: which chunk it is, from its `terra-reference` (`{reference}:chunk:{n}` gives
+   * `chunk:{n}`), so that a chunk counts once whatever trace id it comes with; null when the
+   * reference names no chunk (then the delivery's trace id is all that keeps it from counting twice).
+   */
+  chunk: string | null;
 }
 
 /** Everything one event does. */
@@ -57,7 +63,10 @@ export interface Plan {
 /** The delivery a store applies an event for, after checking. */
 export interface CheckedDelivery {
   traceId: string | null;
+  /** The request's reference: the `terra-reference` before any `:chunk:{n}`. */
   reference: string | null;
+  /** What follows the request's reference in `terra-reference` (`chunk:{n}`), or null. */
+  chunk: string | null;
   orderingTimestamp: number | null;
 }
 
@@ -143,6 +152,13 @@ function write(
 export function baseReference(reference: string): string {
   const colon = reference.indexOf(':');
   return colon === -1 ? reference : reference.slice(0, colon);
+}
+
+/** The part of a `terra-reference` after the first ':' (`chunk:{n}`), or null when there is none. */
+export function chunkOf(reference: string): string | null {
+  const colon = reference.indexOf(':');
+  const chunk = colon === -1 ? '' : reference.slice(colon + 1).trim();
+  return chunk === '' ? null : chunk;
 }
 
 /**
@@ -250,6 +266,7 @@ export function planEvent(event: unknown, delivery: CheckedDelivery, receivedAt:
         terraUserId,
         kind: type === 'large_request_sending' ? 'announce' : 'processing',
         expected: typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0 ? expected : null,
+        chunk: null,
       };
       return plan;
     }
@@ -265,6 +282,7 @@ export function planEvent(event: unknown, delivery: CheckedDelivery, receivedAt:
           terraUserId: who.terraUserId,
           kind: 'payload',
           expected: null,
+          chunk: delivery.chunk,
         };
       return plan;
     }

@@ -86,6 +86,21 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX IF NOT EXISTS idx_terra_large_requests_updated ON terra_large_requests (updated_at)',
     ],
   },
+  {
+    version: 2,
+    description: 'terra_large_request_chunks: each chunk of a large request counted once',
+    statements: [
+      // The chunks of each large request seen, by the part of terra-reference after the request's
+      // reference (`chunk:{n}`): a chunk replayed with another trace id does not count again. Rows go
+      // with their request when it is pruned. Requests counted before this table keep their count.
+      `CREATE TABLE IF NOT EXISTS terra_large_request_chunks (
+        reference VARCHAR(255) NOT NULL,
+        chunk VARCHAR(255) NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (reference, chunk)
+      )`,
+    ],
+  },
   // The data store's tables (src/store/data/schema.ts).
   DATA_MIGRATION,
 ];

@@ -156,7 +156,10 @@ export function applyInOneStatement(
   if (extra !== undefined) parts.push(`x AS (${extra(params, fresh)})`);
   const write = plan.writes[0];
   if (write !== undefined) parts.push(`c AS (${upsertConnection(params, write, fresh)} RETURNING 1)`);
-  if (plan.largeRequest !== null) parts.push(`l AS (${upsertLargeRequest(params, plan.largeRequest, fresh)})`);
+  if (plan.largeRequest !== null) {
+    if (countsChunks(plan.largeRequest)) parts.push(`k AS (${insertChunk(params, plan.largeRequest, fresh)})`);
+    parts.push(`l AS (${upsertLargeRequest(params, plan.largeRequest, fresh)})`);
+  }
   const select =
     plan.largeRequest === null
       ? 'SELECT (SELECT count(*) FROM d)::int AS fresh'
@@ -167,7 +170,32 @@ export function applyInOneStatement(
 // ------------------------------------------------------------------------------------------------
 // Large requests
 
-/** The write of a large request: an announcement, a payload, or a processing notice. */
+/** Whether a large-request write counts a named chunk (see {@link insertChunk}). */
+const countsChunks = (write: LargeRequestWrite): boolean => write.kind === 'payload' && write.chunk !== null;
+
+/**
+ * The record of one chunk of a large request, as the CTE `k` that a payload's
+ * {@link upsertLargeRequest} counts: a row only when the chunk is new, so that a chunk replayed with
+ * another trace id does not count twice.
+ */
+export function insertChunk(params: Params, write: LargeRequestWrite, condition?: string): string {
+  const where = condition === undefined ? '' : ` WHERE ${condition}`;
+  return `INSERT INTO terra_large_request_chunks (reference, chunk)
+SELECT ${params.add(write.reference, 'varchar')}, ${params.add(write.chunk, 'varchar')}${where}
+ON CONFLICT (reference, chunk) DO NOTHING RETURNING 1`;
+}
+
+/** A large request's write as a statement of its own: with its chunk's record when it names one. */
+export function largeRequestStatement(params: Params, write: LargeRequestWrite): string {
+  if (!countsChunks(write)) return upsertLargeRequest(params, write);
+  return `WITH k AS (${insertChunk(params, write)})
+${upsertLargeRequest(params, write)}`;
+}
+
+/**
+ * The write of a large request: an announcement, a payload, or a processing notice. A payload that
+ * names its chunk counts only if the CTE `k` ({@link insertChunk}) recorded it.
+ */
 export function upsertLargeRequest(params: Params, write: LargeRequestWrite, condition?: string): string {
   const reference = params.add(write.reference, 'varchar');
   const user = params.add(write.terraUserId, 'varchar');
@@ -187,16 +215,18 @@ ON CONFLICT (reference) DO UPDATE SET
   updated_at = now()
 RETURNING reference, expected, received`;
     }
-    case 'payload':
+    case 'payload': {
+      const counted = countsChunks(write) ? '(SELECT count(*) FROM k)::int' : '1';
       return `INSERT INTO terra_large_requests AS r (reference, terra_user_id, received, last_payload_at)
-SELECT ${reference}, ${user}, 1, now()${where}
+SELECT ${reference}, ${user}, ${counted}, now()${where}
 ON CONFLICT (reference) DO UPDATE SET
   terra_user_id = COALESCE(r.terra_user_id, EXCLUDED.terra_user_id),
-  received = r.received + 1,
+  received = r.received + EXCLUDED.received,
   last_payload_at = now(),
-  completed_at = ${done('r.expected', 'r.received + 1')},
+  completed_at = ${done('r.expected', 'r.received + EXCLUDED.received')},
   updated_at = now()
 RETURNING reference, expected, received`;
+    }
     case 'processing':
       return `INSERT INTO terra_large_requests AS r (reference, terra_user_id)
 SELECT ${reference}, ${user}${where}
@@ -246,7 +276,9 @@ export const PRUNE_DELIVERIES = `DELETE FROM terra_deliveries WHERE trace_id IN
   (SELECT trace_id FROM terra_deliveries WHERE received_at < $1::timestamptz ORDER BY received_at LIMIT $2::integer)
 RETURNING 1`;
 
-/** $1 cut-off time, $2 batch size. */
-export const PRUNE_LARGE_REQUESTS = `DELETE FROM terra_large_requests WHERE reference IN
+/** $1 cut-off time, $2 batch size: large requests, and the chunks recorded for them. */
+export const PRUNE_LARGE_REQUESTS = `WITH gone AS (DELETE FROM terra_large_requests WHERE reference IN
   (SELECT reference FROM terra_large_requests WHERE updated_at < $1::timestamptz ORDER BY updated_at LIMIT $2::integer)
-RETURNING 1`;
+RETURNING reference),
+chunks AS (DELETE FROM terra_large_request_chunks WHERE reference IN (SELECT reference FROM gone))
+SELECT 1 FROM gone`;

@@ -36,6 +36,33 @@ export const tooSlow = (deadlineMs: number): TerraWebhookRequestError =>
 export const brokenOff = (): TerraWebhookRequestError =>
   new TerraWebhookRequestError('body_incomplete', 400, 'The client broke off the upload before the body was complete.');
 
+/**
+ * The body bytes one handler holds across its deliveries, against its `maxBytesInFlight`. A reader
+ * given one (for a body without a `Content-Length`) adds each chunk as it arrives and refuses the
+ * body with {@link overBudget} once the total would pass `maxBytes` while other deliveries hold
+ * bytes; on any failure it takes back what it added, on success the caller releases the body's
+ * length. A counter, not a set: one addition per chunk.
+ * @internal
+ */
+export interface ByteBudget {
+  /** Bytes held now. */
+  bytes: number;
+  /** The handler's `maxBytesInFlight`. */
+  readonly maxBytes: number;
+}
+
+/** Whether `added` more bytes (already counted in `budget.bytes`) pass the budget. */
+export const passesBudget = (budget: ByteBudget, added: number): boolean =>
+  budget.bytes > budget.maxBytes && budget.bytes > added;
+
+/** The error for a body that would take the bytes in flight past `maxBytesInFlight`. */
+export const overBudget = (maxBytes: number): TerraWebhookRequestError =>
+  new TerraWebhookRequestError(
+    'overloaded',
+    503,
+    `The bodies being received already hold close to maxBytesInFlight (${maxBytes} bytes), so the delivery was refused with 503 and Retry-After before more of it was read: Terra sends it again later.`,
+  );
+
 /** Joins chunks into one array (the chunk itself when there is one). */
 export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0] as Uint8Array;
@@ -49,13 +76,15 @@ export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint
 }
 
 /**
- * Reads a Web stream to its end, keeping at most `maxBytes`: past that, or past `deadlineMs`, the
- * stream is cancelled and the read rejects with a {@link TerraWebhookRequestError}.
+ * Reads a Web stream to its end, keeping at most `maxBytes`: past that, past `deadlineMs`, or past
+ * the `budget` when one is given, the stream is cancelled and the read rejects with a
+ * {@link TerraWebhookRequestError}.
  */
 export async function readWebStream(
   stream: ReadableStream<Uint8Array>,
   maxBytes: number,
   deadlineMs: number,
+  budget?: ByteBudget,
 ): Promise<Uint8Array> {
   const reader = stream.getReader();
   let timedOut = false;
@@ -65,6 +94,7 @@ export async function readWebStream(
   });
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let charged = 0;
   try {
     for (;;) {
       let result: ReadableStreamReadResult<Uint8Array>;
@@ -80,8 +110,19 @@ export async function readWebStream(
         reader.cancel().catch(() => undefined);
         throw tooLarge(maxBytes);
       }
+      if (budget) {
+        budget.bytes += result.value.byteLength;
+        charged += result.value.byteLength;
+        if (passesBudget(budget, charged)) {
+          reader.cancel().catch(() => undefined);
+          throw overBudget(budget.maxBytes);
+        }
+      }
       chunks.push(result.value);
     }
+  } catch (error) {
+    if (budget) budget.bytes -= charged;
+    throw error;
   } finally {
     stopDeadline();
   }

@@ -12,8 +12,9 @@ import { isWebRequest } from '../internal/web-request.js';
 import type { SchemaDrift, Tolerated } from '../models/drift.js';
 import { type RawBody, rawBodyText } from './bytes.js';
 import { readEvent, type TerraWebhookEvent } from './events.js';
-import { orderingTimestampOf, referenceOf, type SignatureHeaderInput, traceIdOf } from './headers.js';
+import { getHeader, orderingTimestampOf, referenceOf, type SignatureHeaderInput, traceIdOf } from './headers.js';
 import type { SignatureEngine } from './signature/engines.js';
+import type { ParsedHeader } from './signature/header.js';
 import {
   checkSignature,
   type ResolvedVerifyOptions,
@@ -39,14 +40,54 @@ export interface WebhookDelivery {
    * `X-Terra-Ordering-Timestamp`, in milliseconds since the epoch: when Terra emitted the payload,
    * the same on every retry. Overwrite a stored record only if this is not older than the one you
    * have; when it is absent, treat the delivery as the newest.
+   *
+   * The header is not covered by the signature, so it is trusted only up to
+   * {@link ORDERING_TIMESTAMP_LEEWAY_MS} past the signed timestamp (a payload is not emitted after
+   * it is signed): a later one, or one that is not a whole number of milliseconds, is replaced by
+   * the signed timestamp in milliseconds, and noted in `drift` (code `untrusted_header`). An earlier
+   * one is kept: a retry of a delivery made hours ago keeps the time its payload was emitted.
    */
   readonly orderingTimestamp: number | undefined;
   /**
    * Where the event differs from its schema beyond its identifying fields: JSON paths and issue
    * codes, never values; empty when it matches. The event was delivered anyway, exactly as received;
-   * at these paths its values are not what its type says.
+   * at these paths its values are not what its type says. An `X-Terra-Ordering-Timestamp` that was
+   * not trusted is noted here too, at `headers["x-terra-ordering-timestamp"]` (code `untrusted_header`).
    */
   readonly drift: readonly SchemaDrift[];
+}
+
+/**
+ * How far past the signed timestamp (`t=` of the signature header) an `X-Terra-Ordering-Timestamp`
+ * may be and still be trusted, in milliseconds: 5 minutes, the default signature tolerance, for the
+ * clocks of Terra's machines. The header is not signed, so a captured delivery replayed within the
+ * tolerance could otherwise carry any time (year 9999) and win every later comparison for good.
+ */
+export const ORDERING_TIMESTAMP_LEEWAY_MS = 300_000;
+
+const ORDERING_HEADER = 'x-terra-ordering-timestamp';
+
+/** The drift entry of an ordering timestamp that was not trusted. */
+function untrustedOrdering(reason: string): SchemaDrift {
+  return {
+    path: `headers["${ORDERING_HEADER}"]`,
+    pathSegments: ['headers', ORDERING_HEADER],
+    code: 'untrusted_header',
+    message: `X-Terra-Ordering-Timestamp ${reason}; the signed timestamp is used instead (the header is not covered by the signature)`,
+  };
+}
+
+/**
+ * The note for an ordering timestamp that is present but not trusted (see
+ * {@link TerraWebhookResponse.orderingTimestamp}), or `undefined` when the header is absent.
+ */
+function orderingNote(headers: unknown, given: number | undefined): SchemaDrift | undefined {
+  if (given !== undefined) {
+    return untrustedOrdering(`is more than ${ORDERING_TIMESTAMP_LEEWAY_MS / 1000} s after the signed timestamp`);
+  }
+  return getHeader(headers, ORDERING_HEADER) === undefined
+    ? undefined
+    : untrustedOrdering('is not a time in whole milliseconds');
 }
 
 /** What {@link TerraWebhookResponse} is made from. */
@@ -71,11 +112,17 @@ export class TerraWebhookResponse implements WebhookDelivery {
   readonly traceId: string | undefined;
   /** `terra-reference`: the API request this delivery answers; shared by every chunk of it. */
   readonly reference: string | undefined;
-  /** `X-Terra-Ordering-Timestamp` in milliseconds: compare before overwriting stored data. */
+  /**
+   * `X-Terra-Ordering-Timestamp` in milliseconds: compare before overwriting stored data. Trusted up
+   * to {@link ORDERING_TIMESTAMP_LEEWAY_MS} past the signed timestamp; a later or unreadable one is
+   * replaced by the signed timestamp and noted in {@link TerraWebhookResponse.drift}.
+   */
   readonly orderingTimestamp: number | undefined;
   /** The signed timestamp and which of your secrets matched. */
   readonly signature: VerifiedSignature;
   readonly #rawBody: string;
+  readonly #headerDrift: SchemaDrift | undefined;
+  #drift: readonly SchemaDrift[] | undefined;
   #json: { value: unknown } | undefined;
   #event: Tolerated<TerraWebhookEvent> | undefined;
 
@@ -85,7 +132,16 @@ export class TerraWebhookResponse implements WebhookDelivery {
     this.signature = init.signature;
     this.traceId = traceIdOf(init.headers);
     this.reference = referenceOf(init.headers);
-    this.orderingTimestamp = orderingTimestampOf(init.headers);
+    // Trusted up to the leeway past the signed time; otherwise the signed time, noted (see the field).
+    const given = orderingTimestampOf(init.headers);
+    const signed = init.signature.timestamp * 1000;
+    if (given !== undefined && given <= signed + ORDERING_TIMESTAMP_LEEWAY_MS) {
+      this.orderingTimestamp = given;
+      this.#headerDrift = undefined;
+    } else {
+      this.#headerDrift = orderingNote(init.headers, given);
+      this.orderingTimestamp = this.#headerDrift === undefined ? undefined : signed;
+    }
   }
 
   /** The body as Terra sent it (health data: keep it out of logs). */
@@ -138,12 +194,17 @@ export class TerraWebhookResponse implements WebhookDelivery {
 
   /**
    * Where the event differs from its schema beyond its identifying fields: JSON paths and issue
-   * codes, never values; empty when it matches. Reads the event if it was not read yet.
+   * codes, never values; empty when it matches. Reads the event if it was not read yet. An
+   * `X-Terra-Ordering-Timestamp` that was not trusted (see {@link TerraWebhookResponse.orderingTimestamp})
+   * is one more entry, at `headers["x-terra-ordering-timestamp"]` with code `untrusted_header`.
    * @throws {@link TerraValidationError} as {@link TerraWebhookResponse.getParsedResponse} does.
    */
   get drift(): readonly SchemaDrift[] {
     this.getParsedResponse();
-    return (this.#event as Tolerated<TerraWebhookEvent>).drift;
+    const drift = (this.#event as Tolerated<TerraWebhookEvent>).drift;
+    if (this.#headerDrift === undefined) return drift;
+    this.#drift ??= Object.freeze([...drift, this.#headerDrift]);
+    return this.#drift;
   }
 }
 
@@ -201,6 +262,7 @@ export function verifyDelivery(
   header: SignatureHeaderInput,
   options: ResolvedVerifyOptions,
   engine?: SignatureEngine,
+  checked?: ParsedHeader,
 ): TerraWebhookResponse | Promise<TerraWebhookResponse> {
   const delivery = (signature: VerifiedSignature) =>
     new TerraWebhookResponse({
@@ -208,7 +270,7 @@ export function verifyDelivery(
       signature,
       headers: typeof header === 'object' ? header : undefined,
     });
-  const signature = checkSignature(rawBody, header, options, engine);
+  const signature = checkSignature(rawBody, header, options, engine, checked);
   return signature instanceof Promise ? signature.then(delivery) : delivery(signature);
 }
 

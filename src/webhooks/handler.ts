@@ -20,7 +20,9 @@ import {
 import type { HeadersLike } from './headers.js';
 import { DEFAULT_LOG_LINES_PER_MINUTE, rateLimitedLogger } from './log.js';
 import type { SignatureEngine } from './signature/engines.js';
+import type { ParsedHeader } from './signature/header.js';
 import {
+  checkHeaderBeforeBody,
   type ResolvedVerifyOptions,
   resolveTolerance,
   verifySettingsShape,
@@ -40,11 +42,16 @@ export type WebhookListener<E extends TerraWebhookEvent = TerraWebhookEvent> = (
 export type WebhookErrorPhase =
   /**
    * Refused before verification, to keep the receiver bounded: a body over `maxBodyBytes` (413), one
-   * slower than `bodyDeadlineMs` (408), an upload broken off (400), or `maxLateListeners` listeners
-   * still running (503). The error is a `TerraWebhookRequestError`.
+   * slower than `bodyDeadlineMs` (408), an upload broken off (400), or an overload (503): past
+   * `maxLateListeners` listeners still running, `maxDeliveriesInFlight` deliveries or
+   * `maxBytesInFlight` body bytes. The error is a `TerraWebhookRequestError`.
    */
   | 'receive'
-  /** Verification failed: answered 401 (500 if the body had already been consumed, a setup error). */
+  /**
+   * Verification failed: answered 401 (500 if the body had already been consumed, a setup error). A
+   * signature header that cannot verify whatever the body (missing, malformed, no usable `v1`, a
+   * timestamp outside the tolerance) is answered before the body is read.
+   */
   | 'verify'
   /** The verified body is not JSON: answered 400. */
   | 'body'
@@ -155,6 +162,23 @@ export interface WebhookHandlerOptions {
    */
   maxLateListeners?: number | undefined;
   /**
+   * How many deliveries this handler works on at once: from the moment one is admitted (its
+   * signature header checked) until it is answered, or, for a listener still running after
+   * `deadlineMs`, until that listener finishes. Past it, new deliveries are refused with 503 and
+   * `Retry-After` before their body is read, so a burst is spread over Terra's retries instead of
+   * being admitted whole. Default {@link DEFAULT_MAX_DELIVERIES_IN_FLIGHT}.
+   */
+  maxDeliveriesInFlight?: number | undefined;
+  /**
+   * How many body bytes this handler holds at once, across every delivery it is reading or
+   * answering. A delivery whose `Content-Length` would take the total past it is refused with 503 and
+   * `Retry-After` before its body is read; one without a `Content-Length` is cut off with the same
+   * answer once it would. A delivery arriving while no other holds any bytes is always admitted (up
+   * to `maxBodyBytes`), so a limit below `maxBodyBytes` cannot refuse a large delivery for good.
+   * Default {@link DEFAULT_MAX_BYTES_IN_FLIGHT} (64 MiB).
+   */
+  maxBytesInFlight?: number | undefined;
+  /**
    * A store to apply each verified event to before the listeners run, such as
    * `createConnectionStore({ db })` from `terra-sdk/connections`. It records the delivery's trace id in
    * the same transaction as the event's effect, so a delivery seen before and handled is answered 200
@@ -180,6 +204,10 @@ export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_BODY_DEADLINE_MS = 10_000;
 /** The default number of listeners that may still run after their deadline. */
 export const DEFAULT_MAX_LATE_LISTENERS = 64;
+/** The default number of deliveries a handler works on at once. */
+export const DEFAULT_MAX_DELIVERIES_IN_FLIGHT = 256;
+/** The default number of body bytes a handler holds at once, across its deliveries: 64 MiB. */
+export const DEFAULT_MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 /** The default `onDrift`: one line per delivery, rate-limited, paths and codes only. */
 function defaultOnDrift(now: () => number): WebhookDriftListener {
   const log = driftLog({ now, hint: 'see delivery.drift, or pass onDrift' });
@@ -194,6 +222,8 @@ const handlerOptions = optionsOf<WebhookHandlerOptions>()(() => ({
   maxBodyBytes: z.optional(wholeNumber('maxBodyBytes', 1)),
   bodyDeadlineMs: z.optional(milliseconds('bodyDeadlineMs')),
   maxLateListeners: z.optional(wholeNumber('maxLateListeners', 0)),
+  maxDeliveriesInFlight: z.optional(wholeNumber('maxDeliveriesInFlight', 1)),
+  maxBytesInFlight: z.optional(wholeNumber('maxBytesInFlight', 1)),
   store: z.optional(methods<WebhookStore>('store', ['apply', 'markHandled'])),
   onDrift: z.optional(callback<WebhookDriftListener>('onDrift')),
 }));
@@ -216,6 +246,10 @@ export class WebhookHandler {
   readonly bodyDeadlineMs: number;
   /** How many listeners may run past their deadline before deliveries are refused with 503. */
   readonly maxLateListeners: number;
+  /** How many deliveries may be worked on at once before new ones are refused with 503. */
+  readonly maxDeliveriesInFlight: number;
+  /** How many body bytes may be held at once, across deliveries, before new ones are refused with 503. */
+  readonly maxBytesInFlight: number;
   /** The store each event is applied to before the listeners run, when one was given. */
   readonly store: WebhookStore | undefined;
   readonly #verify: ResolvedVerifyOptions;
@@ -241,6 +275,8 @@ export class WebhookHandler {
     this.maxBodyBytes = given.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.bodyDeadlineMs = given.bodyDeadlineMs ?? DEFAULT_BODY_DEADLINE_MS;
     this.maxLateListeners = given.maxLateListeners ?? DEFAULT_MAX_LATE_LISTENERS;
+    this.maxDeliveriesInFlight = given.maxDeliveriesInFlight ?? DEFAULT_MAX_DELIVERIES_IN_FLIGHT;
+    this.maxBytesInFlight = given.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT;
     this.#verify = { secrets: secret, toleranceSeconds: tolerance, now: given.now ?? Date.now };
     this.#onError = given.onError ?? rateLimitedLogger();
     this.store = given.store;
@@ -310,6 +346,16 @@ export class WebhookHandler {
   }
 
   /**
+   * Checks what can be checked before the body is read (the signature header's form, a usable `v1`,
+   * the timestamp's age) and returns the parsed header for {@link WebhookHandler.verifyBody}.
+   * @throws {@link TerraWebhookVerificationError} if the delivery cannot verify whatever its body.
+   * @internal
+   */
+  checkHeader(headers: HeadersLike): ParsedHeader {
+    return checkHeaderBeforeBody(headers, this.#verify);
+  }
+
+  /**
    * Verifies a body already read, with its request headers; the adapters' hot path. Answers at once
    * when the engine does (node:crypto); throws or rejects when the delivery cannot be verified.
    * @internal
@@ -318,8 +364,9 @@ export class WebhookHandler {
     body: Uint8Array,
     headers: HeadersLike,
     engine?: SignatureEngine,
+    checked?: ParsedHeader,
   ): TerraWebhookResponse | Promise<TerraWebhookResponse> {
-    return verifyDelivery(body, headers, this.#verify, engine);
+    return verifyDelivery(body, headers, this.#verify, engine, checked);
   }
 
   /**

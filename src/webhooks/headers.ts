@@ -58,11 +58,19 @@ export const traceIdOf = (headers: unknown): string | undefined => getHeader(hea
 /** `terra-reference`: the API request a delivery answers. */
 export const referenceOf = (headers: unknown): string | undefined => getHeader(headers, 'terra-reference');
 
-/** `X-Terra-Ordering-Timestamp` in milliseconds since the epoch, when it is a whole number. */
+/** The latest time a `Date` holds, in milliseconds since the epoch. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * `X-Terra-Ordering-Timestamp` in milliseconds since the epoch, when it is a whole number a `Date`
+ * can hold. This is the header as sent: a verified delivery trusts it only within a bound of the
+ * signed timestamp (see `TerraWebhookResponse.orderingTimestamp`).
+ */
 export function orderingTimestampOf(headers: unknown): number | undefined {
   const value = getHeader(headers, 'x-terra-ordering-timestamp');
   if (value === undefined || !/^\s*\d{1,16}\s*$/.test(value)) return undefined;
-  return Number(value);
+  const ms = Number(value);
+  return ms <= MAX_DATE_MS ? ms : undefined;
 }
 
 /** The `Content-Length` of a request, when it has a valid one. */

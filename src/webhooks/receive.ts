@@ -1,20 +1,21 @@
 /**
  * Receiving one webhook: the request-to-answer core every adapter (`adapters/`: fetch, Node,
  * Express, Fastify, Hono, Next.js) wraps. It refuses what it must before reading (method, overload,
- * no signature, a declared length over the limit), reads the body within bounds, verifies it, reads
+ * a signature header that cannot verify, a declared length over the limit or over the bytes in
+ * flight), reads the body within bounds, verifies it, reads
  * the event, applies it to the store, runs the listener within its deadline, and turns every failure
  * into an answer and a call of `onError`.
  *
  * @packageDocumentation
  */
 import { TerraInvalidArgumentError, TerraWebhookRequestError, TerraWebhookVerificationError } from '../errors.js';
-import { tooLarge } from './body.js';
+import { type ByteBudget, overBudget, tooLarge } from './body.js';
 import type { TerraWebhookResponse } from './delivery.js';
 import type { TerraWebhookEvent } from './events.js';
 import type { WebhookErrorContext, WebhookErrorPhase, WebhookHandler } from './handler.js';
 import { contentLength, type HeadersLike, traceIdOf } from './headers.js';
 import type { SignatureEngine } from './signature/engines.js';
-import { missingSignature } from './signature/header.js';
+import type { ParsedHeader } from './signature/header.js';
 
 /** Lets a runtime keep work alive after the response is sent. */
 export interface WaitUntil {
@@ -33,9 +34,11 @@ export interface IncomingWebhook {
   readonly headers: HeadersLike;
   /**
    * Reads the whole body. Rejects with a `TerraWebhookRequestError` past `maxBytes` or `deadlineMs`
-   * (having kept no more than `maxBytes`), or a `body_not_raw` verification error if it was read.
+   * (having kept no more than `maxBytes`), or past `budget` when one is given (then it adds every
+   * byte it keeps to `budget.bytes`, and takes them back if it rejects), or a `body_not_raw`
+   * verification error if it was read.
    */
-  readBody(maxBytes: number, deadlineMs: number): Promise<Uint8Array>;
+  readBody(maxBytes: number, deadlineMs: number, budget?: ByteBudget): Promise<Uint8Array>;
 }
 
 /** What the core answers. @internal */
@@ -58,17 +61,29 @@ const answer = (status: number, error: string, headers?: Record<string, string>)
 const RECEIVED: WebhookAnswer = { status: 200, headers: JSON_TYPE, body: '{"received":true}' };
 const NOT_ALLOWED = answer(405, 'method_not_allowed', { allow: 'POST' });
 
-/** Listeners still running after their deadline, per handler. */
-const lateListeners = new WeakMap<WebhookHandler, { count: number }>();
-
-function lateCount(handler: WebhookHandler): { count: number } {
-  let late = lateListeners.get(handler);
-  if (!late) {
-    late = { count: 0 };
-    lateListeners.set(handler, late);
-  }
-  return late;
+/**
+ * What one handler is working on: counters, not sets, so admitting a delivery costs two additions.
+ * `bytes` is also the {@link ByteBudget} the body readers charge.
+ */
+interface Load extends ByteBudget {
+  /** Listeners still running after their deadline. */
+  late: number;
+  /** Deliveries admitted and not done: answered, or for a late listener, finished. */
+  deliveries: number;
 }
+
+const loads = new WeakMap<WebhookHandler, Load>();
+
+function loadOf(handler: WebhookHandler): Load {
+  let load = loads.get(handler);
+  if (!load) {
+    load = { late: 0, deliveries: 0, bytes: 0, maxBytes: handler.maxBytesInFlight };
+    loads.set(handler, load);
+  }
+  return load;
+}
+
+const overloaded = (message: string) => new TerraWebhookRequestError('overloaded', 503, message);
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === 'object' || typeof value === 'function') &&
@@ -147,139 +162,168 @@ export async function answerWebhook(
   options: AnswerOptions = {},
 ): Promise<WebhookAnswer> {
   if (request.method !== 'POST') return NOT_ALLOWED;
-  const late = lateCount(handler);
-  if (late.count >= handler.maxLateListeners) {
+  const load = loadOf(handler);
+  if (load.late >= handler.maxLateListeners) {
     return refuse(
       handler,
       request,
       options,
-      new TerraWebhookRequestError(
-        'overloaded',
-        503,
-        `${late.count} listeners are still running after their deadline (maxLateListeners is ${handler.maxLateListeners}), so the delivery was refused with 503 and Retry-After: Terra sends it again later.`,
+      overloaded(
+        `${load.late} listeners are still running after their deadline (maxLateListeners is ${handler.maxLateListeners}), so the delivery was refused with 503 and Retry-After: Terra sends it again later.`,
       ),
     );
   }
-  const unsigned = missingSignature(request.headers);
-  if (unsigned) return unverified(handler, request, options, unsigned);
+  if (load.deliveries >= handler.maxDeliveriesInFlight) {
+    return refuse(
+      handler,
+      request,
+      options,
+      overloaded(
+        `${load.deliveries} deliveries are being worked on (maxDeliveriesInFlight is ${handler.maxDeliveriesInFlight}), so the delivery was refused with 503 and Retry-After before its body was read: Terra sends it again later.`,
+      ),
+    );
+  }
+  // Whatever cannot verify whatever the body says is answered before a byte of the body is kept.
+  let header: ParsedHeader;
+  try {
+    header = handler.checkHeader(request.headers);
+  } catch (error) {
+    return unverified(handler, request, options, error);
+  }
   const maxBytes = options.maxBodyBytes ?? handler.maxBodyBytes;
   const declared = contentLength(request.headers);
   if (declared !== undefined && declared > maxBytes) return refuse(handler, request, options, tooLarge(maxBytes));
-
-  let webhook: TerraWebhookResponse;
+  // A body of known length is charged whole before it is read; one without is charged by its reader.
+  if (declared !== undefined && load.bytes > 0 && load.bytes + declared > load.maxBytes) {
+    return refuse(handler, request, options, overBudget(load.maxBytes));
+  }
+  // Counted from here until the answer (a late listener's delivery, until it finishes).
+  let held = declared ?? 0;
+  load.bytes += held;
+  load.deliveries++;
+  let inBackground = false;
   try {
-    const body = await request.readBody(maxBytes, handler.bodyDeadlineMs);
-    const verified = handler.verifyBody(body, request.headers, options.engine);
-    webhook = verified instanceof Promise ? await verified : verified;
-  } catch (error) {
-    return error instanceof TerraWebhookRequestError
-      ? refuse(handler, request, options, error)
-      : unverified(handler, request, options, error);
-  }
-
-  // Failures from here on are about a verified delivery, before any answer is sent.
-  const failed = (error: unknown, phase: WebhookErrorPhase, status: number, json: unknown) =>
-    report(handler, request, options, error, { phase, status, afterResponse: false, webhook, json });
-
-  let body: unknown;
-  try {
-    body = webhook.getJson();
-  } catch (error) {
-    failed(error, 'body', 400, undefined);
-    return answer(400, 'malformed_body');
-  }
-
-  let event: TerraWebhookEvent;
-  try {
-    event = webhook.getParsedResponse();
-  } catch (error) {
-    failed(error, 'event', 200, body);
-    return RECEIVED;
-  }
-  if (webhook.drift.length > 0) {
-    const done = handler.reportDrift(webhook.drift, { eventType: String(webhook.eventType), webhook });
-    options.waitUntil?.(done);
-  }
-
-  const store = handler.store;
-  let handled: ((afterResponse: boolean) => Promise<void>) | undefined;
-  if (store) {
-    let traceId: string | undefined;
+    let webhook: TerraWebhookResponse;
     try {
-      const result = await store.apply(event, webhook);
-      if (!result.runListeners) return RECEIVED;
-      traceId = result.traceId;
+      const budget = declared === undefined ? load : undefined;
+      const body = await request.readBody(maxBytes, handler.bodyDeadlineMs, budget);
+      if (declared === undefined) held = body.byteLength;
+      const verified = handler.verifyBody(body, request.headers, options.engine, header);
+      webhook = verified instanceof Promise ? await verified : verified;
     } catch (error) {
-      // An event the store cannot use will not become usable on a retry; anything else may.
-      const status = error instanceof TerraInvalidArgumentError ? 200 : 500;
-      failed(error, 'store', status, body);
-      return status === 200 ? RECEIVED : answer(500, 'store_failed');
+      return error instanceof TerraWebhookRequestError
+        ? refuse(handler, request, options, error)
+        : unverified(handler, request, options, error);
     }
-    if (traceId !== undefined) {
-      const id = traceId;
-      handled = (afterResponse) =>
-        store.markHandled(id).then(
-          () => undefined,
-          (error: unknown) =>
-            handler.reportError(error, {
-              phase: 'store',
-              status: 200,
-              afterResponse,
-              webhook,
-              json: body,
-              traceId: id,
-            }),
-        );
-    }
-  }
+    // Failures from here on are about a verified delivery, before any answer is sent.
+    const failed = (error: unknown, phase: WebhookErrorPhase, status: number, json: unknown) =>
+      report(handler, request, options, error, { phase, status, afterResponse: false, webhook, json });
 
-  let started: unknown;
-  try {
-    started = handler.start(event, webhook);
-  } catch (error) {
-    failed(error, 'handler', 500, body);
-    return answer(500, 'handler_failed');
-  }
-  // A listener that is not async is done: no deadline to set.
-  if (!isThenable(started)) {
+    let body: unknown;
+    try {
+      body = webhook.getJson();
+    } catch (error) {
+      failed(error, 'body', 400, undefined);
+      return answer(400, 'malformed_body');
+    }
+
+    let event: TerraWebhookEvent;
+    try {
+      event = webhook.getParsedResponse();
+    } catch (error) {
+      failed(error, 'event', 200, body);
+      return RECEIVED;
+    }
+    if (webhook.drift.length > 0) {
+      const done = handler.reportDrift(webhook.drift, { eventType: String(webhook.eventType), webhook });
+      options.waitUntil?.(done);
+    }
+
+    const store = handler.store;
+    let handled: ((afterResponse: boolean) => Promise<void>) | undefined;
+    if (store) {
+      let traceId: string | undefined;
+      try {
+        const result = await store.apply(event, webhook);
+        if (!result.runListeners) return RECEIVED;
+        traceId = result.traceId;
+      } catch (error) {
+        // An event the store cannot use will not become usable on a retry; anything else may.
+        const status = error instanceof TerraInvalidArgumentError ? 200 : 500;
+        failed(error, 'store', status, body);
+        return status === 200 ? RECEIVED : answer(500, 'store_failed');
+      }
+      if (traceId !== undefined) {
+        const id = traceId;
+        handled = (afterResponse) =>
+          store.markHandled(id).then(
+            () => undefined,
+            (error: unknown) =>
+              handler.reportError(error, {
+                phase: 'store',
+                status: 200,
+                afterResponse,
+                webhook,
+                json: body,
+                traceId: id,
+              }),
+          );
+      }
+    }
+
+    let started: unknown;
+    try {
+      started = handler.start(event, webhook);
+    } catch (error) {
+      failed(error, 'handler', 500, body);
+      return answer(500, 'handler_failed');
+    }
+    // A listener that is not async is done: no deadline to set.
+    if (!isThenable(started)) {
+      if (handled) await handled(false);
+      return RECEIVED;
+    }
+
+    type Outcome = { error: unknown } | undefined;
+    const settled: Promise<Outcome> = Promise.resolve(started).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), handler.deadlineMs);
+    });
+    const outcome = await Promise.race([settled, deadline]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      load.late++;
+      inBackground = true;
+      const background = settled.then((result) => {
+        load.late--;
+        load.deliveries--;
+        if (result) {
+          return handler.reportError(result.error, {
+            phase: 'handler',
+            status: 200,
+            afterResponse: true,
+            webhook,
+            json: body,
+            traceId: traceIdOf(request.headers),
+          });
+        }
+        return handled?.(true);
+      });
+      options.waitUntil?.(background);
+      return RECEIVED;
+    }
+    if (outcome) {
+      failed(outcome.error, 'handler', 500, body);
+      return answer(500, 'handler_failed');
+    }
     if (handled) await handled(false);
     return RECEIVED;
+  } finally {
+    load.bytes -= held;
+    if (!inBackground) load.deliveries--;
   }
-
-  type Outcome = { error: unknown } | undefined;
-  const settled: Promise<Outcome> = Promise.resolve(started).then(
-    () => undefined,
-    (error: unknown) => ({ error }),
-  );
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), handler.deadlineMs);
-  });
-  const outcome = await Promise.race([settled, deadline]);
-  clearTimeout(timer);
-  if (outcome === 'late') {
-    late.count++;
-    const background = settled.then((result) => {
-      late.count--;
-      if (result) {
-        return handler.reportError(result.error, {
-          phase: 'handler',
-          status: 200,
-          afterResponse: true,
-          webhook,
-          json: body,
-          traceId: traceIdOf(request.headers),
-        });
-      }
-      return handled?.(true);
-    });
-    options.waitUntil?.(background);
-    return RECEIVED;
-  }
-  if (outcome) {
-    failed(outcome.error, 'handler', 500, body);
-    return answer(500, 'handler_failed');
-  }
-  if (handled) await handled(false);
-  return RECEIVED;
 }

@@ -27,7 +27,7 @@ async function applyAll(db: TestDatabase, deliveries: readonly Delivery[]): Prom
 
 async function reset(db: TestDatabase): Promise<void> {
   await db.sql(
-    'TRUNCATE terra_connections, terra_deliveries, terra_scope_changes, terra_large_requests RESTART IDENTITY',
+    'TRUNCATE terra_connections, terra_deliveries, terra_scope_changes, terra_large_requests, terra_large_request_chunks RESTART IDENTITY',
   );
 }
 

@@ -79,11 +79,44 @@ describe('handleWebhook', () => {
     expect(inspect(hook)).toContain('trace-7d1c');
   });
 
-  it('ignores an ordering timestamp that is not a number of milliseconds', async () => {
-    for (const value of ['soon', '-5', '1.5e3', '']) {
+  it('replaces an ordering timestamp that is not a number of milliseconds with the signed one, and says so', async () => {
+    for (const value of ['soon', '-5', '1.5e3', '', '9999999999999999', '12345678901234567']) {
       const hook = await handleWebhook(BODY, deliveryHeaders(BODY, { 'x-terra-ordering-timestamp': value }), opts);
-      expect(hook.orderingTimestamp).toBeUndefined();
+      expect(hook.orderingTimestamp).toBe(hook.signature.timestamp * 1000);
+      expect(hook.drift).toEqual([
+        expect.objectContaining({
+          path: 'headers["x-terra-ordering-timestamp"]',
+          code: 'untrusted_header',
+          message: expect.stringMatching(/not a time in whole milliseconds/),
+        }),
+      ]);
     }
+  });
+
+  it('trusts an ordering timestamp up to 5 minutes after the signed one, and earlier ones', async () => {
+    const signedMs = Math.floor(Date.now() / 1000) * 1000;
+    for (const [value, trusted] of [
+      [signedMs + 300_000, true],
+      [signedMs - 86_400_000, true],
+      [signedMs + 300_001, false],
+      [253402300799000, false], // 9999-12-31
+    ] as const) {
+      const hook = await handleWebhook(
+        BODY,
+        deliveryHeaders(BODY, { 'x-terra-ordering-timestamp': String(value) }),
+        opts,
+      );
+      expect(hook.orderingTimestamp).toBe(trusted ? value : hook.signature.timestamp * 1000);
+      expect(hook.drift.map((d) => d.code)).toEqual(trusted ? [] : ['untrusted_header']);
+    }
+  });
+
+  it('leaves an absent ordering timestamp absent', async () => {
+    const headers = deliveryHeaders(BODY);
+    delete (headers as Record<string, string | undefined>)['x-terra-ordering-timestamp'];
+    const hook = await handleWebhook(BODY, headers, opts);
+    expect(hook.orderingTimestamp).toBeUndefined();
+    expect(hook.drift).toEqual([]);
   });
 });
 

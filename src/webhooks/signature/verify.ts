@@ -214,11 +214,10 @@ export function checkSignature(
   header: SignatureHeaderInput,
   options: ResolvedVerifyOptions,
   engine: SignatureEngine = webCryptoEngine,
+  checked?: ParsedHeader,
 ): VerifiedSignature | Promise<VerifiedSignature> {
   const body = requireRawBody(rawBody);
-  const value = findSignatureHeader(header);
-  if (value === undefined || value.trim() === '') throw unsignedError(header, value);
-  const parsed = parseSignatureHeader(value);
+  const parsed = checked ?? readHeader(header);
   const candidates = parsed.v1.map(sha256FromHex).filter((digest) => digest !== undefined);
   if (candidates.length === 0) return mismatch(engine, options, parsed.t, body, candidates);
   const signers = signersFor(options, engine);
@@ -231,6 +230,36 @@ export function checkSignature(
     if (anyMatches(engine, signed, candidates)) return verified(parsed, secretIndex, options);
   }
   return mismatch(engine, options, parsed.t, body, candidates);
+}
+
+function readHeader(header: SignatureHeaderInput): ParsedHeader {
+  const value = findSignatureHeader(header);
+  if (value === undefined || value.trim() === '') throw unsignedError(header, value);
+  return parseSignatureHeader(value);
+}
+
+/** A `v1` value in the form Terra signs in: 64 lowercase hex characters. */
+const SIGNATURE_FORM = /^[0-9a-f]{64}$/;
+
+/**
+ * What can be checked of a delivery before its body is read: the header is there and well formed,
+ * has a `v1` in the form Terra signs in, and its timestamp is within the tolerance. The receive core
+ * runs it first, so a request that cannot verify is answered 401 without a byte of its body kept.
+ * Returns the parsed header, for {@link checkSignature}; throws the verification error.
+ * @internal
+ */
+export function checkHeaderBeforeBody(header: SignatureHeaderInput, options: ResolvedVerifyOptions): ParsedHeader {
+  const parsed = readHeader(header);
+  let usable = false;
+  for (const v1 of parsed.v1) usable ||= SIGNATURE_FORM.test(v1);
+  if (!usable) {
+    throw fail(
+      'no_matching_signature',
+      'No v1 signature in the header is 64 lowercase hex characters, the form Terra signs in, so the delivery was refused before its body was read. Pass the header value unchanged.',
+    );
+  }
+  checkAge(parsed.timestamp, options.toleranceSeconds, options.now);
+  return parsed;
 }
 
 /** What the rest of one delivery's check needs. */
