@@ -25,10 +25,10 @@ import {
 } from './sql.js';
 import type { ApplyResult, ConnectionStoreDelivery, LargeRequestProgress } from './types.js';
 
-type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
+export type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
 
 /** Records the scope fact of `write` and recomputes the connection's `scopes` from all of them. */
-async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
+export async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
   const scopes = write.scopes;
   if (scopes === null) return;
   const full = 'full' in scopes;

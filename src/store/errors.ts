@@ -11,7 +11,13 @@ export type ConnectionStoreOperation =
   | 'needingReconnect'
   | 'largeRequest'
   | 'expectRequest'
-  | 'prune';
+  | 'prune'
+  | 'deliveries'
+  | 'delivery'
+  | 'replay'
+  | 'recover'
+  | 'deliveryHealth'
+  | 'reconcile';
 
 /** Names of the SQLSTATE codes and classes the store explains, from PostgreSQL's appendix A. */
 const CODES: Record<string, string> = {

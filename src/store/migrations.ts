@@ -5,6 +5,7 @@
  */
 import { TerraConfigurationError } from '../errors.js';
 import type { Runner } from './database.js';
+import { DURABLE_DELIVERIES_MIGRATION } from './deliveries/sql.js';
 import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION, LOCK_MIGRATIONS, SELECT_SCHEMA_VERSION } from './sql.js';
 import type { MigrateResult } from './types.js';
 
@@ -85,6 +86,7 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX IF NOT EXISTS idx_terra_large_requests_updated ON terra_large_requests (updated_at)',
     ],
   },
+  DURABLE_DELIVERIES_MIGRATION,
 ];
 
 /** The newest schema version this version of the SDK knows. */

@@ -230,9 +230,10 @@ export const SELECT_LARGE_REQUEST = `SELECT ${LARGE_REQUEST_COLUMNS} FROM terra_
 // ------------------------------------------------------------------------------------------------
 // Pruning
 
-/** $1 cut-off time, $2 batch size. */
+/** $1 cut-off time, $2 batch size. Durable deliveries not handled (pending, failed, dead) stay. */
 export const PRUNE_DELIVERIES = `DELETE FROM terra_deliveries WHERE trace_id IN
-  (SELECT trace_id FROM terra_deliveries WHERE received_at < $1::timestamptz ORDER BY received_at LIMIT $2::integer)
+  (SELECT trace_id FROM terra_deliveries WHERE received_at < $1::timestamptz
+    AND (status IS NULL OR status = 'handled') ORDER BY received_at LIMIT $2::integer)
 RETURNING 1`;
 
 /** $1 cut-off time, $2 batch size. */

@@ -12,6 +12,8 @@ import { DAY_MS } from '../internal/dates.js';
 import { applyEvent, markHandled } from './apply.js';
 import { checkStoreOptions } from './arguments.js';
 import { createRunner } from './database.js';
+import { deliveryQueue } from './deliveries/queue.js';
+import { deliveryHealth, getDelivery, listDeliveries, recoverDeliveries, replayDelivery } from './deliveries/replay.js';
 import { type ConnectionStoreOperation, toStoreError } from './errors.js';
 import { expectRequest } from './large-requests.js';
 import { migrate } from './migrations.js';
@@ -73,5 +75,11 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
     expectRequest: (reference, expectOptions) =>
       guard('expectRequest', () => expectRequest(runner, reference, expectOptions)),
     prune: (pruneOptions) => guard('prune', () => prune(runner, pruneOptions, retentionMs)),
+    deliveryQueue: deliveryQueue(runner),
+    deliveries: (listOptions) => guard('deliveries', () => listDeliveries(runner, listOptions)),
+    delivery: (traceId) => guard('delivery', () => getDelivery(runner, traceId)),
+    replay: (traceId) => guard('replay', () => replayDelivery(runner, traceId)),
+    recover: (recoverOptions) => guard('recover', () => recoverDeliveries(runner, recoverOptions)),
+    deliveryHealth: (healthOptions) => guard('deliveryHealth', () => deliveryHealth(runner, healthOptions)),
   };
 }

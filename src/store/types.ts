@@ -4,7 +4,9 @@
 
 import type { TerraInvalidArgumentError } from '../errors.js';
 import type { TerraWebhookEvent } from '../webhooks/events.js';
+import type { DeliveryQueue } from '../webhooks/queue.js';
 import type { ConnectionStoreDatabase, DatabaseKind } from './database.js';
+import type { DeliveryHealthGap, DeliveryListOptions, DeliveryRow, RecoverOptions } from './deliveries/replay.js';
 import type { LargeRequestRow, TerraConnectionRow } from './rows.js';
 
 /** Options of `createConnectionStore`. */
@@ -174,4 +176,27 @@ export interface ConnectionStore {
     /** Age in milliseconds above which records are deleted. */
     olderThanMs?: number | undefined;
   }): Promise<PruneResult>;
+  /**
+   * The queue of recorded deliveries that `createWebhookHandler({ store, durable: true })` works.
+   * Used by the handler; call {@link ConnectionStore.deliveries}, {@link ConnectionStore.replay} and
+   * {@link ConnectionStore.recover} rather than this.
+   */
+  readonly deliveryQueue: DeliveryQueue;
+  /** Recorded deliveries, newest first (default the last 100): status, attempts, last error. Never bodies. */
+  deliveries(options?: DeliveryListOptions): Promise<DeliveryRow[]>;
+  /** One recorded delivery, or `undefined`. */
+  delivery(traceId: string): Promise<DeliveryRow | undefined>;
+  /**
+   * Queues one durable delivery again, whatever its status: a durable handler's workers run its
+   * listeners again; its store effect stays applied once. Rejects with a `TerraInvalidArgumentError`
+   * when no such delivery is recorded or its body is no longer kept.
+   */
+  replay(traceId: string): Promise<void>;
+  /** Queues again every durable delivery that matches (default: `failed` and `dead`); resolves to how many. */
+  recover(options?: RecoverOptions): Promise<number>;
+  /**
+   * The hours, within the last `hours` (default 24), in which Terra's hourly `healthcheck` said it
+   * sent more deliveries than were recorded (durable handler only).
+   */
+  deliveryHealth(options?: { hours?: number | undefined }): Promise<DeliveryHealthGap[]>;
 }

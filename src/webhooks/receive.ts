@@ -167,9 +167,10 @@ export async function answerWebhook(
   if (declared !== undefined && declared > maxBytes) return refuse(handler, request, options, tooLarge(maxBytes));
 
   let webhook: TerraWebhookResponse;
+  let bytes: Uint8Array;
   try {
-    const body = await request.readBody(maxBytes, handler.bodyDeadlineMs);
-    const verified = handler.verifyBody(body, request.headers, options.engine);
+    bytes = await request.readBody(maxBytes, handler.bodyDeadlineMs);
+    const verified = handler.verifyBody(bytes, request.headers, options.engine);
     webhook = verified instanceof Promise ? await verified : verified;
   } catch (error) {
     return error instanceof TerraWebhookRequestError
@@ -180,6 +181,13 @@ export async function answerWebhook(
   // Failures from here on are about a verified delivery, before any answer is sent.
   const failed = (error: unknown, phase: WebhookErrorPhase, status: number, json: unknown) =>
     report(handler, request, options, error, { phase, status, afterResponse: false, webhook, json });
+
+  // Durable: recorded, answered once that commits, worked from the record (webhooks/durable.ts).
+  const durable = handler.durableWorker;
+  if (durable !== undefined) {
+    const outcome = await durable.receive(webhook, bytes, request.headers, options.waitUntil, failed);
+    return outcome === 'received' ? RECEIVED : answer(outcome === 'malformed_body' ? 400 : 500, outcome);
+  }
 
   let body: unknown;
   try {
