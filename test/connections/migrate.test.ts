@@ -6,9 +6,10 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createConnectionStore, SCHEMA_VERSION } from '../../src/store/connections.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 
+import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
+
 /** Every version a fresh database gets. */
 const VERSIONS = MIGRATIONS.map((m) => m.version);
-import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
 
 interface Column {
   column_name: string;
