@@ -1,10 +1,11 @@
 /**
- * The `terra-sdk` command: `sandbox`, `trigger`, `--help`, `--version`.
+ * The `terra-sdk` command: `sandbox`, `trigger`, `deliveries`, `--help`, `--version`.
  * @internal
  * @packageDocumentation
  */
 import { VERSION } from '../internal/version.js';
 import { UsageError } from './args.js';
+import { deliveries } from './deliveries.js';
 import { type CliIO, EXIT } from './io.js';
 import { sandbox } from './sandbox.js';
 import { trigger } from './trigger.js';
@@ -17,6 +18,8 @@ Usage:
   terra-sdk sandbox [options]                  Run a local Terra API on 127.0.0.1
   terra-sdk sandbox connect <PROVIDER> ...     Connect, reauth, deauth or revoke on a running sandbox
   terra-sdk trigger <event> --url <url> ...    Send one signed test event to your webhook endpoint
+  terra-sdk deliveries <action> --database-url <url>
+                                               List, show, replay or recover durable deliveries
   terra-sdk --help                             Show this help
   terra-sdk --version                          Show the version
 
@@ -25,6 +28,7 @@ Run "terra-sdk <command> --help" for a command's options.`;
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => Promise<number>>> = {
   sandbox,
   trigger,
+  deliveries,
 };
 
 /** Runs the command line `argv` (without `node` and the script) and returns the exit code. */
@@ -43,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.err(
       command.startsWith('-')
         ? `terra-sdk: unknown option ${command}. Run "terra-sdk --help" for usage.`
-        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger. Run "terra-sdk --help" for usage.`,
+        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger, deliveries. Run "terra-sdk --help" for usage.`,
     );
     return EXIT.usage;
   }

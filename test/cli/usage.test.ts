@@ -34,7 +34,8 @@ describe('terra-sdk', () => {
     expect(await cli(['deploy'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'terra-sdk: unknown command "deploy". Commands: sandbox, trigger. Run "terra-sdk --help" for usage.',
+      stderr:
+        'terra-sdk: unknown command "deploy". Commands: sandbox, trigger, deliveries. Run "terra-sdk --help" for usage.',
     });
     expect(await cli(['--verbose'])).toMatchObject({
       code: 2,
