@@ -1,11 +1,12 @@
 /**
- * The `terra-sdk` command: `sandbox`, `trigger`, `deliveries`, `--help`, `--version`.
+ * The `terra-sdk` command: `sandbox`, `trigger`, `deliveries`, `doctor`, `--help`, `--version`.
  * @internal
  * @packageDocumentation
  */
 import { VERSION } from '../internal/version.js';
 import { UsageError } from './args.js';
 import { deliveries } from './deliveries.js';
+import { doctor } from './doctor.js';
 import { type CliIO, EXIT } from './io.js';
 import { sandbox } from './sandbox.js';
 import { trigger } from './trigger.js';
@@ -20,6 +21,7 @@ Usage:
   terra-sdk trigger <event> --url <url> ...    Send one signed test event to your webhook endpoint
   terra-sdk deliveries <action> --database-url <url>
                                                List, show, replay or recover durable deliveries
+  terra-sdk doctor --database-url <url> [--fix] Compare terra_connections with Terra's users
   terra-sdk --help                             Show this help
   terra-sdk --version                          Show the version
 
@@ -29,6 +31,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => 
   sandbox,
   trigger,
   deliveries,
+  doctor,
 };
 
 /** Runs the command line `argv` (without `node` and the script) and returns the exit code. */
@@ -47,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.err(
       command.startsWith('-')
         ? `terra-sdk: unknown option ${command}. Run "terra-sdk --help" for usage.`
-        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger, deliveries. Run "terra-sdk --help" for usage.`,
+        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger, deliveries, doctor. Run "terra-sdk --help" for usage.`,
     );
     return EXIT.usage;
   }

@@ -30,6 +30,12 @@ export type {
   SqlQueryable,
   SqlQueryResult,
 } from './database.js';
+export type {
+  ReconcileEntry,
+  ReconcileReport,
+  ReconcileSource,
+  ReconcileUser,
+} from './deliveries/reconcile.js';
 export {
   DELIVERY_STATUSES,
   type DeliveryHealthGap,

@@ -13,6 +13,7 @@ import { applyEvent, markHandled } from './apply.js';
 import { checkStoreOptions } from './arguments.js';
 import { createRunner } from './database.js';
 import { deliveryQueue } from './deliveries/queue.js';
+import { reconcile } from './deliveries/reconcile.js';
 import { deliveryHealth, getDelivery, listDeliveries, recoverDeliveries, replayDelivery } from './deliveries/replay.js';
 import { type ConnectionStoreOperation, toStoreError } from './errors.js';
 import { expectRequest } from './large-requests.js';
@@ -81,5 +82,6 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
     replay: (traceId) => guard('replay', () => replayDelivery(runner, traceId)),
     recover: (recoverOptions) => guard('recover', () => recoverDeliveries(runner, recoverOptions)),
     deliveryHealth: (healthOptions) => guard('deliveryHealth', () => deliveryHealth(runner, healthOptions)),
+    reconcile: (terra, reconcileOptions) => guard('reconcile', () => reconcile(runner, terra, reconcileOptions)),
   };
 }

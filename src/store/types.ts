@@ -6,6 +6,7 @@ import type { TerraInvalidArgumentError } from '../errors.js';
 import type { TerraWebhookEvent } from '../webhooks/events.js';
 import type { DeliveryQueue } from '../webhooks/queue.js';
 import type { ConnectionStoreDatabase, DatabaseKind } from './database.js';
+import type { ReconcileReport, ReconcileSource } from './deliveries/reconcile.js';
 import type { DeliveryHealthGap, DeliveryListOptions, DeliveryRow, RecoverOptions } from './deliveries/replay.js';
 import type { LargeRequestRow, TerraConnectionRow } from './rows.js';
 
@@ -199,4 +200,12 @@ export interface ConnectionStore {
    * sent more deliveries than were recorded (durable handler only).
    */
   deliveryHealth(options?: { hours?: number | undefined }): Promise<DeliveryHealthGap[]>;
+  /**
+   * Compares the connections table with Terra's users (`terra.iterateUsers()`, every page of
+   * `/subscriptions`): `missing` (Terra has it, the table does not: a missed `auth`), `zombies`
+   * (active here, unknown or inactive at Terra: a missed `deauth`), `mismatched` (provider or
+   * reference id differ). With `fix: true` each is repaired, idempotently: a second run reports
+   * nothing and changes nothing.
+   */
+  reconcile(terra: ReconcileSource, options?: { fix?: boolean | undefined }): Promise<ReconcileReport>;
 }
