@@ -15,10 +15,11 @@ import {
   INSERT_SCOPE_CHANGE,
   insertDelivery,
   iso,
+  MARK_FAILED,
   MARK_HANDLED,
   Params,
-  SELECT_DELIVERY_HANDLED,
   SELECT_SCOPE_FACTS,
+  TAKE_OVER_DELIVERY,
   UPDATE_SCOPES,
   upsertConnection,
   upsertLargeRequest,
@@ -61,11 +62,19 @@ export async function applyEvent(
     largeRequest,
   });
   const repeated = async (q: Query): Promise<ApplyResult> => {
-    const [seen] = (await q(SELECT_DELIVERY_HANDLED, [traceId])) as { handled_at: unknown }[];
-    const handled = seen !== undefined && seen.handled_at !== null && seen.handled_at !== undefined;
+    const [seen] = (await q(TAKE_OVER_DELIVERY, [traceId])) as {
+      handled_at: unknown;
+      status: unknown;
+      taken: number;
+    }[];
+    const handled =
+      seen !== undefined &&
+      ((seen.handled_at !== null && seen.handled_at !== undefined) ||
+        (seen.status !== null && seen.status !== undefined));
+    const taken = seen !== undefined && Number(seen.taken) > 0;
     return {
-      status: handled ? 'handled_before' : 'applied_before',
-      runListeners: !handled,
+      status: handled ? 'handled_before' : taken ? 'applied_before' : 'in_progress',
+      runListeners: !handled && taken,
       deduplicated: true,
       traceId: traceId ?? undefined,
       connections: [],
@@ -100,6 +109,12 @@ export async function applyEvent(
     }
     return applied(largeRequest);
   });
+}
+
+/** Records that a delivery's listeners failed, so that a retry runs them at once. */
+export async function markFailed(runner: Runner, traceId: unknown): Promise<boolean> {
+  const id = checkId(traceId, 'traceId', 1024);
+  return (await runner.query(MARK_FAILED, [id])).length > 0;
 }
 
 /** Records that a delivery's listeners completed; `false` when no such delivery is recorded. */

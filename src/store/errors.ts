@@ -5,6 +5,7 @@ export type ConnectionStoreOperation =
   | 'migrate'
   | 'apply'
   | 'markHandled'
+  | 'markFailed'
   | 'getConnection'
   | 'connectionsFor'
   | 'activeConnections'

@@ -9,7 +9,7 @@
  */
 import { TerraError } from '../errors.js';
 import { DAY_MS } from '../internal/dates.js';
-import { applyEvent, markHandled } from './apply.js';
+import { applyEvent, markFailed, markHandled } from './apply.js';
 import { checkStoreOptions } from './arguments.js';
 import { createRunner } from './database.js';
 import { deliveryQueue } from './deliveries/queue.js';
@@ -64,6 +64,7 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
         return result;
       }),
     markHandled: (traceId) => guard('markHandled', () => markHandled(runner, traceId)),
+    markFailed: (traceId) => guard('markFailed', () => markFailed(runner, traceId)),
     getConnection: (terraUserId) => guard('getConnection', () => getConnection(runner, terraUserId)),
     connectionsFor: (referenceId) => guard('connectionsFor', () => connectionsFor(runner, referenceId)),
     activeConnections: (listOptions) =>

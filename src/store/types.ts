@@ -46,8 +46,11 @@ export interface ConnectionStoreDelivery {
  * - `applied_before`: seen before and its effect written then, but its listeners never completed
  *   (a retry after a listener failed). Run the listeners again, then mark it handled.
  * - `handled_before`: seen before and marked handled. Answer 200 and do nothing.
+ * - `in_progress`: seen before, and its listeners are running now (in this process or another):
+ *   do not run them again; the webhook handler answers 503 with `Retry-After`, so Terra sends it
+ *   again later. {@link ConnectionStore.markFailed} after a failure lets the retry run them at once.
  */
-export type ApplyStatus = 'applied' | 'applied_before' | 'handled_before';
+export type ApplyStatus = 'applied' | 'applied_before' | 'handled_before' | 'in_progress';
 
 /** How far a large request has arrived, as of one delivery. */
 export interface LargeRequestProgress {
@@ -137,6 +140,12 @@ export interface ConnectionStore {
    * Resolves to `false` when no delivery with this trace id is recorded.
    */
   markHandled(traceId: string): Promise<boolean>;
+  /**
+   * Records that the listeners of a delivery failed, so that Terra's retry runs them at once rather
+   * than being answered 503 while they counted as running (a minute at most). Resolves to `false`
+   * when no such delivery awaits its listeners.
+   */
+  markFailed(traceId: string): Promise<boolean>;
   /** The connection with this Terra user id, or `undefined`. */
   getConnection(terraUserId: string): Promise<TerraConnectionRow | undefined>;
   /** Every connection of one person (their reference id), in the order they were first seen. */

@@ -211,11 +211,17 @@ export async function answerWebhook(
 
   const store = handler.store;
   let handled: ((afterResponse: boolean) => Promise<void>) | undefined;
+  // After a listener failed: lets Terra's retry run the listeners at once (see `markFailed`).
+  let unmark: () => Promise<unknown> = async () => undefined;
   if (store) {
     let traceId: string | undefined;
     try {
       const result = await store.apply(event, webhook);
-      if (!result.runListeners) return RECEIVED;
+      // A duplicate of a delivery whose listeners are running now: Terra sends it again later.
+      if (!result.runListeners)
+        return result.status === 'in_progress'
+          ? answer(503, 'delivery_in_progress', { 'retry-after': String(OVERLOADED_RETRY_AFTER_SECONDS) })
+          : RECEIVED;
       traceId = result.traceId;
     } catch (error) {
       // An event the store cannot use will not become usable on a retry; anything else may.
@@ -225,6 +231,7 @@ export async function answerWebhook(
     }
     if (traceId !== undefined) {
       const id = traceId;
+      unmark = async () => store.markFailed?.(id).catch(() => undefined);
       handled = (afterResponse) =>
         store.markHandled(id).then(
           () => undefined,
@@ -245,6 +252,7 @@ export async function answerWebhook(
   try {
     started = handler.start(event, webhook);
   } catch (error) {
+    await unmark();
     failed(error, 'handler', 500, body);
     return answer(500, 'handler_failed');
   }
@@ -270,6 +278,7 @@ export async function answerWebhook(
     const background = settled.then((result) => {
       late.count--;
       if (result) {
+        void unmark();
         return handler.reportError(result.error, {
           phase: 'handler',
           status: 200,
@@ -285,6 +294,7 @@ export async function answerWebhook(
     return RECEIVED;
   }
   if (outcome) {
+    await unmark();
     failed(outcome.error, 'handler', 500, body);
     return answer(500, 'handler_failed');
   }
