@@ -15,7 +15,7 @@ import {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DURABLE_ONLY_OPTIONS,
   type DurableOptions,
-  DurableWorker,
+  type DurableWorker,
   durableOptionsShape,
   durableSettings,
 } from './durable.js';
@@ -272,14 +272,13 @@ export class WebhookHandler {
       return undefined;
     }
     const queue = (given.store as Partial<DurableWebhookStore> | undefined)?.deliveryQueue;
-    if (typeof queue !== 'object' || queue === null || typeof queue.claim !== 'function')
+    if (typeof queue !== 'object' || queue === null || typeof queue.startWorker !== 'function')
       throw new TerraConfigurationError(
         'store',
         'durable: true needs a store that keeps deliveries: pass store: createConnectionStore({ db }) from terra-sdk/connections (and call store.migrate() once).',
       );
     const stored = { ...this.#verify, toleranceSeconds: Number.POSITIVE_INFINITY };
-    return new DurableWorker(
-      queue,
+    return queue.startWorker(
       {
         start: (event, delivery) => this.start(event, delivery),
         reportError: (error, context) => this.reportError(error, context),

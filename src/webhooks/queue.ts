@@ -5,8 +5,10 @@
  *
  * @packageDocumentation
  */
-import type { WebhookDelivery } from './delivery.js';
+import type { SchemaDrift } from '../models/drift.js';
+import type { TerraWebhookResponse, WebhookDelivery } from './delivery.js';
 import type { TerraWebhookEvent } from './events.js';
+import type { HeadersLike } from './headers.js';
 
 /** A delivery to record, answered 200 once the record is committed. */
 export interface DeliveryToRecord {
@@ -75,6 +77,71 @@ export interface DeliveryQueue {
   release(workerId: string, traceIds?: readonly string[]): Promise<number>;
   /** Deletes bodies kept past their time, up to `limit`; says how many. */
   expireBodies(limit: number): Promise<number>;
+  /** Starts the worker of a durable handler on this queue: it looks for due work every `pollIntervalMs`. */
+  startWorker(host: DurableHost, settings: DurableSettings): DurableWorker;
+}
+
+/** An hour in which Terra's healthcheck says it sent more deliveries than arrived. */
+export interface MissingDeliveries {
+  /** The healthcheck's time; the hour is the one before it. */
+  checkedAt: Date;
+  /** `sent_webhooks_last_hour`. */
+  sent: number;
+  /** Deliveries recorded in that hour. */
+  received: number;
+}
+
+/** What the worker reports to the handler's `onError`. @internal */
+export interface DurableErrorContext {
+  phase: 'verify' | 'event' | 'handler' | 'store';
+  status: number;
+  afterResponse: boolean;
+  webhook: TerraWebhookResponse | undefined;
+  json: unknown;
+  traceId?: string | undefined;
+}
+
+/** What the worker needs of its handler. @internal */
+export interface DurableHost {
+  /** Runs the listener for the event; may return a promise. */
+  start(event: TerraWebhookEvent, delivery: TerraWebhookResponse): unknown;
+  reportError(error: unknown, context: DurableErrorContext): Promise<void>;
+  reportDrift(drift: readonly SchemaDrift[], webhook: TerraWebhookResponse): Promise<void>;
+  /** Verifies stored bytes again, at any age (the signature was checked on receipt). */
+  verifyStored(body: Uint8Array, headers: Record<string, string>): Promise<TerraWebhookResponse>;
+}
+
+/** The resolved durable settings of a handler. @internal */
+export interface DurableSettings {
+  maxAttempts: number;
+  leaseMs: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  pollIntervalMs: number;
+  retainBodiesMs: number;
+  concurrency: number;
+  onMissingDeliveries: (gap: MissingDeliveries) => unknown;
+}
+
+/** What receiving a delivery came to. @internal */
+export type DurableOutcome = 'received' | 'malformed_body' | 'store_failed';
+
+/** The worker of one durable handler. @internal */
+export interface DurableWorker {
+  /** This process's worker id (`locked_by`). */
+  readonly workerId: string;
+  /** How many deliveries this process is working. */
+  readonly running: number;
+  /** Records a verified delivery and works it at once when there is room. Never rejects. */
+  receive(
+    webhook: TerraWebhookResponse,
+    body: Uint8Array,
+    headers: HeadersLike,
+    waitUntil: ((promise: Promise<unknown>) => void) | undefined,
+    failed: (error: unknown, phase: 'body' | 'store', status: number, json: unknown) => void,
+  ): Promise<DurableOutcome>;
+  /** Stops claiming, waits up to `timeoutMs` for running listeners, gives back every lease. */
+  close(timeoutMs: number): Promise<void>;
 }
 
 /** A store with a delivery queue: what `durable: true` requires. */

@@ -23,6 +23,7 @@ import {
   RECORD_HEALTH,
   RELEASE_DELIVERIES,
 } from './sql.js';
+import { DurableWorker } from './worker.js';
 
 /** Terra's healthcheck timestamps carry no offset: they are UTC. */
 function healthcheckTime(value: unknown): number | undefined {
@@ -91,7 +92,8 @@ async function applyEffect(
 
 /** The delivery queue on `runner`. */
 export function deliveryQueue(runner: Runner): DeliveryQueue {
-  return {
+  const queue: DeliveryQueue = {
+    startWorker: (host, settings) => new DurableWorker(queue, host, settings),
     record: async (d: DeliveryToRecord) => {
       const rows = await withRetry(() =>
         runner.query(RECORD_DELIVERY, [
@@ -134,4 +136,5 @@ export function deliveryQueue(runner: Runner): DeliveryQueue {
       (await runner.query(RELEASE_DELIVERIES, [workerId, traceIds === undefined ? null : [...traceIds]])).length,
     expireBodies: async (limit) => (await runner.query(EXPIRE_BODIES, [limit])).length,
   };
+  return queue;
 }
