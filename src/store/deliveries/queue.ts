@@ -10,7 +10,7 @@ import type { ClaimedDelivery, DeliveryQueue, DeliveryToRecord } from '../../web
 import { type Query, writeScopes } from '../apply.js';
 import { checkDelivery } from '../arguments.js';
 import { type Runner, withRetry } from '../database.js';
-import { planEvent } from '../effects.js';
+import { baseReference, planEvent } from '../effects.js';
 import { iso, Params, upsertConnection, upsertLargeRequest } from '../sql.js';
 import {
   CLAIM_DELIVERIES,
@@ -100,7 +100,7 @@ export function deliveryQueue(runner: Runner): DeliveryQueue {
           d.traceId,
           d.eventType.slice(0, 64),
           d.terraUserId === undefined ? null : d.terraUserId.slice(0, 255),
-          d.headers['terra-reference'] ?? null,
+          d.headers['terra-reference'] === undefined ? null : baseReference(d.headers['terra-reference']),
           d.headers['x-terra-ordering-timestamp'] === undefined
             ? null
             : iso(Number(d.headers['x-terra-ordering-timestamp'])),
