@@ -13,6 +13,13 @@ declare module 'autocannon' {
     body?: string | Buffer;
     connections?: number;
     duration?: number;
+    /** Requests sent in turn; `setupRequest` may change each one before it is sent. */
+    requests?: {
+      method?: string;
+      body?: string | Buffer;
+      headers?: Record<string, string>;
+      setupRequest?: (request: { headers: Record<string, string> } & Record<string, unknown>) => object;
+    }[];
   }
   interface Result {
     requests: Histogram;

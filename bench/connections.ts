@@ -105,7 +105,7 @@ async function measure(engine: ConnectionCost['engine'], db: Db): Promise<Connec
 }
 
 /** The PostgreSQL to measure on, if any. */
-function postgresUrl(): string | undefined {
+export function postgresUrl(): string | undefined {
   if (process.env.TERRA_TEST_DATABASE_URL) return process.env.TERRA_TEST_DATABASE_URL;
   const state = new URL('../.postgres-test', import.meta.url);
   if (!existsSync(state)) return undefined;

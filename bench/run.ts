@@ -3,12 +3,13 @@
  * run. Prints the tables and exits 1 if a ratio is over its budget. Figures are in bench/README.md.
  *
  * `BENCH_ONLY=throughput,schemas` runs some parts only (import, parse, webhooks, breakdown, schemas,
- * throughput, connections, streaming, data); `BENCH_SECONDS` (default 3) and `BENCH_ROUNDS` (default 5) set the length and number
+ * throughput, connections, streaming, data, durable); `BENCH_SECONDS` (default 3) and `BENCH_ROUNDS` (default 5) set the length and number
  * of the throughput runs.
  */
 import { measureBreakdown } from './breakdown.js';
 import { measureConnectionCost } from './connections.js';
 import { measureDataCost } from './data.js';
+import { measureDurableIngest } from './durable.js';
 import { measureImportCost } from './import-cost.js';
 import { measureParseCost } from './parse.js';
 import { measureSchemaCost } from './schemas.js';
@@ -199,6 +200,23 @@ if (runs('data')) {
       });
   }
   for (const skipped of data.skipped) out(`skipped: ${skipped}`);
+}
+
+if (runs('durable')) {
+  const durable = await measureDurableIngest({
+    seconds: Number(process.env.BENCH_SECONDS ?? 3),
+    rounds: Number(process.env.BENCH_ROUNDS ?? 5),
+  });
+  for (const row of durable.rows) {
+    rows.push({
+      name: `durable ingest (node, PostgreSQL) ${row.size}: req/s vs HMAC + JSON.parse + INSERT`,
+      measured: `${row.durableRps.toFixed(0)} vs ${row.floorRps.toFixed(0)}`,
+      ratio: row.ratio,
+      budget: 0.8,
+      direction: 'min',
+    });
+  }
+  for (const skipped of durable.skipped) out(`skipped: ${skipped}`);
 }
 
 const width = Math.max(...rows.map((r) => r.name.length));

@@ -1,11 +1,13 @@
 /**
- * The `terra-sdk` command: `sandbox`, `trigger`, `demo`, `stream`, `--help`, `--version`.
+ * The `terra-sdk` command: `sandbox`, `trigger`, `demo`, `stream`, `deliveries`, `doctor`, `--help`, `--version`.
  * @internal
  * @packageDocumentation
  */
 import { VERSION } from '../internal/version.js';
 import { UsageError } from './args.js';
+import { deliveries } from './deliveries.js';
 import { demo } from './demo/index.js';
+import { doctor } from './doctor.js';
 import { type CliIO, EXIT } from './io.js';
 import { sandbox } from './sandbox.js';
 import { stream } from './stream.js';
@@ -22,6 +24,9 @@ Usage:
   terra-sdk trigger <event> --url <url> ...    Send one signed test event to your webhook endpoint
   terra-sdk demo                               Walk a connection through its whole life, locally
   terra-sdk stream [--url <url>] [--json]      Tail the real-time stream (Terra's or a local gateway)
+  terra-sdk deliveries <action> --database-url <url>
+                                               List, show, replay or recover durable deliveries
+  terra-sdk doctor --database-url <url> [--fix] Compare terra_connections with Terra's users
   terra-sdk --help                             Show this help
   terra-sdk --version                          Show the version
 
@@ -32,6 +37,8 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => 
   trigger,
   demo,
   stream,
+  deliveries,
+  doctor,
 };
 
 /** Runs the command line `argv` (without `node` and the script) and returns the exit code. */
@@ -50,7 +57,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.err(
       command.startsWith('-')
         ? `terra-sdk: unknown option ${command}. Run "terra-sdk --help" for usage.`
-        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger, demo, stream. Run "terra-sdk --help" for usage.`,
+        : `terra-sdk: unknown command "${command}". Commands: sandbox, trigger, demo, stream, deliveries, doctor. Run "terra-sdk --help" for usage.`,
     );
     return EXIT.usage;
   }

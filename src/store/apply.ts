@@ -17,10 +17,11 @@ import {
   insertDelivery,
   iso,
   largeRequestStatement,
+  MARK_FAILED,
   MARK_HANDLED,
   Params,
-  SELECT_DELIVERY_HANDLED,
   SELECT_SCOPE_FACTS,
+  TAKE_OVER_DELIVERY,
   UPDATE_SCOPES,
   upsertConnection,
 } from './sql.js';
@@ -29,10 +30,10 @@ import type { ApplyResult, ConnectionStoreDelivery, LargeRequestProgress } from 
 /** What else a delivery writes, given the event and its checked delivery (the data store's records). */
 export type ExtraWrites = (event: TerraWebhookEvent, delivery: CheckedDelivery) => ExtraWrite | undefined;
 
-type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
+export type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
 
 /** Records the scope fact of `write` and recomputes the connection's `scopes` from all of them. */
-async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
+export async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
   const scopes = write.scopes;
   if (scopes === null) return;
   const full = 'full' in scopes;
@@ -67,11 +68,19 @@ export async function applyEvent(
     largeRequest,
   });
   const repeated = async (q: Query): Promise<ApplyResult> => {
-    const [seen] = (await q(SELECT_DELIVERY_HANDLED, [traceId])) as { handled_at: unknown }[];
-    const handled = seen !== undefined && seen.handled_at !== null && seen.handled_at !== undefined;
+    const [seen] = (await q(TAKE_OVER_DELIVERY, [traceId])) as {
+      handled_at: unknown;
+      status: unknown;
+      taken: number;
+    }[];
+    const handled =
+      seen !== undefined &&
+      ((seen.handled_at !== null && seen.handled_at !== undefined) ||
+        (seen.status !== null && seen.status !== undefined));
+    const taken = seen !== undefined && Number(seen.taken) > 0;
     return {
-      status: handled ? 'handled_before' : 'applied_before',
-      runListeners: !handled,
+      status: handled ? 'handled_before' : taken ? 'applied_before' : 'in_progress',
+      runListeners: !handled && taken,
       deduplicated: true,
       traceId: traceId ?? undefined,
       connections: [],
@@ -110,6 +119,12 @@ export async function applyEvent(
     }
     return applied(largeRequest);
   });
+}
+
+/** Records that a delivery's listeners failed, so that a retry runs them at once. */
+export async function markFailed(runner: Runner, traceId: unknown): Promise<boolean> {
+  const id = checkId(traceId, 'traceId', 1024);
+  return (await runner.query(MARK_FAILED, [id])).length > 0;
 }
 
 /** Records that a delivery's listeners completed; `false` when no such delivery is recorded. */

@@ -30,6 +30,20 @@ export type {
   SqlQueryable,
   SqlQueryResult,
 } from './database.js';
+export type {
+  ReconcileEntry,
+  ReconcileReport,
+  ReconcileSource,
+  ReconcileUser,
+} from './deliveries/reconcile.js';
+export {
+  DELIVERY_STATUSES,
+  type DeliveryHealthGap,
+  type DeliveryListOptions,
+  type DeliveryRow,
+  type DeliveryStatus,
+  type RecoverOptions,
+} from './deliveries/replay.js';
 export { type ConnectionStoreOperation, TerraStoreError } from './errors.js';
 export { SCHEMA_VERSION } from './migrations.js';
 export type { ConnectionStatus, LargeRequestRow, TerraConnectionRow } from './rows.js';

@@ -5,6 +5,7 @@ export type ConnectionStoreOperation =
   | 'migrate'
   | 'apply'
   | 'markHandled'
+  | 'markFailed'
   | 'getConnection'
   | 'connectionsFor'
   | 'activeConnections'
@@ -17,7 +18,14 @@ export type ConnectionStoreOperation =
   | 'records'
   | 'days'
   | 'erase'
-  | 'eraseDisconnected';
+  | 'eraseDisconnected'
+  // Durable deliveries.
+  | 'deliveries'
+  | 'delivery'
+  | 'replay'
+  | 'recover'
+  | 'deliveryHealth'
+  | 'reconcile';
 
 /** Names of the SQLSTATE codes and classes the store explains, from PostgreSQL's appendix A. */
 const CODES: Record<string, string> = {

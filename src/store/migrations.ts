@@ -6,6 +6,7 @@
 import { TerraConfigurationError } from '../errors.js';
 import { DATA_MIGRATION } from './data/schema.js';
 import type { Runner } from './database.js';
+import { DURABLE_DELIVERIES_MIGRATION } from './deliveries/sql.js';
 import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION, LOCK_MIGRATIONS, SELECT_SCHEMA_VERSION } from './sql.js';
 import type { MigrateResult } from './types.js';
 
@@ -101,6 +102,7 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  DURABLE_DELIVERIES_MIGRATION,
   // The data store's tables (src/store/data/schema.ts).
   DATA_MIGRATION,
 ];

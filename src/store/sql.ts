@@ -62,16 +62,35 @@ export const INSERT_MIGRATION = 'INSERT INTO terra_migrations (version, descript
 // ------------------------------------------------------------------------------------------------
 // Deliveries
 
-/** The insert that records a delivery; returns a row only when the trace id is new. */
+/**
+ * How long a delivery's listeners count as running once they started (`locked_until`): a duplicate
+ * arriving meanwhile is answered 503 rather than running them again. A failure clears it at once;
+ * a process that died leaves it to run out.
+ */
+export const IN_PROGRESS_MS = 60_000;
+const IN_PROGRESS_UNTIL = `now() + interval '${IN_PROGRESS_MS} milliseconds'`;
+
+/** The insert that records a delivery, its listeners marked running; returns a row only when the trace id is new. */
 export function insertDelivery(params: Params, plan: Plan, delivery: CheckedDelivery): string {
-  return `INSERT INTO terra_deliveries (trace_id, event_type, terra_user_id, reference, ordering_timestamp)
+  return `INSERT INTO terra_deliveries (trace_id, event_type, terra_user_id, reference, ordering_timestamp, locked_until)
 VALUES (${params.add(delivery.traceId, 'text')}, ${params.add(plan.eventType, 'varchar')}, ${params.add(plan.terraUserId, 'varchar')},
-  ${params.add(delivery.reference, 'text')}, ${params.add(iso(delivery.orderingTimestamp), 'timestamptz')})
+  ${params.add(delivery.reference, 'text')}, ${params.add(iso(delivery.orderingTimestamp), 'timestamptz')}, ${IN_PROGRESS_UNTIL})
 ON CONFLICT (trace_id) DO NOTHING RETURNING trace_id`;
 }
 
-/** $1 trace id: whether a recorded delivery's listeners completed. */
-export const SELECT_DELIVERY_HANDLED = 'SELECT handled_at FROM terra_deliveries WHERE trace_id = $1::text';
+/**
+ * $1 trace id: a delivery seen before. Its listeners are taken over (marked running again) when
+ * they neither completed nor are running; `taken` says whether they were. A durable delivery
+ * (`status` set) is left to the durable workers.
+ */
+export const TAKE_OVER_DELIVERY = `WITH t AS (UPDATE terra_deliveries SET locked_until = ${IN_PROGRESS_UNTIL}
+  WHERE trace_id = $1::text AND handled_at IS NULL AND status IS NULL AND (locked_until IS NULL OR locked_until <= now())
+  RETURNING 1)
+SELECT handled_at, status, (SELECT count(*) FROM t)::int AS taken FROM terra_deliveries WHERE trace_id = $1::text`;
+
+/** $1 trace id: its listeners failed, so a retry may run them at once. */
+export const MARK_FAILED =
+  'UPDATE terra_deliveries SET locked_until = NULL WHERE trace_id = $1::text AND handled_at IS NULL AND status IS NULL RETURNING 1';
 
 /** $1 trace id; the first completion's time stands. */
 export const MARK_HANDLED =
@@ -271,9 +290,10 @@ export const SELECT_LARGE_REQUEST = `SELECT ${LARGE_REQUEST_COLUMNS} FROM terra_
 // ------------------------------------------------------------------------------------------------
 // Pruning
 
-/** $1 cut-off time, $2 batch size. */
+/** $1 cut-off time, $2 batch size. Durable deliveries not handled (pending, failed, dead) stay. */
 export const PRUNE_DELIVERIES = `DELETE FROM terra_deliveries WHERE trace_id IN
-  (SELECT trace_id FROM terra_deliveries WHERE received_at < $1::timestamptz ORDER BY received_at LIMIT $2::integer)
+  (SELECT trace_id FROM terra_deliveries WHERE received_at < $1::timestamptz
+    AND (status IS NULL OR status = 'handled') ORDER BY received_at LIMIT $2::integer)
 RETURNING 1`;
 
 /** $1 cut-off time, $2 batch size: large requests, and the chunks recorded for them. */

@@ -9,9 +9,12 @@
  */
 import { TerraError } from '../errors.js';
 import { DAY_MS } from '../internal/dates.js';
-import { applyEvent, type ExtraWrites, markHandled } from './apply.js';
+import { applyEvent, type ExtraWrites, markFailed, markHandled } from './apply.js';
 import { checkStoreOptions } from './arguments.js';
 import { createRunner } from './database.js';
+import { deliveryQueue } from './deliveries/queue.js';
+import { reconcile } from './deliveries/reconcile.js';
+import { deliveryHealth, getDelivery, listDeliveries, recoverDeliveries, replayDelivery } from './deliveries/replay.js';
 import { type ConnectionStoreOperation, toStoreError } from './errors.js';
 import { expectRequest } from './large-requests.js';
 import { migrate } from './migrations.js';
@@ -69,6 +72,7 @@ export function composeConnectionStore(options: ConnectionStoreOptions, extraWri
         return result;
       }),
     markHandled: (traceId) => guard('markHandled', () => markHandled(runner, traceId)),
+    markFailed: (traceId) => guard('markFailed', () => markFailed(runner, traceId)),
     getConnection: (terraUserId) => guard('getConnection', () => getConnection(runner, terraUserId)),
     connectionsFor: (referenceId) => guard('connectionsFor', () => connectionsFor(runner, referenceId)),
     activeConnections: (listOptions) =>
@@ -81,5 +85,12 @@ export function composeConnectionStore(options: ConnectionStoreOptions, extraWri
     expectRequest: (reference, expectOptions) =>
       guard('expectRequest', () => expectRequest(runner, reference, expectOptions)),
     prune: (pruneOptions) => guard('prune', () => prune(runner, pruneOptions, retentionMs)),
+    deliveryQueue: deliveryQueue(runner),
+    deliveries: (listOptions) => guard('deliveries', () => listDeliveries(runner, listOptions)),
+    delivery: (traceId) => guard('delivery', () => getDelivery(runner, traceId)),
+    replay: (traceId) => guard('replay', () => replayDelivery(runner, traceId)),
+    recover: (recoverOptions) => guard('recover', () => recoverDeliveries(runner, recoverOptions)),
+    deliveryHealth: (healthOptions) => guard('deliveryHealth', () => deliveryHealth(runner, healthOptions)),
+    reconcile: (terra, reconcileOptions) => guard('reconcile', () => reconcile(runner, terra, reconcileOptions)),
   };
 }

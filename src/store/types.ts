@@ -4,7 +4,10 @@
 
 import type { TerraInvalidArgumentError } from '../errors.js';
 import type { TerraWebhookEvent } from '../webhooks/events.js';
+import type { DeliveryQueue } from '../webhooks/queue.js';
 import type { ConnectionStoreDatabase, DatabaseKind } from './database.js';
+import type { ReconcileReport, ReconcileSource } from './deliveries/reconcile.js';
+import type { DeliveryHealthGap, DeliveryListOptions, DeliveryRow, RecoverOptions } from './deliveries/replay.js';
 import type { LargeRequestRow, TerraConnectionRow } from './rows.js';
 
 /** Options of `createConnectionStore`. */
@@ -43,8 +46,11 @@ export interface ConnectionStoreDelivery {
  * - `applied_before`: seen before and its effect written then, but its listeners never completed
  *   (a retry after a listener failed). Run the listeners again, then mark it handled.
  * - `handled_before`: seen before and marked handled. Answer 200 and do nothing.
+ * - `in_progress`: seen before, and its listeners are running now (in this process or another):
+ *   do not run them again; the webhook handler answers 503 with `Retry-After`, so Terra sends it
+ *   again later. {@link ConnectionStore.markFailed} after a failure lets the retry run them at once.
  */
-export type ApplyStatus = 'applied' | 'applied_before' | 'handled_before';
+export type ApplyStatus = 'applied' | 'applied_before' | 'handled_before' | 'in_progress';
 
 /** How far a large request has arrived, as of one delivery. */
 export interface LargeRequestProgress {
@@ -134,6 +140,12 @@ export interface ConnectionStore {
    * Resolves to `false` when no delivery with this trace id is recorded.
    */
   markHandled(traceId: string): Promise<boolean>;
+  /**
+   * Records that the listeners of a delivery failed, so that Terra's retry runs them at once rather
+   * than being answered 503 while they counted as running (a minute at most). Resolves to `false`
+   * when no such delivery awaits its listeners.
+   */
+  markFailed(traceId: string): Promise<boolean>;
   /** The connection with this Terra user id, or `undefined`. */
   getConnection(terraUserId: string): Promise<TerraConnectionRow | undefined>;
   /** Every connection of one person (their reference id), in the order they were first seen. */
@@ -174,4 +186,35 @@ export interface ConnectionStore {
     /** Age in milliseconds above which records are deleted. */
     olderThanMs?: number | undefined;
   }): Promise<PruneResult>;
+  /**
+   * The queue of recorded deliveries that `createWebhookHandler({ store, durable: true })` works.
+   * Used by the handler; call {@link ConnectionStore.deliveries}, {@link ConnectionStore.replay} and
+   * {@link ConnectionStore.recover} rather than this.
+   */
+  readonly deliveryQueue: DeliveryQueue;
+  /** Recorded deliveries, newest first (default the last 100): status, attempts, last error. Never bodies. */
+  deliveries(options?: DeliveryListOptions): Promise<DeliveryRow[]>;
+  /** One recorded delivery, or `undefined`. */
+  delivery(traceId: string): Promise<DeliveryRow | undefined>;
+  /**
+   * Queues one durable delivery again, whatever its status: a durable handler's workers run its
+   * listeners again; its store effect stays applied once. Rejects with a `TerraInvalidArgumentError`
+   * when no such delivery is recorded or its body is no longer kept.
+   */
+  replay(traceId: string): Promise<void>;
+  /** Queues again every durable delivery that matches (default: `failed` and `dead`); resolves to how many. */
+  recover(options?: RecoverOptions): Promise<number>;
+  /**
+   * The hours, within the last `hours` (default 24), in which Terra's hourly `healthcheck` said it
+   * sent more deliveries than were recorded (durable handler only).
+   */
+  deliveryHealth(options?: { hours?: number | undefined }): Promise<DeliveryHealthGap[]>;
+  /**
+   * Compares the connections table with Terra's users (`terra.iterateUsers()`, every page of
+   * `/subscriptions`): `missing` (Terra has it, the table does not: a missed `auth`), `zombies`
+   * (active here, unknown or inactive at Terra: a missed `deauth`), `mismatched` (provider or
+   * reference id differ). With `fix: true` each is repaired, idempotently: a second run reports
+   * nothing and changes nothing.
+   */
+  reconcile(terra: ReconcileSource, options?: { fix?: boolean | undefined }): Promise<ReconcileReport>;
 }

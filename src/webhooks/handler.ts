@@ -12,6 +12,14 @@ import { callback, methods, milliseconds, optionsOf, parseConfig, secrets, whole
 import { driftLog, NO_DRIFT, type SchemaDrift } from '../models/drift.js';
 import { type TerraWebhookResponse, verifyDelivery, verifyRequest, type WebhookDelivery } from './delivery.js';
 import {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DURABLE_ONLY_OPTIONS,
+  type DurableOptions,
+  type DurableWorker,
+  durableOptionsShape,
+  durableSettings,
+} from './durable.js';
+import {
   isKnownEventType,
   type TerraWebhookEvent,
   type TerraWebhookEventName,
@@ -19,6 +27,7 @@ import {
 } from './events.js';
 import type { HeadersLike } from './headers.js';
 import { DEFAULT_LOG_LINES_PER_MINUTE, rateLimitedLogger } from './log.js';
+import type { DurableWebhookStore } from './queue.js';
 import type { SignatureEngine } from './signature/engines.js';
 import type { ParsedHeader } from './signature/header.js';
 import {
@@ -107,7 +116,7 @@ export interface WebhookDriftContext {
 export type WebhookDriftListener = (drift: readonly SchemaDrift[], context: WebhookDriftContext) => unknown;
 
 /** Options of {@link createWebhookHandler}. */
-export interface WebhookHandlerOptions {
+export interface WebhookHandlerOptions extends DurableOptions {
   /**
    * The signing secret of your Terra destination, or a list of secrets while you rotate them.
    * Defaults to the environment variable `TERRA_WEBHOOK_SECRET`.
@@ -226,6 +235,7 @@ const handlerOptions = optionsOf<WebhookHandlerOptions>()(() => ({
   maxBytesInFlight: z.optional(wholeNumber('maxBytesInFlight', 1)),
   store: z.optional(methods<WebhookStore>('store', ['apply', 'markHandled'])),
   onDrift: z.optional(callback<WebhookDriftListener>('onDrift')),
+  ...durableOptionsShape(),
 }));
 
 /**
@@ -257,6 +267,8 @@ export class WebhookHandler {
   #fallback: WebhookListener | undefined;
   readonly #onError: WebhookErrorListener;
   readonly #onDrift: WebhookDriftListener;
+  /** The durable worker, with `durable: true`. @internal */
+  readonly durableWorker: DurableWorker | undefined;
 
   /** Use {@link createWebhookHandler}. */
   constructor(options: WebhookHandlerOptions = {}) {
@@ -281,6 +293,47 @@ export class WebhookHandler {
     this.#onError = given.onError ?? rateLimitedLogger();
     this.store = given.store;
     this.#onDrift = given.onDrift ?? defaultOnDrift(this.#verify.now);
+    this.durableWorker = this.#durable(given);
+  }
+
+  /** The durable worker when `durable: true`; refuses durable options without it. */
+  #durable(given: WebhookHandlerOptions): DurableWorker | undefined {
+    if (given.durable !== true) {
+      const stray = DURABLE_ONLY_OPTIONS.find((name) => given[name] !== undefined);
+      if (stray !== undefined)
+        throw new TerraConfigurationError(
+          stray,
+          `${stray} applies to durable deliveries only: pass durable: true with it.`,
+        );
+      return undefined;
+    }
+    const queue = (given.store as Partial<DurableWebhookStore> | undefined)?.deliveryQueue;
+    if (typeof queue !== 'object' || queue === null || typeof queue.startWorker !== 'function')
+      throw new TerraConfigurationError(
+        'store',
+        'durable: true needs a store that keeps deliveries: pass store: createConnectionStore({ db }) from terra-sdk/connections (and call store.migrate() once).',
+      );
+    const stored = { ...this.#verify, toleranceSeconds: Number.POSITIVE_INFINITY };
+    return queue.startWorker(
+      {
+        start: (event, delivery) => this.start(event, delivery),
+        reportError: (error, context) => this.reportError(error, context),
+        reportDrift: (drift, webhook) => this.reportDrift(drift, { eventType: String(webhook.eventType), webhook }),
+        verifyStored: async (body, headers) => verifyDelivery(body, headers, stored),
+      },
+      durableSettings(given),
+    );
+  }
+
+  /**
+   * Stops the handler gracefully. With `durable: true`: stops claiming deliveries, waits up to
+   * `timeoutMs` (default 10,000) for the listeners running in this process, then gives back every
+   * lease it holds, so another receiver works them at once and a deploy strands nothing. Deliveries
+   * that arrive after this are still recorded and answered 200, for other receivers to work.
+   * Without `durable`, resolves at once.
+   */
+  async close(options: { timeoutMs?: number | undefined } = {}): Promise<void> {
+    await this.durableWorker?.close(options.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
   }
 
   /**

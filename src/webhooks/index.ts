@@ -57,6 +57,18 @@ export {
   type WebhookDelivery,
 } from './delivery.js';
 export {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_BACKOFF_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_RETAIN_BODIES_MS,
+  type DurableOptions,
+  type MissingDeliveries,
+} from './durable.js';
+export {
   type GoogleNoDatasourceEvent,
   GoogleNoDatasourceEventSchema,
   type HealthcheckEvent,
@@ -101,6 +113,14 @@ export {
   type WebhookListener,
 } from './handler.js';
 export { type HeadersLike, SIGNATURE_HEADER_NAMES, type SignatureHeaderInput } from './headers.js';
+export type {
+  ClaimedDelivery,
+  DeliveryEffect,
+  DeliveryFailure,
+  DeliveryQueue,
+  DeliveryToRecord,
+  DurableWebhookStore,
+} from './queue.js';
 export { OVERLOADED_RETRY_AFTER_SECONDS, type WaitUntil } from './receive.js';
 export { DEFAULT_S3_TIMEOUT_MS, type FetchS3PayloadOptions, fetchS3Payload } from './s3.js';
 export { type SignedWebhook, type SignOptions, type SignWebhookOptions, signPayload, signWebhook } from './sign.js';

@@ -204,11 +204,12 @@ export async function answerWebhook(
   let inBackground = false;
   try {
     let webhook: TerraWebhookResponse;
+    let bytes: Uint8Array;
     try {
       const budget = declared === undefined ? load : undefined;
-      const body = await request.readBody(maxBytes, handler.bodyDeadlineMs, budget);
-      if (declared === undefined) held = body.byteLength;
-      const verified = handler.verifyBody(body, request.headers, options.engine, header);
+      bytes = await request.readBody(maxBytes, handler.bodyDeadlineMs, budget);
+      if (declared === undefined) held = bytes.byteLength;
+      const verified = handler.verifyBody(bytes, request.headers, options.engine, header);
       webhook = verified instanceof Promise ? await verified : verified;
     } catch (error) {
       return error instanceof TerraWebhookRequestError
@@ -218,6 +219,13 @@ export async function answerWebhook(
     // Failures from here on are about a verified delivery, before any answer is sent.
     const failed = (error: unknown, phase: WebhookErrorPhase, status: number, json: unknown) =>
       report(handler, request, options, error, { phase, status, afterResponse: false, webhook, json });
+
+    // Durable: recorded, answered once that commits, worked from the record (webhooks/durable.ts).
+    const durable = handler.durableWorker;
+    if (durable !== undefined) {
+      const outcome = await durable.receive(webhook, bytes, request.headers, options.waitUntil, failed);
+      return outcome === 'received' ? RECEIVED : answer(outcome === 'malformed_body' ? 400 : 500, outcome);
+    }
 
     let body: unknown;
     try {
@@ -241,11 +249,17 @@ export async function answerWebhook(
 
     const store = handler.store;
     let handled: ((afterResponse: boolean) => Promise<void>) | undefined;
+    // After a listener failed: lets Terra's retry run the listeners at once (see `markFailed`).
+    let unmark: () => Promise<unknown> = async () => undefined;
     if (store) {
       let traceId: string | undefined;
       try {
         const result = await store.apply(event, webhook);
-        if (!result.runListeners) return RECEIVED;
+        // A duplicate of a delivery whose listeners are running now: Terra sends it again later.
+        if (!result.runListeners)
+          return result.status === 'in_progress'
+            ? answer(503, 'delivery_in_progress', { 'retry-after': String(OVERLOADED_RETRY_AFTER_SECONDS) })
+            : RECEIVED;
         traceId = result.traceId;
       } catch (error) {
         // An event the store cannot use will not become usable on a retry; anything else may.
@@ -255,6 +269,7 @@ export async function answerWebhook(
       }
       if (traceId !== undefined) {
         const id = traceId;
+        unmark = async () => store.markFailed?.(id).catch(() => undefined);
         handled = (afterResponse) =>
           store.markHandled(id).then(
             () => undefined,
@@ -275,6 +290,7 @@ export async function answerWebhook(
     try {
       started = handler.start(event, webhook);
     } catch (error) {
+      await unmark();
       failed(error, 'handler', 500, body);
       return answer(500, 'handler_failed');
     }
@@ -302,6 +318,7 @@ export async function answerWebhook(
         load.late--;
         load.deliveries--;
         if (result) {
+          void unmark();
           return handler.reportError(result.error, {
             phase: 'handler',
             status: 200,
@@ -317,6 +334,7 @@ export async function answerWebhook(
       return RECEIVED;
     }
     if (outcome) {
+      await unmark();
       failed(outcome.error, 'handler', 500, body);
       return answer(500, 'handler_failed');
     }

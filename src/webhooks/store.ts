@@ -16,6 +16,11 @@ export interface WebhookStoreResult {
   readonly runListeners: boolean;
   /** The trace id the delivery was recorded under, to mark it handled once the listeners completed. */
   readonly traceId: string | undefined;
+  /**
+   * `'in_progress'` when the delivery was seen before and its listeners are running now: the
+   * handler answers 503 with `Retry-After` instead of running them again.
+   */
+  readonly status?: string | undefined;
 }
 
 /**
@@ -28,4 +33,6 @@ export interface WebhookStore {
   apply(event: TerraWebhookEvent, delivery: WebhookDelivery): Promise<WebhookStoreResult>;
   /** Records that the listeners of the delivery with this trace id completed. */
   markHandled(traceId: string): Promise<boolean>;
+  /** Records that the listeners of the delivery with this trace id failed, so a retry runs them at once. */
+  markFailed?(traceId: string): Promise<boolean>;
 }

@@ -35,7 +35,7 @@ describe('terra-sdk', () => {
       code: 2,
       stdout: '',
       stderr:
-        'terra-sdk: unknown command "deploy". Commands: sandbox, trigger, demo, stream. Run "terra-sdk --help" for usage.',
+        'terra-sdk: unknown command "deploy". Commands: sandbox, trigger, demo, stream, deliveries, doctor. Run "terra-sdk --help" for usage.',
     });
     expect(await cli(['--verbose'])).toMatchObject({
       code: 2,

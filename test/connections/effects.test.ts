@@ -81,6 +81,9 @@ describeEngines('connection store effects', (engine: EngineName) => {
       const delivery = at(1);
       const result = await db.store.apply(parseEvent(event), delivery);
       expect(result).toMatchObject({ status: 'applied', connections: [] });
+      // Its listeners count as running until marked handled or failed.
+      expect((await db.store.apply(parseEvent(event), delivery)).status).toBe('in_progress');
+      expect(await db.store.markFailed(delivery.traceId)).toBe(true);
       expect((await db.store.apply(parseEvent(event), delivery)).status).toBe('applied_before');
     }
     expect(await db.sql('SELECT * FROM terra_connections')).toEqual([]);
@@ -261,6 +264,9 @@ describeEngines('connection store effects', (engine: EngineName) => {
     const delivery = at(1_000, 'big');
     const event = fixtures.event('activity', { user, samples: 3 });
     expect((await db.store.apply(event, delivery)).status).toBe('applied');
+    // While its listeners run, a repeat must not run them again.
+    expect(await db.store.apply(event, delivery)).toMatchObject({ status: 'in_progress', runListeners: false });
+    expect(await db.store.markFailed(delivery.traceId)).toBe(true);
     const again = await db.store.apply(event, delivery);
     expect(again).toEqual({
       status: 'applied_before',

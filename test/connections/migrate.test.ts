@@ -93,6 +93,7 @@ describeEngines('migrate', (engine: EngineName) => {
     expect(tables.map((t) => t.table_name)).toEqual([
       'terra_connections',
       'terra_deliveries',
+      'terra_delivery_health',
       'terra_erasures',
       'terra_large_request_chunks',
       'terra_large_requests',

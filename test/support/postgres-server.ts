@@ -19,7 +19,13 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /** The test files that use PostgreSQL, for the filter check. */
-const USERS = ['test/connections/', 'test/store/', 'test/examples/demo.test.ts'];
+const USERS = [
+  'test/connections/',
+  'test/store/',
+  'test/deliveries/',
+  'test/cli/deliveries',
+  'test/examples/demo.test.ts',
+];
 
 export const HOW_TO_RUN =
   'PostgreSQL tests skipped (no server): install PostgreSQL (e.g. `apt-get install postgresql`) and a throwaway ' +

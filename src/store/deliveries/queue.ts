@@ -1,0 +1,140 @@
+/**
+ * The store's side of durable deliveries (`DeliveryQueue` of `webhooks/queue.ts`): recording a
+ * delivery with its bytes, claiming due ones with leases, applying a claimed delivery's effect once,
+ * and finishing, failing or releasing it.
+ * @internal
+ */
+import type { WebhookDelivery } from '../../webhooks/delivery.js';
+import type { TerraWebhookEvent } from '../../webhooks/events.js';
+import type { ClaimedDelivery, DeliveryQueue, DeliveryToRecord } from '../../webhooks/queue.js';
+import { type Query, writeScopes } from '../apply.js';
+import { checkDelivery } from '../arguments.js';
+import { type Runner, withRetry } from '../database.js';
+import { baseReference, planEvent } from '../effects.js';
+import { iso, Params, upsertConnection, upsertLargeRequest } from '../sql.js';
+import {
+  CLAIM_DELIVERIES,
+  COMPLETE_DELIVERY,
+  EXPIRE_BODIES,
+  EXTEND_LEASES,
+  FAIL_DELIVERY,
+  MARK_EFFECT_APPLIED,
+  RECORD_DELIVERY,
+  RECORD_HEALTH,
+  RELEASE_DELIVERIES,
+} from './sql.js';
+import { DurableWorker } from './worker.js';
+
+/** Terra's healthcheck timestamps carry no offset: they are UTC. */
+function healthcheckTime(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function toBytes(value: unknown): Uint8Array | undefined {
+  return value instanceof Uint8Array ? value : undefined;
+}
+
+function toHeaders(value: unknown): Record<string, string> {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  const headers: Record<string, string> = {};
+  if (typeof parsed === 'object' && parsed !== null)
+    for (const [name, v] of Object.entries(parsed)) if (typeof v === 'string') headers[name] = v;
+  return headers;
+}
+
+function toClaimed(raw: unknown): ClaimedDelivery {
+  const row = raw as Record<string, unknown>;
+  const received = row.received_at;
+  return {
+    traceId: String(row.trace_id),
+    attempts: Number(row.attempts),
+    body: toBytes(row.body),
+    signature: typeof row.signature === 'string' ? row.signature : undefined,
+    headers: toHeaders(row.headers),
+    receivedAtMs: received instanceof Date ? received.getTime() : Date.parse(String(received)),
+  };
+}
+
+/** Records the effect of `event` once for the durable delivery `traceId`, in one transaction. */
+async function applyEffect(
+  runner: Runner,
+  event: TerraWebhookEvent,
+  delivery: WebhookDelivery,
+  traceId: string,
+): Promise<{ applied: boolean; healthcheck?: { sent: number; received: number; checkedAtMs: number } }> {
+  const checked = checkDelivery(delivery);
+  const plan = planEvent(event, checked, Date.now());
+  return runner.transaction(async (q: Query) => {
+    if ((await q(MARK_EFFECT_APPLIED, [traceId])).length === 0) return { applied: false };
+    for (const write of plan.writes) {
+      const params = new Params();
+      await q(upsertConnection(params, write), params.values);
+      await writeScopes(q, write);
+    }
+    if (plan.largeRequest !== null) {
+      const params = new Params();
+      await q(upsertLargeRequest(params, plan.largeRequest), params.values);
+    }
+    if (event.type !== 'healthcheck') return { applied: true };
+    const health = event as { sent_webhooks_last_hour?: unknown; creation_timestamp?: unknown };
+    const sent = health.sent_webhooks_last_hour;
+    const at = healthcheckTime(health.creation_timestamp);
+    if (typeof sent !== 'number' || !Number.isSafeInteger(sent) || sent < 0 || at === undefined)
+      return { applied: true };
+    const [row] = (await q(RECORD_HEALTH, [iso(at), sent])) as { sent: number; received: number }[];
+    return row === undefined
+      ? { applied: true }
+      : { applied: true, healthcheck: { sent: Number(row.sent), received: Number(row.received), checkedAtMs: at } };
+  });
+}
+
+/** The delivery queue on `runner`. */
+export function deliveryQueue(runner: Runner): DeliveryQueue {
+  const queue: DeliveryQueue = {
+    startWorker: (host, settings) => new DurableWorker(queue, host, settings),
+    record: async (d: DeliveryToRecord) => {
+      const rows = await withRetry(() =>
+        runner.query(RECORD_DELIVERY, [
+          d.traceId,
+          d.eventType.slice(0, 64),
+          d.terraUserId === undefined ? null : d.terraUserId.slice(0, 255),
+          d.headers['terra-reference'] === undefined ? null : baseReference(d.headers['terra-reference']),
+          d.headers['x-terra-ordering-timestamp'] === undefined
+            ? null
+            : iso(Number(d.headers['x-terra-ordering-timestamp'])),
+          d.body,
+          d.signature,
+          JSON.stringify(d.headers),
+          d.leaseTo?.workerId ?? null,
+          d.leaseTo?.leaseMs ?? 0,
+        ]),
+      );
+      return rows.length > 0;
+    },
+    claim: async (workerId, leaseMs, limit) =>
+      (await withRetry(() => runner.query(CLAIM_DELIVERIES, [workerId, leaseMs, limit]))).map(toClaimed),
+    extend: async (workerId, traceIds, leaseMs) => {
+      if (traceIds.length > 0) await runner.query(EXTEND_LEASES, [workerId, traceIds, leaseMs]);
+    },
+    applyEffect: (event, delivery, traceId) => applyEffect(runner, event, delivery, traceId),
+    complete: async (traceId, workerId, retainBodiesMs) =>
+      (await runner.query(COMPLETE_DELIVERY, [traceId, workerId, retainBodiesMs])).length > 0,
+    fail: async (traceId, workerId, f) =>
+      (
+        await runner.query(FAIL_DELIVERY, [
+          traceId,
+          workerId,
+          f.code.slice(0, 64),
+          f.message,
+          Math.round(f.retryInMs),
+          f.dead,
+        ])
+      ).length > 0,
+    release: async (workerId, traceIds) =>
+      (await runner.query(RELEASE_DELIVERIES, [workerId, traceIds === undefined ? null : [...traceIds]])).length,
+    expireBodies: async (limit) => (await runner.query(EXPIRE_BODIES, [limit])).length,
+  };
+  return queue;
+}

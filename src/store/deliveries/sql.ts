@@ -1,0 +1,159 @@
+/**
+ * The durable deliveries' SQL: their migration, recording, claiming with leases (`FOR UPDATE SKIP
+ * LOCKED`), finishing, replaying, listing, the health counts and body expiry.
+ *
+ * `status` is NULL on rows the non-durable handler records (no body, nothing to work); durable rows
+ * go `pending` -> `processing` (leased) -> `handled`, or `failed` (due again at `run_after`) and at
+ * last `dead`.
+ * @internal
+ */
+/** Schema version 3: the queue columns, the body of durable deliveries, the health counts. */
+export const DURABLE_DELIVERIES_MIGRATION: {
+  readonly version: number;
+  readonly description: string;
+  readonly statements: readonly string[];
+} = {
+  version: 3,
+  description: 'durable deliveries: terra_deliveries queue columns and bodies, terra_delivery_health',
+  statements: [
+    `ALTER TABLE terra_deliveries
+      ADD COLUMN IF NOT EXISTS status VARCHAR(16),
+      ADD COLUMN IF NOT EXISTS attempts INTEGER NOT NULL DEFAULT 0,
+      ADD COLUMN IF NOT EXISTS run_after TIMESTAMPTZ,
+      ADD COLUMN IF NOT EXISTS locked_by TEXT,
+      ADD COLUMN IF NOT EXISTS locked_until TIMESTAMPTZ,
+      ADD COLUMN IF NOT EXISTS last_error_code VARCHAR(64),
+      ADD COLUMN IF NOT EXISTS last_error_message TEXT,
+      ADD COLUMN IF NOT EXISTS effect_applied_at TIMESTAMPTZ,
+      ADD COLUMN IF NOT EXISTS body BYTEA,
+      ADD COLUMN IF NOT EXISTS signature TEXT,
+      ADD COLUMN IF NOT EXISTS headers JSONB,
+      ADD COLUMN IF NOT EXISTS body_expires_at TIMESTAMPTZ`,
+    // The claim: due rows by run_after; expired leases by locked_until.
+    `CREATE INDEX IF NOT EXISTS idx_terra_deliveries_due ON terra_deliveries (status, run_after)
+      WHERE status IN ('pending', 'failed')`,
+    `CREATE INDEX IF NOT EXISTS idx_terra_deliveries_leased ON terra_deliveries (locked_until)
+      WHERE status = 'processing'`,
+    `CREATE INDEX IF NOT EXISTS idx_terra_deliveries_body_expiry ON terra_deliveries (body_expires_at)
+      WHERE body IS NOT NULL`,
+    // One row per healthcheck: what Terra says it sent in the hour before, and what arrived.
+    `CREATE TABLE IF NOT EXISTS terra_delivery_health (
+      checked_at TIMESTAMPTZ PRIMARY KEY,
+      sent INTEGER NOT NULL,
+      received INTEGER NOT NULL,
+      recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    )`,
+  ],
+};
+
+const lease = (param: string) => `now() + ${param}::bigint * interval '1 millisecond'`;
+
+/**
+ * $1 trace id, $2 event type, $3 terra user id, $4 reference, $5 ordering timestamp, $6 body,
+ * $7 signature, $8 headers (JSON text), $9 worker id or null, $10 lease ms: a new delivery, leased to
+ * the worker when one is given. Returns a row only when the trace id is new.
+ */
+export const RECORD_DELIVERY = `INSERT INTO terra_deliveries
+  (trace_id, event_type, terra_user_id, reference, ordering_timestamp, body, signature, headers,
+   status, attempts, run_after, locked_by, locked_until)
+VALUES ($1::text, $2::varchar, $3::varchar, $4::text, $5::timestamptz, $6::bytea, $7::text, $8::jsonb,
+  CASE WHEN $9::text IS NULL THEN 'pending' ELSE 'processing' END,
+  CASE WHEN $9::text IS NULL THEN 0 ELSE 1 END,
+  now(), $9::text, CASE WHEN $9::text IS NULL THEN NULL ELSE ${lease('$10')} END)
+ON CONFLICT (trace_id) DO NOTHING RETURNING 1`;
+
+const CLAIMED_COLUMNS = `trace_id, attempts, body, signature, headers, received_at`;
+
+/** $1 worker id, $2 lease ms, $3 limit: claims due deliveries and expired leases, oldest due first. */
+export const CLAIM_DELIVERIES = `UPDATE terra_deliveries AS d SET
+  status = 'processing', locked_by = $1::text, locked_until = ${lease('$2')}, attempts = d.attempts + 1
+WHERE d.trace_id IN (
+  SELECT trace_id FROM terra_deliveries
+  WHERE (status IN ('pending', 'failed') AND run_after <= now()) OR (status = 'processing' AND locked_until < now())
+  ORDER BY run_after LIMIT $3::integer FOR UPDATE SKIP LOCKED)
+RETURNING ${CLAIMED_COLUMNS}`;
+
+/** $1 worker id, $2 trace ids, $3 lease ms. */
+export const EXTEND_LEASES = `UPDATE terra_deliveries SET locked_until = ${lease('$3')}
+WHERE trace_id = ANY($2::text[]) AND locked_by = $1::text AND status = 'processing'`;
+
+/** $1 trace id: the effect's once-only mark (durable rows only). */
+export const MARK_EFFECT_APPLIED = `UPDATE terra_deliveries SET effect_applied_at = now()
+WHERE trace_id = $1::text AND effect_applied_at IS NULL RETURNING 1`;
+
+/** $1 trace id, $2 worker id, $3 how long to keep the body, ms. */
+export const COMPLETE_DELIVERY = `UPDATE terra_deliveries SET status = 'handled', handled_at = now(),
+  locked_by = NULL, locked_until = NULL, last_error_code = NULL, last_error_message = NULL,
+  body_expires_at = ${lease('$3')}
+WHERE trace_id = $1::text AND locked_by = $2::text AND status = 'processing' RETURNING 1`;
+
+/** $1 trace id, $2 worker id, $3 code, $4 message, $5 retry in ms, $6 dead. */
+export const FAIL_DELIVERY = `UPDATE terra_deliveries SET
+  status = CASE WHEN $6::boolean THEN 'dead' ELSE 'failed' END, run_after = ${lease('$5')},
+  locked_by = NULL, locked_until = NULL, last_error_code = $3::varchar, last_error_message = $4::text
+WHERE trace_id = $1::text AND locked_by = $2::text AND status = 'processing' RETURNING 1`;
+
+/**
+ * $1 worker id, $2 trace ids or null (all): back to due now. The unfinished attempt is not counted,
+ * so a deploy uses up no attempts; a row that had failed before stays `failed` (its error kept).
+ */
+export const RELEASE_DELIVERIES = `UPDATE terra_deliveries SET
+  status = CASE WHEN last_error_code IS NULL THEN 'pending' ELSE 'failed' END,
+  attempts = greatest(attempts - 1, 0), run_after = now(), locked_by = NULL, locked_until = NULL
+WHERE locked_by = $1::text AND status = 'processing' AND ($2::text[] IS NULL OR trace_id = ANY($2::text[]))
+RETURNING 1`;
+
+/** $1 limit: bodies past their time deleted (health data is kept no longer than needed). */
+export const EXPIRE_BODIES = `UPDATE terra_deliveries SET body = NULL, signature = NULL WHERE trace_id IN (
+  SELECT trace_id FROM terra_deliveries WHERE body IS NOT NULL AND body_expires_at < now()
+  ORDER BY body_expires_at LIMIT $1::integer)
+RETURNING 1`;
+
+/** $1 trace id: queued again, whatever its status, attempts counted afresh. Needs the body. */
+export const REPLAY_DELIVERY = `UPDATE terra_deliveries SET status = 'pending', attempts = 0, run_after = now(),
+  locked_by = NULL, locked_until = NULL, handled_at = NULL, body_expires_at = NULL
+WHERE trace_id = $1::text AND body IS NOT NULL RETURNING 1`;
+
+/** $1 trace id: what is known of a delivery, to explain a replay refused. */
+export const SELECT_REPLAYABLE = `SELECT status, (body IS NOT NULL) AS has_body FROM terra_deliveries WHERE trace_id = $1::text`;
+
+/** $1 statuses, $2 since, $3 until: many queued again. */
+export const RECOVER_DELIVERIES = `UPDATE terra_deliveries SET status = 'pending', attempts = 0, run_after = now(),
+  locked_by = NULL, locked_until = NULL, handled_at = NULL, body_expires_at = NULL
+WHERE status = ANY($1::text[]) AND body IS NOT NULL
+  AND ($2::timestamptz IS NULL OR received_at >= $2::timestamptz)
+  AND ($3::timestamptz IS NULL OR received_at < $3::timestamptz)
+RETURNING 1`;
+
+/** A row's status: a non-durable record (NULL) is `handled` once marked, else `processing`. */
+const STATUS = `COALESCE(status, CASE WHEN handled_at IS NULL THEN 'processing' ELSE 'handled' END)`;
+
+/** What `deliveries()` and `delivery()` read. Never the body. */
+export const DELIVERY_COLUMNS = `trace_id, event_type, terra_user_id, ${STATUS} AS status, attempts,
+  last_error_code, last_error_message, received_at, handled_at, run_after, (status IS NOT NULL) AS durable,
+  (body IS NOT NULL) AS has_body, reference, ordering_timestamp`;
+
+/** $1 statuses or null, $2 type or null, $3 since, $4 until, $5 limit: newest first. */
+export const SELECT_DELIVERIES = `SELECT ${DELIVERY_COLUMNS} FROM terra_deliveries
+WHERE ($1::text[] IS NULL OR ${STATUS} = ANY($1::text[]))
+  AND ($2::text IS NULL OR event_type = $2::text)
+  AND ($3::timestamptz IS NULL OR received_at >= $3::timestamptz)
+  AND ($4::timestamptz IS NULL OR received_at < $4::timestamptz)
+ORDER BY received_at DESC, trace_id LIMIT $5::integer`;
+
+/** $1 trace id. */
+export const SELECT_DELIVERY = `SELECT ${DELIVERY_COLUMNS} FROM terra_deliveries WHERE trace_id = $1::text`;
+
+/**
+ * $1 healthcheck time, $2 deliveries Terra says it sent in the hour before: recorded beside the
+ * deliveries that arrived in that hour (the healthcheck itself left out). Idempotent.
+ */
+export const RECORD_HEALTH = `INSERT INTO terra_delivery_health (checked_at, sent, received)
+SELECT $1::timestamptz, $2::integer, count(*)::integer FROM terra_deliveries
+WHERE received_at >= $1::timestamptz - interval '1 hour' AND received_at < $1::timestamptz
+  AND event_type <> 'healthcheck'
+ON CONFLICT (checked_at) DO NOTHING RETURNING sent, received`;
+
+/** $1 since: the hours in which Terra sent more than arrived, newest first. */
+export const SELECT_HEALTH_GAPS = `SELECT checked_at, sent, received FROM terra_delivery_health
+WHERE checked_at >= $1::timestamptz AND sent > received ORDER BY checked_at DESC`;
