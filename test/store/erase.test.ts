@@ -63,7 +63,7 @@ describeEngines('erasure', (engine) => {
       reference_id: 'person-1',
       terra_user_ids: ['u-ring', 'u-watch'],
       counts: { sleep: 1, daily: 2, athlete: 1 },
-      delivery_bodies: null,
+      delivery_bodies: 0, // none kept: these deliveries were not durable
     });
     expect(audit.erased_at).toBeInstanceOf(Date);
     expect(await count(db)).toBe(1);
@@ -87,9 +87,8 @@ describeEngines('erasure', (engine) => {
   }, async () => {
     db = await openDataStore(engine);
     await fill(db);
-    // As durable deliveries keep them: a nullable body beside the delivery's terra_user_id.
-    await db.sql('ALTER TABLE terra_deliveries ADD COLUMN body TEXT');
-    await db.sql("UPDATE terra_deliveries SET body = 'raw bytes'");
+    // As durable deliveries keep them (terra_deliveries.body, bytea, beside the delivery's terra_user_id).
+    await db.sql("UPDATE terra_deliveries SET body = convert_to('raw bytes', 'UTF8')");
     const kept = await db.sql<{ n: number }>(
       "SELECT count(*)::int AS n FROM terra_deliveries WHERE terra_user_id IN ('u-ring', 'u-watch')",
     );
