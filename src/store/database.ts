@@ -5,7 +5,7 @@
 import { TerraConfigurationError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { errorCode } from './errors.js';
-import { BEGIN, COMMIT, ROLLBACK } from './sql.js';
+import { BEGIN, beginWithTimeouts, COMMIT, ROLLBACK } from './sql.js';
 
 /** What a query resolves to: the result rows. Both `pg` and PGlite return this shape. */
 export interface SqlQueryResult {
@@ -60,10 +60,18 @@ export type DatabaseKind = 'pool' | 'pglite' | 'client';
 /** Runs statements and transactions on the database, whatever its kind. @internal */
 export interface Runner {
   readonly kind: DatabaseKind;
+  /** The PGlite data directory on this machine's file system, when the database is one. */
+  readonly dataDir: string | undefined;
   /** One statement outside any transaction (autocommit). */
   query(text: string, params?: unknown[]): Promise<unknown[]>;
-  /** `work` in one transaction (READ COMMITTED), retried on deadlock or serialization failure. */
-  transaction<T>(work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>): Promise<T>;
+  /**
+   * `work` in one transaction (READ COMMITTED), retried on deadlock or serialization failure; with
+   * `bounded` false, without the store's statement and lock timeouts (migrations).
+   */
+  transaction<T>(
+    work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
+    bounded?: boolean,
+  ): Promise<T>;
 }
 
 function isFunction(value: unknown): value is (...args: never[]) => unknown {
@@ -169,13 +177,32 @@ function isNodePostgres(db: unknown, kind: DatabaseKind): boolean {
         candidate.connectionParameters !== null;
 }
 
+/** Connections (pools and clients) the store has given an `'error'` listener. */
+const listened = new WeakSet<object>();
+
+/**
+ * Gives a `pg` pool or client an `'error'` listener, once. Without one, node-postgres re-emits an idle
+ * connection's failure (a restart, a failover, a killed backend) as an unhandled `'error'` event,
+ * which ends the process. The failure itself reaches the store as the next query's rejection.
+ */
+function listen(emitter: unknown): void {
+  const candidate = emitter as { on?: unknown };
+  if (typeof emitter !== 'object' || emitter === null || typeof candidate.on !== 'function' || listened.has(emitter))
+    return;
+  listened.add(emitter);
+  (candidate.on as (event: string, listener: (error: unknown) => void) => void).call(emitter, 'error', () => {
+    // Nothing to do here: the pool drops the broken client, and the next call reports the failure.
+  });
+}
+
 /** BEGIN ... COMMIT on one connection; ROLLBACK (its own failure ignored) when `work` fails. */
 async function onConnection<T>(
   connection: SqlQueryable,
   named: boolean,
+  begin: string,
   work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
 ): Promise<T> {
-  await connection.query(BEGIN);
+  await connection.query(begin);
   try {
     const result = await work((text, params) => run(connection, named, text, params));
     await connection.query(COMMIT);
@@ -190,21 +217,38 @@ async function onConnection<T>(
   }
 }
 
-/** A {@link Runner} for `db`. @internal */
-export function createRunner(db: ConnectionStoreDatabase): Runner {
+/** The PGlite data directory when it is a path on this machine (not memory, IndexedDB or OPFS). */
+function localDataDir(db: unknown): string | undefined {
+  const dir = (db as { dataDir?: unknown }).dataDir;
+  if (typeof dir !== 'string' || dir === '' || dir.startsWith('memory://')) return undefined;
+  if (dir.startsWith('file://')) return dir.slice('file://'.length);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(dir) ? undefined : dir;
+}
+
+/**
+ * A {@link Runner} for `db`. With node-postgres, each transaction starts with `timeoutMs` as its
+ * `statement_timeout` and `lock_timeout` (`SET LOCAL`, in the same round trip as `BEGIN`), so the
+ * server itself gives up a statement or a lock wait the store no longer waits for. @internal
+ */
+export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): Runner {
   const kind = databaseKind(db);
   const named = isNodePostgres(db, kind);
+  const begin = named && timeoutMs !== undefined ? beginWithTimeouts(timeoutMs) : BEGIN;
+  if (named) listen(db);
   if (kind === 'pool') {
     const pool = db as SqlPool;
     return {
       kind,
+      dataDir: undefined,
       query: (text, params) => run(pool, named, text, params),
-      transaction: (work) =>
+      transaction: (work, bounded = true) =>
         withRetry(async () => {
           const client = await pool.connect();
+          // A checked-out client emits its own 'error' events, which the pool does not listen to.
+          if (named) listen(client);
           let broken: Error | undefined;
           try {
-            return await onConnection(client, named, work);
+            return await onConnection(client, named, bounded ? begin : BEGIN, work);
           } catch (error) {
             // A client whose connection failed must not go back to the pool.
             const code = errorCode(error);
@@ -222,6 +266,7 @@ export function createRunner(db: ConnectionStoreDatabase): Runner {
     const lite = db as PGliteDatabase;
     return {
       kind,
+      dataDir: localDataDir(lite),
       query: (text, params) => enqueue(async () => rowsOf(await lite.query(text, params))),
       transaction: (work) =>
         withRetry(() =>
@@ -232,7 +277,9 @@ export function createRunner(db: ConnectionStoreDatabase): Runner {
   const client = db as SqlQueryable;
   return {
     kind,
+    dataDir: undefined,
     query: (text, params) => enqueue(() => run(client, named, text, params)),
-    transaction: (work) => withRetry(() => enqueue(() => onConnection(client, named, work))),
+    transaction: (work, bounded = true) =>
+      withRetry(() => enqueue(() => onConnection(client, named, bounded ? begin : BEGIN, work))),
   };
 }

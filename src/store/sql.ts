@@ -28,6 +28,15 @@ export const BEGIN = 'BEGIN';
 export const COMMIT = 'COMMIT';
 export const ROLLBACK = 'ROLLBACK';
 
+/**
+ * BEGIN with the transaction's own `statement_timeout` and `lock_timeout`: three statements in one
+ * simple query, one round trip. `ms` is a whole number the store checked, never a caller's text.
+ */
+export function beginWithTimeouts(ms: number): string {
+  const value = String(Math.max(1, Math.trunc(ms)));
+  return `BEGIN; SET LOCAL statement_timeout = ${value}; SET LOCAL lock_timeout = ${value}`;
+}
+
 // ------------------------------------------------------------------------------------------------
 // Migrations
 

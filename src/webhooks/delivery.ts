@@ -38,7 +38,8 @@ export interface WebhookDelivery {
   /**
    * `X-Terra-Ordering-Timestamp`, in milliseconds since the epoch: when Terra emitted the payload,
    * the same on every retry. Overwrite a stored record only if this is not older than the one you
-   * have; when it is absent, treat the delivery as the newest.
+   * have; when it is absent, treat the delivery as the newest. `NaN` when the header is there but is
+   * not a whole number of milliseconds (the connection store refuses such a delivery).
    */
   readonly orderingTimestamp: number | undefined;
   /**

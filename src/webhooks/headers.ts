@@ -58,11 +58,15 @@ export const traceIdOf = (headers: unknown): string | undefined => getHeader(hea
 /** `terra-reference`: the API request a delivery answers. */
 export const referenceOf = (headers: unknown): string | undefined => getHeader(headers, 'terra-reference');
 
-/** `X-Terra-Ordering-Timestamp` in milliseconds since the epoch, when it is a whole number. */
+/**
+ * `X-Terra-Ordering-Timestamp` in milliseconds since the epoch, when it is a whole number; `NaN`
+ * when the header is there but is not one, so that a store refuses it rather than ordering the
+ * delivery by its time of receipt as if Terra had sent none.
+ */
 export function orderingTimestampOf(headers: unknown): number | undefined {
   const value = getHeader(headers, 'x-terra-ordering-timestamp');
-  if (value === undefined || !/^\s*\d{1,16}\s*$/.test(value)) return undefined;
-  return Number(value);
+  if (value === undefined) return undefined;
+  return /^\s*\d{1,16}\s*$/.test(value) ? Number(value) : Number.NaN;
 }
 
 /** The `Content-Length` of a request, when it has a valid one. */

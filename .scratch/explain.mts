@@ -1,0 +1,11 @@
+import pg from 'pg';
+import { applyInOneStatement } from '/work/wt-hstore/src/store/sql.ts';
+import { planEvent } from '/work/wt-hstore/src/store/effects.ts';
+const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:55491/postgres', max: 1 });
+const d = { traceId: 'x-' + Date.now(), reference: null, orderingTimestamp: Date.now() };
+const plan = planEvent({ type: 'activity', user: { user_id: 'bench-0-5', provider: 'OURA', reference_id: 'person-2' }, data: [] }, d, Date.now());
+const { text, values } = applyInOneStatement(plan, d);
+console.log(text);
+const r = await pool.query('EXPLAIN (ANALYZE, BUFFERS) ' + text, values);
+for (const row of r.rows) console.log(row['QUERY PLAN']);
+await pool.end();
