@@ -5,7 +5,7 @@
 import { TerraConfigurationError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { errorCode } from './errors.js';
-import { BEGIN, beginWithTimeouts, COMMIT, ROLLBACK } from './sql.js';
+import { BEGIN, beginWithTimeouts, COMMIT, ROLLBACK, SELECT_PREPARED } from './sql.js';
 
 /** What a query resolves to: the result rows. Both `pg` and PGlite return this shape. */
 export interface SqlQueryResult {
@@ -150,21 +150,84 @@ function hash(text: string): string {
 const names = new Map<string, string>();
 const MAX_NAMES = 512;
 
+/** The prepared statement name of `text`. */
+function nameOf(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `terra_${hash(text)}`;
+    if (names.size < MAX_NAMES) names.set(text, name);
+  }
+  return name;
+}
+
 /**
  * Runs `text` on `connection`. With node-postgres, statements with parameters run as named prepared
  * statements (`{ name, text, values }`), planned once per connection rather than on every call.
  */
 async function run(connection: SqlQueryable, named: boolean, text: string, params?: unknown[]): Promise<unknown[]> {
   if (!named || params === undefined) return rowsOf(await connection.query(text, params));
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `terra_${hash(text)}`;
-    if (names.size < MAX_NAMES) names.set(text, name);
-  }
+  const name = nameOf(text);
   const config = { name, text, values: params };
   return rowsOf(
     await (connection.query as unknown as (config: object) => Promise<SqlQueryResult>).call(connection, config),
   );
+}
+
+/** Statement texts PGlite could not prepare (a parameter of no inferable type): run as they are. */
+const unpreparable = new Set<string>();
+
+/**
+ * A parameter as an SQL literal for `EXECUTE`: PGlite's `EXECUTE` takes no bound parameters. Strings
+ * are escape strings (`E'...'`, the same whatever `standard_conforming_strings` says), so a quote or
+ * a backslash in a value stays data; the store refuses NUL before it gets here.
+ */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) return value.length === 0 ? "'{}'" : `ARRAY[${value.map(literal).join(', ')}]`;
+  return `E'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** SQLSTATE of `EXECUTE` on a prepared statement the session no longer has. */
+const NO_SUCH_STATEMENT = '26000';
+
+/**
+ * Runs `text` on PGlite as a prepared statement (`PREPARE` once per instance, then `EXECUTE`):
+ * PGlite plans every unnamed statement again, and the store's upserts cost more to plan than to run.
+ */
+async function runLite(
+  connection: SqlQueryable,
+  prepared: Set<string>,
+  text: string,
+  params: unknown[] | undefined,
+): Promise<unknown[]> {
+  if (params === undefined || params.length === 0 || unpreparable.has(text))
+    return rowsOf(await connection.query(text, params));
+  const name = nameOf(text);
+  if (!prepared.has(name)) {
+    // Another store on the same instance may have prepared it: a second PREPARE would fail (and
+    // abort the transaction it runs in), so look first.
+    const existing = rowsOf(await connection.query(SELECT_PREPARED, [name]));
+    if (existing.length === 0) {
+      try {
+        await connection.query(`PREPARE ${name} AS ${text}`);
+      } catch (error) {
+        if (unpreparable.size < MAX_NAMES) unpreparable.add(text);
+        if (errorCode(error) === undefined) throw error;
+        return rowsOf(await connection.query(text, params));
+      }
+    }
+    prepared.add(name);
+  }
+  const execute = `EXECUTE ${name}(${params.map(literal).join(', ')})`;
+  try {
+    return rowsOf(await connection.query(execute));
+  } catch (error) {
+    if (errorCode(error) !== NO_SUCH_STATEMENT) throw error;
+    prepared.delete(name);
+    return runLite(connection, prepared, text, params);
+  }
 }
 
 /** Whether `db` is node-postgres (`pg`), whose `query` also takes `{ name, text, values }`. */
@@ -264,14 +327,18 @@ export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): R
   const enqueue = serial();
   if (kind === 'pglite') {
     const lite = db as PGliteDatabase;
+    // Only PGlite itself (it has `exec` and `waitReady`): a look-alike may not know PREPARE.
+    const prepared =
+      isFunction((lite as { exec?: unknown }).exec) && 'waitReady' in lite ? new Set<string>() : undefined;
+    const on = (connection: SqlQueryable) => (text: string, params?: unknown[]) =>
+      prepared === undefined
+        ? connection.query(text, params).then(rowsOf)
+        : runLite(connection, prepared, text, params);
     return {
       kind,
       dataDir: localDataDir(lite),
-      query: (text, params) => enqueue(async () => rowsOf(await lite.query(text, params))),
-      transaction: (work) =>
-        withRetry(() =>
-          enqueue(() => lite.transaction((tx) => work(async (text, params) => rowsOf(await tx.query(text, params))))),
-        ),
+      query: (text, params) => enqueue(() => on(lite)(text, params)),
+      transaction: (work) => withRetry(() => enqueue(() => lite.transaction((tx) => work(on(tx))))),
     };
   }
   const client = db as SqlQueryable;

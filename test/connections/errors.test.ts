@@ -359,7 +359,7 @@ describe.skipIf(!postgresUrl)('PostgreSQL connection failures', () => {
         const client = await pool.connect();
         return {
           query: (text: string, params?: unknown[]) =>
-            text.startsWith('INSERT INTO terra_deliveries')
+            /^(WITH d AS \()?INSERT INTO terra_deliveries/.test(text)
               ? Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))
               : client.query(text, params),
           release: (error?: Error | boolean) => {
