@@ -20,6 +20,7 @@ import {
   MARK_FAILED,
   MARK_HANDLED,
   Params,
+  SELECT_AND_PRUNE_SCOPE_FACTS,
   SELECT_SCOPE_FACTS,
   TAKE_OVER_DELIVERY,
   UPDATE_SCOPES,
@@ -96,6 +97,19 @@ export async function applyEvent(
     return row !== undefined && Number(row.fresh) > 0
       ? applied(row.reference === undefined || row.reference === null ? undefined : progress(row))
       : repeated(runner.query);
+  }
+  const only = plan.writes[0];
+  if (plan.writes.length === 1 && only !== undefined && only.scopes !== null && plan.largeRequest === null) {
+    // One connection with a scope change: its record, row and scope fact in one statement, then the
+    // scopes replayed from every fact (read after the row lock, so no concurrent fact is missed).
+    return runner.transaction(async (q): Promise<ApplyResult> => {
+      const { text, values } = applyInOneStatement(plan, checked);
+      const [row] = (await q(text, values)) as { fresh: number }[];
+      if (row === undefined || Number(row.fresh) === 0) return repeated(q);
+      const facts = (await q(SELECT_AND_PRUNE_SCOPE_FACTS, [only.terraUserId])) as ScopeFact[];
+      await q(UPDATE_SCOPES, [only.terraUserId, foldScopes(facts)]);
+      return applied(undefined);
+    });
   }
   return runner.transaction(async (q): Promise<ApplyResult> => {
     if (traceId !== null) {

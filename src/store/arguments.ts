@@ -10,7 +10,7 @@ import { DAY_MS } from '../internal/dates.js';
 import { describeKind } from '../internal/describe.js';
 import { flag, lazy, optionsOf, parseArguments, parseConfig, wholeNumber } from '../internal/options.js';
 import { type ConnectionStoreDatabase, databaseProblem } from './database.js';
-import { baseReference, type CheckedDelivery, chunkOf, limited, MAX_ID } from './effects.js';
+import { baseReference, type CheckedDelivery, chunkOf, limited, MAX_ID, storable } from './effects.js';
 import type { ConnectionListOptions, ConnectionStore, ConnectionStoreOptions } from './types.js';
 
 /** The longest page of `activeConnections` and `needingReconnect`. */
@@ -19,6 +19,13 @@ const MAX_LIST = 10_000;
 const MAX_TRACE_ID = 1024;
 const MAX_PROVIDER = 50;
 const MAX_EXPECTED = 1_000_000;
+/** The longest `timeoutMs`: Terra gives up on a delivery long before ten minutes. */
+const MAX_TIMEOUT_MS = 600_000;
+/**
+ * The latest ordering timestamp PostgreSQL reads back as written: 9999-12-31T23:59:59.999Z. Later
+ * times need a six-digit year, which `toISOString` writes with a sign PostgreSQL refuses.
+ */
+export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
 
 type ExpectRequestOptions = NonNullable<Parameters<ConnectionStore['expectRequest']>[1]>;
 type PruneOptions = NonNullable<Parameters<ConnectionStore['prune']>[0]>;
@@ -40,8 +47,8 @@ function checkedBy<T>(problem: (value: unknown) => string | undefined) {
 function id(name: string, max: number) {
   return z.pipe(
     checkedBy<string>((value) =>
-      typeof value !== 'string' || value.trim() === '' || value.length > max
-        ? `${name} must be a non-empty string of at most ${max} characters; got ${
+      typeof value !== 'string' || value.trim() === '' || value.length > max || !storable(value)
+        ? `${name} must be a non-empty string of at most ${max} characters, without NUL or unpaired surrogates; got ${
             typeof value === 'string' ? `a string of ${value.length} characters` : describeKind(value)
           }.`
         : undefined,
@@ -69,6 +76,9 @@ const storeOptions = optionsOf<ConnectionStoreOptions>()(() => ({
   db: checkedBy<ConnectionStoreDatabase>(databaseProblem),
   retentionMs: z.optional(age('retentionMs', DAY_MS, ' (one day: Terra retries a delivery for about that long)')),
   autoPrune: z.optional(flag('autoPrune')),
+  timeoutMs: z.optional(
+    count(`timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, 1, MAX_TIMEOUT_MS),
+  ),
 }));
 
 /** Checks the options of `createConnectionStore`. @throws {@link TerraConfigurationError} */
@@ -133,12 +143,12 @@ export function checkId(value: unknown, name: string, max = MAX_ID): string {
 /** `delivery.<name>`: a non-empty string of at most `max` characters, or left out. */
 function optionalText(value: unknown, name: string, max: number): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.trim() === '' || value.length > max)
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max || !storable(value))
     throw new TerraInvalidArgumentError(
       'delivery',
-      `delivery.${name} must be a non-empty string of at most ${max} characters, or left out; got ${
-        typeof value === 'string' ? `a string of ${value.length} characters` : describeKind(value)
-      }.`,
+      `delivery.${name} must be a non-empty string of at most ${max} characters${
+        typeof value === 'string' && !storable(value) ? ', without NUL or unpaired surrogates' : ''
+      }, or left out; got ${typeof value === 'string' ? `a string of ${value.length} characters` : describeKind(value)}.`,
     );
   return value.trim();
 }
@@ -159,11 +169,16 @@ export function checkDelivery(delivery: unknown): CheckedDelivery {
     );
   const d = delivery as { traceId?: unknown; reference?: unknown; orderingTimestamp?: unknown };
   const ts = d.orderingTimestamp;
-  if (ts !== undefined && ts !== null && (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0 || ts > 8.64e15))
+  // NaN is what a delivery holds for an X-Terra-Ordering-Timestamp header that is not a number.
+  if (
+    ts !== undefined &&
+    ts !== null &&
+    (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0 || ts > MAX_TIMESTAMP_MS)
+  )
     throw new TerraInvalidArgumentError(
       'delivery',
-      `delivery.orderingTimestamp must be unix milliseconds (X-Terra-Ordering-Timestamp as a number), or left out; got ${
-        typeof ts === 'number' ? String(ts) : describeKind(ts)
+      `delivery.orderingTimestamp must be unix milliseconds from 0 to ${MAX_TIMESTAMP_MS} (year 9999; X-Terra-Ordering-Timestamp as a number), or left out; got ${
+        typeof ts === 'number' ? (Number.isNaN(ts) ? 'a header that is not a number' : String(ts)) : describeKind(ts)
       }.`,
     );
   const reference = optionalText(d.reference, 'reference', MAX_TRACE_ID);

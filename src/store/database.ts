@@ -5,7 +5,7 @@
 import { TerraConfigurationError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { errorCode } from './errors.js';
-import { BEGIN, COMMIT, ROLLBACK } from './sql.js';
+import { BEGIN, beginWithTimeouts, COMMIT, ROLLBACK, SELECT_PREPARED } from './sql.js';
 
 /** What a query resolves to: the result rows. Both `pg` and PGlite return this shape. */
 export interface SqlQueryResult {
@@ -60,10 +60,18 @@ export type DatabaseKind = 'pool' | 'pglite' | 'client';
 /** Runs statements and transactions on the database, whatever its kind. @internal */
 export interface Runner {
   readonly kind: DatabaseKind;
+  /** The PGlite data directory on this machine's file system, when the database is one. */
+  readonly dataDir: string | undefined;
   /** One statement outside any transaction (autocommit). */
   query(text: string, params?: unknown[]): Promise<unknown[]>;
-  /** `work` in one transaction (READ COMMITTED), retried on deadlock or serialization failure. */
-  transaction<T>(work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>): Promise<T>;
+  /**
+   * `work` in one transaction (READ COMMITTED), retried on deadlock or serialization failure; with
+   * `bounded` false, without the store's statement and lock timeouts (migrations).
+   */
+  transaction<T>(
+    work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
+    bounded?: boolean,
+  ): Promise<T>;
 }
 
 function isFunction(value: unknown): value is (...args: never[]) => unknown {
@@ -142,21 +150,84 @@ function hash(text: string): string {
 const names = new Map<string, string>();
 const MAX_NAMES = 512;
 
+/** The prepared statement name of `text`. */
+function nameOf(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `terra_${hash(text)}`;
+    if (names.size < MAX_NAMES) names.set(text, name);
+  }
+  return name;
+}
+
 /**
  * Runs `text` on `connection`. With node-postgres, statements with parameters run as named prepared
  * statements (`{ name, text, values }`), planned once per connection rather than on every call.
  */
 async function run(connection: SqlQueryable, named: boolean, text: string, params?: unknown[]): Promise<unknown[]> {
   if (!named || params === undefined) return rowsOf(await connection.query(text, params));
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `terra_${hash(text)}`;
-    if (names.size < MAX_NAMES) names.set(text, name);
-  }
+  const name = nameOf(text);
   const config = { name, text, values: params };
   return rowsOf(
     await (connection.query as unknown as (config: object) => Promise<SqlQueryResult>).call(connection, config),
   );
+}
+
+/** Statement texts PGlite could not prepare (a parameter of no inferable type): run as they are. */
+const unpreparable = new Set<string>();
+
+/**
+ * A parameter as an SQL literal for `EXECUTE`: PGlite's `EXECUTE` takes no bound parameters. Strings
+ * are escape strings (`E'...'`, the same whatever `standard_conforming_strings` says), so a quote or
+ * a backslash in a value stays data; the store refuses NUL before it gets here.
+ */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) return value.length === 0 ? "'{}'" : `ARRAY[${value.map(literal).join(', ')}]`;
+  return `E'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** SQLSTATE of `EXECUTE` on a prepared statement the session no longer has. */
+const NO_SUCH_STATEMENT = '26000';
+
+/**
+ * Runs `text` on PGlite as a prepared statement (`PREPARE` once per instance, then `EXECUTE`):
+ * PGlite plans every unnamed statement again, and the store's upserts cost more to plan than to run.
+ */
+async function runLite(
+  connection: SqlQueryable,
+  prepared: Set<string>,
+  text: string,
+  params: unknown[] | undefined,
+): Promise<unknown[]> {
+  if (params === undefined || params.length === 0 || unpreparable.has(text))
+    return rowsOf(await connection.query(text, params));
+  const name = nameOf(text);
+  if (!prepared.has(name)) {
+    // Another store on the same instance may have prepared it: a second PREPARE would fail (and
+    // abort the transaction it runs in), so look first.
+    const existing = rowsOf(await connection.query(SELECT_PREPARED, [name]));
+    if (existing.length === 0) {
+      try {
+        await connection.query(`PREPARE ${name} AS ${text}`);
+      } catch (error) {
+        if (unpreparable.size < MAX_NAMES) unpreparable.add(text);
+        if (errorCode(error) === undefined) throw error;
+        return rowsOf(await connection.query(text, params));
+      }
+    }
+    prepared.add(name);
+  }
+  const execute = `EXECUTE ${name}(${params.map(literal).join(', ')})`;
+  try {
+    return rowsOf(await connection.query(execute));
+  } catch (error) {
+    if (errorCode(error) !== NO_SUCH_STATEMENT) throw error;
+    prepared.delete(name);
+    return runLite(connection, prepared, text, params);
+  }
 }
 
 /** Whether `db` is node-postgres (`pg`), whose `query` also takes `{ name, text, values }`. */
@@ -169,13 +240,32 @@ function isNodePostgres(db: unknown, kind: DatabaseKind): boolean {
         candidate.connectionParameters !== null;
 }
 
+/** Connections (pools and clients) the store has given an `'error'` listener. */
+const listened = new WeakSet<object>();
+
+/**
+ * Gives a `pg` pool or client an `'error'` listener, once. Without one, node-postgres re-emits an idle
+ * connection's failure (a restart, a failover, a killed backend) as an unhandled `'error'` event,
+ * which ends the process. The failure itself reaches the store as the next query's rejection.
+ */
+function listen(emitter: unknown): void {
+  const candidate = emitter as { on?: unknown };
+  if (typeof emitter !== 'object' || emitter === null || typeof candidate.on !== 'function' || listened.has(emitter))
+    return;
+  listened.add(emitter);
+  (candidate.on as (event: string, listener: (error: unknown) => void) => void).call(emitter, 'error', () => {
+    // Nothing to do here: the pool drops the broken client, and the next call reports the failure.
+  });
+}
+
 /** BEGIN ... COMMIT on one connection; ROLLBACK (its own failure ignored) when `work` fails. */
 async function onConnection<T>(
   connection: SqlQueryable,
   named: boolean,
+  begin: string,
   work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
 ): Promise<T> {
-  await connection.query(BEGIN);
+  await connection.query(begin);
   try {
     const result = await work((text, params) => run(connection, named, text, params));
     await connection.query(COMMIT);
@@ -196,30 +286,51 @@ async function onConnection<T>(
  */
 const runners = new WeakMap<object, Runner>();
 
-/** The {@link Runner} for `db` (the same one for the same object). @internal */
-export function createRunner(db: ConnectionStoreDatabase): Runner {
+/**
+ * The {@link Runner} for `db`: the same one for the same object, so the first store made on it sets
+ * its `timeoutMs`. @internal
+ */
+export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): Runner {
   let runner = runners.get(db);
   if (runner === undefined) {
-    runner = newRunner(db);
+    runner = newRunner(db, timeoutMs);
     runners.set(db, runner);
   }
   return runner;
 }
 
-function newRunner(db: ConnectionStoreDatabase): Runner {
+/** The PGlite data directory when it is a path on this machine (not memory, IndexedDB or OPFS). */
+function localDataDir(db: unknown): string | undefined {
+  const dir = (db as { dataDir?: unknown }).dataDir;
+  if (typeof dir !== 'string' || dir === '' || dir.startsWith('memory://')) return undefined;
+  if (dir.startsWith('file://')) return dir.slice('file://'.length);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(dir) ? undefined : dir;
+}
+
+/**
+ * A new {@link Runner} for `db`. With node-postgres, each transaction starts with `timeoutMs` as its
+ * `statement_timeout` and `lock_timeout` (`SET LOCAL`, in the same round trip as `BEGIN`), so the
+ * server itself gives up a statement or a lock wait the store no longer waits for. @internal
+ */
+function newRunner(db: ConnectionStoreDatabase, timeoutMs?: number): Runner {
   const kind = databaseKind(db);
   const named = isNodePostgres(db, kind);
+  const begin = named && timeoutMs !== undefined ? beginWithTimeouts(timeoutMs) : BEGIN;
+  if (named) listen(db);
   if (kind === 'pool') {
     const pool = db as SqlPool;
     return {
       kind,
+      dataDir: undefined,
       query: (text, params) => run(pool, named, text, params),
-      transaction: (work) =>
+      transaction: (work, bounded = true) =>
         withRetry(async () => {
           const client = await pool.connect();
+          // A checked-out client emits its own 'error' events, which the pool does not listen to.
+          if (named) listen(client);
           let broken: Error | undefined;
           try {
-            return await onConnection(client, named, work);
+            return await onConnection(client, named, bounded ? begin : BEGIN, work);
           } catch (error) {
             // A client whose connection failed must not go back to the pool.
             const code = errorCode(error);
@@ -235,19 +346,26 @@ function newRunner(db: ConnectionStoreDatabase): Runner {
   const enqueue = serial();
   if (kind === 'pglite') {
     const lite = db as PGliteDatabase;
+    // Only PGlite itself (it has `exec` and `waitReady`): a look-alike may not know PREPARE.
+    const prepared =
+      isFunction((lite as { exec?: unknown }).exec) && 'waitReady' in lite ? new Set<string>() : undefined;
+    const on = (connection: SqlQueryable) => (text: string, params?: unknown[]) =>
+      prepared === undefined
+        ? connection.query(text, params).then(rowsOf)
+        : runLite(connection, prepared, text, params);
     return {
       kind,
-      query: (text, params) => enqueue(async () => rowsOf(await lite.query(text, params))),
-      transaction: (work) =>
-        withRetry(() =>
-          enqueue(() => lite.transaction((tx) => work(async (text, params) => rowsOf(await tx.query(text, params))))),
-        ),
+      dataDir: localDataDir(lite),
+      query: (text, params) => enqueue(() => on(lite)(text, params)),
+      transaction: (work) => withRetry(() => enqueue(() => lite.transaction((tx) => work(on(tx))))),
     };
   }
   const client = db as SqlQueryable;
   return {
     kind,
+    dataDir: undefined,
     query: (text, params) => enqueue(() => run(client, named, text, params)),
-    transaction: (work) => withRetry(() => enqueue(() => onConnection(client, named, work))),
+    transaction: (work, bounded = true) =>
+      withRetry(() => enqueue(() => onConnection(client, named, bounded ? begin : BEGIN, work))),
   };
 }

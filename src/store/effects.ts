@@ -95,11 +95,32 @@ function text(value: unknown): string | null {
   return trimmed === '' || trimmed === 'null' ? null : trimmed;
 }
 
+/** A surrogate not in a pair: UTF-8 has no form for it, so the driver would write U+FFFD instead. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NUL = String.fromCharCode(0);
+
+/** Whether PostgreSQL can hold `value` as text exactly as given (no NUL, no unpaired surrogate). @internal */
+export function storable(value: string): boolean {
+  LONE_SURROGATE.lastIndex = 0;
+  return !value.includes(NUL) && !LONE_SURROGATE.test(value);
+}
+
+/** `value` with what PostgreSQL cannot hold replaced by U+FFFD: for free text, never for ids. */
+export function cleaned(value: string): string {
+  return storable(value) ? value : value.split(NUL).join('\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** An id or name as the tables hold it: refused when too long, or holding what PostgreSQL cannot store. */
 export function limited(value: string | null, max: number, where: string, argument = 'event'): string | null {
   if (value !== null && value.length > max)
     throw new TerraInvalidArgumentError(
       argument,
       `${where} is ${value.length} characters long; the connections table holds at most ${max}.`,
+    );
+  if (value !== null && !storable(value))
+    throw new TerraInvalidArgumentError(
+      argument,
+      `${where} holds a NUL character or an unpaired surrogate, which PostgreSQL cannot store as text.`,
     );
   return value;
 }
@@ -136,7 +157,7 @@ function identity(user: Json, key: string, fallbackReference: string | null = nu
 function fullScopes(user: Json): { full: string[] } | null {
   const scopes = user.scopes;
   if (typeof scopes === 'string' || (Array.isArray(scopes) && scopes.every((s) => typeof s === 'string')))
-    return { full: parseScopes(scopes as string | string[]) };
+    return { full: parseScopes(scopes as string | string[]).map(cleaned) };
   return null;
 }
 
@@ -179,7 +200,7 @@ export function planEvent(event: unknown, delivery: CheckedDelivery, receivedAt:
   const at = orderingTime(delivery.orderingTimestamp, receivedAt);
   const receivedType = type === 'unknown' && typeof event.receivedType === 'string' ? event.receivedType : type;
   const plan: Plan = {
-    eventType: receivedType.slice(0, MAX_EVENT_TYPE),
+    eventType: cleaned(receivedType.slice(0, MAX_EVENT_TYPE)),
     terraUserId: null,
     writes: [],
     largeRequest: null,
@@ -212,7 +233,8 @@ export function planEvent(event: unknown, delivery: CheckedDelivery, receivedAt:
     }
     case 'connection_error': {
       const user = requireUser(event, 'user', type);
-      const message = text(event.message)?.slice(0, MAX_ERROR_MESSAGE) ?? 'connection_error';
+      const given = text(event.message);
+      const message = given === null ? 'connection_error' : cleaned(given.slice(0, MAX_ERROR_MESSAGE));
       lifecycle(user, 'user', {
         status: 'needs_reconnect',
         disconnectedAt: null,
@@ -247,8 +269,8 @@ export function planEvent(event: unknown, delivery: CheckedDelivery, receivedAt:
       const user = requireUser(event, 'user', type);
       const who = identity(user, 'user');
       plan.terraUserId = who.terraUserId;
-      const added = parseScopes(typeof event.scopes_added === 'string' ? event.scopes_added : null);
-      const removed = parseScopes(typeof event.scopes_removed === 'string' ? event.scopes_removed : null);
+      const added = parseScopes(typeof event.scopes_added === 'string' ? event.scopes_added : null).map(cleaned);
+      const removed = parseScopes(typeof event.scopes_removed === 'string' ? event.scopes_removed : null).map(cleaned);
       plan.writes.push(write(who, at, { scopes: added.length + removed.length > 0 ? { added, removed } : null }));
       return plan;
     }

@@ -40,6 +40,7 @@ const CODES: Record<string, string> = {
   '25P02': 'in_failed_sql_transaction',
   '57P01': 'admin_shutdown',
   '57014': 'query_canceled',
+  '55P03': 'lock_not_available',
   '53300': 'too_many_connections',
   '28P01': 'invalid_password',
   '28000': 'invalid_authorization_specification',
@@ -61,6 +62,23 @@ const CLASSES: Record<string, string> = {
   XX: 'internal_error',
 };
 
+/**
+ * Whether a failure with this code may pass by itself (a lost or refused connection, a timeout, a
+ * lock wait, a conflict, no free connections, a driver error with no code): the operation can be tried again later.
+ */
+function isTransient(code: string | undefined): boolean {
+  // node-postgres reports a dropped connection ("Connection terminated unexpectedly") without a code.
+  if (code === undefined) return true;
+  return (
+    code.startsWith('08') ||
+    code.startsWith('57') ||
+    code.startsWith('40') ||
+    code === '53300' ||
+    code === '55P03' ||
+    /^E[A-Z]+$/.test(code)
+  );
+}
+
 /** What to do about a failure, by SQLSTATE (or Node's network error code). */
 function hintFor(code: string | undefined): string {
   if (code === undefined)
@@ -68,6 +86,8 @@ function hintFor(code: string | undefined): string {
   if (code === '42P01' || code === '42703')
     return 'The store tables are missing or out of date: run `await store.migrate()` once at start-up.';
   if (code === '42501') return 'The database user lacks a privilege on the terra_ tables.';
+  if (code === '55P03' || code === '57014')
+    return "A lock wait or a statement took longer than the store's timeoutMs; the operation can be retried.";
   if (code.startsWith('08') || code.startsWith('57') || /^E[A-Z]+$/.test(code))
     return 'The connection to the database failed or was closed; the operation can be retried.';
   if (code === '53300') return 'The database has no free connections: lower the pool size or raise max_connections.';
@@ -98,14 +118,31 @@ export class TerraStoreError extends TerraError {
   readonly table: string | undefined;
   /** The constraint the database named, when it named one. */
   readonly constraint: string | undefined;
+  /**
+   * Whether the failure may pass by itself (the database unreachable, restarting or locked, a
+   * timeout, a conflict): the webhook handler answers such a failure 503 with `Retry-After`.
+   */
+  readonly retryable: boolean;
 
   constructor(
     operation: ConnectionStoreOperation,
-    details: { code?: string | undefined; table?: string | undefined; constraint?: string | undefined } = {},
+    details: {
+      code?: string | undefined;
+      table?: string | undefined;
+      constraint?: string | undefined;
+      /** Set when the store gave up waiting after this many milliseconds (its `timeoutMs`). */
+      timeoutMs?: number | undefined;
+    } = {},
   ) {
-    const { code, table, constraint } = details;
+    const { table, constraint, timeoutMs } = details;
+    const code = timeoutMs === undefined ? details.code : 'ETIMEDOUT';
     const name = code ? (CODES[code] ?? CLASSES[code.slice(0, 2)]) : undefined;
-    const what = code ? `the database answered ${code}${name ? ` (${name})` : ''}` : 'the database call failed';
+    const what =
+      timeoutMs !== undefined
+        ? `the database did not answer within ${timeoutMs} ms (the store's timeoutMs)`
+        : code
+          ? `the database answered ${code}${name ? ` (${name})` : ''}`
+          : 'the database call failed';
     const where = [table ? `table ${table}` : '', constraint ? `constraint ${constraint}` : '']
       .filter(Boolean)
       .join(', ');
@@ -114,6 +151,7 @@ export class TerraStoreError extends TerraError {
     this.code = code;
     this.table = table;
     this.constraint = constraint;
+    this.retryable = isTransient(code);
   }
 }
 

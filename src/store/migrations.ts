@@ -133,5 +133,5 @@ export function migrate(runner: Runner): Promise<MigrateResult> {
       applied.push(migration.version);
     }
     return { from, to: Math.max(from, SCHEMA_VERSION), applied };
-  });
+  }, false);
 }

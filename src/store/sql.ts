@@ -34,6 +34,18 @@ export const BEGIN = 'BEGIN';
 export const COMMIT = 'COMMIT';
 export const ROLLBACK = 'ROLLBACK';
 
+/**
+ * BEGIN with the transaction's own `statement_timeout` and `lock_timeout`: three statements in one
+ * simple query, one round trip. `ms` is a whole number the store checked, never a caller's text.
+ */
+export function beginWithTimeouts(ms: number): string {
+  const value = String(Math.max(1, Math.trunc(ms)));
+  return `BEGIN; SET LOCAL statement_timeout = ${value}; SET LOCAL lock_timeout = ${value}`;
+}
+
+/** $1 name: whether this session has a prepared statement of that name (PGlite, see `database.ts`). */
+export const SELECT_PREPARED = 'SELECT 1 FROM pg_prepared_statements WHERE name = $1::text';
+
 // ------------------------------------------------------------------------------------------------
 // Migrations
 
@@ -159,8 +171,16 @@ export const DELETE_SUPERSEDED_SCOPES = `DELETE FROM terra_scope_changes WHERE t
   (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND scopes IS NOT NULL)`;
 
 /**
- * The whole of a simple delivery (at most one connection, no scope change) as one statement: the
- * delivery's record, and only if it is new, its writes. One round trip, atomic without BEGIN.
+ * $1 terra user id: `SELECT_SCOPE_FACTS`, deleting on the way the facts older than the newest full
+ * list (both see one snapshot, and the two sets are disjoint). One round trip instead of two.
+ */
+export const SELECT_AND_PRUNE_SCOPE_FACTS = `WITH pruned AS (${DELETE_SUPERSEDED_SCOPES})
+${SELECT_SCOPE_FACTS}`;
+
+/**
+ * The whole of a simple delivery (at most one connection) as one statement: the delivery's record,
+ * and only if it is new, its writes. One round trip, atomic without BEGIN. With a scope change, its
+ * fact is written too, and `apply.ts` then recomputes the scopes in the same transaction.
  */
 export function applyInOneStatement(
   plan: Plan,
@@ -175,6 +195,12 @@ export function applyInOneStatement(
   if (extra !== undefined) parts.push(`x AS (${extra(params, fresh)})`);
   const write = plan.writes[0];
   if (write !== undefined) parts.push(`c AS (${upsertConnection(params, write, fresh)} RETURNING 1)`);
+  const scopes = write?.scopes ?? null;
+  if (write !== undefined && scopes !== null) {
+    const full = 'full' in scopes;
+    parts.push(`s AS (INSERT INTO terra_scope_changes (terra_user_id, changed_at, scopes, scopes_added, scopes_removed)
+SELECT ${params.add(write.terraUserId, 'varchar')}, ${params.add(iso(write.at), 'timestamptz')}, ${params.add(full ? scopes.full : null, 'text[]')}, ${params.add(full ? null : scopes.added, 'text[]')}, ${params.add(full ? null : scopes.removed, 'text[]')} WHERE ${fresh})`);
+  }
   if (plan.largeRequest !== null) {
     if (countsChunks(plan.largeRequest)) parts.push(`k AS (${insertChunk(params, plan.largeRequest, fresh)})`);
     parts.push(`l AS (${upsertLargeRequest(params, plan.largeRequest, fresh)})`);

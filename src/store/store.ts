@@ -15,22 +15,67 @@ import { createRunner } from './database.js';
 import { deliveryQueue } from './deliveries/queue.js';
 import { reconcile } from './deliveries/reconcile.js';
 import { deliveryHealth, getDelivery, listDeliveries, recoverDeliveries, replayDelivery } from './deliveries/replay.js';
-import { type ConnectionStoreOperation, toStoreError } from './errors.js';
+import { type ConnectionStoreOperation, TerraStoreError, toStoreError } from './errors.js';
 import { expectRequest } from './large-requests.js';
 import { migrate } from './migrations.js';
+import { lockDataDir } from './pglite-lock.js';
 import { autoPruner, prune } from './prune.js';
 import { connectionsFor, connectionsWithStatus, getConnection, largeRequest } from './queries.js';
 import type { ConnectionStore, ConnectionStoreOptions } from './types.js';
 
 const DEFAULT_RETENTION_MS = 7 * DAY_MS;
+/** How long a store call waits for the database by default: well inside Terra's delivery timeout. */
+export const DEFAULT_STORE_TIMEOUT_MS = 5000;
 
-/** Runs `body`, turning any failure (a synchronous throw included) into a typed rejection. */
-async function guard<T>(operation: ConnectionStoreOperation, body: () => Promise<T>): Promise<T> {
+/**
+ * Runs `body` within `timeoutMs`, turning any failure (a synchronous throw included) into a typed
+ * rejection. The timer bounds every wait the driver itself does not: a pool with no free client, an
+ * unreachable host, a connection queued behind a stuck one. What the database was doing goes on
+ * (PostgreSQL's own `statement_timeout` ends it in a transaction); its outcome is no longer awaited.
+ */
+async function guard<T>(
+  operation: ConnectionStoreOperation,
+  timeoutMs: number,
+  claimed: () => Promise<void>,
+  body: () => Promise<T>,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await body();
+    await claimed();
+    const work = body();
+    const expired = new Promise<never>((_, reject) => {
+      if (Number.isFinite(timeoutMs))
+        timer = setTimeout(() => reject(new TerraStoreError(operation, { timeoutMs })), timeoutMs);
+    });
+    // A late failure of the abandoned work must not become an unhandled rejection.
+    work.catch(() => undefined);
+    return await (Number.isFinite(timeoutMs) ? Promise.race([work, expired]) : work);
   } catch (error) {
     throw error instanceof TerraError ? error : toStoreError(operation, error);
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/**
+ * Claims a PGlite data directory for this process (see `pglite-lock.ts`): now when it exists, else
+ * once PGlite has made it, before the first operation.
+ */
+function claimDataDir(dir: string | undefined, db: unknown): () => Promise<void> {
+  const done = async () => undefined;
+  if (dir === undefined || lockDataDir(dir, db as object)) return done;
+  let pending: Promise<void> | undefined;
+  let settled = false;
+  return () => {
+    if (settled) return done();
+    pending ??= (async () => {
+      const ready = (db as { waitReady?: unknown }).waitReady;
+      if (ready instanceof Promise) await ready;
+      lockDataDir(dir, db as object);
+      settled = true;
+    })();
+    return pending;
+  };
 }
 
 /**
@@ -47,7 +92,9 @@ async function guard<T>(operation: ConnectionStoreOperation, body: () => Promise
  * await store.apply(delivery.getParsedResponse(), delivery); // delivery: a verified TerraWebhookResponse
  * console.log(await store.connectionsFor('person-1'));
  * ```
- * @throws {@link TerraConfigurationError} when `db` is none of the accepted kinds, or an option is unusable.
+ * @throws {@link TerraConfigurationError} when `db` is none of the accepted kinds, or an option is unusable,
+ *   or `db` is a PGlite whose data directory another live process uses (each call rejects with it
+ *   instead when the directory did not exist yet).
  */
 export function createConnectionStore(options: ConnectionStoreOptions): ConnectionStore {
   return composeConnectionStore(options);
@@ -59,38 +106,48 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
  */
 export function composeConnectionStore(options: ConnectionStoreOptions, extraWrites?: ExtraWrites): ConnectionStore {
   const checked = checkStoreOptions(options);
-  const runner = createRunner(checked.db);
+  const timeoutMs = checked.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  const runner = createRunner(checked.db, timeoutMs);
+  const claimed = claimDataDir(runner.dataDir, checked.db);
   const retentionMs = checked.retentionMs ?? DEFAULT_RETENTION_MS;
   const afterApply = checked.autoPrune === false ? undefined : autoPruner(runner, retentionMs);
   return {
     kind: runner.kind,
-    migrate: () => guard('migrate', () => migrate(runner)),
+    // Unbounded: a migration may rewrite a large table, and receivers starting together wait their turn.
+    migrate: () => guard('migrate', Number.POSITIVE_INFINITY, claimed, () => migrate(runner)),
     apply: (event, delivery) =>
-      guard('apply', async () => {
+      guard('apply', timeoutMs, claimed, async () => {
         const result = await applyEvent(runner, event, delivery, extraWrites);
         if (afterApply !== undefined && result.status === 'applied') await afterApply();
         return result;
       }),
-    markHandled: (traceId) => guard('markHandled', () => markHandled(runner, traceId)),
-    markFailed: (traceId) => guard('markFailed', () => markFailed(runner, traceId)),
-    getConnection: (terraUserId) => guard('getConnection', () => getConnection(runner, terraUserId)),
-    connectionsFor: (referenceId) => guard('connectionsFor', () => connectionsFor(runner, referenceId)),
+    markHandled: (traceId) => guard('markHandled', timeoutMs, claimed, () => markHandled(runner, traceId)),
+    markFailed: (traceId) => guard('markFailed', timeoutMs, claimed, () => markFailed(runner, traceId)),
+    getConnection: (terraUserId) =>
+      guard('getConnection', timeoutMs, claimed, () => getConnection(runner, terraUserId)),
+    connectionsFor: (referenceId) =>
+      guard('connectionsFor', timeoutMs, claimed, () => connectionsFor(runner, referenceId)),
     activeConnections: (listOptions) =>
-      guard('activeConnections', () => connectionsWithStatus(runner, 'active', listOptions, 'activeConnections')),
+      guard('activeConnections', timeoutMs, claimed, () =>
+        connectionsWithStatus(runner, 'active', listOptions, 'activeConnections'),
+      ),
     needingReconnect: (listOptions) =>
-      guard('needingReconnect', () =>
+      guard('needingReconnect', timeoutMs, claimed, () =>
         connectionsWithStatus(runner, 'needs_reconnect', listOptions, 'needingReconnect'),
       ),
-    largeRequest: (reference) => guard('largeRequest', () => largeRequest(runner, reference)),
+    largeRequest: (reference) => guard('largeRequest', timeoutMs, claimed, () => largeRequest(runner, reference)),
     expectRequest: (reference, expectOptions) =>
-      guard('expectRequest', () => expectRequest(runner, reference, expectOptions)),
-    prune: (pruneOptions) => guard('prune', () => prune(runner, pruneOptions, retentionMs)),
+      guard('expectRequest', timeoutMs, claimed, () => expectRequest(runner, reference, expectOptions)),
+    prune: (pruneOptions) => guard('prune', timeoutMs, claimed, () => prune(runner, pruneOptions, retentionMs)),
     deliveryQueue: deliveryQueue(runner),
-    deliveries: (listOptions) => guard('deliveries', () => listDeliveries(runner, listOptions)),
-    delivery: (traceId) => guard('delivery', () => getDelivery(runner, traceId)),
-    replay: (traceId) => guard('replay', () => replayDelivery(runner, traceId)),
-    recover: (recoverOptions) => guard('recover', () => recoverDeliveries(runner, recoverOptions)),
-    deliveryHealth: (healthOptions) => guard('deliveryHealth', () => deliveryHealth(runner, healthOptions)),
-    reconcile: (terra, reconcileOptions) => guard('reconcile', () => reconcile(runner, terra, reconcileOptions)),
+    deliveries: (listOptions) => guard('deliveries', timeoutMs, claimed, () => listDeliveries(runner, listOptions)),
+    delivery: (traceId) => guard('delivery', timeoutMs, claimed, () => getDelivery(runner, traceId)),
+    replay: (traceId) => guard('replay', timeoutMs, claimed, () => replayDelivery(runner, traceId)),
+    recover: (recoverOptions) => guard('recover', timeoutMs, claimed, () => recoverDeliveries(runner, recoverOptions)),
+    deliveryHealth: (healthOptions) =>
+      guard('deliveryHealth', timeoutMs, claimed, () => deliveryHealth(runner, healthOptions)),
+    // Reconcile pages through Terra's users: not bounded by the store's own time limit.
+    reconcile: (terra, reconcileOptions) =>
+      guard('reconcile', Number.POSITIVE_INFINITY, claimed, () => reconcile(runner, terra, reconcileOptions)),
   };
 }

@@ -28,6 +28,14 @@ export interface ConnectionStoreOptions {
    * time (default `true`). With `false`, call {@link ConnectionStore.prune} yourself.
    */
   autoPrune?: boolean | undefined;
+  /**
+   * The longest any store call (other than `migrate`) waits for the database, in milliseconds
+   * (default 5,000): for a free pool client, a connection, a lock or a statement. Past it the call
+   * rejects with a `TerraStoreError` whose `retryable` is `true`, and the webhook handler answers 503
+   * with `Retry-After`, so Terra sends the delivery again. On `pg`, each transaction also gets it as
+   * its `statement_timeout` and `lock_timeout` (`SET LOCAL`), so the server stops waiting too.
+   */
+  timeoutMs?: number | undefined;
 }
 
 /** The delivery headers `apply` needs. A `TerraWebhookResponse` has them all. */

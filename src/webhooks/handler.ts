@@ -73,7 +73,8 @@ export type WebhookErrorPhase =
   /** Your listener threw: answered 500 so Terra retries, or it failed after the deadline's 200. */
   | 'handler'
   /**
-   * The `store` failed: applying the event (answered 500 so Terra retries; listeners not run), or
+   * The `store` failed: applying the event (answered 503 with `Retry-After` when the store is down,
+   * locked or slow, its error's `retryable` being `true`, else 500; Terra retries both; listeners not run), or
    * marking it handled after the listeners completed (answered 200: a retry would run them again).
    * An event the store refuses as unusable is answered 200, since a retry cannot help.
    */
@@ -192,7 +193,9 @@ export interface WebhookHandlerOptions extends DurableOptions {
    * `createConnectionStore({ db })` from `terra-sdk/connections`. It records the delivery's trace id in
    * the same transaction as the event's effect, so a delivery seen before and handled is answered 200
    * without running the listeners again, and one whose listeners failed runs them again without
-   * applying the event twice. When the store fails, the delivery is answered 500 so Terra retries.
+   * applying the event twice. When the store fails, the delivery is answered 500 so Terra retries, or
+   * 503 with `Retry-After` when the failure may pass by itself (its error's `retryable` is `true`:
+   * the connection store's `TerraStoreError` for a timeout, a lost connection or a lock wait).
    */
   store?: WebhookStore | undefined;
   /**

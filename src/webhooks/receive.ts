@@ -85,6 +85,10 @@ function loadOf(handler: WebhookHandler): Load {
 
 const overloaded = (message: string) => new TerraWebhookRequestError('overloaded', 503, message);
 
+/** A store failure that may pass by itself: `retryable: true`, as on the connection store's `TerraStoreError`. */
+const isRetryable = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === true;
+
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   (typeof value === 'object' || typeof value === 'function') &&
   value !== null &&
@@ -262,10 +266,14 @@ export async function answerWebhook(
             : RECEIVED;
         traceId = result.traceId;
       } catch (error) {
-        // An event the store cannot use will not become usable on a retry; anything else may.
-        const status = error instanceof TerraInvalidArgumentError ? 200 : 500;
+        // An event the store cannot use will not become usable on a retry; a store that is down, locked
+        // or slow (`retryable`) is answered 503 with Retry-After, so Terra sends it again later.
+        const status = error instanceof TerraInvalidArgumentError ? 200 : isRetryable(error) ? 503 : 500;
         failed(error, 'store', status, body);
-        return status === 200 ? RECEIVED : answer(500, 'store_failed');
+        if (status === 200) return RECEIVED;
+        return status === 503
+          ? answer(503, 'store_unavailable', { 'retry-after': String(OVERLOADED_RETRY_AFTER_SECONDS) })
+          : answer(500, 'store_failed');
       }
       if (traceId !== undefined) {
         const id = traceId;

@@ -118,8 +118,17 @@ describeEngines('store errors', (engine: EngineName) => {
     ['an empty reference', { reference: ' ' }, /delivery\.reference/],
     ['a reference of 300 characters', { reference: `${'r'.repeat(300)}:chunk:1` }, /delivery\.reference is 300/],
     ['an ordering timestamp as a string', { orderingTimestamp: '1700000000000' }, /unix milliseconds.*got a string/],
-    ['a NaN ordering timestamp', { orderingTimestamp: Number.NaN }, /got NaN/],
+    ['a NaN ordering timestamp', { orderingTimestamp: Number.NaN }, /got a header that is not a number/],
     ['a negative ordering timestamp', { orderingTimestamp: -1 }, /got -1/],
+    // Past 9999-12-31 toISOString writes a signed six-digit year that PostgreSQL refuses (a 500 loop before).
+    [
+      'an ordering timestamp past year 9999',
+      { orderingTimestamp: 253_402_300_800_000 },
+      /year 9999.*got 253402300800000/,
+    ],
+    ['the largest date JavaScript has', { orderingTimestamp: 8.64e15 }, /year 9999/],
+    ['a trace id with a NUL', { traceId: 'trace\u0000x' }, /delivery\.traceId.*without NUL/],
+    ['a trace id with a lone surrogate', { traceId: 'trace\uD800x' }, /delivery\.traceId.*without NUL/],
   ])('apply rejects a delivery with %s', async (_, delivery, message) => {
     const error = await rejection(db.store.apply({ type: 'deauth', user } as never, delivery as never));
     expect(error).toBeInstanceOf(TerraInvalidArgumentError);
@@ -350,7 +359,7 @@ describe.skipIf(!postgresUrl)('PostgreSQL connection failures', () => {
         const client = await pool.connect();
         return {
           query: (text: string, params?: unknown[]) =>
-            text.startsWith('INSERT INTO terra_deliveries')
+            /^(WITH d AS \()?INSERT INTO terra_deliveries/.test(text)
               ? Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))
               : client.query(text, params),
           release: (error?: Error | boolean) => {
