@@ -44,4 +44,5 @@ export type {
   LargeRequestProgress,
   MigrateResult,
   PruneResult,
+  StoreStreamCursor,
 } from './types.js';

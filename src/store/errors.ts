@@ -11,7 +11,8 @@ export type ConnectionStoreOperation =
   | 'needingReconnect'
   | 'largeRequest'
   | 'expectRequest'
-  | 'prune';
+  | 'prune'
+  | 'streamCursor';
 
 /** Names of the SQLSTATE codes and classes the store explains, from PostgreSQL's appendix A. */
 const CODES: Record<string, string> = {

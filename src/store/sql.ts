@@ -239,3 +239,17 @@ RETURNING 1`;
 export const PRUNE_LARGE_REQUESTS = `DELETE FROM terra_large_requests WHERE reference IN
   (SELECT reference FROM terra_large_requests WHERE updated_at < $1::timestamptz ORDER BY updated_at LIMIT $2::integer)
 RETURNING 1`;
+
+// ------------------------------------------------------------------------------------------------
+// Stream cursors (a streaming consumer's last seq, by consumer name)
+
+/** $1 consumer name: its cursor as decimal digits, exact past 2^53. */
+export const SELECT_STREAM_CURSOR = 'SELECT seq::text AS seq FROM terra_stream_cursors WHERE name = $1::text';
+
+/**
+ * $1 consumer name, $2 seq (decimal digits): saves the cursor, never moving it backwards (a late or
+ * concurrent save of an older seq keeps the newer one).
+ */
+export const UPSERT_STREAM_CURSOR = `INSERT INTO terra_stream_cursors AS c (name, seq, updated_at)
+VALUES ($1::text, $2::numeric, now())
+ON CONFLICT (name) DO UPDATE SET seq = GREATEST(c.seq, EXCLUDED.seq), updated_at = now()`;

@@ -17,6 +17,7 @@ import { expectRequest } from './large-requests.js';
 import { migrate } from './migrations.js';
 import { autoPruner, prune } from './prune.js';
 import { connectionsFor, connectionsWithStatus, getConnection, largeRequest } from './queries.js';
+import { streamCursor } from './stream-cursors.js';
 import type { ConnectionStore, ConnectionStoreOptions } from './types.js';
 
 const DEFAULT_RETENTION_MS = 7 * DAY_MS;
@@ -73,5 +74,6 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
     expectRequest: (reference, expectOptions) =>
       guard('expectRequest', () => expectRequest(runner, reference, expectOptions)),
     prune: (pruneOptions) => guard('prune', () => prune(runner, pruneOptions, retentionMs)),
+    streamCursor: (name) => streamCursor(runner, name, guard),
   };
 }

@@ -4,7 +4,11 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createConnectionStore, SCHEMA_VERSION } from '../../src/store/connections.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
+
+/** Every migration's version, in order. */
+const ALL = MIGRATIONS.map((migration) => migration.version);
 
 interface Column {
   column_name: string;
@@ -31,7 +35,7 @@ describeEngines('migrate', (engine: EngineName) => {
     );
 
   it("creates the guide's terra_connections with its columns and indexes, then does nothing", async () => {
-    expect(await db.store.migrate()).toEqual({ from: 0, to: SCHEMA_VERSION, applied: [1] });
+    expect(await db.store.migrate()).toEqual({ from: 0, to: SCHEMA_VERSION, applied: ALL });
     expect(await db.store.migrate()).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION, applied: [] });
     const cols = Object.fromEntries((await columns('terra_connections')).map((c) => [c.column_name, c]));
     expect(Object.keys(cols)).toEqual([
@@ -92,6 +96,7 @@ describeEngines('migrate', (engine: EngineName) => {
       'terra_large_requests',
       'terra_migrations',
       'terra_scope_changes',
+      'terra_stream_cursors',
     ]);
   });
 
@@ -102,9 +107,11 @@ describeEngines('migrate', (engine: EngineName) => {
         ? Array.from({ length: 4 }, () => createConnectionStore({ db: db.pool(1) }))
         : Array.from({ length: 4 }, () => db.store);
     const results = await Promise.all(stores.map((s) => s.migrate()));
-    expect(results.filter((r) => r.applied.length > 0)).toEqual([{ from: 0, to: SCHEMA_VERSION, applied: [1] }]);
+    expect(results.filter((r) => r.applied.length > 0)).toEqual([{ from: 0, to: SCHEMA_VERSION, applied: ALL }]);
     expect(results.filter((r) => r.applied.length === 0)).toHaveLength(3);
-    expect(await db.sql('SELECT version FROM terra_migrations')).toEqual([{ version: 1 }]);
+    expect(await db.sql('SELECT version FROM terra_migrations ORDER BY version')).toEqual(
+      ALL.map((version) => ({ version })),
+    );
   });
 
   it("adopts an app's own copy of the guide's table, keeping its rows and foreign key", async () => {
@@ -126,7 +133,7 @@ describeEngines('migrate', (engine: EngineName) => {
     await db.sql(
       "INSERT INTO terra_connections (user_id, terra_user_id, provider, reference_id) VALUES (1, 'existing', 'FITBIT', 'person-1')",
     );
-    expect((await db.store.migrate()).applied).toEqual([1]);
+    expect((await db.store.migrate()).applied).toEqual(ALL);
     await db.store.apply(
       { type: 'deauth', user: { user_id: 'existing', provider: 'FITBIT', reference_id: 'person-1' } } as never,
       { traceId: 't1', orderingTimestamp: Date.UTC(2026, 0, 2) },
