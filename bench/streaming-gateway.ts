@@ -3,7 +3,7 @@
  * share a thread with the clients measured. Told `{ burst: n }` over IPC, it dispatches n frames and
  * answers `{ sent: n }`.
  */
-import { startStreamingGateway } from '../src/sandbox/streaming/index.js';
+import { startStreamingGateway } from 'terra-sdk/sandbox';
 
 const gateway = await startStreamingGateway({ heartbeatIntervalMs: 60_000, historySize: 1_000 });
 const send = (message: unknown) => process.send?.(message);

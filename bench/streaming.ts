@@ -4,14 +4,13 @@
  * `JSON.parse`s the same frames from the same local gateway. The gateway runs in a child process;
  * each round sends the same burst to one client, then the other, alternating; medians.
  *
- * Imports the sources (through tsx), since the streaming entry is not in the built package yet.
+ * Measures the built package (`terra-sdk`, `terra-sdk/sandbox` from dist/), as the other benches:
+ * run `npm run build` first (`npm run bench` does).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Terra } from 'terra-sdk';
 import { WebSocket } from 'ws';
-import { Caller } from '../src/internal/caller.js';
-import { HttpClient } from '../src/internal/http.js';
-import { StreamingResource } from '../src/resources/streaming.js';
 
 export interface StreamingCost {
   frames: number;
@@ -73,9 +72,8 @@ async function bare(child: ChildProcess, url: string, socketUrl: string): Promis
 }
 
 async function sdk(child: ChildProcess, url: string): Promise<number> {
-  const http = new HttpClient({ baseUrl: url, devId: 'b', apiKey: 'b', timeout: 10_000, maxRetries: 0 });
-  const streaming = new StreamingResource({ caller: new Caller(http), streamingBaseUrl: url });
-  const stream = streaming.connect({ maxBufferedFrames: 50_000 });
+  const terra = new Terra({ devId: 'b', apiKey: 'b', streamingBaseUrl: url, timeoutMs: 10_000, maxRetries: 0 });
+  const stream = terra.streaming.connect({ maxBufferedFrames: 50_000 });
   let count = 0;
   let started = 0;
   const first = stream.next();
@@ -95,6 +93,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function measureStreamingCost(): Promise<StreamingCost> {
   const child = fork(fileURLToPath(new URL('./streaming-gateway.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
+    // The bench's tsconfig: `terra-sdk/...` resolves to dist/, not to src/.
+    env: { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {

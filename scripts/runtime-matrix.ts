@@ -2,7 +2,9 @@
  * Runtime matrix: the packed package, installed as a user would, on every runtime the SDK supports.
  * On each, one client call against a local Terra on loopback, and a signed webhook verified and
  * parsed with `terra-sdk/webhooks` (signed here with node:crypto, and signed and verified again
- * inside the runtime with Web Crypto). Then `terra-sdk/webhooks` is bundled for the browser and for
+ * inside the runtime with Web Crypto). On every runtime but workerd, `terra.streaming.connect()`
+ * also reads a few frames in order from the sandbox's streaming gateway (the runtime's global
+ * WebSocket; `ws` on Node 20). Then `terra-sdk/webhooks` is bundled for the browser and for
  * a neutral platform, which must succeed with no Node built-in.
  *
  *   npm run build && npm run check:runtimes
@@ -19,7 +21,7 @@ import { build } from 'esbuild';
 import { startSandbox } from '../src/sandbox/index.js';
 import { fixtures } from '../src/testing/fixtures/index.js';
 import { bundle } from './lib/bundle.js';
-import { fail, packAndInstall, root } from './lib/package.js';
+import { devVersion, fail, packAndInstall, root } from './lib/package.js';
 
 const exec = promisify(execFile);
 const API_KEY = 'matrix-key';
@@ -29,7 +31,11 @@ const SECRET = 'matrix-webhook-secret';
 // The Terra sandbox on loopback, and one connected user to read.
 const sandbox = await startSandbox({ apiKey: API_KEY, devId: DEV_ID });
 const user = sandbox.emulator.connect({ provider: 'GARMIN', referenceId: 'matrix' });
-const { baseUrl } = sandbox;
+const { baseUrl, streamingBaseUrl } = sandbox;
+// Frames for the streaming check: each runtime's consumer starts from seq 0 and gets them by REPLAY.
+const STREAM_FRAMES = 5;
+(await sandbox.streaming()).dispatchMany(STREAM_FRAMES, { userId: user.user_id, type: 'heart_rate' });
+const STREAM_EXPECTED = Array.from({ length: STREAM_FRAMES }, (_, i) => String(i + 1)).join(',');
 
 // A realistic event, signed here with node:crypto, independently of the SDK.
 const event = { type: 'activity', user, data: [fixtures.activity({ samples: 600, seed: 3 })], version: '2022-03-16' };
@@ -57,15 +63,48 @@ export async function probe(baseUrl) {
 }
 `;
 
-const consumer = packAndInstall();
-const results: { runtime: string; version: string; client: string; webhook: string; error?: string }[] = [];
+/** The streaming probe: a consumer from the built package, on the runtime's WebSocket. */
+const streamProbe = `
+import { Terra } from 'terra-sdk';
+
+export async function streamProbe(streamingBaseUrl) {
+  const terra = new Terra({ apiKey: ${JSON.stringify(API_KEY)}, devId: ${JSON.stringify(DEV_ID)}, streamingBaseUrl, maxRetries: 0 });
+  const stream = terra.streaming.connect({ after: '0', quietReplayDelayMs: 50 });
+  const timer = setTimeout(() => stream.close(), 30000);
+  const seqs = [];
+  try {
+    for await (const item of stream) {
+      seqs.push(item.seq);
+      if (seqs.length === ${STREAM_FRAMES}) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return seqs.join(',');
+}
+`;
+
+// ws: the WebSocket of Node 20, which has no global one (an optional peer of the package).
+const consumer = packAndInstall([devVersion('ws')]);
+const results: {
+  runtime: string;
+  version: string;
+  client: string;
+  webhook: string;
+  stream?: string | undefined;
+  error?: string;
+}[] = [];
 try {
   writeFileSync(join(consumer.dir, 'probe.mjs'), probe);
+  writeFileSync(join(consumer.dir, 'stream-probe.mjs'), streamProbe);
   writeFileSync(
     join(consumer.dir, 'run.mjs'),
     `import { probe } from './probe.mjs';
+import { streamProbe } from './stream-probe.mjs';
 const version = globalThis.Deno ? 'deno ' + Deno.version.deno : globalThis.Bun ? 'bun ' + Bun.version : 'node ' + process.version;
-console.log(JSON.stringify({ version, ...(await probe(${JSON.stringify(baseUrl)})) }));
+const result = await probe(${JSON.stringify(baseUrl)});
+const stream = await streamProbe(${JSON.stringify(streamingBaseUrl)});
+console.log(JSON.stringify({ version, ...result, stream }));
 `,
   );
 
@@ -95,8 +134,11 @@ export default { async fetch(request) {
 import { createRequire } from 'node:module';
 const { Miniflare } = createRequire(${JSON.stringify(`${root}/`)})('miniflare');
 const mf = new Miniflare({
-  modules: true,
-  script: readFileSync(new URL('./worker.mjs', import.meta.url), 'utf8'),
+  // The bundle as one explicit module, as wrangler uploads it: miniflare's own module scan (modules:
+  // true) refuses the streaming loader's import(name) of ws, which never runs where WebSocket exists.
+  modules: [
+    { type: 'ESModule', path: 'worker.mjs', contents: readFileSync(new URL('./worker.mjs', import.meta.url), 'utf8') },
+  ],
   compatibilityDate: '2026-01-01',
   // The worker's own fetches (the client's) leave through Node, to reach the loopback server. The
   // request is rebuilt from plain values: miniflare's Request class is not Node's.
@@ -136,8 +178,16 @@ try {
         maxBuffer: 16 * 1024 * 1024,
       });
       const line = stdout.trim().split('\n').pop() ?? '';
-      const result = JSON.parse(line) as { version: string; client: string; webhook: string; roundTrip: boolean };
-      const ok = result.client === 'GARMIN' && result.webhook === 'activity x600' && result.roundTrip;
+      const result = JSON.parse(line) as {
+        version: string;
+        client: string;
+        webhook: string;
+        roundTrip: boolean;
+        stream?: string;
+      };
+      // workerd runs the client and webhook probe only (a Worker consumes no long-lived stream here).
+      const streamed = runtime.startsWith('workerd') || result.stream === STREAM_EXPECTED;
+      const ok = result.client === 'GARMIN' && result.webhook === 'activity x600' && result.roundTrip && streamed;
       results.push({ runtime, ...result, ...(ok ? {} : { error: `unexpected result ${line}` }) });
     } catch (error) {
       const e = error as { stderr?: string; message?: string };
@@ -172,11 +222,11 @@ for (const platform of ['browser', 'neutral'] as const) {
 }
 
 process.stdout.write(
-  '\nRuntime matrix (packed package; one client call on loopback; a signed webhook verified and parsed)\n\n',
+  '\nRuntime matrix (packed package; one client call on loopback; a signed webhook verified and parsed; a stream read in order)\n\n',
 );
 for (const r of results) {
   process.stdout.write(
-    `${r.error ? 'FAIL' : 'ok  '}  ${r.runtime.padEnd(20)} ${r.version.padEnd(28)} client: ${r.client.padEnd(7)} webhook: ${r.webhook}\n`,
+    `${r.error ? 'FAIL' : 'ok  '}  ${r.runtime.padEnd(20)} ${r.version.padEnd(28)} client: ${r.client.padEnd(7)} webhook: ${r.webhook}${r.stream === undefined ? '' : `  stream: ${r.stream}`}\n`,
   );
   if (r.error) process.stdout.write(`      ${r.error.replace(/\n/g, '\n      ')}\n`);
 }

@@ -29,7 +29,9 @@ Runs a local Terra API on 127.0.0.1 until you press Ctrl+C. Point your client at
 
   new Terra({ apiKey: 'any', devId: 'any', baseUrl: 'http://127.0.0.1:${DEFAULT_SANDBOX_PORT}/api/v2' })
 
-or set TERRA_BASE_URL. Any non-empty x-api-key and dev-id are accepted; requests without them get 401.
+or set TERRA_BASE_URL. It is also a local streaming gateway: set TERRA_STREAMING_BASE_URL to the URL it
+prints (the same origin: tokens at /auth/developer and /auth/user, the socket at /connect) and tail it
+with "terra-sdk stream"; streaming needs the ws package. Any non-empty x-api-key and dev-id are accepted; requests without them get 401.
 People connect through the widget and authentication pages it serves. Data is generated from the
 seed, the same for the same user and dates. With --webhook-url, every event Terra would send (auth,
 user_reauth, deauth, access_revoked, connection_error, permission_change, data, large-request
@@ -125,6 +127,9 @@ export async function sandbox(argv: readonly string[], io: CliIO): Promise<numbe
   }
   io.out(`Terra sandbox running on ${running.url}`);
   io.out(`  API base URL   ${running.baseUrl}   (the client's baseUrl, or TERRA_BASE_URL)`);
+  io.out(
+    `  Streaming      TERRA_STREAMING_BASE_URL=${running.streamingBaseUrl}   (the client's streamingBaseUrl; terra-sdk stream --url)`,
+  );
   io.out('  Credentials    any non-empty x-api-key and dev-id');
   io.out(
     webhookUrl === undefined

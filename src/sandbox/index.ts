@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import * as z from 'zod/mini';
 import { readRequestBody, sendWebResponse, toWebRequest } from '../adapters/node-io.js';
 import { TerraConfigurationError, TerraWebhookRequestError } from '../errors.js';
@@ -24,6 +25,7 @@ import {
 import { emulatorOptionsShape, TerraEmulator } from '../testing/emulator/index.js';
 import { CONTROL_PATH, control, loopbackHosts } from './control.js';
 import { type DeliveryAttempt, DeliveryQueue, type RetryOptions } from './delivery.js';
+import { createStreamingGateway, type MountableStreamingGateway } from './streaming/index.js';
 
 export { TerraConfigurationError, TerraInvalidArgumentError } from '../errors.js';
 export {
@@ -137,6 +139,18 @@ export interface Sandbox {
   readonly emulator: TerraEmulator;
   /** Every attempt to deliver a webhook so far, oldest first. */
   readonly attempts: readonly DeliveryAttempt[];
+  /**
+   * The streaming base URL, for `new Terra({ streamingBaseUrl })` or `TERRA_STREAMING_BASE_URL`: the
+   * sandbox's own URL, which serves the token endpoints (`/auth/developer`, `/auth/user`) and the
+   * socket (`/connect`) of the streaming gateway.
+   */
+  readonly streamingBaseUrl: string;
+  /**
+   * The streaming gateway, made on first use (the first token request, socket, or this call), to
+   * dispatch frames or inject faults in tests. Rejects with `TerraWebSocketUnavailableError` without
+   * the `ws` package; the rest of the sandbox works without it.
+   */
+  streaming(): Promise<MountableStreamingGateway>;
   /** Resolves once every webhook emitted so far was delivered or given up on. */
   idle(): Promise<void>;
   /** Stops the server and drops deliveries not yet made. */
@@ -144,6 +158,9 @@ export interface Sandbox {
 }
 
 const API_PATH = '/api/v2';
+/** The streaming gateway's HTTP paths, besides the socket's `/connect`. */
+const STREAMING_PATHS: ReadonlySet<string> = new Set(['/auth/developer', '/auth/user']);
+const STREAMING_SOCKET_PATH = '/connect';
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -228,8 +245,61 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let emulator: TerraEmulator | undefined;
   // Set once the port is known; the emulator (and so the control API) starts after it.
   let controlHosts: ReadonlySet<string> = new Set();
+  // The gateway (and `ws` with it) is loaded on its first use only: without `ws`, the sandbox runs
+  // without streaming and says so once.
+  let gateway: Promise<MountableStreamingGateway> | undefined;
+  let warned = false;
+  const streaming = (): Promise<MountableStreamingGateway> => {
+    gateway ??= createStreamingGateway({ apiKey, devId });
+    return gateway;
+  };
+  const streamingOrWarn = (): Promise<MountableStreamingGateway | undefined> =>
+    streaming().catch((error: unknown) => {
+      if (!warned) {
+        warned = true;
+        process.emitWarning(
+          `The sandbox runs without streaming: ${error instanceof Error ? error.message : String(error)}`,
+          'TerraSandboxWarning',
+        );
+      }
+      return undefined;
+    });
   const server = createServer((req, res) => {
-    void answer(req, res);
+    const path = (req.url ?? '/').split('?')[0] as string;
+    if (STREAMING_PATHS.has(path)) void answerStreaming(req, res);
+    else void answer(req, res);
+  });
+  const answerStreaming = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] as string;
+    const mounted = await streamingOrWarn();
+    let status = 501;
+    if (mounted === undefined) {
+      req.resume();
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ status: 'error', message: 'streaming is unavailable: install the ws package to use it' }),
+      );
+    } else {
+      mounted.handleRequest(req, res);
+      status = res.statusCode;
+    }
+    try {
+      onRequest?.({ method: req.method ?? 'POST', path, status });
+    } catch {
+      // A listener's failure must not break the server.
+    }
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '/').split('?')[0] as string;
+    if (path !== STREAMING_SOCKET_PATH) {
+      socket.destroy();
+      return;
+    }
+    void streamingOrWarn().then((mounted) => {
+      if (mounted === undefined || !mounted.handleUpgrade(req, socket, head)) {
+        socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      }
+    });
   });
   const answer = async (req: IncomingMessage, res: ServerResponse) => {
     let status = 500;
@@ -310,14 +380,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port: boundPort,
     emulator: running,
     attempts,
+    streamingBaseUrl: url,
+    streaming,
     idle: () => queue?.idle() ?? Promise.resolve(),
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
         clearInterval(ticker);
         queue?.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+        const mounted = gateway === undefined ? undefined : await gateway.catch(() => undefined);
+        await mounted?.closeSockets();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
       return closing;
     },
   };

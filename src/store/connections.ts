@@ -58,4 +58,5 @@ export type {
   LargeRequestProgress,
   MigrateResult,
   PruneResult,
+  StoreStreamCursor,
 } from './types.js';

@@ -25,7 +25,9 @@ export type ConnectionStoreOperation =
   | 'replay'
   | 'recover'
   | 'deliveryHealth'
-  | 'reconcile';
+  | 'reconcile'
+  // Stream cursors.
+  | 'streamCursor';
 
 /** Names of the SQLSTATE codes and classes the store explains, from PostgreSQL's appendix A. */
 const CODES: Record<string, string> = {

@@ -105,6 +105,19 @@ export const MIGRATIONS: readonly Migration[] = [
   DURABLE_DELIVERIES_MIGRATION,
   // The data store's tables (src/store/data/schema.ts).
   DATA_MIGRATION,
+  {
+    version: 6,
+    description: 'terra_stream_cursors',
+    statements: [
+      // A streaming consumer's cursor, one row per consumer name. NUMERIC(20, 0) holds every int64
+      // seq exactly (a JavaScript number would not past 2^53).
+      `CREATE TABLE IF NOT EXISTS terra_stream_cursors (
+        name VARCHAR(255) PRIMARY KEY,
+        seq NUMERIC(20, 0) NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
 ];
 
 /** The newest schema version this version of the SDK knows. */

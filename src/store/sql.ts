@@ -328,3 +328,17 @@ export const PRUNE_LARGE_REQUESTS = `WITH gone AS (DELETE FROM terra_large_reque
 RETURNING reference),
 chunks AS (DELETE FROM terra_large_request_chunks WHERE reference IN (SELECT reference FROM gone))
 SELECT 1 FROM gone`;
+
+// ------------------------------------------------------------------------------------------------
+// Stream cursors (a streaming consumer's last seq, by consumer name)
+
+/** $1 consumer name: its cursor as decimal digits, exact past 2^53. */
+export const SELECT_STREAM_CURSOR = 'SELECT seq::text AS seq FROM terra_stream_cursors WHERE name = $1::text';
+
+/**
+ * $1 consumer name, $2 seq (decimal digits): saves the cursor, never moving it backwards (a late or
+ * concurrent save of an older seq keeps the newer one).
+ */
+export const UPSERT_STREAM_CURSOR = `INSERT INTO terra_stream_cursors AS c (name, seq, updated_at)
+VALUES ($1::text, $2::numeric, now())
+ON CONFLICT (name) DO UPDATE SET seq = GREATEST(c.seq, EXCLUDED.seq), updated_at = now()`;

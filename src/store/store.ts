@@ -21,6 +21,7 @@ import { migrate } from './migrations.js';
 import { lockDataDir } from './pglite-lock.js';
 import { autoPruner, prune } from './prune.js';
 import { connectionsFor, connectionsWithStatus, getConnection, largeRequest } from './queries.js';
+import { streamCursor } from './stream-cursors.js';
 import type { ConnectionStore, ConnectionStoreOptions } from './types.js';
 
 const DEFAULT_RETENTION_MS = 7 * DAY_MS;
@@ -149,5 +150,6 @@ export function composeConnectionStore(options: ConnectionStoreOptions, extraWri
     // Reconcile pages through Terra's users: not bounded by the store's own time limit.
     reconcile: (terra, reconcileOptions) =>
       guard('reconcile', Number.POSITIVE_INFINITY, claimed, () => reconcile(runner, terra, reconcileOptions)),
+    streamCursor: (name) => streamCursor(runner, name, (operation, body) => guard(operation, timeoutMs, claimed, body)),
   };
 }

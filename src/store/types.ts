@@ -225,4 +225,26 @@ export interface ConnectionStore {
    * nothing and changes nothing.
    */
   reconcile(terra: ReconcileSource, options?: { fix?: boolean | undefined }): Promise<ReconcileReport>;
+  /**
+   * The durable cursor of the streaming consumer called `name` (a row of `terra_stream_cursors`),
+   * to pass as `terra.streaming.connect({ cursorStore })`: a consumer restarted after a crash resumes
+   * after the last item it finished. `set` never moves the cursor backwards.
+   *
+   * @example
+   * ```ts
+   * for await (const item of terra.streaming.connect({ cursorStore: store.streamCursor('main') })) {
+   *   await handle(item);
+   * }
+   * ```
+   * @throws {@link TerraInvalidArgumentError} for a name that is not a non-empty string of at most 255 characters.
+   */
+  streamCursor(name: string): StoreStreamCursor;
+}
+
+/** A stream cursor kept in the store: a `cursorStore` for `terra.streaming.connect()`. */
+export interface StoreStreamCursor {
+  /** The saved `seq` (decimal digits, exact past 2^53), or `undefined` when none is saved yet. */
+  get(): Promise<string | undefined>;
+  /** Saves `seq` unless the saved one is higher. */
+  set(seq: string): Promise<void>;
 }

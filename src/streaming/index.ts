@@ -4,15 +4,13 @@
  *
  * @packageDocumentation
  */
+export { TerraStream } from './consumer.js';
 export {
   DEFAULT_MAX_BUFFERED_FRAMES,
-  MAX_CONSUMER_LIMIT_CLOSES,
-  MAX_TOKEN_REFUSALS,
   type StreamConnectOptions,
   type StreamStats,
   type StreamWarning,
-  TerraStream,
-} from './consumer.js';
+} from './consumer-options.js';
 export { createMemoryCursorStore, MemoryCursorStore, type StreamCursorStore } from './cursor.js';
 export {
   TerraStreamConsumerLimitError,
@@ -39,4 +37,5 @@ export {
   StreamRole,
   toSeq,
 } from './protocol.js';
+export { MAX_CONSUMER_LIMIT_CLOSES, MAX_TOKEN_REFUSALS } from './reconnect.js';
 export { DEFAULT_STREAMING_BASE_URL, resolveStreamingBaseUrl, streamingSocketUrl } from './url.js';

@@ -100,6 +100,7 @@ describeEngines('migrate', (engine: EngineName) => {
       'terra_migrations',
       'terra_records',
       'terra_scope_changes',
+      'terra_stream_cursors',
     ]);
   });
 
