@@ -186,7 +186,17 @@ function literal(value: unknown): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return value.length === 0 ? "'{}'" : `ARRAY[${value.map(literal).join(', ')}]`;
+  // Bytes (a durable delivery's body) as a bytea hex literal: never through String(), which would
+  // give the decimal list of the bytes.
+  if (value instanceof Uint8Array) return `'\\x${bytesToHex(value)}'::bytea`;
   return `E'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** Lowercase hex of `bytes`. */
+function bytesToHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }
 
 /** SQLSTATE of `EXECUTE` on a prepared statement the session no longer has. */

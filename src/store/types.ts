@@ -7,7 +7,7 @@ import type { TerraWebhookEvent } from '../webhooks/events.js';
 import type { DeliveryQueue } from '../webhooks/queue.js';
 import type { ConnectionStoreDatabase, DatabaseKind } from './database.js';
 import type { ReconcileReport, ReconcileSource } from './deliveries/reconcile.js';
-import type { DeliveryHealthGap, DeliveryListOptions, DeliveryRow, RecoverOptions } from './deliveries/replay.js';
+import type { DeliveryHealthGap, DeliveryListOptions, DeliveryRow, RecoverOptions } from './deliveries/types.js';
 import type { LargeRequestRow, TerraConnectionRow } from './rows.js';
 
 /** Options of `createConnectionStore`. */
