@@ -22,6 +22,12 @@ const CHUNK = 64 * 1024;
 const HEADER_LIMIT = 64 * MIB;
 /** Growth allowed when one body is read and verified (it and its copy, and the answers). */
 const ADMITTED_LIMIT = 200 * MIB;
+/**
+ * The same without Content-Length: chunks are counted as they arrive, so up to `maxBytesInFlight`
+ * (64 MiB) is held at once, and on a loaded machine the collector lags behind it (202 MB seen once in
+ * CI). Still a fraction of the 838-1,521 MB the old code grew by.
+ */
+const ADMITTED_CHUNKED_LIMIT = 320 * MIB;
 
 interface Child {
   url: string;
@@ -94,7 +100,7 @@ describe.each(ADAPTERS)('%s adapter, a flood of 49 MiB bodies that cannot verify
   ];
   it.each(cases)('%s, %i at once (Content-Length: %s)', { timeout: 60_000 }, async (kind, count, declared) => {
     const refusedByHeader = kind !== 'a fresh signature that matches nothing';
-    const limit = refusedByHeader ? HEADER_LIMIT : ADMITTED_LIMIT;
+    const limit = refusedByHeader ? HEADER_LIMIT : declared ? ADMITTED_LIMIT : ADMITTED_CHUNKED_LIMIT;
     // A server of its own: memory a process once took is not given back, and would hide growth.
     const child = await startServer(adapter, children);
     // One small request first, as a server that has been up a while has had.
