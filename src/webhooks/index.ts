@@ -119,7 +119,12 @@ export type {
   DeliveryFailure,
   DeliveryQueue,
   DeliveryToRecord,
+  DurableErrorContext,
+  DurableHost,
+  DurableOutcome,
+  DurableSettings,
   DurableWebhookStore,
+  DurableWorker,
 } from './queue.js';
 export { OVERLOADED_RETRY_AFTER_SECONDS, type WaitUntil } from './receive.js';
 export { DEFAULT_S3_TIMEOUT_MS, type FetchS3PayloadOptions, fetchS3Payload } from './s3.js';

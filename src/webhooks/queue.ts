@@ -25,17 +25,27 @@ export interface DeliveryToRecord {
   /** The delivery headers as received: `x-terra-trace-id`, `terra-reference`, `x-terra-ordering-timestamp`. */
   readonly headers: Readonly<Record<string, string>>;
   /** Record it already leased to this worker (it works the delivery at once), or unleased when absent. */
-  readonly leaseTo?: { readonly workerId: string; readonly leaseMs: number } | undefined;
+  readonly leaseTo?:
+    | {
+        /** The worker that holds the lease. */
+        readonly workerId: string;
+        /** The lease's length, in milliseconds. */
+        readonly leaseMs: number;
+      }
+    | undefined;
 }
 
 /** A recorded delivery claimed by a worker. */
 export interface ClaimedDelivery {
+  /** `X-Terra-Trace-Id`. */
   readonly traceId: string;
   /** This claim's attempt, counting from 1. */
   readonly attempts: number;
   /** The exact bytes received, or `undefined` when they were deleted (`retainBodiesMs`). */
   readonly body: Uint8Array | undefined;
+  /** The signature header it came with, to verify the bytes again. */
   readonly signature: string | undefined;
+  /** The delivery headers needed to order it again (trace id, reference, ordering timestamp). */
   readonly headers: Readonly<Record<string, string>>;
   /** When it was received, in unix milliseconds. */
   readonly receivedAtMs: number;
@@ -43,7 +53,9 @@ export interface ClaimedDelivery {
 
 /** Why an attempt failed: a code and a sentence, never a payload value. */
 export interface DeliveryFailure {
+  /** `Error`, `TypeError`, a `TerraError` code, ... */
   readonly code: string;
+  /** A sentence written by the SDK, without payload values. */
   readonly message: string;
   /** How long to wait before the next attempt, in milliseconds. */
   readonly retryInMs: number;
@@ -146,5 +158,6 @@ export interface DurableWorker {
 
 /** A store with a delivery queue: what `durable: true` requires. */
 export interface DurableWebhookStore {
+  /** The queue the durable handler records deliveries in and claims them from. */
   readonly deliveryQueue: DeliveryQueue;
 }

@@ -16,12 +16,19 @@ export type { DataType } from './schema.js';
 
 /** The record type of each data type, as `records()` returns it. */
 export interface DataRecords {
+  /** A workout or other session. */
   activity: Activity;
+  /** A night or a nap. */
   sleep: Sleep;
+  /** The summary of one day. */
   daily: Daily;
+  /** Body measurements of one day. */
   body: Body;
+  /** Meals and drinks of one day. */
   nutrition: Nutrition;
+  /** Menstrual data of one day. */
   menstruation: Menstruation;
+  /** The person's profile at the provider. */
   athlete: Athlete;
 }
 
@@ -54,8 +61,18 @@ export interface TerraStoreOptions extends ConnectionStoreOptions {
 
 /** Whose records, and which calendar dates (the wearer's, `YYYY-MM-DD`, both inclusive). */
 export type RecordsQuery = (
-  | { referenceId: string; terraUserId?: undefined }
-  | { terraUserId: string; referenceId?: undefined }
+  | {
+      /** Every connection of this person (your reference id). */
+      referenceId: string;
+      /** Not with `referenceId`. */
+      terraUserId?: undefined;
+    }
+  | {
+      /** One connection (its Terra user id). */
+      terraUserId: string;
+      /** Not with `terraUserId`. */
+      referenceId?: undefined;
+    }
 ) & {
   /** First calendar date, `YYYY-MM-DD` (inclusive); default: no lower bound. */
   from?: string | undefined;
@@ -80,16 +97,25 @@ export interface DayItem<T> {
   /** Where it came from. */
   source: RecordSource;
   /** The same night, session or day as recorded by the person's other connections. */
-  alsoFrom: { record: T; source: RecordSource }[];
+  alsoFrom: {
+    /** The other connection's record. */
+    record: T;
+    /** Where it came from. */
+    source: RecordSource;
+  }[];
 }
 
 /** One calendar date of one person, across their connections. */
 export interface Day {
   /** The wearer's calendar date, `YYYY-MM-DD`. */
   date: string;
+  /** The day's summary, from the provider first in `priority.daily`. */
   daily: DayItem<Daily> | null;
+  /** The day's body measurements, by `priority.body`. */
   body: DayItem<Body> | null;
+  /** The day's meals and drinks, by `priority.nutrition`. */
   nutrition: DayItem<Nutrition> | null;
+  /** The day's menstrual data, by `priority.menstruation`. */
   menstruation: DayItem<Menstruation> | null;
   /** The nights and naps that started on this date, by start time. */
   sleep: DayItem<Sleep>[];
@@ -99,11 +125,17 @@ export interface Day {
 
 /** Providers in order of preference, per data type (uppercase, as Terra names them). */
 export interface DataPriority {
+  /** For nights and naps recorded by several connections. */
   sleep?: readonly string[] | undefined;
+  /** For sessions recorded by several connections. */
   activity?: readonly string[] | undefined;
+  /** For the day's summary. */
   daily?: readonly string[] | undefined;
+  /** For the day's body measurements. */
   body?: readonly string[] | undefined;
+  /** For the day's meals and drinks. */
   nutrition?: readonly string[] | undefined;
+  /** For the day's menstrual data. */
   menstruation?: readonly string[] | undefined;
 }
 
@@ -119,16 +151,30 @@ export interface DaysOptions {
 
 /** Whose data to erase: a person (every connection) or one connection. */
 export type EraseTarget =
-  | { referenceId: string; terraUserId?: undefined }
-  | { terraUserId: string; referenceId?: undefined };
+  | {
+      /** Every connection of this person (your reference id). */
+      referenceId: string;
+      /** Not with `referenceId`. */
+      terraUserId?: undefined;
+    }
+  | {
+      /** One connection (its Terra user id). */
+      terraUserId: string;
+      /** Not with `terraUserId`. */
+      referenceId?: undefined;
+    };
 
 /** The audit row of one erasure (`terra_erasures`): who, when, how many records of each type, no data. */
 export interface ErasureRow {
+  /** The audit row's id. */
   id: string;
+  /** When the data was erased. */
   erased_at: Date;
   /** `request` (`erase()`), or `disconnected` (`onDisconnect: 'delete'`). */
   reason: string;
+  /** The person's reference id, when the erasure named one. */
   reference_id: string | null;
+  /** The connections whose data was erased. */
   terra_user_ids: string[];
   /** Records deleted, per type (types with none are left out). */
   counts: Partial<Record<DataType, number>>;

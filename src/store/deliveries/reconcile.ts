@@ -14,9 +14,13 @@ import type { Runner } from '../database.js';
 
 /** A Terra user as `/subscriptions` lists it (a `User` of the client has these fields). */
 export interface ReconcileUser {
+  /** The Terra user id. */
   user_id: string;
+  /** The provider, as Terra names it. */
   provider?: string | null | undefined;
+  /** Your id for the person. */
   reference_id?: string | null | undefined;
+  /** Whether Terra still receives this connection's data. */
   active?: boolean | null | undefined;
 }
 
@@ -28,9 +32,11 @@ export interface ReconcileSource {
 
 /** One connection named in a {@link ReconcileReport}. */
 export interface ReconcileEntry {
+  /** The connection's Terra user id. */
   terraUserId: string;
   /** The provider Terra has (missing, mismatched) or the table has (zombies). */
   provider: string | null;
+  /** The reference id Terra has (missing, mismatched) or the table has (zombies). */
   referenceId: string | null;
 }
 
@@ -39,11 +45,24 @@ export interface ReconcileReport {
   /** Active at Terra, absent from the table: a missed `auth`. */
   missing: ReconcileEntry[];
   /** Active in the table, unknown to Terra or inactive there: a missed `deauth`. */
-  zombies: (ReconcileEntry & { reason: 'unknown_to_terra' | 'inactive_at_terra' })[];
+  zombies: (ReconcileEntry & {
+    /** Why it is a zombie: Terra does not know it, or knows it as inactive. */
+    reason: 'unknown_to_terra' | 'inactive_at_terra';
+  })[];
   /** In both, with a different provider or reference id: Terra's values, and the table's. */
-  mismatched: (ReconcileEntry & { tableProvider: string | null; tableReferenceId: string | null })[];
+  mismatched: (ReconcileEntry & {
+    /** The provider the table had. */
+    tableProvider: string | null;
+    /** The reference id the table had. */
+    tableReferenceId: string | null;
+  })[];
   /** How many users Terra listed and how many rows the table has. */
-  counted: { terra: number; table: number };
+  counted: {
+    /** Users Terra listed. */
+    terra: number;
+    /** Rows in the table. */
+    table: number;
+  };
   /** Whether the differences were repaired (`fix: true`). */
   fixed: boolean;
 }

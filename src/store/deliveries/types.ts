@@ -19,11 +19,18 @@ export interface DeliveryRow {
   type: string;
   /** The body's `user.user_id`, when it had one. */
   terraUserId: string | null;
+  /** Where it is: pending, processing, handled, failed or dead. */
   status: DeliveryStatus;
   /** Attempts made since it was received or last replayed. */
   attempts: number;
   /** Why the last attempt failed: a code and a sentence without payload values. */
-  lastError: { code: string; message: string } | null;
+  lastError: {
+    /** `Error`, `TypeError`, a `TerraError` code, ... */
+    code: string;
+    /** A sentence written by the SDK, never the app's own message (it may hold payload values). */
+    message: string;
+  } | null;
+  /** When it was first recorded. */
   receivedAt: Date;
   /** When its listeners completed. */
   handledAt: Date | null;
