@@ -14,7 +14,6 @@ import { checkRequestOptions } from './arguments.js';
 import { legacyErrorInBody } from './error-body.js';
 import type { HttpClient, HttpRequest, RequestOptions } from './http.js';
 import { idNumbersAsText, parseJson } from './json.js';
-import { parseArguments } from './options.js';
 
 /** What a parser knows of the answer besides its body. */
 export interface Answer {
