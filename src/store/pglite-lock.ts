@@ -12,9 +12,8 @@ export const LOCK_FILE = 'terra-sdk.lock';
 
 /** The few `node:fs` calls the lock needs. */
 interface Fs {
-  openSync(path: string, flags: string): number;
-  writeSync(fd: number, text: string): number;
-  closeSync(fd: number): void;
+  writeFileSync(path: string, text: string): void;
+  linkSync(existing: string, path: string): void;
   readFileSync(path: string, encoding: 'utf8'): string;
   unlinkSync(path: string): void;
   existsSync(path: string): boolean;
@@ -63,13 +62,12 @@ function claim(fs: Fs, proc: NodeProcess, dir: string, owner: object): void {
     );
   const path = `${dir.replace(/[\\/]+$/, '')}/${LOCK_FILE}`;
   for (let attempt = 0; attempt < 3; attempt++) {
+    // Written whole under a name of our own, then linked into place: the lock file is never seen
+    // empty or half-written (a reader taking an empty file for a stale one would remove a live lock).
+    const draft = `${path}.${proc.pid}`;
     try {
-      const fd = fs.openSync(path, 'wx');
-      try {
-        fs.writeSync(fd, `${proc.pid}\n`);
-      } finally {
-        fs.closeSync(fd);
-      }
+      fs.writeFileSync(draft, `${proc.pid}\n`);
+      fs.linkSync(draft, path);
       held.set(dir, new WeakRef(owner));
       proc.once('exit', () => {
         try {
@@ -81,6 +79,12 @@ function claim(fs: Fs, proc: NodeProcess, dir: string, owner: object): void {
       return;
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    } finally {
+      try {
+        fs.unlinkSync(draft);
+      } catch {
+        // Never written.
+      }
     }
     let pid = Number.NaN;
     try {

@@ -44,10 +44,11 @@ describe('one PGlite data directory, two processes', () => {
     const refused = outcomes.filter((o) => !o.ok);
     // Either they took turns (one finished before the other started) or one was refused; never both
     // succeeding with rows lost.
-    for (const o of refused) {
-      expect(o.name).toBe('TerraConfigurationError');
-      expect(o.message).toMatch(/in use by process \d+/);
-    }
+    for (const o of refused)
+      expect(o).toMatchObject({
+        name: 'TerraConfigurationError',
+        message: expect.stringMatching(/in use by process \d+/),
+      });
     const db = await PGlite.create(dir);
     try {
       const rows = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM terra_connections')).rows[0]?.n;
