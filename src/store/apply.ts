@@ -5,14 +5,13 @@
  */
 import type { TerraWebhookEvent } from '../webhooks/events.js';
 import { checkDelivery, checkId } from './arguments.js';
-import { type Runner, withRetry } from './database.js';
+import { type Query, type Runner, withRetry } from './database.js';
 import { type CheckedDelivery, type ConnectionWrite, planEvent } from './effects.js';
 import { progress } from './large-requests.js';
-import { foldScopes, type ScopeFact } from './order-guard.js';
 import {
   applyInOneStatement,
-  DELETE_SUPERSEDED_SCOPES,
   type ExtraWrite,
+  FOLD_SCOPES,
   INSERT_SCOPE_CHANGE,
   insertDelivery,
   iso,
@@ -20,10 +19,7 @@ import {
   MARK_FAILED,
   MARK_HANDLED,
   Params,
-  SELECT_AND_PRUNE_SCOPE_FACTS,
-  SELECT_SCOPE_FACTS,
   TAKE_OVER_DELIVERY,
-  UPDATE_SCOPES,
   upsertConnection,
 } from './sql.js';
 import type { ApplyResult, ConnectionStoreDelivery, LargeRequestProgress } from './types.js';
@@ -31,22 +27,17 @@ import type { ApplyResult, ConnectionStoreDelivery, LargeRequestProgress } from 
 /** What else a delivery writes, given the event and its checked delivery (the data store's records). */
 export type ExtraWrites = (event: TerraWebhookEvent, delivery: CheckedDelivery) => ExtraWrite | undefined;
 
-export type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
-
 /** Records the scope fact of `write` and recomputes the connection's `scopes` from all of them. */
 export async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
   const scopes = write.scopes;
   if (scopes === null) return;
-  const full = 'full' in scopes;
   await q(
     INSERT_SCOPE_CHANGE,
-    full
+    'full' in scopes
       ? [write.terraUserId, iso(write.at), scopes.full, null, null]
       : [write.terraUserId, iso(write.at), null, scopes.added, scopes.removed],
   );
-  const facts = (await q(SELECT_SCOPE_FACTS, [write.terraUserId])) as ScopeFact[];
-  await q(UPDATE_SCOPES, [write.terraUserId, foldScopes(facts)]);
-  if (full) await q(DELETE_SUPERSEDED_SCOPES, [write.terraUserId]);
+  await q(FOLD_SCOPES, [write.terraUserId]);
 }
 
 /** Applies `event` for `delivery` (see `ConnectionStore.apply`). */
@@ -101,15 +92,16 @@ export async function applyEvent(
   const only = plan.writes[0];
   if (plan.writes.length === 1 && only !== undefined && only.scopes !== null && plan.largeRequest === null) {
     // One connection with a scope change: its record, row and scope fact in one statement, then the
-    // scopes replayed from every fact (read after the row lock, so no concurrent fact is missed).
-    return runner.transaction(async (q): Promise<ApplyResult> => {
-      const { text, values } = applyInOneStatement(plan, checked);
-      const [row] = (await q(text, values)) as { fresh: number }[];
-      if (row === undefined || Number(row.fresh) === 0) return repeated(q);
-      const facts = (await q(SELECT_AND_PRUNE_SCOPE_FACTS, [only.terraUserId])) as ScopeFact[];
-      await q(UPDATE_SCOPES, [only.terraUserId, foldScopes(facts)]);
-      return applied(undefined);
-    });
+    // scopes replayed from every fact (read after the row lock, so no concurrent fact is missed). Two
+    // statements and no reads in between: one round trip where the database allows (`database.ts`).
+    // A delivery seen before wrote no fact, and replaying the facts again changes nothing.
+    const { text, values } = applyInOneStatement(plan, checked);
+    const [rows] = await runner.batch([
+      { text, values },
+      { text: FOLD_SCOPES, values: [only.terraUserId] },
+    ]);
+    const [row] = (rows ?? []) as { fresh: number }[];
+    return row !== undefined && Number(row.fresh) > 0 ? applied(undefined) : repeated(runner.query);
   }
   return runner.transaction(async (q): Promise<ApplyResult> => {
     if (traceId !== null) {

@@ -5,7 +5,10 @@
 import { TerraConfigurationError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { errorCode } from './errors.js';
-import { BEGIN, beginWithTimeouts, COMMIT, ROLLBACK, SELECT_PREPARED } from './sql.js';
+import { BEGIN, beginWithTimeouts } from './sql.js';
+import { batchOnConnection, onConnection, rowsOf, run, runEach, runLite, type Statement } from './statements.js';
+
+export type { Query, Statement } from './statements.js';
 
 /** What a query resolves to: the result rows. Both `pg` and PGlite return this shape. */
 export interface SqlQueryResult {
@@ -72,6 +75,11 @@ export interface Runner {
     work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
     bounded?: boolean,
   ): Promise<T>;
+  /**
+   * `statements` in one transaction, in order, with nothing read in between: the rows of each. On
+   * node-postgres, one round trip (see {@link batchOnConnection}); elsewhere, a transaction.
+   */
+  batch(statements: readonly Statement[]): Promise<unknown[][]>;
 }
 
 function isFunction(value: unknown): value is (...args: never[]) => unknown {
@@ -100,11 +108,6 @@ export function databaseKind(db: unknown): DatabaseKind {
 const RETRIED = new Set(['40P01', '40001']);
 const ATTEMPTS = 5;
 
-function rowsOf(result: unknown): unknown[] {
-  const rows = (result as SqlQueryResult | undefined)?.rows;
-  return Array.isArray(rows) ? rows : [];
-}
-
 /**
  * A queue of one: runs each task after the previous one settled, so that transactions on a single
  * connection never interleave.
@@ -129,114 +132,6 @@ export async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
       // A short, growing, jittered pause lets the other transaction finish first.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * i));
     }
-  }
-}
-
-/** A 53-bit hash of a statement's text (cyrb53), to name its prepared statement. */
-function hash(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
-
-/** The names of the statements seen, by text. The store's statements come in a few dozen shapes. */
-const names = new Map<string, string>();
-const MAX_NAMES = 512;
-
-/** The prepared statement name of `text`. */
-function nameOf(text: string): string {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `terra_${hash(text)}`;
-    if (names.size < MAX_NAMES) names.set(text, name);
-  }
-  return name;
-}
-
-/**
- * Runs `text` on `connection`. With node-postgres, statements with parameters run as named prepared
- * statements (`{ name, text, values }`), planned once per connection rather than on every call.
- */
-async function run(connection: SqlQueryable, named: boolean, text: string, params?: unknown[]): Promise<unknown[]> {
-  if (!named || params === undefined) return rowsOf(await connection.query(text, params));
-  const name = nameOf(text);
-  const config = { name, text, values: params };
-  return rowsOf(
-    await (connection.query as unknown as (config: object) => Promise<SqlQueryResult>).call(connection, config),
-  );
-}
-
-/** Statement texts PGlite could not prepare (a parameter of no inferable type): run as they are. */
-const unpreparable = new Set<string>();
-
-/**
- * A parameter as an SQL literal for `EXECUTE`: PGlite's `EXECUTE` takes no bound parameters. Strings
- * are escape strings (`E'...'`, the same whatever `standard_conforming_strings` says), so a quote or
- * a backslash in a value stays data; the store refuses NUL before it gets here.
- */
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (Array.isArray(value)) return value.length === 0 ? "'{}'" : `ARRAY[${value.map(literal).join(', ')}]`;
-  // Bytes (a durable delivery's body) as a bytea hex literal: never through String(), which would
-  // give the decimal list of the bytes.
-  if (value instanceof Uint8Array) return `'\\x${bytesToHex(value)}'::bytea`;
-  return `E'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-}
-
-/** Lowercase hex of `bytes`. */
-function bytesToHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
-}
-
-/** SQLSTATE of `EXECUTE` on a prepared statement the session no longer has. */
-const NO_SUCH_STATEMENT = '26000';
-
-/**
- * Runs `text` on PGlite as a prepared statement (`PREPARE` once per instance, then `EXECUTE`):
- * PGlite plans every unnamed statement again, and the store's upserts cost more to plan than to run.
- */
-async function runLite(
-  connection: SqlQueryable,
-  prepared: Set<string>,
-  text: string,
-  params: unknown[] | undefined,
-): Promise<unknown[]> {
-  if (params === undefined || params.length === 0 || unpreparable.has(text))
-    return rowsOf(await connection.query(text, params));
-  const name = nameOf(text);
-  if (!prepared.has(name)) {
-    // Another store on the same instance may have prepared it: a second PREPARE would fail (and
-    // abort the transaction it runs in), so look first.
-    const existing = rowsOf(await connection.query(SELECT_PREPARED, [name]));
-    if (existing.length === 0) {
-      try {
-        await connection.query(`PREPARE ${name} AS ${text}`);
-      } catch (error) {
-        if (unpreparable.size < MAX_NAMES) unpreparable.add(text);
-        if (errorCode(error) === undefined) throw error;
-        return rowsOf(await connection.query(text, params));
-      }
-    }
-    prepared.add(name);
-  }
-  const execute = `EXECUTE ${name}(${params.map(literal).join(', ')})`;
-  try {
-    return rowsOf(await connection.query(execute));
-  } catch (error) {
-    if (errorCode(error) !== NO_SUCH_STATEMENT) throw error;
-    prepared.delete(name);
-    return runLite(connection, prepared, text, params);
   }
 }
 
@@ -268,45 +163,24 @@ function listen(emitter: unknown): void {
   });
 }
 
-/** BEGIN ... COMMIT on one connection; ROLLBACK (its own failure ignored) when `work` fails. */
-async function onConnection<T>(
-  connection: SqlQueryable,
-  named: boolean,
-  begin: string,
-  work: (q: (text: string, params?: unknown[]) => Promise<unknown[]>) => Promise<T>,
-): Promise<T> {
-  await connection.query(begin);
-  try {
-    const result = await work((text, params) => run(connection, named, text, params));
-    await connection.query(COMMIT);
-    return result;
-  } catch (error) {
-    try {
-      await connection.query(ROLLBACK);
-    } catch {
-      // The connection may be gone; the first error is the one to report.
-    }
-    throw error;
-  }
+/**
+ * What every store on one database object shares: the queue that keeps transactions on a single
+ * connection (a `Client` or PGlite) from interleaving, and the statements PGlite has prepared.
+ */
+interface Shared {
+  enqueue: <T>(task: () => Promise<T>) => Promise<T>;
+  prepared: Set<string>;
 }
 
-/**
- * One runner per database object, so that every store made on one single connection (a `Client`
- * or PGlite) shares its one queue and their transactions never interleave.
- */
-const runners = new WeakMap<object, Runner>();
+const shared = new WeakMap<object, Shared>();
 
-/**
- * The {@link Runner} for `db`: the same one for the same object, so the first store made on it sets
- * its `timeoutMs`. @internal
- */
-export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): Runner {
-  let runner = runners.get(db);
-  if (runner === undefined) {
-    runner = newRunner(db, timeoutMs);
-    runners.set(db, runner);
+function sharedBy(db: object): Shared {
+  let state = shared.get(db);
+  if (state === undefined) {
+    state = { enqueue: serial(), prepared: new Set() };
+    shared.set(db, state);
   }
-  return runner;
+  return state;
 }
 
 /** The PGlite data directory when it is a path on this machine (not memory, IndexedDB or OPFS). */
@@ -318,64 +192,78 @@ function localDataDir(db: unknown): string | undefined {
 }
 
 /**
- * A new {@link Runner} for `db`. With node-postgres, each transaction starts with `timeoutMs` as its
- * `statement_timeout` and `lock_timeout` (`SET LOCAL`, in the same round trip as `BEGIN`), so the
- * server itself gives up a statement or a lock wait the store no longer waits for. @internal
+ * A {@link Runner} for `db`; runners on one database object share its queue (see {@link Shared}).
+ * With node-postgres, each transaction starts with `timeoutMs` as its `statement_timeout` and
+ * `lock_timeout` (`SET LOCAL`, in the same round trip as `BEGIN`), so the server itself gives up a
+ * statement or a lock wait the store no longer waits for. @internal
  */
-function newRunner(db: ConnectionStoreDatabase, timeoutMs?: number): Runner {
+export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): Runner {
   const kind = databaseKind(db);
   const named = isNodePostgres(db, kind);
   const begin = named && timeoutMs !== undefined ? beginWithTimeouts(timeoutMs) : BEGIN;
   if (named) listen(db);
   if (kind === 'pool') {
     const pool = db as SqlPool;
+    /** `work` on a client checked out for it, given back (or discarded when its connection failed). */
+    const checkedOut = <T>(work: (client: SqlPoolClient) => Promise<T>): Promise<T> =>
+      withRetry(async () => {
+        const client = await pool.connect();
+        // A checked-out client emits its own 'error' events, which the pool does not listen to.
+        if (named) listen(client);
+        let broken: Error | undefined;
+        try {
+          return await work(client);
+        } catch (error) {
+          // A client whose connection failed must not go back to the pool.
+          const code = errorCode(error);
+          if (code === undefined || code.startsWith('08') || code.startsWith('57') || /^E[A-Z]+$/.test(code))
+            broken = new Error('connection failed during a terra-sdk store transaction');
+          throw error;
+        } finally {
+          client.release(broken);
+        }
+      });
+    const transaction: Runner['transaction'] = (work, bounded = true) =>
+      checkedOut((client) => onConnection(client, named, bounded ? begin : BEGIN, work));
     return {
       kind,
       dataDir: undefined,
       query: (text, params) => run(pool, named, text, params),
-      transaction: (work, bounded = true) =>
-        withRetry(async () => {
-          const client = await pool.connect();
-          // A checked-out client emits its own 'error' events, which the pool does not listen to.
-          if (named) listen(client);
-          let broken: Error | undefined;
-          try {
-            return await onConnection(client, named, bounded ? begin : BEGIN, work);
-          } catch (error) {
-            // A client whose connection failed must not go back to the pool.
-            const code = errorCode(error);
-            if (code === undefined || code.startsWith('08') || code.startsWith('57') || /^E[A-Z]+$/.test(code))
-              broken = new Error('connection failed during a terra-sdk store transaction');
-            throw error;
-          } finally {
-            client.release(broken);
-          }
-        }),
+      transaction,
+      batch: named
+        ? (statements) => checkedOut((client) => batchOnConnection(client, begin, statements))
+        : (statements) => transaction((q) => runEach(q, statements)),
     };
   }
-  const enqueue = serial();
+  const { enqueue, prepared: preparedOnLite } = sharedBy(db);
   if (kind === 'pglite') {
     const lite = db as PGliteDatabase;
     // Only PGlite itself (it has `exec` and `waitReady`): a look-alike may not know PREPARE.
-    const prepared =
-      isFunction((lite as { exec?: unknown }).exec) && 'waitReady' in lite ? new Set<string>() : undefined;
+    const prepared = isFunction((lite as { exec?: unknown }).exec) && 'waitReady' in lite ? preparedOnLite : undefined;
     const on = (connection: SqlQueryable) => (text: string, params?: unknown[]) =>
       prepared === undefined
         ? connection.query(text, params).then(rowsOf)
         : runLite(connection, prepared, text, params);
+    const transaction: Runner['transaction'] = (work) =>
+      withRetry(() => enqueue(() => lite.transaction((tx) => work(on(tx)))));
     return {
       kind,
       dataDir: localDataDir(lite),
       query: (text, params) => enqueue(() => on(lite)(text, params)),
-      transaction: (work) => withRetry(() => enqueue(() => lite.transaction((tx) => work(on(tx))))),
+      transaction,
+      batch: (statements) => transaction((q) => runEach(q, statements)),
     };
   }
   const client = db as SqlQueryable;
+  const transaction: Runner['transaction'] = (work, bounded = true) =>
+    withRetry(() => enqueue(() => onConnection(client, named, bounded ? begin : BEGIN, work)));
   return {
     kind,
     dataDir: undefined,
     query: (text, params) => enqueue(() => run(client, named, text, params)),
-    transaction: (work, bounded = true) =>
-      withRetry(() => enqueue(() => onConnection(client, named, bounded ? begin : BEGIN, work))),
+    transaction,
+    batch: named
+      ? (statements) => withRetry(() => enqueue(() => batchOnConnection(client, begin, statements)))
+      : (statements) => transaction((q) => runEach(q, statements)),
   };
 }

@@ -9,13 +9,11 @@
  * - `status`, `disconnected_at`, `replaced_by` and `last_error` are the state of the newest lifecycle
  *   event (`last_event_at`); an equal timestamp overwrites;
  * - `scopes` is replayed from the scope facts in time order (the newest full list, then later deltas),
- *   so any arrival order gives the same list.
+ *   so any arrival order gives the same list (`FOLD_SCOPES` in `sql.ts`).
  *
  * Row locks are taken in one order (see `effects.ts`), so that concurrent guards never deadlock.
  * @internal
  */
-import { applyScopeChanges } from '../models/scopes.js';
-import { textArray } from './rows.js';
 
 /** The time an event is ordered by: its ordering timestamp, or when missing, its time of receipt. */
 export function orderingTime(orderingTimestamp: number | null, receivedAt: number): number {
@@ -51,32 +49,4 @@ export function connectionUpdates(write: {
       : ['status', 'disconnected_at', 'replaced_by', 'last_error', 'last_event_at'].map(gated)),
     'updated_at = now()',
   ];
-}
-
-/** One row of `terra_scope_changes`, as read back. */
-export interface ScopeFact {
-  scopes: unknown;
-  scopes_added: unknown;
-  scopes_removed: unknown;
-}
-
-function asArray(value: unknown): string[] {
-  return textArray(value) ?? [];
-}
-
-/**
- * The scopes a connection has, from its facts in time order (as `SELECT_SCOPE_FACTS` reads them):
- * a full list replaces, a delta adds and removes.
- */
-export function foldScopes(facts: readonly ScopeFact[]): string[] {
-  let current: string[] = [];
-  for (const fact of facts) {
-    if (fact.scopes !== null && fact.scopes !== undefined) current = asArray(fact.scopes);
-    else
-      current = applyScopeChanges(current, {
-        scopes_added: asArray(fact.scopes_added).join(','),
-        scopes_removed: asArray(fact.scopes_removed).join(','),
-      });
-  }
-  return current;
 }

@@ -153,29 +153,43 @@ ON CONFLICT (terra_user_id) DO UPDATE SET
 export const INSERT_SCOPE_CHANGE =
   'INSERT INTO terra_scope_changes (terra_user_id, changed_at, scopes, scopes_added, scopes_removed) VALUES ($1::varchar, $2::timestamptz, $3::text[], $4::text[], $5::text[])';
 
-/**
- * $1 terra user id: the newest full list, then every delta from its time on, oldest first (a full
- * list first on a tie): the order `foldScopes` in `order-guard.ts` replays them in.
- */
-export const SELECT_SCOPE_FACTS = `SELECT changed_at, scopes, scopes_added, scopes_removed FROM terra_scope_changes
-WHERE terra_user_id = $1::varchar AND changed_at >= COALESCE(
-  (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND scopes IS NOT NULL),
-  '-infinity'::timestamptz)
-ORDER BY changed_at, (scopes IS NULL), id`;
-
-/** $1 terra user id, $2 the scopes. */
-export const UPDATE_SCOPES = 'UPDATE terra_connections SET scopes = $2::text[] WHERE terra_user_id = $1::varchar';
-
 /** $1 terra user id: facts older than the newest full list, which can never matter again. */
-export const DELETE_SUPERSEDED_SCOPES = `DELETE FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND changed_at <
+const DELETE_SUPERSEDED_SCOPES = `DELETE FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND changed_at <
   (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND scopes IS NOT NULL)`;
 
 /**
- * $1 terra user id: `SELECT_SCOPE_FACTS`, deleting on the way the facts older than the newest full
- * list (both see one snapshot, and the two sets are disjoint). One round trip instead of two.
+ * $1 terra user id: sets the connection's `scopes` from its facts, replayed in time order (see
+ * `order-guard.ts`): the newest full list, then each later delta (a full list first on a tie)
+ * removes its `scopes_removed` and appends those of its `scopes_added` not already there (each scope
+ * once, in first-seen order, as `applyScopeChanges` does). Facts older
+ * than the newest full list are deleted on the way (one snapshot; the two sets are disjoint).
+ *
+ * The replay is SQL, not JavaScript, so that a delivery's fact and the fold need no round trip in
+ * between. It runs as a statement of its own after the one that wrote the fact: that statement holds
+ * the connection's row lock, so this one's snapshot has every fact a concurrent delivery committed.
  */
-export const SELECT_AND_PRUNE_SCOPE_FACTS = `WITH pruned AS (${DELETE_SUPERSEDED_SCOPES})
-${SELECT_SCOPE_FACTS}`;
+export const FOLD_SCOPES = `WITH RECURSIVE pruned AS (${DELETE_SUPERSEDED_SCOPES}),
+facts AS (
+  SELECT row_number() OVER (ORDER BY changed_at, (scopes IS NULL), id) AS n, scopes, scopes_added, scopes_removed
+  FROM terra_scope_changes
+  WHERE terra_user_id = $1::varchar AND changed_at >= COALESCE(
+    (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND scopes IS NOT NULL),
+    '-infinity'::timestamptz)),
+replay (n, scopes) AS (
+  SELECT 0::bigint, '{}'::text[]
+  UNION ALL
+  SELECT f.n, CASE WHEN f.scopes IS NOT NULL THEN f.scopes ELSE kept.scopes || ARRAY(
+      SELECT a.scope FROM unnest(f.scopes_added) WITH ORDINALITY AS a (scope, i)
+      WHERE a.scope <> ALL (kept.scopes) AND a.scope <> '' AND NOT a.scope = ANY (f.scopes_added[:a.i - 1])
+      ORDER BY a.i) END
+  FROM replay r JOIN facts f ON f.n = r.n + 1
+  CROSS JOIN LATERAL (SELECT ARRAY(
+      SELECT k.scope FROM unnest(r.scopes) WITH ORDINALITY AS k (scope, i)
+      WHERE k.scope <> ALL (COALESCE(f.scopes_removed, '{}')) AND k.scope <> ''
+        AND NOT k.scope = ANY (r.scopes[:k.i - 1])
+      ORDER BY k.i) AS scopes) AS kept)
+UPDATE terra_connections SET scopes = (SELECT scopes FROM replay ORDER BY n DESC LIMIT 1)
+WHERE terra_user_id = $1::varchar`;
 
 /**
  * The whole of a simple delivery (at most one connection) as one statement: the delivery's record,

@@ -3,40 +3,14 @@
  * that says who, when and how many of each type (never what).
  * @internal
  */
-import type { Runner } from '../database.js';
+import type { Query, Runner } from '../database.js';
 import { resolveOwner } from './queries.js';
-import { DELETE_RECORDS, INSERT_ERASURE, SELECT_BODY_COLUMN, SELECT_DISCONNECTED } from './sql.js';
+import { DELETE_RECORDS, ERASE_DELIVERY_BODIES, INSERT_ERASURE, SELECT_DISCONNECTED } from './sql.js';
 import type { ErasureRow } from './types.js';
 
-type Query = Runner['query'];
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/**
- * HOOK for the durable deliveries (issue 21): clears the raw delivery bodies kept for these
- * connections. It looks for a `terra_deliver*` table with `body` and `terra_user_id` columns and
- * sets `body` to null there; with no such table (this branch) it returns null, recorded as "no
- * bodies kept". The coordinator may replace the lookup with the table's named statement once it
- * is merged.
- */
-async function eraseDeliveryBodies(q: Query, ids: readonly string[]): Promise<number | null> {
-  const tables = ((await q(SELECT_BODY_COLUMN)) as { table_name: string }[])
-    .map((row) => row.table_name)
-    .filter((name) => IDENTIFIER.test(name));
-  let cleared: number | null = null;
-  for (const table of tables) {
-    const columns = (await q(
-      `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1::text AND column_name = 'terra_user_id'`,
-      [table],
-    )) as unknown[];
-    if (columns.length === 0) continue;
-    const rows = await q(
-      `UPDATE ${table} SET body = NULL WHERE terra_user_id = ANY($1::varchar[]) AND body IS NOT NULL RETURNING 1`,
-      [ids],
-    );
-    cleared = (cleared ?? 0) + rows.length;
-  }
-  return cleared;
+/** Clears the raw delivery bodies the durable deliveries keep for these connections: how many. */
+async function eraseDeliveryBodies(q: Query, ids: readonly string[]): Promise<number> {
+  return (await q(ERASE_DELIVERY_BODIES, [ids])).length;
 }
 
 function toErasure(row: Record<string, unknown>): ErasureRow {

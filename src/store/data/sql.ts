@@ -43,11 +43,6 @@ WHERE c.status = 'disconnected' AND c.replaced_by IS NULL
   AND EXISTS (SELECT 1 FROM terra_records r WHERE r.terra_user_id = c.terra_user_id)
 ORDER BY c.terra_user_id LIMIT 100`;
 
-/**
- * The tables with a nullable raw delivery `body` column (the durable deliveries of issue 21 add
- * one). The erasure clears bodies only where there is such a column.
- */
-export const SELECT_BODY_COLUMN = `SELECT table_name FROM information_schema.columns
-WHERE table_schema = current_schema() AND column_name = 'body' AND is_nullable = 'YES'
-  AND table_name LIKE 'terra\\_deliver%'
-ORDER BY table_name`;
+/** $1 terra user ids: clears the raw bodies durable deliveries keep for them (and their signatures). */
+export const ERASE_DELIVERY_BODIES = `UPDATE terra_deliveries SET body = NULL, signature = NULL
+WHERE terra_user_id = ANY($1::varchar[]) AND body IS NOT NULL RETURNING 1`;

@@ -8,7 +8,7 @@ import type { S3PayloadEvent } from '../../models/generated/S3PayloadEvent.js';
 import { fetchS3Payload } from '../../webhooks/s3.js';
 import { createRunner } from '../database.js';
 import { type ConnectionStoreOperation, toStoreError } from '../errors.js';
-import { composeConnectionStore } from '../store.js';
+import { composeConnectionStore, DEFAULT_STORE_TIMEOUT_MS } from '../store.js';
 import { applyResponse, recordsWrite, rowsOfWebhookEvent } from './apply.js';
 import { days } from './days.js';
 import { erase, eraseDisconnected } from './erase.js';
@@ -74,7 +74,7 @@ export function createTerraStore(options: TerraStoreOptions): TerraStore {
     const rows = rowsOfWebhookEvent(event, keep, delivery.orderingTimestamp ?? Date.now(), delivery.traceId);
     return rows.length === 0 ? undefined : recordsWrite(rows, deleting);
   });
-  const runner = createRunner(connectionOptions.db);
+  const runner = createRunner(connectionOptions.db, connectionOptions.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
   let applied = 0;
   const sweep = () => (deleting ? eraseDisconnected(runner, afterMs) : Promise.resolve([]));
 

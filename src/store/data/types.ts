@@ -178,7 +178,7 @@ export interface ErasureRow {
   terra_user_ids: string[];
   /** Records deleted, per type (types with none are left out). */
   counts: Partial<Record<DataType, number>>;
-  /** Raw delivery bodies cleared, or null where the deliveries keep no bodies. */
+  /** Raw delivery bodies (durable deliveries keep them) cleared; null when there was no connection to erase. */
   delivery_bodies: number | null;
 }
 

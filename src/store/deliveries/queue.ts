@@ -7,9 +7,9 @@
 import type { WebhookDelivery } from '../../webhooks/delivery.js';
 import type { TerraWebhookEvent } from '../../webhooks/events.js';
 import type { ClaimedDelivery, DeliveryQueue, DeliveryToRecord } from '../../webhooks/queue.js';
-import { type Query, writeScopes } from '../apply.js';
+import { writeScopes } from '../apply.js';
 import { checkDelivery } from '../arguments.js';
-import { type Runner, withRetry } from '../database.js';
+import { type Query, type Runner, withRetry } from '../database.js';
 import { baseReference, planEvent } from '../effects.js';
 import { iso, Params, upsertConnection, upsertLargeRequest } from '../sql.js';
 import {
