@@ -1,5 +1,6 @@
 /**
- * `terra-sdk demo`: the whole life of a Terra connection against a local sandbox, from an install
+ * `terra-sdk demo`: the whole life of a Terra connection against a local sandbox, and a person's ring
+ * and watch merged into one week by the data store, from an install
  * (`npx terra-sdk demo`) as from a clone (`npm run demo`), with nothing to compile.
  * @internal
  * @packageDocumentation
@@ -11,11 +12,14 @@ import { runDemo } from './steps.js';
 export const DEMO_HELP = `Usage: terra-sdk demo [--receiver-secret <secret>]
 
 Walks one connection through its whole life without Terra: starts a local Terra sandbox and a
-webhook endpoint (terra-sdk/node) that keeps the connections table (terra-sdk/connections), makes
-the calls an app makes, checks each step, and prints the table as the events left it. Exits 0 when
-every step did what Terra would do, 1 with the reason otherwise.
+webhook endpoint (terra-sdk/node) that keeps the connections table and the person's data
+(terra-sdk/store), makes the calls an app makes, and checks each step. The person then wears a ring
+(Oura) and a watch (Garmin) for a week: both send the same nights through signed webhooks, and
+store.days() must give each night once, the watch's copy in alsoFrom. Prints the connections table
+and the merged week, one line per date. Exits 0 when every step did what Terra would do, 1 with the
+reason otherwise.
 
-The table is kept on an embedded PGlite (install @electric-sql/pglite), or on the PostgreSQL the
+The store is kept on an embedded PGlite (install @electric-sql/pglite), or on the PostgreSQL the
 DATABASE_URL environment variable names (install pg).
 
 Options:
@@ -46,7 +50,7 @@ export async function demo(argv: readonly string[], io: CliIO): Promise<number> 
   } catch (error) {
     const missing = missingPackage(error, databaseUrl);
     if (missing === undefined) throw error;
-    io.err(`The demo keeps its table with ${missing}, which is not installed: npm install ${missing}`);
+    io.err(`The demo keeps its store with ${missing}, which is not installed: npm install ${missing}`);
     return EXIT.failed;
   }
 }

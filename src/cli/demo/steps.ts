@@ -1,7 +1,8 @@
 /**
  * The whole life of a Terra connection, end to end, without Terra: a local Terra sandbox, a webhook
- * endpoint built with terra-sdk/node that keeps the connections table (terra-sdk/connections), and
- * the client calls an app makes, checked step by step. Ends with the table as the events left it.
+ * endpoint built with terra-sdk/node that keeps the connections table and the person's data
+ * (terra-sdk/store), and the client calls an app makes, checked step by step; then a week from the
+ * person's ring and watch (`week.ts`). Ends with the table as the events left it and the merged week.
  * Run by `terra-sdk demo`.
  * @internal
  * @packageDocumentation
@@ -30,6 +31,7 @@ import {
   waitFor,
   waitForAll,
 } from './support.js';
+import { WEEK, weekSteps, weekTable } from './week.js';
 
 /** What a person reads; returns whether every step did what Terra would do. */
 export async function runDemo(
@@ -55,7 +57,7 @@ export async function runDemo(
 
   print(`Terra sandbox   ${sandbox.baseUrl}`);
   print(`Your endpoint   ${endpoint.url}/webhooks/terra (terra-sdk/node, verifying every signature)`);
-  print(`Connections     terra_connections on ${database.where}`);
+  print(`Store           terra_connections and terra_records on ${database.where}`);
   print('');
 
   // What the steps learn and pass on.
@@ -331,6 +333,12 @@ export async function runDemo(
         ];
       },
     ],
+    ...weekSteps({
+      endpoint,
+      store,
+      ring: async () => current as User,
+      watch: () => terra.fromUserId(garminId),
+    }),
     [
       'Ask for six years at once: rate limit r1',
       async () => {
@@ -393,6 +401,11 @@ export async function runDemo(
     print(`The connections of ${PERSON}, as the webhooks left them (terra_connections on ${database.where}):`);
     print('');
     for (const line of connectionsTable(await store.connectionsFor(PERSON))) print(`  ${line}`);
+    print('');
+    // The disconnect kept the ring's records (onDisconnect: 'keep', the default): the week is whole.
+    print(`The week of ${PERSON}, ring and watch merged (store.days on terra_records):`);
+    print('');
+    for (const line of weekTable(await store.days(PERSON, WEEK))) print(`  ${line}`);
     return true;
   } finally {
     await sandbox.close();

@@ -7,7 +7,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { terraWebhook } from '../../adapters/node.js';
-import { type ConnectionStore, createConnectionStore, type TerraConnectionRow } from '../../store/connections.js';
+import type { TerraConnectionRow } from '../../store/connections.js';
+import { createTerraStore, type TerraStore } from '../../store/index.js';
 import {
   createWebhookHandler,
   type TerraWebhookEvent,
@@ -49,13 +50,14 @@ export interface Endpoint {
   server: Server;
 }
 
-export async function startEndpoint(secret: string, store: ConnectionStore): Promise<Endpoint> {
+export async function startEndpoint(secret: string, store: TerraStore): Promise<Endpoint> {
   const received: Received[] = [];
   const refused: string[] = [];
   let outages = 0;
   const handler = createWebhookHandler({
     secret,
-    // Each verified event updates the connections table first, once per delivery, then the listeners run.
+    // Each verified event updates the connections table and stores its data first, once per
+    // delivery, then the listeners run: a listener that sees a data event can read it from the store.
     store,
     onError: (error, context) => {
       const code = error instanceof TerraWebhookVerificationError ? error.code : context.phase;
@@ -135,11 +137,11 @@ export async function waitForAll<E extends TerraWebhookEvent>(
 }
 
 // ------------------------------------------------------------------------------------------------
-// The connections table: PGlite (PostgreSQL in WebAssembly, in this process) unless DATABASE_URL
-// names a PostgreSQL server.
+// The store (the connections table and the person's data): PGlite (PostgreSQL in WebAssembly, in
+// this process) unless DATABASE_URL names a PostgreSQL server.
 
 export interface Database {
-  store: ConnectionStore;
+  store: TerraStore;
   where: string;
   close(): Promise<void>;
 }
@@ -148,15 +150,29 @@ export async function openDatabase(url: string | undefined): Promise<Database> {
   if (url) {
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: url, max: 4 });
-    const store = createConnectionStore({ db: pool });
+    const store = createTerraStore({ db: pool, data: true });
     await store.migrate();
     return { store, where: `PostgreSQL at ${new URL(url).host}`, close: () => pool.end() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const lite = await PGlite.create();
-  const store = createConnectionStore({ db: lite });
+  const store = createTerraStore({ db: lite, data: true });
   await store.migrate();
   return { store, where: 'PGlite, embedded in this process', close: () => lite.close() };
+}
+
+/**
+ * Lines of a table as a person reads it: a header, a rule, then the rows, each column as wide as its
+ * widest cell; columns listed in `right` are aligned right (numbers).
+ */
+export function table(header: readonly string[], rows: readonly string[][], right: readonly number[] = []): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const format = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (right.includes(i) ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)];
 }
 
 /** The rows as a person reads them: one line each, ids shortened, times to the minute. */
@@ -175,12 +191,5 @@ export function connectionsTable(rows: readonly TerraConnectionRow[]): string[] 
         ? `ended ${minute(row.disconnected_at)}`
         : '',
   ]);
-  const header = ['terra_user_id', 'provider', 'reference_id', 'status', 'scopes', 'last_sync', 'note'];
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const format = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd();
-  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)];
+  return table(['terra_user_id', 'provider', 'reference_id', 'status', 'scopes', 'last_sync', 'note'], lines);
 }
