@@ -4,7 +4,7 @@
  * advisory lock. Never edit a released migration: add the next one.
  */
 import { TerraConfigurationError } from '../errors.js';
-import { DATA_MIGRATION } from './data/schema.js';
+import { DATA_FUNCTIONS_MIGRATION, DATA_MIGRATION } from './data/schema.js';
 import type { Runner } from './database.js';
 import { DURABLE_DELIVERIES_MIGRATION } from './deliveries/sql.js';
 import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION, LOCK_MIGRATIONS, SELECT_SCHEMA_VERSION } from './sql.js';
@@ -118,6 +118,7 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  DATA_FUNCTIONS_MIGRATION,
 ];
 
 /** The newest schema version this version of the SDK knows. */
