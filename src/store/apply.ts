@@ -27,6 +27,17 @@ import type { ApplyResult, ConnectionStoreDelivery, LargeRequestProgress } from 
 /** What else a delivery writes, given the event and its checked delivery (the data store's records). */
 export type ExtraWrites = (event: TerraWebhookEvent, delivery: CheckedDelivery) => ExtraWrite | undefined;
 
+/**
+ * What the data store adds to applying a delivery, however it arrives (`store.apply` or a durable
+ * handler's worker): the event as it is applied (an `s3_payload` downloaded), its records written
+ * with its effect, and what follows an applied delivery (the erasure of disconnected data).
+ */
+export interface DataHooks {
+  prepare(event: TerraWebhookEvent): Promise<TerraWebhookEvent>;
+  extraWrites: ExtraWrites;
+  afterApplied(event: TerraWebhookEvent): Promise<void>;
+}
+
 /** Records the scope fact of `write` and recomputes the connection's `scopes` from all of them. */
 export async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
   const scopes = write.scopes;

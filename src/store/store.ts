@@ -9,7 +9,8 @@
  */
 import { TerraError } from '../errors.js';
 import { DAY_MS } from '../internal/dates.js';
-import { applyEvent, type ExtraWrites, markFailed, markHandled } from './apply.js';
+import type { TerraWebhookEvent } from '../webhooks/events.js';
+import { applyEvent, type DataHooks, markFailed, markHandled } from './apply.js';
 import { checkStoreOptions } from './arguments.js';
 import { createRunner } from './database.js';
 import { deliveryQueue } from './deliveries/queue.js';
@@ -58,6 +59,15 @@ async function guard<T>(
   }
 }
 
+/** `hooks.prepare(event)`, its failure typed as the store's. */
+async function prepared(hooks: DataHooks, event: TerraWebhookEvent): Promise<TerraWebhookEvent> {
+  try {
+    return await hooks.prepare(event);
+  } catch (error) {
+    throw error instanceof TerraError ? error : toStoreError('apply', error);
+  }
+}
+
 /**
  * Claims a PGlite data directory for this process (see `pglite-lock.ts`): now when it exists, else
  * once PGlite has made it, before the first operation.
@@ -102,10 +112,10 @@ export function createConnectionStore(options: ConnectionStoreOptions): Connecti
 }
 
 /**
- * The connection store, with `extraWrites` made in each delivery's statement or transaction (the
- * data store's records). @internal
+ * The connection store, with the data store's `hooks` applied to every delivery, whether it comes
+ * through `apply` or a durable handler's worker. @internal
  */
-export function composeConnectionStore(options: ConnectionStoreOptions, extraWrites?: ExtraWrites): ConnectionStore {
+export function composeConnectionStore(options: ConnectionStoreOptions, hooks?: DataHooks): ConnectionStore {
   const checked = checkStoreOptions(options);
   const timeoutMs = checked.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   const runner = createRunner(checked.db, timeoutMs);
@@ -116,12 +126,18 @@ export function composeConnectionStore(options: ConnectionStoreOptions, extraWri
     kind: runner.kind,
     // Unbounded: a migration may rewrite a large table, and receivers starting together wait their turn.
     migrate: () => guard('migrate', Number.POSITIVE_INFINITY, claimed, () => migrate(runner)),
-    apply: (event, delivery) =>
-      guard('apply', timeoutMs, claimed, async () => {
-        const result = await applyEvent(runner, event, delivery, extraWrites);
-        if (afterApply !== undefined && result.status === 'applied') await afterApply();
+    apply: async (event, delivery) => {
+      // Before the store's time limit: a download has its own limits.
+      const current = hooks === undefined ? event : await prepared(hooks, event);
+      return guard('apply', timeoutMs, claimed, async () => {
+        const result = await applyEvent(runner, current, delivery, hooks?.extraWrites);
+        if (result.status === 'applied') {
+          await hooks?.afterApplied(current);
+          if (afterApply !== undefined) await afterApply();
+        }
         return result;
-      }),
+      });
+    },
     markHandled: (traceId) => guard('markHandled', timeoutMs, claimed, () => markHandled(runner, traceId)),
     markFailed: (traceId) => guard('markFailed', timeoutMs, claimed, () => markFailed(runner, traceId)),
     getConnection: (terraUserId) =>
@@ -140,7 +156,7 @@ export function composeConnectionStore(options: ConnectionStoreOptions, extraWri
     expectRequest: (reference, expectOptions) =>
       guard('expectRequest', timeoutMs, claimed, () => expectRequest(runner, reference, expectOptions)),
     prune: (pruneOptions) => guard('prune', timeoutMs, claimed, () => prune(runner, pruneOptions, retentionMs)),
-    deliveryQueue: deliveryQueue(runner),
+    deliveryQueue: deliveryQueue(runner, hooks),
     deliveries: (listOptions) => guard('deliveries', timeoutMs, claimed, () => listDeliveries(runner, listOptions)),
     delivery: (traceId) => guard('delivery', timeoutMs, claimed, () => getDelivery(runner, traceId)),
     replay: (traceId) => guard('replay', timeoutMs, claimed, () => replayDelivery(runner, traceId)),

@@ -1,15 +1,17 @@
 /**
  * Every way data reaches the store: signed webhook deliveries through the handler, `s3_payload`
  * events downloaded from a loopback server (a failed download fails the delivery, and its retry
- * stores the data), synchronous reads through `applyResponse`, and a year of backfill chunks.
+ * stores the data), synchronous reads through `applyResponse`, and a year of backfill chunks; and
+ * the same through a durable handler, whose worker writes the records from the recorded delivery.
  */
 import { createServer, type Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFetchHandler } from '../../src/adapters/fetch.js';
 import { terraWebhook } from '../../src/adapters/node.js';
 import { Terra } from '../../src/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { createWebhookHandler } from '../../src/webhooks/handler.js';
+import { createTerraStore } from '../../src/store/data/store.js';
+import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler.js';
 import { close, listen } from '../support/loopback.js';
 import { SECRET, signedRequest } from '../support/webhooks.js';
 import { type DataTestDatabase, dataEvent, describeEngines, openDataStore, sleepRecord, user } from './support.js';
@@ -37,6 +39,15 @@ beforeAll(async () => {
   s3Base = await listen(s3);
 });
 afterAll(() => close(s3));
+
+/** Waits until `check` holds, polling; fails after `ms`. */
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 function signed(event: object, traceId: string, at = Date.now()) {
   return signedRequest(JSON.stringify(event), {
@@ -86,6 +97,72 @@ describeEngines('data arrivals', (engine) => {
     ]);
     // The connection was touched by the data it carried.
     expect((await db.terra.getConnection('u-ring'))?.last_sync).not.toBeNull();
+  });
+
+  describe('through a durable handler', () => {
+    const FAST = { leaseMs: 500, backoffMs: 10, maxBackoffMs: 40, pollIntervalMs: 20 } as const;
+    const handlers: WebhookHandler[] = [];
+    afterEach(async () => {
+      await Promise.all(handlers.splice(0).map((h) => h.close({ timeoutMs: 100 })));
+    });
+    const durable = (store = db.terra) => {
+      const handler = createWebhookHandler({ secret: SECRET, store, durable: true, onError: () => {}, ...FAST });
+      handlers.push(handler);
+      return createFetchHandler(handler);
+    };
+    const handled = (traceId: string) => until(async () => (await db.terra.delivery(traceId))?.status === 'handled');
+
+    it('the worker stores the records of a data delivery, once', async () => {
+      const webhook = durable();
+      for (let i = 0; i < 2; i++) expect((await webhook(signed(night, 'durable-1', 5_000))).status).toBe(200);
+      await handled('durable-1');
+      const stored = await db.terra.records('sleep', { referenceId: 'person-1' });
+      expect(stored.map((r) => [r.metadata.summary_id, r.data_enrichment?.sleep_score])).toEqual([['s3-night', 77]]);
+      expect(await db.sql('SELECT trace_id FROM terra_records')).toEqual([{ trace_id: 'durable-1' }]);
+    });
+
+    it('the worker downloads an s3_payload, and retries a failed download until it stores the data', async () => {
+      const webhook = durable();
+      s3Fails = true;
+      const ping = { type: 's3_payload', status: 'success', url: `${s3Base}/flaky?X-Amz-Signature=x`, expires_in: 300 };
+      // Recorded and answered at once: the download is the worker's.
+      expect((await webhook(signed(ping, 'durable-s3', 6_000))).status).toBe(200);
+      await until(async () => ((await db.terra.delivery('durable-s3'))?.attempts ?? 0) >= 2);
+      expect(await db.terra.records('sleep', { referenceId: 'person-1' })).toEqual([]);
+      s3Fails = false;
+      await handled('durable-s3');
+      expect((await db.terra.records('sleep', { referenceId: 'person-1' })).map((r) => r.metadata.summary_id)).toEqual([
+        's3-night',
+      ]);
+    });
+
+    it('counts the chunks of a large request once each, and erases on deauth when asked to', async () => {
+      const terra = createTerraStore({ db: db.db, data: true, onDisconnect: 'delete' });
+      const webhook = durable(terra);
+      const chunk = (n: number, traceId: string) =>
+        signedRequest(JSON.stringify(night), {
+          'x-terra-trace-id': traceId,
+          'x-terra-ordering-timestamp': '7000',
+          'terra-reference': `big-request:chunk:${n}`,
+        });
+      // Chunk 1 twice, under two trace ids (a replay), and chunk 2.
+      for (const [n, traceId] of [
+        [1, 'chunk-a'],
+        [1, 'chunk-b'],
+        [2, 'chunk-c'],
+      ] as const) {
+        expect((await webhook(chunk(n, traceId))).status).toBe(200);
+        await handled(traceId);
+      }
+      expect((await terra.largeRequest('big-request'))?.received).toBe(2);
+      expect(await terra.records('sleep', { referenceId: 'person-1' })).toHaveLength(1);
+      const deauth = { type: 'deauth', status: 'success', user: ring, message: 'User has deauthenticated' };
+      expect((await webhook(signed(deauth, 'durable-deauth', 8_000))).status).toBe(200);
+      await handled('durable-deauth');
+      expect(await terra.records('sleep', { referenceId: 'person-1' })).toEqual([]);
+      const [audit] = await db.sql<{ reason: string }>('SELECT reason FROM terra_erasures');
+      expect(audit?.reason).toBeDefined();
+    });
   });
 
   it('applyResponse stores a synchronous read (toWebhook: false) and refuses anything else', async () => {

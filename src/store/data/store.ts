@@ -5,6 +5,7 @@
  */
 import { TerraConfigurationError, TerraError } from '../../errors.js';
 import type { S3PayloadEvent } from '../../models/generated/S3PayloadEvent.js';
+import type { TerraWebhookEvent } from '../../webhooks/events.js';
 import { fetchS3Payload } from '../../webhooks/s3.js';
 import { createRunner } from '../database.js';
 import { type ConnectionStoreOperation, toStoreError } from '../errors.js';
@@ -69,32 +70,30 @@ export function createTerraStore(options: TerraStoreOptions): TerraStore {
     throw new TerraConfigurationError('deleteAfterMs', "deleteAfterMs applies only with onDisconnect: 'delete'.");
   const deleting = onDisconnect === 'delete';
   const afterMs = deleteAfterMs ?? 0;
-  const connections = composeConnectionStore(connectionOptions, (event, delivery) => {
-    if (keep.size === 0) return undefined;
-    const rows = rowsOfWebhookEvent(event, keep, delivery.orderingTimestamp ?? Date.now(), delivery.traceId);
-    return rows.length === 0 ? undefined : recordsWrite(rows, deleting);
-  });
   const runner = createRunner(connectionOptions.db, connectionOptions.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
   let applied = 0;
   const sweep = () => (deleting ? eraseDisconnected(runner, afterMs) : Promise.resolve([]));
+  const connections = composeConnectionStore(connectionOptions, {
+    // A failed download rejects, so the delivery is answered 500 (or retried by the worker).
+    prepare: async (event) =>
+      (event as { type?: unknown } | null)?.type === 's3_payload'
+        ? ((await fetchS3Payload(event as unknown as S3PayloadEvent, s3)) as TerraWebhookEvent)
+        : event,
+    extraWrites: (event, delivery) => {
+      if (keep.size === 0) return undefined;
+      const rows = rowsOfWebhookEvent(event, keep, delivery.orderingTimestamp ?? Date.now(), delivery.traceId);
+      return rows.length === 0 ? undefined : recordsWrite(rows, deleting);
+    },
+    afterApplied: async (event) => {
+      if (!deleting) return;
+      applied++;
+      if (DISCONNECTING.has((event as { type: string }).type) || applied % SWEEP_EVERY === 0) await sweep();
+    },
+  });
 
   return {
     ...connections,
     dataTypes: kept,
-    apply: (event, delivery) =>
-      guard('apply', async () => {
-        // A failed download rejects, so the delivery is answered 500 and Terra sends it again.
-        const current =
-          (event as { type?: unknown } | null)?.type === 's3_payload'
-            ? await fetchS3Payload(event as unknown as S3PayloadEvent, s3)
-            : event;
-        const result = await connections.apply(current, delivery);
-        if (deleting && result.status === 'applied') {
-          applied++;
-          if (DISCONNECTING.has((current as { type: string }).type) || applied % SWEEP_EVERY === 0) await sweep();
-        }
-        return result;
-      }),
     applyResponse: (response) => guard('applyResponse', () => applyResponse(runner, response, keep, deleting)),
     records: (type, query) => guard('records', () => records(runner, type, query, keep)) as never,
     days: (referenceId, daysOptions) => guard('days', () => days(runner, referenceId, daysOptions)),

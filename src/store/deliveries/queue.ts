@@ -7,11 +7,11 @@
 import type { WebhookDelivery } from '../../webhooks/delivery.js';
 import type { TerraWebhookEvent } from '../../webhooks/events.js';
 import type { ClaimedDelivery, DeliveryQueue, DeliveryToRecord } from '../../webhooks/queue.js';
-import { writeScopes } from '../apply.js';
+import { type DataHooks, writeScopes } from '../apply.js';
 import { checkDelivery } from '../arguments.js';
 import { type Query, type Runner, withRetry } from '../database.js';
 import { baseReference, planEvent } from '../effects.js';
-import { iso, Params, upsertConnection, upsertLargeRequest } from '../sql.js';
+import { iso, largeRequestStatement, Params, upsertConnection } from '../sql.js';
 import {
   CLAIM_DELIVERIES,
   COMPLETE_DELIVERY,
@@ -57,17 +57,29 @@ function toClaimed(raw: unknown): ClaimedDelivery {
   };
 }
 
-/** Records the effect of `event` once for the durable delivery `traceId`, in one transaction. */
+type EffectResult = { applied: boolean; healthcheck?: { sent: number; received: number; checkedAtMs: number } };
+
+/**
+ * Records the effect of `event` once for the durable delivery `traceId`, in one transaction: with
+ * the data store, its records too (an `s3_payload` downloaded first, outside the transaction).
+ */
 async function applyEffect(
   runner: Runner,
-  event: TerraWebhookEvent,
+  received: TerraWebhookEvent,
   delivery: WebhookDelivery,
   traceId: string,
-): Promise<{ applied: boolean; healthcheck?: { sent: number; received: number; checkedAtMs: number } }> {
+  hooks: DataHooks | undefined,
+): Promise<EffectResult> {
+  const event = hooks === undefined ? received : await hooks.prepare(received);
   const checked = checkDelivery(delivery);
   const plan = planEvent(event, checked, Date.now());
-  return runner.transaction(async (q: Query) => {
+  const extra = hooks?.extraWrites(event, checked);
+  const result = await runner.transaction(async (q: Query): Promise<EffectResult> => {
     if ((await q(MARK_EFFECT_APPLIED, [traceId])).length === 0) return { applied: false };
+    if (extra !== undefined) {
+      const params = new Params();
+      await q(extra(params, 'true'), params.values);
+    }
     for (const write of plan.writes) {
       const params = new Params();
       await q(upsertConnection(params, write), params.values);
@@ -75,7 +87,7 @@ async function applyEffect(
     }
     if (plan.largeRequest !== null) {
       const params = new Params();
-      await q(upsertLargeRequest(params, plan.largeRequest), params.values);
+      await q(largeRequestStatement(params, plan.largeRequest), params.values);
     }
     if (event.type !== 'healthcheck') return { applied: true };
     const health = event as { sent_webhooks_last_hour?: unknown; creation_timestamp?: unknown };
@@ -88,10 +100,12 @@ async function applyEffect(
       ? { applied: true }
       : { applied: true, healthcheck: { sent: Number(row.sent), received: Number(row.received), checkedAtMs: at } };
   });
+  if (result.applied) await hooks?.afterApplied(event);
+  return result;
 }
 
-/** The delivery queue on `runner`. */
-export function deliveryQueue(runner: Runner): DeliveryQueue {
+/** The delivery queue on `runner`; with the data store's `hooks`, deliveries write data records too. */
+export function deliveryQueue(runner: Runner, hooks?: DataHooks): DeliveryQueue {
   const queue: DeliveryQueue = {
     startWorker: (host, settings) => new DurableWorker(queue, host, settings),
     record: async (d: DeliveryToRecord) => {
@@ -118,7 +132,7 @@ export function deliveryQueue(runner: Runner): DeliveryQueue {
     extend: async (workerId, traceIds, leaseMs) => {
       if (traceIds.length > 0) await runner.query(EXTEND_LEASES, [workerId, traceIds, leaseMs]);
     },
-    applyEffect: (event, delivery, traceId) => applyEffect(runner, event, delivery, traceId),
+    applyEffect: (event, delivery, traceId) => applyEffect(runner, event, delivery, traceId, hooks),
     complete: async (traceId, workerId, retainBodiesMs) =>
       (await runner.query(COMPLETE_DELIVERY, [traceId, workerId, retainBodiesMs])).length > 0,
     fail: async (traceId, workerId, f) =>
