@@ -6,7 +6,7 @@
 import type { TerraWebhookEvent } from '../webhooks/events.js';
 import { checkDelivery, checkId } from './arguments.js';
 import { type Query, type Runner, withRetry } from './database.js';
-import { type CheckedDelivery, type ConnectionWrite, planEvent } from './effects.js';
+import { type CheckedDelivery, type ConnectionWrite, type Plan, planEvent } from './effects.js';
 import { progress } from './large-requests.js';
 import {
   applyInOneStatement,
@@ -51,6 +51,36 @@ export async function writeScopes(q: Query, write: ConnectionWrite): Promise<voi
   await q(FOLD_SCOPES, [write.terraUserId]);
 }
 
+/**
+ * Writes a planned delivery in one round trip when its shape allows: one statement (its record, then
+ * only if that is new, its effect) for at most one connection and no scope change; a batch of two for
+ * one connection with a scope change (the statement, then the scopes replayed from every fact: read
+ * after the row lock, so no concurrent fact is missed; a delivery seen before wrote no fact, and
+ * replaying again changes nothing). Resolves to the statement's row (`fresh` > 0 when it was new),
+ * or `null` when the delivery needs a transaction of its own. `record` is the statement that claims
+ * the delivery: by default the insert of its record; a durable worker marks its effect applied.
+ * @internal
+ */
+export async function writeQuickly(
+  runner: Runner,
+  plan: Plan,
+  checked: CheckedDelivery,
+  extra: ExtraWrite | undefined,
+  record?: (params: Params) => string,
+): Promise<Record<string, unknown> | undefined | null> {
+  const only = plan.writes[0];
+  if (plan.writes.length > 1) return null;
+  const { text, values } = applyInOneStatement(plan, checked, extra, record);
+  if (only === undefined || only.scopes === null)
+    return ((await withRetry(() => runner.query(text, values))) as Record<string, unknown>[])[0];
+  if (plan.largeRequest !== null) return null;
+  const [rows] = await runner.batch([
+    { text, values },
+    { text: FOLD_SCOPES, values: [only.terraUserId] },
+  ]);
+  return (rows as Record<string, unknown>[] | undefined)?.[0];
+}
+
 /** Applies `event` for `delivery` (see `ConnectionStore.apply`). */
 export async function applyEvent(
   runner: Runner,
@@ -90,30 +120,11 @@ export async function applyEvent(
       largeRequest: undefined,
     };
   };
-  if (plan.writes.length <= 1 && plan.writes.every((w) => w.scopes === null)) {
-    const { text, values } = applyInOneStatement(plan, checked, extra);
-    const [row] = (await withRetry(() => runner.query(text, values))) as ({ fresh: number } & Record<
-      string,
-      unknown
-    >)[];
-    return row !== undefined && Number(row.fresh) > 0
-      ? applied(row.reference === undefined || row.reference === null ? undefined : progress(row))
+  const quick = await writeQuickly(runner, plan, checked, extra);
+  if (quick !== null)
+    return quick !== undefined && Number(quick.fresh) > 0
+      ? applied(quick.reference === undefined || quick.reference === null ? undefined : progress(quick))
       : repeated(runner.query);
-  }
-  const only = plan.writes[0];
-  if (plan.writes.length === 1 && only !== undefined && only.scopes !== null && plan.largeRequest === null) {
-    // One connection with a scope change: its record, row and scope fact in one statement, then the
-    // scopes replayed from every fact (read after the row lock, so no concurrent fact is missed). Two
-    // statements and no reads in between: one round trip where the database allows (`database.ts`).
-    // A delivery seen before wrote no fact, and replaying the facts again changes nothing.
-    const { text, values } = applyInOneStatement(plan, checked);
-    const [rows] = await runner.batch([
-      { text, values },
-      { text: FOLD_SCOPES, values: [only.terraUserId] },
-    ]);
-    const [row] = (rows ?? []) as { fresh: number }[];
-    return row !== undefined && Number(row.fresh) > 0 ? applied(undefined) : repeated(runner.query);
-  }
   return runner.transaction(async (q): Promise<ApplyResult> => {
     if (traceId !== null) {
       const params = new Params();

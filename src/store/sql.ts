@@ -192,19 +192,24 @@ UPDATE terra_connections SET scopes = (SELECT scopes FROM replay ORDER BY n DESC
 WHERE terra_user_id = $1::varchar`;
 
 /**
- * The whole of a simple delivery (at most one connection) as one statement: the delivery's record,
- * and only if it is new, its writes. One round trip, atomic without BEGIN. With a scope change, its
+ * The whole of a simple delivery (at most one connection) as one statement: the delivery's record
+ * (or what `record` claims it with, returning a row only the first time), and only then its writes. One round trip, atomic without BEGIN. With a scope change, its
  * fact is written too, and `apply.ts` then recomputes the scopes in the same transaction.
  */
 export function applyInOneStatement(
   plan: Plan,
   delivery: CheckedDelivery,
   extra?: ExtraWrite,
+  record?: (params: Params) => string,
 ): { text: string; values: unknown[] } {
   const params = new Params();
-  const parts = [
-    delivery.traceId === null ? 'd AS (SELECT 1 AS trace_id)' : `d AS (${insertDelivery(params, plan, delivery)})`,
-  ];
+  const claim =
+    record !== undefined
+      ? record(params)
+      : delivery.traceId === null
+        ? 'SELECT 1 AS trace_id'
+        : insertDelivery(params, plan, delivery);
+  const parts = [`d AS (${claim})`];
   const fresh = 'EXISTS (SELECT 1 FROM d)';
   if (extra !== undefined) parts.push(`x AS (${extra(params, fresh)})`);
   const write = plan.writes[0];

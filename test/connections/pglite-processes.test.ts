@@ -3,17 +3,15 @@
  * silently lost each other's rows (75 of 300); now the second gets a TerraConfigurationError, and a
  * lock left by a process that died is taken over.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TerraConfigurationError } from '../../src/errors.js';
 import { createConnectionStore } from '../../src/store/connections.js';
 
-const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'terra-pglite-lock-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -24,13 +22,24 @@ interface Outcome {
   message?: string;
 }
 
-async function writer(dir: string, prefix: string, count: number): Promise<Outcome> {
-  const { stdout } = await run(
+/** A writer process: resolves its outcome as soon as it prints it, and `exited` once it ends. */
+function writer(dir: string, prefix: string, count: number, stopFile: string) {
+  const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'test/connections/support/pglite-writer.ts', dir, prefix, String(count)],
-    { timeout: 120_000 },
+    ['--import', 'tsx', 'test/connections/support/pglite-writer.ts', dir, prefix, String(count), stopFile],
+    { stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 },
   );
-  return JSON.parse(stdout.trim().split('\n').pop() as string) as Outcome;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const outcome = new Promise<Outcome>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line !== undefined && out.includes('\n')) resolve(JSON.parse(line) as Outcome);
+    });
+    child.once('exit', (code) => reject(new Error(`writer ${prefix} exited with ${code} before reporting`)));
+  });
+  return { outcome, exited };
 }
 
 describe('one PGlite data directory, two processes', () => {
@@ -39,11 +48,15 @@ describe('one PGlite data directory, two processes', () => {
     // Made first, so both processes open an existing database at once.
     const first = await PGlite.create(dir);
     await first.close();
-    const outcomes = await Promise.all([writer(dir, 'a', 150), writer(dir, 'b', 150)]);
+    // Whichever process takes the directory holds it until both reported: they always overlap.
+    const stopFile = join(work, 'stop');
+    const writers = [writer(dir, 'a', 150, stopFile), writer(dir, 'b', 150, stopFile)];
+    const outcomes = await Promise.all(writers.map((w) => w.outcome));
+    writeFileSync(stopFile, '');
+    await Promise.all(writers.map((w) => w.exited));
     const succeeded = outcomes.filter((o) => o.ok);
     const refused = outcomes.filter((o) => !o.ok);
-    // Either they took turns (one finished before the other started) or one was refused; never both
-    // succeeding with rows lost.
+    // One was refused with the reason; never both succeeding with rows lost.
     for (const o of refused)
       expect(o).toMatchObject({
         name: 'TerraConfigurationError',

@@ -7,18 +7,18 @@
 import type { WebhookDelivery } from '../../webhooks/delivery.js';
 import type { TerraWebhookEvent } from '../../webhooks/events.js';
 import type { ClaimedDelivery, DeliveryQueue, DeliveryToRecord } from '../../webhooks/queue.js';
-import { type DataHooks, writeScopes } from '../apply.js';
+import { type DataHooks, writeQuickly, writeScopes } from '../apply.js';
 import { checkDelivery } from '../arguments.js';
 import { type Query, type Runner, withRetry } from '../database.js';
-import { baseReference, planEvent } from '../effects.js';
-import { iso, largeRequestStatement, Params, upsertConnection } from '../sql.js';
+import { baseReference, type Plan, planEvent } from '../effects.js';
+import { type ExtraWrite, iso, largeRequestStatement, Params, upsertConnection } from '../sql.js';
 import {
   CLAIM_DELIVERIES,
   COMPLETE_DELIVERY,
   EXPIRE_BODIES,
   EXTEND_LEASES,
   FAIL_DELIVERY,
-  MARK_EFFECT_APPLIED,
+  markEffectApplied,
   RECORD_DELIVERY,
   RECORD_HEALTH,
   RELEASE_DELIVERIES,
@@ -60,8 +60,8 @@ function toClaimed(raw: unknown): ClaimedDelivery {
 type EffectResult = { applied: boolean; healthcheck?: { sent: number; received: number; checkedAtMs: number } };
 
 /**
- * Records the effect of `event` once for the durable delivery `traceId`, in one transaction: with
- * the data store, its records too (an `s3_payload` downloaded first, outside the transaction).
+ * Records the effect of `event` once for the durable delivery `traceId`, all of it or none: with the
+ * data store, its records too (an `s3_payload` downloaded first, outside any transaction).
  */
 async function applyEffect(
   runner: Runner,
@@ -74,8 +74,28 @@ async function applyEffect(
   const checked = checkDelivery(delivery);
   const plan = planEvent(event, checked, Date.now());
   const extra = hooks?.extraWrites(event, checked);
-  const result = await runner.transaction(async (q: Query): Promise<EffectResult> => {
-    if ((await q(MARK_EFFECT_APPLIED, [traceId])).length === 0) return { applied: false };
+  const mark = (params: Params) => markEffectApplied(params, traceId);
+  // Most deliveries take one round trip (`writeQuickly`); a healthcheck reads its count back.
+  const quick = event.type === 'healthcheck' ? null : await writeQuickly(runner, plan, checked, extra, mark);
+  const result =
+    quick !== null
+      ? { applied: quick !== undefined && Number(quick.fresh) > 0 }
+      : await effectInTransaction(runner, event, plan, extra, mark);
+  if (result.applied) await hooks?.afterApplied(event);
+  return result;
+}
+
+/** The effect of a delivery `writeQuickly` cannot take, in a transaction of its own. */
+async function effectInTransaction(
+  runner: Runner,
+  event: TerraWebhookEvent,
+  plan: Plan,
+  extra: ExtraWrite | undefined,
+  mark: (params: Params) => string,
+): Promise<EffectResult> {
+  return runner.transaction(async (q: Query): Promise<EffectResult> => {
+    const claim = new Params();
+    if ((await q(mark(claim), claim.values)).length === 0) return { applied: false };
     if (extra !== undefined) {
       const params = new Params();
       await q(extra(params, 'true'), params.values);
@@ -100,8 +120,6 @@ async function applyEffect(
       ? { applied: true }
       : { applied: true, healthcheck: { sent: Number(row.sent), received: Number(row.received), checkedAtMs: at } };
   });
-  if (result.applied) await hooks?.afterApplied(event);
-  return result;
 }
 
 /** The delivery queue on `runner`; with the data store's `hooks`, deliveries write data records too. */

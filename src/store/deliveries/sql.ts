@@ -7,6 +7,8 @@
  * last `dead`.
  * @internal
  */
+import type { Params } from '../sql.js';
+
 /** Schema version 3: the queue columns, the body of durable deliveries, the health counts. */
 export const DURABLE_DELIVERIES_MIGRATION: {
   readonly version: number;
@@ -77,9 +79,11 @@ RETURNING ${CLAIMED_COLUMNS}`;
 export const EXTEND_LEASES = `UPDATE terra_deliveries SET locked_until = ${lease('$3')}
 WHERE trace_id = ANY($2::text[]) AND locked_by = $1::text AND status = 'processing'`;
 
-/** $1 trace id: the effect's once-only mark (durable rows only). */
-export const MARK_EFFECT_APPLIED = `UPDATE terra_deliveries SET effect_applied_at = now()
-WHERE trace_id = $1::text AND effect_applied_at IS NULL RETURNING 1`;
+/** The effect's once-only mark of durable delivery `traceId`: a row only the first time. */
+export function markEffectApplied(params: Params, traceId: string): string {
+  return `UPDATE terra_deliveries SET effect_applied_at = now()
+WHERE trace_id = ${params.add(traceId, 'text')} AND effect_applied_at IS NULL RETURNING trace_id`;
+}
 
 /** $1 trace id, $2 worker id, $3 how long to keep the body, ms. */
 export const COMPLETE_DELIVERY = `UPDATE terra_deliveries SET status = 'handled', handled_at = now(),
