@@ -8,10 +8,10 @@
  * - `days()` of a month for a person with three devices and a year of data stored. Budget: 50 ms
  *   on PGlite (median of 9).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { createTerraStore } from 'terra-sdk/store';
+import { postgresUrl } from './connections.js';
 
 interface Db {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -163,14 +163,6 @@ async function measure(engine: DataCost['engine'], db: Db): Promise<DataCost> {
     cost.daysMs = median(times);
   }
   return cost;
-}
-
-function postgresUrl(): string | undefined {
-  if (process.env.TERRA_TEST_DATABASE_URL) return process.env.TERRA_TEST_DATABASE_URL;
-  const state = new URL('../.postgres-test', import.meta.url);
-  if (!existsSync(state)) return undefined;
-  const port = readFileSync(state, 'utf8').split('\n')[1]?.trim();
-  return port ? `postgres://postgres@127.0.0.1:${port}/postgres` : undefined;
 }
 
 export async function measureDataCost(): Promise<{ costs: DataCost[]; skipped: string[] }> {
