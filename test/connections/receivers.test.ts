@@ -4,9 +4,8 @@
  * (a fifth of them repeats, all reordered) over loopback. The tables end as a single in-order pass
  * leaves them, with every effect applied once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killReceiverProcesses, startReceiverProcess } from '../support/receiver-process.js';
 import { signatureHeader } from '../support/webhooks.js';
 import {
   connectionsSnapshot,
@@ -23,37 +22,10 @@ const STEPS = 3000;
 const IN_FLIGHT = 24;
 const SECRET = 'receivers-test-secret';
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill();
-});
+afterAll(killReceiverProcesses);
 
-/** Starts one receiver process and resolves with its URL once it listens. */
-async function startReceiver(schema: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/connections/support/http-receiver.ts', schema, SECRET],
-    {
-      env: { ...process.env, TERRA_TEST_DATABASE_URL: postgresUrl },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  children.push(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`a receiver exited with ${code} before listening`)));
-  });
-  const { port } = JSON.parse(line) as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      child.stdin?.end();
-      await exited;
-    },
-  };
-}
+const startReceiver = (schema: string) =>
+  startReceiverProcess('test/connections/support/http-receiver.ts', [schema, SECRET], postgresUrl);
 
 /** The body and headers Terra would POST for one delivery, signed. */
 function signed({ event, delivery }: Delivery): { body: string; headers: Record<string, string> } {
@@ -104,7 +76,7 @@ describe.skipIf(!postgresUrl && !postgresRequired)(
             // A repeat that races its first copy is answered 503 while the first copy's listener
             // runs; Terra sends it again later (here: soon).
             for (let tries = 0; ; tries++) {
-              const response = await fetch(`${target.url}/webhooks/terra`, { method: 'POST', body, headers });
+              const response = await fetch(target.url, { method: 'POST', body, headers });
               await response.arrayBuffer();
               if (response.status === 503 && tries < 100) {
                 busy++;
@@ -122,7 +94,7 @@ describe.skipIf(!postgresUrl && !postgresRequired)(
 
         const stats = await Promise.all(
           receivers.map(
-            async (r) => (await (await fetch(`${r.url}/stats`)).json()) as { listened: number; failures: string[] },
+            async (r) => (await (await fetch(`${r.base}/stats`)).json()) as { listened: number; failures: string[] },
           ),
         );
         expect(stats.flatMap((s) => s.failures)).toEqual([]);

@@ -4,8 +4,6 @@
  * keeps delivering (nothing acknowledged is lost; a listener runs twice only where a process died
  * while running it). Loopback only, bounded in count and time.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import {
@@ -16,47 +14,15 @@ import {
   type TestDatabase,
 } from '../connections/support/engines.js';
 import { prng } from '../connections/support/stream.js';
+import { killReceiverProcesses, type ReceiverProcess, startReceiverProcess } from '../support/receiver-process.js';
 import { signatureHeader } from '../support/webhooks.js';
 
 const SECRET = 'durable-processes-secret';
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+afterAll(killReceiverProcesses);
 
-interface Receiver {
-  url: string;
-  child: ChildProcess;
-  stop: () => Promise<void>;
-}
-
-async function startReceiver(schema: string): Promise<Receiver> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/deliveries/support/durable-receiver.ts', schema, SECRET],
-    {
-      env: { ...process.env, TERRA_TEST_DATABASE_URL: postgresUrl },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  children.push(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`a receiver exited with ${code} before listening`)));
-  });
-  const { port } = JSON.parse(line) as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/terra`,
-    child,
-    stop: async () => {
-      child.stdin?.end();
-      await exited;
-    },
-  };
-}
+const startReceiver = (schema: string) =>
+  startReceiverProcess('test/deliveries/support/durable-receiver.ts', [schema, SECRET], postgresUrl);
 
 /** The body and headers of one delivery, signed. */
 function signed(index: number): { traceId: string; body: string; headers: Record<string, string> } {
@@ -155,7 +121,7 @@ describe.skipIf(!postgresUrl && !postgresRequired)(
             await new Promise((resolve) => setTimeout(resolve, 80 + random() * 200));
             if (!sending) break;
             const slot = Math.floor(random() * receivers.length);
-            const victim = receivers[slot] as Receiver;
+            const victim = receivers[slot] as ReceiverProcess;
             victim.child.kill('SIGKILL');
             kills++;
             receivers[slot] = await startReceiver(db.schema);
@@ -172,7 +138,7 @@ describe.skipIf(!postgresUrl && !postgresRequired)(
             for (let copy = 0; copy < copies; copy++) {
               for (let tries = 0; tries < 50; tries++) {
                 requests++;
-                const target = receivers[Math.floor(random() * receivers.length)] as Receiver;
+                const target = receivers[Math.floor(random() * receivers.length)] as ReceiverProcess;
                 if ((await post(target.url, delivery)) === 200) {
                   acknowledged.add(delivery.traceId);
                   break;
