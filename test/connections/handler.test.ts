@@ -9,7 +9,7 @@ import { TerraConfigurationError } from '../../src/errors.js';
 import type { TerraUser } from '../../src/models/index.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
-import { SECRET, signedRequest } from '../support/webhooks.js';
+import { deliveryMaker, SECRET } from '../support/webhooks.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
 
 const person = (seed: number, provider: string, referenceId = 'person-1', scopes?: string): TerraUser => ({
@@ -17,21 +17,8 @@ const person = (seed: number, provider: string, referenceId = 'person-1', scopes
   ...(scopes === undefined ? {} : { scopes }),
 });
 
-let trace = 0;
 /** A signed delivery of `event` with its own trace id (or the one given), as Terra POSTs it. */
-function delivery(event: object, options: { traceId?: string; at?: number; reference?: string } = {}) {
-  const traceId = options.traceId ?? `handler-trace-${trace++}`;
-  const body = JSON.stringify(event);
-  return {
-    traceId,
-    request: () =>
-      signedRequest(body, {
-        'x-terra-trace-id': traceId,
-        'x-terra-ordering-timestamp': String(options.at ?? 1_767_225_600_000 + trace),
-        'terra-reference': options.reference ?? `reference-${traceId}`,
-      }),
-  };
-}
+const delivery = deliveryMaker('handler-trace-', (traceId) => `reference-${traceId}`);
 
 describeEngines('webhook handler with a store', (engine: EngineName) => {
   let db: TestDatabase;

@@ -17,6 +17,7 @@ import {
   REQUIRED_MESSAGE,
   type TestDatabase,
 } from '../connections/support/engines.js';
+import { until } from '../support/wait.js';
 import { SECRET, signedRequest } from '../support/webhooks.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -35,14 +36,6 @@ async function bin(args: string[], env: Record<string, string> = {}) {
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -92,7 +85,7 @@ describe.skipIf(!postgresUrl && !postgresRequired)(
         );
         expect((await webhook(signedRequest(body, { 'x-terra-trace-id': traceId }))).status).toBe(200);
       }
-      await until(async () => (await db.store.deliveries({ status: ['handled', 'dead'] })).length === 3);
+      await until(async () => (await db.store.deliveries({ status: ['handled', 'dead'] })).length === 3, 10_000, 20);
     }, 60_000);
     afterAll(async () => {
       await handler?.close({ timeoutMs: 100 });
@@ -119,7 +112,7 @@ describe.skipIf(!postgresUrl && !postgresRequired)(
       expect(replay.code).toBe(0);
       const recover = await bin(['deliveries', 'recover', '--database-url', url]);
       expect(recover.stdout).toBe('Queued 2 deliveries again.\n');
-      await until(async () => (await db.store.deliveries({ status: 'handled' })).length === 3);
+      await until(async () => (await db.store.deliveries({ status: 'handled' })).length === 3, 10_000, 20);
       expect(runs - before).toBe(3);
     }, 60_000);
   },

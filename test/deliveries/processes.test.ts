@@ -15,6 +15,7 @@ import {
 } from '../connections/support/engines.js';
 import { prng } from '../connections/support/stream.js';
 import { killReceiverProcesses, type ReceiverProcess, startReceiverProcess } from '../support/receiver-process.js';
+import { until } from '../support/wait.js';
 import { signatureHeader } from '../support/webhooks.js';
 
 const SECRET = 'durable-processes-secret';
@@ -51,14 +52,6 @@ async function post(url: string, delivery: ReturnType<typeof signed>): Promise<n
   }
 }
 
-async function until(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function prepare(): Promise<TestDatabase> {
   const db = await openDatabase('postgres');
   await db.sql(
@@ -91,6 +84,7 @@ describe.skipIf(!postgresUrl && !postgresRequired)(
         await until(
           async () => (await db.store.deliveries({ status: 'handled', limit: 10_000 })).length === COUNT,
           30_000,
+          50,
         );
         const runs = await runsOf(db);
         expect(runs).toHaveLength(COUNT);
@@ -157,6 +151,7 @@ describe.skipIf(!postgresUrl && !postgresRequired)(
         await until(
           async () => (await db.store.deliveries({ status: 'handled', limit: 10_000 })).length === COUNT,
           60_000,
+          50,
         );
         const runs = await runsOf(db);
         const twice = runs.filter((r) => r.n > 1);
