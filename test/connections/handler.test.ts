@@ -9,6 +9,7 @@ import { TerraConfigurationError } from '../../src/errors.js';
 import type { TerraUser } from '../../src/models/index.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
+import { gate } from '../support/wait.js';
 import { deliveryMaker, SECRET } from '../support/webhooks.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
 
@@ -168,10 +169,7 @@ describeEngines('webhook handler with a store', (engine: EngineName) => {
   });
 
   it('marks a delivery handled once a listener that outlived the deadline completes', async () => {
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
+    const { promise: finished, release: finish } = gate();
     const kept: Promise<unknown>[] = [];
     const handler = createWebhookHandler({ secret: SECRET, store: db.store, deadlineMs: 20 }).on(
       'body',

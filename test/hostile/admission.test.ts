@@ -18,23 +18,10 @@ import {
   createWebhookHandler,
   DEFAULT_MAX_BYTES_IN_FLIGHT,
   DEFAULT_MAX_DELIVERIES_IN_FLIGHT,
-  type WebhookErrorContext,
-  type WebhookHandlerOptions,
 } from '../../src/webhooks/handler.js';
+import { gate } from '../support/wait.js';
 import { activityEvent, deliveryHeaders, hmacHex, SECRET } from '../support/webhooks.js';
-import { ADAPTERS, repeated, send, serveWith, stalled } from './support.js';
-
-function recorded(options: WebhookHandlerOptions = {}) {
-  const errors: { error: unknown; context: WebhookErrorContext }[] = [];
-  const handler = createWebhookHandler({
-    secret: SECRET,
-    onError: (error, context) => {
-      errors.push({ error, context });
-    },
-    ...options,
-  });
-  return { handler, errors };
-}
+import { ADAPTERS, recorded, repeated, send, serveWith, stalled } from './support.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const BODY = new Uint8Array(1000).fill(0x20);
@@ -60,10 +47,7 @@ describe.each(ADAPTERS)('%s adapter: a header that cannot verify', (adapter) => 
   it.each(UNVERIFIABLE)('%s: 401 at once, the body unread', async (_name, header, code) => {
     const { handler, errors } = recorded();
     const served = await serveWith(adapter, handler);
-    let release = () => {};
-    const stop = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: stop, release } = gate();
     try {
       const answer = await send(served.url, {
         headers: { 'content-type': 'application/json', 'terra-signature': header(), 'content-length': '1000000' },
@@ -112,10 +96,7 @@ describe.each([
 
 describe('deliveries in flight', () => {
   it(`admit ${DEFAULT_MAX_DELIVERIES_IN_FLIGHT} of a burst of 2,000 by default, and answer the rest 503 with Retry-After`, async () => {
-    let release = () => {};
-    const blocked = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: blocked, release } = gate();
     let started = 0;
     const { handler, errors } = recorded({ deadlineMs: 30_000 });
     handler.on('activity', () => {
@@ -153,10 +134,7 @@ describe('deliveries in flight', () => {
   });
 
   it('count a listener still running after the deadline until it finishes', async () => {
-    let release = () => {};
-    const blocked = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: blocked, release } = gate();
     const { handler } = recorded({ deadlineMs: 10, maxDeliveriesInFlight: 2 });
     handler.on('activity', () => blocked);
     const webhook = createFetchHandler(handler);
@@ -172,10 +150,7 @@ describe('deliveries in flight', () => {
   });
 
   it.each(ADAPTERS)('are capped on the %s adapter too, before the bodies are read', async (adapter) => {
-    let release = () => {};
-    const blocked = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: blocked, release } = gate();
     const { handler } = recorded({ deadlineMs: 30_000, maxDeliveriesInFlight: 4 });
     handler.on('activity', () => blocked);
     const served = await serveWith(adapter, handler);
@@ -210,10 +185,7 @@ describe('deliveries in flight', () => {
 
 describe('body bytes in flight', () => {
   it(`default to ${DEFAULT_MAX_BYTES_IN_FLIGHT / 1024 / 1024} MiB, and refuse a body that would pass them before reading it`, async () => {
-    let release = () => {};
-    const blocked = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: blocked, release } = gate();
     const { handler, errors } = recorded({ deadlineMs: 30_000, maxBytesInFlight: 3000 });
     handler.on('activity', () => blocked);
     const webhook = createFetchHandler(handler);

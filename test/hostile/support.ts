@@ -3,7 +3,7 @@
  * mounted as the README says, and a raw HTTP client that streams bodies chunk by chunk (never built
  * in memory), stops sending once the answer arrives, and reports what it sent.
  */
-import { Agent, createServer, type IncomingHttpHeaders, request } from 'node:http';
+import { Agent, createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import express from 'express';
@@ -13,8 +13,14 @@ import { terraWebhook as expressWebhook } from '../../src/adapters/express.js';
 import { terraWebhook as fastifyWebhook } from '../../src/adapters/fastify.js';
 import { terraWebhook as honoWebhook } from '../../src/adapters/hono.js';
 import { terraWebhook as nodeWebhook } from '../../src/adapters/node.js';
-import type { WebhookHandler } from '../../src/webhooks/handler.js';
+import {
+  createWebhookHandler,
+  type WebhookErrorContext,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from '../../src/webhooks/handler.js';
 import { close, listen } from '../support/loopback.js';
+import { SECRET } from '../support/webhooks.js';
 
 export const ADAPTERS = ['node', 'express', 'fastify', 'hono'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
@@ -28,18 +34,13 @@ export interface Served {
 /** Serves `handler` with one adapter, mounted as the README shows, on 127.0.0.1. */
 export async function serveWith(adapter: Adapter, handler: WebhookHandler): Promise<Served> {
   switch (adapter) {
-    case 'node': {
-      const server = createServer(nodeWebhook(handler));
-      const base = await listen(server);
-      return { url: `${base}${PATH}`, close: () => closeNow(server) };
-    }
+    case 'node':
+      return serveServer(createServer(nodeWebhook(handler)));
     case 'express': {
       const app = express();
       app.all(PATH, expressWebhook(handler));
       app.use(express.json());
-      const server = createServer(app);
-      const base = await listen(server);
-      return { url: `${base}${PATH}`, close: () => closeNow(server) };
+      return serveServer(createServer(app));
     }
     case 'fastify': {
       const app = Fastify();
@@ -72,9 +73,29 @@ export async function serveWith(adapter: Adapter, handler: WebhookHandler): Prom
   }
 }
 
-async function closeNow(server: ReturnType<typeof createServer>): Promise<void> {
-  server.closeAllConnections();
-  await close(server);
+/** Listens with `server` on 127.0.0.1; its `url` is the webhook's path there. */
+export async function serveServer(server: Server): Promise<Served> {
+  const base = await listen(server);
+  return {
+    url: `${base}${PATH}`,
+    close: async () => {
+      server.closeAllConnections();
+      await close(server);
+    },
+  };
+}
+
+/** A handler with the test secret that records every error it reports, and that record. */
+export function recorded(options: WebhookHandlerOptions = {}) {
+  const errors: { error: unknown; context: WebhookErrorContext }[] = [];
+  const handler = createWebhookHandler({
+    secret: SECRET,
+    onError: (error, context) => {
+      errors.push({ error, context });
+    },
+    ...options,
+  });
+  return { handler, errors };
 }
 
 export interface RawAnswer {
