@@ -9,6 +9,7 @@ import { TerraConfigurationError } from '../../src/errors.js';
 import type { TerraUser } from '../../src/models/index.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
+import { recorded } from '../support/recorded-handler.js';
 import { gate } from '../support/wait.js';
 import { deliveryMaker, SECRET } from '../support/webhooks.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
@@ -106,15 +107,9 @@ describeEngines('webhook handler with a store', (engine: EngineName) => {
   it('answers 500 when the store fails, so Terra retries, and reports it at the store phase', async () => {
     const unmigrated = await openDatabase(engine, { migrate: false });
     try {
-      const errors: { error: unknown; context: WebhookErrorContext }[] = [];
       let calls = 0;
-      const handler = createWebhookHandler({
-        secret: SECRET,
-        store: unmigrated.store,
-        onError: (error, context) => {
-          errors.push({ error, context });
-        },
-      }).onUnhandled(() => {
+      const { handler, errors } = recorded({ store: unmigrated.store });
+      handler.onUnhandled(() => {
         calls++;
       });
       const auth = delivery(fixtures.event('auth', { user: person(4, 'WHOOP') }));
@@ -142,15 +137,9 @@ describeEngines('webhook handler with a store', (engine: EngineName) => {
     await db.sql(
       'CREATE TRIGGER refuse_update BEFORE UPDATE ON terra_deliveries FOR EACH ROW EXECUTE FUNCTION refuse_update()',
     );
-    const errors: { error: unknown; context: WebhookErrorContext }[] = [];
     let calls = 0;
-    const handler = createWebhookHandler({
-      secret: SECRET,
-      store: db.store,
-      onError: (error, context) => {
-        errors.push({ error, context });
-      },
-    }).on('deauth', () => {
+    const { handler, errors } = recorded({ store: db.store });
+    handler.on('deauth', () => {
       calls++;
     });
     const deauth = delivery(fixtures.event('deauth', { user: person(5, 'GARMIN') }));
@@ -185,15 +174,9 @@ describeEngines('webhook handler with a store', (engine: EngineName) => {
   });
 
   it('answers 200 without listeners for an event the store cannot hold, since a retry cannot help', async () => {
-    const errors: { error: unknown; context: WebhookErrorContext }[] = [];
     let calls = 0;
-    const handler = createWebhookHandler({
-      secret: SECRET,
-      store: db.store,
-      onError: (error, context) => {
-        errors.push({ error, context });
-      },
-    }).onUnhandled(() => {
+    const { handler, errors } = recorded({ store: db.store });
+    handler.onUnhandled(() => {
       calls++;
     });
     const event = fixtures.event('auth', { user: { ...person(7, 'GARMIN'), user_id: 'x'.repeat(300) } });

@@ -10,9 +10,10 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { terraWebhook as expressWebhook } from '../../src/adapters/express.js';
 import { TerraWebhookRequestError, TerraWebhookVerificationError } from '../../src/errors.js';
+import { recorded } from '../support/recorded-handler.js';
 import { gate } from '../support/wait.js';
 import { activityEvent, deliveryHeaders, signatureHeader } from '../support/webhooks.js';
-import { ADAPTERS, PATH, recorded, repeated, send, serveServer, serveWith, stalled } from './support.js';
+import { ADAPTERS, PATH, repeated, send, serveServer, serveWith, stalled } from './support.js';
 
 describe.each(ADAPTERS)('%s adapter under hostile requests', (adapter) => {
   it('answers 405 with Allow: POST to every other method, TRACE included', async () => {

@@ -19,9 +19,10 @@ import {
   DEFAULT_MAX_BYTES_IN_FLIGHT,
   DEFAULT_MAX_DELIVERIES_IN_FLIGHT,
 } from '../../src/webhooks/handler.js';
+import { recorded } from '../support/recorded-handler.js';
 import { gate } from '../support/wait.js';
 import { activityEvent, deliveryHeaders, hmacHex, SECRET } from '../support/webhooks.js';
-import { ADAPTERS, recorded, repeated, send, serveWith, stalled } from './support.js';
+import { ADAPTERS, repeated, send, serveWith, stalled } from './support.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const BODY = new Uint8Array(1000).fill(0x20);

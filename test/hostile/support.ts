@@ -13,14 +13,8 @@ import { terraWebhook as expressWebhook } from '../../src/adapters/express.js';
 import { terraWebhook as fastifyWebhook } from '../../src/adapters/fastify.js';
 import { terraWebhook as honoWebhook } from '../../src/adapters/hono.js';
 import { terraWebhook as nodeWebhook } from '../../src/adapters/node.js';
-import {
-  createWebhookHandler,
-  type WebhookErrorContext,
-  type WebhookHandler,
-  type WebhookHandlerOptions,
-} from '../../src/webhooks/handler.js';
+import type { WebhookHandler } from '../../src/webhooks/handler.js';
 import { close, listen } from '../support/loopback.js';
-import { SECRET } from '../support/webhooks.js';
 
 export const ADAPTERS = ['node', 'express', 'fastify', 'hono'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
@@ -83,19 +77,6 @@ export async function serveServer(server: Server): Promise<Served> {
       await close(server);
     },
   };
-}
-
-/** A handler with the test secret that records every error it reports, and that record. */
-export function recorded(options: WebhookHandlerOptions = {}) {
-  const errors: { error: unknown; context: WebhookErrorContext }[] = [];
-  const handler = createWebhookHandler({
-    secret: SECRET,
-    onError: (error, context) => {
-      errors.push({ error, context });
-    },
-    ...options,
-  });
-  return { handler, errors };
 }
 
 export interface RawAnswer {
