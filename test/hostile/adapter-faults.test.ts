@@ -13,7 +13,7 @@ import { TerraWebhookRequestError, TerraWebhookVerificationError } from '../../s
 import { recorded } from '../support/recorded-handler.js';
 import { gate } from '../support/wait.js';
 import { activityEvent, deliveryHeaders, signatureHeader } from '../support/webhooks.js';
-import { ADAPTERS, PATH, repeated, send, serveServer, serveWith, stalled } from './support.js';
+import { ADAPTERS, PATH, repeated, send, sendStalled, serveServer, serveWith } from './support.js';
 
 describe.each(ADAPTERS)('%s adapter under hostile requests', (adapter) => {
   it('answers 405 with Allow: POST to every other method, TRACE included', async () => {
@@ -36,45 +36,35 @@ describe.each(ADAPTERS)('%s adapter under hostile requests', (adapter) => {
 
   it('answers 401 to a request without a signature header before its body arrives', async () => {
     const { handler, errors } = recorded();
-    const served = await serveWith(adapter, handler);
-    const { promise: stop, release } = gate();
-    try {
-      const answer = await send(served.url, {
-        headers: { 'content-type': 'application/json', 'content-length': String(1e9) },
-        body: stalled(new Uint8Array(1), stop),
-      });
-      expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'missing_header' });
-      expect(answer.sent).toBe(1);
-      expect(errors[0]?.error).toBeInstanceOf(TerraWebhookVerificationError);
-      expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 401 });
-    } finally {
-      release();
-      await served.close();
-    }
+    const answer = await sendStalled(
+      adapter,
+      handler,
+      { 'content-type': 'application/json', 'content-length': String(1e9) },
+      1,
+    );
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.text)).toEqual({ error: 'missing_header' });
+    expect(answer.sent).toBe(1);
+    expect(errors[0]?.error).toBeInstanceOf(TerraWebhookVerificationError);
+    expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 401 });
   });
 
   it('answers 413 from a Content-Length over maxBodyBytes, before reading the body', async () => {
     const { handler, errors } = recorded();
-    const served = await serveWith(adapter, handler);
-    const { promise: stop, release } = gate();
-    try {
-      const answer = await send(served.url, {
-        headers: {
-          'content-type': 'application/json',
-          'terra-signature': signatureHeader('x'),
-          'content-length': String(60 * 1024 * 1024),
-        },
-        body: stalled(new Uint8Array(1), stop),
-      });
-      expect(answer.status).toBe(413);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'body_too_large' });
-      expect(errors[0]?.error).toBeInstanceOf(TerraWebhookRequestError);
-      expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 413 });
-    } finally {
-      release();
-      await served.close();
-    }
+    const answer = await sendStalled(
+      adapter,
+      handler,
+      {
+        'content-type': 'application/json',
+        'terra-signature': signatureHeader('x'),
+        'content-length': String(60 * 1024 * 1024),
+      },
+      1,
+    );
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text)).toEqual({ error: 'body_too_large' });
+    expect(errors[0]?.error).toBeInstanceOf(TerraWebhookRequestError);
+    expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 413 });
   });
 
   it('answers 413 once a body without Content-Length passes maxBodyBytes', async () => {
@@ -95,25 +85,20 @@ describe.each(ADAPTERS)('%s adapter under hostile requests', (adapter) => {
 
   it('answers 408 to a body slower than bodyDeadlineMs, and closes the connection', async () => {
     const { handler, errors } = recorded({ bodyDeadlineMs: 200 });
-    const served = await serveWith(adapter, handler);
-    const { promise: stop, release } = gate();
-    try {
-      const answer = await send(served.url, {
-        headers: {
-          'content-type': 'application/json',
-          'terra-signature': signatureHeader('x'),
-          'content-length': '1000',
-        },
-        body: stalled(new Uint8Array(10), stop),
-      });
-      expect(answer.status).toBe(408);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'body_timeout' });
-      expect(answer.ms).toBeGreaterThanOrEqual(150);
-      expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 408 });
-    } finally {
-      release();
-      await served.close();
-    }
+    const answer = await sendStalled(
+      adapter,
+      handler,
+      {
+        'content-type': 'application/json',
+        'terra-signature': signatureHeader('x'),
+        'content-length': '1000',
+      },
+      10,
+    );
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.text)).toEqual({ error: 'body_timeout' });
+    expect(answer.ms).toBeGreaterThanOrEqual(150);
+    expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 408 });
   });
 
   it('answers 503 with Retry-After while maxLateListeners listeners run past their deadline', async () => {

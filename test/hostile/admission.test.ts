@@ -22,7 +22,7 @@ import {
 import { recorded } from '../support/recorded-handler.js';
 import { gate } from '../support/wait.js';
 import { activityEvent, deliveryHeaders, hmacHex, SECRET } from '../support/webhooks.js';
-import { ADAPTERS, repeated, send, serveWith, stalled } from './support.js';
+import { ADAPTERS, repeated, send, sendStalled, serveWith } from './support.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const BODY = new Uint8Array(1000).fill(0x20);
@@ -47,23 +47,18 @@ const UNVERIFIABLE: [string, () => string, string][] = [
 describe.each(ADAPTERS)('%s adapter: a header that cannot verify', (adapter) => {
   it.each(UNVERIFIABLE)('%s: 401 at once, the body unread', async (_name, header, code) => {
     const { handler, errors } = recorded();
-    const served = await serveWith(adapter, handler);
-    const { promise: stop, release } = gate();
-    try {
-      const answer = await send(served.url, {
-        headers: { 'content-type': 'application/json', 'terra-signature': header(), 'content-length': '1000000' },
-        // The first bytes, then nothing: a server that waits for the body answers only at its deadline.
-        body: stalled(new Uint8Array(10), stop),
-        timeoutMs: 3_000,
-      });
-      expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.text)).toEqual({ error: code });
-      expect(answer.ms).toBeLessThan(1_000);
-      expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 401 });
-    } finally {
-      release();
-      await served.close();
-    }
+    // The first bytes, then nothing: a server that waits for the body answers only at its deadline.
+    const answer = await sendStalled(
+      adapter,
+      handler,
+      { 'content-type': 'application/json', 'terra-signature': header(), 'content-length': '1000000' },
+      10,
+      3_000,
+    );
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.text)).toEqual({ error: code });
+    expect(answer.ms).toBeLessThan(1_000);
+    expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 401 });
   });
 });
 

@@ -15,6 +15,7 @@ import { terraWebhook as honoWebhook } from '../../src/adapters/hono.js';
 import { terraWebhook as nodeWebhook } from '../../src/adapters/node.js';
 import type { WebhookHandler } from '../../src/webhooks/handler.js';
 import { close, listen } from '../support/loopback.js';
+import { gate } from '../support/wait.js';
 
 export const ADAPTERS = ['node', 'express', 'fastify', 'hono'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
@@ -182,4 +183,30 @@ export function* repeated(size: number, count: number, byte = 0x20): Generator<U
 export async function* stalled(first: Uint8Array, stop: Promise<unknown>): AsyncGenerator<Uint8Array> {
   yield first;
   await stop;
+}
+
+/**
+ * Serves `handler` with `adapter`, sends `headers` and the body's first `firstBytes` bytes, then
+ * holds the rest back (the answer must come without it), and returns the answer; the server is closed
+ * and the body let go afterwards, whatever happened.
+ */
+export async function sendStalled(
+  adapter: Adapter,
+  handler: WebhookHandler,
+  headers: Record<string, string>,
+  firstBytes: number,
+  timeoutMs?: number,
+): Promise<RawAnswer> {
+  const served = await serveWith(adapter, handler);
+  const { promise: stop, release } = gate();
+  try {
+    return await send(served.url, {
+      headers,
+      body: stalled(new Uint8Array(firstBytes), stop),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
+  } finally {
+    release();
+    await served.close();
+  }
 }
