@@ -10,10 +10,11 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { terraWebhook as expressWebhook } from '../../src/adapters/express.js';
 import { TerraWebhookRequestError, TerraWebhookVerificationError } from '../../src/errors.js';
+import { serveOnLoopback } from '../support/loopback.js';
 import { recorded } from '../support/recorded-handler.js';
 import { gate } from '../support/wait.js';
 import { activityEvent, deliveryHeaders, signatureHeader } from '../support/webhooks.js';
-import { ADAPTERS, PATH, repeated, send, sendStalled, serveServer, serveWith } from './support.js';
+import { ADAPTERS, PATH, repeated, send, sendStalled, serveWith } from './support.js';
 
 describe.each(ADAPTERS)('%s adapter under hostile requests', (adapter) => {
   it('answers 405 with Allow: POST to every other method, TRACE included', async () => {
@@ -133,7 +134,7 @@ describe('express with express.json() registered first', () => {
     const app = express();
     app.use(express.json());
     app.all(PATH, expressWebhook(handler));
-    const served = await serveServer(createServer(app));
+    const served = await serveOnLoopback(createServer(app), PATH);
     try {
       const body = JSON.stringify(activityEvent(1));
       const answer = await send(served.url, {

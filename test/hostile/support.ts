@@ -3,7 +3,7 @@
  * mounted as the README says, and a raw HTTP client that streams bodies chunk by chunk (never built
  * in memory), stops sending once the answer arrives, and reports what it sent.
  */
-import { Agent, createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import { Agent, createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import express from 'express';
@@ -12,30 +12,24 @@ import { Hono } from 'hono';
 import { terraWebhook as expressWebhook } from '../../src/adapters/express.js';
 import { terraWebhook as fastifyWebhook } from '../../src/adapters/fastify.js';
 import { terraWebhook as honoWebhook } from '../../src/adapters/hono.js';
-import { terraWebhook as nodeWebhook } from '../../src/adapters/node.js';
 import type { WebhookHandler } from '../../src/webhooks/handler.js';
-import { close, listen } from '../support/loopback.js';
+import { type Served, serveOnLoopback, serveWebhook } from '../support/loopback.js';
 import { gate } from '../support/wait.js';
 
 export const ADAPTERS = ['node', 'express', 'fastify', 'hono'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
 export const PATH = '/webhooks/terra';
 
-export interface Served {
-  url: string;
-  close(): Promise<void>;
-}
-
 /** Serves `handler` with one adapter, mounted as the README shows, on 127.0.0.1. */
 export async function serveWith(adapter: Adapter, handler: WebhookHandler): Promise<Served> {
   switch (adapter) {
     case 'node':
-      return serveServer(createServer(nodeWebhook(handler)));
+      return serveWebhook(handler);
     case 'express': {
       const app = express();
       app.all(PATH, expressWebhook(handler));
       app.use(express.json());
-      return serveServer(createServer(app));
+      return serveOnLoopback(createServer(app), PATH);
     }
     case 'fastify': {
       const app = Fastify();
@@ -66,18 +60,6 @@ export async function serveWith(adapter: Adapter, handler: WebhookHandler): Prom
       };
     }
   }
-}
-
-/** Listens with `server` on 127.0.0.1; its `url` is the webhook's path there. */
-export async function serveServer(server: Server): Promise<Served> {
-  const base = await listen(server);
-  return {
-    url: `${base}${PATH}`,
-    close: async () => {
-      server.closeAllConnections();
-      await close(server);
-    },
-  };
 }
 
 export interface RawAnswer {
