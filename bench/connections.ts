@@ -21,7 +21,8 @@ export interface ConnectionCost {
   ratio: number;
 }
 
-interface Db {
+/** What the benchmarks write through: a PGlite or a pg Pool. */
+export interface Db {
   query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
@@ -113,8 +114,17 @@ export function postgresUrl(): string | undefined {
   return port ? `postgres://postgres@127.0.0.1:${port}/postgres` : undefined;
 }
 
-export async function measureConnectionCost(): Promise<{ costs: ConnectionCost[]; skipped: string[] }> {
-  const costs: ConnectionCost[] = [];
+/**
+ * Runs `measure` on a fresh in-process PGlite, then, when a server is found, on a throwaway schema
+ * of PostgreSQL over one connection (dropped afterwards). Without a server, `skipped` says so,
+ * naming `what` ("<what>: no server ...").
+ */
+export async function onEachEngine<T>(
+  what: string,
+  schemaPrefix: string,
+  measure: (engine: 'PGlite' | 'PostgreSQL', db: Db) => Promise<T>,
+): Promise<{ costs: T[]; skipped: string[] }> {
+  const costs: T[] = [];
   const skipped: string[] = [];
   const lite = await PGlite.create();
   try {
@@ -124,10 +134,10 @@ export async function measureConnectionCost(): Promise<{ costs: ConnectionCost[]
   }
   const url = postgresUrl();
   if (!url) {
-    skipped.push('PostgreSQL: no server (set TERRA_TEST_DATABASE_URL, or run `bash scripts/postgres.sh start`)');
+    skipped.push(`${what}: no server (set TERRA_TEST_DATABASE_URL, or run \`bash scripts/postgres.sh start\`)`);
     return { costs, skipped };
   }
-  const schema = `bench_${process.pid}`;
+  const schema = `${schemaPrefix}_${process.pid}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
@@ -140,4 +150,8 @@ export async function measureConnectionCost(): Promise<{ costs: ConnectionCost[]
     await admin.end();
   }
   return { costs, skipped };
+}
+
+export function measureConnectionCost(): Promise<{ costs: ConnectionCost[]; skipped: string[] }> {
+  return onEachEngine('PostgreSQL', 'bench', measure);
 }

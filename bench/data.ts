@@ -8,14 +8,9 @@
  * - `days()` of a month for a person with three devices and a year of data stored. Budget: 50 ms
  *   on PGlite (median of 9).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import type pg from 'pg';
 import { createTerraStore } from 'terra-sdk/store';
-
-interface Db {
-  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
-}
+import { type Db, onEachEngine } from './connections.js';
 
 export interface DataCost {
   engine: 'PGlite' | 'PostgreSQL';
@@ -165,41 +160,6 @@ async function measure(engine: DataCost['engine'], db: Db): Promise<DataCost> {
   return cost;
 }
 
-function postgresUrl(): string | undefined {
-  if (process.env.TERRA_TEST_DATABASE_URL) return process.env.TERRA_TEST_DATABASE_URL;
-  const state = new URL('../.postgres-test', import.meta.url);
-  if (!existsSync(state)) return undefined;
-  const port = readFileSync(state, 'utf8').split('\n')[1]?.trim();
-  return port ? `postgres://postgres@127.0.0.1:${port}/postgres` : undefined;
-}
-
-export async function measureDataCost(): Promise<{ costs: DataCost[]; skipped: string[] }> {
-  const costs: DataCost[] = [];
-  const skipped: string[] = [];
-  const lite = await PGlite.create();
-  try {
-    costs.push(await measure('PGlite', lite));
-  } finally {
-    await lite.close();
-  }
-  const url = postgresUrl();
-  if (!url) {
-    skipped.push(
-      'data store on PostgreSQL: no server (set TERRA_TEST_DATABASE_URL, or run `bash scripts/postgres.sh start`)',
-    );
-    return { costs, skipped };
-  }
-  const schema = `bench_data_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` });
-  try {
-    costs.push(await measure('PostgreSQL', pool));
-  } finally {
-    await pool.end();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
-  }
-  return { costs, skipped };
+export function measureDataCost(): Promise<{ costs: DataCost[]; skipped: string[] }> {
+  return onEachEngine('data store on PostgreSQL', 'bench_data', measure);
 }

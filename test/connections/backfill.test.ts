@@ -3,21 +3,19 @@
  * chunks), a receiver behind terra-sdk/node applies them to the store, and `backfill.done`, reading
  * the store through its own connection, resolves once every chunk arrived.
  */
-import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { terraWebhook } from '../../src/adapters/node.js';
 import { Terra, TerraAbortError, TerraBackfillTimeoutError } from '../../src/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { type ConnectionStore, createConnectionStore } from '../../src/store/connections.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
-import { close, listen } from '../support/loopback.js';
+import { type Served, serveWebhook } from '../support/loopback.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
 
 const SECRET = 'backfill-secret';
 
 describeEngines('backfill', (engine: EngineName) => {
   let db: TestDatabase;
-  let receiver: Server;
+  let receiver: Served;
   let sandbox: Sandbox;
   let terra: Terra;
   /** The store the backfill reads: on PostgreSQL, another pool than the receiver's, as another process would. */
@@ -25,17 +23,14 @@ describeEngines('backfill', (engine: EngineName) => {
 
   beforeEach(async () => {
     db = await openDatabase(engine);
-    const handler = createWebhookHandler({ secret: SECRET, store: db.store });
-    receiver = createServer(terraWebhook(handler));
-    const url = await listen(receiver);
-    sandbox = await startSandbox({ webhookUrl: url, secret: SECRET, retry: { scale: 1 / 100_000 } });
+    receiver = await serveWebhook(createWebhookHandler({ secret: SECRET, store: db.store }));
+    sandbox = await startSandbox({ webhookUrl: receiver.url, secret: SECRET, retry: { scale: 1 / 100_000 } });
     terra = new Terra({ apiKey: 'key', devId: 'dev', baseUrl: sandbox.baseUrl });
     store = engine === 'postgres' ? createConnectionStore({ db: db.pool(2) }) : db.store;
   }, 60_000);
   afterEach(async () => {
     await sandbox.close();
-    receiver.closeAllConnections();
-    await close(receiver);
+    await receiver.close();
     await db.close();
   });
 

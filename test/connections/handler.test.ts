@@ -9,7 +9,9 @@ import { TerraConfigurationError } from '../../src/errors.js';
 import type { TerraUser } from '../../src/models/index.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
-import { SECRET, signedRequest } from '../support/webhooks.js';
+import { recorded } from '../support/recorded-handler.js';
+import { gate } from '../support/wait.js';
+import { deliveryMaker, SECRET } from '../support/webhooks.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
 
 const person = (seed: number, provider: string, referenceId = 'person-1', scopes?: string): TerraUser => ({
@@ -17,21 +19,8 @@ const person = (seed: number, provider: string, referenceId = 'person-1', scopes
   ...(scopes === undefined ? {} : { scopes }),
 });
 
-let trace = 0;
 /** A signed delivery of `event` with its own trace id (or the one given), as Terra POSTs it. */
-function delivery(event: object, options: { traceId?: string; at?: number; reference?: string } = {}) {
-  const traceId = options.traceId ?? `handler-trace-${trace++}`;
-  const body = JSON.stringify(event);
-  return {
-    traceId,
-    request: () =>
-      signedRequest(body, {
-        'x-terra-trace-id': traceId,
-        'x-terra-ordering-timestamp': String(options.at ?? 1_767_225_600_000 + trace),
-        'terra-reference': options.reference ?? `reference-${traceId}`,
-      }),
-  };
-}
+const delivery = deliveryMaker('handler-trace-', (traceId) => `reference-${traceId}`);
 
 describeEngines('webhook handler with a store', (engine: EngineName) => {
   let db: TestDatabase;
@@ -118,15 +107,9 @@ describeEngines('webhook handler with a store', (engine: EngineName) => {
   it('answers 500 when the store fails, so Terra retries, and reports it at the store phase', async () => {
     const unmigrated = await openDatabase(engine, { migrate: false });
     try {
-      const errors: { error: unknown; context: WebhookErrorContext }[] = [];
       let calls = 0;
-      const handler = createWebhookHandler({
-        secret: SECRET,
-        store: unmigrated.store,
-        onError: (error, context) => {
-          errors.push({ error, context });
-        },
-      }).onUnhandled(() => {
+      const { handler, errors } = recorded({ store: unmigrated.store });
+      handler.onUnhandled(() => {
         calls++;
       });
       const auth = delivery(fixtures.event('auth', { user: person(4, 'WHOOP') }));
@@ -154,15 +137,9 @@ describeEngines('webhook handler with a store', (engine: EngineName) => {
     await db.sql(
       'CREATE TRIGGER refuse_update BEFORE UPDATE ON terra_deliveries FOR EACH ROW EXECUTE FUNCTION refuse_update()',
     );
-    const errors: { error: unknown; context: WebhookErrorContext }[] = [];
     let calls = 0;
-    const handler = createWebhookHandler({
-      secret: SECRET,
-      store: db.store,
-      onError: (error, context) => {
-        errors.push({ error, context });
-      },
-    }).on('deauth', () => {
+    const { handler, errors } = recorded({ store: db.store });
+    handler.on('deauth', () => {
       calls++;
     });
     const deauth = delivery(fixtures.event('deauth', { user: person(5, 'GARMIN') }));
@@ -181,10 +158,7 @@ describeEngines('webhook handler with a store', (engine: EngineName) => {
   });
 
   it('marks a delivery handled once a listener that outlived the deadline completes', async () => {
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
+    const { promise: finished, release: finish } = gate();
     const kept: Promise<unknown>[] = [];
     const handler = createWebhookHandler({ secret: SECRET, store: db.store, deadlineMs: 20 }).on(
       'body',
@@ -200,15 +174,9 @@ describeEngines('webhook handler with a store', (engine: EngineName) => {
   });
 
   it('answers 200 without listeners for an event the store cannot hold, since a retry cannot help', async () => {
-    const errors: { error: unknown; context: WebhookErrorContext }[] = [];
     let calls = 0;
-    const handler = createWebhookHandler({
-      secret: SECRET,
-      store: db.store,
-      onError: (error, context) => {
-        errors.push({ error, context });
-      },
-    }).onUnhandled(() => {
+    const { handler, errors } = recorded({ store: db.store });
+    handler.onUnhandled(() => {
       calls++;
     });
     const event = fixtures.event('auth', { user: { ...person(7, 'GARMIN'), user_id: 'x'.repeat(300) } });

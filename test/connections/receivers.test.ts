@@ -4,15 +4,14 @@
  * (a fifth of them repeats, all reordered) over loopback. The tables end as a single in-order pass
  * leaves them, with every effect applied once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { killReceiverProcesses, startReceiverProcess } from '../support/receiver-process.js';
 import { signatureHeader } from '../support/webhooks.js';
 import {
   connectionsSnapshot,
+  describePostgres,
   largeRequestsSnapshot,
   openDatabase,
-  postgresRequired,
   postgresUrl,
   REQUIRED_MESSAGE,
 } from './support/engines.js';
@@ -23,37 +22,10 @@ const STEPS = 3000;
 const IN_FLIGHT = 24;
 const SECRET = 'receivers-test-secret';
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill();
-});
+afterAll(killReceiverProcesses);
 
-/** Starts one receiver process and resolves with its URL once it listens. */
-async function startReceiver(schema: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/connections/support/http-receiver.ts', schema, SECRET],
-    {
-      env: { ...process.env, TERRA_TEST_DATABASE_URL: postgresUrl },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  children.push(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`a receiver exited with ${code} before listening`)));
-  });
-  const { port } = JSON.parse(line) as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      child.stdin?.end();
-      await exited;
-    },
-  };
-}
+const startReceiver = (schema: string) =>
+  startReceiverProcess('test/connections/support/http-receiver.ts', [schema, SECRET], postgresUrl);
 
 /** The body and headers Terra would POST for one delivery, signed. */
 function signed({ event, delivery }: Delivery): { body: string; headers: Record<string, string> } {
@@ -72,83 +44,80 @@ function signed({ event, delivery }: Delivery): { body: string; headers: Record<
 }
 
 const title = `${RECEIVERS} receiver processes behind terra-sdk/node on one PostgreSQL`;
-describe.skipIf(!postgresUrl && !postgresRequired)(
-  postgresUrl || postgresRequired ? title : `${title} (skipped: TERRA_TEST_DATABASE_URL is unset)`,
-  () => {
-    it('end with the tables of one in-order pass, every effect applied once', async () => {
-      if (!postgresUrl) throw new Error(REQUIRED_MESSAGE);
-      const random = prng(20261201);
-      const deliveries = deliveriesOf(randomSteps(STEPS, random), 'http');
-      const stream = shuffledWithDuplicates(deliveries, 0.25, random);
-      const repeats = stream.length - deliveries.length;
-      expect(repeats / stream.length).toBeGreaterThanOrEqual(0.19);
-      // Reordered: many deliveries arrive after one Terra emitted later.
-      let late = 0;
-      for (let i = 1; i < stream.length; i++)
-        if ((stream[i]?.delivery.orderingTimestamp ?? 0) < (stream[i - 1]?.delivery.orderingTimestamp ?? 0)) late++;
-      expect(late).toBeGreaterThan(stream.length / 3);
+describePostgres(title, () => {
+  it('end with the tables of one in-order pass, every effect applied once', async () => {
+    if (!postgresUrl) throw new Error(REQUIRED_MESSAGE);
+    const random = prng(20261201);
+    const deliveries = deliveriesOf(randomSteps(STEPS, random), 'http');
+    const stream = shuffledWithDuplicates(deliveries, 0.25, random);
+    const repeats = stream.length - deliveries.length;
+    expect(repeats / stream.length).toBeGreaterThanOrEqual(0.19);
+    // Reordered: many deliveries arrive after one Terra emitted later.
+    let late = 0;
+    for (let i = 1; i < stream.length; i++)
+      if ((stream[i]?.delivery.orderingTimestamp ?? 0) < (stream[i - 1]?.delivery.orderingTimestamp ?? 0)) late++;
+    expect(late).toBeGreaterThan(stream.length / 3);
 
-      const shared = await openDatabase('postgres');
-      const reference = await openDatabase('postgres');
-      const receivers = await Promise.all(Array.from({ length: RECEIVERS }, () => startReceiver(shared.schema)));
-      try {
-        const started = Date.now();
-        const statuses = new Map<number, number>();
-        let next = 0;
-        let busy = 0;
-        const sender = async () => {
-          while (next < stream.length) {
-            const delivery = stream[next++] as Delivery;
-            const target = receivers[Math.floor(random() * RECEIVERS)] as { url: string };
-            const { body, headers } = signed(delivery);
-            // A repeat that races its first copy is answered 503 while the first copy's listener
-            // runs; Terra sends it again later (here: soon).
-            for (let tries = 0; ; tries++) {
-              const response = await fetch(`${target.url}/webhooks/terra`, { method: 'POST', body, headers });
-              await response.arrayBuffer();
-              if (response.status === 503 && tries < 100) {
-                busy++;
-                await new Promise((resolve) => setTimeout(resolve, 10));
-                continue;
-              }
-              statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-              break;
+    const shared = await openDatabase('postgres');
+    const reference = await openDatabase('postgres');
+    const receivers = await Promise.all(Array.from({ length: RECEIVERS }, () => startReceiver(shared.schema)));
+    try {
+      const started = Date.now();
+      const statuses = new Map<number, number>();
+      let next = 0;
+      let busy = 0;
+      const sender = async () => {
+        while (next < stream.length) {
+          const delivery = stream[next++] as Delivery;
+          const target = receivers[Math.floor(random() * RECEIVERS)] as { url: string };
+          const { body, headers } = signed(delivery);
+          // A repeat that races its first copy is answered 503 while the first copy's listener
+          // runs; Terra sends it again later (here: soon).
+          for (let tries = 0; ; tries++) {
+            const response = await fetch(target.url, { method: 'POST', body, headers });
+            await response.arrayBuffer();
+            if (response.status === 503 && tries < 100) {
+              busy++;
+              await new Promise((resolve) => setTimeout(resolve, 10));
+              continue;
             }
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+            break;
           }
-        };
-        await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
-        const sendingMs = Date.now() - started;
-        expect(Object.fromEntries(statuses)).toEqual({ 200: stream.length });
+        }
+      };
+      await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
+      const sendingMs = Date.now() - started;
+      expect(Object.fromEntries(statuses)).toEqual({ 200: stream.length });
 
-        const stats = await Promise.all(
-          receivers.map(
-            async (r) => (await (await fetch(`${r.url}/stats`)).json()) as { listened: number; failures: string[] },
-          ),
-        );
-        expect(stats.flatMap((s) => s.failures)).toEqual([]);
+      const stats = await Promise.all(
+        receivers.map(
+          async (r) => (await (await fetch(`${r.base}/stats`)).json()) as { listened: number; failures: string[] },
+        ),
+      );
+      expect(stats.flatMap((s) => s.failures)).toEqual([]);
 
-        for (const { event, delivery } of deliveries) await reference.store.apply(event as never, delivery);
-        expect(await connectionsSnapshot(shared)).toEqual(await connectionsSnapshot(reference));
-        // Chunk counts would show a delivery applied twice.
-        expect(await largeRequestsSnapshot(shared)).toEqual(await largeRequestsSnapshot(reference));
-        const [recorded] = await shared.sql<{ n: number; handled: number }>(
-          'SELECT count(*)::int AS n, count(handled_at)::int AS handled FROM terra_deliveries',
-        );
-        expect(recorded).toEqual({ n: deliveries.length, handled: deliveries.length });
-        // Listeners ran exactly once per delivery: a repeat that raced its first copy was answered
-        // 503 while that copy's listener ran, never run again.
-        const listened = stats.reduce((n, s) => n + s.listened, 0);
-        expect(listened).toBe(deliveries.length);
-        const kinds = new Set((await connectionsSnapshot(shared)).map((r) => r.status));
-        expect([...kinds].sort()).toEqual(['active', 'disconnected', 'needs_reconnect']);
-        process.stdout.write(
-          `${RECEIVERS} receivers behind terra-sdk/node took ${stream.length} signed deliveries (${deliveries.length} distinct, ${repeats} repeats) in ${sendingMs} ms; listeners ran ${listened} times; ${busy} racing repeats answered 503\n`,
-        );
-      } finally {
-        await Promise.all(receivers.map((r) => r.stop()));
-        await shared.close();
-        await reference.close();
-      }
-    }, 90_000);
-  },
-);
+      for (const { event, delivery } of deliveries) await reference.store.apply(event as never, delivery);
+      expect(await connectionsSnapshot(shared)).toEqual(await connectionsSnapshot(reference));
+      // Chunk counts would show a delivery applied twice.
+      expect(await largeRequestsSnapshot(shared)).toEqual(await largeRequestsSnapshot(reference));
+      const [recorded] = await shared.sql<{ n: number; handled: number }>(
+        'SELECT count(*)::int AS n, count(handled_at)::int AS handled FROM terra_deliveries',
+      );
+      expect(recorded).toEqual({ n: deliveries.length, handled: deliveries.length });
+      // Listeners ran exactly once per delivery: a repeat that raced its first copy was answered
+      // 503 while that copy's listener ran, never run again.
+      const listened = stats.reduce((n, s) => n + s.listened, 0);
+      expect(listened).toBe(deliveries.length);
+      const kinds = new Set((await connectionsSnapshot(shared)).map((r) => r.status));
+      expect([...kinds].sort()).toEqual(['active', 'disconnected', 'needs_reconnect']);
+      process.stdout.write(
+        `${RECEIVERS} receivers behind terra-sdk/node took ${stream.length} signed deliveries (${deliveries.length} distinct, ${repeats} repeats) in ${sendingMs} ms; listeners ran ${listened} times; ${busy} racing repeats answered 503\n`,
+      );
+    } finally {
+      await Promise.all(receivers.map((r) => r.stop()));
+      await shared.close();
+      await reference.close();
+    }
+  }, 90_000);
+});

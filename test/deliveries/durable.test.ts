@@ -10,35 +10,14 @@ import type { TerraUser } from '../../src/models/index.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from '../connections/support/engines.js';
-import { SECRET, signedRequest } from '../support/webhooks.js';
+import { until } from '../support/wait.js';
+import { deliveryMaker, SECRET } from '../support/webhooks.js';
 
 const person = (seed: number, provider = 'GARMIN', referenceId = `person-${seed}`): TerraUser =>
   fixtures.user({ seed, provider, referenceId });
 
-let trace = 0;
 /** A signed delivery of `event`, as Terra POSTs it. */
-function delivery(event: object, options: { traceId?: string; reference?: string } = {}) {
-  const traceId = options.traceId ?? `durable-trace-${process.pid}-${trace++}`;
-  const body = JSON.stringify(event);
-  return {
-    traceId,
-    request: () =>
-      signedRequest(body, {
-        'x-terra-trace-id': traceId,
-        'x-terra-ordering-timestamp': String(1_767_225_600_000 + trace),
-        ...(options.reference ? { 'terra-reference': options.reference } : {}),
-      }),
-  };
-}
-
-/** Waits until `check` holds, polling; fails after `ms`. */
-async function until(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const delivery = deliveryMaker(`durable-trace-${process.pid}-`);
 
 const FAST = { leaseMs: 500, backoffMs: 10, maxBackoffMs: 40, pollIntervalMs: 20 } as const;
 

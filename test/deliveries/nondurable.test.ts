@@ -8,6 +8,7 @@ import { createFetchHandler } from '../../src/adapters/fetch.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from '../connections/support/engines.js';
+import { gate } from '../support/wait.js';
 import { SECRET, signedRequest } from '../support/webhooks.js';
 
 describeEngines('non-durable duplicates while listeners run', (engine: EngineName) => {
@@ -21,10 +22,7 @@ describeEngines('non-durable duplicates while listeners run', (engine: EngineNam
 
   it('answers a racing duplicate 503 with Retry-After, and runs the listener once', async () => {
     let calls = 0;
-    let finish: () => void = () => undefined;
-    const running = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
+    const { promise: running, release: finish } = gate();
     const handler = createWebhookHandler({ secret: SECRET, store: db.store }).on('activity', async () => {
       calls++;
       await running;

@@ -4,9 +4,6 @@
  * differs. `fix` repairs them; a second run finds nothing and changes nothing. And `terra-sdk doctor`
  * through the binary.
  */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Terra } from '../../src/client.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
@@ -19,6 +16,7 @@ import {
   postgresUrl,
   type TestDatabase,
 } from '../connections/support/engines.js';
+import { runBin } from '../support/bin.js';
 
 const credentials = { apiKey: 'reconcile-key', devId: 'reconcile-dev' };
 let sandbox: Sandbox;
@@ -123,26 +121,11 @@ describe.skipIf(!postgresUrl)('terra-sdk doctor', () => {
       const target = new URL(postgresUrl as string);
       target.searchParams.set('options', `-c search_path=${db.schema}`);
       const env = {
-        ...process.env,
         TERRA_API_KEY: credentials.apiKey,
         TERRA_DEV_ID: credentials.devId,
         TERRA_BASE_URL: sandbox.baseUrl,
       };
-      const run = async (args: string[]) => {
-        try {
-          const { stdout } = await promisify(execFile)(
-            process.execPath,
-            ['--import', 'tsx', 'src/cli/bin.ts', 'doctor', '--database-url', target.href, ...args],
-            {
-              cwd: resolve(import.meta.dirname, '../..'),
-              env,
-            },
-          );
-          return { code: 0, stdout };
-        } catch (error) {
-          return error as { code: number; stdout: string };
-        }
-      };
+      const run = (args: string[]) => runBin(['doctor', '--database-url', target.href, ...args], env);
       const first = await run([]);
       expect(first.code).toBe(1);
       expect(first.stdout).toContain(`missing     ${who.missed?.user_id}`);

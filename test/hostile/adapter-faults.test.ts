@@ -10,26 +10,11 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { terraWebhook as expressWebhook } from '../../src/adapters/express.js';
 import { TerraWebhookRequestError, TerraWebhookVerificationError } from '../../src/errors.js';
-import {
-  createWebhookHandler,
-  type WebhookErrorContext,
-  type WebhookHandlerOptions,
-} from '../../src/webhooks/handler.js';
-import { close, listen } from '../support/loopback.js';
-import { activityEvent, deliveryHeaders, SECRET, signatureHeader } from '../support/webhooks.js';
-import { ADAPTERS, PATH, repeated, send, serveWith, stalled } from './support.js';
-
-function recorded(options: WebhookHandlerOptions = {}) {
-  const errors: { error: unknown; context: WebhookErrorContext }[] = [];
-  const handler = createWebhookHandler({
-    secret: SECRET,
-    onError: (error, context) => {
-      errors.push({ error, context });
-    },
-    ...options,
-  });
-  return { handler, errors };
-}
+import { serveOnLoopback } from '../support/loopback.js';
+import { recorded } from '../support/recorded-handler.js';
+import { gate } from '../support/wait.js';
+import { activityEvent, deliveryHeaders, signatureHeader } from '../support/webhooks.js';
+import { ADAPTERS, PATH, repeated, send, sendStalled, serveWith } from './support.js';
 
 describe.each(ADAPTERS)('%s adapter under hostile requests', (adapter) => {
   it('answers 405 with Allow: POST to every other method, TRACE included', async () => {
@@ -52,51 +37,35 @@ describe.each(ADAPTERS)('%s adapter under hostile requests', (adapter) => {
 
   it('answers 401 to a request without a signature header before its body arrives', async () => {
     const { handler, errors } = recorded();
-    const served = await serveWith(adapter, handler);
-    let release = () => {};
-    const stop = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    try {
-      const answer = await send(served.url, {
-        headers: { 'content-type': 'application/json', 'content-length': String(1e9) },
-        body: stalled(new Uint8Array(1), stop),
-      });
-      expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'missing_header' });
-      expect(answer.sent).toBe(1);
-      expect(errors[0]?.error).toBeInstanceOf(TerraWebhookVerificationError);
-      expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 401 });
-    } finally {
-      release();
-      await served.close();
-    }
+    const answer = await sendStalled(
+      adapter,
+      handler,
+      { 'content-type': 'application/json', 'content-length': String(1e9) },
+      1,
+    );
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.text)).toEqual({ error: 'missing_header' });
+    expect(answer.sent).toBe(1);
+    expect(errors[0]?.error).toBeInstanceOf(TerraWebhookVerificationError);
+    expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 401 });
   });
 
   it('answers 413 from a Content-Length over maxBodyBytes, before reading the body', async () => {
     const { handler, errors } = recorded();
-    const served = await serveWith(adapter, handler);
-    let release = () => {};
-    const stop = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    try {
-      const answer = await send(served.url, {
-        headers: {
-          'content-type': 'application/json',
-          'terra-signature': signatureHeader('x'),
-          'content-length': String(60 * 1024 * 1024),
-        },
-        body: stalled(new Uint8Array(1), stop),
-      });
-      expect(answer.status).toBe(413);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'body_too_large' });
-      expect(errors[0]?.error).toBeInstanceOf(TerraWebhookRequestError);
-      expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 413 });
-    } finally {
-      release();
-      await served.close();
-    }
+    const answer = await sendStalled(
+      adapter,
+      handler,
+      {
+        'content-type': 'application/json',
+        'terra-signature': signatureHeader('x'),
+        'content-length': String(60 * 1024 * 1024),
+      },
+      1,
+    );
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text)).toEqual({ error: 'body_too_large' });
+    expect(errors[0]?.error).toBeInstanceOf(TerraWebhookRequestError);
+    expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 413 });
   });
 
   it('answers 413 once a body without Content-Length passes maxBodyBytes', async () => {
@@ -117,35 +86,24 @@ describe.each(ADAPTERS)('%s adapter under hostile requests', (adapter) => {
 
   it('answers 408 to a body slower than bodyDeadlineMs, and closes the connection', async () => {
     const { handler, errors } = recorded({ bodyDeadlineMs: 200 });
-    const served = await serveWith(adapter, handler);
-    let release = () => {};
-    const stop = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    try {
-      const answer = await send(served.url, {
-        headers: {
-          'content-type': 'application/json',
-          'terra-signature': signatureHeader('x'),
-          'content-length': '1000',
-        },
-        body: stalled(new Uint8Array(10), stop),
-      });
-      expect(answer.status).toBe(408);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'body_timeout' });
-      expect(answer.ms).toBeGreaterThanOrEqual(150);
-      expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 408 });
-    } finally {
-      release();
-      await served.close();
-    }
+    const answer = await sendStalled(
+      adapter,
+      handler,
+      {
+        'content-type': 'application/json',
+        'terra-signature': signatureHeader('x'),
+        'content-length': '1000',
+      },
+      10,
+    );
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.text)).toEqual({ error: 'body_timeout' });
+    expect(answer.ms).toBeGreaterThanOrEqual(150);
+    expect(errors[0]?.context).toMatchObject({ phase: 'receive', status: 408 });
   });
 
   it('answers 503 with Retry-After while maxLateListeners listeners run past their deadline', async () => {
-    let release = () => {};
-    const blocked = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: blocked, release } = gate();
     const { handler, errors } = recorded({ deadlineMs: 20, maxLateListeners: 2 });
     handler.on('activity', () => blocked);
     const served = await serveWith(adapter, handler);
@@ -176,11 +134,10 @@ describe('express with express.json() registered first', () => {
     const app = express();
     app.use(express.json());
     app.all(PATH, expressWebhook(handler));
-    const server = createServer(app);
-    const base = await listen(server);
+    const served = await serveOnLoopback(createServer(app), PATH);
     try {
       const body = JSON.stringify(activityEvent(1));
-      const answer = await send(`${base}${PATH}`, {
+      const answer = await send(served.url, {
         headers: deliveryHeaders(body),
         body: [new TextEncoder().encode(body)],
       });
@@ -190,8 +147,7 @@ describe('express with express.json() registered first', () => {
       expect(errors[0]?.error).toBeInstanceOf(TerraWebhookVerificationError);
       expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 500 });
     } finally {
-      server.closeAllConnections();
-      await close(server);
+      await served.close();
     }
   });
 });

@@ -18,23 +18,11 @@ import {
   createWebhookHandler,
   DEFAULT_MAX_BYTES_IN_FLIGHT,
   DEFAULT_MAX_DELIVERIES_IN_FLIGHT,
-  type WebhookErrorContext,
-  type WebhookHandlerOptions,
 } from '../../src/webhooks/handler.js';
+import { recorded } from '../support/recorded-handler.js';
+import { gate } from '../support/wait.js';
 import { activityEvent, deliveryHeaders, hmacHex, SECRET } from '../support/webhooks.js';
-import { ADAPTERS, repeated, send, serveWith, stalled } from './support.js';
-
-function recorded(options: WebhookHandlerOptions = {}) {
-  const errors: { error: unknown; context: WebhookErrorContext }[] = [];
-  const handler = createWebhookHandler({
-    secret: SECRET,
-    onError: (error, context) => {
-      errors.push({ error, context });
-    },
-    ...options,
-  });
-  return { handler, errors };
-}
+import { ADAPTERS, repeated, send, sendStalled, serveWith } from './support.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const BODY = new Uint8Array(1000).fill(0x20);
@@ -59,26 +47,18 @@ const UNVERIFIABLE: [string, () => string, string][] = [
 describe.each(ADAPTERS)('%s adapter: a header that cannot verify', (adapter) => {
   it.each(UNVERIFIABLE)('%s: 401 at once, the body unread', async (_name, header, code) => {
     const { handler, errors } = recorded();
-    const served = await serveWith(adapter, handler);
-    let release = () => {};
-    const stop = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    try {
-      const answer = await send(served.url, {
-        headers: { 'content-type': 'application/json', 'terra-signature': header(), 'content-length': '1000000' },
-        // The first bytes, then nothing: a server that waits for the body answers only at its deadline.
-        body: stalled(new Uint8Array(10), stop),
-        timeoutMs: 3_000,
-      });
-      expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.text)).toEqual({ error: code });
-      expect(answer.ms).toBeLessThan(1_000);
-      expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 401 });
-    } finally {
-      release();
-      await served.close();
-    }
+    // The first bytes, then nothing: a server that waits for the body answers only at its deadline.
+    const answer = await sendStalled(
+      adapter,
+      handler,
+      { 'content-type': 'application/json', 'terra-signature': header(), 'content-length': '1000000' },
+      10,
+      3_000,
+    );
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.text)).toEqual({ error: code });
+    expect(answer.ms).toBeLessThan(1_000);
+    expect(errors[0]?.context).toMatchObject({ phase: 'verify', status: 401 });
   });
 });
 
@@ -112,10 +92,7 @@ describe.each([
 
 describe('deliveries in flight', () => {
   it(`admit ${DEFAULT_MAX_DELIVERIES_IN_FLIGHT} of a burst of 2,000 by default, and answer the rest 503 with Retry-After`, async () => {
-    let release = () => {};
-    const blocked = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: blocked, release } = gate();
     let started = 0;
     const { handler, errors } = recorded({ deadlineMs: 30_000 });
     handler.on('activity', () => {
@@ -153,10 +130,7 @@ describe('deliveries in flight', () => {
   });
 
   it('count a listener still running after the deadline until it finishes', async () => {
-    let release = () => {};
-    const blocked = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: blocked, release } = gate();
     const { handler } = recorded({ deadlineMs: 10, maxDeliveriesInFlight: 2 });
     handler.on('activity', () => blocked);
     const webhook = createFetchHandler(handler);
@@ -172,10 +146,7 @@ describe('deliveries in flight', () => {
   });
 
   it.each(ADAPTERS)('are capped on the %s adapter too, before the bodies are read', async (adapter) => {
-    let release = () => {};
-    const blocked = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: blocked, release } = gate();
     const { handler } = recorded({ deadlineMs: 30_000, maxDeliveriesInFlight: 4 });
     handler.on('activity', () => blocked);
     const served = await serveWith(adapter, handler);
@@ -210,10 +181,7 @@ describe('deliveries in flight', () => {
 
 describe('body bytes in flight', () => {
   it(`default to ${DEFAULT_MAX_BYTES_IN_FLIGHT / 1024 / 1024} MiB, and refuse a body that would pass them before reading it`, async () => {
-    let release = () => {};
-    const blocked = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: blocked, release } = gate();
     const { handler, errors } = recorded({ deadlineMs: 30_000, maxBytesInFlight: 3000 });
     handler.on('activity', () => blocked);
     const webhook = createFetchHandler(handler);

@@ -10,7 +10,7 @@ import { PlannedWorkoutDetailsStepSchema, PlannedWorkoutEventSchema, parseModel 
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { constructEvent } from '../../src/webhooks/delivery.js';
 import { parseEvent } from '../../src/webhooks/events.js';
-import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
+import { recorded } from '../support/recorded-handler.js';
 import { deliveryHeaders, SECRET, signatureHeader } from '../support/webhooks.js';
 import { ADAPTERS, send, serveWith } from './support.js';
 
@@ -57,11 +57,7 @@ describe('deep nesting', () => {
   });
 
   it.each(ADAPTERS)('through %s it is answered 200 and handed to onError at the event phase', async (adapter) => {
-    const errors: { error: unknown; context: WebhookErrorContext }[] = [];
-    const handler = createWebhookHandler({
-      secret: SECRET,
-      onError: (error, context) => errors.push({ error, context }),
-    });
+    const { handler, errors } = recorded();
     const served = await serveWith(adapter, handler);
     try {
       const answer = await send(served.url, { headers: deliveryHeaders(body), body: [new TextEncoder().encode(body)] });

@@ -12,34 +12,24 @@ import { Hono } from 'hono';
 import { terraWebhook as expressWebhook } from '../../src/adapters/express.js';
 import { terraWebhook as fastifyWebhook } from '../../src/adapters/fastify.js';
 import { terraWebhook as honoWebhook } from '../../src/adapters/hono.js';
-import { terraWebhook as nodeWebhook } from '../../src/adapters/node.js';
 import type { WebhookHandler } from '../../src/webhooks/handler.js';
-import { close, listen } from '../support/loopback.js';
+import { type Served, serveOnLoopback, serveWebhook } from '../support/loopback.js';
+import { gate } from '../support/wait.js';
 
 export const ADAPTERS = ['node', 'express', 'fastify', 'hono'] as const;
 export type Adapter = (typeof ADAPTERS)[number];
 export const PATH = '/webhooks/terra';
 
-export interface Served {
-  url: string;
-  close(): Promise<void>;
-}
-
 /** Serves `handler` with one adapter, mounted as the README shows, on 127.0.0.1. */
 export async function serveWith(adapter: Adapter, handler: WebhookHandler): Promise<Served> {
   switch (adapter) {
-    case 'node': {
-      const server = createServer(nodeWebhook(handler));
-      const base = await listen(server);
-      return { url: `${base}${PATH}`, close: () => closeNow(server) };
-    }
+    case 'node':
+      return serveWebhook(handler);
     case 'express': {
       const app = express();
       app.all(PATH, expressWebhook(handler));
       app.use(express.json());
-      const server = createServer(app);
-      const base = await listen(server);
-      return { url: `${base}${PATH}`, close: () => closeNow(server) };
+      return serveOnLoopback(createServer(app), PATH);
     }
     case 'fastify': {
       const app = Fastify();
@@ -70,11 +60,6 @@ export async function serveWith(adapter: Adapter, handler: WebhookHandler): Prom
       };
     }
   }
-}
-
-async function closeNow(server: ReturnType<typeof createServer>): Promise<void> {
-  server.closeAllConnections();
-  await close(server);
 }
 
 export interface RawAnswer {
@@ -180,4 +165,30 @@ export function* repeated(size: number, count: number, byte = 0x20): Generator<U
 export async function* stalled(first: Uint8Array, stop: Promise<unknown>): AsyncGenerator<Uint8Array> {
   yield first;
   await stop;
+}
+
+/**
+ * Serves `handler` with `adapter`, sends `headers` and the body's first `firstBytes` bytes, then
+ * holds the rest back (the answer must come without it), and returns the answer; the server is closed
+ * and the body let go afterwards, whatever happened.
+ */
+export async function sendStalled(
+  adapter: Adapter,
+  handler: WebhookHandler,
+  headers: Record<string, string>,
+  firstBytes: number,
+  timeoutMs?: number,
+): Promise<RawAnswer> {
+  const served = await serveWith(adapter, handler);
+  const { promise: stop, release } = gate();
+  try {
+    return await send(served.url, {
+      headers,
+      body: stalled(new Uint8Array(firstBytes), stop),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
+  } finally {
+    release();
+    await served.close();
+  }
 }

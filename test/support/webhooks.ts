@@ -62,6 +62,38 @@ export function signedRequest(
   return new Request(url, { method: 'POST', body, headers: deliveryHeaders(body, extra) });
 }
 
+export interface SignedDelivery {
+  traceId: string;
+  /** A fresh Request each call (a body can be read once), signed when called. */
+  request: () => Request;
+}
+
+/**
+ * Makes signed deliveries of events, as Terra POSTs them: each with its own trace id
+ * (`<prefix><n>`) unless one is given, an ordering timestamp that grows with every delivery made
+ * (or `at`), and a `terra-reference` (`reference`, else `defaultReference(traceId)`, else none).
+ */
+export function deliveryMaker(
+  prefix: string,
+  defaultReference?: (traceId: string) => string,
+): (event: object, options?: { traceId?: string; at?: number; reference?: string }) => SignedDelivery {
+  let trace = 0;
+  return (event, options = {}) => {
+    const traceId = options.traceId ?? `${prefix}${trace++}`;
+    const body = JSON.stringify(event);
+    const reference = options.reference ?? defaultReference?.(traceId);
+    return {
+      traceId,
+      request: () =>
+        signedRequest(body, {
+          'x-terra-trace-id': traceId,
+          'x-terra-ordering-timestamp': String(options.at ?? 1_767_225_600_000 + trace),
+          ...(reference ? { 'terra-reference': reference } : {}),
+        }),
+    };
+  };
+}
+
 /** A small, valid activity event. */
 export function activityEvent(samples = 5): Record<string, unknown> {
   return fixtures.event('activity', { samples, user: USER }) as unknown as Record<string, unknown>;

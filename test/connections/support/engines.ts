@@ -122,6 +122,17 @@ export function describeEngines(name: string, suite: (engine: EngineName) => voi
   }
 }
 
+/**
+ * Runs `suite` on PostgreSQL only. Without a server it is reported skipped, its title saying why,
+ * unless TERRA_REQUIRE_POSTGRES=1, where it runs (and its tests fail with REQUIRED_MESSAGE).
+ */
+export function describePostgres(title: string, suite: () => void): void {
+  describe.skipIf(!postgresUrl && !postgresRequired)(
+    postgresUrl || postgresRequired ? title : `${title} (skipped: TERRA_TEST_DATABASE_URL is unset)`,
+    suite,
+  );
+}
+
 /** The columns two runs must agree on, one row per connection, in a stable order. */
 export async function connectionsSnapshot(db: TestDatabase): Promise<Record<string, unknown>[]> {
   const rows = await db.sql(

@@ -6,23 +6,12 @@
  *   node --import tsx test/connections/support/receiver.ts <deliveries.json> <schema>
  */
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
-import { createConnectionStore } from '../../../src/store/connections.js';
+import { openSchemaStore, receiverArgs } from '../../support/receiver-process.js';
 import type { Delivery } from './stream.js';
 
-const [file, schema] = process.argv.slice(2);
-if (!file || !schema || !process.env.TERRA_TEST_DATABASE_URL) {
-  process.stderr.write('usage: receiver.ts <deliveries.json> <schema>, with TERRA_TEST_DATABASE_URL set\n');
-  process.exit(2);
-}
+const [file, schema] = receiverArgs(2, 'receiver.ts <deliveries.json> <schema>') as [string, string];
 const deliveries = JSON.parse(readFileSync(file, 'utf8')) as Delivery[];
-const pool = new pg.Pool({
-  connectionString: process.env.TERRA_TEST_DATABASE_URL,
-  max: 3,
-  options: `-c search_path=${schema}`,
-});
-const store = createConnectionStore({ db: pool });
-await store.migrate();
+const { pool, store } = await openSchemaStore(schema, 3);
 const counts: Record<string, number> = { applied: 0, applied_before: 0, handled_before: 0 };
 let next = 0;
 async function worker(): Promise<void> {

@@ -6,25 +6,11 @@
  *
  *   node --import tsx test/deliveries/support/durable-receiver.ts <schema> <secret>
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { terraWebhook } from '../../../src/adapters/node.js';
-import { createConnectionStore } from '../../../src/store/connections.js';
 import { createWebhookHandler } from '../../../src/webhooks/handler.js';
+import { openSchemaStore, receiverArgs, serveUntilStdinEnds } from '../../support/receiver-process.js';
 
-const [schema, secret] = process.argv.slice(2);
-if (!schema || !secret || !process.env.TERRA_TEST_DATABASE_URL) {
-  process.stderr.write('usage: durable-receiver.ts <schema> <secret>, with TERRA_TEST_DATABASE_URL set\n');
-  process.exit(2);
-}
-const pool = new pg.Pool({
-  connectionString: process.env.TERRA_TEST_DATABASE_URL,
-  max: 6,
-  options: `-c search_path=${schema}`,
-});
-const store = createConnectionStore({ db: pool });
-await store.migrate();
+const [schema, secret] = receiverArgs(2, 'durable-receiver.ts <schema> <secret>') as [string, string];
+const { pool, store } = await openSchemaStore(schema, 6);
 const handler = createWebhookHandler({
   secret,
   store,
@@ -39,18 +25,4 @@ const handler = createWebhookHandler({
   await pool.query('INSERT INTO listener_runs (trace_id, pid) VALUES ($1, $2)', [delivery.traceId, process.pid]);
   await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 30));
 });
-const webhook = terraWebhook(handler);
-const server = createServer((req, res) => void webhook(req, res));
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
-});
-process.stdin.resume();
-process.stdin.on('end', () => {
-  server.closeAllConnections();
-  server.close(() => {
-    void handler
-      .close()
-      .then(() => pool.end())
-      .then(() => process.exit(0));
-  });
-});
+serveUntilStdinEnds(handler, { onStop: () => handler.close().then(() => pool.end()) });
