@@ -88,11 +88,27 @@ function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (Array.isArray(value)) return value.length === 0 ? "'{}'" : `ARRAY[${value.map(literal).join(', ')}]`;
+  // An array as an array literal of unknown type, which PostgreSQL reads as the parameter's array
+  // type (timestamptz[], jsonb[], ...); `ARRAY[...]` of strings would be text[] and not convert.
+  if (Array.isArray(value)) return stringLiteral(arrayLiteral(value));
   // Bytes (a durable delivery's body) as a bytea hex literal: never through String(), which would
   // give the decimal list of the bytes.
   if (value instanceof Uint8Array) return `'\\x${bytesToHex(value)}'::bytea`;
-  return `E'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return stringLiteral(String(value));
+}
+
+/** `text` as an escape string constant, the same whatever `standard_conforming_strings` says. */
+const stringLiteral = (text: string): string => `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/** The text of a PostgreSQL array literal (`{"a","b",NULL}`): each element quoted, bytes as hex. */
+function arrayLiteral(values: readonly unknown[]): string {
+  const element = (value: unknown): string => {
+    if (value === null || value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return 'NULL';
+    if (Array.isArray(value)) return arrayLiteral(value);
+    const text = value instanceof Uint8Array ? `\\x${bytesToHex(value)}` : String(value);
+    return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  };
+  return `{${values.map(element).join(',')}}`;
 }
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));

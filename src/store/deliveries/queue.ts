@@ -12,14 +12,15 @@ import { checkDelivery } from '../arguments.js';
 import { type Query, type Runner, withRetry } from '../database.js';
 import { baseReference, type Plan, planEvent } from '../effects.js';
 import { type ExtraWrite, iso, largeRequestStatement, Params, upsertConnection } from '../sql.js';
+import { grouped } from './group.js';
 import {
   CLAIM_DELIVERIES,
-  COMPLETE_DELIVERY,
+  COMPLETE_DELIVERIES,
   EXPIRE_BODIES,
   EXTEND_LEASES,
   FAIL_DELIVERY,
   markEffectApplied,
-  RECORD_DELIVERY,
+  RECORD_DELIVERIES,
   RECORD_HEALTH,
   RELEASE_DELIVERIES,
 } from './sql.js';
@@ -124,35 +125,58 @@ async function effectInTransaction(
 
 /** The delivery queue on `runner`; with the data store's `hooks`, deliveries write data records too. */
 export function deliveryQueue(runner: Runner, hooks?: DataHooks): DeliveryQueue {
+  // Recording (before each 200) and marking handled (after each listener) are group-committed.
+  const record = grouped(async (batch: readonly DeliveryToRecord[]) => {
+    const column = <T>(of: (d: DeliveryToRecord) => T) => batch.map(of);
+    const fresh = new Set(
+      (
+        (await withRetry(() =>
+          runner.query(RECORD_DELIVERIES, [
+            column((d) => d.traceId),
+            column((d) => d.eventType.slice(0, 64)),
+            column((d) => (d.terraUserId === undefined ? null : d.terraUserId.slice(0, 255))),
+            column((d) =>
+              d.headers['terra-reference'] === undefined ? null : baseReference(d.headers['terra-reference']),
+            ),
+            column((d) =>
+              d.headers['x-terra-ordering-timestamp'] === undefined
+                ? null
+                : iso(Number(d.headers['x-terra-ordering-timestamp'])),
+            ),
+            column((d) => d.body),
+            column((d) => d.signature),
+            column((d) => JSON.stringify(d.headers)),
+            column((d) => d.leaseTo?.workerId ?? null),
+            column((d) => d.leaseTo?.leaseMs ?? 0),
+          ]),
+        )) as { trace_id: string }[]
+      ).map((row) => row.trace_id),
+    );
+    // A trace id twice in one batch is new once: the first of them.
+    return batch.map((d) => fresh.delete(d.traceId));
+  });
+  const complete = grouped(async (batch: readonly { traceId: string; workerId: string; retainBodiesMs: number }[]) => {
+    const done = new Set(
+      (
+        (await runner.query(COMPLETE_DELIVERIES, [
+          batch.map((c) => c.traceId),
+          batch.map((c) => c.workerId),
+          batch.map((c) => c.retainBodiesMs),
+        ])) as { trace_id: string }[]
+      ).map((row) => row.trace_id),
+    );
+    return batch.map((c) => done.has(c.traceId));
+  });
   const queue: DeliveryQueue = {
     startWorker: (host, settings) => new DurableWorker(queue, host, settings),
-    record: async (d: DeliveryToRecord) => {
-      const rows = await withRetry(() =>
-        runner.query(RECORD_DELIVERY, [
-          d.traceId,
-          d.eventType.slice(0, 64),
-          d.terraUserId === undefined ? null : d.terraUserId.slice(0, 255),
-          d.headers['terra-reference'] === undefined ? null : baseReference(d.headers['terra-reference']),
-          d.headers['x-terra-ordering-timestamp'] === undefined
-            ? null
-            : iso(Number(d.headers['x-terra-ordering-timestamp'])),
-          d.body,
-          d.signature,
-          JSON.stringify(d.headers),
-          d.leaseTo?.workerId ?? null,
-          d.leaseTo?.leaseMs ?? 0,
-        ]),
-      );
-      return rows.length > 0;
-    },
+    record: (d: DeliveryToRecord) => record(d),
     claim: async (workerId, leaseMs, limit) =>
       (await withRetry(() => runner.query(CLAIM_DELIVERIES, [workerId, leaseMs, limit]))).map(toClaimed),
     extend: async (workerId, traceIds, leaseMs) => {
       if (traceIds.length > 0) await runner.query(EXTEND_LEASES, [workerId, traceIds, leaseMs]);
     },
     applyEffect: (event, delivery, traceId) => applyEffect(runner, event, delivery, traceId, hooks),
-    complete: async (traceId, workerId, retainBodiesMs) =>
-      (await runner.query(COMPLETE_DELIVERY, [traceId, workerId, retainBodiesMs])).length > 0,
+    complete: (traceId, workerId, retainBodiesMs) => complete({ traceId, workerId, retainBodiesMs }),
     fail: async (traceId, workerId, f) =>
       (
         await runner.query(FAIL_DELIVERY, [

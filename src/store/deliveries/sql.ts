@@ -51,18 +51,22 @@ export const DURABLE_DELIVERIES_MIGRATION: {
 const lease = (param: string) => `now() + ${param}::bigint * interval '1 millisecond'`;
 
 /**
- * $1 trace id, $2 event type, $3 terra user id, $4 reference, $5 ordering timestamp, $6 body,
- * $7 signature, $8 headers (JSON text), $9 worker id or null, $10 lease ms: a new delivery, leased to
- * the worker when one is given. Returns a row only when the trace id is new.
+ * New deliveries, one per element of the arrays: $1 trace ids, $2 event types, $3 terra user ids,
+ * $4 references, $5 ordering timestamps, $6 bodies, $7 signatures, $8 headers (JSON), $9 worker ids
+ * (null: not leased), $10 lease ms. Each leased to its worker when one is given. Returns the trace
+ * ids that were new.
  */
-export const RECORD_DELIVERY = `INSERT INTO terra_deliveries
+export const RECORD_DELIVERIES = `INSERT INTO terra_deliveries
   (trace_id, event_type, terra_user_id, reference, ordering_timestamp, body, signature, headers,
    status, attempts, run_after, locked_by, locked_until)
-VALUES ($1::text, $2::varchar, $3::varchar, $4::text, $5::timestamptz, $6::bytea, $7::text, $8::jsonb,
-  CASE WHEN $9::text IS NULL THEN 'pending' ELSE 'processing' END,
-  CASE WHEN $9::text IS NULL THEN 0 ELSE 1 END,
-  now(), $9::text, CASE WHEN $9::text IS NULL THEN NULL ELSE ${lease('$10')} END)
-ON CONFLICT (trace_id) DO NOTHING RETURNING 1`;
+SELECT t.trace_id, t.event_type, t.terra_user_id, t.reference, t.ordering_timestamp, t.body, t.signature, t.headers,
+  CASE WHEN t.worker IS NULL THEN 'pending' ELSE 'processing' END,
+  CASE WHEN t.worker IS NULL THEN 0 ELSE 1 END,
+  now(), t.worker, CASE WHEN t.worker IS NULL THEN NULL ELSE ${lease('t.lease_ms')} END
+FROM unnest($1::text[], $2::varchar[], $3::varchar[], $4::text[], $5::timestamptz[], $6::bytea[], $7::text[],
+  $8::jsonb[], $9::text[], $10::bigint[])
+  AS t (trace_id, event_type, terra_user_id, reference, ordering_timestamp, body, signature, headers, worker, lease_ms)
+ON CONFLICT (trace_id) DO NOTHING RETURNING trace_id`;
 
 const CLAIMED_COLUMNS = `trace_id, attempts, body, signature, headers, received_at`;
 
@@ -85,11 +89,15 @@ export function markEffectApplied(params: Params, traceId: string): string {
 WHERE trace_id = ${params.add(traceId, 'text')} AND effect_applied_at IS NULL RETURNING trace_id`;
 }
 
-/** $1 trace id, $2 worker id, $3 how long to keep the body, ms. */
-export const COMPLETE_DELIVERY = `UPDATE terra_deliveries SET status = 'handled', handled_at = now(),
+/**
+ * Marks deliveries handled, one per element of the arrays: $1 trace ids, $2 the worker ids that must
+ * still hold them, $3 how long to keep each body, ms. Returns the trace ids marked.
+ */
+export const COMPLETE_DELIVERIES = `UPDATE terra_deliveries AS d SET status = 'handled', handled_at = now(),
   locked_by = NULL, locked_until = NULL, last_error_code = NULL, last_error_message = NULL,
-  body_expires_at = ${lease('$3')}
-WHERE trace_id = $1::text AND locked_by = $2::text AND status = 'processing' RETURNING 1`;
+  body_expires_at = ${lease('t.retain_ms')}
+FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t (trace_id, worker, retain_ms)
+WHERE d.trace_id = t.trace_id AND d.locked_by = t.worker AND d.status = 'processing' RETURNING d.trace_id`;
 
 /** $1 trace id, $2 worker id, $3 code, $4 message, $5 retry in ms, $6 dead. */
 export const FAIL_DELIVERY = `UPDATE terra_deliveries SET
