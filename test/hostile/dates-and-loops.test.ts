@@ -105,15 +105,17 @@ describe('backfill is bounded and paced', () => {
       times.push(performance.now());
       return sent(n);
     });
-    // The first request of a client also loads its HTTP library: measured from the second on.
+    // The first request of a client also loads its HTTP library: measured from the second on. The
+    // pace holds between requests leaving the SDK; their arrival here jitters by a few milliseconds
+    // on a loaded machine, hence the margin (without the pace they arrive within a few ms).
     const client = terra();
     await client.backfill(USER, { from: '2026-01-01', to: '2026-05-01', types: ['daily'] });
     expect(times).toHaveLength(4);
     for (let i = 2; i < times.length; i++)
-      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(90);
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(75);
     times.length = 0;
     await client.backfill(USER, { from: '2026-01-01', to: '2026-03-01', types: ['daily'], minIntervalMs: 300 });
-    expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(290);
+    expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(270);
   });
 
   it('stops within its pace when the signal aborts', async () => {

@@ -15,8 +15,10 @@ async function heldUntilStopped(): Promise<void> {
   while (!existsSync(stopFile as string) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 const count = Number(countText);
+let stage = 'open';
 try {
   const db = await PGlite.create(dir as string);
+  stage = 'store';
   // The lock is what is tested, not the time: two PGlite processes starting on a loaded machine are slow.
   const store = createConnectionStore({ db, timeoutMs: 60_000 });
   await store.migrate();
@@ -35,7 +37,7 @@ try {
   await db.close();
 } catch (error) {
   const e = error as Error;
-  process.stdout.write(`${JSON.stringify({ ok: false, name: e.name, message: e.message })}\n`);
+  process.stdout.write(`${JSON.stringify({ ok: false, stage, name: e.name, message: e.message })}\n`);
 }
 // The refused process still has its PGlite open: end it rather than wait for it.
 process.exit(0);
