@@ -38,6 +38,28 @@ describeEngines('durable deliveries', (engine: EngineName) => {
   };
   const statusOf = async (traceId: string) => (await db.store.delivery(traceId))?.status;
 
+  it('keeps each body exact when deliveries arriving together are recorded in one statement', async () => {
+    const handled: string[] = [];
+    const webhook = createFetchHandler(
+      durable().on('activity', (event) => {
+        handled.push(event.user?.user_id ?? '');
+      }),
+    );
+    // Bodies of different sizes (one with bytes outside ASCII), sent at once: recorded by group commit.
+    const sent = Array.from({ length: 12 }, (_, i) =>
+      delivery({ ...fixtures.event('activity', { user: person(100 + i) }), note: `ü${'x'.repeat(i * 97)}` }),
+    );
+    const answers = await Promise.all(sent.map((d) => webhook(d.request())));
+    expect(answers.map((r) => r.status)).toEqual(sent.map(() => 200));
+    await until(async () => handled.length === sent.length);
+    for (const d of sent) {
+      const [row] = await db.sql<{ body: Uint8Array }>('SELECT body FROM terra_deliveries WHERE trace_id = $1', [
+        d.traceId,
+      ]);
+      expect(Buffer.from(row?.body as Uint8Array).toString()).toBe(await d.request().text());
+    }
+  });
+
   it('records the exact bytes, answers 200, applies the effect and runs the listener once', async () => {
     const seen: string[] = [];
     const handler = durable().on('auth', async (event) => {

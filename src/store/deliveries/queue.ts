@@ -123,6 +123,18 @@ async function effectInTransaction(
   });
 }
 
+/** `parts` one after the other, in one array. */
+function concatenated(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.byteLength;
+  }
+  return all;
+}
+
 /** The delivery queue on `runner`; with the data store's `hooks`, deliveries write data records too. */
 export function deliveryQueue(runner: Runner, hooks?: DataHooks): DeliveryQueue {
   // Recording (before each 200) and marking handled (after each listener) are group-committed.
@@ -143,11 +155,12 @@ export function deliveryQueue(runner: Runner, hooks?: DataHooks): DeliveryQueue 
                 ? null
                 : iso(Number(d.headers['x-terra-ordering-timestamp'])),
             ),
-            column((d) => d.body),
+            concatenated(batch.map((d) => d.body)),
             column((d) => d.signature),
             column((d) => JSON.stringify(d.headers)),
             column((d) => d.leaseTo?.workerId ?? null),
             column((d) => d.leaseTo?.leaseMs ?? 0),
+            column((d) => d.body.byteLength),
           ]),
         )) as { trace_id: string }[]
       ).map((row) => row.trace_id),

@@ -52,20 +52,22 @@ const lease = (param: string) => `now() + ${param}::bigint * interval '1 millise
 
 /**
  * New deliveries, one per element of the arrays: $1 trace ids, $2 event types, $3 terra user ids,
- * $4 references, $5 ordering timestamps, $6 bodies, $7 signatures, $8 headers (JSON), $9 worker ids
- * (null: not leased), $10 lease ms. Each leased to its worker when one is given. Returns the trace
- * ids that were new.
+ * $4 references, $5 ordering timestamps, $6 the bodies one after the other (one bytea, sent as binary
+ * rather than as the hex text of a bytea array), $7 signatures, $8 headers (JSON), $9 worker ids
+ * (null: not leased), $10 lease ms, $11 each body's length in $6. Each leased to its worker when one
+ * is given. Returns the trace ids that were new.
  */
 export const RECORD_DELIVERIES = `INSERT INTO terra_deliveries
   (trace_id, event_type, terra_user_id, reference, ordering_timestamp, body, signature, headers,
    status, attempts, run_after, locked_by, locked_until)
-SELECT t.trace_id, t.event_type, t.terra_user_id, t.reference, t.ordering_timestamp, t.body, t.signature, t.headers,
+SELECT t.trace_id, t.event_type, t.terra_user_id, t.reference, t.ordering_timestamp,
+  substring($6::bytea FROM (sum(t.length) OVER (ORDER BY t.n) - t.length + 1)::integer FOR t.length), t.signature, t.headers,
   CASE WHEN t.worker IS NULL THEN 'pending' ELSE 'processing' END,
   CASE WHEN t.worker IS NULL THEN 0 ELSE 1 END,
   now(), t.worker, CASE WHEN t.worker IS NULL THEN NULL ELSE ${lease('t.lease_ms')} END
-FROM unnest($1::text[], $2::varchar[], $3::varchar[], $4::text[], $5::timestamptz[], $6::bytea[], $7::text[],
-  $8::jsonb[], $9::text[], $10::bigint[])
-  AS t (trace_id, event_type, terra_user_id, reference, ordering_timestamp, body, signature, headers, worker, lease_ms)
+FROM unnest($1::text[], $2::varchar[], $3::varchar[], $4::text[], $5::timestamptz[], $11::integer[], $7::text[],
+  $8::jsonb[], $9::text[], $10::bigint[]) WITH ORDINALITY
+  AS t (trace_id, event_type, terra_user_id, reference, ordering_timestamp, length, signature, headers, worker, lease_ms, n)
 ON CONFLICT (trace_id) DO NOTHING RETURNING trace_id`;
 
 const CLAIMED_COLUMNS = `trace_id, attempts, body, signature, headers, received_at`;
