@@ -9,9 +9,9 @@ import type { TerraWebhookEvent } from '../../webhooks/events.js';
 import type { ClaimedDelivery, DeliveryQueue, DeliveryToRecord } from '../../webhooks/queue.js';
 import { type DataHooks, writeQuickly, writeScopes } from '../apply.js';
 import { checkDelivery } from '../arguments.js';
-import { type Query, type Runner, withRetry } from '../database.js';
+import { type Query, type Runner, type Statement, withRetry } from '../database.js';
 import { baseReference, type Plan, planEvent } from '../effects.js';
-import { type ExtraWrite, iso, largeRequestStatement, Params, upsertConnection } from '../sql.js';
+import { applyInOneStatement, type ExtraWrite, iso, largeRequestStatement, Params, upsertConnection } from '../sql.js';
 import { grouped } from './group.js';
 import {
   CLAIM_DELIVERIES,
@@ -70,20 +70,55 @@ async function applyEffect(
   delivery: WebhookDelivery,
   traceId: string,
   hooks: DataHooks | undefined,
+  together: (effect: GroupedEffect) => Promise<Record<string, unknown> | undefined>,
 ): Promise<EffectResult> {
   const event = hooks === undefined ? received : await hooks.prepare(received);
   const checked = checkDelivery(delivery);
   const plan = planEvent(event, checked, Date.now());
   const extra = hooks?.extraWrites(event, checked);
   const mark = (params: Params) => markEffectApplied(params, traceId);
-  // Most deliveries take one round trip (`writeQuickly`); a healthcheck reads its count back.
-  const quick = event.type === 'healthcheck' ? null : await writeQuickly(runner, plan, checked, extra, mark);
+  const only = plan.writes[0];
+  // A one-statement effect (most deliveries) is group-committed with those of other deliveries; a
+  // scope change takes one round trip of its own (`writeQuickly`); a healthcheck reads its count back.
+  const quick =
+    event.type === 'healthcheck'
+      ? null
+      : plan.writes.length <= 1 && (only === undefined || only.scopes === null)
+        ? await together({ ...applyInOneStatement(plan, checked, extra, mark), key: only?.terraUserId ?? '' })
+        : await writeQuickly(runner, plan, checked, extra, mark);
   const result =
     quick !== null
       ? { applied: quick !== undefined && Number(quick.fresh) > 0 }
       : await effectInTransaction(runner, event, plan, extra, mark);
   if (result.applied) await hooks?.afterApplied(event);
   return result;
+}
+
+/** A one-statement effect, and the connection whose row it locks (batches lock in that order). */
+interface GroupedEffect extends Statement {
+  key: string;
+}
+
+/**
+ * Effects of several deliveries in one transaction, in one round trip on node-postgres. Sorted by
+ * connection, so that batches of different receivers lock rows in one order and never deadlock;
+ * a batch that fails is run again one by one (`grouped`), so one bad delivery fails alone.
+ */
+async function effectsTogether(
+  runner: Runner,
+  batch: readonly GroupedEffect[],
+): Promise<(Record<string, unknown> | undefined)[]> {
+  const order = batch
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const x = (batch[a] as GroupedEffect).key;
+      const y = (batch[b] as GroupedEffect).key;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+  const rows = await runner.batch(order.map((i) => batch[i] as GroupedEffect));
+  const results = new Array<Record<string, unknown> | undefined>(batch.length);
+  for (const [at, i] of order.entries()) results[i] = (rows[at] as Record<string, unknown>[] | undefined)?.[0];
+  return results;
 }
 
 /** The effect of a delivery `writeQuickly` cannot take, in a transaction of its own. */
@@ -168,6 +203,7 @@ export function deliveryQueue(runner: Runner, hooks?: DataHooks): DeliveryQueue 
     // A trace id twice in one batch is new once: the first of them.
     return batch.map((d) => fresh.delete(d.traceId));
   });
+  const effects = grouped((batch: readonly GroupedEffect[]) => effectsTogether(runner, batch));
   const complete = grouped(async (batch: readonly { traceId: string; workerId: string; retainBodiesMs: number }[]) => {
     const done = new Set(
       (
@@ -188,7 +224,7 @@ export function deliveryQueue(runner: Runner, hooks?: DataHooks): DeliveryQueue 
     extend: async (workerId, traceIds, leaseMs) => {
       if (traceIds.length > 0) await runner.query(EXTEND_LEASES, [workerId, traceIds, leaseMs]);
     },
-    applyEffect: (event, delivery, traceId) => applyEffect(runner, event, delivery, traceId, hooks),
+    applyEffect: (event, delivery, traceId) => applyEffect(runner, event, delivery, traceId, hooks, effects),
     complete: (traceId, workerId, retainBodiesMs) => complete({ traceId, workerId, retainBodiesMs }),
     fail: async (traceId, workerId, f) =>
       (
