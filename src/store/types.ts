@@ -222,9 +222,13 @@ export interface ConnectionStore {
    * `/subscriptions`): `missing` (Terra has it, the table does not: a missed `auth`), `zombies`
    * (active here, unknown or inactive at Terra: a missed `deauth`), `mismatched` (provider or
    * reference id differ). With `fix: true` each is repaired, idempotently: a second run reports
-   * nothing and changes nothing.
+   * nothing and changes nothing. `perPage` is the page size asked of `/subscriptions` (Terra's
+   * default when absent).
    */
-  reconcile(terra: ReconcileSource, options?: { fix?: boolean | undefined }): Promise<ReconcileReport>;
+  reconcile(
+    terra: ReconcileSource,
+    options?: { fix?: boolean | undefined; perPage?: number | undefined },
+  ): Promise<ReconcileReport>;
   /**
    * The durable cursor of the streaming consumer called `name` (a row of `terra_stream_cursors`),
    * to pass as `terra.streaming.connect({ cursorStore })`: a consumer restarted after a crash resumes

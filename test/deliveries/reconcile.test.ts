@@ -86,6 +86,12 @@ describeEngines('reconcile with Terra', (engine: EngineName) => {
     expect(report.mismatched.map((m) => [m.terraUserId, m.tableReferenceId, m.referenceId])).toEqual([
       [who.renamed?.user_id, 'old-reference', who.renamed?.reference_id],
     ]);
+    // Walking /subscriptions two users a page (several pages) finds the same.
+    expect(report.counted.terra).toBeGreaterThanOrEqual(4);
+    expect(await db.store.reconcile(terra, { perPage: 2 })).toEqual(report);
+    await expect(db.store.reconcile(terra, { perPage: 0 })).rejects.toMatchObject({
+      name: 'TerraInvalidArgumentError',
+    });
 
     const fixed = await db.store.reconcile(terra, { fix: true });
     expect(fixed.fixed).toBe(true);

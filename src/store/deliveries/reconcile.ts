@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import { TerraInvalidArgumentError } from '../../errors.js';
 import { describeKind } from '../../internal/describe.js';
-import { flag, optionsOf, parseArguments } from '../../internal/options.js';
+import { flag, optionsOf, parseArguments, wholeNumber } from '../../internal/options.js';
 import type { Runner } from '../database.js';
 
 /** A Terra user as `/subscriptions` lists it (a `User` of the client has these fields). */
@@ -26,8 +26,8 @@ export interface ReconcileUser {
 
 /** What `reconcile` needs of a client: `Terra` has it. */
 export interface ReconcileSource {
-  /** Every user of the developer account, page after page. */
-  iterateUsers(): AsyncIterable<ReconcileUser>;
+  /** Every user of the developer account, page after page (`perPage` users a page). */
+  iterateUsers(options?: { perPage?: number | undefined }): AsyncIterable<ReconcileUser>;
 }
 
 /** One connection named in a {@link ReconcileReport}. */
@@ -67,7 +67,10 @@ export interface ReconcileReport {
   fixed: boolean;
 }
 
-const reconcileOptions = optionsOf<{ fix?: boolean | undefined }>()(() => ({ fix: z.optional(flag('fix')) }));
+const reconcileOptions = optionsOf<{ fix?: boolean | undefined; perPage?: number | undefined }>()(() => ({
+  fix: z.optional(flag('fix')),
+  perPage: z.optional(wholeNumber('perPage', 1)),
+}));
 
 const SELECT_ALL = 'SELECT terra_user_id, provider, reference_id, status FROM terra_connections';
 
@@ -97,9 +100,10 @@ export async function reconcile(runner: Runner, terra: unknown, options: unknown
       'terra',
       `reconcile needs a Terra client (an object with iterateUsers()); got ${describeKind(terra)}.`,
     );
-  const fix = parseArguments(reconcileOptions, options, 'reconcile options').fix === true;
+  const { fix: fixing, perPage } = parseArguments(reconcileOptions, options, 'reconcile options');
+  const fix = fixing === true;
   const atTerra = new Map<string, ReconcileUser>();
-  for await (const user of (terra as ReconcileSource).iterateUsers())
+  for await (const user of (terra as ReconcileSource).iterateUsers(perPage === undefined ? undefined : { perPage }))
     if (typeof user?.user_id === 'string') atTerra.set(user.user_id, user);
   const rows = (await runner.query(SELECT_ALL)) as Record<string, unknown>[];
   const inTable = new Map(rows.map((row) => [String(row.terra_user_id), row]));
