@@ -6,7 +6,18 @@ import { TerraConfigurationError } from '../errors.js';
 import { describeKind } from '../internal/describe.js';
 import { errorCode } from './errors.js';
 import { BEGIN, beginWithTimeouts } from './sql.js';
-import { batchOnConnection, onConnection, rowsOf, run, runEach, runLite, type Statement } from './statements.js';
+import {
+  type BatchTarget,
+  batchPrepared,
+  nameOf,
+  onConnection,
+  pgBatchTarget,
+  rowsOf,
+  run,
+  runEach,
+  runLite,
+  type Statement,
+} from './statements.js';
 
 export type { Query, Statement } from './statements.js';
 
@@ -231,7 +242,8 @@ export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): R
       query: (text, params) => run(pool, named, text, params),
       transaction,
       batch: named
-        ? (statements) => checkedOut((client) => batchOnConnection(client, begin, statements))
+        ? (statements) =>
+            checkedOut((client) => batchPrepared(pgBatchTarget(client, begin, statements), begin, statements))
         : (statements) => transaction((q) => runEach(q, statements)),
     };
   }
@@ -246,12 +258,24 @@ export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): R
         : runLite(connection, prepared, text, params);
     const transaction: Runner['transaction'] = (work) =>
       withRetry(() => enqueue(() => lite.transaction((tx) => work(on(tx)))));
+    const exec = (lite as { exec?: (sql: string) => Promise<unknown> }).exec;
+    // PGlite runs one statement per call; its `exec` runs a whole script in one.
+    const target = (statements: readonly Statement[]): BatchTarget => ({
+      query: (text, params) => lite.query(text, params),
+      script: (sql) => (exec as (sql: string) => Promise<unknown>).call(lite, sql),
+      prepared: preparedOnLite,
+      nameOf,
+      oneByOne: () => lite.transaction((tx) => runEach(on(tx), statements)),
+    });
     return {
       kind,
       dataDir: localDataDir(lite),
       query: (text, params) => enqueue(() => on(lite)(text, params)),
       transaction,
-      batch: (statements) => transaction((q) => runEach(q, statements)),
+      batch: (statements) =>
+        prepared === undefined
+          ? transaction((q) => runEach(q, statements))
+          : withRetry(() => enqueue(() => batchPrepared(target(statements), BEGIN, statements))),
     };
   }
   const client = db as SqlQueryable;
@@ -263,7 +287,8 @@ export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): R
     query: (text, params) => enqueue(() => run(client, named, text, params)),
     transaction,
     batch: named
-      ? (statements) => withRetry(() => enqueue(() => batchOnConnection(client, begin, statements)))
+      ? (statements) =>
+          withRetry(() => enqueue(() => batchPrepared(pgBatchTarget(client, begin, statements), begin, statements)))
       : (statements) => transaction((q) => runEach(q, statements)),
   };
 }

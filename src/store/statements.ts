@@ -45,7 +45,7 @@ const names = new Map<string, string>();
 const MAX_NAMES = 512;
 
 /** The prepared statement name of `text`. */
-function nameOf(text: string): string {
+export function nameOf(text: string): string {
   let name = names.get(text);
   if (name === undefined) {
     name = `terra_${hash(text)}`;
@@ -75,6 +75,9 @@ export async function run(
   const config = { name, text, values: params };
   return rowsOf(await (connection.query as unknown as (config: object) => Promise<unknown>).call(connection, config));
 }
+
+/** SQLSTATE of a parameter whose type PREPARE cannot infer. */
+const INDETERMINATE_TYPE = '42P18';
 
 /** Statement texts PGlite could not prepare (a parameter of no inferable type): run as they are. */
 const unpreparable = new Set<string>();
@@ -162,71 +165,92 @@ export async function runLite(
   }
 }
 
-/** SQLSTATE of a parameter whose type PREPARE cannot infer. */
-const INDETERMINATE_TYPE = '42P18';
-
-/** The statements each node-postgres connection has `PREPARE`d (by name), and those that failed to. */
+/** The statements each node-postgres connection has `PREPARE`d, by name. */
 const preparedOn = new WeakMap<object, Set<string>>();
 
-/**
- * Prepares `statements` on `connection` once (looking first: another store may have), so that a
- * batch can `EXECUTE` them; `false` when one cannot be prepared (a parameter of no inferable type).
- */
-async function prepareOn(connection: SqlQueryable, statements: readonly Statement[]): Promise<boolean> {
+/** What {@link batchPrepared} needs of a connection. */
+export interface BatchTarget {
+  /** Runs one statement with parameters (to look for and make prepared statements). */
+  query(text: string, params?: unknown[]): Promise<unknown>;
+  /** Sends several statements as one simple query: a result per statement. */
+  script(sql: string): Promise<unknown>;
+  /** The statements prepared on this connection, by name. */
+  prepared: Set<string>;
+  /** The name `PREPARE` gives a statement's text. */
+  nameOf(text: string): string;
+  /** The statements in a transaction, a round trip each: for what cannot be prepared. */
+  oneByOne(): Promise<unknown[][]>;
+}
+
+/** A node-postgres connection as a {@link BatchTarget}. */
+export function pgBatchTarget(connection: SqlQueryable, begin: string, statements: readonly Statement[]): BatchTarget {
   let prepared = preparedOn.get(connection);
   if (prepared === undefined) {
     prepared = new Set();
     preparedOn.set(connection, prepared);
   }
+  return {
+    query: (text, params) => run(connection, true, text, params),
+    script: (sql) => connection.query(sql),
+    prepared,
+    nameOf: sqlNameOf,
+    oneByOne: () => onConnection(connection, true, begin, (q) => runEach(q, statements)),
+  };
+}
+
+/**
+ * Prepares `statements` on the target once (looking first: another store may have), so that a
+ * batch can `EXECUTE` them; `false` when one cannot be prepared (a parameter of no inferable type).
+ */
+async function prepareAll(target: BatchTarget, statements: readonly Statement[]): Promise<boolean> {
   for (const { text } of statements) {
-    const name = sqlNameOf(text);
-    if (prepared.has(name)) continue;
+    const name = target.nameOf(text);
+    if (target.prepared.has(name)) continue;
     if (unpreparable.has(text)) return false;
-    if ((await run(connection, true, SELECT_PREPARED, [name])).length === 0) {
+    if (rowsOf(await target.query(SELECT_PREPARED, [name])).length === 0) {
       try {
-        await connection.query(`PREPARE ${name} AS ${text}`);
+        await target.query(`PREPARE ${name} AS ${text}`);
       } catch (error) {
         if (errorCode(error) !== INDETERMINATE_TYPE) throw error;
         if (unpreparable.size < MAX_NAMES) unpreparable.add(text);
         return false;
       }
     }
-    prepared.add(name);
+    target.prepared.add(name);
   }
   return true;
 }
 
 /**
- * `statements` in one transaction on a node-postgres connection in one round trip: BEGIN, an
- * `EXECUTE` of each (prepared once per connection, its parameters as literals) and COMMIT sent as one
- * simple query. node-postgres sends one extended-protocol statement per round trip, so a transaction
- * of two statements would otherwise take four. Each statement still takes its own snapshot (READ
- * COMMITTED). A statement that cannot be prepared, or a connection that lost its prepared statements
- * (a pooler that switched servers), falls back to a statement per round trip.
+ * `statements` in one transaction in one round trip: BEGIN, an `EXECUTE` of each (prepared once per
+ * connection, its parameters as literals) and COMMIT sent as one simple query. node-postgres sends
+ * one extended-protocol statement per round trip, and PGlite runs one statement per call, so a
+ * transaction of two statements would otherwise take four. Each statement still takes its own
+ * snapshot (READ COMMITTED). A statement that cannot be prepared, or a connection that lost its
+ * prepared statements (a pooler that switched servers), falls back to a statement per round trip.
  */
-export async function batchOnConnection(
-  connection: SqlQueryable,
+export async function batchPrepared(
+  target: BatchTarget,
   begin: string,
   statements: readonly Statement[],
 ): Promise<unknown[][]> {
-  const oneByOne = () => onConnection(connection, true, begin, (q) => runEach(q, statements));
-  if (!(await prepareOn(connection, statements))) return oneByOne();
+  if (!(await prepareAll(target, statements))) return target.oneByOne();
   const executes = statements.map(
     ({ text, values }) =>
-      `EXECUTE ${sqlNameOf(text)}${values.length === 0 ? '' : `(${values.map(literal).join(', ')})`}`,
+      `EXECUTE ${target.nameOf(text)}${values.length === 0 ? '' : `(${values.map(literal).join(', ')})`}`,
   );
   let results: unknown;
   try {
-    results = await connection.query([begin, ...executes, COMMIT].join(';\n'));
+    results = await target.script([begin, ...executes, COMMIT].join(';\n'));
   } catch (error) {
     try {
-      await connection.query(ROLLBACK);
+      await target.script(ROLLBACK);
     } catch {
       // The connection may be gone; the first error is the one to report.
     }
     if (errorCode(error) !== NO_SUCH_STATEMENT) throw error;
-    preparedOn.delete(connection);
-    return oneByOne();
+    target.prepared.clear();
+    return target.oneByOne();
   }
   // One result per statement sent: those of BEGIN (and its SET LOCALs) first, COMMIT's last.
   const all = Array.isArray(results) ? results : [results];

@@ -1,10 +1,11 @@
 /**
- * On node-postgres, a delivery that changes a connection's scopes writes its fact and replays the
- * scopes as one round trip (BEGIN, two prepared statements run by EXECUTE, COMMIT). What that must
+ * On node-postgres (and PGlite, in one `exec`), a delivery that changes a connection's scopes writes
+ * its fact and replays the scopes as one round trip (BEGIN, two prepared statements run by EXECUTE, COMMIT). What that must
  * keep: atomicity when its second statement fails, a connection left usable afterwards, recovery
  * when the session lost its prepared statements, the same on a single `pg` Client, and values that
  * stay data when they are sent as literals.
  */
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConnectionStore } from '../../src/store/connections.js';
@@ -111,5 +112,34 @@ describe.skipIf(!postgresUrl)('a scope change in one round trip [PostgreSQL]', (
     const row = await store.getConnection(user.user_id);
     expect(row?.scopes).toEqual([odd, 'sleep']);
     expect(row?.reference_id).toBe(odd);
+  });
+});
+
+describe('a scope change in one call [PGlite]', () => {
+  it('runs the fact and the replay as one exec once its statements are prepared', async () => {
+    const lite = await PGlite.create();
+    try {
+      const calls: string[] = [];
+      let recording = false;
+      const query = lite.query.bind(lite);
+      const exec = lite.exec.bind(lite);
+      lite.query = ((...args: Parameters<typeof query>) => {
+        if (recording) calls.push('query');
+        return query(...args);
+      }) as typeof lite.query;
+      lite.exec = ((...args: Parameters<typeof exec>) => {
+        if (recording) calls.push(`exec ${String(args[0]).split(';')[0]}`);
+        return exec(...args);
+      }) as typeof lite.exec;
+      const store = createConnectionStore({ db: lite });
+      await store.migrate();
+      await store.apply(auth('sleep'), { traceId: 'first', orderingTimestamp: 1000 });
+      recording = true;
+      await store.apply(auth('sleep,daily'), { traceId: 'second', orderingTimestamp: 2000 });
+      expect(calls).toEqual(['exec BEGIN']);
+      expect((await store.getConnection(user.user_id))?.scopes).toEqual(['sleep', 'daily']);
+    } finally {
+      await lite.close();
+    }
   });
 });
