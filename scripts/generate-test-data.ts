@@ -66,7 +66,7 @@ function loadSpec(dir: string): Spec {
 function header(source: string): JsonObject {
   return {
     generated: `by ${GENERATOR} (npm run generate); do not edit`,
-    source: `Terra's OpenAPI description (../shared/terra-openapi): ${source}`,
+    source: `Terra's OpenAPI description (terra-openapi, read by npm run generate): ${source}`,
   };
 }
 

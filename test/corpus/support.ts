@@ -88,7 +88,7 @@ export function specIssues(entry: CorpusEntry): SpecIssue[] {
   if (!recorded || recorded.specModel !== entry.specModel || recorded.sha256 !== digest) {
     throw new Error(
       `test/fixtures/spec/corpus-spec-issues.json has no finding for ${entry.file} as it is now (${entry.specModel}): ` +
-        'run `npm run generate` where Terra’s spec is (../shared/terra-openapi)',
+        'run `npm run generate -- --spec <the folder of Terra’s OpenAPI description>`',
     );
   }
   return recorded.issues;
