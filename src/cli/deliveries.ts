@@ -4,7 +4,7 @@
  * @internal
  * @packageDocumentation
  */
-import { DELIVERY_STATUSES, type DeliveryRow, type DeliveryStatus } from '../store/deliveries/replay.js';
+import { DELIVERY_STATUSES, type DeliveryRow, type DeliveryStatus } from '../store/deliveries/types.js';
 import { createConnectionStore } from '../store/store.js';
 import type { ConnectionStore } from '../store/types.js';
 import { integerOption, type ParsedArgs, parseArgs, printableUrl, UsageError } from './args.js';

@@ -39,7 +39,7 @@ export interface DataHooks {
 }
 
 /** Records the scope fact of `write` and recomputes the connection's `scopes` from all of them. */
-export async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
+async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
   const scopes = write.scopes;
   if (scopes === null) return;
   await q(
@@ -130,23 +130,33 @@ export async function applyEvent(
       const params = new Params();
       if ((await q(insertDelivery(params, plan, checked), params.values)).length === 0) return repeated(q);
     }
-    if (extra !== undefined) {
-      const params = new Params();
-      await q(extra(params, 'true'), params.values);
-    }
-    for (const write of plan.writes) {
-      const params = new Params();
-      await q(upsertConnection(params, write), params.values);
-      await writeScopes(q, write);
-    }
-    let largeRequest: LargeRequestProgress | undefined;
-    if (plan.largeRequest !== null) {
-      const params = new Params();
-      const [row] = await q(largeRequestStatement(params, plan.largeRequest), params.values);
-      largeRequest = progress(row);
-    }
-    return applied(largeRequest);
+    return applied(await writeEffect(q, plan, extra));
   });
+}
+
+/**
+ * A delivery's effect, statement by statement, inside the caller's transaction (after the statement
+ * that claimed the delivery): its extra writes, each connection with its scopes, its large request.
+ * Resolves to the large request's progress, when there is one. @internal
+ */
+export async function writeEffect(
+  q: Query,
+  plan: Plan,
+  extra: ExtraWrite | undefined,
+): Promise<LargeRequestProgress | undefined> {
+  if (extra !== undefined) {
+    const params = new Params();
+    await q(extra(params, 'true'), params.values);
+  }
+  for (const write of plan.writes) {
+    const params = new Params();
+    await q(upsertConnection(params, write), params.values);
+    await writeScopes(q, write);
+  }
+  if (plan.largeRequest === null) return undefined;
+  const params = new Params();
+  const [row] = await q(largeRequestStatement(params, plan.largeRequest), params.values);
+  return progress(row);
 }
 
 /** Records that a delivery's listeners failed, so that a retry runs them at once. */

@@ -43,7 +43,7 @@ export {
   type DeliveryRow,
   type DeliveryStatus,
   type RecoverOptions,
-} from './deliveries/replay.js';
+} from './deliveries/types.js';
 export { type ConnectionStoreOperation, TerraStoreError } from './errors.js';
 export { SCHEMA_VERSION } from './migrations.js';
 export type { ConnectionStatus, LargeRequestRow, TerraConnectionRow } from './rows.js';

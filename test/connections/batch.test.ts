@@ -9,6 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConnectionStore } from '../../src/store/connections.js';
+import { createRunner } from '../../src/store/database.js';
 import { openDatabase, postgresUrl, type TestDatabase } from './support/engines.js';
 
 const user = { user_id: 'batch-user', provider: 'GARMIN', reference_id: 'person-1' };
@@ -140,6 +141,28 @@ describe('a scope change in one call [PGlite]', () => {
       expect((await store.getConnection(user.user_id))?.scopes).toEqual(['sleep', 'daily']);
     } finally {
       await lite.close();
+    }
+  });
+});
+
+describe('a batch with a statement that cannot be prepared', () => {
+  it('falls back to a statement per round trip, in one transaction, on both engines', async () => {
+    const lite = await PGlite.create();
+    const pools = postgresUrl ? [new pg.Pool({ connectionString: postgresUrl, max: 1 })] : [];
+    try {
+      for (const db of [lite, ...pools]) {
+        // `$1` alone has no type PREPARE can infer (SQLSTATE 42P18).
+        const runner = createRunner(db, 5000);
+        const statements = [
+          { text: 'SELECT $1 AS untyped', values: ['kept'] },
+          { text: 'SELECT $1::int + 1 AS typed', values: [41] },
+        ];
+        for (let i = 0; i < 2; i++)
+          expect(await runner.batch(statements)).toEqual([[{ untyped: 'kept' }], [{ typed: 42 }]]);
+      }
+    } finally {
+      await lite.close();
+      await Promise.all(pools.map((p) => p.end()));
     }
   });
 });

@@ -7,11 +7,11 @@
 import type { WebhookDelivery } from '../../webhooks/delivery.js';
 import type { TerraWebhookEvent } from '../../webhooks/events.js';
 import type { ClaimedDelivery, DeliveryQueue, DeliveryToRecord } from '../../webhooks/queue.js';
-import { type DataHooks, writeQuickly, writeScopes } from '../apply.js';
+import { type DataHooks, writeEffect, writeQuickly } from '../apply.js';
 import { checkDelivery } from '../arguments.js';
 import { type Query, type Runner, type Statement, withRetry } from '../database.js';
 import { baseReference, type Plan, planEvent } from '../effects.js';
-import { applyInOneStatement, type ExtraWrite, iso, largeRequestStatement, Params, upsertConnection } from '../sql.js';
+import { applyInOneStatement, type ExtraWrite, iso, Params } from '../sql.js';
 import { grouped } from './group.js';
 import {
   CLAIM_DELIVERIES,
@@ -132,19 +132,7 @@ async function effectInTransaction(
   return runner.transaction(async (q: Query): Promise<EffectResult> => {
     const claim = new Params();
     if ((await q(mark(claim), claim.values)).length === 0) return { applied: false };
-    if (extra !== undefined) {
-      const params = new Params();
-      await q(extra(params, 'true'), params.values);
-    }
-    for (const write of plan.writes) {
-      const params = new Params();
-      await q(upsertConnection(params, write), params.values);
-      await writeScopes(q, write);
-    }
-    if (plan.largeRequest !== null) {
-      const params = new Params();
-      await q(largeRequestStatement(params, plan.largeRequest), params.values);
-    }
+    await writeEffect(q, plan, extra);
     if (event.type !== 'healthcheck') return { applied: true };
     const health = event as { sent_webhooks_last_hour?: unknown; creation_timestamp?: unknown };
     const sent = health.sent_webhooks_last_hour;

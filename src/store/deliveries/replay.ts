@@ -18,15 +18,6 @@ import {
   SELECT_REPLAYABLE,
 } from './sql.js';
 
-export {
-  DELIVERY_STATUSES,
-  type DeliveryHealthGap,
-  type DeliveryListOptions,
-  type DeliveryRow,
-  type DeliveryStatus,
-  type RecoverOptions,
-} from './types.js';
-
 import {
   DELIVERY_STATUSES,
   type DeliveryHealthGap,

@@ -21,6 +21,15 @@ import type {
   DurableWorker as DurableWorkerShape,
 } from '../../webhooks/queue.js';
 
+/** What `onError` is told of a store failure outside any one delivery (claiming, releasing, sweeping). */
+const WORKER_STORE_ERROR: DurableErrorContext = {
+  phase: 'store',
+  status: 200,
+  afterResponse: true,
+  webhook: undefined,
+  json: undefined,
+};
+
 /** Bodies deleted per sweep, and how often a worker sweeps. */
 const EXPIRE_BATCH = 500;
 const EXPIRE_EVERY_MS = 60_000;
@@ -164,13 +173,7 @@ export class DurableWorker implements DurableWorkerShape {
     try {
       await this.#queue.release(this.workerId);
     } catch (error) {
-      await this.#host.reportError(error, {
-        phase: 'store',
-        status: 200,
-        afterResponse: true,
-        webhook: undefined,
-        json: undefined,
-      });
+      await this.#host.reportError(error, WORKER_STORE_ERROR);
     }
   }
 
@@ -209,13 +212,7 @@ export class DurableWorker implements DurableWorkerShape {
         await this.#queue.expireBodies(EXPIRE_BATCH);
       }
     } catch (error) {
-      await this.#host.reportError(error, {
-        phase: 'store',
-        status: 200,
-        afterResponse: true,
-        webhook: undefined,
-        json: undefined,
-      });
+      await this.#host.reportError(error, WORKER_STORE_ERROR);
     }
     // A full claim may have left more due: look again as soon as there is room.
     this.#schedule(full ? Math.min(10, this.#settings.pollIntervalMs) : this.#settings.pollIntervalMs);
