@@ -31,17 +31,24 @@ const scopeEvent: fc.Arbitrary<ScopeEvent> = fc.record({
   removed: scopeList,
 });
 
-/** What the scopes are after `events` in time order (a full list first on a tie), by the public helpers. */
-function expected(events: readonly ScopeEvent[]): string[] {
+/**
+ * What the scopes are after `events` in time order (a full list first on a tie), by the public
+ * helpers. They start unknown (null); a permission change that names no scope changes nothing, so it
+ * leaves them unknown; one that names some starts from none.
+ */
+function expected(events: readonly ScopeEvent[]): string[] | null {
   const ordered = events
     .map((event, index) => ({ event, index }))
     .sort((x, y) => x.event.at - y.event.at || rank(x.event) - rank(y.event));
-  let scopes: string[] = [];
-  for (const { event } of ordered)
-    scopes =
-      event.kind === 'auth'
-        ? parseScopes(event.full)
-        : applyScopeChanges(scopes, { scopes_added: event.added.join(','), scopes_removed: event.removed.join(',') });
+  let scopes: string[] | null = null;
+  for (const { event } of ordered) {
+    if (event.kind === 'auth') scopes = parseScopes(event.full);
+    else if (event.added.length + event.removed.length > 0)
+      scopes = applyScopeChanges(scopes ?? [], {
+        scopes_added: event.added.join(','),
+        scopes_removed: event.removed.join(','),
+      });
+  }
   return scopes;
 }
 
@@ -104,7 +111,11 @@ describeEngines('scopes replayed from their facts', (engine: EngineName) => {
           expect((await db.store.getConnection(user.user_id))?.scopes).toEqual(expected(events));
         },
       ),
-      { numRuns: engine === 'pglite' ? 60 : 40 },
+      {
+        numRuns: engine === 'pglite' ? 60 : 40,
+        // Found by CI: a permission change naming no scope, on a connection not seen before.
+        examples: [[[{ kind: 'permission_change', at: 1, full: [], added: [], removed: [] }], []]],
+      },
     );
   }, 120_000);
 
