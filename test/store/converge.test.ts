@@ -197,6 +197,9 @@ describeEngines('data convergence', (engine) => {
 
   if (engine === 'postgres')
     it('4 receivers on one PostgreSQL converge to the one-receiver tables', async () => {
+      // Four pools for the whole property, not four per run: idle connections would pile up to the
+      // server's max_connections while other test files use the same server.
+      const pools = Array.from({ length: 4 }, () => db.pool(2));
       await fc.assert(
         fc.asyncProperty(fc.array(copyArb, { minLength: 4, maxLength: 24 }), async (copies) => {
           await reset();
@@ -206,7 +209,7 @@ describeEngines('data convergence', (engine) => {
           }
           const reference = await recordsSnapshot(db);
           await reset();
-          const receivers = Array.from({ length: 4 }, () => createTerraStore({ db: db.pool(2), data: true }));
+          const receivers = pools.map((pool) => createTerraStore({ db: pool, data: true }));
           const queue = [...copies, ...copies.slice(0, 4)];
           await Promise.all(
             receivers.map(async (receiver) => {
