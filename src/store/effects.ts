@@ -166,7 +166,17 @@ function write(
   at: number,
   fields: Partial<Omit<ConnectionWrite, keyof Identity | 'at'>>,
 ): ConnectionWrite {
-  return { ...who, at, lifecycle: null, connectedAt: null, lastSync: null, scopes: null, ...fields };
+  // Written out rather than spread: every write then has one shape, and this runs per delivery.
+  return {
+    terraUserId: who.terraUserId,
+    provider: who.provider,
+    referenceId: who.referenceId,
+    at,
+    lifecycle: fields.lifecycle ?? null,
+    connectedAt: fields.connectedAt ?? null,
+    lastSync: fields.lastSync ?? null,
+    scopes: fields.scopes ?? null,
+  };
 }
 
 /** The part of a `terra-reference` before the first ':' (chunks are `{reference}:chunk:{n}`). */

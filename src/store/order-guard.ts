@@ -29,24 +29,18 @@ const gated = (column: string) =>
   `${column} = CASE WHEN ${newer('last_event_at')} THEN EXCLUDED.${column} ELSE c.${column} END`;
 
 /**
- * The `SET` list of a connection upsert when the row exists: what the stored row keeps and what
- * `write` may overwrite. Only the columns this write can change: a shorter statement plans faster.
+ * The `SET` list of a connection upsert when the row exists: what the stored row keeps and what the
+ * proposed row may overwrite. One list for every write: a column a write does not set is proposed
+ * as NULL, which never overwrites (`GREATEST` skips NULL; the other columns need their time, which
+ * is NULL too). One text for every event lets the store build and prepare it once.
  */
-export function connectionUpdates(write: {
-  connectedAt: number | null;
-  lastSync: number | null;
-  lifecycle: object | null;
-}): string[] {
-  return [
-    `provider = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider ELSE c.provider END`,
-    `provider_at = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider_at ELSE c.provider_at END`,
-    `reference_id = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id ELSE c.reference_id END`,
-    `reference_id_at = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id_at ELSE c.reference_id_at END`,
-    ...(write.connectedAt === null ? [] : ['connected_at = GREATEST(c.connected_at, EXCLUDED.connected_at)']),
-    ...(write.lastSync === null ? [] : ['last_sync = GREATEST(c.last_sync, EXCLUDED.last_sync)']),
-    ...(write.lifecycle === null
-      ? []
-      : ['status', 'disconnected_at', 'replaced_by', 'last_error', 'last_event_at'].map(gated)),
-    'updated_at = now()',
-  ];
-}
+export const CONNECTION_UPDATES: readonly string[] = [
+  `provider = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider ELSE c.provider END`,
+  `provider_at = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider_at ELSE c.provider_at END`,
+  `reference_id = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id ELSE c.reference_id END`,
+  `reference_id_at = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id_at ELSE c.reference_id_at END`,
+  'connected_at = GREATEST(c.connected_at, EXCLUDED.connected_at)',
+  'last_sync = GREATEST(c.last_sync, EXCLUDED.last_sync)',
+  ...['status', 'disconnected_at', 'replaced_by', 'last_error', 'last_event_at'].map(gated),
+  'updated_at = now()',
+];

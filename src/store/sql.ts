@@ -6,14 +6,24 @@
  * @internal
  */
 import type { CheckedDelivery, ConnectionWrite, LargeRequestWrite, Plan } from './effects.js';
-import { connectionUpdates } from './order-guard.js';
+import { CONNECTION_UPDATES } from './order-guard.js';
 import { CONNECTION_COLUMNS, LARGE_REQUEST_COLUMNS } from './rows.js';
 
 /**
  * A further write made with a delivery's effect (the data store's records), only when the delivery
  * is new: the statement text, given the parameters and the condition that says the delivery is new.
+ * With a `shape`, see {@link Shaped}.
  */
-export type ExtraWrite = (params: Params, fresh: string) => string;
+export type ExtraWrite = ((params: Params, fresh: string) => string) & Shaped;
+
+/**
+ * A statement part whose text depends on nothing but its `shape` and where its parameters start:
+ * it adds the same parameters in the same order every time. Statements made only of such parts are
+ * built once per shape (see {@link applyInOneStatement}).
+ */
+export interface Shaped {
+  readonly shape?: string;
+}
 
 /** Unix milliseconds as an ISO string for a `timestamptz` parameter. */
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -24,6 +34,14 @@ export class Params {
   add(value: unknown, type: string): string {
     this.values.push(value);
     return `$${this.values.length}::${type}`;
+  }
+}
+
+/** Collects the parameters of a statement whose text is already built: placeholders are not written. */
+class ValuesOnly extends Params {
+  override add(value: unknown): string {
+    this.values.push(value);
+    return '';
   }
 }
 
@@ -111,34 +129,29 @@ export const MARK_HANDLED =
 // ------------------------------------------------------------------------------------------------
 // Connections
 
+const UPDATES = CONNECTION_UPDATES.join(',\n  ');
+
 /**
  * The upsert of one connection: `VALUES`, or with `condition` a `SELECT ... WHERE` (to make it
  * depend on the delivery being new). What an existing row keeps is the order guard's `SET` list.
  */
 export function upsertConnection(params: Params, write: ConnectionWrite, condition?: string): string {
   const life = write.lifecycle;
-  const id = params.add(write.terraUserId, 'varchar');
-  const provider = params.add(write.provider, 'varchar');
-  const reference = params.add(write.referenceId, 'varchar');
-  // Allocated on first use: a parameter no expression mentions has no type PostgreSQL can infer.
-  let atParam: string | undefined;
-  const at = () => {
-    atParam ??= params.add(iso(write.at), 'timestamptz');
-    return atParam;
-  };
+  // The same parameters for every write, NULL where it sets nothing: one text (see CONNECTION_UPDATES).
+  const at = iso(write.at);
   const values = [
-    id,
-    provider,
-    write.provider === null ? 'NULL::timestamptz' : at(),
-    reference,
-    write.referenceId === null ? 'NULL::timestamptz' : at(),
+    params.add(write.terraUserId, 'varchar'),
+    params.add(write.provider, 'varchar'),
+    params.add(write.provider === null ? null : at, 'timestamptz'),
+    params.add(write.referenceId, 'varchar'),
+    params.add(write.referenceId === null ? null : at, 'timestamptz'),
     params.add(iso(write.connectedAt), 'timestamptz'),
     params.add(iso(write.lastSync), 'timestamptz'),
     params.add(life?.status ?? 'active', 'varchar'),
     params.add(iso(life?.disconnectedAt ?? null), 'timestamptz'),
     params.add(life?.replacedBy ?? null, 'varchar'),
     params.add(life?.lastError ?? null, 'text'),
-    life === null ? 'NULL::timestamptz' : at(),
+    params.add(life === null ? null : at, 'timestamptz'),
     'now()',
   ].join(', ');
   return `INSERT INTO terra_connections AS c
@@ -146,7 +159,7 @@ export function upsertConnection(params: Params, write: ConnectionWrite, conditi
    status, disconnected_at, replaced_by, last_error, last_event_at, updated_at)
 ${condition === undefined ? `VALUES (${values})` : `SELECT ${values} WHERE ${condition}`}
 ON CONFLICT (terra_user_id) DO UPDATE SET
-  ${connectionUpdates(write).join(',\n  ')}`;
+  ${UPDATES}`;
 }
 
 /** $1 terra user id, $2 time, $3 full list or $4 added and $5 removed: one scope fact. */
@@ -193,16 +206,69 @@ WHERE terra_user_id = $1::varchar`;
 
 /**
  * The whole of a simple delivery (at most one connection) as one statement: the delivery's record
- * (or what `record` claims it with, returning a row only the first time), and only then its writes. One round trip, atomic without BEGIN. With a scope change, its
- * fact is written too, and `apply.ts` then recomputes the scopes in the same transaction.
+ * (or what `record` claims it with, returning a row only the first time), and only then its writes.
+ * One round trip, atomic without BEGIN. With a scope change, its fact is written too, and `apply.ts`
+ * then recomputes the scopes in the same transaction.
+ *
+ * The text of a statement made of shaped parts is built once per shape and kept: later deliveries
+ * of that shape only collect their values. The store sends one statement per delivery, and building
+ * its text (and hashing it to name its prepared statement) cost as much as the rest of `apply`.
  */
 export function applyInOneStatement(
   plan: Plan,
   delivery: CheckedDelivery,
   extra?: ExtraWrite,
-  record?: (params: Params) => string,
+  record?: ((params: Params) => string) & Shaped,
 ): { text: string; values: unknown[] } {
+  const shape = shapeOf(plan, delivery, extra, record);
+  const known = shape === undefined ? undefined : shapes.get(shape);
+  if (known !== undefined) {
+    const params = new ValuesOnly();
+    partsOf(params, plan, delivery, extra, record);
+    return { text: known, values: params.values };
+  }
   const params = new Params();
+  const parts = partsOf(params, plan, delivery, extra, record);
+  const select =
+    plan.largeRequest === null
+      ? 'SELECT (SELECT count(*) FROM d)::int AS fresh'
+      : 'SELECT (SELECT count(*) FROM d)::int AS fresh, l.reference, l.expected, l.received FROM (SELECT 1) AS one LEFT JOIN l ON true';
+  const text = `WITH ${parts.join(',\n')}\n${select}`;
+  if (shape !== undefined && shapes.size < MAX_SHAPES) shapes.set(shape, text);
+  return { text, values: params.values };
+}
+
+/** Statement texts by shape; a few dozen shapes exist, the bound is for safety. */
+const shapes = new Map<string, string>();
+const MAX_SHAPES = 64;
+
+/**
+ * What decides the text of a one-statement delivery, or `undefined` when it is not made of shaped
+ * parts only (a large request, a claim or an extra write without a shape). The connection upsert
+ * and the scope fact have one text each (see {@link upsertConnection}).
+ */
+function shapeOf(
+  plan: Plan,
+  delivery: CheckedDelivery,
+  extra: ExtraWrite | undefined,
+  record: Shaped | undefined,
+): string | undefined {
+  if (plan.largeRequest !== null || plan.writes.length > 1) return undefined;
+  const claim = record !== undefined ? record.shape : delivery.traceId === null ? 'none' : 'insert';
+  const more = extra === undefined ? '' : extra.shape;
+  if (claim === undefined || more === undefined) return undefined;
+  const write = plan.writes[0];
+  return `${claim}|${more}|${write === undefined ? '' : write.scopes === null ? 'c' : 'cs'}`;
+}
+
+/** The `WITH` parts of {@link applyInOneStatement}, their parameters added to `params` in order. */
+function partsOf(
+  params: Params,
+  plan: Plan,
+  delivery: CheckedDelivery,
+  extra: ExtraWrite | undefined,
+  record: ((params: Params) => string) | undefined,
+): string[] {
   const claim =
     record !== undefined
       ? record(params)
@@ -224,11 +290,7 @@ SELECT ${params.add(write.terraUserId, 'varchar')}, ${params.add(iso(write.at), 
     if (countsChunks(plan.largeRequest)) parts.push(`k AS (${insertChunk(params, plan.largeRequest, fresh)})`);
     parts.push(`l AS (${upsertLargeRequest(params, plan.largeRequest, fresh)})`);
   }
-  const select =
-    plan.largeRequest === null
-      ? 'SELECT (SELECT count(*) FROM d)::int AS fresh'
-      : 'SELECT (SELECT count(*) FROM d)::int AS fresh, l.reference, l.expected, l.received FROM (SELECT 1) AS one LEFT JOIN l ON true';
-  return { text: `WITH ${parts.join(',\n')}\n${select}`, values: params.values };
+  return parts;
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -5,9 +5,9 @@
 import { TerraInvalidArgumentError } from '../../errors.js';
 import { describeKind } from '../../internal/describe.js';
 import { type Runner, withRetry } from '../database.js';
-import type { ExtraWrite } from '../sql.js';
+import type { ExtraWrite, Params } from '../sql.js';
 import { upsertRecords } from './converge.js';
-import { type RecordRow, rowsOfEvent } from './keys.js';
+import { type RecordRow, rowsJson, rowsOfEvent } from './keys.js';
 import type { DataType } from './schema.js';
 import type { ApplyResponseResult } from './types.js';
 
@@ -40,7 +40,7 @@ export function collapse(rows: readonly RecordRow[]): RecordRow[] {
       const stored = scores[key];
       if (stored === undefined || beats([entry[1], entry[2]], [stored[1], stored[2]])) scores[key] = entry;
     }
-    byKey.set(id, { ...winner, scores });
+    byKey.set(id, { ...winner, scores, rescore: true });
   }
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
@@ -52,13 +52,17 @@ export async function writeRows(
   skipDisconnected: boolean,
 ): Promise<number> {
   const text = upsertRecords(skipDisconnected);
-  const result = await withRetry(() => runner.query(text, [JSON.stringify(collapse(rows))]));
+  const result = await withRetry(() => runner.query(text, [rowsJson(collapse(rows))]));
   return result.length;
 }
 
 /** The records' upsert as a write of the delivery's own statement, made only when the delivery is new. */
 export function recordsWrite(rows: readonly RecordRow[], skipDisconnected: boolean): ExtraWrite {
-  return (params, fresh) => upsertRecords(skipDisconnected, params.add(JSON.stringify(collapse(rows)), 'jsonb'), fresh);
+  return Object.assign(
+    (params: Params, fresh: string) =>
+      upsertRecords(skipDisconnected, params.add(rowsJson(collapse(rows)), 'jsonb'), fresh),
+    { shape: skipDisconnected ? 'records-skipping' : 'records' },
+  );
 }
 
 /** The rows of a parsed webhook event, for the kept types. */

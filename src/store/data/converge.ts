@@ -57,6 +57,13 @@ const COLUMNS = [
 const NAMES = COLUMNS.map((c) => c.split(' ')[0]);
 
 /**
+ * Whether a row's `data` still needs its merged scores written in: only a row `collapse` made from
+ * several copies. A lone copy's scores are its own `data_enrichment` values, so writing them back
+ * would change nothing; skipping it spares a function call per record.
+ */
+const RESCORE_COLUMN = 'rescore boolean';
+
+/**
  * The upsert of a JSON array of record rows (`keys.ts`), no two with the same (type, terra_user_id,
  * record_key) (`collapse` in `apply.ts`), given as the parameter `rows`. With `skipDisconnected`,
  * rows of a connection the store has disconnected (a `deauth` or `access_revoked`, not a reauth) are
@@ -64,6 +71,19 @@ const NAMES = COLUMNS.map((c) => c.split(' ')[0]);
  * when it holds (the delivery is new). Returns one row per record inserted or changed.
  */
 export function upsertRecords(skipDisconnected: boolean, rows = '$1::jsonb', condition?: string): string {
+  const key = `${skipDisconnected}|${rows}|${condition ?? ''}`;
+  let text = built.get(key);
+  if (text === undefined) {
+    text = buildUpsert(skipDisconnected, rows, condition);
+    if (built.size < 64) built.set(key, text);
+  }
+  return text;
+}
+
+/** The upsert's texts by arguments: a handful exist, each a few kilobytes, built once. */
+const built = new Map<string, string>();
+
+function buildUpsert(skipDisconnected: boolean, rows: string, condition: string | undefined): string {
   const conditions = [
     ...(skipDisconnected
       ? [
@@ -73,14 +93,19 @@ export function upsertRecords(skipDisconnected: boolean, rows = '$1::jsonb', con
       : []),
     ...(condition === undefined ? [] : [condition]),
   ];
-  const values = NAMES.map((n) => (n === 'data' ? 'terra_with_scores(x.data, x.scores)' : `x.${n}`));
+  const values = NAMES.map((n) =>
+    n === 'data' ? 'CASE WHEN x.rescore THEN terra_with_scores(x.data, x.scores) ELSE x.data END' : `x.${n}`,
+  );
+  // The merged scores computed once for both columns. When the incoming copy wins and already holds
+  // every merged score, its data is the record as it is.
   return `INSERT INTO terra_records AS r (${NAMES.join(', ')}, written_at)
 SELECT ${values.join(', ')}, now()
-FROM jsonb_to_recordset(${rows}) AS x(${COLUMNS.join(', ')})${conditions.length === 0 ? '' : `\nWHERE ${conditions.join(' AND ')}`}
+FROM jsonb_to_recordset(${rows}) AS x(${[...COLUMNS, RESCORE_COLUMN].join(', ')})${conditions.length === 0 ? '' : `\nWHERE ${conditions.join(' AND ')}`}
 ON CONFLICT (type, terra_user_id, record_key) DO UPDATE SET
   ${WINNER_COLUMNS.map((c) => `${c} = CASE WHEN ${NEWER} THEN EXCLUDED.${c} ELSE r.${c} END`).join(',\n  ')},
-  data = terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, ${MERGED}),
-  scores = ${MERGED},
+  (data, scores) = (SELECT CASE WHEN ${NEWER} AND m.merged = EXCLUDED.scores THEN EXCLUDED.data
+      ELSE terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, m.merged) END, m.merged
+    FROM (SELECT ${MERGED} AS merged) AS m),
   written_at = now()
 WHERE ${NEWER} OR ${MERGED} <> r.scores
 RETURNING type`;

@@ -23,10 +23,14 @@ export interface RecordRow {
   /** ISO instant of the delivery's ordering timestamp. */
   ordering_ts: string;
   tiebreak: string;
-  /** The record's JSON text as Terra sent it (parsed, so unknown keys are kept). */
+  /** The record as Terra sent it (parsed, so unknown keys are kept). */
   data: unknown;
+  /** `data` as JSON text: written once, serialized into the upsert's parameter as it is. */
+  dataJson: string;
   /** `{ score: [value, ordering ms, tiebreak] }` for each non-null key of `data_enrichment`. */
   scores: Record<string, [unknown, number, string]>;
+  /** Set when `scores` were merged from several copies, so `data` lacks some of them (`converge.ts`). */
+  rescore?: boolean;
   trace_id: string | null;
 }
 
@@ -53,44 +57,56 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
  * ties between two different copies with the same ordering timestamp, and as the key of last resort.
  */
 export function hashText(value: string): string {
-  const seeds = [0x811c9dc5, 0x01000193, 0x9e3779b9, 0x85ebca6b];
-  let out = '';
-  for (const seed of seeds) {
-    let h = seed >>> 0;
-    for (let i = 0; i < value.length; i++) {
-      h ^= value.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) ^ (h >>> 15);
-    }
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    out += ((h ^ (h >>> 16)) >>> 0).toString(16).padStart(8, '0');
+  // The four lanes in one pass over the text (each lane on its own gives the same digits).
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  let c = 0x9e3779b9;
+  let d = 0x85ebca6b;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    a ^= ch;
+    a = Math.imul(a, 0x01000193) ^ (a >>> 15);
+    b ^= ch;
+    b = Math.imul(b, 0x01000193) ^ (b >>> 15);
+    c ^= ch;
+    c = Math.imul(c, 0x01000193) ^ (c >>> 15);
+    d ^= ch;
+    d = Math.imul(d, 0x01000193) ^ (d >>> 15);
   }
-  return out;
+  return lane(a) + lane(b) + lane(c) + lane(d);
 }
 
-/** The calendar date (`YYYY-MM-DD`) as written in a Terra timestamp, or null when unreadable. */
-export function wearerDate(value: string | null): string | null {
-  if (value === null) return null;
-  try {
-    return parseTerraTimestamp(value).date;
-  } catch {
-    return /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
-  }
+/** A lane's final mix, as 8 hex digits. */
+function lane(h: number): string {
+  let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return ((x ^ (x >>> 16)) >>> 0).toString(16).padStart(8, '0');
 }
 
 /**
- * The instant of a Terra timestamp as ISO, reading one without an offset as UTC (used only to tell
- * whether two sessions overlap; the string as written is kept beside it).
+ * What a Terra timestamp gives a row, read once: the wearer's calendar date (`YYYY-MM-DD`) as
+ * written, and the instant as ISO, reading one without an offset as UTC (used only to tell whether
+ * two sessions overlap; the string as written is kept beside it). Null parts when unreadable.
  */
-export function instant(value: string | null): string | null {
-  if (value === null) return null;
+export function readTime(value: string | null): { date: string | null; instant: string | null } {
+  if (value === null) return { date: null, instant: null };
+  let parsed: ReturnType<typeof parseTerraTimestamp>;
   try {
-    const parsed = parseTerraTimestamp(value);
-    if (parsed.epochMilliseconds !== null) return new Date(parsed.epochMilliseconds).toISOString();
-    return new Date(`${parsed.date}T${parsed.time.slice(0, 12)}Z`).toISOString();
+    parsed = parseTerraTimestamp(value);
   } catch {
-    return null;
+    return { date: /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null, instant: null };
   }
+  return { date: parsed.date, instant: instantOf(parsed) };
+}
+
+/** A parsed timestamp's instant as ISO, or null when it names none (a date past the calendar's end). */
+function instantOf(parsed: ReturnType<typeof parseTerraTimestamp>): string | null {
+  const ms =
+    parsed.epochMilliseconds !== null
+      ? parsed.epochMilliseconds
+      : Date.parse(`${parsed.date}T${parsed.time.slice(0, 12)}Z`);
+  const instant = new Date(ms);
+  return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
 }
 
 /**
@@ -144,25 +160,45 @@ export function recordRow(
   const summaryId = type === 'athlete' ? null : text(metadata.summary_id);
   const startTime = type === 'athlete' ? null : text(metadata.start_time);
   const endTime = type === 'athlete' ? null : text(metadata.end_time);
-  const date = wearerDate(startTime);
+  const start = readTime(startTime);
   return {
     type,
     terra_user_id: owner.terraUserId,
-    record_key: recordKey(type, summaryId, startTime, endTime, date, tiebreak),
+    record_key: recordKey(type, summaryId, startTime, endTime, start.date, tiebreak),
     provider: owner.provider,
     reference_id: owner.referenceId,
-    calendar_date: date,
+    calendar_date: start.date,
     start_time: startTime,
     end_time: endTime,
-    start_at: instant(startTime),
-    end_at: instant(endTime),
+    start_at: start.instant,
+    end_at: readTime(endTime).instant,
     summary_id: summaryId,
     ordering_ts: new Date(delivery.orderingMs).toISOString(),
     tiebreak,
     data: record,
+    dataJson: json,
     scores: scoresOf(record, delivery.orderingMs, tiebreak),
     trace_id: delivery.traceId,
   };
+}
+
+/**
+ * The upsert's parameter: the rows as a JSON array of objects with the columns of `converge.ts`.
+ * Each record's JSON is the text its tiebreak was hashed from, not serialized a second time.
+ */
+export function rowsJson(rows: readonly RecordRow[]): string {
+  const q = JSON.stringify;
+  return `[${rows
+    .map(
+      (r) =>
+        `{"type":${q(r.type)},"terra_user_id":${q(r.terra_user_id)},"record_key":${q(r.record_key)},` +
+        `"provider":${q(r.provider)},"reference_id":${q(r.reference_id)},"calendar_date":${q(r.calendar_date)},` +
+        `"start_time":${q(r.start_time)},"end_time":${q(r.end_time)},"start_at":${q(r.start_at)},` +
+        `"end_at":${q(r.end_at)},"summary_id":${q(r.summary_id)},"ordering_ts":${q(r.ordering_ts)},` +
+        `"tiebreak":${q(r.tiebreak)},"data":${r.dataJson},"scores":${q(r.scores)},"trace_id":${q(r.trace_id)},` +
+        `"rescore":${r.rescore === true}}`,
+    )
+    .join(',')}]`;
 }
 
 /** The owner of an event's records: its `user`, or `undefined` without a user id. */

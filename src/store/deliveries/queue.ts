@@ -76,7 +76,7 @@ async function applyEffect(
   const checked = checkDelivery(delivery);
   const plan = planEvent(event, checked, Date.now());
   const extra = hooks?.extraWrites(event, checked);
-  const mark = (params: Params) => markEffectApplied(params, traceId);
+  const mark = Object.assign((params: Params) => markEffectApplied(params, traceId), { shape: 'mark' });
   const only = plan.writes[0];
   // A one-statement effect (most deliveries) is group-committed with those of other deliveries; a
   // scope change takes one round trip of its own (`writeQuickly`); a healthcheck reads its count back.

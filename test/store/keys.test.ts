@@ -1,0 +1,48 @@
+/**
+ * A record's tiebreak hash is stored: a copy re-sent next year must hash as it did this year, or it
+ * would stop converging with the stored one. The one-pass `hashText` is checked against its
+ * four-pass definition and against digits stored by earlier versions.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hashText } from '../../src/store/data/keys.js';
+
+/** The definition: four FNV-1a style lanes, each a pass of its own over the text. */
+function definition(value: string): string {
+  let out = '';
+  for (const seed of [0x811c9dc5, 0x01000193, 0x9e3779b9, 0x85ebca6b]) {
+    let h = seed >>> 0;
+    for (let i = 0; i < value.length; i++) {
+      h ^= value.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) ^ (h >>> 15);
+    }
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    out += ((h ^ (h >>> 16)) >>> 0).toString(16).padStart(8, '0');
+  }
+  return out;
+}
+
+describe('hashText', () => {
+  it('gives the digits earlier versions stored', () => {
+    expect(hashText('')).toBe(PINNED.empty);
+    expect(hashText('{"metadata":{"summary_id":"s1"}}')).toBe(PINNED.record);
+    expect(hashText('nuit blanche é ☾ 🌙')).toBe(PINNED.unicode);
+  });
+
+  it('equals its four-pass definition for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (value) => {
+        expect(hashText(value)).toBe(definition(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+/** Computed by the four-pass version that stored records before this one. */
+const PINNED = {
+  empty: 'ab3e7c0ba183f3bb92ca2f0ecb72770f',
+  record: 'e21869a83eb997cb5603e8eccccd9abc',
+  unicode: '512575b76b99587cd69c2811730568d0',
+};
