@@ -60,7 +60,12 @@ describePostgres(title, () => {
       const body = JSON.stringify(fixtures.event('auth', { user: fixtures.user({ seed: 200 + i, provider: 'OURA' }) }));
       expect((await webhook(signedRequest(body, { 'x-terra-trace-id': traceId }))).status).toBe(200);
     }
-    await until(async () => (await db.store.deliveries({ status: ['handled', 'dead'] })).length === 3, 10_000, 20);
+    await until(
+      async () => (await db.store.deliveries({ status: ['handled', 'dead'] })).length === 3,
+      10_000,
+      'the deliveries',
+      20,
+    );
   }, 60_000);
   afterAll(async () => {
     await handler?.close({ timeoutMs: 100 });
@@ -87,7 +92,12 @@ describePostgres(title, () => {
     expect(replay.code).toBe(0);
     const recover = await runBin(['deliveries', 'recover', '--database-url', url]);
     expect(recover.stdout).toBe('Queued 2 deliveries again.\n');
-    await until(async () => (await db.store.deliveries({ status: 'handled' })).length === 3, 10_000, 20);
+    await until(
+      async () => (await db.store.deliveries({ status: 'handled' })).length === 3,
+      10_000,
+      'the deliveries',
+      20,
+    );
     expect(runs - before).toBe(3);
   }, 60_000);
 });

@@ -82,6 +82,7 @@ describePostgres(title, () => {
       await until(
         async () => (await db.store.deliveries({ status: 'handled', limit: 10_000 })).length === COUNT,
         30_000,
+        'every delivery handled',
         50,
       );
       const runs = await runsOf(db);
@@ -149,6 +150,7 @@ describePostgres(title, () => {
       await until(
         async () => (await db.store.deliveries({ status: 'handled', limit: 10_000 })).length === COUNT,
         60_000,
+        'every delivery handled',
         50,
       );
       const runs = await runsOf(db);

@@ -11,7 +11,8 @@ import {
   TerraRateLimitError,
 } from '../../src/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { type Endpoint, SECRET, startEndpoint, until } from './support.js';
+import { until } from '../support/wait.js';
+import { type Endpoint, SECRET, startEndpoint } from './support.js';
 
 let sandbox: Sandbox;
 let endpoint: Endpoint;
@@ -126,7 +127,11 @@ describe('the sandbox API', () => {
     expect(`${location.origin}${location.pathname}`).toBe('https://app.example/failed');
     expect(location.searchParams.get('reason')).toBe('access_denied');
     expect((await terra.getUsersByReferenceId('refusing-person')).getParsedResponse()).toEqual([]);
-    await until(() => endpoint.verified.some((v) => v.event.type === 'auth_cancelled'), 'the auth_cancelled webhook');
+    await until(
+      () => endpoint.verified.some((v) => v.event.type === 'auth_cancelled'),
+      2_000,
+      'the auth_cancelled webhook',
+    );
   });
 
   it('widget session: unknown providers are a 400 with the reason', async () => {

@@ -81,12 +81,3 @@ export async function startEndpoint(secret = SECRET): Promise<Endpoint> {
   endpoint.url = `${await listen(server)}/webhooks/terra`;
   return endpoint;
 }
-
-/** Waits until `predicate` holds, polling; fails the test with `what` after two seconds. */
-export async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2_000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}

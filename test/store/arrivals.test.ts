@@ -13,6 +13,7 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { createTerraStore } from '../../src/store/data/store.js';
 import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler.js';
 import { close, listen } from '../support/loopback.js';
+import { until } from '../support/wait.js';
 import { SECRET, signedRequest } from '../support/webhooks.js';
 import { type DataTestDatabase, dataEvent, describeEngines, openDataStore, sleepRecord, user } from './support.js';
 
@@ -39,15 +40,6 @@ beforeAll(async () => {
   s3Base = await listen(s3);
 });
 afterAll(() => close(s3));
-
-/** Waits until `check` holds, polling; fails after `ms`. */
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function signed(event: object, traceId: string, at = Date.now()) {
   return signedRequest(JSON.stringify(event), {

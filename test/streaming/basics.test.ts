@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type StreamingGateway, startStreamingGateway } from '../../src/sandbox/streaming/index.js';
-import { FAST, streamingFor, until } from './support.js';
+import { until } from '../support/wait.js';
+import { FAST, streamingFor } from './support.js';
 
 let gateway: StreamingGateway | undefined;
 afterEach(async () => {

@@ -6,7 +6,8 @@ import { StreamingResource } from '../../src/resources/streaming.js';
 import { type StreamingGateway, startStreamingGateway } from '../../src/sandbox/streaming/index.js';
 import { createMemoryCursorStore, type StreamCursorStore } from '../../src/streaming/cursor.js';
 import type { SocketFactory } from '../../src/streaming/socket.js';
-import { FAST, streamingFor, until } from './support.js';
+import { until } from '../support/wait.js';
+import { FAST, streamingFor } from './support.js';
 
 let gateway: StreamingGateway | undefined;
 afterEach(async () => {

@@ -6,7 +6,8 @@ import {
   TerraStreamProtocolError,
   TerraStreamTokenError,
 } from '../../src/streaming/errors.js';
-import { FAST, streamingFor, until } from './support.js';
+import { until } from '../support/wait.js';
+import { FAST, streamingFor } from './support.js';
 
 let gateway: StreamingGateway | undefined;
 afterEach(async () => {

@@ -9,7 +9,8 @@ import { Caller } from '../../src/internal/caller.js';
 import { HttpClient } from '../../src/internal/http.js';
 import { StreamingResource } from '../../src/resources/streaming.js';
 import { type StreamingGateway, startStreamingGateway } from '../../src/sandbox/streaming/index.js';
-import { FAST, until } from './support.js';
+import { until } from '../support/wait.js';
+import { FAST } from './support.js';
 
 let gateway: StreamingGateway | undefined;
 afterEach(async () => {

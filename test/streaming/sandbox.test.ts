@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Terra } from '../../src/index.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { streamingFor, until } from './support.js';
+import { until } from '../support/wait.js';
+import { streamingFor } from './support.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const BIN = ['--import', 'tsx', 'src/cli/bin.ts'];

@@ -12,15 +12,6 @@ export function streamingFor(
   return new StreamingResource({ caller: new Caller(http), streamingBaseUrl: gateway.url });
 }
 
-/** Resolves once `check` holds, polling every few milliseconds; rejects after `timeoutMs`. */
-export async function until(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 /** Fast reconnects, for tests. */
 export const FAST = { minReconnectDelayMs: 5, maxReconnectDelayMs: 40 } as const;
 

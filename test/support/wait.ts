@@ -1,13 +1,18 @@
 /** Waiting in tests: for something another process, a timer or a queue does, or for the test's say-so. */
 
 /**
- * Resolves once `check` holds, looking every `everyMs`; rejects with "timed out waiting" after
- * `timeoutMs`.
+ * Resolves once `check` holds, looking every `everyMs`; rejects with "timed out waiting for `what`"
+ * after `timeoutMs`.
  */
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, everyMs = 10): Promise<void> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  what = 'the condition',
+  everyMs = 5,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
