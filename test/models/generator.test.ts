@@ -9,17 +9,20 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATEGORIES, EVIDENCE, isIdentifyingField, OVERRIDES } from '../../scripts/generate-models.js';
 import * as models from '../../src/models/index.js';
-import { schemaFileNames, specPresent } from '../support/spec.js';
+import { SPEC_DIR, schemaFileNames, specPresent } from '../support/spec.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const committed = join(root, 'src/models/generated');
 const work = mkdtempSync(join(tmpdir(), 'terra-generate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 /**
- * Runs the generator over Terra's spec, which sits beside CI (../shared), not in a clone: skipped
- * there. CI's `npm run generate -- --check` checks the committed output as well.
+ * Runs the generator over Terra's spec, found where `TERRA_SPEC_DIR` says (CI sets it; a clone has
+ * no spec): skipped without it. CI's `npm run generate -- --check` checks the committed output as well.
  */
 const withSpec = it.skipIf(!specPresent);
+
+/** The generator over the spec `TERRA_SPEC_DIR` names. */
+const fromSpec = (...args: string[]) => generate('--spec', SPEC_DIR ?? '', ...args);
 
 function generate(...args: string[]): { status: number; stdout: string; stderr: string } {
   try {
@@ -48,7 +51,7 @@ describe('generate-models', { timeout: 60_000 }, () => {
 
   withSpec('writes the committed output again, byte for byte', () => {
     const out = join(work, 'fresh');
-    const result = generate('--out', out);
+    const result = fromSpec('--out', out);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/wrote \d+ files/);
     const files = readdirSync(committed).sort();
@@ -60,12 +63,12 @@ describe('generate-models', { timeout: 60_000 }, () => {
   withSpec('--check passes on matching output and names each changed, extra or missing file', () => {
     const out = join(work, 'check');
     cpSync(committed, out, { recursive: true });
-    expect(generate('--check', '--out', out).status).toBe(0);
+    expect(fromSpec('--check', '--out', out).status).toBe(0);
 
     writeFileSync(join(out, 'Activity.ts'), `${readFileSync(join(out, 'Activity.ts'), 'utf8')}// edited\n`);
     writeFileSync(join(out, 'Stray.ts'), 'export {};\n');
     rmSync(join(out, 'Sleep.ts'));
-    const result = generate('--check', '--out', out);
+    const result = fromSpec('--check', '--out', out);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Activity.ts');
     expect(result.stderr).toContain('Sleep.ts');
@@ -85,7 +88,7 @@ describe('generate-models', { timeout: 60_000 }, () => {
   });
 
   withSpec('--stats says where the field descriptions come from and how many schemas each category holds', () => {
-    const result = generate('--stats', '--out', join(work, 'stats'));
+    const result = fromSpec('--stats', '--out', join(work, 'stats'));
     expect(result.status).toBe(0);
     const counts = /field descriptions: (\d+) \(dictionary (\d+), structure (\d+)\)/.exec(result.stdout);
     expect(counts).not.toBeNull();

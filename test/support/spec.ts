@@ -1,7 +1,7 @@
 /**
  * What the tests know of Terra's spec: the tables `npm run generate` derives from it into
- * test/fixtures/spec/ (scripts/generate-test-data.ts), so no test needs ../shared. Each row says
- * where in the spec it came from.
+ * test/fixtures/spec/ (scripts/generate-test-data.ts), so no test needs the spec itself. Each row
+ * says where in the spec it came from.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,11 +13,11 @@ export type JsonObject = { [key: string]: Json };
 export const SPEC_DATA_DIR = resolve(import.meta.dirname, '../fixtures/spec');
 
 /**
- * Terra's spec itself, beside the repository where CI runs. Only the tests of the generators read it
- * (through the generators); they are skipped where it is absent.
+ * Terra's spec itself, where `TERRA_SPEC_DIR` names it (CI sets it). Only the tests of the generators
+ * read it, through the generators; without it they are skipped.
  */
-export const SPEC_DIR = resolve(import.meta.dirname, '../../../shared/terra-openapi');
-export const specPresent = existsSync(join(SPEC_DIR, 'dist', 'v2-bundled.yaml'));
+export const SPEC_DIR = process.env.TERRA_SPEC_DIR ? resolve(process.env.TERRA_SPEC_DIR) : undefined;
+export const specPresent = SPEC_DIR !== undefined && existsSync(join(SPEC_DIR, 'dist', 'v2-bundled.yaml'));
 
 export const isObject = (value: Json | undefined): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

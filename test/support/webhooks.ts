@@ -11,7 +11,7 @@ import { type JsonObject, specWebhooks } from './spec.js';
 
 export const SECRET = 'test-signing-secret-1f0c2a';
 
-/** The known-answer vectors of test/fixtures/webhook-signatures.json (copied from ../shared/test-vectors). */
+/** The known-answer vectors of test/fixtures/webhook-signatures.json (the tests' own copy of the brief's vectors). */
 export interface Vector {
   name: string;
   secret: string;
