@@ -9,7 +9,13 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { type ConnectionStore, createConnectionStore } from '../../src/store/connections.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
 import { type Served, serveWebhook } from '../support/loopback.js';
-import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
+import {
+  describeEngines,
+  type EngineName,
+  openDatabase,
+  openForEachTest,
+  type TestDatabase,
+} from './support/engines.js';
 
 const SECRET = 'backfill-secret';
 
@@ -127,11 +133,8 @@ describeEngines('backfill', (engine: EngineName) => {
 
 describeEngines('store.expectRequest', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   const sending = (reference: string, expected: number) => ({

@@ -2,11 +2,11 @@
  * What each webhook event does to the connections table, exactly once per delivery, on PGlite and
  * on a real PostgreSQL.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TerraUser } from '../../src/models/index.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { parseEvent } from '../../src/webhooks/events.js';
-import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
+import { describeEngines, type EngineName, openForEachTest, type TestDatabase } from './support/engines.js';
 import { DATA_TYPES } from './support/stream.js';
 
 let trace = 0;
@@ -24,11 +24,8 @@ const person = (seed: number, provider: string, referenceId = 'person-1', scopes
 
 describeEngines('connection store effects', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   it('auth: the connection is active with its provider, reference id and scopes', async () => {

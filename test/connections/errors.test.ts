@@ -4,7 +4,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   type ConnectionStoreDatabase,
   createConnectionStore,
@@ -14,7 +14,14 @@ import {
   TerraStoreError,
 } from '../../src/store/connections.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
-import { describeEngines, type EngineName, openDatabase, postgresUrl, type TestDatabase } from './support/engines.js';
+import {
+  describeEngines,
+  type EngineName,
+  openDatabase,
+  openForEachTest,
+  postgresUrl,
+  type TestDatabase,
+} from './support/engines.js';
 
 /** Resolves to what `promise` rejected with (and fails if it resolved). */
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -82,11 +89,8 @@ describe('createConnectionStore: the db and options', () => {
 
 describeEngines('store errors', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   it.each([

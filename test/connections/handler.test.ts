@@ -3,7 +3,7 @@
  * and PostgreSQL) before the listeners run, exactly once, with the answers Terra needs to retry what
  * failed and nothing else.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createFetchHandler } from '../../src/adapters/fetch.js';
 import { TerraConfigurationError } from '../../src/errors.js';
 import type { TerraUser } from '../../src/models/index.js';
@@ -12,7 +12,13 @@ import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhoo
 import { recorded } from '../support/recorded-handler.js';
 import { gate } from '../support/wait.js';
 import { deliveryMaker, SECRET } from '../support/webhooks.js';
-import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
+import {
+  describeEngines,
+  type EngineName,
+  openDatabase,
+  openForEachTest,
+  type TestDatabase,
+} from './support/engines.js';
 
 const person = (seed: number, provider: string, referenceId = 'person-1', scopes?: string): TerraUser => ({
   ...fixtures.user({ seed, provider, referenceId }),
@@ -24,11 +30,8 @@ const delivery = deliveryMaker('handler-trace-', (traceId) => `reference-${trace
 
 describeEngines('webhook handler with a store', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   const handled = async (traceId: string) =>

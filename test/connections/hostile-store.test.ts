@@ -10,14 +10,21 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetchHandler } from '../../src/adapters/fetch.js';
 import { createConnectionStore } from '../../src/store/connections.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler, type WebhookErrorContext } from '../../src/webhooks/handler.js';
 import type { WebhookStore } from '../../src/webhooks/store.js';
 import { SECRET, signedRequest } from '../support/webhooks.js';
-import { describeEngines, type EngineName, openDatabase, postgresUrl, type TestDatabase } from './support/engines.js';
+import {
+  describeEngines,
+  type EngineName,
+  openDatabase,
+  openForEachTest,
+  postgresUrl,
+  type TestDatabase,
+} from './support/engines.js';
 
 let trace = 0;
 function activity(userId: string, headers: Record<string, string> = {}) {
@@ -48,11 +55,8 @@ function handlerOn(store: WebhookStore) {
 
 describeEngines('values PostgreSQL would refuse', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   it.each([

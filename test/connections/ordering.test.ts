@@ -3,13 +3,13 @@
  * repeated, the tables end as one in-order pass leaves them.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   connectionsSnapshot,
   describeEngines,
   type EngineName,
   largeRequestsSnapshot,
-  openDatabase,
+  openForEachTest,
   type TestDatabase,
 } from './support/engines.js';
 import { type Delivery, deliveriesOf, STEP_KINDS, type Step } from './support/stream.js';
@@ -42,11 +42,8 @@ async function state(db: TestDatabase) {
 
 describeEngines('ordering and duplicates', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   it('any permutation with repeats ends as the in-order pass', async () => {

@@ -6,9 +6,9 @@
  * as one round trip.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { applyScopeChanges, parseScopes } from '../../src/models/scopes.js';
-import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
+import { describeEngines, type EngineName, openForEachTest, type TestDatabase } from './support/engines.js';
 
 /** A few scope names, some with the spacing and repeats Terra's comma-separated strings have. */
 const scopeList = fc.array(fc.constantFrom('activity', 'sleep', ' daily', 'body ', 'nutrition', 'sleep'), {
@@ -84,11 +84,8 @@ function distinctTimes(events: ScopeEvent[]): ScopeEvent[] {
 
 describeEngines('scopes replayed from their facts', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   it('equal applyScopeChanges over the events in time order, whatever order they arrive in', async () => {

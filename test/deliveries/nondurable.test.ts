@@ -3,21 +3,23 @@
  * (in this process or another) is answered 503 with Retry-After instead of running it again; after
  * the listener failed, Terra's retry runs it at once.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createFetchHandler } from '../../src/adapters/fetch.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
-import { describeEngines, type EngineName, openDatabase, type TestDatabase } from '../connections/support/engines.js';
+import {
+  describeEngines,
+  type EngineName,
+  openForEachTest,
+  type TestDatabase,
+} from '../connections/support/engines.js';
 import { gate } from '../support/wait.js';
 import { SECRET, signedRequest } from '../support/webhooks.js';
 
 describeEngines('non-durable duplicates while listeners run', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   it('answers a racing duplicate 503 with Retry-After, and runs the listener once', async () => {

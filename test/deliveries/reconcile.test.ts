@@ -4,7 +4,7 @@
  * differs. `fix` repairs them; a second run finds nothing and changes nothing. And `terra-sdk doctor`
  * through the binary.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Terra } from '../../src/client.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
@@ -13,6 +13,7 @@ import {
   describeEngines,
   type EngineName,
   openDatabase,
+  openForEachTest,
   postgresUrl,
   type TestDatabase,
 } from '../connections/support/engines.js';
@@ -55,11 +56,8 @@ async function seed(db: TestDatabase) {
 
 describeEngines('reconcile with Terra', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   it('reports missing, zombies and mismatched; fixes them; a second run finds nothing', async () => {

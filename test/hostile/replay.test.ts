@@ -11,12 +11,17 @@
  * - a chunk of a large request replayed with a new trace id does not count again, so the request is
  *   not complete before its last chunk arrives.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createFetchHandler } from '../../src/adapters/fetch.js';
 import type { SchemaDrift } from '../../src/models/drift.js';
 import { fixtures } from '../../src/testing/fixtures/index.js';
 import { createWebhookHandler } from '../../src/webhooks/handler.js';
-import { describeEngines, type EngineName, openDatabase, type TestDatabase } from '../connections/support/engines.js';
+import {
+  describeEngines,
+  type EngineName,
+  openForEachTest,
+  type TestDatabase,
+} from '../connections/support/engines.js';
 import { SECRET, signatureHeader } from '../support/webhooks.js';
 
 /** A body signed `secondsAgo` before now, and its delivery headers: what an attacker could capture. */
@@ -40,11 +45,8 @@ function captured(event: object, traceId: string, secondsAgo: number, reference?
 
 describeEngines('replayed deliveries', (engine: EngineName) => {
   let db: TestDatabase;
-  beforeEach(async () => {
-    db = await openDatabase(engine);
-  }, 60_000);
-  afterEach(async () => {
-    await db.close();
+  openForEachTest(engine, (opened) => {
+    db = opened;
   });
 
   function receiver() {

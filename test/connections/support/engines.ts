@@ -6,7 +6,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, it } from 'vitest';
 import { type ConnectionStore, createConnectionStore } from '../../../src/store/connections.js';
 
 export const postgresUrl: string | undefined = process.env.TERRA_TEST_DATABASE_URL || undefined;
@@ -95,6 +95,22 @@ export async function openDatabase(engine: EngineName, options: { migrate?: bool
       }
     },
   };
+}
+
+/**
+ * A fresh migrated database for each test of the suite: opened before each test and handed to
+ * `use`, closed after it.
+ */
+export function openForEachTest(engine: EngineName, use: (db: TestDatabase) => void): void {
+  let open: TestDatabase | undefined;
+  beforeEach(async () => {
+    open = await openDatabase(engine);
+    use(open);
+  }, 60_000);
+  afterEach(async () => {
+    await open?.close();
+    open = undefined;
+  });
 }
 
 afterAll(async () => {
