@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashText } from '../../src/store/data/keys.js';
+import { hashText, readTime } from '../../src/store/data/keys.js';
 
 /** The definition: four FNV-1a style lanes, each a pass of its own over the text. */
 function definition(value: string): string {
@@ -37,6 +37,20 @@ describe('hashText', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('readTime', () => {
+  it('gives the wearer’s date as written and the instant, an offset-less time read as UTC', () => {
+    expect(readTime('2026-03-01T23:00:00+01:00')).toEqual({ date: '2026-03-01', instant: '2026-03-01T22:00:00.000Z' });
+    expect(readTime('2026-03-01T23:00:00')).toEqual({ date: '2026-03-01', instant: '2026-03-01T23:00:00.000Z' });
+    expect(readTime(null)).toEqual({ date: null, instant: null });
+  });
+
+  it('keeps what it can of an unreadable time: the date it starts with, no instant', () => {
+    expect(readTime('2026-03-01 at night')).toEqual({ date: '2026-03-01', instant: null });
+    expect(readTime('2026-02-30T10:00:00+00:00')).toEqual({ date: '2026-02-30', instant: null });
+    expect(readTime('last night')).toEqual({ date: null, instant: null });
   });
 });
 

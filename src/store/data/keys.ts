@@ -23,9 +23,10 @@ export interface RecordRow {
   /** ISO instant of the delivery's ordering timestamp. */
   ordering_ts: string;
   tiebreak: string;
-  /** The record as Terra sent it (parsed, so unknown keys are kept). */
-  data: unknown;
-  /** `data` as JSON text: written once, serialized into the upsert's parameter as it is. */
+  /**
+   * The record as Terra sent it, as JSON text (every key kept, unknown ones too): serialized once,
+   * hashed for the tiebreak and written into the upsert's parameter as it is.
+   */
   dataJson: string;
   /** `{ score: [value, ordering ms, tiebreak] }` for each non-null key of `data_enrichment`. */
   scores: Record<string, [unknown, number, string]>;
@@ -175,7 +176,6 @@ export function recordRow(
     summary_id: summaryId,
     ordering_ts: new Date(delivery.orderingMs).toISOString(),
     tiebreak,
-    data: record,
     dataJson: json,
     scores: scoresOf(record, delivery.orderingMs, tiebreak),
     trace_id: delivery.traceId,
