@@ -8,17 +8,15 @@ import { checkDelivery, checkId } from './arguments.js';
 import { type Query, type Runner, withRetry } from './database.js';
 import { type CheckedDelivery, type ConnectionWrite, type Plan, planEvent } from './effects.js';
 import { progress } from './large-requests.js';
+import { Params } from './params.js';
+import { insertScopeFact, pruneScopeFacts } from './scopes.js';
 import {
   applyInOneStatement,
   type ExtraWrite,
-  FOLD_SCOPES,
-  INSERT_SCOPE_CHANGE,
   insertDelivery,
-  iso,
   largeRequestStatement,
   MARK_FAILED,
   MARK_HANDLED,
-  Params,
   TAKE_OVER_DELIVERY,
   upsertConnection,
 } from './sql.js';
@@ -38,47 +36,31 @@ export interface DataHooks {
   afterApplied(event: TerraWebhookEvent): Promise<void>;
 }
 
-/** Records the scope fact of `write` and recomputes the connection's `scopes` from all of them. */
+/** Records the scope fact of `write` (after its upsert computed the list) and prunes the facts it obsoletes. */
 async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
-  const scopes = write.scopes;
-  if (scopes === null) return;
-  await q(
-    INSERT_SCOPE_CHANGE,
-    'full' in scopes
-      ? [write.terraUserId, iso(write.at), scopes.full, null, null]
-      : [write.terraUserId, iso(write.at), null, scopes.added, scopes.removed],
-  );
-  await q(FOLD_SCOPES, [write.terraUserId]);
+  if (write.scopes === null) return;
+  const params = new Params();
+  const prune = pruneScopeFacts(params, write);
+  await q(`WITH p AS (${prune})\n${insertScopeFact(params, write)}`, params.values);
 }
 
 /**
- * Writes a planned delivery in one round trip when its shape allows: one statement (its record, then
- * only if that is new, its effect) for at most one connection and no scope change; a batch of two for
- * one connection with a scope change (the statement, then the scopes replayed from every fact: read
- * after the row lock, so no concurrent fact is missed; a delivery seen before wrote no fact, and
- * replaying again changes nothing). Resolves to the statement's row (`fresh` > 0 when it was new),
- * or `null` when the delivery needs a transaction of its own. `record` is the statement that claims
- * the delivery: by default the insert of its record; a durable worker marks its effect applied.
- * @internal
+ * Writes a planned delivery in one statement when its shape allows (at most one connection): its
+ * record, then only if that is new, its effect. Resolves to whether it was new, with the statement's
+ * row when it sends one back (a large request's progress), or to `null` when the delivery needs a
+ * transaction of its own.
  */
-export async function writeQuickly(
+async function writeQuickly(
   runner: Runner,
   plan: Plan,
   checked: CheckedDelivery,
   extra: ExtraWrite | undefined,
-  record?: (params: Params) => string,
-): Promise<Record<string, unknown> | undefined | null> {
-  const only = plan.writes[0];
+): Promise<{ fresh: boolean; row: Record<string, unknown> | undefined } | null> {
   if (plan.writes.length > 1) return null;
-  const { text, values } = applyInOneStatement(plan, checked, extra, record);
-  if (only === undefined || only.scopes === null)
-    return ((await withRetry(() => runner.query(text, values))) as Record<string, unknown>[])[0];
-  if (plan.largeRequest !== null) return null;
-  const [rows] = await runner.batch([
-    { text, values },
-    { text: FOLD_SCOPES, values: [only.terraUserId] },
-  ]);
-  return (rows as Record<string, unknown>[] | undefined)?.[0];
+  const { text, values, counted } = applyInOneStatement(plan, checked, extra, undefined, runner.counts);
+  if (counted) return { fresh: (await withRetry(() => runner.write(text, values))) > 0, row: undefined };
+  const row = ((await withRetry(() => runner.query(text, values))) as Record<string, unknown>[])[0];
+  return { fresh: row !== undefined && Number(row.fresh) > 0, row };
 }
 
 /** Applies `event` for `delivery` (see `ConnectionStore.apply`). */
@@ -121,10 +103,11 @@ export async function applyEvent(
     };
   };
   const quick = await writeQuickly(runner, plan, checked, extra);
-  if (quick !== null)
-    return quick !== undefined && Number(quick.fresh) > 0
-      ? applied(quick.reference === undefined || quick.reference === null ? undefined : progress(quick))
-      : repeated(runner.query);
+  if (quick !== null) {
+    if (!quick.fresh) return repeated(runner.query);
+    const reference = quick.row?.reference;
+    return applied(reference === undefined || reference === null ? undefined : progress(quick.row));
+  }
   return runner.transaction(async (q): Promise<ApplyResult> => {
     if (traceId !== null) {
       const params = new Params();

@@ -9,9 +9,11 @@ import { BEGIN, beginWithTimeouts } from './sql.js';
 import {
   type BatchTarget,
   batchPrepared,
+  countOf,
   nameOf,
   onConnection,
   pgBatchTarget,
+  type Read,
   rowsOf,
   run,
   runEach,
@@ -78,6 +80,10 @@ export interface Runner {
   readonly dataDir: string | undefined;
   /** One statement outside any transaction (autocommit). */
   query(text: string, params?: unknown[]): Promise<unknown[]>;
+  /** One statement outside any transaction: how many rows it wrote (no rows are sent back). */
+  write(text: string, params?: unknown[]): Promise<number>;
+  /** Whether `write`'s count can be trusted: node-postgres and PGlite report it; a look-alike may not. */
+  readonly counts: boolean;
   /**
    * `work` in one transaction (READ COMMITTED), retried on deadlock or serialization failure; with
    * `bounded` false, without the store's statement and lock timeouts (migrations).
@@ -240,6 +246,8 @@ export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): R
       kind,
       dataDir: undefined,
       query: (text, params) => run(pool, named, text, params),
+      counts: named,
+      write: (text, params) => run(pool, named, text, params, countOf),
       transaction,
       batch: named
         ? (statements) =>
@@ -252,10 +260,12 @@ export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): R
     const lite = db as PGliteDatabase;
     // Only PGlite itself (it has `exec` and `waitReady`): a look-alike may not know PREPARE.
     const prepared = isFunction((lite as { exec?: unknown }).exec) && 'waitReady' in lite ? preparedOnLite : undefined;
-    const on = (connection: SqlQueryable) => (text: string, params?: unknown[]) =>
-      prepared === undefined
-        ? connection.query(text, params).then(rowsOf)
-        : runLite(connection, prepared, text, params);
+    const on =
+      <T = unknown[]>(connection: SqlQueryable, read: Read<T> = rowsOf as Read<T>) =>
+      (text: string, params?: unknown[]): Promise<T> =>
+        prepared === undefined
+          ? connection.query(text, params).then(read)
+          : runLite(connection, prepared, text, params, read);
     const transaction: Runner['transaction'] = (work) =>
       withRetry(() => enqueue(() => lite.transaction((tx) => work(on(tx)))));
     const exec = (lite as { exec?: (sql: string) => Promise<unknown> }).exec;
@@ -271,6 +281,8 @@ export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): R
       kind,
       dataDir: localDataDir(lite),
       query: (text, params) => enqueue(() => on(lite)(text, params)),
+      counts: prepared !== undefined,
+      write: (text, params) => enqueue(() => on(lite, countOf)(text, params)),
       transaction,
       batch: (statements) =>
         prepared === undefined
@@ -285,6 +297,8 @@ export function createRunner(db: ConnectionStoreDatabase, timeoutMs?: number): R
     kind,
     dataDir: undefined,
     query: (text, params) => enqueue(() => run(client, named, text, params)),
+    counts: named,
+    write: (text, params) => enqueue(() => run(client, named, text, params, countOf)),
     transaction,
     batch: named
       ? (statements) =>

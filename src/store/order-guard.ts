@@ -8,8 +8,8 @@
  * - `connected_at` and `last_sync` only move forwards;
  * - `status`, `disconnected_at`, `replaced_by` and `last_error` are the state of the newest lifecycle
  *   event (`last_event_at`); an equal timestamp overwrites;
- * - `scopes` is replayed from the scope facts in time order (the newest full list, then later deltas),
- *   so any arrival order gives the same list (`FOLD_SCOPES` in `sql.ts`).
+ * - `scopes` is what the scope facts give in time order (the newest full list, then later deltas),
+ *   so any arrival order gives the same list (`scopes.ts`).
  *
  * Row locks are taken in one order (see `effects.ts`), so that concurrent guards never deadlock.
  * @internal

@@ -1,13 +1,24 @@
 /**
  * Every SQL statement the store runs, named: a constant per fixed statement, a builder per statement
  * whose shape depends on the event (which columns one write touches). Nothing else in the store
- * writes SQL, except the tables themselves in `migrations.ts` and the order guard's comparisons in
- * `order-guard.ts`, which the connection upsert takes as its `SET` list.
+ * writes SQL, except the tables themselves in `migrations.ts`, the order guard's comparisons in
+ * `order-guard.ts`, which the connection upsert takes as its `SET` list, and the scope facts' parts
+ * of it in `scopes.ts`.
  * @internal
  */
 import type { CheckedDelivery, ConnectionWrite, LargeRequestWrite, Plan } from './effects.js';
 import { CONNECTION_UPDATES } from './order-guard.js';
+import { iso, Params, ValuesOnly } from './params.js';
 import { CONNECTION_COLUMNS, LARGE_REQUEST_COLUMNS } from './rows.js';
+import {
+  INSERTED_SCOPE_VALUES,
+  insertedScopes,
+  insertScopeFact,
+  pruneScopeFacts,
+  SCOPE_COLUMNS,
+  scopeFact,
+  updatedScopes,
+} from './scopes.js';
 
 /**
  * A further write made with a delivery's effect (the data store's records), only when the delivery
@@ -23,26 +34,6 @@ export type ExtraWrite = ((params: Params, fresh: string) => string) & Shaped;
  */
 export interface Shaped {
   readonly shape?: string;
-}
-
-/** Unix milliseconds as an ISO string for a `timestamptz` parameter. */
-export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** Collects statement parameters, giving each value its placeholder (`$1::type`). */
-export class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown, type: string): string {
-    this.values.push(value);
-    return `$${this.values.length}::${type}`;
-  }
-}
-
-/** Collects the parameters of a statement whose text is already built: placeholders are not written. */
-class ValuesOnly extends Params {
-  override add(value: unknown): string {
-    this.values.push(value);
-    return '';
-  }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -133,7 +124,8 @@ const UPDATES = CONNECTION_UPDATES.join(',\n  ');
 
 /**
  * The upsert of one connection: `VALUES`, or with `condition` a `SELECT ... WHERE` (to make it
- * depend on the delivery being new). What an existing row keeps is the order guard's `SET` list.
+ * depend on the delivery being new). What an existing row keeps is the order guard's `SET` list;
+ * with a scope fact, the row's `scopes` follow it (see `scopes.ts`).
  */
 export function upsertConnection(params: Params, write: ConnectionWrite, condition?: string): string {
   const life = write.lifecycle;
@@ -154,61 +146,27 @@ export function upsertConnection(params: Params, write: ConnectionWrite, conditi
     params.add(life === null ? null : at, 'timestamptz'),
     'now()',
   ].join(', ');
+  const fact = write.scopes === null ? null : scopeFact(params, write);
+  const where = condition === undefined ? '' : ` WHERE ${condition}`;
   return `INSERT INTO terra_connections AS c
   (terra_user_id, provider, provider_at, reference_id, reference_id_at, connected_at, last_sync,
-   status, disconnected_at, replaced_by, last_error, last_event_at, updated_at)
-${condition === undefined ? `VALUES (${values})` : `SELECT ${values} WHERE ${condition}`}
-ON CONFLICT (terra_user_id) DO UPDATE SET
-  ${UPDATES}`;
+   status, disconnected_at, replaced_by, last_error, last_event_at, updated_at${fact === null ? '' : `, ${SCOPE_COLUMNS}`})
+${
+  fact !== null
+    ? `SELECT ${values}, ${INSERTED_SCOPE_VALUES} ${insertedScopes(fact)}${where}`
+    : condition === undefined
+      ? `VALUES (${values})`
+      : `SELECT ${values}${where}`
 }
-
-/** $1 terra user id, $2 time, $3 full list or $4 added and $5 removed: one scope fact. */
-export const INSERT_SCOPE_CHANGE =
-  'INSERT INTO terra_scope_changes (terra_user_id, changed_at, scopes, scopes_added, scopes_removed) VALUES ($1::varchar, $2::timestamptz, $3::text[], $4::text[], $5::text[])';
-
-/** $1 terra user id: facts older than the newest full list, which can never matter again. */
-const DELETE_SUPERSEDED_SCOPES = `DELETE FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND changed_at <
-  (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND scopes IS NOT NULL)`;
-
-/**
- * $1 terra user id: sets the connection's `scopes` from its facts, replayed in time order (see
- * `order-guard.ts`): the newest full list, then each later delta (a full list first on a tie)
- * removes its `scopes_removed` and appends those of its `scopes_added` not already there (each scope
- * once, in first-seen order, as `applyScopeChanges` does). Facts older
- * than the newest full list are deleted on the way (one snapshot; the two sets are disjoint).
- *
- * The replay is SQL, not JavaScript, so that a delivery's fact and the fold need no round trip in
- * between. It runs as a statement of its own after the one that wrote the fact: that statement holds
- * the connection's row lock, so this one's snapshot has every fact a concurrent delivery committed.
- */
-export const FOLD_SCOPES = `WITH RECURSIVE pruned AS (${DELETE_SUPERSEDED_SCOPES}),
-facts AS (
-  SELECT row_number() OVER (ORDER BY changed_at, (scopes IS NULL), id) AS n, scopes, scopes_added, scopes_removed
-  FROM terra_scope_changes
-  WHERE terra_user_id = $1::varchar AND changed_at >= COALESCE(
-    (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = $1::varchar AND scopes IS NOT NULL),
-    '-infinity'::timestamptz)),
-replay (n, scopes) AS (
-  SELECT 0::bigint, '{}'::text[]
-  UNION ALL
-  SELECT f.n, CASE WHEN f.scopes IS NOT NULL THEN f.scopes ELSE kept.scopes || ARRAY(
-      SELECT a.scope FROM unnest(f.scopes_added) WITH ORDINALITY AS a (scope, i)
-      WHERE a.scope <> ALL (kept.scopes) AND a.scope <> '' AND NOT a.scope = ANY (f.scopes_added[:a.i - 1])
-      ORDER BY a.i) END
-  FROM replay r JOIN facts f ON f.n = r.n + 1
-  CROSS JOIN LATERAL (SELECT ARRAY(
-      SELECT k.scope FROM unnest(r.scopes) WITH ORDINALITY AS k (scope, i)
-      WHERE k.scope <> ALL (COALESCE(f.scopes_removed, '{}')) AND k.scope <> ''
-        AND NOT k.scope = ANY (r.scopes[:k.i - 1])
-      ORDER BY k.i) AS scopes) AS kept)
-UPDATE terra_connections SET scopes = (SELECT scopes FROM replay ORDER BY n DESC LIMIT 1)
-WHERE terra_user_id = $1::varchar`;
+ON CONFLICT (terra_user_id) DO UPDATE SET
+  ${UPDATES}${fact === null ? '' : `,\n  ${updatedScopes(fact)}`}`;
+}
 
 /**
  * The whole of a simple delivery (at most one connection) as one statement: the delivery's record
  * (or what `record` claims it with, returning a row only the first time), and only then its writes.
- * One round trip, atomic without BEGIN. With a scope change, its fact is written too, and `apply.ts`
- * then recomputes the scopes in the same transaction.
+ * One round trip, atomic without BEGIN. With a scope change, the upsert computes the new list and
+ * the fact is written too (see `scopes.ts`).
  *
  * The text of a statement made of shaped parts is built once per shape and kept: later deliveries
  * of that shape only collect their values. The store sends one statement per delivery, and building
@@ -219,24 +177,41 @@ export function applyInOneStatement(
   delivery: CheckedDelivery,
   extra?: ExtraWrite,
   record?: ((params: Params) => string) & Shaped,
-): { text: string; values: unknown[] } {
-  const shape = shapeOf(plan, delivery, extra, record);
+  countable = false,
+): OneStatement {
+  const counted = countable && isCounted(plan, record);
+  const shape = shapeOf(plan, delivery, extra, record, counted);
   const known = shape === undefined ? undefined : shapes.get(shape);
   if (known !== undefined) {
     const params = new ValuesOnly();
-    partsOf(params, plan, delivery, extra, record);
-    return { text: known, values: params.values };
+    partsOf(params, plan, delivery, extra, record, counted);
+    return { text: known, values: params.values, counted };
   }
   const params = new Params();
-  const parts = partsOf(params, plan, delivery, extra, record);
-  const select =
-    plan.largeRequest === null
-      ? 'SELECT (SELECT count(*) FROM d)::int AS fresh'
-      : 'SELECT (SELECT count(*) FROM d)::int AS fresh, l.reference, l.expected, l.received FROM (SELECT 1) AS one LEFT JOIN l ON true';
-  const text = `WITH ${parts.join(',\n')}\n${select}`;
+  const { parts, last } = partsOf(params, plan, delivery, extra, record, counted);
+  const text = `WITH ${parts.join(',\n')}\n${last}`;
   if (shape !== undefined && shapes.size < MAX_SHAPES) shapes.set(shape, text);
-  return { text, values: params.values };
+  return { text, values: params.values, counted };
 }
+
+/**
+ * A delivery's one statement. When `counted`, it returns no rows and the delivery was new when it
+ * wrote one (run it with `runner.write`); otherwise its row says so (`fresh` > 0; no row: seen before).
+ */
+export interface OneStatement {
+  text: string;
+  values: unknown[];
+  counted: boolean;
+}
+
+/**
+ * Whether a delivery's statement is its connection upsert, counted rather than read, on a database
+ * that reports counts (`countable`): `store.apply`'s (no `record`: a durable worker's grouped
+ * statements are read row by row) without a large request. Sending back no row saves the client
+ * reading one (about a tenth of a simple delivery's time).
+ */
+const isCounted = (plan: Plan, record: unknown): boolean =>
+  record === undefined && plan.largeRequest === null && plan.writes.length === 1;
 
 /** Statement texts by shape; a few dozen shapes exist, the bound is for safety. */
 const shapes = new Map<string, string>();
@@ -252,23 +227,31 @@ function shapeOf(
   delivery: CheckedDelivery,
   extra: ExtraWrite | undefined,
   record: Shaped | undefined,
+  counted: boolean,
 ): string | undefined {
   if (plan.largeRequest !== null || plan.writes.length > 1) return undefined;
   const claim = record !== undefined ? record.shape : delivery.traceId === null ? 'none' : 'insert';
   const more = extra === undefined ? '' : extra.shape;
   if (claim === undefined || more === undefined) return undefined;
   const write = plan.writes[0];
-  return `${claim}|${more}|${write === undefined ? '' : write.scopes === null ? 'c' : 'cs'}`;
+  return `${claim}|${more}|${write === undefined ? '' : write.scopes === null ? 'c' : 'cs'}|${counted ? 'n' : 'r'}`;
 }
 
-/** The `WITH` parts of {@link applyInOneStatement}, their parameters added to `params` in order. */
+/**
+ * The `WITH` parts of {@link applyInOneStatement} and the statement after them, their parameters
+ * added to `params` in order. Without a large request, the connection upsert is that statement
+ * rather than a part: it writes a row only when the delivery is new (its `DO UPDATE` has no
+ * condition), so its count (or `RETURNING 1 AS fresh`) says whether it was, and PostgreSQL runs it
+ * faster than a `SELECT` after a part that nothing reads.
+ */
 function partsOf(
   params: Params,
   plan: Plan,
   delivery: CheckedDelivery,
   extra: ExtraWrite | undefined,
   record: ((params: Params) => string) | undefined,
-): string[] {
+  counted: boolean,
+): { parts: string[]; last: string } {
   const claim =
     record !== undefined
       ? record(params)
@@ -279,18 +262,24 @@ function partsOf(
   const fresh = 'EXISTS (SELECT 1 FROM d)';
   if (extra !== undefined) parts.push(`x AS (${extra(params, fresh)})`);
   const write = plan.writes[0];
-  if (write !== undefined) parts.push(`c AS (${upsertConnection(params, write, fresh)} RETURNING 1)`);
-  const scopes = write?.scopes ?? null;
-  if (write !== undefined && scopes !== null) {
-    const full = 'full' in scopes;
-    parts.push(`s AS (INSERT INTO terra_scope_changes (terra_user_id, changed_at, scopes, scopes_added, scopes_removed)
-SELECT ${params.add(write.terraUserId, 'varchar')}, ${params.add(iso(write.at), 'timestamptz')}, ${params.add(full ? scopes.full : null, 'text[]')}, ${params.add(full ? null : scopes.added, 'text[]')}, ${params.add(full ? null : scopes.removed, 'text[]')} WHERE ${fresh})`);
+  const upsert = write === undefined ? undefined : upsertConnection(params, write, fresh);
+  if (upsert !== undefined && plan.largeRequest !== null) parts.push(`c AS (${upsert} RETURNING 1)`);
+  if (write !== undefined && write.scopes !== null) {
+    parts.push(`s AS (${insertScopeFact(params, write, fresh)})`);
+    parts.push(`p AS (${pruneScopeFacts(params, write, fresh)})`);
   }
   if (plan.largeRequest !== null) {
     if (countsChunks(plan.largeRequest)) parts.push(`k AS (${insertChunk(params, plan.largeRequest, fresh)})`);
     parts.push(`l AS (${upsertLargeRequest(params, plan.largeRequest, fresh)})`);
+    const last =
+      'SELECT (SELECT count(*) FROM d)::int AS fresh, l.reference, l.expected, l.received FROM (SELECT 1) AS one LEFT JOIN l ON true';
+    return { parts, last };
   }
-  return parts;
+  const returning = counted ? '' : ' RETURNING 1 AS fresh';
+  return {
+    parts,
+    last: upsert === undefined ? 'SELECT (SELECT count(*) FROM d)::int AS fresh' : `${upsert}${returning}`,
+  };
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -21,9 +21,19 @@ export interface Statement {
   values: unknown[];
 }
 
+/** What a statement's result is read as: its rows ({@link rowsOf}) or how many rows it wrote ({@link countOf}). */
+export type Read<T> = (result: unknown) => T;
+
 export function rowsOf(result: unknown): unknown[] {
   const rows = (result as { rows?: unknown } | undefined)?.rows;
   return Array.isArray(rows) ? rows : [];
+}
+
+/** How many rows a statement wrote: `rowCount` on node-postgres, `affectedRows` on PGlite. */
+export function countOf(result: unknown): number {
+  const counted = result as { rowCount?: unknown; affectedRows?: unknown } | undefined;
+  const n = counted?.rowCount ?? counted?.affectedRows;
+  return typeof n === 'number' ? n : 0;
 }
 
 /** A 53-bit hash of a statement's text (cyrb53), to name its prepared statement. */
@@ -64,16 +74,17 @@ const sqlNameOf = (text: string): string => `${nameOf(text)}_s`;
  * Runs `text` on `connection`. With node-postgres, statements with parameters run as named prepared
  * statements (`{ name, text, values }`), planned once per connection rather than on every call.
  */
-export async function run(
+export async function run<T = unknown[]>(
   connection: SqlQueryable,
   named: boolean,
   text: string,
   params?: unknown[],
-): Promise<unknown[]> {
-  if (!named || params === undefined) return rowsOf(await connection.query(text, params));
+  read: Read<T> = rowsOf as Read<T>,
+): Promise<T> {
+  if (!named || params === undefined) return read(await connection.query(text, params));
   const name = nameOf(text);
   const config = { name, text, values: params };
-  return rowsOf(await (connection.query as unknown as (config: object) => Promise<unknown>).call(connection, config));
+  return read(await (connection.query as unknown as (config: object) => Promise<unknown>).call(connection, config));
 }
 
 /** SQLSTATE of a parameter whose type PREPARE cannot infer. */
@@ -128,17 +139,26 @@ function bytesToHex(bytes: Uint8Array): string {
 const NO_SUCH_STATEMENT = '26000';
 
 /**
+ * SQLSTATE of `EXECUTE` on a prepared statement whose result columns changed type since `PREPARE`
+ * ("cached plan must not change result type"): a table altered, or another schema's table of the
+ * same name on the search path.
+ */
+const STALE_STATEMENT = '0A000';
+
+/**
  * Runs `text` on PGlite as a prepared statement (`PREPARE` once per instance, then `EXECUTE`):
  * PGlite plans every unnamed statement again, and the store's upserts cost more to plan than to run.
  */
-export async function runLite(
+export async function runLite<T = unknown[]>(
   connection: SqlQueryable,
   prepared: Set<string>,
   text: string,
   params: unknown[] | undefined,
-): Promise<unknown[]> {
+  read: Read<T> = rowsOf as Read<T>,
+  again = true,
+): Promise<T> {
   if (params === undefined || params.length === 0 || unpreparable.has(text))
-    return rowsOf(await connection.query(text, params));
+    return read(await connection.query(text, params));
   const name = nameOf(text);
   if (!prepared.has(name)) {
     // Another store on the same instance may have prepared it: a second PREPARE would fail (and
@@ -150,18 +170,21 @@ export async function runLite(
       } catch (error) {
         if (unpreparable.size < MAX_NAMES) unpreparable.add(text);
         if (errorCode(error) === undefined) throw error;
-        return rowsOf(await connection.query(text, params));
+        return read(await connection.query(text, params));
       }
     }
     prepared.add(name);
   }
   const execute = `EXECUTE ${name}(${params.map(literal).join(', ')})`;
   try {
-    return rowsOf(await connection.query(execute));
+    return read(await connection.query(execute));
   } catch (error) {
-    if (errorCode(error) !== NO_SUCH_STATEMENT) throw error;
+    const code = errorCode(error);
+    if (!again || (code !== NO_SUCH_STATEMENT && code !== STALE_STATEMENT)) throw error;
+    // Prepared again, once: a statement that goes stale again fails with its error.
+    if (code === STALE_STATEMENT) await connection.query(`DEALLOCATE ${name}`);
     prepared.delete(name);
-    return runLite(connection, prepared, text, params);
+    return runLite(connection, prepared, text, params, read, false);
   }
 }
 

@@ -1,123 +1,115 @@
 /**
- * On node-postgres (and PGlite, in one `exec`), a delivery that changes a connection's scopes writes
- * its fact and replays the scopes as one round trip (BEGIN, two prepared statements run by EXECUTE, COMMIT). What that must
- * keep: atomicity when its second statement fails, a connection left usable afterwards, recovery
- * when the session lost its prepared statements, the same on a single `pg` Client, and values that
- * stay data when they are sent as literals.
+ * `runner.batch`, which group-commits durable deliveries: several statements in one transaction, in
+ * one round trip on node-postgres (BEGIN, prepared statements run by EXECUTE, COMMIT) and in one
+ * `exec` on PGlite. What that must keep: atomicity when a later statement fails, a connection left
+ * usable afterwards, recovery when the session lost its prepared statements, the same on a single
+ * `pg` Client, and values that stay data when they are sent as literals. And a scope change, which
+ * took such a batch before its list was computed by the upsert itself, is now one statement.
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConnectionStore } from '../../src/store/connections.js';
-import { createRunner } from '../../src/store/database.js';
+import { createRunner, type Runner } from '../../src/store/database.js';
 import { openDatabase, postgresUrl, type TestDatabase } from './support/engines.js';
 
 const user = { user_id: 'batch-user', provider: 'GARMIN', reference_id: 'person-1' };
 const auth = (scopes: string) => ({ type: 'auth', status: 'success', user: { ...user, scopes } }) as never;
 
-describe.skipIf(!postgresUrl)('a scope change in one round trip [PostgreSQL]', () => {
+const NOTES = 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL CHECK (body <> $$refused$$))';
+const note = (id: number, body: string) => ({
+  text: 'INSERT INTO notes (id, body) VALUES ($1::integer, $2::text) RETURNING id',
+  values: [id, body],
+});
+
+/** Records what a pool's connections are sent, once `recording` is set. */
+async function recordSent(pool: pg.Pool): Promise<{ sent: string[]; start(): void }> {
+  const client = await pool.connect();
+  const sent: string[] = [];
+  let recording = false;
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    if (recording) sent.push(typeof args[0] === 'string' ? args[0] : 'named statement');
+    return query(...args);
+  };
+  client.release();
+  return { sent, start: () => (recording = true) };
+}
+
+describe.skipIf(!postgresUrl)('a batch in one round trip [PostgreSQL]', () => {
   let db: TestDatabase;
   let pool: pg.Pool;
+  let runner: Runner;
   beforeEach(async () => {
     db = await openDatabase('postgres');
-    // One connection, so the test can reach the session the store prepared its statements on.
+    // One connection, so the test can reach the session the batch prepared its statements on.
     pool = db.pool(1);
+    runner = createRunner(pool, 5000);
+    await db.sql(NOTES);
   }, 60_000);
   afterEach(async () => {
     await db.close();
   });
 
-  it('sends one query per delivery once its statements are prepared', async () => {
-    const store = createConnectionStore({ db: pool });
-    await store.apply(auth('sleep'), { traceId: 'first', orderingTimestamp: 1000 });
-    const client = await pool.connect();
-    const sent: string[] = [];
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      sent.push(typeof args[0] === 'string' ? args[0] : 'named statement');
-      return query(...args);
-    };
-    client.release();
-    await store.apply(auth('sleep,daily'), { traceId: 'second', orderingTimestamp: 2000 });
+  it('sends one query per batch once its statements are prepared', async () => {
+    await runner.batch([note(1, 'a'), note(2, 'b')]);
+    const { sent, start } = await recordSent(pool);
+    start();
+    expect(await runner.batch([note(3, 'c'), note(4, 'd')])).toEqual([[{ id: 3 }], [{ id: 4 }]]);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatch(/^BEGIN;[\s\S]*EXECUTE[\s\S]*EXECUTE[\s\S]*COMMIT$/);
-    expect((await store.getConnection(user.user_id))?.scopes).toEqual(['sleep', 'daily']);
   });
 
-  it('rolls the whole delivery back when the replay fails, and the connection stays usable', async () => {
-    const store = createConnectionStore({ db: pool });
-    await store.apply(auth('sleep'), { traceId: 'before', orderingTimestamp: 1000 });
-    // A rule of the app's own that the replay's UPDATE breaks.
-    await db.sql("ALTER TABLE terra_connections ADD CONSTRAINT no_body CHECK (NOT ('body' = ANY (scopes)))");
-    await expect(
-      store.apply(auth('sleep,body'), { traceId: 'refused', orderingTimestamp: 2000 }),
-    ).rejects.toMatchObject({ name: 'TerraStoreError', code: '23514' });
-    // Nothing of it was kept: not the delivery's record, not its fact, not the row's change.
-    expect(await db.sql('SELECT 1 FROM terra_deliveries WHERE trace_id = $1', ['refused'])).toEqual([]);
-    const [facts] = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM terra_scope_changes');
-    expect(facts?.n).toBe(1);
-    expect((await store.getConnection(user.user_id))?.scopes).toEqual(['sleep']);
-    // The same connection takes the next delivery; Terra's retry of the refused one then applies.
-    await store.apply(auth('sleep,daily'), { traceId: 'next', orderingTimestamp: 3000 });
-    await db.sql('ALTER TABLE terra_connections DROP CONSTRAINT no_body');
-    const retried = await store.apply(auth('sleep,body'), { traceId: 'refused', orderingTimestamp: 2000 });
-    expect(retried.status).toBe('applied');
-    expect((await store.getConnection(user.user_id))?.scopes).toEqual(['sleep', 'daily']);
+  it('rolls the whole batch back when a later statement fails, and the connection stays usable', async () => {
+    await runner.batch([note(1, 'a')]);
+    await expect(runner.batch([note(2, 'kept?'), note(3, 'refused')])).rejects.toMatchObject({ code: '23514' });
+    expect(await db.sql('SELECT id FROM notes ORDER BY id')).toEqual([{ id: 1 }]);
+    expect(await runner.batch([note(2, 'b'), note(3, 'c')])).toEqual([[{ id: 2 }], [{ id: 3 }]]);
   });
 
   it('prepares again when the session lost its prepared statements', async () => {
-    const store = createConnectionStore({ db: pool });
-    await store.apply(auth('sleep'), { traceId: 'one', orderingTimestamp: 1000 });
+    await runner.batch([note(1, 'a')]);
     // What a pooler that hands the connection to another server session looks like to the batch.
     const { rows: names } = await pool.query<{ name: string }>(
       "SELECT name FROM pg_prepared_statements WHERE name LIKE 'terra\\_%\\_s'",
     );
     expect(names.length).toBeGreaterThan(0);
     for (const { name } of names) await pool.query(`DEALLOCATE ${name}`);
-    await store.apply(auth('daily'), { traceId: 'two', orderingTimestamp: 2000 });
-    await store.apply(auth('body'), { traceId: 'three', orderingTimestamp: 3000 });
-    expect((await store.getConnection(user.user_id))?.scopes).toEqual(['body']);
+    expect(await runner.batch([note(2, 'b')])).toEqual([[{ id: 2 }]]);
+    expect(await runner.batch([note(3, 'c')])).toEqual([[{ id: 3 }]]);
   });
 
-  it('does the same on a single pg Client', async () => {
+  it('does the same on a single pg Client, batches called at once taking turns', async () => {
     const client = new pg.Client({ connectionString: postgresUrl, options: `-c search_path=${db.schema}` });
     await client.connect();
     try {
-      const store = createConnectionStore({ db: client });
-      await Promise.all([
-        store.apply(auth('sleep'), { traceId: 'c1', orderingTimestamp: 1000 }),
-        store.apply(
-          {
-            type: 'permission_change',
-            status: 'warning',
-            user,
-            scopes_added: 'daily',
-            scopes_removed: 'sleep',
-          } as never,
-          { traceId: 'c2', orderingTimestamp: 2000 },
-        ),
-      ]);
-      expect((await store.getConnection(user.user_id))?.scopes).toEqual(['daily']);
+      const one = createRunner(client, 5000);
+      const results = await Promise.all([one.batch([note(1, 'a'), note(2, 'b')]), one.batch([note(3, 'c')])]);
+      expect(results).toEqual([[[{ id: 1 }], [{ id: 2 }]], [[{ id: 3 }]]]);
     } finally {
       await client.end();
     }
   });
 
   it('keeps quotes, backslashes and non-ASCII in values as data', async () => {
+    const odd = "it's \\ a 'note'; DROP TABLE notes; -- ünï";
+    await runner.batch([note(1, odd), note(2, 'plain')]);
+    expect(await db.sql('SELECT body FROM notes ORDER BY id')).toEqual([{ body: odd }, { body: 'plain' }]);
+  });
+
+  it('sends a scope change as one statement', async () => {
     const store = createConnectionStore({ db: pool });
-    const odd = "it's \\ a 'scope'; DROP TABLE terra_connections; -- ünï";
-    await store.apply(
-      { type: 'auth', status: 'success', user: { ...user, reference_id: odd, scopes: `${odd},sleep` } } as never,
-      { traceId: "trace 'quoted' \\", orderingTimestamp: 1000 },
-    );
-    const row = await store.getConnection(user.user_id);
-    expect(row?.scopes).toEqual([odd, 'sleep']);
-    expect(row?.reference_id).toBe(odd);
+    await store.apply(auth('sleep'), { traceId: 'first', orderingTimestamp: 1000 });
+    const { sent, start } = await recordSent(pool);
+    start();
+    await store.apply(auth('sleep,daily'), { traceId: 'second', orderingTimestamp: 2000 });
+    expect(sent).toEqual(['named statement']);
+    expect((await store.getConnection(user.user_id))?.scopes).toEqual(['sleep', 'daily']);
   });
 });
 
-describe('a scope change in one call [PGlite]', () => {
-  it('runs the fact and the replay as one exec once its statements are prepared', async () => {
+describe('a batch in one call [PGlite]', () => {
+  it('runs the statements as one exec once they are prepared; a scope change is one query', async () => {
     const lite = await PGlite.create();
     try {
       const calls: string[] = [];
@@ -125,20 +117,42 @@ describe('a scope change in one call [PGlite]', () => {
       const query = lite.query.bind(lite);
       const exec = lite.exec.bind(lite);
       lite.query = ((...args: Parameters<typeof query>) => {
-        if (recording) calls.push('query');
+        if (recording) calls.push(`query ${String(args[0]).split(/[ (]/)[0]}`);
         return query(...args);
       }) as typeof lite.query;
       lite.exec = ((...args: Parameters<typeof exec>) => {
         if (recording) calls.push(`exec ${String(args[0]).split(';')[0]}`);
         return exec(...args);
       }) as typeof lite.exec;
+      await lite.query(NOTES);
+      const runner = createRunner(lite, 5000);
+      await runner.batch([note(1, 'a'), note(2, 'b')]);
+      recording = true;
+      expect(await runner.batch([note(3, 'c'), note(4, 'd')])).toEqual([[{ id: 3 }], [{ id: 4 }]]);
+      expect(calls).toEqual(['exec BEGIN']);
+
       const store = createConnectionStore({ db: lite });
       await store.migrate();
       await store.apply(auth('sleep'), { traceId: 'first', orderingTimestamp: 1000 });
-      recording = true;
+      calls.length = 0;
       await store.apply(auth('sleep,daily'), { traceId: 'second', orderingTimestamp: 2000 });
-      expect(calls).toEqual(['exec BEGIN']);
+      expect(calls).toEqual(['query EXECUTE']);
       expect((await store.getConnection(user.user_id))?.scopes).toEqual(['sleep', 'daily']);
+    } finally {
+      await lite.close();
+    }
+  });
+
+  it('prepares a statement again when its table changed under it', async () => {
+    const lite = await PGlite.create();
+    try {
+      const store = createConnectionStore({ db: lite });
+      await store.migrate();
+      await store.apply(auth('sleep'), { traceId: 'first', orderingTimestamp: 1000 });
+      expect((await store.getConnection(user.user_id))?.last_sync).toBeNull();
+      // The app changes a column's type: the prepared read's result type no longer matches (0A000).
+      await lite.query('ALTER TABLE terra_connections ALTER COLUMN last_sync TYPE TIMESTAMP');
+      expect((await store.getConnection(user.user_id))?.scopes).toEqual(['sleep']);
     } finally {
       await lite.close();
     }

@@ -374,9 +374,9 @@ describe.skipIf(!postgresUrl)('PostgreSQL connection failures', () => {
       },
     };
     try {
-      // An auth with scopes takes a transaction, on a client of its own.
-      const auth = { type: 'auth', status: 'success', user: { ...user, scopes: 'a' } };
-      const error = await rejection(createConnectionStore({ db }).apply(auth as never, { traceId: 't' }));
+      // A reauth writes two connections: a transaction, on a client of its own.
+      const reauth = { type: 'user_reauth', new_user: { ...user, user_id: 'new-id' }, old_user: user };
+      const error = await rejection(createConnectionStore({ db }).apply(reauth as never, { traceId: 't' }));
       expect(error).toMatchObject({ name: 'TerraStoreError', code: 'ECONNRESET' });
       expect(released).toHaveLength(1);
       expect(released[0]).toBeInstanceOf(Error);

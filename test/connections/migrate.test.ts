@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createConnectionStore, SCHEMA_VERSION } from '../../src/store/connections.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
+import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION } from '../../src/store/sql.js';
 import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
 
 /** Every version, in order: what a new database gets. */
@@ -55,6 +56,7 @@ describeEngines('migrate', (engine: EngineName) => {
       'provider_at',
       'reference_id_at',
       'updated_at',
+      'scopes_at',
     ]);
     expect(cols.id).toMatchObject({ data_type: 'integer', is_nullable: 'NO' });
     expect(cols.id?.column_default).toMatch(/^nextval/);
@@ -150,5 +152,37 @@ describeEngines('migrate', (engine: EngineName) => {
     expect(row).toMatchObject({ user_id: 1, status: 'disconnected', provider: 'FITBIT', reference_id: 'person-1' });
     expect(row?.disconnected_at?.toISOString()).toBe('2026-01-02T00:00:00.000Z');
     expect(row?.last_sync).toBeInstanceOf(Date);
+  });
+
+  it('upgrades scopes a version 7 store folded: each row knows its newest fact, and later facts fold onto it', async () => {
+    await db.sql(CREATE_MIGRATIONS_TABLE);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 7)) {
+      for (const statement of migration.statements) await db.sql(statement);
+      await db.sql(INSERT_MIGRATION, [migration.version, migration.description]);
+    }
+    // What version 7 left: the facts, and the list its replay wrote.
+    await db.sql(
+      "INSERT INTO terra_connections (terra_user_id, provider, scopes) VALUES ('old', 'OURA', '{sleep,daily}'), ('none', 'OURA', NULL)",
+    );
+    await db.sql(`INSERT INTO terra_scope_changes (terra_user_id, changed_at, scopes, scopes_added, scopes_removed) VALUES
+      ('old', '2026-01-01T00:00:00Z', '{sleep}', NULL, NULL),
+      ('old', '2026-01-03T00:00:00Z', NULL, '{daily}', '{}')`);
+    expect(await db.store.migrate()).toMatchObject({ from: 7, applied: [8] });
+    expect(await db.sql('SELECT terra_user_id, scopes_at FROM terra_connections ORDER BY terra_user_id')).toEqual([
+      { terra_user_id: 'none', scopes_at: null },
+      { terra_user_id: 'old', scopes_at: new Date('2026-01-03T00:00:00Z') },
+    ]);
+    const user = { user_id: 'old', provider: 'OURA' };
+    const change = (added: string, removed: string, day: number) =>
+      db.store.apply({ type: 'permission_change', user, scopes_added: added, scopes_removed: removed } as never, {
+        traceId: `change-${day}`,
+        orderingTimestamp: Date.UTC(2026, 0, day),
+      });
+    // Newer than every fact: one step from the stored list.
+    await change('body', 'sleep', 4);
+    expect((await db.store.getConnection('old'))?.scopes).toEqual(['daily', 'body']);
+    // Between two facts: the facts replayed in time order.
+    await change('hr', 'daily', 2);
+    expect((await db.store.getConnection('old'))?.scopes).toEqual(['hr', 'daily', 'body']);
   });
 });

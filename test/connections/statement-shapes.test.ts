@@ -7,6 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
 type Sql = typeof import('../../src/store/sql.js');
+type Params = import('../../src/store/params.js').Params;
 type Effects = typeof import('../../src/store/effects.js');
 type Args = typeof import('../../src/store/arguments.js');
 type DataApply = typeof import('../../src/store/data/apply.js');
@@ -70,7 +71,12 @@ const kinds: Record<string, (n: number) => { event: Record<string, unknown>; tra
   }),
 };
 
-function statementOf(m: Modules, make: ReturnType<(typeof kinds)[string]>, n: number, claim: 'insert' | 'mark') {
+function statementOf(
+  m: Modules,
+  make: ReturnType<(typeof kinds)[string]>,
+  n: number,
+  claim: 'insert' | 'counted' | 'mark',
+) {
   const checked = m.args.checkDelivery({
     traceId: make.traceId ?? undefined,
     orderingTimestamp: Date.UTC(2026, 2, 2) + n * 1000,
@@ -80,17 +86,23 @@ function statementOf(m: Modules, make: ReturnType<(typeof kinds)[string]>, n: nu
   const extra = rows.length === 0 ? undefined : m.data.recordsWrite(rows, n % 2 === 0);
   const mark =
     claim === 'mark'
-      ? Object.assign((params: InstanceType<Sql['Params']>) => `UPDATE x SET y = ${params.add(`m-${n}`, 'text')}`, {
+      ? Object.assign((params: Params) => `UPDATE x SET y = ${params.add(`m-${n}`, 'text')}`, {
           shape: 'test-mark',
         })
       : undefined;
-  return m.sql.applyInOneStatement(plan, checked, extra, mark);
+  return m.sql.applyInOneStatement(plan, checked, extra, mark, claim === 'counted');
 }
+
+const CLAIMS = {
+  insert: 'recorded, its row read',
+  counted: 'recorded, its count read',
+  mark: 'claimed by a durable worker',
+};
 
 describe('statements built once per shape', () => {
   for (const [name, make] of Object.entries(kinds))
-    for (const claim of ['insert', 'mark'] as const)
-      it(`${name} (${claim === 'insert' ? 'recorded' : 'claimed by a durable worker'}): as a cold build gives it`, async () => {
+    for (const claim of ['insert', 'counted', 'mark'] as const)
+      it(`${name} (${CLAIMS[claim]}): as a cold build gives it`, async () => {
         const warm = await fresh();
         // Earlier deliveries of every kind, two of each (one of each parity, so both record shapes
         // are built): a shape shared by two kinds must give each its own statement.
@@ -102,7 +114,26 @@ describe('statements built once per shape', () => {
         const cold = statementOf(await fresh(), make(4), 4, claim);
         expect(cached.text).toBe(cold.text);
         expect(cached.values).toEqual(cold.values);
+        expect(cached.counted).toBe(cold.counted);
+        // Counted only when asked for, and then the text asks for no row back.
+        if (claim !== 'counted') expect(cold.counted).toBe(false);
+        if (cold.counted) expect(cold.text).not.toContain('RETURNING 1 AS fresh');
         const placeholders = new Set(cold.text.match(/\$\d+::/g));
         expect(cold.values.length).toBe(placeholders.size);
       });
+});
+
+describe('a counted statement', () => {
+  it('is what a one-connection delivery gets when its count is read, and sends no row back', async () => {
+    const m = await fresh();
+    const counted = (name: string) => {
+      const make = kinds[name];
+      if (make === undefined) throw new Error(`no kind ${name}`);
+      return statementOf(m, make(3), 3, 'counted').counted;
+    };
+    for (const name of ['data', 'auth', 'permission_change', 'deauth']) expect(counted(name)).toBe(true);
+    // A large request's progress is read from its row; a reauth writes two connections in a transaction.
+    expect(counted('large request')).toBe(false);
+    expect(counted('user_reauth')).toBe(false);
+  });
 });

@@ -5,7 +5,8 @@
 import { TerraInvalidArgumentError } from '../../errors.js';
 import { describeKind } from '../../internal/describe.js';
 import { type Runner, withRetry } from '../database.js';
-import type { ExtraWrite, Params } from '../sql.js';
+import type { Params } from '../params.js';
+import type { ExtraWrite } from '../sql.js';
 import { upsertRecords } from './converge.js';
 import { type RecordRow, rowsJson, rowsOfEvent } from './keys.js';
 import type { DataType } from './schema.js';

@@ -7,11 +7,12 @@
 import type { WebhookDelivery } from '../../webhooks/delivery.js';
 import type { TerraWebhookEvent } from '../../webhooks/events.js';
 import type { ClaimedDelivery, DeliveryQueue, DeliveryToRecord } from '../../webhooks/queue.js';
-import { type DataHooks, writeEffect, writeQuickly } from '../apply.js';
+import { type DataHooks, writeEffect } from '../apply.js';
 import { checkDelivery } from '../arguments.js';
 import { type Query, type Runner, type Statement, withRetry } from '../database.js';
 import { baseReference, type Plan, planEvent } from '../effects.js';
-import { applyInOneStatement, type ExtraWrite, iso, Params } from '../sql.js';
+import { iso, Params } from '../params.js';
+import { applyInOneStatement, type ExtraWrite } from '../sql.js';
 import { grouped } from './group.js';
 import {
   CLAIM_DELIVERIES,
@@ -77,15 +78,12 @@ async function applyEffect(
   const plan = planEvent(event, checked, Date.now());
   const extra = hooks?.extraWrites(event, checked);
   const mark = Object.assign((params: Params) => markEffectApplied(params, traceId), { shape: 'mark' });
-  const only = plan.writes[0];
-  // A one-statement effect (most deliveries) is group-committed with those of other deliveries; a
-  // scope change takes one round trip of its own (`writeQuickly`); a healthcheck reads its count back.
+  // A one-statement effect (all but a reauth's two connections) is group-committed with those of
+  // other deliveries; a healthcheck reads its count back.
   const quick =
-    event.type === 'healthcheck'
+    event.type === 'healthcheck' || plan.writes.length > 1
       ? null
-      : plan.writes.length <= 1 && (only === undefined || only.scopes === null)
-        ? await together({ ...applyInOneStatement(plan, checked, extra, mark), key: only?.terraUserId ?? '' })
-        : await writeQuickly(runner, plan, checked, extra, mark);
+      : await together({ ...applyInOneStatement(plan, checked, extra, mark), key: plan.writes[0]?.terraUserId ?? '' });
   const result =
     quick !== null
       ? { applied: quick !== undefined && Number(quick.fresh) > 0 }
@@ -121,7 +119,7 @@ async function effectsTogether(
   return results;
 }
 
-/** The effect of a delivery `writeQuickly` cannot take, in a transaction of its own. */
+/** The effect of a delivery that cannot be one statement (a reauth's two connections, a healthcheck), in a transaction of its own. */
 async function effectInTransaction(
   runner: Runner,
   event: TerraWebhookEvent,

@@ -8,7 +8,7 @@ import { TerraInvalidArgumentError } from '../../errors.js';
 import { optionsOf, parseArguments, wholeNumber } from '../../internal/options.js';
 import { checkId } from '../arguments.js';
 import type { Runner } from '../database.js';
-import { iso } from '../sql.js';
+import { iso } from '../params.js';
 import {
   RECOVER_DELIVERIES,
   REPLAY_DELIVERY,

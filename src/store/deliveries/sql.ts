@@ -7,7 +7,7 @@
  * last `dead`.
  * @internal
  */
-import type { Params } from '../sql.js';
+import type { Params } from '../params.js';
 
 /** Schema version 3: the queue columns, the body of durable deliveries, the health counts. */
 export const DURABLE_DELIVERIES_MIGRATION: {
