@@ -1,14 +1,24 @@
 /**
- * A connection's `scopes`, replayed in SQL from its scope facts (`FOLD_SCOPES`), are what applying
- * the same events in time order with the public `applyScopeChanges` gives: an auth's full list
- * replaces, a permission change removes then appends, each scope once in first-seen order. Whatever
- * order the events arrive in; and on both engines, where node-postgres sends the fact and the replay
- * as one round trip.
+ * A connection's `scopes`, kept in SQL from its scope facts (`src/store/scopes.ts`), are what
+ * applying the same events in time order with the public `applyScopeChanges` gives: an auth's full
+ * list replaces, a permission change removes then appends, each scope once in first-seen order.
+ * Whatever order the events arrive in, on both engines; and on PostgreSQL, when a late fact's replay
+ * waits for a concurrent delivery's row lock, it sees the fact that delivery committed.
  */
 import fc from 'fast-check';
+import type pg from 'pg';
 import { expect, it } from 'vitest';
 import { applyScopeChanges, parseScopes } from '../../src/models/scopes.js';
-import { describeEngines, type EngineName, openForEachTest, type TestDatabase } from './support/engines.js';
+import { createConnectionStore } from '../../src/store/connections.js';
+import { until } from '../support/wait.js';
+import {
+  describeEngines,
+  describePostgres,
+  type EngineName,
+  openDatabase,
+  openForEachTest,
+  type TestDatabase,
+} from './support/engines.js';
 
 /** A few scope names, some with the spacing and repeats Terra's comma-separated strings have. */
 const scopeList = fc.array(fc.constantFrom('activity', 'sleep', ' daily', 'body ', 'nutrition', 'sleep'), {
@@ -141,4 +151,50 @@ describeEngines('scopes replayed from their facts', (engine: EngineName) => {
     const [facts] = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM terra_scope_changes');
     expect(facts?.n).toBe(2);
   });
+});
+
+describePostgres('a late scope fact racing a newer one [PostgreSQL]', () => {
+  it('replays with the fact the delivery holding the row lock committed meanwhile', async () => {
+    const db = await openDatabase('postgres');
+    const pool = db.pool(2);
+    const holder = await pool.connect();
+    try {
+      const store = createConnectionStore({ db: pool });
+      const change = (added: string, at: number) =>
+        ({ type: 'permission_change', status: 'warning', user, scopes_added: added, scopes_removed: '' }) as never;
+      await store.apply({ type: 'auth', status: 'success', user: { ...user, scopes: 'a' } } as never, {
+        traceId: 'full',
+        orderingTimestamp: 1000,
+      });
+      // A delivery of the newest fact, its transaction left open: it holds the row's lock.
+      const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const holderPid = rows[0]?.pid;
+      await holder.query('BEGIN');
+      await createConnectionStore({ db: holder as unknown as pg.Client }).apply(change('b', 3000), {
+        traceId: 'newest',
+        orderingTimestamp: 3000,
+      });
+      // An older fact arrives meanwhile: its statement starts, then waits for the lock.
+      const late = store.apply(change('c', 2000), { traceId: 'late', orderingTimestamp: 2000 });
+      await until(
+        async () =>
+          (
+            await db.sql<{ n: number }>(
+              'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1::int = ANY (pg_blocking_pids(pid))',
+              [holderPid],
+            )
+          )[0]?.n === 1,
+        10_000,
+        'the late delivery waiting for the row lock',
+      );
+      await holder.query('COMMIT');
+      expect((await late).status).toBe('applied');
+      // In time order: a, then +c (2000), then +b (3000). A replay from the statement's own snapshot
+      // would miss b.
+      expect((await store.getConnection(user.user_id))?.scopes).toEqual(['a', 'c', 'b']);
+    } finally {
+      holder.release();
+      await db.close();
+    }
+  }, 60_000);
 });
