@@ -160,7 +160,7 @@ describePostgres('a late scope fact racing a newer one [PostgreSQL]', () => {
     const holder = await pool.connect();
     try {
       const store = createConnectionStore({ db: pool });
-      const change = (added: string, at: number) =>
+      const change = (added: string) =>
         ({ type: 'permission_change', status: 'warning', user, scopes_added: added, scopes_removed: '' }) as never;
       await store.apply({ type: 'auth', status: 'success', user: { ...user, scopes: 'a' } } as never, {
         traceId: 'full',
@@ -170,12 +170,12 @@ describePostgres('a late scope fact racing a newer one [PostgreSQL]', () => {
       const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       const holderPid = rows[0]?.pid;
       await holder.query('BEGIN');
-      await createConnectionStore({ db: holder as unknown as pg.Client }).apply(change('b', 3000), {
+      await createConnectionStore({ db: holder as unknown as pg.Client }).apply(change('b'), {
         traceId: 'newest',
         orderingTimestamp: 3000,
       });
       // An older fact arrives meanwhile: its statement starts, then waits for the lock.
-      const late = store.apply(change('c', 2000), { traceId: 'late', orderingTimestamp: 2000 });
+      const late = store.apply(change('c'), { traceId: 'late', orderingTimestamp: 2000 });
       await until(
         async () =>
           (
