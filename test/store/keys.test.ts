@@ -1,10 +1,13 @@
 /**
  * A record's tiebreak hash is stored: a copy re-sent next year must hash as it did this year, or it
  * would stop converging with the stored one. The one-pass `hashText` is checked against its
- * four-pass definition and against digits stored by earlier versions.
+ * four-pass definition and against digits stored by earlier versions. A record's times are read by
+ * position when they have Terra's usual shape; whatever the text, the result is the general
+ * parser's.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseTerraTimestamp } from '../../src/models/timestamps.js';
 import { hashText, readTime } from '../../src/store/data/keys.js';
 
 /** The definition: four FNV-1a style lanes, each a pass of its own over the text. */
@@ -51,6 +54,66 @@ describe('readTime', () => {
     expect(readTime('2026-03-01 at night')).toEqual({ date: '2026-03-01', instant: null });
     expect(readTime('2026-02-30T10:00:00+00:00')).toEqual({ date: '2026-02-30', instant: null });
     expect(readTime('last night')).toEqual({ date: null, instant: null });
+  });
+});
+
+/** What `readTime` gave before it read the usual shape by position: the general parser, throughout. */
+function generalReadTime(value: string): { date: string | null; instant: string | null } {
+  let parsed: ReturnType<typeof parseTerraTimestamp>;
+  try {
+    parsed = parseTerraTimestamp(value);
+  } catch {
+    return { date: /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null, instant: null };
+  }
+  const ms =
+    parsed.epochMilliseconds !== null
+      ? parsed.epochMilliseconds
+      : Date.parse(`${parsed.date}T${parsed.time.slice(0, 12)}Z`);
+  const instant = new Date(ms);
+  return { date: parsed.date, instant: Number.isNaN(instant.getTime()) ? null : instant.toISOString() };
+}
+
+/** Timestamps near Terra's usual shape: every field sometimes out of range, every separator sometimes off. */
+const nearlyUsual = fc
+  .tuple(
+    fc.integer({ min: 0, max: 9999 }),
+    fc.integer({ min: 0, max: 13 }),
+    fc.integer({ min: 0, max: 32 }),
+    fc.integer({ min: 0, max: 25 }),
+    fc.integer({ min: 0, max: 61 }),
+    fc.integer({ min: 0, max: 61 }),
+    fc.option(fc.stringMatching(/^[0-9]{0,14}$/), { nil: undefined }),
+    fc.constantFrom('Z', 'z', '+01:00', '-05:30', '+14:00', '-00:00', '+24:00', '+05:60', '+0530', '+05', '', '+5:30'),
+    fc.constantFrom('T', ' ', 't'),
+    fc.constantFrom('.', ','),
+    fc.constantFrom('', ' '),
+  )
+  .map(([y, mo, d, h, mi, s, fraction, zone, sep, dot, pad]) => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    const frac = fraction === undefined ? '' : `${dot}${fraction}`;
+    return `${pad}${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}${sep}${two(h)}:${two(mi)}:${two(s)}${frac}${zone}`;
+  });
+
+describe('readTime by position', () => {
+  it('gives what the general parser gives, for any text', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearlyUsual, fc.string({ maxLength: 40 })), (value) => {
+        expect(readTime(value)).toEqual(generalReadTime(value));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('reads the usual shapes', () => {
+    for (const value of [
+      '2026-03-01T23:00:00+01:00',
+      '2026-03-01T23:00:00.123456+01:00',
+      '2026-03-01T23:00:00.9Z',
+      '2024-02-29T00:00:00-05:30',
+      '0100-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999999-23:59',
+    ])
+      expect(readTime(value)).toEqual(generalReadTime(value));
   });
 });
 
