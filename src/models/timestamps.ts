@@ -39,7 +39,8 @@ function invalid(reason: string): TerraValidationError {
   });
 }
 
-function daysInMonth(year: number, month: number): number {
+/** Days in `month` (1-12) of `year`, by the Gregorian leap rule. @internal */
+export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }

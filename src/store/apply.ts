@@ -9,7 +9,7 @@ import { type Query, type Runner, withRetry } from './database.js';
 import { type CheckedDelivery, type ConnectionWrite, type Plan, planEvent } from './effects.js';
 import { progress } from './large-requests.js';
 import { Params } from './params.js';
-import { insertScopeFact, pruneScopeFacts } from './scopes.js';
+import { insertScopeFact, pruneScopeFacts, scopeFact } from './scopes.js';
 import {
   applyInOneStatement,
   type ExtraWrite,
@@ -40,8 +40,8 @@ export interface DataHooks {
 async function writeScopes(q: Query, write: ConnectionWrite): Promise<void> {
   if (write.scopes === null) return;
   const params = new Params();
-  const prune = pruneScopeFacts(params, write);
-  await q(`WITH p AS (${prune})\n${insertScopeFact(params, write)}`, params.values);
+  const fact = scopeFact(params, write);
+  await q(`WITH p AS (${pruneScopeFacts(fact)})\n${insertScopeFact(fact)}`, params.values);
 }
 
 /**

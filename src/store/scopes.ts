@@ -91,7 +91,7 @@ export const SCOPES_MIGRATION: {
   ],
 };
 
-/** The parameters of a write's scope fact, added to `params` once for every part that uses them. */
+/** The placeholders of a write's scope fact, added to a statement's parameters once for all its parts. */
 export interface ScopeFact {
   user: string;
   at: string;
@@ -139,8 +139,7 @@ export const updatedScopes = (fact: ScopeFact): string =>
  * The fact's row, unless a newer full list already makes it irrelevant. With `condition`, only
  * when that holds (the delivery is new).
  */
-export function insertScopeFact(params: Params, write: ConnectionWrite, condition?: string): string {
-  const fact = scopeFact(params, write);
+export function insertScopeFact(fact: ScopeFact, condition?: string): string {
   return `INSERT INTO terra_scope_changes (terra_user_id, changed_at, scopes, scopes_added, scopes_removed)
 SELECT ${fact.user}, ${fact.at}, ${fact.full}, ${fact.added}, ${fact.removed}
 WHERE ${condition === undefined ? '' : `${condition} AND `}NOT EXISTS (SELECT 1 FROM terra_scope_changes
@@ -151,11 +150,9 @@ WHERE ${condition === undefined ? '' : `${condition} AND `}NOT EXISTS (SELECT 1 
  * The facts older than the newest full list (this fact's, when it is one), which no replay reads
  * again, so that the table stays small. With `condition`, only when that holds.
  */
-export function pruneScopeFacts(params: Params, write: ConnectionWrite, condition?: string): string {
-  const user = params.add(write.terraUserId, 'varchar');
-  // This fact's time when it is a full list, else none.
-  const full = params.add(write.scopes !== null && 'full' in write.scopes ? iso(write.at) : null, 'timestamptz');
-  return `DELETE FROM terra_scope_changes WHERE ${condition === undefined ? '' : `${condition} AND `}terra_user_id = ${user}
+export function pruneScopeFacts(fact: ScopeFact, condition?: string): string {
+  return `DELETE FROM terra_scope_changes WHERE ${condition === undefined ? '' : `${condition} AND `}terra_user_id = ${fact.user}
   AND changed_at < GREATEST(
-    (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = ${user} AND scopes IS NOT NULL), ${full})`;
+    (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = ${fact.user} AND scopes IS NOT NULL),
+    CASE WHEN ${fact.full} IS NOT NULL THEN ${fact.at} END)`;
 }

@@ -16,6 +16,7 @@ import {
   insertScopeFact,
   pruneScopeFacts,
   SCOPE_COLUMNS,
+  type ScopeFact,
   scopeFact,
   updatedScopes,
 } from './scopes.js';
@@ -125,9 +126,15 @@ const UPDATES = CONNECTION_UPDATES.join(',\n  ');
 /**
  * The upsert of one connection: `VALUES`, or with `condition` a `SELECT ... WHERE` (to make it
  * depend on the delivery being new). What an existing row keeps is the order guard's `SET` list;
- * with a scope fact, the row's `scopes` follow it (see `scopes.ts`).
+ * with a scope fact, the row's `scopes` follow it (see `scopes.ts`), its placeholders `scopes`
+ * when the statement's other parts share them.
  */
-export function upsertConnection(params: Params, write: ConnectionWrite, condition?: string): string {
+export function upsertConnection(
+  params: Params,
+  write: ConnectionWrite,
+  condition?: string,
+  scopes?: ScopeFact,
+): string {
   const life = write.lifecycle;
   // The same parameters for every write, NULL where it sets nothing: one text (see CONNECTION_UPDATES).
   const at = iso(write.at);
@@ -146,7 +153,7 @@ export function upsertConnection(params: Params, write: ConnectionWrite, conditi
     params.add(life === null ? null : at, 'timestamptz'),
     'now()',
   ].join(', ');
-  const fact = write.scopes === null ? null : scopeFact(params, write);
+  const fact = write.scopes === null ? null : (scopes ?? scopeFact(params, write));
   const where = condition === undefined ? '' : ` WHERE ${condition}`;
   return `INSERT INTO terra_connections AS c
   (terra_user_id, provider, provider_at, reference_id, reference_id_at, connected_at, last_sync,
@@ -262,11 +269,13 @@ function partsOf(
   const fresh = 'EXISTS (SELECT 1 FROM d)';
   if (extra !== undefined) parts.push(`x AS (${extra(params, fresh)})`);
   const write = plan.writes[0];
-  const upsert = write === undefined ? undefined : upsertConnection(params, write, fresh);
+  // One set of placeholders for the scope fact: the upsert, the fact's row and the pruning share it.
+  const fact = write === undefined || write.scopes === null ? undefined : scopeFact(params, write);
+  const upsert = write === undefined ? undefined : upsertConnection(params, write, fresh, fact);
   if (upsert !== undefined && plan.largeRequest !== null) parts.push(`c AS (${upsert} RETURNING 1)`);
-  if (write !== undefined && write.scopes !== null) {
-    parts.push(`s AS (${insertScopeFact(params, write, fresh)})`);
-    parts.push(`p AS (${pruneScopeFacts(params, write, fresh)})`);
+  if (fact !== undefined) {
+    parts.push(`s AS (${insertScopeFact(fact, fresh)})`);
+    parts.push(`p AS (${pruneScopeFacts(fact, fresh)})`);
   }
   if (plan.largeRequest !== null) {
     if (countsChunks(plan.largeRequest)) parts.push(`k AS (${insertChunk(params, plan.largeRequest, fresh)})`);

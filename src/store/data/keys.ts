@@ -4,7 +4,7 @@
  * for overlap, the scores to merge and a tiebreak hash.
  * @internal
  */
-import { parseTerraTimestamp } from '../../models/timestamps.js';
+import { daysInMonth, parseTerraTimestamp } from '../../models/timestamps.js';
 import { iso } from '../params.js';
 import { DAY_TYPES, type DataType, SESSION_TYPES } from './schema.js';
 
@@ -123,7 +123,8 @@ function digits(value: string, at: number, count: number): number {
   return n;
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** What the first three digits of a fraction of a second are worth in milliseconds. */
+const MS_WEIGHTS = [100, 10, 1];
 
 /**
  * Terra's usual shape, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, read by position: what
@@ -144,9 +145,7 @@ function quickTime(value: string): { date: string; instant: string | null } | un
   const second = digits(value, 17, 2);
   if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59)
     return undefined;
-  if (second < 0 || second > 59) return undefined;
-  const leap = month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0);
-  if (day > (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0)) return undefined;
+  if (second < 0 || second > 59 || day > daysInMonth(year, month)) return undefined;
   let at = 19;
   let ms = 0;
   if (value[at] === '.') {
@@ -154,7 +153,7 @@ function quickTime(value: string): { date: string; instant: string | null } | un
     while (at < n && at - start < 13) {
       const d = value.charCodeAt(at) - 48;
       if (d < 0 || d > 9) break;
-      if (at - start < 3) ms += d * (at === start ? 100 : at === start + 1 ? 10 : 1);
+      if (at - start < 3) ms += d * (MS_WEIGHTS[at - start] as number);
       at++;
     }
     if (at === start || at - start > 12) return undefined;

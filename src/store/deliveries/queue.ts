@@ -80,10 +80,11 @@ async function applyEffect(
   const mark = Object.assign((params: Params) => markEffectApplied(params, traceId), { shape: 'mark' });
   // A one-statement effect (all but a reauth's two connections) is group-committed with those of
   // other deliveries; a healthcheck reads its count back.
-  const quick =
-    event.type === 'healthcheck' || plan.writes.length > 1
-      ? null
-      : await together({ ...applyInOneStatement(plan, checked, extra, mark), key: plan.writes[0]?.terraUserId ?? '' });
+  let quick: Record<string, unknown> | undefined | null = null;
+  if (event.type !== 'healthcheck' && plan.writes.length <= 1) {
+    const { text, values } = applyInOneStatement(plan, checked, extra, mark);
+    quick = await together({ text, values, key: plan.writes[0]?.terraUserId ?? '' });
+  }
   const result =
     quick !== null
       ? { applied: quick !== undefined && Number(quick.fresh) > 0 }
