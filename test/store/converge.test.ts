@@ -195,6 +195,39 @@ describeEngines('data convergence', (engine) => {
     expect(stored?.data_enrichment).toMatchObject({ sleep_score: 60, readiness_score: 55 });
   });
 
+  it('a delivery holding an older and a newer copy of a stored record ends as if they arrived one by one', async () => {
+    // One delivery's copies share its ordering time, so they rank by tiebreak alone. Pick three
+    // copies whose tiebreaks order older < stored < newer: the merged row that the delivery writes
+    // is newer than the stored record, yet its score from the older copy must not replace the
+    // stored one (the one-copy shortcut in converge.ts would take it).
+    const copy = (variant: number, sleepScore: number | null) =>
+      sleepRecord('mixed', '2026-04-01T23:00:00+02:00', '2026-04-02T06:00:00+02:00', {
+        data_enrichment: { sleep_score: sleepScore },
+        heart_rate_data: { summary: { avg_hr_bpm: variant } },
+      });
+    const rank = (record: Record<string, unknown>) => hashText(JSON.stringify(record));
+    const candidates = Array.from({ length: 60 }, (_, i) => i + 40);
+    const stored = copy(candidates[0] as number, 70);
+    const older = candidates.map((v) => copy(v, 60)).find((r) => rank(r) < rank(stored));
+    const newer = candidates.map((v) => copy(v, null)).find((r) => rank(r) > rank(stored));
+    if (older === undefined || newer === undefined) throw new Error('no copies with the tiebreaks needed');
+    const owner = USERS[0] as ReturnType<typeof user>;
+    const one = async (traceId: string, records: Record<string, unknown>[]) =>
+      db.terra.apply(dataEvent('sleep', owner, records) as never, { traceId, orderingTimestamp: 9 });
+
+    await reset();
+    await one('stored', [stored]);
+    await one('older', [older]);
+    await one('newer', [newer]);
+    const separately = (await recordsSnapshot(db)).map(({ trace_id, ...rest }) => rest);
+    await reset();
+    await one('stored', [stored]);
+    await one('both', [newer, older]);
+    expect((await recordsSnapshot(db)).map(({ trace_id, ...rest }) => rest)).toEqual(separately);
+    const [kept] = await db.terra.records('sleep', { terraUserId: 'u-ring' });
+    expect(kept?.data_enrichment).toEqual({ sleep_score: 70 });
+  });
+
   if (engine === 'postgres')
     it('4 receivers on one PostgreSQL converge to the one-receiver tables', async () => {
       // Four pools for the whole property, not four per run: idle connections would pile up to the

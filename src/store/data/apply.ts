@@ -52,19 +52,25 @@ export async function writeRows(
   rows: readonly RecordRow[],
   skipDisconnected: boolean,
 ): Promise<number> {
-  const text = upsertRecords(skipDisconnected);
-  const result = await withRetry(() => runner.query(text, [rowsJson(collapse(rows))]));
+  const distinct = collapse(rows);
+  const text = upsertRecords(skipDisconnected, oneCopyEach(distinct));
+  const result = await withRetry(() => runner.query(text, [rowsJson(distinct)]));
   return result.length;
 }
 
 /** The records' upsert as a write of the delivery's own statement, made only when the delivery is new. */
 export function recordsWrite(rows: readonly RecordRow[], skipDisconnected: boolean): ExtraWrite {
+  const distinct = collapse(rows);
+  const single = oneCopyEach(distinct);
   return Object.assign(
     (params: Params, fresh: string) =>
-      upsertRecords(skipDisconnected, params.add(rowsJson(collapse(rows)), 'jsonb'), fresh),
-    { shape: skipDisconnected ? 'records-skipping' : 'records' },
+      upsertRecords(skipDisconnected, single, params.add(rowsJson(distinct), 'jsonb'), fresh),
+    { shape: `records${skipDisconnected ? '-skipping' : ''}${single ? '' : '-merged'}` },
   );
 }
+
+/** Whether no row was merged from several copies by {@link collapse}. */
+const oneCopyEach = (rows: readonly RecordRow[]) => rows.every((row) => row.rescore !== true);
 
 /** The rows of a parsed webhook event, for the kept types. */
 export function rowsOfWebhookEvent(
