@@ -7,7 +7,7 @@
  * @internal
  */
 import type { CheckedDelivery, ConnectionWrite, LargeRequestWrite, Plan } from './effects.js';
-import { CONNECTION_UPDATES } from './order-guard.js';
+import { CONNECTION_UPDATES, CONNECTION_UPDATES_WITHOUT_LIFECYCLE } from './order-guard.js';
 import { iso, Params, ValuesOnly } from './params.js';
 import { CONNECTION_COLUMNS, LARGE_REQUEST_COLUMNS } from './rows.js';
 import {
@@ -122,6 +122,7 @@ export const MARK_HANDLED =
 // Connections
 
 const UPDATES = CONNECTION_UPDATES.join(',\n  ');
+const UPDATES_WITHOUT_LIFECYCLE = CONNECTION_UPDATES_WITHOUT_LIFECYCLE.join(',\n  ');
 
 /**
  * The upsert of one connection: `VALUES`, or with `condition` a `SELECT ... WHERE` (to make it
@@ -136,9 +137,10 @@ export function upsertConnection(
   scopes?: ScopeFact,
 ): string {
   const life = write.lifecycle;
-  // The same parameters for every write, NULL where it sets nothing: one text (see CONNECTION_UPDATES).
+  // The same parameters for every write of a kind, NULL where it sets nothing: one text per kind,
+  // with or without lifecycle state (see CONNECTION_UPDATES).
   const at = iso(write.at);
-  const values = [
+  const common = [
     params.add(write.terraUserId, 'varchar'),
     params.add(write.provider, 'varchar'),
     params.add(write.provider === null ? null : at, 'timestamptz'),
@@ -146,18 +148,26 @@ export function upsertConnection(
     params.add(write.referenceId === null ? null : at, 'timestamptz'),
     params.add(iso(write.connectedAt), 'timestamptz'),
     params.add(iso(write.lastSync), 'timestamptz'),
-    params.add(life?.status ?? 'active', 'varchar'),
-    params.add(iso(life?.disconnectedAt ?? null), 'timestamptz'),
-    params.add(life?.replacedBy ?? null, 'varchar'),
-    params.add(life?.lastError ?? null, 'text'),
-    params.add(life === null ? null : at, 'timestamptz'),
-    'now()',
-  ].join(', ');
+  ];
+  // A new row made by a write without lifecycle state is active; its other lifecycle columns NULL.
+  const values = (
+    life === null
+      ? [...common, "'active'", 'now()']
+      : [
+          ...common,
+          params.add(life.status, 'varchar'),
+          params.add(iso(life.disconnectedAt), 'timestamptz'),
+          params.add(life.replacedBy, 'varchar'),
+          params.add(life.lastError, 'text'),
+          params.add(at, 'timestamptz'),
+          'now()',
+        ]
+  ).join(', ');
   const fact = write.scopes === null ? null : (scopes ?? scopeFact(params, write));
   const where = condition === undefined ? '' : ` WHERE ${condition}`;
   return `INSERT INTO terra_connections AS c
   (terra_user_id, provider, provider_at, reference_id, reference_id_at, connected_at, last_sync,
-   status, disconnected_at, replaced_by, last_error, last_event_at, updated_at${fact === null ? '' : `, ${SCOPE_COLUMNS}`})
+   ${life === null ? 'status' : 'status, disconnected_at, replaced_by, last_error, last_event_at'}, updated_at${fact === null ? '' : `, ${SCOPE_COLUMNS}`})
 ${
   fact !== null
     ? `SELECT ${values}, ${INSERTED_SCOPE_VALUES} ${insertedScopes(fact)}${where}`
@@ -166,7 +176,7 @@ ${
       : `SELECT ${values}${where}`
 }
 ON CONFLICT (terra_user_id) DO UPDATE SET
-  ${UPDATES}${fact === null ? '' : `,\n  ${updatedScopes(fact)}`}`;
+  ${life === null ? UPDATES_WITHOUT_LIFECYCLE : UPDATES}${fact === null ? '' : `,\n  ${updatedScopes(fact)}`}`;
 }
 
 /**
@@ -241,7 +251,9 @@ function shapeOf(
   const more = extra === undefined ? '' : extra.shape;
   if (claim === undefined || more === undefined) return undefined;
   const write = plan.writes[0];
-  return `${claim}|${more}|${write === undefined ? '' : write.scopes === null ? 'c' : 'cs'}|${counted ? 'n' : 'r'}`;
+  const connection =
+    write === undefined ? '' : `c${write.scopes === null ? '' : 's'}${write.lifecycle === null ? '' : 'l'}`;
+  return `${claim}|${more}|${connection}|${counted ? 'n' : 'r'}`;
 }
 
 /**
