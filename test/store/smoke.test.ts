@@ -34,4 +34,26 @@ describeEngines('data store smoke', (engine) => {
     expect(snap).toHaveLength(1);
     expect(snap[0]?.calendar_date).toBe('2026-04-01');
   });
+
+  it('stores a record whatever its times, with the instants PostgreSQL can read', { timeout: 60_000 }, async () => {
+    db = await openDataStore(engine);
+    const u = user('u1', 'OURA');
+    const records = [
+      // Terra's usual text, passed as the instant itself.
+      sleepRecord('usual', '2026-04-01T23:00:00+02:00', '2026-04-02T07:00:00.5-03:30'),
+      // Finer than milliseconds: the instant as ISO, to the millisecond.
+      sleepRecord('fine', '2026-04-01T23:00:00.123456+02:00', '2026-04-02T07:00:00Z'),
+      // Instants past year 9999 or before year 1 as ISO would fail the delivery: kept without them.
+      sleepRecord('late', '9999-12-31T23:30:00-05:00', '0000-01-01T00:00:00Z'),
+    ];
+    await db.terra.apply(dataEvent('sleep', u, records) as never, { traceId: 't-times', orderingTimestamp: 1000 });
+    const times = await db.sql(
+      "SELECT record_key, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS start_at, to_char(end_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS end_at FROM terra_records ORDER BY record_key",
+    );
+    expect(times).toEqual([
+      { record_key: 'fine', start_at: '2026-04-01 21:00:00.123000', end_at: '2026-04-02 07:00:00.000000' },
+      { record_key: 'late', start_at: null, end_at: null },
+      { record_key: 'usual', start_at: '2026-04-01 21:00:00.000000', end_at: '2026-04-02 10:30:00.500000' },
+    ]);
+  });
 });

@@ -26,6 +26,7 @@ const beats = (a: [number, string], b: [number, string]) => a[0] > b[0] || (a[0]
  * by key, so that concurrent writers lock rows in one order.
  */
 export function collapse(rows: readonly RecordRow[]): RecordRow[] {
+  if (rows.length < 2) return [...rows];
   const byKey = new Map<string, RecordRow>();
   for (const row of rows) {
     const id = identity(row);
