@@ -116,17 +116,32 @@ function buildUpsert(
   const values = NAMES.map((n) =>
     n === 'data' ? 'CASE WHEN x.rescore THEN terra_with_scores(x.data, x.scores) ELSE x.data END' : `x.${n}`,
   );
-  // The merged scores computed once for both columns. When the incoming copy wins and already holds
-  // every merged score, its data is the record as it is.
   return `INSERT INTO terra_records AS r (${NAMES.join(', ')}, written_at)
 SELECT ${values.join(', ')}, now()
 FROM jsonb_to_recordset(${rows}) AS x(${[...COLUMNS, RESCORE_COLUMN].join(', ')})${conditions.length === 0 ? '' : `\nWHERE ${conditions.join(' AND ')}`}
 ON CONFLICT (type, terra_user_id, record_key) DO UPDATE SET
   ${WINNER_COLUMNS.map((c) => `${c} = CASE WHEN ${NEWER} THEN EXCLUDED.${c} ELSE r.${c} END`).join(',\n  ')},
-  (data, scores) = (SELECT CASE WHEN ${NEWER} AND m.merged = EXCLUDED.scores THEN EXCLUDED.data
-      ELSE terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, m.merged) END, m.merged
-    FROM (SELECT ${oneCopyEach ? MERGED_ONE_COPY : MERGED} AS merged) AS m),
+  ${oneCopyEach ? SCORES_ONE_COPY : SCORES},
   written_at = now()
 WHERE ${NEWER} OR ${MERGED} <> r.scores
 RETURNING type`;
 }
+
+/**
+ * `data` and `scores` of the general upsert: the merged scores computed once (a sub-select) for
+ * both columns. When the incoming copy wins and already holds every merged score, its data is the
+ * record as it is.
+ */
+const SCORES = `(data, scores) = (SELECT CASE WHEN ${NEWER} AND m.merged = EXCLUDED.scores THEN EXCLUDED.data
+      ELSE terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, m.merged) END, m.merged
+    FROM (SELECT ${MERGED} AS merged) AS m)`;
+
+/**
+ * The same when every row is one copy, without the sub-select: setting it up cost every delivery
+ * more than computing the merge twice costs the rare one that needs it (an older copy that changes
+ * a score, which calls `terra_merge_scores` three times, the condition's call included). A newer
+ * copy calls it not at all.
+ */
+const SCORES_ONE_COPY = `scores = ${MERGED_ONE_COPY},
+  data = CASE WHEN ${NEWER} AND (r.scores || EXCLUDED.scores) = EXCLUDED.scores THEN EXCLUDED.data
+    ELSE terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, ${MERGED_ONE_COPY}) END`;
