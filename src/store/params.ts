@@ -23,6 +23,10 @@ export function iso(ms: number | null): string | null {
 /** Collects statement parameters, giving each value its placeholder (`$1::type`). */
 export class Params {
   readonly values: unknown[] = [];
+  /** Whether only the values are wanted: the statement's text is known already. */
+  get valuesOnly(): boolean {
+    return false;
+  }
   add(value: unknown, type: string): string {
     this.values.push(value);
     return `$${this.values.length}::${type}`;
@@ -31,6 +35,9 @@ export class Params {
 
 /** Collects the parameters of a statement whose text is already built: placeholders are not written. */
 export class ValuesOnly extends Params {
+  override get valuesOnly(): boolean {
+    return true;
+  }
   override add(value: unknown): string {
     this.values.push(value);
     return '';

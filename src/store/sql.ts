@@ -164,6 +164,7 @@ export function upsertConnection(
         ]
   ).join(', ');
   const fact = write.scopes === null ? null : (scopes ?? scopeFact(params, write));
+  if (params.valuesOnly) return '';
   const where = condition === undefined ? '' : ` WHERE ${condition}`;
   return `INSERT INTO terra_connections AS c
   (terra_user_id, provider, provider_at, reference_id, reference_id_at, connected_at, last_sync,

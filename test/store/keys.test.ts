@@ -44,29 +44,33 @@ describe('hashText', () => {
   });
 });
 
+/** Any text, lone surrogates, quotes, backslashes and control characters included. */
+const text = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({
+    unit: fc.constantFrom('a', '"', '\\', '\u0000', '\u001f', '\ud800', '\udc00', 'é', '🌙'),
+    maxLength: 12,
+  }),
+);
+
 describe('rowsJson', () => {
   it('holds each row’s columns and its record as sent, whatever characters the text has', () => {
     fc.assert(
-      fc.property(
-        fc.string({ unit: 'binary', maxLength: 40 }),
-        fc.string({ unit: 'binary', maxLength: 40 }),
-        fc.jsonValue({ maxDepth: 2 }),
-        (id, summary, extra) => {
-          const records = [
-            { metadata: { summary_id: summary, start_time: '2026-03-01T23:00:00+01:00' }, extra },
-            { metadata: { summary_id: `${summary}-2` }, data_enrichment: { sleep_score: 80, nothing: null } },
-          ];
-          const owner = { terraUserId: id, provider: 'OURA', referenceId: null };
-          const rows = records.map((record) => recordRow('sleep', record, owner, { orderingMs: 5, traceId: id }));
-          const parsed = JSON.parse(rowsJson(rows as never)) as Record<string, unknown>[];
-          expect(parsed).toHaveLength(2);
-          for (const [i, row] of rows.entries()) {
-            const { dataJson, rescore, ...columns } = row as NonNullable<typeof row>;
-            expect(parsed[i]).toEqual({ ...columns, rescore: rescore === true, data: JSON.parse(dataJson) });
-            expect(parsed[i]?.data).toEqual(JSON.parse(JSON.stringify(records[i])));
-          }
-        },
-      ),
+      fc.property(text, text, fc.jsonValue({ maxDepth: 2 }), (id, summary, extra) => {
+        const records = [
+          { metadata: { summary_id: summary, start_time: '2026-03-01T23:00:00+01:00' }, extra },
+          { metadata: { summary_id: `${summary}-2` }, data_enrichment: { sleep_score: 80, nothing: null } },
+        ];
+        const owner = { terraUserId: id, provider: 'OURA', referenceId: null };
+        const rows = records.map((record) => recordRow('sleep', record, owner, { orderingMs: 5, traceId: id }));
+        const parsed = JSON.parse(rowsJson(rows as never)) as Record<string, unknown>[];
+        expect(parsed).toHaveLength(2);
+        for (const [i, row] of rows.entries()) {
+          const { dataJson, rescore, ...columns } = row as NonNullable<typeof row>;
+          expect(parsed[i]).toEqual({ ...columns, rescore: rescore === true, data: JSON.parse(dataJson) });
+          expect(parsed[i]?.data).toEqual(JSON.parse(JSON.stringify(records[i])));
+        }
+      }),
       { numRuns: 300 },
     );
   });

@@ -77,8 +77,9 @@ const RESCORE_COLUMN = 'rescore boolean';
  * row was merged from several copies (none has `rescore`), which lets a newer copy's scores merge
  * without a function call. With `skipDisconnected`, rows of a connection the store has disconnected
  * (a `deauth` or `access_revoked`, not a reauth) are not written: the store was told to delete their
- * data. With `condition`, rows are written only when it holds (the delivery is new). Returns one row
- * per record inserted or changed.
+ * data. With `condition`, rows are written only when it holds (the delivery is new), as a part of
+ * the delivery's statement, whose result nothing reads; without, the statement returns one row per
+ * record inserted or changed.
  */
 export function upsertRecords(
   skipDisconnected: boolean,
@@ -123,8 +124,7 @@ ON CONFLICT (type, terra_user_id, record_key) DO UPDATE SET
   ${WINNER_COLUMNS.map((c) => `${c} = CASE WHEN ${NEWER} THEN EXCLUDED.${c} ELSE r.${c} END`).join(',\n  ')},
   ${oneCopyEach ? SCORES_ONE_COPY : SCORES},
   written_at = now()
-WHERE ${NEWER} OR ${MERGED} <> r.scores
-RETURNING type`;
+WHERE ${NEWER} OR ${MERGED} <> r.scores${condition === undefined ? '\nRETURNING type' : ''}`;
 }
 
 /**
