@@ -131,9 +131,9 @@ const MS_WEIGHTS = [100, 10, 1];
 /**
  * Terra's usual shape, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, read by position: the date and
  * the instant `parseTerraTimestamp` gives it, without its regular expression and `Date` setters
- * (two records' times cost a fifth of the store's JavaScript per delivery). `undefined` for any other shape, or a
- * field out of range, or a year before 100 (which `Date.UTC` reads as 19xx): the general parser
- * then reads it, or refuses it.
+ * (two records' times cost a fifth of the store's JavaScript per delivery). `undefined` for any
+ * other shape, or a field out of range, or a year before 100 (which `Date.UTC` reads as 19xx): the
+ * general parser then reads it, or refuses it.
  */
 function quickTime(value: string): { date: string; instant: string | null } | undefined {
   const n = value.length;
