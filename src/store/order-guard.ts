@@ -31,6 +31,16 @@ const newer = (column: string) =>
 const gated = (column: string) =>
   `${column} = CASE WHEN ${newer('last_event_at')} THEN EXCLUDED.${column} ELSE c.${column} END`;
 
+/** What every write may set: who the connection is and its times. */
+const IDENTITY_AND_TIMES = [
+  `provider = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider ELSE c.provider END`,
+  `provider_at = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider_at ELSE c.provider_at END`,
+  `reference_id = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id ELSE c.reference_id END`,
+  `reference_id_at = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id_at ELSE c.reference_id_at END`,
+  'connected_at = GREATEST(c.connected_at, EXCLUDED.connected_at)',
+  'last_sync = GREATEST(c.last_sync, EXCLUDED.last_sync)',
+];
+
 /**
  * The `SET` list of a connection upsert when the row exists: what the stored row keeps and what the
  * proposed row may overwrite. One list for every write: a column a write does not set is proposed
@@ -38,12 +48,7 @@ const gated = (column: string) =>
  * is NULL too). One text for every event lets the store build and prepare it once.
  */
 export const CONNECTION_UPDATES: readonly string[] = [
-  `provider = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider ELSE c.provider END`,
-  `provider_at = CASE WHEN ${newer('provider_at')} THEN EXCLUDED.provider_at ELSE c.provider_at END`,
-  `reference_id = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id ELSE c.reference_id END`,
-  `reference_id_at = CASE WHEN ${newer('reference_id_at')} THEN EXCLUDED.reference_id_at ELSE c.reference_id_at END`,
-  'connected_at = GREATEST(c.connected_at, EXCLUDED.connected_at)',
-  'last_sync = GREATEST(c.last_sync, EXCLUDED.last_sync)',
+  ...IDENTITY_AND_TIMES,
   ...LIFECYCLE_COLUMNS.map(gated),
   'updated_at = now()',
 ];
@@ -53,6 +58,4 @@ export const CONNECTION_UPDATES: readonly string[] = [
  * lifecycle columns would be proposed as NULL, which never overwrites, so they are left out: five
  * parameters and five expressions fewer for PostgreSQL to bind and set up per delivery.
  */
-export const CONNECTION_UPDATES_WITHOUT_LIFECYCLE: readonly string[] = CONNECTION_UPDATES.filter(
-  (update) => !LIFECYCLE_COLUMNS.some((column) => update.startsWith(`${column} =`)),
-);
+export const CONNECTION_UPDATES_WITHOUT_LIFECYCLE: readonly string[] = [...IDENTITY_AND_TIMES, 'updated_at = now()'];

@@ -7,7 +7,7 @@
  * @internal
  */
 import type { CheckedDelivery, ConnectionWrite, LargeRequestWrite, Plan } from './effects.js';
-import { CONNECTION_UPDATES, CONNECTION_UPDATES_WITHOUT_LIFECYCLE } from './order-guard.js';
+import { CONNECTION_UPDATES, CONNECTION_UPDATES_WITHOUT_LIFECYCLE, LIFECYCLE_COLUMNS } from './order-guard.js';
 import { iso, Params, ValuesOnly } from './params.js';
 import { CONNECTION_COLUMNS, LARGE_REQUEST_COLUMNS } from './rows.js';
 import {
@@ -168,7 +168,7 @@ export function upsertConnection(
   const where = condition === undefined ? '' : ` WHERE ${condition}`;
   return `INSERT INTO terra_connections AS c
   (terra_user_id, provider, provider_at, reference_id, reference_id_at, connected_at, last_sync,
-   ${life === null ? 'status' : 'status, disconnected_at, replaced_by, last_error, last_event_at'}, updated_at${fact === null ? '' : `, ${SCOPE_COLUMNS}`})
+   ${life === null ? 'status' : LIFECYCLE_COLUMNS.join(', ')}, updated_at${fact === null ? '' : `, ${SCOPE_COLUMNS}`})
 ${
   fact !== null
     ? `SELECT ${values}, ${INSERTED_SCOPE_VALUES} ${insertedScopes(fact)}${where}`
