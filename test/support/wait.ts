@@ -10,9 +10,10 @@ export async function until(
   what = 'the condition',
   everyMs = 5,
 ): Promise<void> {
-  const end = Date.now() + timeoutMs;
+  // A monotonic clock: the wall clock of a virtual machine can jump, ending the wait early.
+  const end = performance.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
