@@ -31,9 +31,11 @@ export type ExtraWrites = (event: TerraWebhookEvent, delivery: CheckedDelivery) 
  * with its effect, and what follows an applied delivery (the erasure of disconnected data).
  */
 export interface DataHooks {
-  prepare(event: TerraWebhookEvent): Promise<TerraWebhookEvent>;
+  /** The event to apply when it must be fetched first (an `s3_payload`); `undefined`: the event as it came. */
+  prepare(event: TerraWebhookEvent): Promise<TerraWebhookEvent> | undefined;
   extraWrites: ExtraWrites;
-  afterApplied(event: TerraWebhookEvent): Promise<void>;
+  /** Absent when nothing follows (the store keeps disconnected data): one await fewer per delivery. */
+  afterApplied?: ((event: TerraWebhookEvent) => Promise<void>) | undefined;
 }
 
 /** Records the scope fact of `write` (after its upsert computed the list) and prunes the facts it obsoletes. */

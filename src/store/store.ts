@@ -38,12 +38,12 @@ export const DEFAULT_STORE_TIMEOUT_MS = 5000;
 async function guard<T>(
   operation: ConnectionStoreOperation,
   timeoutMs: number,
-  claimed: () => Promise<void>,
+  claimed: (() => Promise<void>) | undefined,
   body: () => Promise<T>,
 ): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await claimed();
+    if (claimed !== undefined) await claimed();
     const work = body();
     const expired = new Promise<never>((_, reject) => {
       if (Number.isFinite(timeoutMs))
@@ -59,22 +59,32 @@ async function guard<T>(
   }
 }
 
-/** `hooks.prepare(event)`, its failure typed as the store's. */
-async function prepared(hooks: DataHooks, event: TerraWebhookEvent): Promise<TerraWebhookEvent> {
+/** A failure of `apply` as the store's typed error. */
+const applyError = (error: unknown): TerraError => (error instanceof TerraError ? error : toStoreError('apply', error));
+
+/**
+ * `hooks.prepare(event)`, its failure typed as the store's (a throw included); `undefined` when the
+ * event is applied as it came, which spares a delivery an await.
+ */
+function prepared(hooks: DataHooks, event: TerraWebhookEvent): Promise<TerraWebhookEvent> | undefined {
+  let pending: Promise<TerraWebhookEvent> | undefined;
   try {
-    return await hooks.prepare(event);
+    pending = hooks.prepare(event);
   } catch (error) {
-    throw error instanceof TerraError ? error : toStoreError('apply', error);
+    return Promise.reject(applyError(error));
   }
+  return pending?.catch((error: unknown) => {
+    throw applyError(error);
+  });
 }
 
 /**
  * Claims a PGlite data directory for this process (see `pglite-lock.ts`): now when it exists, else
- * once PGlite has made it, before the first operation.
+ * once PGlite has made it, before the first operation. `undefined` when there is nothing to wait for.
  */
-function claimDataDir(dir: string | undefined, db: unknown): () => Promise<void> {
+function claimDataDir(dir: string | undefined, db: unknown): (() => Promise<void>) | undefined {
   const done = async () => undefined;
-  if (dir === undefined || lockDataDir(dir, db as object)) return done;
+  if (dir === undefined || lockDataDir(dir, db as object)) return undefined;
   let pending: Promise<void> | undefined;
   let settled = false;
   return () => {
@@ -128,11 +138,12 @@ export function composeConnectionStore(options: ConnectionStoreOptions, hooks?: 
     migrate: () => guard('migrate', Number.POSITIVE_INFINITY, claimed, () => migrate(runner)),
     apply: async (event, delivery) => {
       // Before the store's time limit: a download has its own limits.
-      const current = hooks === undefined ? event : await prepared(hooks, event);
+      const preparing = hooks === undefined ? undefined : prepared(hooks, event);
+      const current = preparing === undefined ? event : await preparing;
       return guard('apply', timeoutMs, claimed, async () => {
         const result = await applyEvent(runner, current, delivery, hooks?.extraWrites);
         if (result.status === 'applied') {
-          await hooks?.afterApplied(current);
+          if (hooks?.afterApplied !== undefined) await hooks.afterApplied(current);
           if (afterApply !== undefined) await afterApply();
         }
         return result;

@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { TerraError } from '../../src/errors.js';
 import {
   type DataTestDatabase,
   dataEvent,
@@ -55,5 +56,21 @@ describeEngines('data store smoke', (engine) => {
       { record_key: 'late', start_at: null, end_at: null },
       { record_key: 'usual', start_at: '2026-04-01 21:00:00.000000', end_at: '2026-04-02 10:30:00.500000' },
     ]);
+  });
+
+  it('rejects with a typed error, writing nothing, when reading the event throws', { timeout: 60_000 }, async () => {
+    db = await openDataStore(engine);
+    const hostile = {
+      get type(): string {
+        throw new Error('a getter that throws');
+      },
+    };
+    const failure = await db.terra.apply(hostile as never, { traceId: 't-hostile', orderingTimestamp: 1000 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TerraError);
+    expect(await recordsSnapshot(db)).toEqual([]);
+    expect(await db.sql('SELECT trace_id FROM terra_deliveries')).toEqual([]);
   });
 });

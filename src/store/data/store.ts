@@ -75,20 +75,21 @@ export function createTerraStore(options: TerraStoreOptions): TerraStore {
   const sweep = () => (deleting ? eraseDisconnected(runner, afterMs) : Promise.resolve([]));
   const connections = composeConnectionStore(connectionOptions, {
     // A failed download rejects, so the delivery is answered 500 (or retried by the worker).
-    prepare: async (event) =>
+    prepare: (event) =>
       (event as { type?: unknown } | null)?.type === 's3_payload'
-        ? ((await fetchS3Payload(event as unknown as S3PayloadEvent, s3)) as TerraWebhookEvent)
-        : event,
+        ? (fetchS3Payload(event as unknown as S3PayloadEvent, s3) as Promise<TerraWebhookEvent>)
+        : undefined,
     extraWrites: (event, delivery) => {
       if (keep.size === 0) return undefined;
       const rows = rowsOfWebhookEvent(event, keep, delivery.orderingTimestamp ?? Date.now(), delivery.traceId);
       return rows.length === 0 ? undefined : recordsWrite(rows, deleting);
     },
-    afterApplied: async (event) => {
-      if (!deleting) return;
-      applied++;
-      if (DISCONNECTING.has((event as { type: string }).type) || applied % SWEEP_EVERY === 0) await sweep();
-    },
+    afterApplied: deleting
+      ? async (event) => {
+          applied++;
+          if (DISCONNECTING.has((event as { type: string }).type) || applied % SWEEP_EVERY === 0) await sweep();
+        }
+      : undefined,
   });
 
   return {

@@ -73,7 +73,7 @@ async function applyEffect(
   hooks: DataHooks | undefined,
   together: (effect: GroupedEffect) => Promise<Record<string, unknown> | undefined>,
 ): Promise<EffectResult> {
-  const event = hooks === undefined ? received : await hooks.prepare(received);
+  const event = (await hooks?.prepare(received)) ?? received;
   const checked = checkDelivery(delivery);
   const plan = planEvent(event, checked, Date.now());
   const extra = hooks?.extraWrites(event, checked);
@@ -89,7 +89,7 @@ async function applyEffect(
     quick !== null
       ? { applied: quick !== undefined && Number(quick.fresh) > 0 }
       : await effectInTransaction(runner, event, plan, extra, mark);
-  if (result.applied) await hooks?.afterApplied(event);
+  if (result.applied && hooks?.afterApplied !== undefined) await hooks.afterApplied(event);
   return result;
 }
 
