@@ -13,6 +13,7 @@ import type { TerraWebhookEvent } from '../webhooks/events.js';
 import { applyEvent, type DataHooks, markFailed, markHandled } from './apply.js';
 import { checkStoreOptions } from './arguments.js';
 import { createRunner } from './database.js';
+import { deadline, type Within } from './deadline.js';
 import { deliveryQueue } from './deliveries/queue.js';
 import { reconcile } from './deliveries/reconcile.js';
 import { deliveryHealth, getDelivery, listDeliveries, recoverDeliveries, replayDelivery } from './deliveries/replay.js';
@@ -30,33 +31,33 @@ const DEFAULT_RETENTION_MS = 7 * DAY_MS;
 export const DEFAULT_STORE_TIMEOUT_MS = 5000;
 
 /**
- * Runs `body` within `timeoutMs`, turning any failure (a synchronous throw included) into a typed
- * rejection. The timer bounds every wait the driver itself does not: a pool with no free client, an
- * unreachable host, a connection queued behind a stuck one. What the database was doing goes on
- * (PostgreSQL's own `statement_timeout` ends it in a transaction); its outcome is no longer awaited.
+ * Runs `body` within the store's time limit (`within`; none for `undefined`), turning any failure (a
+ * synchronous throw included) into a typed rejection. The limit bounds every wait the driver itself
+ * does not: a pool with no free client, an unreachable host, a connection queued behind a stuck one.
+ * What the database was doing goes on (PostgreSQL's own `statement_timeout` ends it in a
+ * transaction); its outcome is no longer awaited.
  */
 async function guard<T>(
   operation: ConnectionStoreOperation,
-  timeoutMs: number,
+  limit: Limit | undefined,
   claimed: (() => Promise<void>) | undefined,
   body: () => Promise<T>,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     if (claimed !== undefined) await claimed();
     const work = body();
-    const expired = new Promise<never>((_, reject) => {
-      if (Number.isFinite(timeoutMs))
-        timer = setTimeout(() => reject(new TerraStoreError(operation, { timeoutMs })), timeoutMs);
-    });
-    // A late failure of the abandoned work must not become an unhandled rejection.
-    work.catch(() => undefined);
-    return await (Number.isFinite(timeoutMs) ? Promise.race([work, expired]) : work);
+    return await (limit === undefined
+      ? work
+      : limit.within(work, () => new TerraStoreError(operation, { timeoutMs: limit.timeoutMs })));
   } catch (error) {
     throw error instanceof TerraError ? error : toStoreError(operation, error);
-  } finally {
-    clearTimeout(timer);
   }
+}
+
+/** A store's time limit on its calls. */
+interface Limit {
+  timeoutMs: number;
+  within: Within;
 }
 
 /** A failure of `apply` as the store's typed error. */
@@ -129,18 +130,19 @@ export function composeConnectionStore(options: ConnectionStoreOptions, hooks?: 
   const checked = checkStoreOptions(options);
   const timeoutMs = checked.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   const runner = createRunner(checked.db, timeoutMs);
+  const limit = Number.isFinite(timeoutMs) ? { timeoutMs, within: deadline(timeoutMs) } : undefined;
   const claimed = claimDataDir(runner.dataDir, checked.db);
   const retentionMs = checked.retentionMs ?? DEFAULT_RETENTION_MS;
   const afterApply = checked.autoPrune === false ? undefined : autoPruner(runner, retentionMs);
   return {
     kind: runner.kind,
     // Unbounded: a migration may rewrite a large table, and receivers starting together wait their turn.
-    migrate: () => guard('migrate', Number.POSITIVE_INFINITY, claimed, () => migrate(runner)),
+    migrate: () => guard('migrate', undefined, claimed, () => migrate(runner)),
     apply: async (event, delivery) => {
       // Before the store's time limit: a download has its own limits.
       const preparing = hooks === undefined ? undefined : prepared(hooks, event);
       const current = preparing === undefined ? event : await preparing;
-      return guard('apply', timeoutMs, claimed, async () => {
+      return guard('apply', limit, claimed, async () => {
         const result = await applyEvent(runner, current, delivery, hooks?.extraWrites);
         if (result.status === 'applied') {
           if (hooks?.afterApplied !== undefined) await hooks.afterApplied(current);
@@ -149,34 +151,32 @@ export function composeConnectionStore(options: ConnectionStoreOptions, hooks?: 
         return result;
       });
     },
-    markHandled: (traceId) => guard('markHandled', timeoutMs, claimed, () => markHandled(runner, traceId)),
-    markFailed: (traceId) => guard('markFailed', timeoutMs, claimed, () => markFailed(runner, traceId)),
-    getConnection: (terraUserId) =>
-      guard('getConnection', timeoutMs, claimed, () => getConnection(runner, terraUserId)),
-    connectionsFor: (referenceId) =>
-      guard('connectionsFor', timeoutMs, claimed, () => connectionsFor(runner, referenceId)),
+    markHandled: (traceId) => guard('markHandled', limit, claimed, () => markHandled(runner, traceId)),
+    markFailed: (traceId) => guard('markFailed', limit, claimed, () => markFailed(runner, traceId)),
+    getConnection: (terraUserId) => guard('getConnection', limit, claimed, () => getConnection(runner, terraUserId)),
+    connectionsFor: (referenceId) => guard('connectionsFor', limit, claimed, () => connectionsFor(runner, referenceId)),
     activeConnections: (listOptions) =>
-      guard('activeConnections', timeoutMs, claimed, () =>
+      guard('activeConnections', limit, claimed, () =>
         connectionsWithStatus(runner, 'active', listOptions, 'activeConnections'),
       ),
     needingReconnect: (listOptions) =>
-      guard('needingReconnect', timeoutMs, claimed, () =>
+      guard('needingReconnect', limit, claimed, () =>
         connectionsWithStatus(runner, 'needs_reconnect', listOptions, 'needingReconnect'),
       ),
-    largeRequest: (reference) => guard('largeRequest', timeoutMs, claimed, () => largeRequest(runner, reference)),
+    largeRequest: (reference) => guard('largeRequest', limit, claimed, () => largeRequest(runner, reference)),
     expectRequest: (reference, expectOptions) =>
-      guard('expectRequest', timeoutMs, claimed, () => expectRequest(runner, reference, expectOptions)),
-    prune: (pruneOptions) => guard('prune', timeoutMs, claimed, () => prune(runner, pruneOptions, retentionMs)),
+      guard('expectRequest', limit, claimed, () => expectRequest(runner, reference, expectOptions)),
+    prune: (pruneOptions) => guard('prune', limit, claimed, () => prune(runner, pruneOptions, retentionMs)),
     deliveryQueue: deliveryQueue(runner, hooks),
-    deliveries: (listOptions) => guard('deliveries', timeoutMs, claimed, () => listDeliveries(runner, listOptions)),
-    delivery: (traceId) => guard('delivery', timeoutMs, claimed, () => getDelivery(runner, traceId)),
-    replay: (traceId) => guard('replay', timeoutMs, claimed, () => replayDelivery(runner, traceId)),
-    recover: (recoverOptions) => guard('recover', timeoutMs, claimed, () => recoverDeliveries(runner, recoverOptions)),
+    deliveries: (listOptions) => guard('deliveries', limit, claimed, () => listDeliveries(runner, listOptions)),
+    delivery: (traceId) => guard('delivery', limit, claimed, () => getDelivery(runner, traceId)),
+    replay: (traceId) => guard('replay', limit, claimed, () => replayDelivery(runner, traceId)),
+    recover: (recoverOptions) => guard('recover', limit, claimed, () => recoverDeliveries(runner, recoverOptions)),
     deliveryHealth: (healthOptions) =>
-      guard('deliveryHealth', timeoutMs, claimed, () => deliveryHealth(runner, healthOptions)),
+      guard('deliveryHealth', limit, claimed, () => deliveryHealth(runner, healthOptions)),
     // Reconcile pages through Terra's users: not bounded by the store's own time limit.
     reconcile: (terra, reconcileOptions) =>
-      guard('reconcile', Number.POSITIVE_INFINITY, claimed, () => reconcile(runner, terra, reconcileOptions)),
-    streamCursor: (name) => streamCursor(runner, name, (operation, body) => guard(operation, timeoutMs, claimed, body)),
+      guard('reconcile', undefined, claimed, () => reconcile(runner, terra, reconcileOptions)),
+    streamCursor: (name) => streamCursor(runner, name, (operation, body) => guard(operation, limit, claimed, body)),
   };
 }
