@@ -73,9 +73,10 @@ async function measure(engine: DataCost['engine'], db: Db): Promise<DataCost> {
   const floorTimes: number[] = [];
   for (let round = 0; round < 3; round++) {
     const work = Array.from({ length: RECORDS }, (_, i) => {
-      const device = i % 3;
-      // Half the records are re-sends of an earlier one (a newer copy), as Terra's updates are.
+      // Half the records are re-sends of the one before: a newer copy whose sleep score is null, which
+      // must keep the stored one, as Terra's updates do.
       const n = i % 2 === 0 ? i : i - 1;
+      const device = n % 3;
       return { device, record: sleep(n, device, round * 10 + i), at: Date.UTC(2026, 0, 1) + round * DAY + i };
     });
     const { storeMs, floorMs } = await alternating(

@@ -28,7 +28,12 @@ interface Copy {
   ts: number;
 }
 
-const score = fc.option(fc.integer({ min: 0, max: 100 }), { nil: null });
+// A score is a number or null, now and then an object that may hold a null itself (the store keeps
+// it exactly as sent).
+const score = fc.oneof(
+  { arbitrary: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }), weight: 4 },
+  { arbitrary: fc.record({ value: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }) }), weight: 1 },
+);
 const enrichment = fc.option(fc.record({ sleep_score: score, readiness_score: score }, { requiredKeys: [] }), {
   nil: undefined,
 });

@@ -136,12 +136,35 @@ const SCORES = `(data, scores) = (SELECT CASE WHEN ${NEWER} AND m.merged = EXCLU
       ELSE terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, m.merged) END, m.merged
     FROM (SELECT ${MERGED} AS merged) AS m)`;
 
+/** A record's `data_enrichment` when it is an object, else an empty one (as `terra_with_scores` reads it). */
+const enrichment = (record: string) =>
+  `CASE WHEN jsonb_typeof(${record}->'data_enrichment') = 'object' THEN ${record}->'data_enrichment' ELSE '{}'::jsonb END`;
+
+/** Whether an object has a member that is itself an object or an array. */
+const HAS_NESTED = `'strict $.* ? (@.type() == "object" || @.type() == "array")'`;
+
+/**
+ * A newer copy's data with the stored scores it left null or out written into its
+ * `data_enrichment`: what `terra_with_scores(EXCLUDED.data, r.scores || EXCLUDED.scores)` gives,
+ * without a PL/pgSQL call. A stored record's non-null `data_enrichment` members are its merged
+ * scores (every write puts them there), so the result is the incoming members, then the stored
+ * non-null ones, then the incoming non-null ones. `jsonb_strip_nulls` drops nulls at every depth,
+ * so this holds only when no member is an object or an array; otherwise the function is called.
+ */
+const WITH_STORED_SCORES = `jsonb_set(EXCLUDED.data, '{data_enrichment}', ${enrichment('EXCLUDED.data')}
+        || jsonb_strip_nulls(${enrichment('r.data')}) || jsonb_strip_nulls(${enrichment('EXCLUDED.data')}))`;
+
 /**
  * The same when every row is one copy, without the sub-select: setting it up cost every delivery
  * more than computing the merge twice costs the rare one that needs it (an older copy that changes
  * a score, which calls `terra_merge_scores` three times, the condition's call included). A newer
- * copy calls it not at all.
+ * copy calls no function: its data is the copy as it came when it holds every merged score, else
+ * {@link WITH_STORED_SCORES} (a newer copy whose score is null, as Terra's updates often are).
  */
 const SCORES_ONE_COPY = `scores = ${MERGED_ONE_COPY},
-  data = CASE WHEN ${NEWER} AND (r.scores || EXCLUDED.scores) = EXCLUDED.scores THEN EXCLUDED.data
-    ELSE terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, ${MERGED_ONE_COPY}) END`;
+  data = CASE WHEN ${NEWER} THEN CASE
+      WHEN (r.scores || EXCLUDED.scores) = EXCLUDED.scores THEN EXCLUDED.data
+      WHEN NOT jsonb_path_exists(${enrichment('r.data')} || ${enrichment('EXCLUDED.data')}, ${HAS_NESTED})
+        THEN ${WITH_STORED_SCORES}
+      ELSE terra_with_scores(EXCLUDED.data, r.scores || EXCLUDED.scores) END
+    ELSE terra_with_scores(r.data, ${MERGED}) END`;
