@@ -94,9 +94,17 @@ const IN_PROGRESS_UNTIL = `now() + interval '${IN_PROGRESS_MS} milliseconds'`;
 
 /** The insert that records a delivery, its listeners marked running; returns a row only when the trace id is new. */
 export function insertDelivery(params: Params, plan: Plan, delivery: CheckedDelivery): string {
+  const values = [
+    params.add(delivery.traceId, 'text'),
+    params.add(plan.eventType, 'varchar'),
+    params.add(plan.terraUserId, 'varchar'),
+    params.add(delivery.reference, 'text'),
+    params.add(iso(delivery.orderingTimestamp), 'timestamptz'),
+  ];
+  if (params.valuesOnly) return '';
   return `INSERT INTO terra_deliveries (trace_id, event_type, terra_user_id, reference, ordering_timestamp, locked_until)
-VALUES (${params.add(delivery.traceId, 'text')}, ${params.add(plan.eventType, 'varchar')}, ${params.add(plan.terraUserId, 'varchar')},
-  ${params.add(delivery.reference, 'text')}, ${params.add(iso(delivery.orderingTimestamp), 'timestamptz')}, ${IN_PROGRESS_UNTIL})
+VALUES (${values.slice(0, 3).join(', ')},
+  ${values.slice(3).join(', ')}, ${IN_PROGRESS_UNTIL})
 ON CONFLICT (trace_id) DO NOTHING RETURNING trace_id`;
 }
 
@@ -149,22 +157,20 @@ export function upsertConnection(
     params.add(iso(write.connectedAt), 'timestamptz'),
     params.add(iso(write.lastSync), 'timestamptz'),
   ];
-  // A new row made by a write without lifecycle state is active; its other lifecycle columns NULL.
-  const values = (
+  const lifecycle =
     life === null
-      ? [...common, "'active'", 'now()']
+      ? []
       : [
-          ...common,
           params.add(life.status, 'varchar'),
           params.add(iso(life.disconnectedAt), 'timestamptz'),
           params.add(life.replacedBy, 'varchar'),
           params.add(life.lastError, 'text'),
           params.add(at, 'timestamptz'),
-          'now()',
-        ]
-  ).join(', ');
+        ];
   const fact = write.scopes === null ? null : (scopes ?? scopeFact(params, write));
   if (params.valuesOnly) return '';
+  // A new row made by a write without lifecycle state is active; its other lifecycle columns NULL.
+  const values = (life === null ? [...common, "'active'", 'now()'] : [...common, ...lifecycle, 'now()']).join(', ');
   const where = condition === undefined ? '' : ` WHERE ${condition}`;
   return `INSERT INTO terra_connections AS c
   (terra_user_id, provider, provider_at, reference_id, reference_id_at, connected_at, last_sync,

@@ -64,8 +64,10 @@ export function recordsWrite(rows: readonly RecordRow[], skipDisconnected: boole
   const distinct = collapse(rows);
   const single = oneCopyEach(distinct);
   return Object.assign(
-    (params: Params, fresh: string) =>
-      upsertRecords(skipDisconnected, single, params.add(rowsJson(distinct), 'jsonb'), fresh),
+    (params: Params, fresh: string) => {
+      const rows = params.add(rowsJson(distinct), 'jsonb');
+      return params.valuesOnly ? '' : upsertRecords(skipDisconnected, single, rows, fresh);
+    },
     { shape: `records${skipDisconnected ? '-skipping' : ''}${single ? '' : '-merged'}` },
   );
 }
