@@ -103,8 +103,7 @@ export function insertDelivery(params: Params, plan: Plan, delivery: CheckedDeli
   ];
   if (params.valuesOnly) return '';
   return `INSERT INTO terra_deliveries (trace_id, event_type, terra_user_id, reference, ordering_timestamp, locked_until)
-VALUES (${values.slice(0, 3).join(', ')},
-  ${values.slice(3).join(', ')}, ${IN_PROGRESS_UNTIL})
+VALUES (${values.join(', ')}, ${IN_PROGRESS_UNTIL})
 ON CONFLICT (trace_id) DO NOTHING RETURNING trace_id`;
 }
 

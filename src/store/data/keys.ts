@@ -5,7 +5,7 @@
  * @internal
  */
 import { daysInMonth, parseTerraTimestamp } from '../../models/timestamps.js';
-import { iso } from '../params.js';
+import { iso, isoString } from '../params.js';
 import { DAY_TYPES, type DataType, SESSION_TYPES } from './schema.js';
 
 /** One record ready for the upsert: the columns of `terra_records` (see `sql.ts`). */
@@ -188,9 +188,8 @@ function quickTime(value: string): { date: string; instant: string | null } | un
  * delivery. Such a record is kept without an instant.
  */
 function isoInstant(ms: number): string | null {
-  const instant = new Date(ms);
-  const year = instant.getUTCFullYear();
-  return Number.isNaN(year) || year < 1 || year > 9999 ? null : instant.toISOString();
+  const year = new Date(ms).getUTCFullYear();
+  return Number.isNaN(year) || year < 1 || year > 9999 ? null : isoString(ms);
 }
 
 /** A parsed timestamp's instant as ISO, or null when it names none PostgreSQL can read. */

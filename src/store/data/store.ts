@@ -5,7 +5,6 @@
  */
 import { TerraConfigurationError, TerraError } from '../../errors.js';
 import type { S3PayloadEvent } from '../../models/generated/S3PayloadEvent.js';
-import type { TerraWebhookEvent } from '../../webhooks/events.js';
 import { fetchS3Payload } from '../../webhooks/s3.js';
 import { createRunner } from '../database.js';
 import { type ConnectionStoreOperation, toStoreError } from '../errors.js';
@@ -77,7 +76,7 @@ export function createTerraStore(options: TerraStoreOptions): TerraStore {
     // A failed download rejects, so the delivery is answered 500 (or retried by the worker).
     prepare: (event) =>
       (event as { type?: unknown } | null)?.type === 's3_payload'
-        ? (fetchS3Payload(event as unknown as S3PayloadEvent, s3) as Promise<TerraWebhookEvent>)
+        ? fetchS3Payload(event as unknown as S3PayloadEvent, s3)
         : undefined,
     extraWrites: (event, delivery) => {
       if (keep.size === 0) return undefined;
