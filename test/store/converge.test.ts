@@ -173,6 +173,26 @@ describeEngines('data convergence', (engine) => {
     expect(await db.sql('SELECT written_at FROM terra_records')).toEqual(before);
   });
 
+  it("a newer copy's null keeps a stored score that is an object exactly as sent, nulls inside included", async () => {
+    // Found by the property above (seed -1262828817): the newer copy's null hid the stored object
+    // from the check that keeps objects away from jsonb_strip_nulls, which emptied it.
+    const owner = USERS[1] as ReturnType<typeof user>;
+    const first = dailyRecord('2026-04-03', 0, { data_enrichment: { readiness_score: { value: null } } });
+    const second = dailyRecord('2026-04-03', 0, { data_enrichment: { sleep_score: 22, readiness_score: null } });
+    const apply = (traceId: string, record: Record<string, unknown>, orderingTimestamp: number) =>
+      db.terra.apply(dataEvent('daily', owner, [record]) as never, { traceId, orderingTimestamp });
+    await reset();
+    await apply('first', first, 1000);
+    await apply('second', second, 2000);
+    const inOrder = await recordsSnapshot(db);
+    const [kept] = await db.terra.records('daily', { terraUserId: 'u-watch' });
+    expect(kept?.data_enrichment).toEqual({ sleep_score: 22, readiness_score: { value: null } });
+    await reset();
+    await apply('second', second, 2000);
+    await apply('first', first, 1000);
+    expect(await recordsSnapshot(db)).toEqual(inOrder);
+  });
+
   it('copies of one record within one delivery end as if they arrived one by one', async () => {
     const a = sleepRecord('dup', '2026-04-01T23:00:00+02:00', '2026-04-02T06:00:00+02:00', {
       data_enrichment: { sleep_score: 60, readiness_score: null },

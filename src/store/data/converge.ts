@@ -140,8 +140,13 @@ const SCORES = `(data, scores) = (SELECT CASE WHEN ${NEWER} AND m.merged = EXCLU
 const enrichment = (record: string) =>
   `CASE WHEN jsonb_typeof(${record}->'data_enrichment') = 'object' THEN ${record}->'data_enrichment' ELSE '{}'::jsonb END`;
 
-/** Whether an object has a member that is itself an object or an array. */
-const HAS_NESTED = `'strict $.* ? (@.type() == "object" || @.type() == "array")'`;
+/**
+ * Whether a record's `data_enrichment` has a member that is itself an object or an array. Each
+ * side is asked on its own: asked of the two merged (`||`), an incoming null would hide a stored
+ * object under the same key, whose own nulls `jsonb_strip_nulls` would then drop.
+ */
+const hasNested = (record: string) =>
+  `jsonb_path_exists(${enrichment(record)}, 'strict $.* ? (@.type() == "object" || @.type() == "array")')`;
 
 /**
  * A newer copy's data with the stored scores it left null or out written into its
@@ -164,7 +169,7 @@ const WITH_STORED_SCORES = `jsonb_set(EXCLUDED.data, '{data_enrichment}', ${enri
 const SCORES_ONE_COPY = `scores = ${MERGED_ONE_COPY},
   data = CASE WHEN ${NEWER} THEN CASE
       WHEN (r.scores || EXCLUDED.scores) = EXCLUDED.scores THEN EXCLUDED.data
-      WHEN NOT jsonb_path_exists(${enrichment('r.data')} || ${enrichment('EXCLUDED.data')}, ${HAS_NESTED})
+      WHEN NOT (${hasNested('r.data')} OR ${hasNested('EXCLUDED.data')})
         THEN ${WITH_STORED_SCORES}
       ELSE terra_with_scores(EXCLUDED.data, r.scores || EXCLUDED.scores) END
     ELSE terra_with_scores(r.data, ${MERGED}) END`;
