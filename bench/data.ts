@@ -3,8 +3,8 @@
  *
  * - ingest: data deliveries applied by `createTerraStore(...).apply` (each sleep record upserted
  *   with its scores merged, then the delivery recorded), against plain `INSERT ... ON CONFLICT DO
- *   UPDATE` of the same JSON into a table of the same shape (`LIKE terra_records INCLUDING ALL`: its
- *   columns and indexes; one statement per record, no merge, no deduplication, no delivery or
+ *   UPDATE` of the same JSON into a table of the same shape (`LIKE terra_records_as_sent INCLUDING
+ *   ALL`, the store's table: its columns and indexes; one statement per record, no merge, no deduplication, no delivery or
  *   connection row), the two in alternating runs. Budget: the store at least 0.5x the floor's rate, on PGlite and PostgreSQL.
  * - `days()` of a month for a person with three devices and a year of data stored. Budget: 50 ms
  *   on PGlite (median of 9).
@@ -50,7 +50,7 @@ function sleep(i: number, device: number, version: number) {
 }
 
 /** The floor's table is the store's own shape: the same columns, defaults and indexes. */
-const FLOOR_TABLE = 'CREATE TABLE IF NOT EXISTS bench_records_floor (LIKE terra_records INCLUDING ALL)';
+const FLOOR_TABLE = 'CREATE TABLE IF NOT EXISTS bench_records_floor (LIKE terra_records_as_sent INCLUDING ALL)';
 
 const FLOOR_UPSERT = `INSERT INTO bench_records_floor (type, terra_user_id, record_key, provider, reference_id, calendar_date,
   start_time, end_time, start_at, end_at, summary_id, ordering_ts, tiebreak, data, scores, trace_id)

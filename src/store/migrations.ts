@@ -4,7 +4,7 @@
  * advisory lock. Never edit a released migration: add the next one.
  */
 import { TerraConfigurationError } from '../errors.js';
-import { DATA_FUNCTIONS_MIGRATION, DATA_MIGRATION } from './data/schema.js';
+import { DATA_FUNCTIONS_MIGRATION, DATA_MIGRATION, RECORDS_AS_SENT_MIGRATION } from './data/schema.js';
 import type { Runner } from './database.js';
 import { DURABLE_DELIVERIES_MIGRATION } from './deliveries/sql.js';
 import { SCOPES_MIGRATION } from './scopes.js';
@@ -121,6 +121,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   DATA_FUNCTIONS_MIGRATION,
   SCOPES_MIGRATION,
+  RECORDS_AS_SENT_MIGRATION,
 ];
 
 /** The newest schema version this version of the SDK knows. */

@@ -107,7 +107,9 @@ describeEngines('data convergence', (engine) => {
     await db?.close();
   });
   const reset = () =>
-    db.sql('TRUNCATE terra_records, terra_connections, terra_deliveries, terra_scope_changes, terra_large_requests');
+    db.sql(
+      'TRUNCATE terra_records_as_sent, terra_connections, terra_deliveries, terra_scope_changes, terra_large_requests',
+    );
 
   it('any permutation with repeats gives the same tables, and the newest copy with every known score', async () => {
     await fc.assert(
@@ -219,6 +221,20 @@ describeEngines('data convergence', (engine) => {
     expect((await recordsSnapshot(db)).map(({ trace_id, ...rest }) => rest)).toEqual(separately);
     const [stored] = await db.terra.records('sleep', { terraUserId: 'u-ring' });
     expect(stored?.data_enrichment).toMatchObject({ sleep_score: 60, readiness_score: 55 });
+  });
+
+  it('the same copy twice in one delivery is stored as once: as sent, not stale', async () => {
+    const night = sleepRecord('twice', '2026-04-01T23:00:00+02:00', '2026-04-02T06:30:00+02:00', {
+      data_enrichment: { sleep_score: 62, readiness_score: null },
+    });
+    const u = USERS[0] as ReturnType<typeof user>;
+    await reset();
+    await db.terra.apply(dataEvent('sleep', u, [night]) as never, { traceId: 'once', orderingTimestamp: 9 });
+    const once = await recordsSnapshot(db);
+    expect(once.map((row) => [row.stale, JSON.parse(String(row.sent))])).toEqual([[false, night]]);
+    await reset();
+    await db.terra.apply(dataEvent('sleep', u, [night, night]) as never, { traceId: 'once', orderingTimestamp: 9 });
+    expect(await recordsSnapshot(db)).toEqual(once);
   });
 
   it('a delivery holding an older and a newer copy of a stored record ends as if they arrived one by one', async () => {

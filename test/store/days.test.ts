@@ -74,7 +74,7 @@ describeEngines('days', (engine) => {
   });
 
   const applyIn = async (order: readonly number[]) => {
-    await db.sql('TRUNCATE terra_records, terra_connections, terra_deliveries, terra_large_requests');
+    await db.sql('TRUNCATE terra_records_as_sent, terra_connections, terra_deliveries, terra_large_requests');
     for (const i of order) {
       const d = deliveries[i] as (typeof deliveries)[number];
       await db.terra.apply(d.event as never, { traceId: `days-${i}`, orderingTimestamp: d.at * 1000 });

@@ -34,6 +34,9 @@ describeEngines('data store smoke', (engine) => {
     const snap = await recordsSnapshot(db);
     expect(snap).toHaveLength(1);
     expect(snap[0]?.calendar_date).toBe('2026-04-01');
+    // The newer copy is kept as sent; the view writes the score it lacks into it.
+    expect(JSON.parse(String(snap[0]?.sent)).data_enrichment).toEqual({ sleep_score: null, readiness_score: 70 });
+    expect(snap[0]?.stale).toBe(true);
   });
 
   it('stores a record whatever its times, with the instants PostgreSQL can read', { timeout: 60_000 }, async () => {

@@ -56,12 +56,17 @@ export function dataEvent(type: string, u: ReturnType<typeof user>, data: unknow
   return { type, user: u, data, version: '2022-03-16' };
 }
 
-/** Everything of terra_records two runs must agree on (not written_at). */
+/**
+ * Everything of the records two runs must agree on (not written_at): each row as the view
+ * `terra_records` shows it, with the copy as sent and its `stale` flag from `terra_records_as_sent`.
+ */
 export async function recordsSnapshot(db: TestDatabase): Promise<Record<string, unknown>[]> {
   const rows = await db.sql(
-    `SELECT type, terra_user_id, record_key, provider, reference_id, to_char(calendar_date, 'YYYY-MM-DD') AS calendar_date,
-            start_time, end_time, start_at, end_at, summary_id, ordering_ts, tiebreak, data::text AS data, scores::text AS scores, trace_id
-     FROM terra_records ORDER BY type, terra_user_id, record_key`,
+    `SELECT v.type, v.terra_user_id, v.record_key, v.provider, v.reference_id, to_char(v.calendar_date, 'YYYY-MM-DD') AS calendar_date,
+            v.start_time, v.end_time, v.start_at, v.end_at, v.summary_id, v.ordering_ts, v.tiebreak, v.data::text AS data,
+            v.scores::text AS scores, v.trace_id, s.data::text AS sent, s.stale
+     FROM terra_records v JOIN terra_records_as_sent s USING (type, terra_user_id, record_key)
+     ORDER BY v.type, v.terra_user_id, v.record_key`,
   );
   return rows.map((row) =>
     Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])),

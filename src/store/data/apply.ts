@@ -22,7 +22,8 @@ const beats = (a: [number, string], b: [number, string]) => a[0] > b[0] || (a[0]
 
 /**
  * One row per key, as the upsert would leave them had the copies arrived one by one (one statement
- * cannot update a row twice): the winning copy, with each score from the copy that wins it. Sorted
+ * cannot update a row twice): the winning copy, with each score from the copy that wins it, and
+ * `rescore` when one of those is not the winner's own (the row is stored `stale`). Sorted
  * by key, so that concurrent writers lock rows in one order.
  */
 export function collapse(rows: readonly RecordRow[]): RecordRow[] {
@@ -42,7 +43,11 @@ export function collapse(rows: readonly RecordRow[]): RecordRow[] {
       const stored = scores[key];
       if (stored === undefined || beats([entry[1], entry[2]], [stored[1], stored[2]])) scores[key] = entry;
     }
-    byKey.set(id, { ...winner, scores, rescore: true });
+    // Stale when a merged score came from a copy other than the winner (its entries carry the
+    // winner's ordering time and tiebreak): exactly when the winner's JSON lacks that value.
+    const ms = Date.parse(winner.ordering_ts);
+    const rescore = Object.values(scores).some((entry) => entry[1] !== ms || entry[2] !== winner.tiebreak);
+    byKey.set(id, { ...winner, scores, rescore });
   }
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
@@ -72,7 +77,7 @@ export function recordsWrite(rows: readonly RecordRow[], skipDisconnected: boole
   );
 }
 
-/** Whether no row was merged from several copies by {@link collapse}. */
+/** Whether every row's scores are its winning copy's own (none `rescore`, see {@link collapse}). */
 const oneCopyEach = (rows: readonly RecordRow[]) => rows.every((row) => row.rescore !== true);
 
 /** The rows of a parsed webhook event, for the kept types. */

@@ -1,6 +1,6 @@
 /**
- * Which copy of a record wins, as SQL: the one upsert that makes `terra_records` the same whatever
- * the order and duplication of the copies that reach it.
+ * Which copy of a record wins, as SQL: the one upsert that makes `terra_records_as_sent` (and so the
+ * view `terra_records`) the same whatever the order and duplication of the copies that reach it.
  *
  * - The copy with the greater (ordering timestamp, tiebreak) is the record; an older copy never
  *   replaces it, and the same copy twice matches neither test below, so it writes nothing.
@@ -8,8 +8,10 @@
  *   the copy with the greater (ordering timestamp, tiebreak) among the copies that had one. A newer
  *   copy's null keeps the stored score, and an older copy arriving late fills a score the newer one
  *   left null.
- * - The stored JSON is the winning copy with the merged scores written into its `data_enrichment`
- *   (`terra_with_scores`). Both are functions of the set of copies, not of their order.
+ * - The row keeps the winning copy as sent, and the merged scores beside it. `stale` says that the
+ *   copy lacks a merged score; the view then writes them into its `data_enrichment`
+ *   (`terra_with_scores`). All three are functions of the set of copies, not of their order (`stale`
+ *   is set whenever a merged score did not come from the winning copy).
  * - A newer copy that is one copy (not merged from several by `collapse`) holds every score at its
  *   own (ordering timestamp, tiebreak), which beats every stored entry: a stored entry comes from a
  *   copy no newer than the stored record, and the incoming copy is newer than that. Its merge is
@@ -40,9 +42,11 @@ const WINNER_COLUMNS = [
   'summary_id',
   'ordering_ts',
   'tiebreak',
+  'data',
   'trace_id',
 ] as const;
 
+/** The upsert's rows (`keys.ts`), column by column; `rescore` is written as the row's `stale`. */
 const COLUMNS = [
   'type varchar',
   'terra_user_id varchar',
@@ -60,16 +64,10 @@ const COLUMNS = [
   'data jsonb',
   'scores jsonb',
   'trace_id text',
+  'rescore boolean',
 ] as const;
 
 const NAMES = COLUMNS.map((c) => c.split(' ')[0]);
-
-/**
- * Whether a row's `data` still needs its merged scores written in: only a row `collapse` made from
- * several copies. A lone copy's scores are its own `data_enrichment` values, so writing them back
- * would change nothing; skipping it spares a function call per record.
- */
-const RESCORE_COLUMN = 'rescore boolean';
 
 /**
  * The upsert of a JSON array of record rows (`keys.ts`), no two with the same (type, terra_user_id,
@@ -114,12 +112,10 @@ function buildUpsert(
       : []),
     ...(condition === undefined ? [] : [condition]),
   ];
-  const values = NAMES.map((n) =>
-    n === 'data' ? 'CASE WHEN x.rescore THEN terra_with_scores(x.data, x.scores) ELSE x.data END' : `x.${n}`,
-  );
-  return `INSERT INTO terra_records AS r (${NAMES.join(', ')}, written_at)
-SELECT ${values.join(', ')}, now()
-FROM jsonb_to_recordset(${rows}) AS x(${[...COLUMNS, RESCORE_COLUMN].join(', ')})${conditions.length === 0 ? '' : `\nWHERE ${conditions.join(' AND ')}`}
+  const columns = NAMES.map((n) => (n === 'rescore' ? 'stale' : n));
+  return `INSERT INTO terra_records_as_sent AS r (${columns.join(', ')}, written_at)
+SELECT ${NAMES.map((n) => `x.${n}`).join(', ')}, now()
+FROM jsonb_to_recordset(${rows}) AS x(${COLUMNS.join(', ')})${conditions.length === 0 ? '' : `\nWHERE ${conditions.join(' AND ')}`}
 ON CONFLICT (type, terra_user_id, record_key) DO UPDATE SET
   ${WINNER_COLUMNS.map((c) => `${c} = CASE WHEN ${NEWER} THEN EXCLUDED.${c} ELSE r.${c} END`).join(',\n  ')},
   ${oneCopyEach ? SCORES_ONE_COPY : SCORES},
@@ -128,48 +124,18 @@ WHERE ${NEWER} OR ${MERGED} <> r.scores${condition === undefined ? '\nRETURNING 
 }
 
 /**
- * `data` and `scores` of the general upsert: the merged scores computed once (a sub-select) for
- * both columns. When the incoming copy wins and already holds every merged score, its data is the
- * record as it is.
+ * `scores` and `stale` of the general upsert: the merged scores computed once (a sub-select) for
+ * both. A newer copy is stale when `collapse` gave it a score of another copy in its delivery, or a
+ * stored score outlived it; an older copy changes only the scores, which its record then lacks.
  */
-const SCORES = `(data, scores) = (SELECT CASE WHEN ${NEWER} AND m.merged = EXCLUDED.scores THEN EXCLUDED.data
-      ELSE terra_with_scores(CASE WHEN ${NEWER} THEN EXCLUDED.data ELSE r.data END, m.merged) END, m.merged
+const SCORES = `(scores, stale) = (SELECT m.merged, CASE WHEN ${NEWER} THEN EXCLUDED.stale OR m.merged <> EXCLUDED.scores ELSE true END
     FROM (SELECT ${MERGED} AS merged) AS m)`;
-
-/** A record's `data_enrichment` when it is an object, else an empty one (as `terra_with_scores` reads it). */
-const enrichment = (record: string) =>
-  `CASE WHEN jsonb_typeof(${record}->'data_enrichment') = 'object' THEN ${record}->'data_enrichment' ELSE '{}'::jsonb END`;
-
-/**
- * Whether a record's `data_enrichment` has a member that is itself an object or an array. Each
- * side is asked on its own: asked of the two merged (`||`), an incoming null would hide a stored
- * object under the same key, whose own nulls `jsonb_strip_nulls` would then drop.
- */
-const hasNested = (record: string) =>
-  `jsonb_path_exists(${enrichment(record)}, 'strict $.* ? (@.type() == "object" || @.type() == "array")')`;
-
-/**
- * A newer copy's data with the stored scores it left null or out written into its
- * `data_enrichment`: what `terra_with_scores(EXCLUDED.data, r.scores || EXCLUDED.scores)` gives,
- * without a PL/pgSQL call. A stored record's non-null `data_enrichment` members are its merged
- * scores (every write puts them there), so the result is the incoming members, then the stored
- * non-null ones, then the incoming non-null ones. `jsonb_strip_nulls` drops nulls at every depth,
- * so this holds only when no member is an object or an array; otherwise the function is called.
- */
-const WITH_STORED_SCORES = `jsonb_set(EXCLUDED.data, '{data_enrichment}', ${enrichment('EXCLUDED.data')}
-        || jsonb_strip_nulls(${enrichment('r.data')}) || jsonb_strip_nulls(${enrichment('EXCLUDED.data')}))`;
 
 /**
  * The same when every row is one copy, without the sub-select: setting it up cost every delivery
  * more than computing the merge twice costs the rare one that needs it (an older copy that changes
  * a score, which calls `terra_merge_scores` three times, the condition's call included). A newer
- * copy calls no function: its data is the copy as it came when it holds every merged score, else
- * {@link WITH_STORED_SCORES} (a newer copy whose score is null, as Terra's updates often are).
+ * copy holds every merged score unless a stored one outlived it (its own was null or missing).
  */
 const SCORES_ONE_COPY = `scores = ${MERGED_ONE_COPY},
-  data = CASE WHEN ${NEWER} THEN CASE
-      WHEN (r.scores || EXCLUDED.scores) = EXCLUDED.scores THEN EXCLUDED.data
-      WHEN NOT (${hasNested('r.data')} OR ${hasNested('EXCLUDED.data')})
-        THEN ${WITH_STORED_SCORES}
-      ELSE terra_with_scores(EXCLUDED.data, r.scores || EXCLUDED.scores) END
-    ELSE terra_with_scores(r.data, ${MERGED}) END`;
+  stale = CASE WHEN ${NEWER} THEN (r.scores || EXCLUDED.scores) <> EXCLUDED.scores ELSE true END`;

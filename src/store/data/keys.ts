@@ -31,7 +31,7 @@ export interface RecordRow {
   dataJson: string;
   /** `{ score: [value, ordering ms, tiebreak] }` for each non-null key of `data_enrichment`. */
   scores: Record<string, [unknown, number, string]>;
-  /** Set when `scores` were merged from several copies, so `data` lacks some of them (`converge.ts`). */
+  /** Set when some of `scores` came from another copy than this one, so `data` lacks them: stored as `stale`. */
   rescore?: boolean;
   trace_id: string | null;
 }

@@ -135,3 +135,33 @@ export const DATA_FUNCTIONS_MIGRATION: {
      $fn$`,
   ],
 };
+
+/** The columns of `terra_records`, in the order migration 4 made them (the view keeps the order). */
+const RECORD_COLUMNS = `type, terra_user_id, record_key, provider, reference_id, calendar_date, start_time, end_time,
+  start_at, end_at, summary_id, ordering_ts, tiebreak`;
+
+/**
+ * Migration 9: each record's winning copy is stored exactly as sent, in `terra_records_as_sent`
+ * (the table migration 4 made, renamed), and `terra_records` becomes a view of it with the merged
+ * scores written into `data_enrichment`: what the table held before, so queries of it read the same.
+ *
+ * Writing the merged scores into the stored JSON took a fifth of PostgreSQL's time per delivery (a
+ * newer copy whose score is null must rebuild the whole document). The view does it only for rows
+ * whose copy lacks a merged score (`stale`), when they are read; the rows written before are
+ * already merged, so they are not stale.
+ */
+export const RECORDS_AS_SENT_MIGRATION: {
+  readonly version: number;
+  readonly description: string;
+  readonly statements: readonly string[];
+} = {
+  version: 9,
+  description: 'terra_records_as_sent (the records as sent) and the view terra_records (with the merged scores)',
+  statements: [
+    'ALTER TABLE terra_records RENAME TO terra_records_as_sent',
+    'ALTER TABLE terra_records_as_sent ADD COLUMN stale BOOLEAN NOT NULL DEFAULT false',
+    `CREATE VIEW terra_records AS SELECT ${RECORD_COLUMNS},
+      CASE WHEN stale THEN terra_with_scores(data, scores) ELSE data END AS data, scores, written_at, trace_id
+    FROM terra_records_as_sent`,
+  ],
+};
