@@ -6,7 +6,7 @@
 import { TerraConfigurationError } from '../errors.js';
 import { DATA_FUNCTIONS_MIGRATION, DATA_MIGRATION, RECORDS_AS_SENT_MIGRATION } from './data/schema.js';
 import type { Runner } from './database.js';
-import { DURABLE_DELIVERIES_MIGRATION } from './deliveries/sql.js';
+import { DELIVERY_NEXT_INDEX_MIGRATION, DURABLE_DELIVERIES_MIGRATION } from './deliveries/sql.js';
 import { SCOPES_MIGRATION } from './scopes.js';
 import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION, LOCK_MIGRATIONS, SELECT_SCHEMA_VERSION } from './sql.js';
 import type { MigrateResult } from './types.js';
@@ -122,6 +122,7 @@ export const MIGRATIONS: readonly Migration[] = [
   DATA_FUNCTIONS_MIGRATION,
   SCOPES_MIGRATION,
   RECORDS_AS_SENT_MIGRATION,
+  DELIVERY_NEXT_INDEX_MIGRATION,
 ];
 
 /** The newest schema version this version of the SDK knows. */

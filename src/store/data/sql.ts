@@ -45,5 +45,5 @@ WHERE c.status = 'disconnected' AND c.replaced_by IS NULL
 ORDER BY c.terra_user_id LIMIT 100`;
 
 /** $1 terra user ids: clears the raw bodies durable deliveries keep for them (and their signatures). */
-export const ERASE_DELIVERY_BODIES = `UPDATE terra_deliveries SET body = NULL, signature = NULL
+export const ERASE_DELIVERY_BODIES = `UPDATE terra_deliveries SET body = NULL, signature = NULL, body_expires_at = NULL
 WHERE terra_user_id = ANY($1::varchar[]) AND body IS NOT NULL RETURNING 1`;

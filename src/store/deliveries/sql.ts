@@ -48,6 +48,37 @@ export const DURABLE_DELIVERIES_MIGRATION: {
   ],
 };
 
+/**
+ * When a durable delivery next needs something done: its run (`pending`, `failed`), its lease's end
+ * (`processing`), or its body's expiry (`handled`, `dead`; NULL when there is no body to expire).
+ * One partial index on it serves the claim, expired leases and body expiry.
+ */
+const NEXT_AT = `(CASE status WHEN 'pending' THEN run_after WHEN 'failed' THEN run_after
+  WHEN 'processing' THEN locked_until ELSE body_expires_at END)`;
+
+/**
+ * Schema version 10: the three partial indexes of version 3 made one ({@link NEXT_AT}). Each index
+ * on `terra_deliveries` costs every delivery recorded, durable or not, even where its condition
+ * leaves the row out: the three cost about 7% of a data delivery's time on PostgreSQL. Bodies that
+ * expired before keep no expiry time, so that they leave the index.
+ */
+export const DELIVERY_NEXT_INDEX_MIGRATION: {
+  readonly version: number;
+  readonly description: string;
+  readonly statements: readonly string[];
+} = {
+  version: 10,
+  description: 'terra_deliveries: one partial index on the time each durable delivery is next due',
+  statements: [
+    'DROP INDEX IF EXISTS idx_terra_deliveries_due',
+    'DROP INDEX IF EXISTS idx_terra_deliveries_leased',
+    'DROP INDEX IF EXISTS idx_terra_deliveries_body_expiry',
+    'UPDATE terra_deliveries SET body_expires_at = NULL WHERE body IS NULL AND body_expires_at IS NOT NULL',
+    `CREATE INDEX IF NOT EXISTS idx_terra_deliveries_next ON terra_deliveries (${NEXT_AT}, status)
+      WHERE status IS NOT NULL`,
+  ],
+};
+
 const lease = (param: string) => `now() + ${param}::bigint * interval '1 millisecond'`;
 
 /**
@@ -72,13 +103,17 @@ ON CONFLICT (trace_id) DO NOTHING RETURNING trace_id`;
 
 const CLAIMED_COLUMNS = `trace_id, attempts, body, signature, headers, received_at`;
 
-/** $1 worker id, $2 lease ms, $3 limit: claims due deliveries and expired leases, oldest due first. */
+/**
+ * $1 worker id, $2 lease ms, $3 limit: claims due deliveries and expired leases, the longest due
+ * first (an expired lease is due from its end).
+ */
 export const CLAIM_DELIVERIES = `UPDATE terra_deliveries AS d SET
   status = 'processing', locked_by = $1::text, locked_until = ${lease('$2')}, attempts = d.attempts + 1
 WHERE d.trace_id IN (
   SELECT trace_id FROM terra_deliveries
-  WHERE (status IN ('pending', 'failed') AND run_after <= now()) OR (status = 'processing' AND locked_until < now())
-  ORDER BY run_after LIMIT $3::integer FOR UPDATE SKIP LOCKED)
+  WHERE status IS NOT NULL AND ${NEXT_AT} <= now() AND status IN ('pending', 'failed', 'processing')
+    AND (status <> 'processing' OR locked_until < now())
+  ORDER BY ${NEXT_AT} LIMIT $3::integer FOR UPDATE SKIP LOCKED)
 RETURNING ${CLAIMED_COLUMNS}`;
 
 /** $1 worker id, $2 trace ids, $3 lease ms. */
@@ -117,10 +152,15 @@ export const RELEASE_DELIVERIES = `UPDATE terra_deliveries SET
 WHERE locked_by = $1::text AND status = 'processing' AND ($2::text[] IS NULL OR trace_id = ANY($2::text[]))
 RETURNING 1`;
 
-/** $1 limit: bodies past their time deleted (health data is kept no longer than needed). */
-export const EXPIRE_BODIES = `UPDATE terra_deliveries SET body = NULL, signature = NULL WHERE trace_id IN (
-  SELECT trace_id FROM terra_deliveries WHERE body IS NOT NULL AND body_expires_at < now()
-  ORDER BY body_expires_at LIMIT $1::integer)
+/**
+ * $1 limit: bodies past their time deleted (health data is kept no longer than needed), and their
+ * expiry with them, which takes the row out of the index's due times.
+ */
+export const EXPIRE_BODIES = `UPDATE terra_deliveries SET body = NULL, signature = NULL, body_expires_at = NULL
+WHERE trace_id IN (
+  SELECT trace_id FROM terra_deliveries
+  WHERE status IS NOT NULL AND ${NEXT_AT} < now() AND status IN ('handled', 'dead') AND body IS NOT NULL
+  ORDER BY ${NEXT_AT} LIMIT $1::integer)
 RETURNING 1`;
 
 /** $1 trace id: queued again, whatever its status, attempts counted afresh. Needs the body. */
