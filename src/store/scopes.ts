@@ -124,8 +124,8 @@ export const SCOPE_COLUMNS = 'scopes, scopes_at';
  * this one. Only worked out when the row is missing: when it exists, the insert becomes the update
  * below, and the replay would be wasted (PostgreSQL builds the row to insert before it looks).
  */
-export const insertedScopes = (fact: ScopeFact): string =>
-  `FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT * FROM ${after(fact, 'NULL', 'NULL')}
+export const insertedScopes = (fact: ScopeFact, gate?: string): string =>
+  `FROM ${gate ?? '(SELECT 1) AS one'} LEFT JOIN LATERAL (SELECT * FROM ${after(fact, 'NULL', 'NULL')}
   WHERE NOT EXISTS (SELECT 1 FROM terra_connections WHERE terra_user_id = ${fact.user})) AS r ON true`;
 
 /** What the insert's `SELECT` list adds, from {@link insertedScopes}. */
@@ -136,22 +136,22 @@ export const updatedScopes = (fact: ScopeFact): string =>
   `(scopes, scopes_at) = (SELECT u.scopes, u.scopes_at FROM ${after(fact, 'c.scopes', 'c.scopes_at')} AS u)`;
 
 /**
- * The fact's row, unless a newer full list already makes it irrelevant. With `condition`, only
- * when that holds (the delivery is new).
+ * The fact's row, unless a newer full list already makes it irrelevant. With `gate`, only when the
+ * delivery is new (the one-row part `gate` has its row, see `GATE` in `sql.ts`).
  */
-export function insertScopeFact(fact: ScopeFact, condition?: string): string {
+export function insertScopeFact(fact: ScopeFact, gate?: string): string {
   return `INSERT INTO terra_scope_changes (terra_user_id, changed_at, scopes, scopes_added, scopes_removed)
-SELECT ${fact.user}, ${fact.at}, ${fact.full}, ${fact.added}, ${fact.removed}
-WHERE ${condition === undefined ? '' : `${condition} AND `}NOT EXISTS (SELECT 1 FROM terra_scope_changes
+SELECT ${fact.user}, ${fact.at}, ${fact.full}, ${fact.added}, ${fact.removed}${gate === undefined ? '' : ` FROM ${gate}`}
+WHERE NOT EXISTS (SELECT 1 FROM terra_scope_changes
   WHERE terra_user_id = ${fact.user} AND scopes IS NOT NULL AND changed_at > ${fact.at})`;
 }
 
 /**
  * The facts older than the newest full list (this fact's, when it is one), which no replay reads
- * again, so that the table stays small. With `condition`, only when that holds.
+ * again, so that the table stays small. With `gate`, only when the delivery is new.
  */
-export function pruneScopeFacts(fact: ScopeFact, condition?: string): string {
-  return `DELETE FROM terra_scope_changes WHERE ${condition === undefined ? '' : `${condition} AND `}terra_user_id = ${fact.user}
+export function pruneScopeFacts(fact: ScopeFact, gate?: string): string {
+  return `DELETE FROM terra_scope_changes${gate === undefined ? '' : ` USING ${gate}`} WHERE terra_user_id = ${fact.user}
   AND changed_at < GREATEST(
     (SELECT max(changed_at) FROM terra_scope_changes WHERE terra_user_id = ${fact.user} AND scopes IS NOT NULL),
     CASE WHEN ${fact.full} IS NOT NULL THEN ${fact.at} END)`;

@@ -82,6 +82,26 @@ describeEngines('erasure', (engine) => {
     );
   });
 
+  it('a retry of a delivery applied before the erasure stores nothing again; a new delivery does', {
+    timeout: 60_000,
+  }, async () => {
+    db = await openDataStore(engine);
+    const night = dataEvent('sleep', ring, [sleepRecord('r9', '2026-04-03T23:00:00Z', '2026-04-04T07:00:00Z')]);
+    const connection = async () => (await db?.sql('SELECT last_sync, updated_at FROM terra_connections'))?.[0];
+    expect(await db.terra.apply(night as never, { traceId: 'before', orderingTimestamp: 5_000 })).toMatchObject({
+      status: 'applied',
+    });
+    await db.terra.erase({ referenceId: 'person-1' });
+    const kept = await connection();
+    expect(await db.terra.apply(night as never, { traceId: 'before', orderingTimestamp: 5_000 })).toMatchObject({
+      deduplicated: true,
+    });
+    expect(await count(db)).toBe(0);
+    expect(await connection()).toEqual(kept);
+    await db.terra.apply(night as never, { traceId: 'after', orderingTimestamp: 6_000 });
+    expect(await count(db)).toBe(1);
+  });
+
   it('clears the raw delivery bodies kept for the person, where the deliveries keep bodies', {
     timeout: 60_000,
   }, async () => {

@@ -69,9 +69,9 @@ export function recordsWrite(rows: readonly RecordRow[], skipDisconnected: boole
   const distinct = collapse(rows);
   const single = oneCopyEach(distinct);
   return Object.assign(
-    (params: Params, fresh: string) => {
+    (params: Params, gate: string) => {
       const rows = params.add(rowsJson(distinct), 'jsonb');
-      return params.valuesOnly ? '' : upsertRecords(skipDisconnected, single, rows, fresh);
+      return params.valuesOnly ? '' : upsertRecords(skipDisconnected, single, rows, gate);
     },
     { shape: `records${skipDisconnected ? '-skipping' : ''}${single ? '' : '-merged'}` },
   );

@@ -75,20 +75,20 @@ const NAMES = COLUMNS.map((c) => c.split(' ')[0]);
  * row was merged from several copies (none has `rescore`), which lets a newer copy's scores merge
  * without a function call. With `skipDisconnected`, rows of a connection the store has disconnected
  * (a `deauth` or `access_revoked`, not a reauth) are not written: the store was told to delete their
- * data. With `condition`, rows are written only when it holds (the delivery is new), as a part of
- * the delivery's statement, whose result nothing reads; without, the statement returns one row per
- * record inserted or changed.
+ * data. With `gate`, rows are written only when the delivery is new (the one-row part `gate` has its
+ * row, see `GATE` in `sql.ts`), as a part of the delivery's statement, whose result nothing reads;
+ * without, the statement returns one row per record inserted or changed.
  */
 export function upsertRecords(
   skipDisconnected: boolean,
   oneCopyEach: boolean,
   rows = '$1::jsonb',
-  condition?: string,
+  gate?: string,
 ): string {
-  const key = `${skipDisconnected}|${oneCopyEach}|${rows}|${condition ?? ''}`;
+  const key = `${skipDisconnected}|${oneCopyEach}|${rows}|${gate ?? ''}`;
   let text = built.get(key);
   if (text === undefined) {
-    text = buildUpsert(skipDisconnected, oneCopyEach, rows, condition);
+    text = buildUpsert(skipDisconnected, oneCopyEach, rows, gate);
     if (built.size < 64) built.set(key, text);
   }
   return text;
@@ -97,30 +97,20 @@ export function upsertRecords(
 /** The upsert's texts by arguments: a handful exist, each a few kilobytes, built once. */
 const built = new Map<string, string>();
 
-function buildUpsert(
-  skipDisconnected: boolean,
-  oneCopyEach: boolean,
-  rows: string,
-  condition: string | undefined,
-): string {
-  const conditions = [
-    ...(skipDisconnected
-      ? [
-          `NOT EXISTS (SELECT 1 FROM terra_connections c WHERE c.terra_user_id = x.terra_user_id
-  AND c.status = 'disconnected' AND c.replaced_by IS NULL)`,
-        ]
-      : []),
-    ...(condition === undefined ? [] : [condition]),
-  ];
+function buildUpsert(skipDisconnected: boolean, oneCopyEach: boolean, rows: string, gate: string | undefined): string {
+  const skip = skipDisconnected
+    ? `\nWHERE NOT EXISTS (SELECT 1 FROM terra_connections c WHERE c.terra_user_id = x.terra_user_id
+  AND c.status = 'disconnected' AND c.replaced_by IS NULL)`
+    : '';
   const columns = NAMES.map((n) => (n === 'rescore' ? 'stale' : n));
   return `INSERT INTO terra_records_as_sent AS r (${columns.join(', ')}, written_at)
 SELECT ${NAMES.map((n) => `x.${n}`).join(', ')}, now()
-FROM jsonb_to_recordset(${rows}) AS x(${COLUMNS.join(', ')})${conditions.length === 0 ? '' : `\nWHERE ${conditions.join(' AND ')}`}
+FROM ${gate === undefined ? '' : `${gate}, `}jsonb_to_recordset(${rows}) AS x(${COLUMNS.join(', ')})${skip}
 ON CONFLICT (type, terra_user_id, record_key) DO UPDATE SET
   ${WINNER_COLUMNS.map((c) => `${c} = CASE WHEN ${NEWER} THEN EXCLUDED.${c} ELSE r.${c} END`).join(',\n  ')},
   ${oneCopyEach ? SCORES_ONE_COPY : SCORES},
   written_at = now()
-WHERE ${NEWER} OR ${MERGED} <> r.scores${condition === undefined ? '\nRETURNING type' : ''}`;
+WHERE ${NEWER} OR ${MERGED} <> r.scores${gate === undefined ? '\nRETURNING type' : ''}`;
 }
 
 /**
