@@ -30,8 +30,8 @@ export type ExtraWrite = ((params: Params, gate: string) => string) & Shaped;
 
 /**
  * What each part of a delivery's one statement reads to run only when the delivery is new: the part
- * `d` that records the delivery, which returns one row then and none when it was seen before (its
- * trace id is a primary key). Each part selects its rows `FROM d`, a join that PostgreSQL runs for
+ * `d` that records the delivery, which returns one row then and none when it was seen before (never
+ * more: it writes one row by trace id, a primary key). Each part selects its rows `FROM d`, a join that PostgreSQL runs for
  * less than a condition `EXISTS (SELECT 1 FROM d)`, which sets up a sub-plan per part: about 8% of
  * a data delivery's time on PostgreSQL.
  */
@@ -142,9 +142,9 @@ const UPDATES_WITHOUT_LIFECYCLE = CONNECTION_UPDATES_WITHOUT_LIFECYCLE.join(',\n
 
 /**
  * The upsert of one connection: `VALUES`, or with `gate` a `SELECT ... FROM gate` (to make it
- * depend on the delivery being new, see {@link GATE}). What an existing row keeps is the order guard's `SET` list;
- * with a scope fact, the row's `scopes` follow it (see `scopes.ts`), its placeholders `scopes`
- * when the statement's other parts share them.
+ * depend on the delivery being new, see {@link GATE}). What an existing row keeps is the order
+ * guard's `SET` list; with a scope fact, the row's `scopes` follow it (see `scopes.ts`), its
+ * placeholders `scopes` when the statement's other parts share them.
  */
 export function upsertConnection(params: Params, write: ConnectionWrite, gate?: string, scopes?: ScopeFact): string {
   const life = write.lifecycle;
@@ -300,14 +300,13 @@ function partsOf(
   if (plan.largeRequest !== null) {
     if (countsChunks(plan.largeRequest)) parts.push(`k AS (${insertChunk(params, plan.largeRequest, GATE)})`);
     parts.push(`l AS (${upsertLargeRequest(params, plan.largeRequest, GATE)})`);
-    const last =
-      'SELECT (SELECT count(*) FROM d)::int AS fresh, l.reference, l.expected, l.received FROM (SELECT 1) AS one LEFT JOIN l ON true';
+    const last = `SELECT (SELECT count(*) FROM ${GATE})::int AS fresh, l.reference, l.expected, l.received FROM (SELECT 1) AS one LEFT JOIN l ON true`;
     return { parts, last };
   }
   const returning = counted ? '' : ' RETURNING 1 AS fresh';
   return {
     parts,
-    last: upsert === undefined ? 'SELECT (SELECT count(*) FROM d)::int AS fresh' : `${upsert}${returning}`,
+    last: upsert === undefined ? `SELECT (SELECT count(*) FROM ${GATE})::int AS fresh` : `${upsert}${returning}`,
   };
 }
 
