@@ -7,16 +7,10 @@ import { TerraConfigurationError } from '../errors.js';
 import { DATA_FUNCTIONS_MIGRATION, DATA_MIGRATION, RECORDS_AS_SENT_MIGRATION } from './data/schema.js';
 import type { Runner } from './database.js';
 import { DELIVERY_NEXT_INDEX_MIGRATION, DURABLE_DELIVERIES_MIGRATION } from './deliveries/sql.js';
+import type { Migration } from './migration.js';
 import { SCOPES_MIGRATION } from './scopes.js';
 import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION, LOCK_MIGRATIONS, SELECT_SCHEMA_VERSION } from './sql.js';
 import type { MigrateResult } from './types.js';
-
-/** One step of the schema. @internal */
-export interface Migration {
-  readonly version: number;
-  readonly description: string;
-  readonly statements: readonly string[];
-}
 
 /** Every migration, in order. @internal */
 export const MIGRATIONS: readonly Migration[] = [

@@ -13,14 +13,11 @@
  * @internal
  */
 import type { ConnectionWrite } from './effects.js';
+import type { Migration } from './migration.js';
 import { iso, type Params } from './params.js';
 
 /** Migration 8: the row's `scopes_at` and the two functions. */
-export const SCOPES_MIGRATION: {
-  readonly version: number;
-  readonly description: string;
-  readonly statements: readonly string[];
-} = {
+export const SCOPES_MIGRATION: Migration = {
   version: 8,
   description: 'terra_connections.scopes_at; terra_scope_step and terra_scopes_after in PL/pgSQL',
   statements: [

@@ -5,8 +5,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createConnectionStore, SCHEMA_VERSION } from '../../src/store/connections.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION } from '../../src/store/sql.js';
-import { describeEngines, type EngineName, openDatabase, type TestDatabase } from './support/engines.js';
+import { describeEngines, type EngineName, migrateUpTo, openDatabase, type TestDatabase } from './support/engines.js';
 
 /** Every version, in order: what a new database gets. */
 const ALL = MIGRATIONS.map((m) => m.version);
@@ -156,11 +155,7 @@ describeEngines('migrate', (engine: EngineName) => {
   });
 
   it('upgrades scopes a version 7 store folded: each row knows its newest fact, and later facts fold onto it', async () => {
-    await db.sql(CREATE_MIGRATIONS_TABLE);
-    for (const migration of MIGRATIONS.filter((m) => m.version <= 7)) {
-      for (const statement of migration.statements) await db.sql(statement);
-      await db.sql(INSERT_MIGRATION, [migration.version, migration.description]);
-    }
+    await migrateUpTo(db, 7);
     // What version 7 left: the facts, and the list its replay wrote.
     await db.sql(
       "INSERT INTO terra_connections (terra_user_id, provider, scopes) VALUES ('old', 'OURA', '{sleep,daily}'), ('none', 'OURA', NULL)",

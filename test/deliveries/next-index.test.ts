@@ -5,9 +5,13 @@
 import type pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { CLAIM_DELIVERIES, EXPIRE_BODIES } from '../../src/store/deliveries/sql.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
-import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION } from '../../src/store/sql.js';
-import { describeEngines, type EngineName, openDatabase, type TestDatabase } from '../connections/support/engines.js';
+import {
+  describeEngines,
+  type EngineName,
+  migrateUpTo,
+  openDatabase,
+  type TestDatabase,
+} from '../connections/support/engines.js';
 
 /** One row of each kind the queue meets: [trace id, status, run_after, locked_until, body, body_expires_at]. */
 const ROWS = [
@@ -92,11 +96,7 @@ describeEngines('the durable queue index', (engine: EngineName) => {
     timeout: 60_000,
   }, async () => {
     db = await openDatabase(engine, { migrate: false });
-    await db.sql(CREATE_MIGRATIONS_TABLE);
-    for (const migration of MIGRATIONS.filter((m) => m.version <= 9)) {
-      for (const statement of migration.statements) await db.sql(statement);
-      await db.sql(INSERT_MIGRATION, [migration.version, migration.description]);
-    }
+    await migrateUpTo(db, 9);
     await insertRows(db);
     await db.sql("UPDATE terra_deliveries SET body = NULL WHERE trace_id = 'handled-expired'");
     expect(await db.store.migrate()).toMatchObject({ from: 9 });

@@ -177,8 +177,8 @@ describeEngines('data convergence', (engine) => {
   });
 
   it("a newer copy's null keeps a stored score that is an object exactly as sent, nulls inside included", async () => {
-    // Found by the property above (seed -1262828817): the newer copy's null hid the stored object
-    // from the check that keeps objects away from jsonb_strip_nulls, which emptied it.
+    // Found by the property above (seed -1262828817), against an earlier upsert that rebuilt the
+    // newer copy's JSON with jsonb_strip_nulls and so emptied the stored object.
     const owner = USERS[1] as ReturnType<typeof user>;
     const first = dailyRecord('2026-04-03', 0, { data_enrichment: { readiness_score: { value: null } } });
     const second = dailyRecord('2026-04-03', 0, { data_enrichment: { sleep_score: 22, readiness_score: null } });

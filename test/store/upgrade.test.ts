@@ -5,8 +5,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { createTerraStore } from '../../src/store/data/store.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION } from '../../src/store/sql.js';
-import { openDatabase, type TestDatabase } from '../connections/support/engines.js';
+import { migrateUpTo, openDatabase, type TestDatabase } from '../connections/support/engines.js';
 import { dataEvent, describeEngines, type EngineName, sleepRecord, user } from './support.js';
 
 describeEngines('upgrading the data store to the records as sent', (engine: EngineName) => {
@@ -18,11 +17,7 @@ describeEngines('upgrading the data store to the records as sent', (engine: Engi
 
   it('keeps every record as it read, and merges later copies into it', { timeout: 60_000 }, async () => {
     db = await openDatabase(engine, { migrate: false });
-    await db.sql(CREATE_MIGRATIONS_TABLE);
-    for (const migration of MIGRATIONS.filter((m) => m.version <= 8)) {
-      for (const statement of migration.statements) await db.sql(statement);
-      await db.sql(INSERT_MIGRATION, [migration.version, migration.description]);
-    }
+    await migrateUpTo(db, 8);
     // What version 8 stored: a record whose JSON holds a score an older copy gave it.
     const merged = sleepRecord('s1', '2026-04-01T23:00:00+02:00', '2026-04-02T07:00:00+02:00', {
       data_enrichment: { sleep_score: 80, readiness_score: 70 },

@@ -10,8 +10,8 @@
  *   left null.
  * - The row keeps the winning copy as sent, and the merged scores beside it. `stale` says that the
  *   copy lacks a merged score; the view then writes them into its `data_enrichment`
- *   (`terra_with_scores`). All three are functions of the set of copies, not of their order (`stale`
- *   is set whenever a merged score did not come from the winning copy).
+ *   (`terra_with_scores`). All three are functions of the set of copies, not of their order: `stale`
+ *   is set exactly when a merged score did not come from the winning copy (see `collapse`).
  * - A newer copy that is one copy (not merged from several by `collapse`) holds every score at its
  *   own (ordering timestamp, tiebreak), which beats every stored entry: a stored entry comes from a
  *   copy no newer than the stored record, and the incoming copy is newer than that. Its merge is

@@ -1,9 +1,12 @@
 /**
- * The data store's tables (migration 4): one row per record key in `terra_records`, and one audit
- * row per erasure in `terra_erasures`; and its score functions in PL/pgSQL (migration 7). Never edit
- * a migration once released: add the next one.
+ * The data store's tables (migration 4): one row per record key in `terra_records` (since migration
+ * 9, `terra_records_as_sent`, read through the view `terra_records`), and one audit row per erasure
+ * in `terra_erasures`; and its score functions in PL/pgSQL (migration 7). Never edit a migration
+ * once released: add the next one.
  * @internal
  */
+import type { Migration } from '../migration.js';
+
 /** The data types the store keeps, in the order `days()` lists them. */
 export const DATA_TYPES = ['activity', 'sleep', 'daily', 'body', 'nutrition', 'menstruation', 'athlete'] as const;
 
@@ -26,11 +29,7 @@ export const DAY_TYPES: ReadonlySet<DataType> = new Set(['daily', 'body', 'nutri
  * - `terra_with_scores(record, scores)`: the record with each merged score written into its
  *   `data_enrichment` (the other keys of the record untouched).
  */
-export const DATA_MIGRATION: {
-  readonly version: number;
-  readonly description: string;
-  readonly statements: readonly string[];
-} = {
+export const DATA_MIGRATION: Migration = {
   version: 4,
   description: 'terra_records, terra_erasures (the data store)',
   statements: [
@@ -92,11 +91,7 @@ export const DATA_MIGRATION: {
  * session. On PostgreSQL a sleep delivery was applied about 30% faster (bench/README.md).
  * `terra_with_scores` is STRICT, as the SQL version's `jsonb_set` made it.
  */
-export const DATA_FUNCTIONS_MIGRATION: {
-  readonly version: number;
-  readonly description: string;
-  readonly statements: readonly string[];
-} = {
+export const DATA_FUNCTIONS_MIGRATION: Migration = {
   version: 7,
   description: 'terra_merge_scores and terra_with_scores in PL/pgSQL',
   statements: [
@@ -145,16 +140,12 @@ const RECORD_COLUMNS = `type, terra_user_id, record_key, provider, reference_id,
  * (the table migration 4 made, renamed), and `terra_records` becomes a view of it with the merged
  * scores written into `data_enrichment`: what the table held before, so queries of it read the same.
  *
- * Writing the merged scores into the stored JSON took a fifth of PostgreSQL's time per delivery (a
- * newer copy whose score is null must rebuild the whole document). The view does it only for rows
- * whose copy lacks a merged score (`stale`), when they are read; the rows written before are
- * already merged, so they are not stale.
+ * Writing the merged scores into the stored JSON took a tenth to a fifth of a data delivery's time
+ * on PostgreSQL (a newer copy whose score is null must rebuild the whole document). The view does
+ * it only for rows whose copy lacks a merged score (`stale`), when they are read; the rows written
+ * before are already merged, so they are not stale.
  */
-export const RECORDS_AS_SENT_MIGRATION: {
-  readonly version: number;
-  readonly description: string;
-  readonly statements: readonly string[];
-} = {
+export const RECORDS_AS_SENT_MIGRATION: Migration = {
   version: 9,
   description: 'terra_records_as_sent (the records as sent) and the view terra_records (with the merged scores)',
   statements: [

@@ -7,14 +7,11 @@
  * last `dead`.
  * @internal
  */
+import type { Migration } from '../migration.js';
 import type { Params } from '../params.js';
 
 /** Schema version 3: the queue columns, the body of durable deliveries, the health counts. */
-export const DURABLE_DELIVERIES_MIGRATION: {
-  readonly version: number;
-  readonly description: string;
-  readonly statements: readonly string[];
-} = {
+export const DURABLE_DELIVERIES_MIGRATION: Migration = {
   version: 3,
   description: 'durable deliveries: terra_deliveries queue columns and bodies, terra_delivery_health',
   statements: [
@@ -62,11 +59,7 @@ const NEXT_AT = `(CASE status WHEN 'pending' THEN run_after WHEN 'failed' THEN r
  * leaves the row out: the three cost about 7% of a data delivery's time on PostgreSQL. Bodies that
  * expired before keep no expiry time, so that they leave the index.
  */
-export const DELIVERY_NEXT_INDEX_MIGRATION: {
-  readonly version: number;
-  readonly description: string;
-  readonly statements: readonly string[];
-} = {
+export const DELIVERY_NEXT_INDEX_MIGRATION: Migration = {
   version: 10,
   description: 'terra_deliveries: one partial index on the time each durable delivery is next due',
   statements: [

@@ -8,6 +8,8 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, it } from 'vitest';
 import { type ConnectionStore, createConnectionStore } from '../../../src/store/connections.js';
+import { MIGRATIONS } from '../../../src/store/migrations.js';
+import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION } from '../../../src/store/sql.js';
 
 export const postgresUrl: string | undefined = process.env.TERRA_TEST_DATABASE_URL || undefined;
 export const postgresRequired = process.env.TERRA_REQUIRE_POSTGRES === '1';
@@ -95,6 +97,19 @@ export async function openDatabase(engine: EngineName, options: { migrate?: bool
       }
     },
   };
+}
+
+/**
+ * Brings a database opened with `migrate: false` to schema `version` exactly as that version's
+ * store left it: the migrations up to it, one statement at a time, recorded as applied. For tests
+ * of what a later `migrate()` does to an older store's rows.
+ */
+export async function migrateUpTo(db: TestDatabase, version: number): Promise<void> {
+  await db.sql(CREATE_MIGRATIONS_TABLE);
+  for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
+    for (const statement of migration.statements) await db.sql(statement);
+    await db.sql(INSERT_MIGRATION, [migration.version, migration.description]);
+  }
 }
 
 /**
